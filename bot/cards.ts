@@ -1,0 +1,27 @@
+// Renders the Adaptive Card templates in adaptive-cards/ with data. Templates
+// hold layout only; every text (labels and user text) comes in the data, and
+// binding it through the template keeps user text from changing the layout.
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ACData from 'adaptivecards-templating';
+
+export const CARD_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../adaptive-cards');
+
+export type Card = Record<string, unknown>;
+
+const templates = new Map<string, object>(
+  readdirSync(CARD_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => [basename(f, '.json'), JSON.parse(readFileSync(resolve(CARD_DIR, f), 'utf8')) as object]),
+);
+
+export function cardNames(): string[] {
+  return [...templates.keys()].sort();
+}
+
+export function renderCard(name: string, data: object): Card {
+  const template = templates.get(name);
+  if (!template) throw new Error(`No card template "${name}" in adaptive-cards/`);
+  return new ACData.Template(template).expand({ $root: data }) as Card;
+}

@@ -1,0 +1,28 @@
+import type { Card } from '../cards.js';
+
+/** What the bot sends into a chat: a text, a card, or both. */
+export interface OutgoingMessage {
+  text?: string;
+  card?: Card;
+}
+
+/** Sends to a stored conversation. Implemented in bot/teams/ with the Bot Framework adapter. */
+export interface ConversationPort {
+  send(reference: Record<string, unknown>, message: OutgoingMessage): Promise<void>;
+}
+
+/** A send that failed with an HTTP status; 429 and 5xx are worth retrying. */
+export class SendError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+    this.name = 'SendError';
+  }
+
+  get retryable(): boolean {
+    return this.status === null || this.status === 429 || this.status >= 500;
+  }
+}

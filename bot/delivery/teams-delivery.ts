@@ -1,0 +1,85 @@
+// The one proactive-send helper: sends a message to a stored conversation,
+// retries throttling (429) and server errors with backoff (honouring
+// Retry-After), and records the result under an idempotency key so that a
+// retry, a double click or a restart never sends the same thing twice.
+import type { Clock } from '../services/clock.js';
+import type { SendRecord, Store } from '../store/store.js';
+import { SendError, type ConversationPort, type OutgoingMessage } from './outgoing.js';
+
+export type SendResult = 'sent' | 'already-sent' | 'failed';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+export class TeamsDelivery {
+  private readonly inFlight = new Map<string, Promise<SendResult>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly port: ConversationPort,
+    private readonly clock: Clock,
+    private readonly log: (line: string) => void,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  /** True when something was already delivered under this key. */
+  wasSent(key: string): boolean {
+    return this.store.readShared((d) => d.sends.some((s) => s.id === key && s.status === 'sent'));
+  }
+
+  /**
+   * Sends `message` to the conversation record `conversationId` once per `key`.
+   * `what` is a short description for the send log (never secrets).
+   */
+  send(key: string, conversationId: string, message: OutgoingMessage, what: string): Promise<SendResult> {
+    const running = this.inFlight.get(key);
+    if (running) return running.then((r) => (r === 'sent' ? 'already-sent' : r));
+    const attempt = this.sendOnce(key, conversationId, message, what).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, attempt);
+    return attempt;
+  }
+
+  private async sendOnce(key: string, conversationId: string, message: OutgoingMessage, what: string): Promise<SendResult> {
+    if (this.wasSent(key)) return 'already-sent';
+    const conversation = this.store.readShared((d) => d.conversations.find((c) => c.id === conversationId));
+    if (!conversation) {
+      await this.record(key, conversationId, what, 'failed', 0, 'no stored conversation');
+      return 'failed';
+    }
+    let attempts = 0;
+    let lastError = '';
+    while (attempts < this.retry.maxAttempts) {
+      attempts += 1;
+      try {
+        await this.port.send(conversation.reference, message);
+        await this.record(key, conversationId, what, 'sent', attempts);
+        return 'sent';
+      } catch (err) {
+        const failure = err instanceof SendError ? err : new SendError((err as Error).message, null);
+        lastError = failure.status ? `HTTP ${failure.status}: ${failure.message}` : failure.message;
+        if (!failure.retryable || attempts >= this.retry.maxAttempts) break;
+        const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempts - 1));
+        await this.sleep(Math.min(this.retry.maxDelayMs, failure.retryAfterMs ?? backoff));
+      }
+    }
+    this.log(`send ${key} to ${conversationId} failed after ${attempts} attempt(s): ${lastError}`);
+    await this.record(key, conversationId, what, 'failed', attempts, lastError);
+    return 'failed';
+  }
+
+  private async record(key: string, target: string, what: string, status: SendRecord['status'], attempts: number, lastError?: string) {
+    const at = this.clock().toISOString();
+    await this.store.updateShared((d) => {
+      const existing = d.sends.find((s) => s.id === key);
+      const record: SendRecord = { id: key, channel: 'teams', target, what, status, attempts: (existing?.attempts ?? 0) + attempts, at, ...(lastError ? { lastError } : {}) };
+      if (existing) Object.assign(existing, record, lastError ? {} : { lastError: undefined });
+      else d.sends.push(record);
+    });
+  }
+}

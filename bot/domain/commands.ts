@@ -1,0 +1,55 @@
+import type { Role } from './types.js';
+
+export const COMMANDS = [
+  'help',
+  'plan',
+  'meetings',
+  'partners',
+  'import',
+  'feedback',
+  'proposals',
+  'digest',
+  'subscribe',
+  'unsubscribe',
+  'mydata',
+] as const;
+export type Command = (typeof COMMANDS)[number];
+
+/** What each role may run; the help card shows exactly these. */
+export const COMMANDS_BY_ROLE: Record<Role, readonly Command[]> = {
+  partner: ['feedback', 'meetings', 'mydata', 'help'],
+  coordinator: ['plan', 'meetings', 'partners', 'import', 'proposals', 'help'],
+  national: ['digest', 'subscribe', 'unsubscribe', 'proposals', 'help'],
+  admin: ['plan', 'meetings', 'partners', 'import', 'proposals', 'digest', 'subscribe', 'unsubscribe', 'help'],
+};
+
+/** The text a button sends for a command (the words users type). */
+export const COMMAND_TEXT: Record<Command, string> = {
+  help: 'help',
+  plan: 'plan',
+  meetings: 'meetings',
+  partners: 'partners',
+  import: 'import',
+  feedback: 'feedback',
+  proposals: 'proposals',
+  digest: 'digest',
+  subscribe: 'subscribe digest',
+  unsubscribe: 'unsubscribe digest',
+  mydata: 'my data',
+};
+
+/** Parses typed text into a command and its arguments; null when it is not one. */
+export function parseCommand(text: string): { command: Command; args: string } | null {
+  const normalised = text.trim().replace(/\s+/g, ' ');
+  const lower = normalised.toLowerCase();
+  const byLength = [...COMMANDS].sort((a, b) => COMMAND_TEXT[b].length - COMMAND_TEXT[a].length);
+  for (const command of byLength) {
+    const word = COMMAND_TEXT[command];
+    if (lower === word || lower.startsWith(`${word} `)) return { command, args: normalised.slice(word.length).trim() };
+  }
+  return null;
+}
+
+export function rolesAllowed(command: Command): Role[] {
+  return (Object.keys(COMMANDS_BY_ROLE) as Role[]).filter((role) => COMMANDS_BY_ROLE[role].includes(command));
+}

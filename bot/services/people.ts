@@ -1,0 +1,47 @@
+// Who is this? Resolves a sender to a role, an office and, for partners, the
+// register entry. Order: configured people, roles assigned in the bot, the
+// partner register; anyone else is an unregistered partner of the default office.
+import type { AppConfig } from '../config.js';
+import type { Locale, Partner, Role } from '../domain/types.js';
+import type { SharedData } from '../store/store.js';
+
+export interface Identity {
+  aadObjectId?: string;
+  email?: string;
+  name?: string;
+}
+
+export interface UserContext {
+  identity: Identity;
+  role: Role;
+  officeId: string;
+  partner?: Partner;
+  locale: Locale;
+}
+
+const sameEmail = (a?: string, b?: string) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
+const matches = (who: { aadObjectId?: string; email?: string }, identity: Identity) =>
+  (!!who.aadObjectId && who.aadObjectId === identity.aadObjectId) || sameEmail(who.email, identity.email);
+
+export function findPartner(shared: Readonly<SharedData>, identity: Identity): Partner | undefined {
+  return (
+    shared.partners.find((p) => !!identity.aadObjectId && p.aadObjectId === identity.aadObjectId) ??
+    shared.partners.find((p) => sameEmail(p.email, identity.email))
+  );
+}
+
+export function resolveUser(config: AppConfig, shared: Readonly<SharedData>, identity: Identity, preferred: Locale | null): UserContext {
+  const staff = config.people.find((p) => matches(p, identity)) ?? shared.roleAssignments.find((p) => matches(p, identity));
+  const partner = staff ? undefined : findPartner(shared, identity);
+  const role: Role = staff?.role ?? 'partner';
+  const officeId = staff?.office ?? partner?.officeId ?? config.defaultOffice;
+  const office = config.offices.find((o) => o.id === officeId) ?? config.offices[0];
+  return { identity, role, officeId: office.id, partner, locale: preferred ?? partner?.locale ?? office.locale };
+}
+
+/** True when the identity is known to Sidos by aadObjectId alone, so no e-mail lookup is needed. */
+export function knownByAadObjectId(config: AppConfig, shared: Readonly<SharedData>, aadObjectId: string | undefined): boolean {
+  if (!aadObjectId) return false;
+  const byId = (p: { aadObjectId?: string }) => p.aadObjectId === aadObjectId;
+  return config.people.some(byId) || shared.roleAssignments.some(byId) || shared.partners.some(byId);
+}

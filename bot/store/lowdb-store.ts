@@ -1,0 +1,93 @@
+// The lowdb Store: DATA_DIR/shared.json plus DATA_DIR/<year>.json per year.
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { JsonDocument } from './json-document.js';
+import {
+  emptyShared,
+  emptyYear,
+  type SharedData,
+  type Store,
+  type YearData,
+} from './store.js';
+
+const YEAR_FILE = /^(\d{4})\.json$/;
+
+/** Checks the shape a hand edit is likely to break: known collections, each an array of records. */
+function shapeChecker(template: object): (data: unknown) => string | null {
+  const expected = Object.entries(template);
+  return (data) => {
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) return 'the top level is not an object';
+    const record = data as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (!(key in template)) return `unknown key "${key}"`;
+    }
+    for (const [key, empty] of expected) {
+      const value = record[key];
+      if (value === undefined) return `missing key "${key}"`;
+      if (Array.isArray(empty)) {
+        if (!Array.isArray(value)) return `"${key}" is not a list`;
+        const bad = value.findIndex((item) => typeof item !== 'object' || item === null || typeof item.id !== 'string');
+        if (bad >= 0 && key !== 'roleAssignments') return `"${key}[${bad}]" is not a record with an id`;
+      } else if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        return `"${key}" is not an object`;
+      }
+    }
+    return null;
+  };
+}
+
+const checkYear = shapeChecker(emptyYear());
+const checkShared = shapeChecker(emptyShared());
+
+export class LowdbStore implements Store {
+  private constructor(
+    private readonly dir: string,
+    private readonly shared: JsonDocument<SharedData>,
+    private readonly yearDocs: Map<number, JsonDocument<YearData>>,
+  ) {}
+
+  /** Opens every data file now, so a corrupt file stops start-up instead of a later request. */
+  static async open(dir: string): Promise<LowdbStore> {
+    await mkdir(dir, { recursive: true });
+    const shared = await JsonDocument.open(join(dir, 'shared.json'), emptyShared, checkShared);
+    const yearDocs = new Map<number, JsonDocument<YearData>>();
+    for (const name of (await readdir(dir)).sort()) {
+      const match = YEAR_FILE.exec(name);
+      if (!match) continue;
+      yearDocs.set(Number(match[1]), await JsonDocument.open(join(dir, name), emptyYear, checkYear));
+    }
+    return new LowdbStore(dir, shared, yearDocs);
+  }
+
+  years(): number[] {
+    return [...this.yearDocs.keys()].sort((a, b) => a - b);
+  }
+
+  readYear<T>(year: number, read: (data: Readonly<YearData>) => T): T {
+    return read(this.yearDocs.get(year)?.data ?? emptyYear());
+  }
+
+  async updateYear<T>(year: number, change: (data: YearData) => T): Promise<T> {
+    if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new RangeError(`year ${year} is out of range`);
+    let doc = this.yearDocs.get(year);
+    if (!doc) {
+      doc = await JsonDocument.open(join(this.dir, `${year}.json`), emptyYear, checkYear);
+      // Another update may have opened it while we awaited.
+      doc = this.yearDocs.get(year) ?? doc;
+      this.yearDocs.set(year, doc);
+    }
+    return doc.update(change);
+  }
+
+  readShared<T>(read: (data: Readonly<SharedData>) => T): T {
+    return read(this.shared.data);
+  }
+
+  updateShared<T>(change: (data: SharedData) => T): Promise<T> {
+    return this.shared.update(change);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.shared.close(), ...[...this.yearDocs.values()].map((d) => d.close())]);
+  }
+}

@@ -1,0 +1,146 @@
+// The Store: what Sidos keeps, and the one way to read and change it.
+// Records of a year (plans, meetings, feedback, …) live in one document per
+// year; records that are not tied to a year live in the shared document.
+import type {
+  Feedback,
+  FeedbackRequest,
+  Instant,
+  Invitation,
+  Meeting,
+  OfficeFeedback,
+  Partner,
+  Plan,
+  Proposal,
+  Role,
+  Survey,
+  SurveyRound,
+} from '../domain/types.js';
+
+export interface YearData {
+  plans: Plan[];
+  meetings: Meeting[];
+  invitations: Invitation[];
+  feedbackRequests: FeedbackRequest[];
+  feedback: Feedback[];
+  proposals: Proposal[];
+  officeFeedback: OfficeFeedback[];
+  surveyRounds: SurveyRound[];
+}
+
+export type ConversationKind = 'personal' | 'channel' | 'groupChat';
+
+/** Where the bot can reach someone or some channel later. */
+export interface ConversationRecord {
+  id: string;
+  kind: ConversationKind;
+  conversationId: string;
+  /** Set for personal chats: whose chat this is. */
+  aadObjectId?: string;
+  tenantId?: string;
+  /** The transport's own reference, kept opaque outside the Teams layer. */
+  reference: Record<string, unknown>;
+  updatedAt: Instant;
+  /** When the bot last greeted this conversation (installs arrive as two events). */
+  greetedAt?: Instant;
+}
+
+export interface RoleAssignment {
+  aadObjectId?: string;
+  email?: string;
+  role: Role;
+  office?: string;
+}
+
+export type SendStatus = 'sent' | 'failed';
+
+/** One outgoing message, recorded under its idempotency key. */
+export interface SendRecord {
+  id: string;
+  channel: 'teams' | 'email';
+  target: string;
+  what: string;
+  status: SendStatus;
+  attempts: number;
+  lastError?: string;
+  at: Instant;
+}
+
+export interface Subscription {
+  id: string;
+  topic: 'digest';
+  conversationRecordId: string;
+  by: string;
+  at: Instant;
+}
+
+export interface DownloadLink {
+  id: string;
+  kind: 'ics' | 'digest-html' | 'digest-csv';
+  /** What the link serves, e.g. an invitation id or a period key. */
+  ref: string;
+  expiresAt: Instant;
+}
+
+export interface SharedData {
+  partners: Partner[];
+  conversations: ConversationRecord[];
+  roleAssignments: RoleAssignment[];
+  subscriptions: Subscription[];
+  sends: SendRecord[];
+  surveys: Survey[];
+  links: DownloadLink[];
+  /** Small facts the jobs keep between runs, e.g. the last digest period delivered. */
+  jobState: Record<string, string>;
+}
+
+export const emptyYear = (): YearData => ({
+  plans: [],
+  meetings: [],
+  invitations: [],
+  feedbackRequests: [],
+  feedback: [],
+  proposals: [],
+  officeFeedback: [],
+  surveyRounds: [],
+});
+
+export const emptyShared = (): SharedData => ({
+  partners: [],
+  conversations: [],
+  roleAssignments: [],
+  subscriptions: [],
+  sends: [],
+  surveys: [],
+  links: [],
+  jobState: {},
+});
+
+/**
+ * Reads are synchronous views of the current state. An update function must
+ * validate first and only then mutate; the returned promise resolves once the
+ * change is on disk and rejects (StoreWriteError) if it could not be written,
+ * in which case the change is not kept.
+ */
+export interface Store {
+  years(): number[];
+  readYear<T>(year: number, read: (data: Readonly<YearData>) => T): T;
+  updateYear<T>(year: number, change: (data: YearData) => T): Promise<T>;
+  readShared<T>(read: (data: Readonly<SharedData>) => T): T;
+  updateShared<T>(change: (data: SharedData) => T): Promise<T>;
+  /** Waits for writes in flight; later updates are refused. */
+  close(): Promise<void>;
+}
+
+export class StoreWriteError extends Error {
+  constructor(file: string, cause: unknown) {
+    super(`Could not write ${file}: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'StoreWriteError';
+  }
+}
+
+export class StoreFileError extends Error {
+  constructor(readonly file: string, problem: string) {
+    super(`Data file ${file} ${problem}. Sidos did not change it; fix or move the file away and start again.`);
+    this.name = 'StoreFileError';
+  }
+}

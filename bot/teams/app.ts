@@ -1,0 +1,123 @@
+// The teams-ai Application: install events, typed commands and card actions.
+// Thin on purpose: find out who and where, check the role, call a handler.
+import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import {
+  ActivityTypes,
+  CardFactory,
+  ConfigurationServiceClientCredentialFactory,
+  MemoryStorage,
+  type TurnContext,
+} from 'botbuilder';
+import type { BotCredentials } from '../config.js';
+import { parseCommand, rolesAllowed, type Command } from '../domain/commands.js';
+import { localeFrom, translator } from '../i18n.js';
+import { claimGreeting, rememberConversation } from '../services/conversations.js';
+import { knownByAadObjectId, resolveUser } from '../services/people.js';
+import { StoreWriteError } from '../store/store.js';
+import { helpCard } from './help.js';
+import type { BotDeps, Routes, Turn } from './router.js';
+import { seenConversation, senderIdentity } from './turn.js';
+
+export function createAdapter(credentials: BotCredentials | null): TeamsAdapter {
+  // With no credentials the factory disables authentication: local mode.
+  const factory = new ConfigurationServiceClientCredentialFactory(
+    credentials
+      ? {
+          MicrosoftAppId: credentials.appId,
+          MicrosoftAppPassword: credentials.password,
+          MicrosoftAppType: credentials.appType,
+          MicrosoftAppTenantId: credentials.tenantId,
+        }
+      : {},
+  );
+  return new TeamsAdapter({}, factory);
+}
+
+async function loadTurn(context: TurnContext, deps: BotDeps): Promise<Turn> {
+  const aadObjectId = context.activity.from?.aadObjectId;
+  const needEmail = !deps.store.readShared((d) => knownByAadObjectId(deps.config, d, aadObjectId));
+  const identity = await senderIdentity(context, needEmail);
+  const conversation = await rememberConversation(deps.store, seenConversation(context, identity), deps.clock());
+  const user = deps.store.readShared((d) => resolveUser(deps.config, d, identity, localeFrom(context.activity.locale)));
+  return { context, user, conversation, t: translator(user.locale), deps };
+}
+
+function roleList(turn: Turn, roles: readonly string[]): string {
+  return roles.map((r) => turn.t(`role.${r}`)).join(', ');
+}
+
+function failureText(turn: Turn, err: unknown): string {
+  if (err instanceof StoreWriteError) return turn.t('error.storage');
+  turn.deps.log(`error handling ${turn.context.activity.type}: ${(err as Error).stack ?? String(err)}`);
+  return turn.t('error.generic');
+}
+
+export function createTeamsApp(adapter: TeamsAdapter, botAppId: string, deps: BotDeps, routes: Routes): Application {
+  const app = new Application({
+    adapter,
+    botAppId,
+    // Turn state is not used: everything Sidos keeps is in its own store.
+    storage: new MemoryStorage(),
+    removeRecipientMention: true,
+    startTypingTimer: false,
+  });
+  const available = new Set<Command>(routes.commands.keys());
+
+  const greet = async (context: TurnContext) => {
+    const turn = await loadTurn(context, deps);
+    if (!(await claimGreeting(deps.store, turn.conversation.id, deps.clock()))) return;
+    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(helpCard(turn, available, turn.t('help.welcome')))] });
+  };
+
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botId = context.activity.recipient?.id;
+    if (context.activity.membersAdded?.some((m) => m.id === botId)) await greet(context);
+  });
+
+  app.activity(ActivityTypes.InstallationUpdate, async (context) => {
+    const action = context.activity.action ?? '';
+    if (action === 'add' || action === 'add-upgrade') await greet(context);
+  });
+
+  app.activity(ActivityTypes.Message, async (context) => {
+    const turn = await loadTurn(context, deps);
+    const text = (context.activity.text ?? '').trim();
+    const parsed = parseCommand(text);
+    const handler = parsed && routes.commands.get(parsed.command);
+    if (!parsed || !handler) {
+      const intro = text && parsed?.command !== 'help' ? turn.t('help.unknown', { text: text.slice(0, 80) }) : turn.t('help.intro');
+      await context.sendActivity({ attachments: [CardFactory.adaptiveCard(helpCard(turn, available, intro))] });
+      return;
+    }
+    const allowed = rolesAllowed(parsed.command);
+    if (!allowed.includes(turn.user.role)) {
+      await context.sendActivity(turn.t('error.notAllowed', { roles: roleList(turn, allowed) }));
+      return;
+    }
+    try {
+      await handler(turn, parsed.args);
+    } catch (err) {
+      await context.sendActivity(failureText(turn, err));
+    }
+  });
+
+  app.adaptiveCards.actionExecute(/.*/, async (context, _state, data) => {
+    const turn = await loadTurn(context, deps);
+    const verb = String((context.activity.value as { action?: { verb?: string } })?.action?.verb ?? '');
+    const action = routes.cardActions.get(verb);
+    if (!action) return turn.t('error.cardOutdated');
+    if (!action.roles.includes(turn.user.role)) return turn.t('error.notAllowed', { roles: roleList(turn, action.roles) });
+    try {
+      const result = await action.handle(turn, typeof data === 'object' && data !== null ? data : {});
+      return result as never;
+    } catch (err) {
+      return failureText(turn, err);
+    }
+  });
+
+  app.error(async (context, err) => {
+    deps.log(`unhandled error in turn ${context.activity?.type}: ${err.stack ?? err.message}`);
+  });
+
+  return app;
+}

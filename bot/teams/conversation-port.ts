@@ -1,0 +1,39 @@
+// The Bot Framework side of proactive sends (the retry and idempotency logic
+// lives in bot/delivery/teams-delivery.ts).
+import { CardFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { SendError, type ConversationPort, type OutgoingMessage } from '../delivery/outgoing.js';
+
+export function toActivity(message: OutgoingMessage) {
+  return {
+    type: 'message',
+    ...(message.text ? { text: message.text } : {}),
+    ...(message.card ? { attachments: [CardFactory.adaptiveCard(message.card)] } : {}),
+  };
+}
+
+function retryAfterMs(err: { response?: { headers?: { get?: (name: string) => string | undefined } } }): number | null {
+  const header = err.response?.headers?.get?.('retry-after');
+  if (!header) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
+
+export class AdapterConversationPort implements ConversationPort {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly botAppId: string,
+  ) {}
+
+  async send(reference: Record<string, unknown>, message: OutgoingMessage): Promise<void> {
+    try {
+      await this.adapter.continueConversationAsync(this.botAppId, reference as Partial<ConversationReference>, async (context) => {
+        await context.sendActivity(toActivity(message));
+      });
+    } catch (err) {
+      const e = err as Error & { statusCode?: number; response?: { headers?: { get?: (n: string) => string | undefined } } };
+      throw new SendError(e.message, e.statusCode ?? null, retryAfterMs(e));
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// Commands and card actions: who may use them and which handler runs.
+import type { TurnContext } from 'botbuilder';
+import type { Card } from '../cards.js';
+import type { AppConfig } from '../config.js';
+import type { Command } from '../domain/commands.js';
+import type { Role } from '../domain/types.js';
+import type { TeamsDelivery } from '../delivery/teams-delivery.js';
+import type { Translate } from '../i18n.js';
+import type { Clock } from '../services/clock.js';
+import type { UserContext } from '../services/people.js';
+import type { ConversationRecord, Store } from '../store/store.js';
+
+export interface BotDeps {
+  config: AppConfig;
+  store: Store;
+  clock: Clock;
+  delivery: TeamsDelivery;
+  log: (line: string) => void;
+}
+
+export interface Turn {
+  context: TurnContext;
+  user: UserContext;
+  conversation: ConversationRecord;
+  t: Translate;
+  deps: BotDeps;
+}
+
+export type CommandHandler = (turn: Turn, args: string) => Promise<void>;
+
+/** Returns the card that replaces the one clicked, or a short text. */
+export type CardActionHandler = (turn: Turn, data: Record<string, unknown>) => Promise<Card | string>;
+
+export interface CardAction {
+  roles: readonly Role[];
+  handle: CardActionHandler;
+}
+
+export class Routes {
+  readonly commands = new Map<Command, CommandHandler>();
+  readonly cardActions = new Map<string, CardAction>();
+
+  command(command: Command, handler: CommandHandler): this {
+    this.commands.set(command, handler);
+    return this;
+  }
+
+  cardAction(verb: string, roles: readonly Role[], handle: CardActionHandler): this {
+    this.cardActions.set(verb, { roles, handle });
+    return this;
+  }
+}

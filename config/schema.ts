@@ -1,0 +1,114 @@
+// The configuration schema. Every rule says what is allowed, so a start-up
+// error can name the key, the value and the rule.
+import { IANAZone } from 'luxon';
+import cron from 'node-cron';
+import { z } from 'zod';
+import { LOCALES, ROLES } from '../bot/domain/types.js';
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'allowed: lowercase letters, digits and "-", at most 40 characters');
+
+const timeZone = z
+  .string()
+  .refine((zone) => IANAZone.isValidZone(zone), 'allowed: an IANA time zone such as "Europe/Helsinki"');
+
+const locale = z.enum(LOCALES, { errorMap: () => ({ message: `allowed: ${LOCALES.join(', ')}` }) });
+
+const email = z.string().email('allowed: an e-mail address such as "office@example.fi"');
+
+const threshold = z
+  .object({ green: z.number(), yellow: z.number(), higherIsBetter: z.boolean() })
+  .strict()
+  .refine((t) => (t.higherIsBetter ? t.green >= t.yellow : t.green <= t.yellow), {
+    message: 'allowed: green at or beyond yellow in the better direction (higherIsBetter says which)',
+  });
+
+const person = z
+  .object({
+    aadObjectId: z.string().uuid('allowed: an Entra ID (AAD) object id, a GUID').optional(),
+    email: email.optional(),
+    role: z.enum(ROLES, { errorMap: () => ({ message: `allowed: ${ROLES.join(', ')}` }) }),
+    office: id.optional(),
+  })
+  .strict()
+  .refine((p) => p.aadObjectId || p.email, { message: 'allowed: a person needs aadObjectId or email' });
+
+const positiveInt = (max: number) =>
+  z.number().int(`allowed: a whole number from 0 to ${max}`).min(0, `allowed: 0 to ${max}`).max(max, `allowed: 0 to ${max}`);
+
+export const configSchema = z
+  .object({
+    defaultOffice: id,
+    offices: z
+      .array(
+        z
+          .object({ id, name: z.string().min(1).max(120), timeZone, locale, email })
+          .strict(),
+      )
+      .min(1, 'allowed: at least one office'),
+    segments: z
+      .array(
+        z
+          .object({
+            id,
+            name: z.object({ fi: z.string().min(1), sv: z.string().min(1), en: z.string().min(1) }).strict(),
+          })
+          .strict(),
+      )
+      .min(1, 'allowed: at least one segment'),
+    people: z.array(person),
+    digest: z
+      .object({
+        cron: z.string().refine((c) => cron.validate(c), 'allowed: a cron expression such as "0 8 * * 1"'),
+        timeZone,
+        period: z.enum(['week', 'month', 'quarter'], { errorMap: () => ({ message: 'allowed: week, month, quarter' }) }),
+        emails: z.array(email),
+      })
+      .strict(),
+    thresholds: z
+      .object({
+        responseRate: threshold,
+        attendanceRate: threshold,
+        averageRating: threshold,
+        positiveShare: threshold,
+        criticalShare: threshold,
+      })
+      .strict(),
+    feedback: z
+      .object({
+        reminderAfterDays: positiveInt(60),
+        maxReminders: positiveInt(10),
+        anonymityMinimum: positiveInt(50),
+      })
+      .strict(),
+    invites: z
+      .object({ reminderBeforeHours: positiveInt(24 * 14), alsoEmailTeamsUsers: z.boolean() })
+      .strict(),
+    links: z.object({ expireAfterDays: positiveInt(3650) }).strict(),
+    retention: z.object({ personalDataDays: positiveInt(36500) }).strict(),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const officeIds = cfg.offices.map((o) => o.id);
+    const check = (ids: string[], path: (string | number)[], what: string) => {
+      ids.forEach((value, i) => {
+        if (ids.indexOf(value) !== i) ctx.addIssue({ code: 'custom', path: [...path, i, 'id'], message: `allowed: unique ${what} ids` });
+      });
+    };
+    check(officeIds, ['offices'], 'office');
+    check(cfg.segments.map((s) => s.id), ['segments'], 'segment');
+    if (!officeIds.includes(cfg.defaultOffice)) {
+      ctx.addIssue({ code: 'custom', path: ['defaultOffice'], message: `allowed: one of the office ids ${officeIds.join(', ')}` });
+    }
+    cfg.people.forEach((p, i) => {
+      if (p.office && !officeIds.includes(p.office)) {
+        ctx.addIssue({ code: 'custom', path: ['people', i, 'office'], message: `allowed: one of the office ids ${officeIds.join(', ')}` });
+      }
+      if (p.role === 'coordinator' && !p.office) {
+        ctx.addIssue({ code: 'custom', path: ['people', i, 'office'], message: 'allowed: a coordinator needs an office id' });
+      }
+    });
+  });
+
+export type FileConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,170 @@
+import { createServer, type AddressInfo } from 'node:net';
+import ICAL from 'ical.js';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildInvite } from '../bot/calendar/ics.js';
+import { createSmtpEmailSender, messageIdFor, parseSmtpUrl, type EmailSender } from '../bot/delivery/email.js';
+
+const REJECTED = 'nobody@example.org';
+
+describe('createSmtpEmailSender', () => {
+  let server: SMTPServer;
+  let received: { raw: string; from: string | undefined; to: string[] }[];
+  let sender: EmailSender;
+
+  beforeAll(async () => {
+    server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onRcptTo(address, _session, callback) {
+        if (address.address !== REJECTED) return callback();
+        callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
+      },
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          received.push({
+            raw: Buffer.concat(chunks).toString('utf8'),
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
+            to: session.envelope.rcptTo.map((r) => r.address),
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.server.address() as AddressInfo;
+    sender = createSmtpEmailSender({ url: `smtp://127.0.0.1:${port}`, from: 'Sidos <sidos@ulosotto.example.fi>' });
+  });
+
+  beforeEach(() => {
+    received = [];
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  const ics = buildInvite({
+    method: 'REQUEST',
+    meeting: {
+      id: 'm-1',
+      planId: 'p-1',
+      officeId: 'uusimaa',
+      year: 2027,
+      subTheme: 'Hakemuksen liitteet',
+      startsAt: '2027-03-02T11:00:00.000Z',
+      endsAt: '2027-03-02T12:00:00.000Z',
+      segments: ['municipalities'],
+      place: 'Pasila',
+      status: 'scheduled',
+      sequence: 0,
+      uid: 'm-1@sidos.example.fi',
+    },
+    theme: 'Perintäasian ensimmäiset viikot',
+    office: {
+      id: 'uusimaa',
+      name: 'Uudenmaan ulosottovirasto',
+      timeZone: 'Europe/Helsinki',
+      locale: 'fi',
+      email: 'sidos@ulosotto.example.fi',
+    },
+    attendees: [{ name: 'Anna Kumppani', email: 'anna@kunta.example.fi', rsvp: 'needs-action' }],
+    locale: 'fi',
+    texts: { descriptionLines: ['Tervetuloa!'] },
+    now: new Date('2027-01-10T08:00:00.000Z'),
+  });
+
+  const invite = {
+    to: 'anna@kunta.example.fi',
+    subject: 'Kutsu: Hakemuksen liitteet – 2.3.2027 klo 13.00',
+    text: 'Hei Anna,\nkutsu sidosryhmätapaamiseen on liitteenä.',
+    ics: { method: 'REQUEST' as const, content: ics },
+    idempotencyKey: 'invite:m-1:anna:0',
+  };
+
+  it('delivers the invite with a text/calendar REQUEST alternative', async () => {
+    await sender.send(invite);
+
+    expect(received).toHaveLength(1);
+    const [{ raw, from, to }] = received;
+    expect(from).toBe('sidos@ulosotto.example.fi');
+    expect(to).toEqual(['anna@kunta.example.fi']);
+    expect(raw).toMatch(/^Content-Type: multipart\/alternative;/m);
+    expect(raw).toMatch(/^Content-Type: text\/calendar; charset=utf-8; method=REQUEST/m);
+
+    const mail = await simpleParser(raw);
+    expect(mail.from?.value).toEqual([{ name: 'Sidos', address: 'sidos@ulosotto.example.fi' }]);
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value.map((a) => a.address) : []).toEqual([
+      'anna@kunta.example.fi',
+    ]);
+    expect(mail.subject).toBe(invite.subject);
+    expect(mail.text?.trim()).toBe(invite.text);
+    expect(mail.messageId).toBe(messageIdFor(invite.idempotencyKey));
+
+    const calendarPart = mail.attachments.find((a) => a.contentType === 'text/calendar');
+    expect(calendarPart).toBeDefined();
+    const content = calendarPart!.content.toString('utf8');
+    expect(content).toBe(ics);
+    const vcalendar = new ICAL.Component(ICAL.parse(content));
+    expect(vcalendar.getFirstPropertyValue('method')).toBe('REQUEST');
+    expect(vcalendar.getFirstSubcomponent('vevent')!.getFirstPropertyValue('uid')).toBe('m-1@sidos.example.fi');
+  });
+
+  it('gives a resend the same Message-ID and another key a different one', async () => {
+    await sender.send(invite);
+    await sender.send(invite);
+    await sender.send({ ...invite, idempotencyKey: 'invite:m-1:anna:1' });
+    const ids = await Promise.all(received.map(async (r) => (await simpleParser(r.raw)).messageId));
+    expect(ids[0]).toMatch(/^<[0-9a-f]{64}@sidos>$/);
+    expect(ids[1]).toBe(ids[0]);
+    expect(ids[2]).not.toBe(ids[0]);
+  });
+
+  it('sends plain mail without a calendar part', async () => {
+    await sender.send({ to: 'anna@kunta.example.fi', subject: 'Muistutus', text: 'Hei', idempotencyKey: 'k' });
+    expect(received[0].raw).not.toMatch(/text\/calendar/);
+    expect((await simpleParser(received[0].raw)).text?.trim()).toBe('Hei');
+  });
+
+  it('rejects when the server refuses the recipient', async () => {
+    await expect(sender.send({ ...invite, to: REJECTED })).rejects.toThrow(/550|No such user/);
+    expect(received).toHaveLength(0);
+  });
+
+  it('rejects when the server cannot be reached', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const down = createSmtpEmailSender({ url: `smtp://127.0.0.1:${port}`, from: 'sidos@example.org' });
+    await expect(down.send(invite)).rejects.toThrow();
+  });
+});
+
+describe('parseSmtpUrl', () => {
+  it.each(['smtp://mail.example.org', 'smtp://user:pass@mail.example.org:587', 'smtps://mail.example.org:465'])(
+    'accepts %s',
+    (url) => {
+      expect(parseSmtpUrl(url).hostname).toBe('mail.example.org');
+    },
+  );
+
+  it.each(['', 'mail.example.org', 'smtp://', 'http://mail.example.org', 'smtp://mail.example.org:99999'])(
+    'rejects %j naming SMTP_URL and the allowed forms',
+    (url) => {
+      expect(() => parseSmtpUrl(url)).toThrow(/SMTP_URL.*smtp:\/\/.*smtps:\/\//);
+    },
+  );
+
+  it('does not repeat a password in the error', () => {
+    expect(() => parseSmtpUrl('https://user:s3cret@mail.example.org')).toThrow(/^(?!.*s3cret)/);
+  });
+
+  it('is applied when the sender is created', () => {
+    expect(() => createSmtpEmailSender({ url: 'mail.example.org', from: 'sidos@example.org' })).toThrow(/SMTP_URL/);
+  });
+});
