@@ -20,6 +20,16 @@ function retryAfterMs(err: { response?: { headers?: { get?: (name: string) => st
   return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
 }
 
+/**
+ * The connector client retries 429 and 5xx on its own; for proactive sends the
+ * delivery helper does that (honouring Retry-After and recording attempts), so
+ * the client's retry phase is removed to keep a single retry loop.
+ */
+function withoutClientRetries(connector: unknown): void {
+  const pipeline = (connector as { client?: { pipeline?: { removePolicy(o: { phase: string }): unknown } } })?.client?.pipeline;
+  pipeline?.removePolicy({ phase: 'Retry' });
+}
+
 export class AdapterConversationPort implements ConversationPort {
   constructor(
     private readonly adapter: CloudAdapter,
@@ -29,6 +39,7 @@ export class AdapterConversationPort implements ConversationPort {
   async send(reference: Record<string, unknown>, message: OutgoingMessage): Promise<void> {
     try {
       await this.adapter.continueConversationAsync(this.botAppId, reference as Partial<ConversationReference>, async (context) => {
+        withoutClientRetries(context.turnState.get(this.adapter.ConnectorClientKey));
         await context.sendActivity(toActivity(message));
       });
     } catch (err) {

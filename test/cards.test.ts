@@ -1,0 +1,54 @@
+// Every template in adaptive-cards/ renders with its sample data into a card
+// the adaptivecards library accepts: no parse or validation errors, version
+// 1.5 or lower (what Teams renders), nothing left unbound.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AdaptiveCard, SerializationContext, ValidationResults } from 'adaptivecards';
+import { describe, expect, it } from 'vitest';
+import { cardNames, renderCard } from '../bot/cards.js';
+
+const SAMPLES = join(import.meta.dirname, 'card-samples');
+
+export function checkCard(card: object): string[] {
+  const problems: string[] = [];
+  const json = JSON.stringify(card);
+  const unbound = json.match(/\$\{[^}]*\}/g);
+  if (unbound) problems.push(`unresolved ${unbound.join(', ')}`);
+  const version = String((card as { version?: string }).version ?? '');
+  if (!/^1\.[0-5]$/.test(version)) problems.push(`version ${version} is not 1.0–1.5`);
+  const context = new SerializationContext();
+  const parsed = new AdaptiveCard();
+  parsed.parse(card, context);
+  for (let i = 0; i < context.eventCount; i++) problems.push(`parse: ${context.getEventAt(i).message}`);
+  const validation: ValidationResults = parsed.validateProperties();
+  for (const event of validation.validationEvents) problems.push(`validate: ${event.message}`);
+  return problems;
+}
+
+describe('card templates', () => {
+  it('has at least the foundation cards', () => {
+    expect(cardNames()).toEqual(expect.arrayContaining(['help', 'message']));
+  });
+
+  for (const name of cardNames()) {
+    it(`renders ${name} into a valid Adaptive Card`, () => {
+      const sampleFile = join(SAMPLES, `${name}.json`);
+      expect(existsSync(sampleFile), `test/card-samples/${name}.json is missing`).toBe(true);
+      const card = renderCard(name, JSON.parse(readFileSync(sampleFile, 'utf8')));
+      expect(checkCard(card)).toEqual([]);
+    });
+  }
+
+  it('binds user text as data: markup-like text cannot add elements or break the card', () => {
+    const hostile = '"}]},{"type":"Action.OpenUrl","url":"https://evil.example"} ${title} <script>';
+    const card = renderCard('message', { title: hostile, color: 'Attention', lines: [hostile] });
+    expect(JSON.stringify(card)).not.toContain('"url":"https://evil.example"');
+    expect((card.body as { text: string }[])[0].text).toBe(hostile);
+  });
+
+  it('the checker itself rejects a broken card', () => {
+    expect(checkCard({ type: 'AdaptiveCard', version: '1.6', body: [{ type: 'TextBlock', text: '${oops}' }] })).toEqual(
+      expect.arrayContaining([expect.stringContaining('unresolved ${oops}'), expect.stringContaining('version 1.6')]),
+    );
+  });
+});

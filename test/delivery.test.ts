@@ -1,0 +1,103 @@
+// The proactive-send helper against the real Bot Framework adapter, with the
+// connector stand-in answering (and throttling) like the service does.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
+import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { createAdapter } from '../bot/teams/app.js';
+import { AdapterConversationPort } from '../bot/teams/conversation-port.js';
+import { ConnectorStandIn } from './harness/connector.js';
+
+describe('TeamsDelivery', () => {
+  let dir: string;
+  let store: LowdbStore;
+  let connector: ConnectorStandIn;
+  let delivery: TeamsDelivery;
+  const sleeps: number[] = [];
+  const now = new Date('2027-03-01T10:00:00Z');
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sidos-delivery-'));
+    store = await LowdbStore.open(dir);
+    connector = await new ConnectorStandIn().start();
+    sleeps.length = 0;
+    delivery = new TeamsDelivery(
+      store,
+      new AdapterConversationPort(createAdapter(null), ''),
+      () => now,
+      () => undefined,
+      { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 5000 },
+      async (ms) => {
+        sleeps.push(ms);
+      },
+    );
+    await store.updateShared((d) =>
+      d.conversations.push({
+        id: 'conv-1',
+        kind: 'personal',
+        conversationId: 'conv-1',
+        reference: {
+          channelId: 'msteams',
+          serviceUrl: connector.url,
+          conversation: { id: 'conv-1', conversationType: 'personal' },
+          bot: { id: '28:sidos-bot', name: 'Sidos' },
+          user: { id: '29:user', name: 'User' },
+        },
+        updatedAt: now.toISOString(),
+      }),
+    );
+  });
+  afterEach(async () => {
+    await store.close();
+    await connector.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('sends once per idempotency key, also when asked twice at the same moment', async () => {
+    const [a, b] = await Promise.all([
+      delivery.send('invite:m1:p1:0', 'conv-1', { text: 'Hello' }, 'invite'),
+      delivery.send('invite:m1:p1:0', 'conv-1', { text: 'Hello' }, 'invite'),
+    ]);
+    expect([a, b].sort()).toEqual(['already-sent', 'sent']);
+    expect(await delivery.send('invite:m1:p1:0', 'conv-1', { text: 'Hello' }, 'invite')).toBe('already-sent');
+    expect(connector.messages().map((m) => m.activity.text)).toEqual(['Hello']);
+    expect(store.readShared((d) => d.sends)).toEqual([
+      { id: 'invite:m1:p1:0', channel: 'teams', target: 'conv-1', what: 'invite', status: 'sent', attempts: 1, at: now.toISOString() },
+    ]);
+  });
+
+  it('retries throttling, waiting as long as Retry-After says', async () => {
+    connector.failNext(1, 429, '2');
+    expect(await delivery.send('k-429', 'conv-1', { text: 'After throttle' }, 'test')).toBe('sent');
+    expect(sleeps).toEqual([2000]);
+    expect(connector.messages().map((m) => m.activity.text)).toEqual(['After throttle']);
+    expect(store.readShared((d) => d.sends[0].attempts)).toBe(2);
+  });
+
+  it('backs off exponentially on server errors, then records the failure', async () => {
+    connector.failNext(3, 503);
+    expect(await delivery.send('k-503', 'conv-1', { text: 'Never arrives' }, 'test')).toBe('failed');
+    expect(sleeps).toEqual([100, 200]);
+    expect(connector.messages()).toEqual([]);
+    const record = store.readShared((d) => d.sends.find((s) => s.id === 'k-503'));
+    expect(record).toMatchObject({ status: 'failed', attempts: 3, lastError: expect.stringContaining('503') });
+
+    // A later retry of the same key goes out once the service is back.
+    expect(await delivery.send('k-503', 'conv-1', { text: 'Arrives later' }, 'test')).toBe('sent');
+    expect(store.readShared((d) => d.sends.find((s) => s.id === 'k-503'))).toMatchObject({ status: 'sent', attempts: 4 });
+    expect(store.readShared((d) => d.sends.find((s) => s.id === 'k-503')?.lastError)).toBeUndefined();
+  });
+
+  it('does not retry a client error such as 403 (bot removed from the chat)', async () => {
+    connector.failNext(1, 403);
+    expect(await delivery.send('k-403', 'conv-1', { text: 'x' }, 'test')).toBe('failed');
+    expect(sleeps).toEqual([]);
+  });
+
+  it('records a failure when no conversation is stored for the target', async () => {
+    expect(await delivery.send('k-none', 'missing', { text: 'x' }, 'test')).toBe('failed');
+    expect(store.readShared((d) => d.sends.find((s) => s.id === 'k-none')?.lastError)).toBe('no stored conversation');
+  });
+});
