@@ -1,6 +1,9 @@
 // Composition root: config → store → services → Teams app → server.
 import type { AppConfig } from './config.js';
+import { createSmtpEmailSender } from './delivery/email.js';
 import { TeamsDelivery, type RetryPolicy } from './delivery/teams-delivery.js';
+import { buildJobs } from './scheduler/jobs.js';
+import { Scheduler } from './scheduler/scheduler.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { LowdbStore } from './store/lowdb-store.js';
 import { startServer, type RunningServer } from './server.js';
@@ -13,13 +16,17 @@ export interface SidosOptions {
   clock?: Clock;
   log?: (line: string) => void;
   retry?: RetryPolicy;
+  /** false: no cron timers and no start-up catch-up (tests run jobs by hand). */
+  startJobs?: boolean;
 }
 
 export interface RunningSidos {
   url: string;
   port: number;
   mode: 'local' | 'authenticated';
-  /** Stops taking requests, then waits for writes in flight. */
+  /** Runs a scheduled job now, at the clock's time. */
+  runJob(name: string): Promise<void>;
+  /** Stops taking requests and jobs, then waits for writes in flight. */
   stop(): Promise<void>;
 }
 
@@ -32,8 +39,12 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
   const botAppId = config.credentials?.appId ?? '';
   const adapter = createAdapter(config.credentials);
   const delivery = new TeamsDelivery(store, new AdapterConversationPort(adapter, botAppId), clock, log, options.retry);
-  const deps = { config, store, clock, delivery, log };
+  const email = config.smtp
+    ? createSmtpEmailSender({ url: config.smtp.url, from: config.smtp.from || config.offices[0].email })
+    : null;
+  const deps = { config, store, clock, delivery, email, log };
   const app = createTeamsApp(adapter, botAppId, deps, buildRoutes());
+  const scheduler = new Scheduler(buildJobs(deps), clock, log);
 
   const mode = config.credentials ? 'authenticated' : 'local';
   const server = await startServer({
@@ -45,11 +56,15 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     downloads: () => null,
   });
 
+  if (!email) log('SMTP_URL is not set: invitations and digests go out in Teams only, not by e-mail.');
+  if (options.startJobs ?? true) scheduler.start();
+
   let stopping: Promise<void> | null = null;
   return {
     url: server.url,
     port: server.port,
     mode,
-    stop: () => (stopping ??= server.close().then(() => store.close())),
+    runJob: (name) => scheduler.run(name),
+    stop: () => (stopping ??= Promise.all([server.close(), scheduler.stop()]).then(() => store.close())),
   };
 }

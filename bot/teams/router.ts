@@ -4,6 +4,7 @@ import type { Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
 import type { Command } from '../domain/commands.js';
 import type { Role } from '../domain/types.js';
+import type { EmailSender } from '../delivery/email.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { Translate } from '../i18n.js';
 import type { Clock } from '../services/clock.js';
@@ -15,6 +16,8 @@ export interface BotDeps {
   store: Store;
   clock: Clock;
   delivery: TeamsDelivery;
+  /** null when SMTP_URL is not set. */
+  email: EmailSender | null;
   log: (line: string) => void;
 }
 

@@ -45,6 +45,7 @@ export class Harness {
       clock: this.options.clock,
       log: (line) => this.logs.push(line),
       retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 50 },
+      startJobs: false,
     });
   }
 
@@ -52,6 +53,18 @@ export class Harness {
   async restart(): Promise<void> {
     await this.sidos.stop();
     await this.boot();
+  }
+
+  /** Runs a scheduled job at the clock's current time and waits for it. */
+  runJob(name: string): Promise<void> {
+    return this.sidos.runJob(name);
+  }
+
+  /** The data files as they are on disk now. */
+  async readData(): Promise<{ shared: any; year: (y: number) => Promise<any> }> {
+    const { readFile } = await import('node:fs/promises');
+    const read = async (name: string) => JSON.parse(await readFile(join(this.dataDir, 'data', name), 'utf8'));
+    return { shared: await read('shared.json'), year: (y) => read(`${y}.json`) };
   }
 
   get serviceUrl(): string {
