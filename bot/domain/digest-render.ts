@@ -1,0 +1,332 @@
+// The digest as a CSV download and as a standalone HTML page. Labels come
+// from the caller (already translated); a missing label falls back to
+// English. Optional "segment.<id>" labels name segments, otherwise the id is
+// shown. The "locale" label is the BCP 47 tag used for lang and number formats.
+import { stringify } from 'csv-stringify/sync';
+import { DateTime } from 'luxon';
+import { DIGEST_METRICS, type Digest, type DigestMetric, type DigestProposal, type DigestRow, type OfficeDigest, type TrafficLight } from './digest.js';
+import { PROPOSAL_STATUSES } from './types.js';
+
+export const DIGEST_LABELS_EN = {
+  locale: 'en',
+  title: 'Stakeholder feedback digest',
+  period: 'Period',
+  generated: 'Generated',
+  office: 'Office',
+  segment: 'Segment',
+  allSegments: 'All segments',
+  keyFigures: 'Key figures',
+  meetingsPlanned: 'Meetings planned',
+  meetingsHeld: 'Meetings held',
+  invitations: 'Invitations',
+  accepted: 'Accepted',
+  invitedToHeld: 'Invited to held meetings',
+  attended: 'Attended',
+  feedbackRequests: 'Feedback requests',
+  requestsAnswered: 'Requests answered',
+  targetGroupSize: 'Target group',
+  respondents: 'Respondents',
+  feedbackCount: 'Feedback answers',
+  responseRate: 'Response rate',
+  attendanceRate: 'Attendance rate',
+  averageRating: 'Average rating',
+  positiveShare: 'Positive (4–5)',
+  criticalShare: 'Critical (1–2)',
+  previous: 'Previous period',
+  change: 'Change',
+  status: 'Status',
+  'light.green': 'Good',
+  'light.yellow': 'Watch',
+  'light.red': 'Needs attention',
+  'light.none': 'No data',
+  percentagePoints: 'pp',
+  hidden: 'hidden',
+  suppressed: 'Rating figures are hidden for anonymity: fewer than {minimum} answers in this group, or showing it would reveal a smaller group.',
+  previousSuppressed: 'Previous period rating figures are hidden for anonymity.',
+  note: 'Note',
+  subThemes: 'Sub-themes discussed',
+  none: 'None.',
+  nationalProposals: 'Proposals needing a national decision',
+  localProposals: 'Local proposals',
+  proposal: 'Proposal',
+  justification: 'Justification',
+  author: 'Proposed by',
+  anonymous: 'Anonymous',
+  receivedOn: 'Received on',
+  'status.received': 'Received',
+  'status.under-review': 'Under review',
+  'status.planned': 'Planned',
+  'status.done': 'Done',
+  'status.declined': 'Declined',
+  officeFeedback: 'Office feedback to partners',
+  count: 'Count',
+} as const;
+
+export type DigestLabelKey = keyof typeof DIGEST_LABELS_EN;
+export const DIGEST_LABEL_KEYS = Object.keys(DIGEST_LABELS_EN) as DigestLabelKey[];
+
+type Labels = Readonly<Record<string, string>>;
+type Translate = (key: DigestLabelKey, params?: Record<string, string | number>) => string;
+
+function translator(labels: Labels): Translate {
+  return (key, params = {}) =>
+    (labels[key] ?? DIGEST_LABELS_EN[key]).replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+const segmentName = (labels: Labels, segment: string | null, t: Translate) =>
+  segment === null ? t('allSegments') : (labels[`segment.${segment}`] ?? segment);
+
+function notes(row: DigestRow, minimum: number, t: Translate): string[] {
+  return [row.suppressed ? t('suppressed', { minimum }) : '', row.previous.suppressed ? t('previousSuppressed') : ''].filter(Boolean);
+}
+
+// ---------------------------------------------------------------- CSV
+
+const COUNT_COLUMNS = [
+  'meetingsPlanned',
+  'meetingsHeld',
+  'invitations',
+  'accepted',
+  'invitedToHeld',
+  'attended',
+  'feedbackRequests',
+  'requestsAnswered',
+  'targetGroupSize',
+  'respondents',
+  'feedbackCount',
+] as const satisfies readonly (keyof DigestRow & DigestLabelKey)[];
+
+const round = (value: number | null) => (value === null ? '' : Math.round(value * 10_000) / 10_000);
+
+// A cell starting with = + - @ is run as a formula by spreadsheet programs.
+const spreadsheetSafe = (cell: string | number) => (typeof cell === 'string' && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
+
+/** One row per office total and office × segment; rates are fractions 0–1. Starts with a BOM so spreadsheets read UTF-8. */
+export function digestToCsv(digest: Digest, labels: Labels): string {
+  const t = translator(labels);
+  const header = [
+    t('period'),
+    t('office'),
+    t('segment'),
+    ...COUNT_COLUMNS.map((key) => t(key)),
+    ...DIGEST_METRICS.flatMap((m) => [t(m), `${t(m)} – ${t('previous')}`, `${t(m)} – ${t('change')}`, `${t(m)} – ${t('status')}`]),
+    t('subThemes'),
+    t('note'),
+  ];
+  const rows = digest.offices.flatMap((office) =>
+    [office.total, ...office.segments].map((row) =>
+      [
+        digest.periodKey,
+        office.name,
+        segmentName(labels, row.segment, t),
+        ...COUNT_COLUMNS.map((key) => row[key]),
+        ...DIGEST_METRICS.flatMap((m) => [round(row.metrics[m]), round(row.previous.metrics[m]), round(row.change[m]), t(`light.${row.lights[m]}`)]),
+        row.subThemes.join('; '),
+        notes(row, digest.anonymityMinimum, t).join(' '),
+      ].map(spreadsheetSafe),
+    ),
+  );
+  return stringify([header, ...rows], { bom: true });
+}
+
+// ---------------------------------------------------------------- HTML
+
+class Html {
+  constructor(readonly text: string) {}
+}
+type Part = Html | string | number | null | undefined | false | Part[];
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+function toHtml(part: Part): string {
+  if (part instanceof Html) return part.text;
+  if (Array.isArray(part)) return part.map(toHtml).join('');
+  if (part === null || part === undefined || part === false) return '';
+  return String(part).replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+/** Template tag: every interpolated value is escaped unless it is itself built with `html`. */
+function html(strings: TemplateStringsArray, ...parts: Part[]): Html {
+  return new Html(strings.reduce((out, text, i) => out + toHtml(parts[i - 1]) + text));
+}
+
+const STYLE = `
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b; margin: 2rem auto; max-width: 78rem; padding: 0 1rem; line-height: 1.45; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; margin-top: 2.5rem; border-bottom: 2px solid #d0d7de; } h3 { font-size: 1.1rem; }
+table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; font-size: 0.92rem; }
+caption { text-align: left; font-weight: 600; padding: 0.3rem 0; }
+th, td { border: 1px solid #d0d7de; padding: 0.4rem 0.5rem; text-align: left; vertical-align: top; }
+thead th { background: #f3f5f7; }
+tr.total th, tr.total td { font-weight: 600; background: #fafbfc; }
+.value { font-size: 1.05rem; }
+.detail { color: #4a5058; font-size: 0.85rem; }
+.light { display: inline-block; border-radius: 0.8rem; padding: 0 0.5rem; font-size: 0.82rem; font-weight: 600; border: 1px solid; white-space: nowrap; }
+.light-green { background: #dcf5e3; color: #0f5323; border-color: #1e7b34; }
+.light-yellow { background: #fff3c4; color: #5c4300; border-color: #b08800; }
+.light-red { background: #fde2e1; color: #8a1410; border-color: #c62828; }
+.light-none { background: #eef0f2; color: #4a5058; border-color: #8c959f; }
+.proposals { list-style: none; padding: 0; }
+.proposals li { border: 1px solid #d0d7de; border-radius: 0.4rem; padding: 0.6rem 0.8rem; margin-bottom: 0.6rem; }
+.proposals p { margin: 0 0 0.4rem; font-weight: 600; white-space: pre-wrap; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.1rem 0.8rem; margin: 0; font-size: 0.9rem; }
+dt { color: #4a5058; } dd { margin: 0; white-space: pre-wrap; }
+.note { font-size: 0.88rem; color: #4a5058; }
+`;
+
+const SHAPES: Record<TrafficLight, string> = { green: '●', yellow: '▲', red: '■', none: '○' };
+const RATES = new Set<DigestMetric>(['responseRate', 'attendanceRate', 'positiveShare', 'criticalShare']);
+const RATING_METRICS = new Set<DigestMetric>(['averageRating', 'positiveShare', 'criticalShare']);
+
+interface View {
+  digest: Digest;
+  labels: Labels;
+  t: Translate;
+  metric: (m: DigestMetric, value: number) => string;
+  change: (m: DigestMetric, value: number) => string;
+  date: (iso: string) => string;
+}
+
+function view(digest: Digest, labels: Labels): View {
+  const t = translator(labels);
+  const locale = t('locale');
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
+  const rating = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+  const points = new Intl.NumberFormat(locale, { maximumFractionDigits: 0, signDisplay: 'exceptZero' });
+  const ratingChange = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, signDisplay: 'exceptZero' });
+  return {
+    digest,
+    labels,
+    t,
+    metric: (m, value) => (RATES.has(m) ? percent.format(value) : rating.format(value)),
+    change: (m, value) => (RATES.has(m) ? `${points.format(value * 100)} ${t('percentagePoints')}` : ratingChange.format(value)),
+    date: (iso) => DateTime.fromISO(iso, { zone: digest.timeZone }).setLocale(locale).toLocaleString(DateTime.DATE_MED),
+  };
+}
+
+function badge(light: TrafficLight, t: Translate): Html {
+  return html`<span class="light light-${light}"><span aria-hidden="true">${SHAPES[light]}</span> ${t(`light.${light}`)}</span>`;
+}
+
+function metricCell(v: View, row: DigestRow, m: DigestMetric, detail?: string): Html {
+  const value = row.metrics[m];
+  const before = row.previous.metrics[m];
+  const change = row.change[m];
+  const shown = value !== null ? v.metric(m, value) : RATING_METRICS.has(m) && row.suppressed ? v.t('hidden') : '–';
+  return html`<td>
+    <div class="value">${shown} ${badge(row.lights[m], v.t)}</div>
+    ${detail && html`<div class="detail">${detail}</div>`}
+    ${before !== null && html`<div class="detail">${v.t('previous')}: ${v.metric(m, before)}${change !== null && `, ${v.t('change')} ${v.change(m, change)}`}</div>`}
+  </td>`;
+}
+
+function keyFigures(v: View, office: OfficeDigest): Html {
+  const { t } = v;
+  const rows = [office.total, ...office.segments];
+  const rowHtml = (row: DigestRow) => html`<tr${row.segment === null && html` class="total"`}>
+    <th scope="row">${segmentName(v.labels, row.segment, t)}</th>
+    <td>${row.meetingsHeld} / ${row.meetingsPlanned}</td>
+    <td>${row.accepted} / ${row.invitations}</td>
+    ${metricCell(v, row, 'attendanceRate', `${row.attended} / ${row.invitedToHeld}`)}
+    <td>${row.requestsAnswered} / ${row.feedbackRequests}</td>
+    ${metricCell(v, row, 'responseRate', `${row.respondents} / ${row.targetGroupSize}`)}
+    <td>${row.feedbackCount}</td>
+    ${metricCell(v, row, 'averageRating')}
+    ${metricCell(v, row, 'positiveShare')}
+    ${metricCell(v, row, 'criticalShare')}
+  </tr>`;
+  const anyNotes = rows.flatMap((row) => notes(row, v.digest.anonymityMinimum, t));
+  return html`<table>
+    <caption>${t('keyFigures')}: ${office.name}</caption>
+    <thead><tr>
+      <th scope="col">${t('segment')}</th>
+      <th scope="col">${t('meetingsHeld')} / ${t('meetingsPlanned')}</th>
+      <th scope="col">${t('accepted')} / ${t('invitations')}</th>
+      <th scope="col">${t('attendanceRate')} (${t('attended')} / ${t('invitedToHeld')})</th>
+      <th scope="col">${t('requestsAnswered')} / ${t('feedbackRequests')}</th>
+      <th scope="col">${t('responseRate')} (${t('respondents')} / ${t('targetGroupSize')})</th>
+      <th scope="col">${t('feedbackCount')}</th>
+      <th scope="col">${t('averageRating')}</th>
+      <th scope="col">${t('positiveShare')}</th>
+      <th scope="col">${t('criticalShare')}</th>
+    </tr></thead>
+    <tbody>${rows.map(rowHtml)}</tbody>
+  </table>
+  ${[...new Set(anyNotes)].map((note) => html`<p class="note">${note}</p>`)}`;
+}
+
+function proposalList(v: View, proposals: DigestProposal[], showOffice: boolean): Html {
+  const { t } = v;
+  if (proposals.length === 0) return html`<p>${t('none')}</p>`;
+  const officeName = new Map(v.digest.offices.map((o) => [o.officeId, o.name]));
+  const author = (p: DigestProposal) =>
+    p.anonymous ? t('anonymous') : p.author ? `${p.author.name}, ${p.author.organisation}` : '–';
+  return html`<ul class="proposals">${proposals.map(
+    (p) => html`<li>
+      <p>${p.text}</p>
+      <dl>
+        ${showOffice && html`<dt>${t('office')}</dt><dd>${officeName.get(p.officeId) ?? p.officeId}</dd>`}
+        ${p.segment !== null && html`<dt>${t('segment')}</dt><dd>${segmentName(v.labels, p.segment, t)}</dd>`}
+        <dt>${t('status')}</dt><dd>${t(`status.${p.status}`)}</dd>
+        ${p.justification !== null && html`<dt>${t('justification')}</dt><dd>${p.justification}</dd>`}
+        <dt>${t('author')}</dt><dd>${author(p)}</dd>
+        <dt>${t('receivedOn')}</dt><dd>${v.date(p.createdAt)}</dd>
+      </dl>
+    </li>`,
+  )}</ul>`;
+}
+
+function officeSection(v: View, office: OfficeDigest): Html {
+  const { t } = v;
+  const rating = (value: number | null) => (value === null ? '–' : v.metric('averageRating', value));
+  const headingId = `office-${office.officeId}`;
+  return html`<section aria-labelledby="${headingId}">
+    <h2 id="${headingId}">${office.name}</h2>
+    ${keyFigures(v, office)}
+    <h3>${t('subThemes')}</h3>
+    ${office.total.subThemes.length === 0 ? html`<p>${t('none')}</p>` : html`<ul>${office.total.subThemes.map((s) => html`<li>${s}</li>`)}</ul>`}
+    <h3>${t('localProposals')}</h3>
+    <ul>${PROPOSAL_STATUSES.map((s) => html`<li>${t(`status.${s}`)}: ${office.localProposals.counts[s]}</li>`)}</ul>
+    ${proposalList(v, office.localProposals.items, false)}
+    <h3>${t('officeFeedback')}</h3>
+    <table>
+      <caption>${t('officeFeedback')}: ${office.name}</caption>
+      <thead><tr><th scope="col">${t('segment')}</th><th scope="col">${t('count')}</th><th scope="col">${t('averageRating')}</th></tr></thead>
+      <tbody>
+        <tr class="total"><th scope="row">${t('allSegments')}</th><td>${office.officeFeedback.count}</td><td>${rating(office.officeFeedback.averageRating)}</td></tr>
+        ${office.officeFeedback.bySegment.map(
+          (s) => html`<tr><th scope="row">${segmentName(v.labels, s.segment, t)}</th><td>${s.count}</td><td>${rating(s.averageRating)}</td></tr>`,
+        )}
+      </tbody>
+    </table>
+  </section>`;
+}
+
+/** A standalone page: inline CSS, no scripts, every text escaped. */
+export function digestToHtml(digest: Digest, labels: Labels): string {
+  const v = view(digest, labels);
+  const { t } = v;
+  const lastDay = DateTime.fromISO(digest.end, { zone: digest.timeZone }).minus({ days: 1 }).toISO() ?? digest.end;
+  const generated = DateTime.fromISO(digest.generatedAt, { zone: digest.timeZone }).setLocale(t('locale')).toLocaleString(DateTime.DATETIME_MED);
+  const title = `${t('title')} ${digest.periodKey}`;
+  return html`<!DOCTYPE html>
+<html lang="${t('locale')}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${new Html(STYLE)}</style>
+</head>
+<body>
+<main>
+<h1>${title}</h1>
+<p>${t('period')}: ${digest.periodKey} (${v.date(digest.start)} – ${v.date(lastDay)}). ${t('generated')}: ${generated}.</p>
+<section aria-labelledby="national">
+<h2 id="national">${t('nationalProposals')}</h2>
+${proposalList(v, digest.nationalProposals, true)}
+</section>
+${digest.offices.map((office) => officeSection(v, office))}
+</main>
+</body>
+</html>
+`.text;
+}

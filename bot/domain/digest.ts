@@ -1,0 +1,504 @@
+// The national digest: one period's figures per office and per office ×
+// segment, compared with the previous period, plus the proposals leadership
+// should see. A pure function of the stored records; every record is visited
+// once and bucketed through Maps.
+//
+// What counts where (periods use the digest time zone; "cutoff" is the
+// earlier of the period end and `now`, so an on-demand digest of the running
+// period and a digest of a past period both describe the state at a moment):
+// - meetings planned: not cancelled, startsAt in the period; held: those with
+//   endsAt <= cutoff; sub-themes come from the held ones.
+// - invitations: to planned meetings, with their accepted RSVPs; attendance is
+//   counted on invitations to held meetings. A meeting whose attendance was
+//   recorded (any invitee has `attended` set) counts `attended === true`; for
+//   one without any record an accepted RSVP stands in.
+// - feedback requests: sentAt in the period, answered = status "answered".
+// - feedback: submittedAt in the period. Response rate = distinct partners of
+//   the target group (partners registered in the office and segment now) who
+//   gave feedback / target group size.
+// - rating metrics (average, positive 4–5, critical 1–2) are hidden when a row
+//   has fewer than `anonymityMinimum` answers, and further rows are hidden when
+//   the office total minus the visible rows would reveal a small group.
+// - proposals: status as of the cutoff (from their history). Listed: those
+//   still open plus those created or changed in the period.
+// - office → partner feedback: givenAt in the period.
+// A segment not in `segments` counts in its office total only; records of
+// offices not in `offices` are left out.
+import { periodBounds, periodKey, previousPeriod, type Period } from './periods.js';
+import {
+  PROPOSAL_STATUSES,
+  type Feedback,
+  type FeedbackRequest,
+  type Instant,
+  type Invitation,
+  type Meeting,
+  type Office,
+  type OfficeFeedback,
+  type Partner,
+  type Proposal,
+  type ProposalLevel,
+  type ProposalStatus,
+} from './types.js';
+
+export const DIGEST_METRICS = ['responseRate', 'attendanceRate', 'averageRating', 'positiveShare', 'criticalShare'] as const;
+export type DigestMetric = (typeof DIGEST_METRICS)[number];
+
+/** green/yellow are the limits of those colours; beyond yellow in the worse direction is red. */
+export interface Threshold {
+  green: number;
+  yellow: number;
+  higherIsBetter: boolean;
+}
+export type DigestThresholds = Record<DigestMetric, Threshold>;
+
+export type TrafficLight = 'green' | 'yellow' | 'red' | 'none';
+
+/** Rates and shares are fractions 0–1, ratings 1–5; null when there is no data or it is hidden. */
+export type MetricValues = Record<DigestMetric, number | null>;
+
+export interface DigestInput {
+  period: Period;
+  timeZone: string;
+  now: Instant;
+  offices: Office[];
+  segments: string[];
+  partners: Partner[];
+  meetings: Meeting[];
+  invitations: Invitation[];
+  feedbackRequests: FeedbackRequest[];
+  feedback: Feedback[];
+  proposals: Proposal[];
+  officeFeedback: OfficeFeedback[];
+  thresholds: DigestThresholds;
+  anonymityMinimum: number;
+}
+
+export interface DigestRow {
+  officeId: string;
+  /** null on the office total row. */
+  segment: string | null;
+  meetingsPlanned: number;
+  meetingsHeld: number;
+  /** Invitations to planned meetings, and how many of them were accepted. */
+  invitations: number;
+  accepted: number;
+  /** Invitations to held meetings, and how many of those invitees attended. */
+  invitedToHeld: number;
+  attended: number;
+  feedbackRequests: number;
+  requestsAnswered: number;
+  targetGroupSize: number;
+  respondents: number;
+  feedbackCount: number;
+  /** Rating metrics hidden for anonymity. */
+  suppressed: boolean;
+  metrics: MetricValues;
+  lights: Record<DigestMetric, TrafficLight>;
+  previous: { feedbackCount: number; suppressed: boolean; metrics: MetricValues };
+  /** metrics − previous metrics; null when either is null. */
+  change: MetricValues;
+  /** Sub-themes of the meetings held, in meeting order. */
+  subThemes: string[];
+}
+
+export interface DigestProposal {
+  id: string;
+  officeId: string;
+  /** null when naming the segment of an anonymous author could identify them. */
+  segment: string | null;
+  level: ProposalLevel;
+  text: string;
+  justification: string | null;
+  /** Status as of the digest cutoff. */
+  status: ProposalStatus;
+  createdAt: Instant;
+  /** Last status change at or before the cutoff. */
+  changedAt: Instant | null;
+  anonymous: boolean;
+  /** Never set for anonymous proposals. */
+  author: { name: string; organisation: string } | null;
+}
+
+export interface RatingSummary {
+  count: number;
+  averageRating: number | null;
+}
+
+export interface OfficeDigest {
+  officeId: string;
+  name: string;
+  total: DigestRow;
+  segments: DigestRow[];
+  localProposals: { counts: Record<ProposalStatus, number>; items: DigestProposal[] };
+  /** Feedback the office gave to partner organisations. */
+  officeFeedback: RatingSummary & { bySegment: (RatingSummary & { segment: string })[] };
+}
+
+export interface Digest {
+  periodKey: string;
+  previousPeriodKey: string;
+  start: Instant;
+  end: Instant;
+  timeZone: string;
+  generatedAt: Instant;
+  anonymityMinimum: number;
+  offices: OfficeDigest[];
+  /** Open national proposals, and those created or changed in the period. */
+  nationalProposals: DigestProposal[];
+}
+
+interface Tally {
+  meetingsPlanned: number;
+  meetingsHeld: number;
+  invitations: number;
+  accepted: number;
+  invitedToHeld: number;
+  attended: number;
+  feedbackRequests: number;
+  requestsAnswered: number;
+  feedbackCount: number;
+  ratingSum: number;
+  positive: number;
+  critical: number;
+  respondents: Set<string>;
+  suppressed: boolean;
+}
+
+interface RowTallies {
+  segment: string | null;
+  targetGroupSize: number;
+  /** [current period, previous period] */
+  periods: [Tally, Tally];
+  heldMeetings: Meeting[];
+  officeFeedback: { count: number; ratingSum: number };
+}
+
+interface OfficeTallies {
+  office: Office;
+  total: RowTallies;
+  segments: RowTallies[];
+  /** segment → [total, segment row]: the rows a record of that segment counts in. */
+  rowsBySegment: Map<string, RowTallies[]>;
+  totalOnly: RowTallies[];
+}
+
+type Slot = 0 | 1 | -1;
+
+const OPEN = new Set<ProposalStatus>(['received', 'under-review', 'planned']);
+const NO_ROWS: RowTallies[] = [];
+
+function emptyTally(): Tally {
+  return {
+    meetingsPlanned: 0,
+    meetingsHeld: 0,
+    invitations: 0,
+    accepted: 0,
+    invitedToHeld: 0,
+    attended: 0,
+    feedbackRequests: 0,
+    requestsAnswered: 0,
+    feedbackCount: 0,
+    ratingSum: 0,
+    positive: 0,
+    critical: 0,
+    respondents: new Set(),
+    suppressed: false,
+  };
+}
+
+function emptyRow(segment: string | null): RowTallies {
+  return { segment, targetGroupSize: 0, periods: [emptyTally(), emptyTally()], heldMeetings: [], officeFeedback: { count: 0, ratingSum: 0 } };
+}
+
+function officeTallies(office: Office, segments: string[]): OfficeTallies {
+  const total = emptyRow(null);
+  const rows = segments.map(emptyRow);
+  return {
+    office,
+    total,
+    segments: rows,
+    rowsBySegment: new Map(rows.map((row) => [row.segment as string, [total, row]])),
+    totalOnly: [total],
+  };
+}
+
+function parseInstant(value: Instant, what: string): number {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new RangeError(`${what} is not an instant: ${value}`);
+  return ms;
+}
+
+export function light(value: number | null, threshold: Threshold): TrafficLight {
+  if (value === null) return 'none';
+  const better = (a: number, b: number) => (threshold.higherIsBetter ? a >= b : a <= b);
+  if (better(value, threshold.green)) return 'green';
+  return better(value, threshold.yellow) ? 'yellow' : 'red';
+}
+
+/**
+ * Hides rating metrics of rows with fewer answers than the minimum. A lone
+ * hidden group could still be recovered as the office total minus the visible
+ * segments, so the smallest visible segments are hidden too until the hidden
+ * remainder reaches the minimum.
+ */
+function suppressSmallGroups(total: Tally, segments: Tally[], minimum: number): void {
+  for (const tally of [total, ...segments]) tally.suppressed = tally.feedbackCount > 0 && tally.feedbackCount < minimum;
+  const visible = segments.filter((t) => !t.suppressed && t.feedbackCount > 0).sort((a, b) => a.feedbackCount - b.feedbackCount);
+  let hidden = total.feedbackCount - visible.reduce((sum, t) => sum + t.feedbackCount, 0);
+  for (const tally of visible) {
+    if (hidden === 0 || hidden >= minimum) break;
+    tally.suppressed = true;
+    hidden += tally.feedbackCount;
+  }
+}
+
+function metricsOf(tally: Tally, targetGroupSize: number): MetricValues {
+  const rated = tally.feedbackCount > 0 && !tally.suppressed;
+  return {
+    responseRate: targetGroupSize > 0 ? tally.respondents.size / targetGroupSize : null,
+    attendanceRate: tally.invitedToHeld > 0 ? tally.attended / tally.invitedToHeld : null,
+    averageRating: rated ? tally.ratingSum / tally.feedbackCount : null,
+    positiveShare: rated ? tally.positive / tally.feedbackCount : null,
+    criticalShare: rated ? tally.critical / tally.feedbackCount : null,
+  };
+}
+
+function mapMetrics<T>(fn: (metric: DigestMetric) => T): Record<DigestMetric, T> {
+  return Object.fromEntries(DIGEST_METRICS.map((m) => [m, fn(m)])) as Record<DigestMetric, T>;
+}
+
+function digestRow(officeId: string, row: RowTallies, thresholds: DigestThresholds): DigestRow {
+  const [current, previous] = row.periods;
+  const metrics = metricsOf(current, row.targetGroupSize);
+  const previousMetrics = metricsOf(previous, row.targetGroupSize);
+  return {
+    officeId,
+    segment: row.segment,
+    meetingsPlanned: current.meetingsPlanned,
+    meetingsHeld: current.meetingsHeld,
+    invitations: current.invitations,
+    accepted: current.accepted,
+    invitedToHeld: current.invitedToHeld,
+    attended: current.attended,
+    feedbackRequests: current.feedbackRequests,
+    requestsAnswered: current.requestsAnswered,
+    targetGroupSize: row.targetGroupSize,
+    respondents: current.respondents.size,
+    feedbackCount: current.feedbackCount,
+    suppressed: current.suppressed,
+    metrics,
+    lights: mapMetrics((m) => light(metrics[m], thresholds[m])),
+    previous: { feedbackCount: previous.feedbackCount, suppressed: previous.suppressed, metrics: previousMetrics },
+    change: mapMetrics((m) => {
+      const now = metrics[m];
+      const before = previousMetrics[m];
+      return now === null || before === null ? null : now - before;
+    }),
+    subThemes: [...new Set(row.heldMeetings.sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt)).map((m) => m.subTheme))],
+  };
+}
+
+function ratingSummary(sum: { count: number; ratingSum: number }): RatingSummary {
+  return { count: sum.count, averageRating: sum.count > 0 ? sum.ratingSum / sum.count : null };
+}
+
+export function buildDigest(input: DigestInput): Digest {
+  const previous = previousPeriod(input.period);
+  const bounds = periodBounds(input.period, input.timeZone);
+  const previousBounds = periodBounds(previous, input.timeZone);
+  const start = Date.parse(bounds.start);
+  const end = Date.parse(bounds.end);
+  const previousStart = Date.parse(previousBounds.start);
+  const now = parseInstant(input.now, 'now');
+  const cutoffs = [Math.min(end, now), Math.min(start, now)];
+  const slotOf = (ms: number): Slot => (ms >= start && ms < end ? 0 : ms >= previousStart && ms < start ? 1 : -1);
+
+  const offices = new Map(input.offices.map((office) => [office.id, officeTallies(office, input.segments)]));
+  const rowsOf = (officeId: string, segment: string | undefined): RowTallies[] => {
+    const office = offices.get(officeId);
+    if (!office) return NO_ROWS;
+    const rows = segment === undefined ? undefined : office.rowsBySegment.get(segment);
+    return rows ?? office.totalOnly;
+  };
+  const segmentRow = (officeId: string, segment: string) => offices.get(officeId)?.rowsBySegment.get(segment)?.[1];
+
+  const partners = new Map(input.partners.map((p) => [p.id, p]));
+  for (const partner of input.partners) {
+    for (const row of rowsOf(partner.officeId, partner.segment)) row.targetGroupSize++;
+  }
+
+  const plannedMeetings = new Map<string, { slot: 0 | 1; held: boolean; officeId: string }>();
+  for (const meeting of input.meetings) {
+    if (meeting.status === 'cancelled') continue;
+    const office = offices.get(meeting.officeId);
+    const slot = slotOf(Date.parse(meeting.startsAt));
+    if (!office || slot === -1) continue;
+    const held = Date.parse(meeting.endsAt) <= cutoffs[slot];
+    plannedMeetings.set(meeting.id, { slot, held, officeId: meeting.officeId });
+    const rows = [office.total];
+    for (const segment of new Set(meeting.segments)) {
+      const row = segmentRow(meeting.officeId, segment);
+      if (row) rows.push(row);
+    }
+    for (const row of rows) {
+      const tally = row.periods[slot];
+      tally.meetingsPlanned++;
+      if (!held) continue;
+      tally.meetingsHeld++;
+      if (slot === 0) row.heldMeetings.push(meeting);
+    }
+  }
+
+  const attendanceRecorded = new Set<string>();
+  for (const invitation of input.invitations) {
+    if (invitation.attended !== undefined) attendanceRecorded.add(invitation.meetingId);
+  }
+  for (const invitation of input.invitations) {
+    const meeting = plannedMeetings.get(invitation.meetingId);
+    if (!meeting) continue;
+    const attended = attendanceRecorded.has(invitation.meetingId) ? invitation.attended === true : invitation.rsvp === 'accepted';
+    for (const row of rowsOf(meeting.officeId, partners.get(invitation.partnerId)?.segment)) {
+      const tally = row.periods[meeting.slot];
+      tally.invitations++;
+      if (invitation.rsvp === 'accepted') tally.accepted++;
+      if (!meeting.held) continue;
+      tally.invitedToHeld++;
+      if (attended) tally.attended++;
+    }
+  }
+
+  for (const request of input.feedbackRequests) {
+    const slot = slotOf(Date.parse(request.sentAt));
+    if (slot === -1) continue;
+    for (const row of rowsOf(request.officeId, request.segment)) {
+      const tally = row.periods[slot];
+      tally.feedbackRequests++;
+      if (request.status === 'answered') tally.requestsAnswered++;
+    }
+  }
+
+  const anonymousFeedback = new Set<string>();
+  for (const feedback of input.feedback) {
+    if (feedback.anonymous) anonymousFeedback.add(feedback.id);
+    const slot = slotOf(Date.parse(feedback.submittedAt));
+    if (slot === -1) continue;
+    const partner = partners.get(feedback.partnerId);
+    const inOffice = partner?.officeId === feedback.officeId;
+    for (const row of rowsOf(feedback.officeId, feedback.segment)) {
+      const tally = row.periods[slot];
+      tally.feedbackCount++;
+      tally.ratingSum += feedback.rating;
+      if (feedback.rating >= 4) tally.positive++;
+      else if (feedback.rating <= 2) tally.critical++;
+      if (inOffice && (row.segment === null || partner?.segment === row.segment)) tally.respondents.add(feedback.partnerId);
+    }
+  }
+
+  for (const given of input.officeFeedback) {
+    if (slotOf(Date.parse(given.givenAt)) !== 0) continue;
+    for (const row of rowsOf(given.officeId, given.segment)) {
+      row.officeFeedback.count++;
+      row.officeFeedback.ratingSum += given.rating;
+    }
+  }
+
+  for (const office of offices.values()) {
+    for (const slot of [0, 1] as const) {
+      suppressSmallGroups(office.total.periods[slot], office.segments.map((row) => row.periods[slot]), input.anonymityMinimum);
+    }
+  }
+
+  const proposals = selectProposals(input, {
+    start,
+    cutoff: cutoffs[0],
+    partners,
+    anonymousFeedback,
+    groupSize: (officeId, segment) => segmentRow(officeId, segment)?.targetGroupSize ?? 0,
+  });
+  const localProposals = new Map<string, DigestProposal[]>(input.offices.map((office) => [office.id, []]));
+  for (const proposal of proposals) {
+    if (proposal.level === 'local') localProposals.get(proposal.officeId)?.push(proposal);
+  }
+
+  return {
+    periodKey: periodKey(input.period),
+    previousPeriodKey: periodKey(previous),
+    start: bounds.start,
+    end: bounds.end,
+    timeZone: input.timeZone,
+    generatedAt: input.now,
+    anonymityMinimum: input.anonymityMinimum,
+    offices: [...offices.values()].map(({ office, total, segments }) => {
+      const local = localProposals.get(office.id) ?? [];
+      const counts = Object.fromEntries(PROPOSAL_STATUSES.map((s) => [s, 0])) as Record<ProposalStatus, number>;
+      for (const proposal of local) counts[proposal.status]++;
+      return {
+        officeId: office.id,
+        name: office.name,
+        total: digestRow(office.id, total, input.thresholds),
+        segments: segments.map((row) => digestRow(office.id, row, input.thresholds)),
+        localProposals: { counts, items: local },
+        officeFeedback: {
+          ...ratingSummary(total.officeFeedback),
+          bySegment: segments.map((row) => ({ segment: row.segment as string, ...ratingSummary(row.officeFeedback) })),
+        },
+      };
+    }),
+    nationalProposals: proposals.filter((p) => p.level === 'national'),
+  };
+}
+
+function statusAt(proposal: Proposal, cutoff: number): { status: ProposalStatus; changedAt: Instant | null } {
+  let last: { status: ProposalStatus; at: Instant; ms: number } | null = null;
+  for (const change of proposal.history) {
+    const ms = Date.parse(change.at);
+    if (ms < cutoff && (last === null || ms >= last.ms)) last = { status: change.status, at: change.at, ms };
+  }
+  if (last) return { status: last.status, changedAt: last.at };
+  // Every recorded change came later, so at the cutoff it was as first received.
+  return { status: proposal.history.length > 0 ? 'received' : proposal.status, changedAt: null };
+}
+
+/** Proposals open at the cutoff or created or changed in the period, by office order then age. */
+function selectProposals(
+  input: DigestInput,
+  context: {
+    start: number;
+    cutoff: number;
+    partners: Map<string, Partner>;
+    anonymousFeedback: Set<string>;
+    groupSize: (officeId: string, segment: string) => number;
+  },
+): DigestProposal[] {
+  const { start, cutoff, partners, anonymousFeedback, groupSize } = context;
+  const officeOrder = new Map(input.offices.map((office, i) => [office.id, i]));
+  const selected: { order: number; created: number; proposal: DigestProposal }[] = [];
+  for (const proposal of input.proposals) {
+    const order = officeOrder.get(proposal.officeId);
+    const created = Date.parse(proposal.createdAt);
+    if (order === undefined || !(created < cutoff)) continue;
+    const { status, changedAt } = statusAt(proposal, cutoff);
+    const recent = created >= start || (changedAt !== null && Date.parse(changedAt) >= start);
+    if (!OPEN.has(status) && !recent) continue;
+    const anonymous = proposal.anonymous || anonymousFeedback.has(proposal.feedbackId);
+    const author = anonymous ? undefined : partners.get(proposal.authorPartnerId);
+    selected.push({
+      order,
+      created,
+      proposal: {
+        id: proposal.id,
+        officeId: proposal.officeId,
+        segment: anonymous && groupSize(proposal.officeId, proposal.segment) < input.anonymityMinimum ? null : proposal.segment,
+        level: proposal.level,
+        text: proposal.text,
+        justification: proposal.justification ?? null,
+        status,
+        createdAt: proposal.createdAt,
+        changedAt,
+        anonymous,
+        author: author ? { name: author.name, organisation: author.organisation } : null,
+      },
+    });
+  }
+  return selected.sort((a, b) => a.order - b.order || a.created - b.created).map((s) => s.proposal);
+}
