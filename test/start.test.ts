@@ -1,0 +1,42 @@
+// `npm start` as a process: local mode line, /healthz, clean stop, and a clear
+// refusal to start on bad configuration or a corrupt data file.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spawnSidos } from './harness/process.js';
+
+describe('the Sidos process', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sidos-start-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('starts in local mode on loopback, answers /healthz and stops cleanly on SIGTERM', async () => {
+    const sidos = spawnSidos({ PORT: '0', DATA_DIR: dir });
+    const url = await sidos.ready;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(sidos.output().match(/LOCAL MODE/g)).toHaveLength(1);
+    const res = await fetch(`${url}/healthz`);
+    expect(await res.json()).toEqual({ status: 'ok', mode: 'local' });
+    sidos.child.kill('SIGTERM');
+    expect(await sidos.exited).toBe(0);
+    expect(sidos.output()).toContain('SIGTERM received: finishing writes and stopping.');
+  });
+
+  it('refuses to start on a wrong configuration value and says which', async () => {
+    const sidos = spawnSidos({ PORT: '0', DATA_DIR: dir, SIDOS_DIGEST_TIMEZONE: 'Mars/Olympus' });
+    expect(await sidos.exited).toBe(1);
+    expect(sidos.output()).toContain('digest.timeZone = "Mars/Olympus" (from SIDOS_DIGEST_TIMEZONE): allowed: an IANA time zone');
+  });
+
+  it('refuses to start on a corrupt data file and leaves it as it was', async () => {
+    await writeFile(join(dir, '2027.json'), '{"plans": [');
+    const sidos = spawnSidos({ PORT: '0', DATA_DIR: dir });
+    expect(await sidos.exited).toBe(1);
+    expect(sidos.output()).toMatch(/Data file .*2027\.json is not valid JSON/);
+  });
+});
