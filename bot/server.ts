@@ -1,7 +1,8 @@
 // The HTTP surface: /api/messages for the Bot Framework, /healthz, and the
 // download links the bot hands out (/files/<token>).
 import type { Application } from '@microsoft/teams-ai';
-import type { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Activity } from 'botbuilder';
+import type { SidosAdapter } from './teams/app.js';
 import restify from 'restify';
 
 export interface Download {
@@ -12,16 +13,24 @@ export interface Download {
   inline?: boolean;
 }
 
-/** Finds what an unguessable token serves; null when unknown or expired. */
-export type DownloadProvider = (token: string) => Download | null;
+/** Finds what an unguessable token serves; null when unknown or expired. `lang` is the link's ?lang=, if any. */
+export type DownloadProvider = (token: string, lang?: string) => Download | null;
+
+const AUTH_ERROR_NAMES = new Set(['AuthenticationError', 'JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+
+function isAuthenticationFailure(err: unknown): boolean {
+  const e = err as { name?: string; statusCode?: number } | null;
+  return !!e && (AUTH_ERROR_NAMES.has(e.name ?? '') || e.statusCode === 401);
+}
 
 export interface ServerOptions {
-  adapter: TeamsAdapter;
+  adapter: SidosAdapter;
   app: Application;
   host: string;
   port: number;
   mode: 'local' | 'authenticated';
   downloads: DownloadProvider;
+  log: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -34,10 +43,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const server = restify.createServer({ name: 'sidos', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024, mapParams: false }));
 
+  // handleActivity (processActivity) rather than adapter.process: the latter answers
+  // 500 with the error text for a malformed activity or a badly signed token.
   server.post('/api/messages', async (req, res) => {
-    await options.adapter.process(req, res, async (context) => {
-      await options.app.run(context);
-    });
+    const activity = req.body as Partial<Activity> | undefined;
+    if (!activity || typeof activity !== 'object' || Array.isArray(activity) || typeof activity.type !== 'string' || !activity.type) {
+      res.send(400, { error: 'The body is not a Bot Framework activity.' });
+      return;
+    }
+    const authorization = String(req.headers.authorization ?? '');
+    try {
+      const invokeResponse = await options.adapter.handleActivity(authorization, activity as Activity, async (context) => {
+        await options.app.run(context);
+      });
+      res.send(invokeResponse?.status ?? 200, invokeResponse?.body ?? null);
+    } catch (err) {
+      if (isAuthenticationFailure(err)) {
+        res.send(401, { error: 'Unauthorized' });
+        return;
+      }
+      options.log(`/api/messages failed: ${(err as Error).stack ?? String(err)}`);
+      res.send(500, { error: 'Internal error' });
+    }
   });
 
   server.get('/healthz', (_req, res, next) => {
@@ -47,7 +74,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   server.get('/files/:token', (req, res, next) => {
     const token = String(req.params.token ?? '');
-    const file = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? options.downloads(token) : null;
+    const lang = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang') ?? undefined;
+    const file = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? options.downloads(token, lang) : null;
     if (!file) {
       res.send(404, { error: 'This link is unknown or has expired.' });
       return next();

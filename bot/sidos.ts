@@ -16,6 +16,8 @@ export interface SidosOptions {
   clock?: Clock;
   log?: (line: string) => void;
   retry?: RetryPolicy;
+  /** Bot Framework authentication settings for other clouds (see createAdapter). */
+  botFrameworkAuth?: Record<string, string>;
   /** false: no cron timers and no start-up catch-up (tests run jobs by hand). */
   startJobs?: boolean;
 }
@@ -37,7 +39,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
   const store = await LowdbStore.open(config.dataDir);
 
   const botAppId = config.credentials?.appId ?? '';
-  const adapter = createAdapter(config.credentials);
+  const adapter = createAdapter(config.credentials, options.botFrameworkAuth);
   const delivery = new TeamsDelivery(store, new AdapterConversationPort(adapter, botAppId), clock, log, options.retry);
   const email = config.smtp
     ? createSmtpEmailSender({ url: config.smtp.url, from: config.smtp.from || config.offices[0].email })
@@ -54,6 +56,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     port: config.port,
     mode,
     downloads: () => null,
+    log,
   });
 
   if (!email) log('SMTP_URL is not set: invitations and digests go out in Teams only, not by e-mail.');

@@ -83,6 +83,13 @@ describe('Sidos over HTTP', () => {
     expect(shared.conversations.some((c: any) => c.id === '19:channel-b@thread.tacv2;messageid=1' && c.kind === 'channel')).toBe(true);
   });
 
+  it('answers 400, not 500, to a body that is not an activity', async () => {
+    for (const body of ['{}', '{"type": 5}', '[]', '{"type": "message"', 'null']) {
+      const res = await fetch(`${h.sidos.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      expect(res.status, body).toBe(400);
+    }
+  });
+
   it('answers a click on an unknown or outdated card action without changing anything', async () => {
     const before = await readFile(join(h.dataDir, 'data', 'shared.json'), 'utf8');
     const res = await h.click(partner, 'no-such-action', { x: 1 }, { locale: 'en-US' });

@@ -4,6 +4,7 @@ import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import {
   ActivityTypes,
   CardFactory,
+  type Activity,
   ConfigurationServiceClientCredentialFactory,
   MemoryStorage,
   type TurnContext,
@@ -18,7 +19,18 @@ import { helpCard } from './help.js';
 import type { BotDeps, Routes, Turn } from './router.js';
 import { seenConversation, senderIdentity } from './turn.js';
 
-export function createAdapter(credentials: BotCredentials | null): TeamsAdapter {
+/** TeamsAdapter with its authenticate-and-run step public, for bot/server.ts. */
+export class SidosAdapter extends TeamsAdapter {
+  handleActivity(authorization: string, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
+    return this.processActivity(authorization, activity, logic);
+  }
+}
+
+/**
+ * `authSettings` are Bot Framework authentication settings (ChannelService,
+ * ToBotFromChannelOpenIdMetadataUrl, …) for clouds other than the public one.
+ */
+export function createAdapter(credentials: BotCredentials | null, authSettings: Record<string, string> = {}): SidosAdapter {
   // With no credentials the factory disables authentication: local mode.
   const factory = new ConfigurationServiceClientCredentialFactory(
     credentials
@@ -30,7 +42,7 @@ export function createAdapter(credentials: BotCredentials | null): TeamsAdapter 
         }
       : {},
   );
-  return new TeamsAdapter({}, factory);
+  return new SidosAdapter(authSettings, factory);
 }
 
 async function loadTurn(context: TurnContext, deps: BotDeps): Promise<Turn> {
