@@ -45,7 +45,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   // handleActivity (processActivity) rather than adapter.process: the latter answers
   // 500 with the error text for a malformed activity or a badly signed token.
-  server.post('/api/messages', async (req, res) => {
+  // Per-client token buckets on the public endpoints. The Bot Framework sends
+  // from a few addresses, so /api/messages gets a wide bucket, and only when
+  // the bot is public (local mode listens on loopback only).
+  const messageLimit = options.mode === 'authenticated' ? [restify.plugins.throttle({ burst: 300, rate: 100, ip: true })] : [];
+  const downloadLimit = restify.plugins.throttle({ burst: 30, rate: 5, ip: true });
+
+  server.post('/api/messages', ...messageLimit, async (req: restify.Request, res: restify.Response) => {
     const activity = req.body as Partial<Activity> | undefined;
     if (!activity || typeof activity !== 'object' || Array.isArray(activity) || typeof activity.type !== 'string' || !activity.type) {
       res.send(400, { error: 'The body is not a Bot Framework activity.' });
@@ -72,7 +78,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     next();
   });
 
-  server.get('/files/:token', (req, res, next) => {
+  server.get('/files/:token', downloadLimit, (req: restify.Request, res: restify.Response, next: restify.Next) => {
     const token = String(req.params.token ?? '');
     const lang = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang') ?? undefined;
     const file = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? options.downloads(token, lang) : null;

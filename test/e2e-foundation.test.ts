@@ -126,3 +126,21 @@ describe('Sidos with Bot Framework credentials', () => {
     }
   });
 });
+
+describe('download links', () => {
+  it('answers unknown tokens with 404 and throttles a client that keeps guessing', async () => {
+    const h = await Harness.start();
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 45; i++) {
+        const res = await fetch(`${h.sidos.url}/files/${'x'.repeat(30)}${i}`);
+        statuses.push(res.status);
+      }
+      expect(statuses.slice(0, 10)).toEqual(Array(10).fill(404));
+      expect(statuses).toContain(429);
+      expect(statuses.every((s) => s === 404 || s === 429)).toBe(true);
+    } finally {
+      await h.stop();
+    }
+  });
+});
