@@ -5,6 +5,7 @@ import { TeamsDelivery, type RetryPolicy } from './delivery/teams-delivery.js';
 import { buildJobs } from './scheduler/jobs.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { systemClock, type Clock } from './services/clock.js';
+import { createDownloadProvider } from './services/downloads.js';
 import { LowdbStore } from './store/lowdb-store.js';
 import { startServer, type RunningServer } from './server.js';
 import { createAdapter, createTeamsApp } from './teams/app.js';
@@ -55,7 +56,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     host: mode === 'local' ? '127.0.0.1' : '0.0.0.0',
     port: config.port,
     mode,
-    downloads: () => null,
+    downloads: createDownloadProvider(store, config, clock),
     log,
   });
 

@@ -9,6 +9,7 @@ export interface EmailMessage {
   html?: string;
   /** Sent as a text/calendar alternative, so mail clients show an invite with RSVP buttons. */
   ics?: { method: 'REQUEST' | 'CANCEL'; content: string };
+  attachments?: { filename: string; content: string; contentType: string }[];
   /** The same key always gives the same Message-ID, so a resend is recognisable. */
   idempotencyKey: string;
 }
@@ -30,6 +31,7 @@ export function createSmtpEmailSender(options: { url: string; from: string }): E
         text: message.text,
         html: message.html,
         icalEvent: message.ics && { method: message.ics.method, content: message.ics.content },
+        attachments: message.attachments,
         messageId: messageIdFor(message.idempotencyKey),
       });
     },

@@ -12,15 +12,16 @@ export const COMMANDS = [
   'subscribe',
   'unsubscribe',
   'mydata',
+  'survey',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** What each role may run; the help card shows exactly these. */
 export const COMMANDS_BY_ROLE: Record<Role, readonly Command[]> = {
   partner: ['feedback', 'meetings', 'mydata', 'help'],
-  coordinator: ['plan', 'meetings', 'partners', 'import', 'proposals', 'help'],
+  coordinator: ['plan', 'meetings', 'partners', 'import', 'proposals', 'feedback', 'survey', 'help'],
   national: ['digest', 'subscribe', 'unsubscribe', 'proposals', 'help'],
-  admin: ['plan', 'meetings', 'partners', 'import', 'proposals', 'digest', 'subscribe', 'unsubscribe', 'help'],
+  admin: ['plan', 'meetings', 'partners', 'import', 'proposals', 'feedback', 'survey', 'digest', 'subscribe', 'unsubscribe', 'help'],
 };
 
 /** The text a button sends for a command (the words users type). */
@@ -36,6 +37,7 @@ export const COMMAND_TEXT: Record<Command, string> = {
   subscribe: 'subscribe digest',
   unsubscribe: 'unsubscribe digest',
   mydata: 'my data',
+  survey: 'survey',
 };
 
 /** Parses typed text into a command and its arguments; null when it is not one. */

@@ -107,6 +107,8 @@ export interface FeedbackRequest {
   lastReminderAt?: Instant;
   answeredAt?: Instant;
   status: 'open' | 'answered' | 'closed';
+  /** Until when the partner may answer and edit; set when the request is created. */
+  closesAt?: Instant;
 }
 
 export type ProposalLevel = 'local' | 'national';
@@ -168,6 +170,8 @@ export interface OfficeFeedback {
   couldDoDifferently: string;
   givenBy: string;
   givenAt: Instant;
+  /** When the feedback was last changed (a second submission replaces the first). */
+  updatedAt?: Instant;
 }
 
 export type SurveyCadence = 'monthly' | 'quarterly' | 'yearly';

@@ -1,7 +1,83 @@
 // The scheduled jobs of Sidos, each a service function run at a cron time.
+import { deliverDigest } from '../services/digest.js';
+import { createMeetingRequests, deliverNewRequests, remindAndClose } from '../services/feedback-requests.js';
+import { sendReminders, syncAllPending } from '../services/invites.js';
+import { sendFeedbackPrompts } from '../services/office-feedback.js';
+import { createSurveyRounds } from '../services/surveys.js';
+import { digestCardPort } from '../teams/digest.js';
+import { feedbackOutbox } from '../teams/feedback.js';
 import type { BotDeps } from '../teams/router.js';
 import type { Job } from './scheduler.js';
 
-export function buildJobs(_deps: BotDeps): Job[] {
-  return [];
+export function buildJobs(deps: BotDeps): Job[] {
+  const timeZone = deps.config.offices[0].timeZone;
+  const digestPorts = { ...deps, card: digestCardPort(deps.config) };
+  const feedback = deps.config.feedback;
+  const outbox = feedbackOutbox(deps);
+  return [
+    // Catches up meeting changes made while down and retries failed invitation sends.
+    { name: 'invites.sync', cron: '*/5 * * * *', timeZone, runAtStart: true, run: (now) => syncAllPending(deps, now) },
+    { name: 'invites.reminders', cron: '*/15 * * * *', timeZone, runAtStart: true, run: (now) => sendReminders(deps, now) },
+    // At start-up it delivers the last completed period if someone has not got it yet (missed while down, or failed).
+    {
+      name: 'digest.deliver',
+      cron: deps.config.digest.cron,
+      timeZone: deps.config.digest.timeZone,
+      runAtStart: true,
+      run: async (now) => {
+        await deliverDigest(digestPorts, now);
+      },
+    },
+    // Retries failed digest sends soon instead of at the next scheduled delivery.
+    {
+      name: 'digest.retry',
+      cron: '*/15 * * * *',
+      timeZone: deps.config.digest.timeZone,
+      runAtStart: false,
+      run: async (now) => {
+        await deliverDigest(digestPorts, now, 'failed');
+      },
+    },
+    // Asks coordinators, once per meeting, for feedback to the organisations that attended.
+    {
+      name: 'office-feedback.requests',
+      cron: '*/15 * * * *',
+      timeZone,
+      runAtStart: true,
+      run: async (now) => {
+        await sendFeedbackPrompts(deps, now);
+      },
+    },
+    // After a meeting ends, each attendee gets a feedback card (once).
+    {
+      name: 'feedback.requests',
+      cron: '*/15 * * * *',
+      timeZone,
+      runAtStart: true,
+      run: async (now) => {
+        await createMeetingRequests(deps.store, feedback, now);
+        await deliverNewRequests(deps.store, outbox, feedback, 'meeting', now);
+      },
+    },
+    {
+      name: 'feedback.reminders',
+      cron: '0 * * * *',
+      timeZone,
+      runAtStart: false,
+      run: async (now) => {
+        await remindAndClose(deps.store, outbox, feedback, now);
+      },
+    },
+    // The round of the current period of each active survey, sent once.
+    {
+      name: 'feedback.surveys',
+      cron: '0 7 * * *',
+      timeZone,
+      runAtStart: true,
+      run: async (now) => {
+        await createSurveyRounds(deps.store, deps.config, now);
+        await deliverNewRequests(deps.store, outbox, feedback, 'survey', now);
+      },
+    },
+  ];
 }

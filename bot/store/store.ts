@@ -6,6 +6,7 @@ import type {
   FeedbackRequest,
   Instant,
   Invitation,
+  Locale,
   Meeting,
   OfficeFeedback,
   Partner,
@@ -71,6 +72,8 @@ export interface Subscription {
   conversationRecordId: string;
   by: string;
   at: Instant;
+  /** The subscriber's language when subscribing: delivered cards use it. */
+  locale?: Locale;
 }
 
 export interface DownloadLink {

@@ -15,6 +15,7 @@ import { localeFrom, translator } from '../i18n.js';
 import { claimGreeting, rememberConversation } from '../services/conversations.js';
 import { knownByAadObjectId, resolveUser } from '../services/people.js';
 import { StoreWriteError } from '../store/store.js';
+import { sentFiles } from './file-download.js';
 import { helpCard } from './help.js';
 import type { BotDeps, Routes, Turn } from './router.js';
 import { seenConversation, senderIdentity } from './turn.js';
@@ -93,6 +94,20 @@ export function createTeamsApp(adapter: TeamsAdapter, botAppId: string, deps: Bo
 
   app.activity(ActivityTypes.Message, async (context) => {
     const turn = await loadTurn(context, deps);
+    const files = sentFiles(context.activity);
+    const fileHandler = routes.fileHandler;
+    if (files.length > 0 && fileHandler) {
+      if (!fileHandler.roles.includes(turn.user.role)) {
+        await context.sendActivity(turn.t('error.notAllowed', { roles: roleList(turn, fileHandler.roles) }));
+        return;
+      }
+      try {
+        await fileHandler.handle(turn, files);
+      } catch (err) {
+        await context.sendActivity(failureText(turn, err));
+      }
+      return;
+    }
     const text = (context.activity.text ?? '').trim();
     const parsed = parseCommand(text);
     const handler = parsed && routes.commands.get(parsed.command);

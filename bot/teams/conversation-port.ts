@@ -38,10 +38,16 @@ export class AdapterConversationPort implements ConversationPort {
 
   async send(reference: Record<string, unknown>, message: OutgoingMessage): Promise<void> {
     try {
+      // The failure is carried out of the callback: an error thrown there would go
+      // to the adapter's onTurnError (set by the teams-ai Application) and be swallowed.
+      let failure: unknown;
       await this.adapter.continueConversationAsync(this.botAppId, reference as Partial<ConversationReference>, async (context) => {
         withoutClientRetries(context.turnState.get(this.adapter.ConnectorClientKey));
-        await context.sendActivity(toActivity(message));
+        await context.sendActivity(toActivity(message)).catch((err: unknown) => {
+          failure = err;
+        });
       });
+      if (failure) throw failure;
     } catch (err) {
       const e = err as Error & { statusCode?: number; response?: { headers?: { get?: (n: string) => string | undefined } } };
       throw new SendError(e.message, e.statusCode ?? null, retryAfterMs(e));

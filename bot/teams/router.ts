@@ -9,6 +9,7 @@ import type { TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { Translate } from '../i18n.js';
 import type { Clock } from '../services/clock.js';
 import type { UserContext } from '../services/people.js';
+import type { SentFile } from './file-download.js';
 import type { ConversationRecord, Store } from '../store/store.js';
 
 export interface BotDeps {
@@ -34,6 +35,8 @@ export type CommandHandler = (turn: Turn, args: string) => Promise<void>;
 /** Returns the card that replaces the one clicked, or a short text. */
 export type CardActionHandler = (turn: Turn, data: Record<string, unknown>) => Promise<Card | string>;
 
+export type FileHandler = (turn: Turn, files: SentFile[]) => Promise<void>;
+
 export interface CardAction {
   roles: readonly Role[];
   handle: CardActionHandler;
@@ -42,6 +45,8 @@ export interface CardAction {
 export class Routes {
   readonly commands = new Map<Command, CommandHandler>();
   readonly cardActions = new Map<string, CardAction>();
+  /** Files sent in a personal chat go here instead of the command parser. */
+  fileHandler: { roles: readonly Role[]; handle: FileHandler } | null = null;
 
   command(command: Command, handler: CommandHandler): this {
     this.commands.set(command, handler);
@@ -50,6 +55,11 @@ export class Routes {
 
   cardAction(verb: string, roles: readonly Role[], handle: CardActionHandler): this {
     this.cardActions.set(verb, { roles, handle });
+    return this;
+  }
+
+  files(roles: readonly Role[], handle: FileHandler): this {
+    this.fileHandler = { roles, handle };
     return this;
   }
 }

@@ -1,7 +1,16 @@
 // Every command and card action the bot understands, registered in one place.
 import { CardFactory } from 'botbuilder';
+import { registerDigest } from './digest.js';
+import { registerFeedback } from './feedback.js';
 import { helpCard } from './help.js';
+import { registerInvites } from './invites.js';
+import { registerMeetingRoutes } from './meetings.js';
+import { registerOfficeFeedback } from './office-feedback.js';
+import { registerPartners } from './partners.js';
+import { registerPlanRoutes } from './plan.js';
+import { registerProposals } from './proposals.js';
 import { Routes } from './router.js';
+import { registerSurveys } from './surveys.js';
 
 export function buildRoutes(): Routes {
   const routes = new Routes();
@@ -9,5 +18,14 @@ export function buildRoutes(): Routes {
     const card = helpCard(turn, new Set(routes.commands.keys()), turn.t('help.intro'));
     await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
   });
+  registerPlanRoutes(routes);
+  registerMeetingRoutes(routes);
+  registerPartners(routes);
+  registerInvites(routes);
+  registerDigest(routes);
+  registerProposals(routes);
+  registerOfficeFeedback(routes);
+  registerFeedback(routes);
+  registerSurveys(routes);
   return routes;
 }

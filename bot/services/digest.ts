@@ -1,0 +1,309 @@
+// The national digest as a use case: gathers a period's records from the
+// store, serves the digest as HTML and CSV downloads, keeps the digest
+// subscriptions, and delivers the last completed period to every subscribed
+// conversation and configured e-mail address exactly once (idempotency keys
+// `digest:<period>:<subscription id>` and `digest:<period>:email:<address>`).
+import { randomBytes } from 'node:crypto';
+import type { Card } from '../cards.js';
+import type { AppConfig } from '../config.js';
+import type { EmailSender } from '../delivery/email.js';
+import type { TeamsDelivery } from '../delivery/teams-delivery.js';
+import { buildDigest, type Digest, type DigestInput } from '../domain/digest.js';
+import { DIGEST_LABEL_KEYS, digestToCsv, digestToHtml } from '../domain/digest-render.js';
+import {
+  lastCompletedPeriod,
+  parsePeriodKey,
+  periodBounds,
+  periodContaining,
+  periodKey,
+  previousPeriod,
+  type Period,
+} from '../domain/periods.js';
+import type { Locale } from '../domain/types.js';
+import { localeFrom, translator } from '../i18n.js';
+import type { ConversationKind, DownloadLink, SendRecord, Store, Subscription } from '../store/store.js';
+import type { FileDownload } from './downloads.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The language of digests that have no reader's language: e-mails and links without ?lang=. */
+export function defaultDigestLocale(config: AppConfig): Locale {
+  return (config.offices.find((o) => o.id === config.defaultOffice) ?? config.offices[0]).locale;
+}
+
+/** Translated labels for digestToHtml / digestToCsv, segment names included. */
+export function digestLabels(config: AppConfig, locale: Locale): Record<string, string> {
+  const t = translator(locale);
+  const labels: Record<string, string> = { locale };
+  for (const key of DIGEST_LABEL_KEYS) if (key !== 'locale') labels[key] = t(`digest.label.${key}`);
+  for (const segment of config.segments) labels[`segment.${segment.id}`] = segment.name[locale];
+  return labels;
+}
+
+/**
+ * Everything buildDigest needs for `period`. Records are read from the year
+ * files that overlap the period and the previous one (a day either side, so
+ * it does not matter whether a record's year is taken in UTC or local time);
+ * proposals from every year up to then, since an old one may still be open.
+ */
+export function digestInput(store: Store, config: AppConfig, period: Period, now: Date): DigestInput {
+  const zone = config.digest.timeZone;
+  const firstYear = new Date(Date.parse(periodBounds(previousPeriod(period), zone).start) - DAY_MS).getUTCFullYear();
+  const lastYear = new Date(Date.parse(periodBounds(period, zone).end) + DAY_MS).getUTCFullYear();
+  const input: DigestInput = {
+    period,
+    timeZone: zone,
+    now: now.toISOString(),
+    offices: config.offices,
+    segments: config.segments.map((s) => s.id),
+    partners: store.readShared((d) => [...d.partners]),
+    meetings: [],
+    invitations: [],
+    feedbackRequests: [],
+    feedback: [],
+    proposals: [],
+    officeFeedback: [],
+    thresholds: config.thresholds,
+    anonymityMinimum: config.feedback.anonymityMinimum,
+  };
+  for (const year of store.years()) {
+    if (year > lastYear) continue;
+    store.readYear(year, (d) => {
+      input.proposals.push(...d.proposals);
+      if (year < firstYear) return;
+      input.meetings.push(...d.meetings);
+      input.invitations.push(...d.invitations);
+      input.feedbackRequests.push(...d.feedbackRequests);
+      input.feedback.push(...d.feedback);
+      input.officeFeedback.push(...d.officeFeedback);
+    });
+  }
+  return input;
+}
+
+export type DigestResult = { ok: true; digest: Digest } | { ok: false; code: 'bad-period' | 'future-period' };
+
+/** The digest of a period key ("2027-Q1", "2027-03", "2027-W05") or of the running period so far ('current'). */
+export function buildDigestFor(store: Store, config: AppConfig, key: string, now: Date): DigestResult {
+  const period = key === 'current' ? periodContaining(now.toISOString(), config.digest.period, config.digest.timeZone) : parsePeriodKey(key);
+  if (!period) return { ok: false, code: 'bad-period' };
+  if (Date.parse(periodBounds(period, config.digest.timeZone).start) > now.getTime()) return { ok: false, code: 'future-period' };
+  return { ok: true, digest: buildDigest(digestInput(store, config, period, now)) };
+}
+
+/** What a digest link serves (built when fetched, in the ?lang= language); null when unknown or expired. */
+export function resolveDigestDownload(store: Store, config: AppConfig, token: string, now: Date, lang?: string): FileDownload | null {
+  const link = store.readShared((d) => d.links.find((l) => l.id === token && l.kind.startsWith('digest-')));
+  if (!link || Date.parse(link.expiresAt) <= now.getTime()) return null;
+  const result = buildDigestFor(store, config, link.ref, now);
+  if (!result.ok) return null;
+  const labels = digestLabels(config, localeFrom(lang) ?? defaultDigestLocale(config));
+  const fileName = `sidos-digest-${result.digest.periodKey}`;
+  return link.kind === 'digest-html'
+    ? { contentType: 'text/html; charset=utf-8', fileName: `${fileName}.html`, body: digestToHtml(result.digest, labels), inline: true }
+    : { contentType: 'text/csv; charset=utf-8', fileName: `${fileName}.csv`, body: digestToCsv(result.digest, labels) };
+}
+
+export interface DigestLinks {
+  html: string;
+  csv: string;
+}
+
+const LINK_KINDS = { html: 'digest-html', csv: 'digest-csv' } as const;
+
+/**
+ * The download URLs of a period's digest, in `locale` (?lang=). Each period
+ * has one link per format, reused while unexpired; expired digest links are
+ * dropped when a new one is made.
+ */
+export async function digestLinks(store: Store, config: AppConfig, key: string, locale: Locale, now: Date): Promise<DigestLinks> {
+  const valid = (links: readonly DownloadLink[], kind: DownloadLink['kind']) =>
+    links.find((l) => l.kind === kind && l.ref === key && Date.parse(l.expiresAt) > now.getTime());
+  const html = store.readShared((d) => valid(d.links, LINK_KINDS.html)?.id);
+  const csv = store.readShared((d) => valid(d.links, LINK_KINDS.csv)?.id);
+  const tokens =
+    html && csv
+      ? { html, csv }
+      : await store.updateShared((d): DigestLinks => {
+          const expired = (l: DownloadLink) => l.kind.startsWith('digest-') && Date.parse(l.expiresAt) <= now.getTime();
+          d.links = d.links.filter((l) => !expired(l));
+          const tokenFor = (kind: DownloadLink['kind']) => {
+            const existing = valid(d.links, kind);
+            if (existing) return existing.id;
+            const expiresAt = new Date(now.getTime() + config.links.expireAfterDays * DAY_MS).toISOString();
+            const link: DownloadLink = { id: randomBytes(24).toString('base64url'), kind, ref: key, expiresAt };
+            d.links.push(link);
+            return link.id;
+          };
+          return { html: tokenFor(LINK_KINDS.html), csv: tokenFor(LINK_KINDS.csv) };
+        });
+  const url = (token: string) => `${config.publicBaseUrl}/files/${token}?lang=${locale}`;
+  return { html: url(tokens.html), csv: url(tokens.csv) };
+}
+
+// ---------------------------------------------------------------- subscriptions
+
+export type SubscribeResult = 'subscribed' | 'already-subscribed';
+
+export function subscribeDigest(
+  store: Store,
+  subscriber: { conversationRecordId: string; by: string; locale: Locale },
+  now: Date,
+): Promise<SubscribeResult> {
+  return store.updateShared((d) => {
+    if (d.subscriptions.some((s) => s.topic === 'digest' && s.conversationRecordId === subscriber.conversationRecordId)) return 'already-subscribed';
+    d.subscriptions.push({ id: randomBytes(9).toString('base64url'), topic: 'digest', ...subscriber, at: now.toISOString() });
+    return 'subscribed';
+  });
+}
+
+/** Ends the digest subscription of a conversation; false when it had none. */
+export function unsubscribeDigest(store: Store, conversationRecordId: string): Promise<boolean> {
+  return store.updateShared((d) => {
+    const index = d.subscriptions.findIndex((s) => s.topic === 'digest' && s.conversationRecordId === conversationRecordId);
+    if (index < 0) return false;
+    d.subscriptions.splice(index, 1);
+    return true;
+  });
+}
+
+// ---------------------------------------------------------------- delivery
+
+export interface DigestPorts {
+  config: AppConfig;
+  store: Store;
+  delivery: Pick<TeamsDelivery, 'send' | 'wasSent'>;
+  /** null when SMTP is not set: then no e-mails. */
+  email: EmailSender | null;
+  log: (line: string) => void;
+  /** The Teams card of a digest in a language (cards belong to the Teams layer). */
+  card: (digest: Digest, locale: Locale, links: DigestLinks) => Card;
+}
+
+export interface DigestDeliveryReport {
+  periodKey: string;
+  sent: number;
+  failed: number;
+}
+
+const teamsKey = (key: string, subscription: Subscription) => `digest:${key}:${subscription.id}`;
+const emailKey = (key: string, address: string) => `digest:${key}:email:${address}`;
+
+const digestSubscriptions = (store: Store) => store.readShared((d) => d.subscriptions.filter((s) => s.topic === 'digest').map((s) => ({ ...s })));
+const digestEmails = (config: AppConfig) => [...new Set(config.digest.emails)];
+
+/**
+ * Delivers the last completed period to every subscription and e-mail
+ * address that has not got it yet ('failed': only to those whose send
+ * failed, so a retry never surprises a new subscriber mid-period). A failed
+ * send stays unsent, so a later run tries it again; when everyone has it,
+ * jobState['digest.lastDelivered'] records the period.
+ */
+export async function deliverDigest(ports: DigestPorts, now: Date, only: 'unsent' | 'failed' = 'unsent'): Promise<DigestDeliveryReport> {
+  const { config, store, delivery, email, log } = ports;
+  const key = periodKey(lastCompletedPeriod(now.toISOString(), config.digest.period, config.digest.timeZone));
+  const failed = (id: string) => store.readShared((d) => d.sends.some((s) => s.id === id && s.status === 'failed'));
+  const pending = (id: string) => (only === 'failed' ? failed(id) : !delivery.wasSent(id));
+  const subscriptions = digestSubscriptions(store).filter((s) => pending(teamsKey(key, s)));
+  const addresses = email ? digestEmails(config).filter((a) => pending(emailKey(key, a))) : [];
+  const report: DigestDeliveryReport = { periodKey: key, sent: 0, failed: 0 };
+  const count = (ok: boolean) => (ok ? report.sent++ : report.failed++);
+
+  if (subscriptions.length > 0 || addresses.length > 0) {
+    const result = buildDigestFor(store, config, key, now);
+    if (!result.ok) throw new Error(`The last completed period ${key} has no digest (${result.code})`);
+    for (const subscription of subscriptions) {
+      const locale = subscription.locale ?? defaultDigestLocale(config);
+      const links = await digestLinks(store, config, key, locale, now);
+      const card = ports.card(result.digest, locale, links);
+      count((await delivery.send(teamsKey(key, subscription), subscription.conversationRecordId, { card }, `digest ${key}`)) !== 'failed');
+    }
+    if (email && addresses.length > 0) {
+      const message = digestEmail(config, result.digest);
+      for (const address of addresses) count(await sendEmail(store, email, emailKey(key, address), address, message, now));
+    }
+  }
+
+  if (report.failed > 0) log(`digest ${key}: ${report.failed} send(s) failed and will be retried on the next run`);
+  const everyone =
+    digestSubscriptions(store).every((s) => delivery.wasSent(teamsKey(key, s))) &&
+    (email ? digestEmails(config) : []).every((a) => delivery.wasSent(emailKey(key, a)));
+  if (everyone && store.readShared((d) => d.jobState['digest.lastDelivered']) !== key) {
+    await store.updateShared((d) => {
+      d.jobState['digest.lastDelivered'] = key;
+    });
+  }
+  return report;
+}
+
+function digestEmail(config: AppConfig, digest: Digest) {
+  const locale = defaultDigestLocale(config);
+  const t = translator(locale);
+  const labels = digestLabels(config, locale);
+  return {
+    subject: t('digest.email.subject', { period: digest.periodKey }),
+    text: t('digest.email.text', { period: digest.periodKey }),
+    html: digestToHtml(digest, labels),
+    attachments: [{ filename: `sidos-digest-${digest.periodKey}.csv`, content: digestToCsv(digest, labels), contentType: 'text/csv; charset=utf-8' }],
+  };
+}
+
+/** One attempt per run; the result is recorded under `id` like Teams sends are. */
+async function sendEmail(
+  store: Store,
+  email: EmailSender,
+  id: string,
+  to: string,
+  message: ReturnType<typeof digestEmail>,
+  now: Date,
+): Promise<boolean> {
+  let lastError: string | undefined;
+  try {
+    await email.send({ ...message, to, idempotencyKey: id });
+  } catch (err) {
+    lastError = (err as Error).message;
+  }
+  await store.updateShared((d) => {
+    const existing = d.sends.find((s) => s.id === id);
+    const record: SendRecord = {
+      id,
+      channel: 'email',
+      target: to,
+      what: message.subject,
+      status: lastError === undefined ? 'sent' : 'failed',
+      attempts: (existing?.attempts ?? 0) + 1,
+      at: now.toISOString(),
+      ...(lastError === undefined ? {} : { lastError }),
+    };
+    if (existing) d.sends.splice(d.sends.indexOf(existing), 1, record);
+    else d.sends.push(record);
+  });
+  return lastError === undefined;
+}
+
+export interface UndeliveredDigest {
+  periodKey: string;
+  /** Where it has not arrived: a conversation kind ('unknown' when the conversation is gone), or 'email' with the address. */
+  recipients: { kind: ConversationKind | 'email' | 'unknown'; target: string; lastError?: string }[];
+}
+
+/** Sends of the last completed period that failed and still wait for the next run. */
+export function undeliveredDigest(store: Store, config: AppConfig, now: Date): UndeliveredDigest {
+  const key = periodKey(lastCompletedPeriod(now.toISOString(), config.digest.period, config.digest.timeZone));
+  const subscriptions = digestSubscriptions(store);
+  return store.readShared((d) => {
+    const failed = (id: string) => d.sends.find((s) => s.id === id && s.status === 'failed');
+    const recipients: UndeliveredDigest['recipients'] = [];
+    for (const subscription of subscriptions) {
+      const send = failed(teamsKey(key, subscription));
+      if (!send) continue;
+      const kind = d.conversations.find((c) => c.id === subscription.conversationRecordId)?.kind ?? 'unknown';
+      recipients.push({ kind, target: subscription.conversationRecordId, lastError: send.lastError });
+    }
+    for (const address of digestEmails(config)) {
+      const send = failed(emailKey(key, address));
+      if (send) recipients.push({ kind: 'email', target: address, lastError: send.lastError });
+    }
+    return { periodKey: key, recipients };
+  });
+}

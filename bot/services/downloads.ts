@@ -1,0 +1,32 @@
+// What a download token (/files/<token>) serves, by the kind of its link.
+// Each kind has one resolver. `lang` is the ?lang= of the requested URL, if any.
+import type { AppConfig } from '../config.js';
+import type { DownloadLink, Store } from '../store/store.js';
+import type { Clock } from './clock.js';
+import { resolveDigestDownload } from './digest.js';
+import { resolveIcsDownload } from './invites.js';
+
+export interface FileDownload {
+  contentType: string;
+  fileName: string;
+  body: string;
+  /** Shown in the browser rather than saved. */
+  inline?: boolean;
+}
+
+type Resolver = (store: Store, config: AppConfig, token: string, now: Date, lang?: string) => FileDownload | null;
+
+const RESOLVERS: Partial<Record<DownloadLink['kind'], Resolver>> = {
+  ics: resolveIcsDownload,
+  'digest-html': resolveDigestDownload,
+  'digest-csv': resolveDigestDownload,
+};
+
+/** The server's DownloadProvider: null for an unknown or expired token. */
+export function createDownloadProvider(store: Store, config: AppConfig, clock: Clock): (token: string, lang?: string) => FileDownload | null {
+  return (token, lang) => {
+    const kind = store.readShared((d) => d.links.find((l) => l.id === token)?.kind);
+    const resolve = kind && RESOLVERS[kind];
+    return resolve ? resolve(store, config, token, clock(), lang) : null;
+  };
+}

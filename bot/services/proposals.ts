@@ -1,0 +1,120 @@
+// Proposals from partners: who sees which, deciding on them, and telling the
+// author what was decided and why ("you said, we did").
+import { renderCard } from '../cards.js';
+import { canHandle, canMove, MIN_REASON, NEXT_STATUSES, REASON_REQUIRED, type ProposalFilter, type Viewer } from '../domain/proposal-rules.js';
+import type { Partner, Proposal, ProposalStatus } from '../domain/types.js';
+import { translator } from '../i18n.js';
+import type { Store } from '../store/store.js';
+import { notifyPartner, type NotifyPorts, type NotifyResult } from './notify-partner.js';
+
+export interface ProposalView {
+  proposal: Proposal;
+  /** null when the proposal is anonymous or its author is no longer in the register. */
+  author: { name: string; organisation: string } | null;
+  /** The statuses this proposal may move to next. */
+  next: readonly ProposalStatus[];
+}
+
+/** The proposals `viewer` handles, from every year, newest first. */
+export function listProposals(store: Store, viewer: Viewer, filter: ProposalFilter = {}): ProposalView[] {
+  const proposals = store
+    .years()
+    .flatMap((year) =>
+      store.readYear(year, (d) =>
+        d.proposals
+          .filter((p) => canHandle(viewer.role, viewer.officeId, p))
+          .filter((p) => (!filter.status || p.status === filter.status) && (!filter.level || p.level === filter.level))
+          .map((p) => structuredClone(p)),
+      ),
+    )
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
+  return proposals.map((proposal) => proposalView(store, proposal));
+}
+
+export function proposalView(store: Store, proposal: Proposal): ProposalView {
+  const partner = proposal.anonymous ? undefined : store.readShared((d) => d.partners.find((p) => p.id === proposal.authorPartnerId));
+  return { proposal, author: partner ? { name: partner.name, organisation: partner.organisation } : null, next: NEXT_STATUSES[proposal.status] };
+}
+
+/** The proposal and its year, if there is one with this id. */
+export function findProposal(store: Store, proposalId: string): { year: number; proposal: Proposal } | undefined {
+  for (const year of store.years()) {
+    const proposal = store.readYear(year, (d) => d.proposals.find((p) => p.id === proposalId));
+    if (proposal) return { year, proposal: structuredClone(proposal) };
+  }
+  return undefined;
+}
+
+export interface StatusChange {
+  status: ProposalStatus;
+  reason?: string;
+}
+
+/** Staff deciding on a proposal; `id` goes into the history. */
+export interface Decider extends Viewer {
+  id: string;
+}
+
+export type ChangeErrorCode = 'proposal-not-found' | 'proposal-not-allowed' | 'proposal-invalid-transition' | 'proposal-reason-required';
+
+export type ChangeResult = { ok: true; proposal: Proposal } | { ok: false; code: ChangeErrorCode };
+
+function refusal(proposal: Proposal | undefined, change: StatusChange, by: Decider): ChangeErrorCode | undefined {
+  if (!proposal) return 'proposal-not-found';
+  if (!canHandle(by.role, by.officeId, proposal)) return 'proposal-not-allowed';
+  if (!canMove(proposal.status, change.status)) return 'proposal-invalid-transition';
+  if (REASON_REQUIRED.includes(change.status) && (change.reason ?? '').trim().length < MIN_REASON) return 'proposal-reason-required';
+  return undefined;
+}
+
+/** Moves a proposal to a new status, if `by` may and the move is allowed; the change is appended to its history. */
+export async function changeStatus(store: Store, proposalId: string, change: StatusChange, by: Decider, now: Date): Promise<ChangeResult> {
+  const found = findProposal(store, proposalId);
+  if (!found) return { ok: false, code: 'proposal-not-found' };
+  return store.updateYear(found.year, (d): ChangeResult => {
+    const proposal = d.proposals.find((p) => p.id === proposalId);
+    const code = refusal(proposal, change, by);
+    if (code || !proposal) return { ok: false, code: code ?? 'proposal-not-found' };
+    const reason = change.reason?.trim();
+    proposal.status = change.status;
+    proposal.history.push({ status: change.status, at: now.toISOString(), by: by.id, ...(reason ? { reason } : {}) });
+    return { ok: true, proposal: structuredClone(proposal) };
+  });
+}
+
+/** How the author heard of the decision; 'anonymous' means nobody was told. */
+export type AuthorNotice = NotifyResult | 'anonymous';
+
+/** Tells the author (unless anonymous) the proposal's latest status and why, in their language. */
+export async function notifyAuthor(ports: NotifyPorts, proposal: Proposal, now: Date): Promise<AuthorNotice> {
+  if (proposal.anonymous) return 'anonymous';
+  const author = ports.store.readShared((d) => d.partners.find((p) => p.id === proposal.authorPartnerId));
+  if (!author) return 'none';
+  const latest = proposal.history[proposal.history.length - 1];
+  const key = `proposal-status:${proposal.id}:${proposal.history.length}`;
+  return notifyPartner(ports, author, key, authorMessage(author, proposal, latest.reason), `proposal status ${latest.status}`, now);
+}
+
+function authorMessage(author: Partner, proposal: Proposal, reason: string | undefined) {
+  const t = translator(author.locale);
+  const status = t(`proposals.status.${proposal.status}`);
+  const data = {
+    title: t('proposals.notice.title', { status }),
+    youSaidLabel: t('proposals.notice.youSaid'),
+    youSaid: proposal.text,
+    weDidLabel: t('proposals.notice.weDid'),
+    weDid: t(`proposals.notice.decided.${proposal.status}`),
+    reason: reason ?? '',
+    closing: t(`proposals.notice.closing.${proposal.level}`),
+  };
+  const text = [
+    data.title,
+    '',
+    `${data.youSaidLabel}: ${data.youSaid}`,
+    '',
+    `${data.weDidLabel}: ${data.weDid}${reason ? ` ${reason}` : ''}`,
+    '',
+    data.closing,
+  ].join('\n');
+  return { card: renderCard('proposal-notice', data), subject: data.title, text };
+}

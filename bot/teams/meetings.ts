@@ -1,0 +1,72 @@
+// `meetings`: the coming meetings, and editing or cancelling one of them.
+// The "Invitations" button (invites.open) belongs to the invite step.
+import { CardFactory } from 'botbuilder';
+import { parseMeetingEdit } from '../domain/plan-edits.js';
+import type { Meeting } from '../domain/types.js';
+import { cancelMeeting, getMeeting, meetingRsvp, updateMeeting, type PlanErrorCode } from '../services/plans.js';
+import { errorLines } from './form-errors.js';
+import { meetingCancelCard, meetingEditCard, meetingEditValues, meetingEditValuesFrom, meetingsCard } from './meeting-cards.js';
+import { failureText, officeById, scopeOf, textOf } from './plan-access.js';
+import type { Routes, Turn } from './router.js';
+
+const PLANNERS = ['coordinator', 'admin'] as const;
+
+/** Why a meeting can no longer be changed, if it cannot. */
+function closed(meeting: Meeting, now: Date): PlanErrorCode | null {
+  if (meeting.status === 'cancelled') return 'cancelled';
+  return Date.parse(meeting.startsAt) <= now.getTime() ? 'past' : null;
+}
+
+/** The meeting named in the card data, if this user may change it now. */
+function changeable(turn: Turn, data: Record<string, unknown>) {
+  const found = getMeeting(turn.deps.store, textOf(data.meetingId), scopeOf(turn));
+  if (!found.ok) return found;
+  const code = closed(found.meeting, turn.deps.clock());
+  return code ? { ok: false as const, code } : found;
+}
+
+export function registerMeetingRoutes(routes: Routes): void {
+  routes.command('meetings', async (turn) => {
+    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(meetingsCard(turn))] });
+  });
+
+  routes.cardAction('meetings.list', ['coordinator', 'admin', 'partner'], async (turn) => meetingsCard(turn));
+
+  routes.cardAction('meeting.edit', PLANNERS, async (turn, data) => {
+    const found = changeable(turn, data);
+    if (!found.ok) return failureText(turn, found.code);
+    return meetingEditCard(turn, found.meeting, meetingEditValues(turn, found.meeting));
+  });
+
+  routes.cardAction('meeting.save', PLANNERS, async (turn, data) => {
+    const { t, deps } = turn;
+    const found = changeable(turn, data);
+    if (!found.ok) return failureText(turn, found.code);
+    const now = deps.clock();
+    const parsed = parseMeetingEdit(data, {
+      plan: found.plan,
+      meeting: found.meeting,
+      timeZone: officeById(turn, found.meeting.officeId).timeZone,
+      notBefore: now.toISOString(),
+    });
+    if (!parsed.ok) {
+      return meetingEditCard(turn, found.meeting, meetingEditValuesFrom(data), errorLines(t, 'meetingEdit', parsed.errors));
+    }
+    const saved = await updateMeeting(deps.store, found.meeting.id, parsed.value, scopeOf(turn), now);
+    if (!saved.ok) return failureText(turn, saved.code);
+    return meetingsCard(turn, saved.changed ? t('meetings.notice.saved', { subTheme: saved.meeting.subTheme }) : t('meetings.notice.unchanged'));
+  });
+
+  routes.cardAction('meeting.cancel', PLANNERS, async (turn, data) => {
+    const found = changeable(turn, data);
+    if (!found.ok) return failureText(turn, found.code);
+    return meetingCancelCard(turn, found.meeting, meetingRsvp(turn.deps.store, found.meeting).invited);
+  });
+
+  routes.cardAction('meeting.cancel.confirm', PLANNERS, async (turn, data) => {
+    const { t, deps } = turn;
+    const cancelled = await cancelMeeting(deps.store, textOf(data.meetingId), scopeOf(turn), deps.clock());
+    if (!cancelled.ok) return failureText(turn, cancelled.code);
+    return meetingsCard(turn, t('meetings.notice.cancelled', { subTheme: cancelled.meeting.subTheme }));
+  });
+}

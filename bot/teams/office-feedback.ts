@@ -1,0 +1,114 @@
+// Office-to-partner feedback in Teams: the prompt card the job sends
+// (office-feedback.prompt re-shows it), the form (office-feedback.open) and
+// saving and delivering it (office-feedback.submit).
+import { renderCard, type Card } from '../cards.js';
+import { LOW_RATING, parseOfficeFeedbackInput } from '../domain/office-feedback-input.js';
+import { mayGiveOfficeFeedback, meetingEnded } from '../domain/office-feedback-rules.js';
+import type { Role } from '../domain/types.js';
+import {
+  deliverOfficeFeedback,
+  findOfficeFeedback,
+  giveOfficeFeedback,
+  meetingLabel,
+  organisationsToReview,
+  promptCard,
+  type AttendingOrganisation,
+  type MeetingReview,
+  type OfficeFeedbackErrorCode,
+} from '../services/office-feedback.js';
+import { errorLines } from './form-errors.js';
+import type { Routes, Turn } from './router.js';
+
+const REVIEWERS: readonly Role[] = ['coordinator', 'admin'];
+
+interface FormValues {
+  rating: string;
+  works: string;
+  couldDoDifferently: string;
+}
+
+const refusal = (turn: Turn, code: OfficeFeedbackErrorCode, organisation = '') =>
+  turn.t(`officeFeedback.error.${code}`, { organisation: organisation.slice(0, 160) });
+
+/** The meeting this user may give feedback on, or why not. */
+function reviewable(turn: Turn, data: Record<string, unknown>): MeetingReview | string {
+  const review = organisationsToReview(turn.deps.store, String(data.meetingId ?? ''));
+  if (!review) return refusal(turn, 'office-feedback-meeting-not-found');
+  if (!mayGiveOfficeFeedback(turn.user, review.meeting)) return refusal(turn, 'office-feedback-not-allowed');
+  if (!meetingEnded(review.meeting, turn.deps.clock())) return refusal(turn, 'office-feedback-meeting-not-ended');
+  return review;
+}
+
+/** The meeting and the attending organisation named in `data`, or why not. */
+function reviewTarget(turn: Turn, data: Record<string, unknown>): { review: MeetingReview; target: AttendingOrganisation } | string {
+  const review = reviewable(turn, data);
+  if (typeof review === 'string') return review;
+  const organisation = String(data.organisation ?? '');
+  const target = review.organisations.find((o) => o.organisation.toLowerCase() === organisation.trim().toLowerCase());
+  return target ? { review, target } : refusal(turn, 'office-feedback-not-attended', organisation);
+}
+
+function formCard(turn: Turn, review: MeetingReview, target: AttendingOrganisation, values: FormValues, errors: string[]): Card {
+  const { t, user, deps } = turn;
+  return renderCard('office-feedback-form', {
+    title: t('officeFeedback.form.title', { organisation: target.organisation }),
+    meeting: meetingLabel(deps.config, review.meeting, user.locale),
+    intro: t('officeFeedback.form.intro', { organisation: target.organisation, low: LOW_RATING }),
+    errors,
+    ratingLabel: t('officeFeedback.form.field.rating'),
+    ratingChoices: [1, 2, 3, 4, 5].map((n) => ({ title: t(`officeFeedback.rating.${n}`), value: String(n) })),
+    worksLabel: t('officeFeedback.form.field.works'),
+    worksPlaceholder: t('officeFeedback.form.worksPlaceholder'),
+    couldLabel: t('officeFeedback.form.field.couldDoDifferently'),
+    couldPlaceholder: t('officeFeedback.form.couldPlaceholder'),
+    ...values,
+    sendButton: t('officeFeedback.form.send'),
+    backButton: t('officeFeedback.form.back'),
+    meetingId: review.meeting.id,
+    organisation: target.organisation,
+  });
+}
+
+const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+
+export function registerOfficeFeedback(routes: Routes): void {
+  routes.cardAction('office-feedback.prompt', REVIEWERS, async (turn, data) => {
+    const review = reviewable(turn, data);
+    if (typeof review === 'string') return review;
+    return promptCard(turn.deps.store, turn.deps.config, review, turn.user.locale);
+  });
+
+  routes.cardAction('office-feedback.open', REVIEWERS, async (turn, data) => {
+    const found = reviewTarget(turn, data);
+    if (typeof found === 'string') return found;
+    const given = findOfficeFeedback(turn.deps.store, found.review, found.target.organisation);
+    const values = given
+      ? { rating: String(given.rating), works: given.works, couldDoDifferently: given.couldDoDifferently }
+      : { rating: '', works: '', couldDoDifferently: '' };
+    return formCard(turn, found.review, found.target, values, []);
+  });
+
+  routes.cardAction('office-feedback.submit', REVIEWERS, async (turn, data) => {
+    const found = reviewTarget(turn, data);
+    if (typeof found === 'string') return found;
+    const { review, target } = found;
+    const parsed = parseOfficeFeedbackInput({ ...data, meetingId: review.meeting.id, organisation: target.organisation });
+    if (!parsed.ok) {
+      const values = { rating: text(data.rating), works: text(data.works), couldDoDifferently: text(data.couldDoDifferently) };
+      return formCard(turn, review, target, values, errorLines(turn.t, 'officeFeedback.form', parsed.errors));
+    }
+    const { deps, user, t } = turn;
+    const now = deps.clock();
+    const by = { role: user.role, officeId: user.officeId, id: user.identity.aadObjectId ?? user.identity.email ?? 'unknown' };
+    const result = await giveOfficeFeedback(deps.store, parsed.value, by, now);
+    if (!result.ok) return refusal(turn, result.code, target.organisation);
+    // Always delivered: an unchanged resubmission has the same keys, so only earlier failures go out again.
+    const counts = await deliverOfficeFeedback(deps, result.feedback, result.recipients, review.meeting, now);
+    const lines = [
+      t('officeFeedback.saved', { organisation: result.feedback.organisation }),
+      t('officeFeedback.delivered', { teams: counts.teams, email: counts.email }),
+      ...(counts.none + counts.failed > 0 ? [t('officeFeedback.undelivered', { count: counts.none + counts.failed })] : []),
+    ];
+    return promptCard(deps.store, deps.config, review, user.locale, lines.join(' '));
+  });
+}

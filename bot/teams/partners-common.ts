@@ -1,0 +1,33 @@
+// What the partner register cards and the import share: who may touch which
+// office's partners, segment names, and error lines in the user's language.
+import type { PartnerFieldError } from '../domain/partner-input.js';
+import type { Partner, Role } from '../domain/types.js';
+import { errorLines } from './form-errors.js';
+import type { Turn } from './router.js';
+
+export const EDITORS: readonly Role[] = ['coordinator', 'admin'];
+
+/** The offices whose partners this user keeps: an admin all, a coordinator their own. */
+export function editableOffices(turn: Turn): string[] {
+  return turn.user.role === 'admin' ? turn.deps.config.offices.map((o) => o.id) : [turn.user.officeId];
+}
+
+export const mayTouch = (turn: Turn, partner: Partner) => editableOffices(turn).includes(partner.officeId);
+
+export function officeName(turn: Turn, officeId: string): string {
+  return turn.deps.config.offices.find((o) => o.id === officeId)?.name ?? officeId;
+}
+
+/** The segment's name in the user's language; the id when the segment is no longer configured. */
+export function segmentName(turn: Turn, segmentId: string): string {
+  return turn.deps.config.segments.find((s) => s.id === segmentId)?.name[turn.user.locale] ?? segmentId;
+}
+
+/** "E-mail: not a valid e-mail address." with office ids shown as office names. */
+export function partnerErrorLines(turn: Turn, errors: PartnerFieldError[]): string[] {
+  return errorLines(
+    turn.t,
+    'partner',
+    errors.map((e) => (e.params?.office ? { ...e, params: { ...e.params, office: officeName(turn, String(e.params.office)) } } : e)),
+  );
+}

@@ -1,0 +1,275 @@
+// The partner register in Teams: list by segment, add, edit, remove with undo.
+// A coordinator keeps their own office's partners, an admin every office's.
+import { CardFactory } from 'botbuilder';
+import { renderCard, type Card } from '../cards.js';
+import { parsePartnerInput, type PartnerFieldError } from '../domain/partner-input.js';
+import { LOCALES, type Partner } from '../domain/types.js';
+import { removedPartner, removePartnerWithUndo, undoRemoval } from '../services/partner-undo.js';
+import { addPartner, listPartners, updatePartner } from '../services/partners.js';
+import { registerPartnerImport } from './partners-import.js';
+import { EDITORS, editableOffices, mayTouch, officeName, partnerErrorLines, segmentName } from './partners-common.js';
+import type { Routes, Turn } from './router.js';
+
+/**
+ * More partners than this: the list shows counts per segment, and one segment
+ * is shown in pages. 30 long entries keep a card under the 28 KB Teams takes.
+ */
+export const LIST_LIMIT = 30;
+
+interface ListView {
+  segment?: string;
+  page?: number;
+  notice?: string;
+  /** A partner just removed, offered for undo. */
+  undoPartnerId?: string;
+}
+
+const NO_PAGE = { segment: '', page: -1 };
+
+/** Personal chats the bot has: those partners can be reached in Teams. */
+function reachableIds(turn: Turn): Set<string> {
+  return turn.deps.store.readShared(
+    (d) => new Set(d.conversations.filter((c) => c.kind === 'personal' && c.aadObjectId).map((c) => c.aadObjectId!)),
+  );
+}
+
+/** Configured segments first, in their order, then any a partner still has. */
+function segmentOrder(turn: Turn, partners: Partner[]): string[] {
+  const ids = turn.deps.config.segments.map((s) => s.id);
+  return [...ids, ...new Set(partners.map((p) => p.segment).filter((s) => !ids.includes(s)))];
+}
+
+/** Very long names are cut on the list (the form shows them whole), so a page stays within the card size. */
+const clip = (text: string) => (text.length > 100 ? `${text.slice(0, 99)}…` : text);
+
+function partnerLine(turn: Turn, partner: Partner, reachable: Set<string>) {
+  const { t } = turn;
+  const details = [
+    partner.email,
+    t(`partner.language.${partner.locale}`),
+    partner.aadObjectId && reachable.has(partner.aadObjectId) ? t('partner.list.teams') : t('partner.list.noTeams'),
+    ...(turn.user.role === 'admin' ? [officeName(turn, partner.officeId)] : []),
+  ];
+  return { id: partner.id, title: clip(`${partner.organisation} – ${partner.name}`), details: clip(details.join(' · ')) };
+}
+
+export function listCard(turn: Turn, view: ListView = {}): Card {
+  const { t, user } = turn;
+  const segment = view.segment ?? '';
+  const partners = listPartners(turn.deps.store, {
+    officeId: user.role === 'admin' ? undefined : user.officeId,
+    segment: segment || undefined,
+  });
+  const order = segmentOrder(turn, partners);
+  const inSegment = (id: string) => partners.filter((p) => p.segment === id);
+  const summarise = !segment && partners.length > LIST_LIMIT;
+
+  const pages = Math.max(1, Math.ceil(partners.length / LIST_LIMIT));
+  const page = Math.min(Math.max(0, Math.floor(view.page ?? 0)), pages - 1);
+  const shown = summarise ? [] : partners.slice(page * LIST_LIMIT, (page + 1) * LIST_LIMIT);
+  const reachable = reachableIds(turn);
+  const groups = order
+    .map((id) => ({ id, partners: shown.filter((p) => p.segment === id) }))
+    .filter((g) => g.partners.length > 0)
+    .map((g) => ({
+      title: t('partner.list.group', { segment: segmentName(turn, g.id), count: inSegment(g.id).length }),
+      partners: g.partners.map((p) => partnerLine(turn, p, reachable)),
+    }));
+  const summary = summarise
+    ? order
+        .filter((id) => inSegment(id).length > 0)
+        .map((id) => ({ segment: id, title: t('partner.list.group', { segment: segmentName(turn, id), count: inSegment(id).length }) }))
+    : [];
+
+  const intro = partners.length === 0
+    ? t(segment ? 'partner.list.emptySegment' : 'partner.list.empty', { segment: segmentName(turn, segment) })
+    : summarise
+      ? t('partner.list.summary', { count: partners.length, limit: LIST_LIMIT })
+      : '';
+  return renderCard('partner-list', {
+    title: user.role === 'admin' ? t('partner.list.titleAll') : t('partner.list.title', { office: officeName(turn, user.officeId) }),
+    notice: view.notice ?? '',
+    undo: { partnerId: view.undoPartnerId ?? '', title: t('partner.button.undo') },
+    intro,
+    groups,
+    summary,
+    pageLine: pages > 1 && segment ? t('partner.list.page', { page: page + 1, pages }) : '',
+    previous: segment && page > 0 ? { segment, page: page - 1 } : NO_PAGE,
+    next: segment && page < pages - 1 ? { segment, page: page + 1 } : NO_PAGE,
+    showAll: !!segment,
+    labels: {
+      edit: t('partner.button.edit'),
+      remove: t('partner.button.remove'),
+      show: t('partner.button.show'),
+      add: t('partner.button.add'),
+      import: t('partner.button.import'),
+      previous: t('partner.button.previous'),
+      next: t('partner.button.next'),
+      all: t('partner.button.all'),
+    },
+  });
+}
+
+type FormValues = Record<'name' | 'organisation' | 'email' | 'segment' | 'locale' | 'officeId' | 'aadObjectId', string>;
+
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+
+function formCard(turn: Turn, partnerId: string, values: FormValues, errors: string[] = []): Card {
+  const { t, user, deps } = turn;
+  const offices = editableOffices(turn);
+  return renderCard('partner-form', {
+    title: t(partnerId ? 'partner.form.editTitle' : 'partner.form.addTitle'),
+    errorsTitle: t('partner.form.errorsTitle'),
+    errors,
+    partnerId,
+    values,
+    segments: deps.config.segments.map((s) => ({ value: s.id, title: s.name[user.locale] })),
+    locales: LOCALES.map((l) => ({ value: l, title: t(`partner.language.${l}`) })),
+    // A coordinator's partners are in their own office: no choice to offer.
+    offices: user.role === 'admin' ? offices.map((id) => ({ value: id, title: officeName(turn, id) })) : [],
+    officeLine: user.role === 'admin' ? '' : `${t('partner.field.officeId')}: ${officeName(turn, user.officeId)}`,
+    aadHelp: t('partner.form.aadHelp'),
+    labels: {
+      name: t('partner.field.name'),
+      organisation: t('partner.field.organisation'),
+      email: t('partner.field.email'),
+      segment: t('partner.field.segment'),
+      locale: t('partner.field.locale'),
+      officeId: t('partner.field.officeId'),
+      aadObjectId: t('partner.form.optional', { label: t('partner.field.aadObjectId') }),
+      choose: t('partner.form.choose'),
+      save: t('partner.button.save'),
+      cancel: t('partner.button.cancel'),
+    },
+  });
+}
+
+function valuesOf(partner: Partner): FormValues {
+  const { name, organisation, email, segment, locale, officeId } = partner;
+  return { name, organisation, email, segment, locale, officeId, aadObjectId: partner.aadObjectId ?? '' };
+}
+
+function emptyValues(turn: Turn): FormValues {
+  const office = turn.deps.config.offices.find((o) => o.id === turn.user.officeId);
+  const blank = { name: '', organisation: '', email: '', segment: '', aadObjectId: '' };
+  return { ...blank, locale: office?.locale ?? 'fi', officeId: turn.user.officeId };
+}
+
+function findPartner(turn: Turn, partnerId: unknown): Partner | undefined {
+  return turn.deps.store.readShared((d) => d.partners.find((p) => p.id === partnerId));
+}
+
+/** The partner a button is about, or the refusal to show instead. */
+function partnerToTouch(turn: Turn, data: Record<string, unknown>): Partner | string {
+  const partner = findPartner(turn, data.partnerId);
+  if (!partner) return turn.t('partner.notFound');
+  return mayTouch(turn, partner) ? partner : turn.t('partner.otherOffice');
+}
+
+const who = (p: Partner) => ({ name: p.name, organisation: p.organisation });
+
+/** The form field a register conflict is about. */
+const conflictField = (code: string) => (code === 'duplicate-aad-object-id' ? 'aadObjectId' : 'email');
+
+async function save(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const partnerId = text(data.partnerId);
+  const existing = partnerId ? partnerToTouch(turn, data) : undefined;
+  if (typeof existing === 'string') return existing;
+
+  const values: FormValues = {
+    name: text(data.name),
+    organisation: text(data.organisation),
+    email: text(data.email),
+    segment: text(data.segment),
+    locale: text(data.locale),
+    // A coordinator's form has no office input; a crafted one is refused by the parser.
+    officeId: data.officeId === undefined ? turn.user.officeId : text(data.officeId),
+    aadObjectId: text(data.aadObjectId),
+  };
+  const rerender = (errors: PartnerFieldError[]) => formCard(turn, partnerId, values, partnerErrorLines(turn, errors));
+  const parsed = parsePartnerInput(values, {
+    segments: turn.deps.config.segments.map((s) => s.id),
+    offices: editableOffices(turn),
+  });
+  if (!parsed.ok) return rerender(parsed.errors);
+
+  const now = turn.deps.clock();
+  const result = existing
+    ? await updatePartner(turn.deps.store, existing.id, parsed.value, now)
+    : await addPartner(turn.deps.store, parsed.value, now);
+  if (!result.ok) {
+    if (result.code === 'not-found') return turn.t('partner.notFound');
+    return rerender([{ field: conflictField(result.code), code: result.code }]);
+  }
+  return listCard(turn, { segment: result.partner.segment, notice: turn.t('partner.saved', who(result.partner)) });
+}
+
+function confirmCard(turn: Turn, partner: Partner): Card {
+  const { t } = turn;
+  return renderCard('partner-confirm', {
+    title: t('partner.removeConfirm.title'),
+    text: t('partner.removeConfirm.text', who(partner)),
+    details: [partner.email, segmentName(turn, partner.segment), officeName(turn, partner.officeId)].join(' · '),
+    partnerId: partner.id,
+    segment: partner.segment,
+    labels: { confirm: t('partner.button.confirmRemove'), cancel: t('partner.button.cancel') },
+  });
+}
+
+async function remove(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const partner = partnerToTouch(turn, data);
+  if (typeof partner === 'string') return partner;
+  const result = await removePartnerWithUndo(turn.deps.store, partner, turn.deps.clock());
+  if (!result.ok) return turn.t('partner.notFound');
+  return listCard(turn, {
+    segment: partner.segment,
+    notice: turn.t('partner.removed', who(result.partner)),
+    undoPartnerId: partner.id,
+  });
+}
+
+async function restore(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const partner = removedPartner(turn.deps.store, text(data.partnerId), turn.deps.clock());
+  if (!partner) return turn.t('partner.undoGone');
+  if (!mayTouch(turn, partner)) return turn.t('partner.otherOffice');
+  const result = await undoRemoval(turn.deps.store, partner);
+  if (!result.ok) {
+    return turn.t('partner.restoreFailed', { reason: partnerErrorLines(turn, [{ field: conflictField(result.code), code: result.code }]).join(' ') });
+  }
+  return listCard(turn, { segment: partner.segment, notice: turn.t('partner.restored', who(partner)) });
+}
+
+/** "partners" or "partners <segment id>"; an unknown segment lists all with a note. */
+function segmentArg(turn: Turn, args: string): { segment?: string; notice?: string } {
+  if (!args) return {};
+  const segment = turn.deps.config.segments.find((s) => s.id.toLowerCase() === args.toLowerCase());
+  if (segment) return { segment: segment.id };
+  return { notice: turn.t('partner.list.unknownSegment', { value: args, segments: turn.deps.config.segments.map((s) => s.id).join(', ') }) };
+}
+
+/** A segment from a card button, if it is one. */
+function segmentOf(turn: Turn, value: unknown): string | undefined {
+  return turn.deps.config.segments.find((s) => s.id === value)?.id;
+}
+
+export function registerPartners(routes: Routes): void {
+  routes.command('partners', async (turn, args) => {
+    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(listCard(turn, segmentArg(turn, args)))] });
+  });
+  routes.cardAction('partner.list', EDITORS, async (turn, data) =>
+    listCard(turn, { segment: segmentOf(turn, data.segment), page: Number(data.page) || 0 }),
+  );
+  routes.cardAction('partner.add', EDITORS, async (turn) => formCard(turn, '', emptyValues(turn)));
+  routes.cardAction('partner.edit', EDITORS, async (turn, data) => {
+    const partner = partnerToTouch(turn, data);
+    return typeof partner === 'string' ? partner : formCard(turn, partner.id, valuesOf(partner));
+  });
+  routes.cardAction('partner.save', EDITORS, save);
+  routes.cardAction('partner.remove', EDITORS, async (turn, data) => {
+    const partner = partnerToTouch(turn, data);
+    return typeof partner === 'string' ? partner : confirmCard(turn, partner);
+  });
+  routes.cardAction('partner.remove.confirm', EDITORS, remove);
+  routes.cardAction('partner.restore', EDITORS, restore);
+  registerPartnerImport(routes);
+}

@@ -1,0 +1,32 @@
+// Which office's plans and meetings a user may touch, and how a refused or
+// failed change is explained to them.
+import { DateTime } from 'luxon';
+import type { Office } from '../domain/types.js';
+import type { OfficeScope, PlanErrorCode } from '../services/plans.js';
+import type { Turn } from './router.js';
+
+/** An admin may touch every office; anyone else only their own. */
+export function scopeOf(turn: Turn): OfficeScope {
+  return turn.user.role === 'admin' ? 'all' : turn.user.officeId;
+}
+
+export function officeById(turn: Turn, officeId: string): Office {
+  const office = turn.deps.config.offices.find((o) => o.id === officeId);
+  if (!office) throw new Error(`Office "${officeId}" is not in the configuration`);
+  return office;
+}
+
+/** The current year in the user's office time zone. */
+export function currentYear(turn: Turn): number {
+  return DateTime.fromJSDate(turn.deps.clock()).setZone(officeById(turn, turn.user.officeId).timeZone).year;
+}
+
+export function failureText(turn: Turn, code: PlanErrorCode): string {
+  return turn.t(`plan.failure.${code}`);
+}
+
+/** A card input or action value as the text it shows; anything else is empty. */
+export function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
+}

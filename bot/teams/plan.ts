@@ -1,0 +1,161 @@
+// `plan <year>`: the plan form → date preview → saved plan, and re-opening a
+// saved plan. The plan travels in the cards' Action.Execute data (no draft is
+// kept on the server) and is validated again at every step.
+import { CardFactory } from 'botbuilder';
+import type { Card } from '../cards.js';
+import { parsePlanEdit } from '../domain/plan-edits.js';
+import { parseDateEdits, parsePlanInput } from '../domain/plan-input.js';
+import { confirmPlan, findPlanFor, getPlan, proposeSchedule, updatePlan } from '../services/plans.js';
+import { errorLines } from './form-errors.js';
+import { currentYear, failureText, officeById, scopeOf, textOf } from './plan-access.js';
+import {
+  defaultPlanValues,
+  planEditCard,
+  planEditValues,
+  planEditValuesFrom,
+  planExistsCard,
+  planFormCard,
+  planValuesFrom,
+  previewCard,
+  savedPlanCard,
+} from './plan-cards.js';
+import type { Routes, Turn } from './router.js';
+
+const PLANNERS = ['coordinator', 'admin'] as const;
+const YEARS_AHEAD = 5;
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The plan year: four digits, not in the past (in the user's office time zone), at most YEARS_AHEAD ahead. */
+function checkYear(turn: Turn, raw: unknown): { ok: true; year: number } | { ok: false; message: string } {
+  const text = textOf(raw).trim();
+  const current = currentYear(turn);
+  if (!/^\d{4}$/.test(text)) return { ok: false, message: turn.t('plan.error.year', { example: current + 1 }) };
+  const year = Number(text);
+  if (year < current) return { ok: false, message: turn.t('plan.error.pastYear', { year, current }) };
+  if (year > current + YEARS_AHEAD) return { ok: false, message: turn.t('plan.error.farYear', { year, max: current + YEARS_AHEAD }) };
+  return { ok: true, year };
+}
+
+/** A coordinator always plans for their own office; only an admin picks one. */
+function parsePlan(turn: Turn, raw: Record<string, unknown>, year: number) {
+  const { config } = turn.deps;
+  const values = { ...planValuesFrom(raw), officeId: turn.user.role === 'admin' ? textOf(raw.officeId) : turn.user.officeId };
+  const result = parsePlanInput(values, {
+    segments: config.segments.map((s) => s.id),
+    offices: config.offices.map((o) => o.id),
+    year,
+  });
+  return { values, result };
+}
+
+function createdBy(turn: Turn): string {
+  const { identity } = turn.user;
+  return identity.aadObjectId ?? identity.email ?? identity.name ?? '';
+}
+
+async function send(turn: Turn, reply: Card | string): Promise<void> {
+  await turn.context.sendActivity(typeof reply === 'string' ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });
+}
+
+export function registerPlanRoutes(routes: Routes): void {
+  routes.command('plan', async (turn, args) => {
+    const checked = checkYear(turn, args);
+    if (!checked.ok) return send(turn, checked.message);
+    const { officeId } = turn.user;
+    const existing = turn.user.role === 'admin' ? undefined : findPlanFor(turn.deps.store, officeId, checked.year);
+    await send(turn, existing ? planExistsCard(turn, existing) : planFormCard(turn, checked.year, defaultPlanValues(officeId)));
+  });
+
+  // "Back" on the preview: the form again, with the plan as it was sent.
+  routes.cardAction('plan.form', PLANNERS, async (turn, data) => {
+    const plan = asRecord(data.plan);
+    const checked = checkYear(turn, plan.year);
+    if (!checked.ok) return checked.message;
+    return planFormCard(turn, checked.year, parsePlan(turn, plan, checked.year).values);
+  });
+
+  routes.cardAction('plan.preview', PLANNERS, async (turn, data) => {
+    const { t, deps } = turn;
+    const checked = checkYear(turn, data.year);
+    if (!checked.ok) return checked.message;
+    const { values, result } = parsePlan(turn, data, checked.year);
+    if (!result.ok) return planFormCard(turn, checked.year, values, errorLines(t, 'plan', result.errors));
+    const input = result.value;
+    const existing = findPlanFor(deps.store, input.officeId, input.year);
+    if (existing) return planExistsCard(turn, existing);
+
+    const proposal = proposeSchedule(officeById(turn, input.officeId), input, deps.clock());
+    const rows = input.subThemes.map((subTheme, n) => ({ date: proposal.slots[n]?.localDate ?? '', subTheme }));
+    const note = proposal.ok
+      ? undefined
+      : t('plan.preview.short', { year: input.year, available: proposal.available, requested: proposal.requested });
+    return previewCard(turn, input, rows, { note });
+  });
+
+  routes.cardAction('plan.confirm', PLANNERS, async (turn, data) => {
+    const { t, deps } = turn;
+    const plan = asRecord(data.plan);
+    const checked = checkYear(turn, plan.year);
+    if (!checked.ok) return checked.message;
+    const { values, result } = parsePlan(turn, plan, checked.year);
+    if (!result.ok) return planFormCard(turn, checked.year, values, errorLines(t, 'plan', result.errors));
+    const input = result.value;
+    const now = deps.clock();
+    const edits = parseDateEdits(data, {
+      year: input.year,
+      count: input.count,
+      time: input.time,
+      durationMinutes: input.durationMinutes,
+      timeZone: officeById(turn, input.officeId).timeZone,
+      notBefore: now.toISOString(),
+    });
+    if (!edits.ok) {
+      const rows = input.subThemes.map((_, n) => ({ date: textOf(data[`date_${n}`]), subTheme: textOf(data[`subTheme_${n}`]) }));
+      return previewCard(turn, input, rows, { errors: errorLines(t, 'plan', edits.errors) });
+    }
+    const saved = await confirmPlan(deps.store, input, edits.value, createdBy(turn), now);
+    if (!saved.ok) return saved.plan ? planExistsCard(turn, saved.plan) : failureText(turn, saved.code);
+    return savedPlanCard(
+      turn,
+      t('plan.saved.title', { year: input.year }),
+      [t('plan.saved.text', { count: saved.meetings.length, theme: input.theme }), t('plan.saved.next')],
+      saved.meetings,
+    );
+  });
+
+  routes.cardAction('plan.edit', PLANNERS, async (turn, data) => {
+    const found = getPlan(turn.deps.store, textOf(data.planId), scopeOf(turn), turn.deps.clock());
+    if (!found.ok) return failureText(turn, found.code);
+    const zone = officeById(turn, found.plan.officeId).timeZone;
+    return planEditCard(turn, found.plan, found.meetings, planEditValues(found.plan, found.meetings, zone));
+  });
+
+  routes.cardAction('plan.update', PLANNERS, async (turn, data) => {
+    const { t, deps } = turn;
+    const now = deps.clock();
+    const found = getPlan(deps.store, textOf(data.planId), scopeOf(turn), now);
+    if (!found.ok) return failureText(turn, found.code);
+    const { plan, meetings } = found;
+    // The rows of the card must still be the plan's coming meetings, in the same order.
+    const cardIds = Array.isArray(data.meetingIds) ? data.meetingIds.map(textOf) : [];
+    if (cardIds.join('\n') !== meetings.map((m) => m.id).join('\n')) return failureText(turn, 'stale');
+
+    const parsed = parsePlanEdit(data, {
+      plan,
+      meetings,
+      segments: deps.config.segments.map((s) => s.id),
+      timeZone: officeById(turn, plan.officeId).timeZone,
+      notBefore: now.toISOString(),
+    });
+    if (!parsed.ok) {
+      return planEditCard(turn, plan, meetings, planEditValuesFrom(data, meetings.length), errorLines(t, 'plan', parsed.errors));
+    }
+    const saved = await updatePlan(deps.store, plan.id, parsed.value, scopeOf(turn), now);
+    if (!saved.ok) return failureText(turn, saved.code);
+    const line = saved.changed.length ? t('plan.updated.changed', { count: saved.changed.length }) : t('plan.updated.unchanged');
+    return savedPlanCard(turn, t('plan.updated.title', { year: plan.year }), [line], saved.meetings);
+  });
+}

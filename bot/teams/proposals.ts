@@ -1,0 +1,154 @@
+// Proposals in Teams: the `proposals` list (proposal.list), the status form
+// (proposal.status) and saving a decision (proposal.status.save), which tells
+// the author unless the proposal is anonymous.
+import { CardFactory } from 'botbuilder';
+import { renderCard, type Card } from '../cards.js';
+import { formatMeetingTime } from '../domain/format.js';
+import {
+  canHandle,
+  canMove,
+  filterArgs,
+  isProposalStatus,
+  MIN_REASON,
+  parseProposalFilter,
+  parseStatusChange,
+  type ProposalFilter,
+} from '../domain/proposal-rules.js';
+import type { Proposal, ProposalStatus, Role } from '../domain/types.js';
+import { changeStatus, findProposal, listProposals, notifyAuthor, proposalView, type ChangeErrorCode, type ProposalView } from '../services/proposals.js';
+import { errorLines } from './form-errors.js';
+import { officeName, segmentName } from './partners-common.js';
+import type { Routes, Turn } from './router.js';
+
+const DECIDERS: readonly Role[] = ['coordinator', 'national', 'admin'];
+/** A card has a size limit in Teams; more than this asks the user to filter. */
+const MAX_LISTED = 20;
+
+const filterFrom = (data: Record<string, unknown>): ProposalFilter => parseProposalFilter(String(data.filter ?? '')) ?? {};
+
+function refusalText(turn: Turn, code: ChangeErrorCode, proposal?: Proposal, to?: string): string {
+  const status = (s: string) => (isProposalStatus(s) ? turn.t(`proposals.status.${s}`) : s.slice(0, 40));
+  return turn.t(`proposals.error.${code}`, { from: proposal ? status(proposal.status) : '', to: status(to ?? ''), min: MIN_REASON });
+}
+
+function authorText(turn: Turn, view: ProposalView): string {
+  if (view.proposal.anonymous) return turn.t('proposals.anonymous');
+  return view.author ? turn.t('proposals.author', view.author) : turn.t('proposals.authorUnknown');
+}
+
+function facts(turn: Turn, view: ProposalView) {
+  const { t, user } = turn;
+  const { proposal } = view;
+  const timeZone = turn.deps.config.offices.find((o) => o.id === proposal.officeId)?.timeZone ?? turn.deps.config.offices[0].timeZone;
+  const latest = proposal.history[proposal.history.length - 1];
+  return [
+    { title: t('proposals.fact.level'), value: t(`proposals.level.${proposal.level}`) },
+    { title: t('proposals.fact.office'), value: officeName(turn, proposal.officeId) },
+    { title: t('proposals.fact.segment'), value: segmentName(turn, proposal.segment) },
+    { title: t('proposals.fact.status'), value: t(`proposals.status.${proposal.status}`) },
+    ...(proposal.justification ? [{ title: t('proposals.fact.justification'), value: proposal.justification }] : []),
+    { title: t('proposals.fact.author'), value: authorText(turn, view) },
+    { title: t('proposals.fact.received'), value: formatMeetingTime(proposal.createdAt, timeZone, user.locale) },
+    ...(latest?.reason ? [{ title: t('proposals.fact.decision'), value: latest.reason }] : []),
+  ];
+}
+
+function listCard(turn: Turn, filter: ProposalFilter, notice = ''): Card {
+  const { t, user } = turn;
+  const views = listProposals(turn.deps.store, user, filter);
+  const shown = views.slice(0, MAX_LISTED);
+  const scope = t(`proposals.scope.${user.role}`, { office: officeName(turn, user.officeId) });
+  const only = [filter.status && t(`proposals.status.${filter.status}`), filter.level && t(`proposals.level.${filter.level}`)].filter(Boolean).join(', ');
+  const summary = [
+    only ? t('proposals.summary.filtered', { scope, filter: only, count: views.length }) : t('proposals.summary', { scope, count: views.length }),
+    ...(views.length > shown.length ? [t('proposals.summary.more', { shown: shown.length })] : []),
+    ...(views.length === 0 ? [t('proposals.empty')] : []),
+  ].join(' ');
+  return renderCard('proposal-list', {
+    title: t('proposals.title'),
+    notice,
+    summary,
+    proposals: shown.map((view) => ({
+      text: view.proposal.text,
+      facts: facts(turn, view),
+      actions: view.next.map((status) => ({
+        title: t(`proposals.action.${status}`),
+        proposalId: view.proposal.id,
+        status,
+        filter: filterArgs(filter),
+      })),
+    })),
+  });
+}
+
+function formCard(turn: Turn, proposal: Proposal, status: ProposalStatus, filter: ProposalFilter, reason: string, errors: string[]): Card {
+  const { t } = turn;
+  return renderCard('proposal-status-form', {
+    title: t('proposals.form.title', { status: t(`proposals.status.${status}`) }),
+    text: proposal.text,
+    facts: [
+      { title: t('proposals.fact.status'), value: t(`proposals.status.${proposal.status}`) },
+      { title: t('proposals.fact.newStatus'), value: t(`proposals.status.${status}`) },
+      { title: t('proposals.fact.level'), value: t(`proposals.level.${proposal.level}`) },
+      { title: t('proposals.fact.author'), value: authorText(turn, proposalView(turn.deps.store, proposal)) },
+    ],
+    errors,
+    reasonLabel: t(`proposals.form.reason.${status}`),
+    reasonPlaceholder: t('proposals.form.placeholder', { min: MIN_REASON }),
+    reason,
+    saveButton: t('proposals.form.save'),
+    backButton: t('proposals.form.back'),
+    proposalId: proposal.id,
+    status,
+    filter: filterArgs(filter),
+  });
+}
+
+/** The proposal this user may move to `status`, or why not. */
+function decidable(turn: Turn, data: Record<string, unknown>): { proposal: Proposal; status: ProposalStatus } | string {
+  const found = findProposal(turn.deps.store, String(data.proposalId ?? ''));
+  if (!found) return refusalText(turn, 'proposal-not-found');
+  const { proposal } = found;
+  if (!canHandle(turn.user.role, turn.user.officeId, proposal)) return refusalText(turn, 'proposal-not-allowed');
+  const status = data.status;
+  if (!isProposalStatus(status) || !canMove(proposal.status, status)) return refusalText(turn, 'proposal-invalid-transition', proposal, String(status ?? ''));
+  return { proposal, status };
+}
+
+export function registerProposals(routes: Routes): void {
+  routes.command('proposals', async (turn, args) => {
+    const filter = parseProposalFilter(args);
+    if (!filter) {
+      await turn.context.sendActivity(turn.t('proposals.badFilter', { args: args.slice(0, 80) }));
+      return;
+    }
+    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(listCard(turn, filter))] });
+  });
+
+  routes.cardAction('proposal.list', DECIDERS, async (turn, data) => listCard(turn, filterFrom(data)));
+
+  routes.cardAction('proposal.status', DECIDERS, async (turn, data) => {
+    const target = decidable(turn, data);
+    if (typeof target === 'string') return target;
+    return formCard(turn, target.proposal, target.status, filterFrom(data), '', []);
+  });
+
+  routes.cardAction('proposal.status.save', DECIDERS, async (turn, data) => {
+    const target = decidable(turn, data);
+    if (typeof target === 'string') return target;
+    const filter = filterFrom(data);
+    const parsed = parseStatusChange(data);
+    if (!parsed.ok) {
+      const reason = typeof data.reason === 'string' ? data.reason : '';
+      return formCard(turn, target.proposal, target.status, filter, reason, errorLines(turn.t, 'proposals.form', parsed.errors));
+    }
+    const { deps, user } = turn;
+    const now = deps.clock();
+    const by = { role: user.role, officeId: user.officeId, id: user.identity.aadObjectId ?? user.identity.email ?? 'unknown' };
+    const result = await changeStatus(deps.store, target.proposal.id, parsed.value, by, now);
+    if (!result.ok) return refusalText(turn, result.code, target.proposal, target.status);
+    const told = await notifyAuthor(deps, result.proposal, now);
+    const notice = `${turn.t('proposals.saved', { status: turn.t(`proposals.status.${result.proposal.status}`) })} ${turn.t(`proposals.told.${told}`)}`;
+    return listCard(turn, filter, notice);
+  });
+}

@@ -1,0 +1,75 @@
+// `survey`: a coordinator schedules a short recurring survey to a segment of
+// their office's partners, sees the running ones and stops them.
+import { CardFactory } from 'botbuilder';
+import { renderCard, type Card } from '../cards.js';
+import { parseSurveyInput, SURVEY_CADENCES } from '../domain/feedback-input.js';
+import { activeSurveys, createSurvey, roundsOf, stopSurvey } from '../services/surveys.js';
+import { errorLines } from './form-errors.js';
+import type { Routes, Turn } from './router.js';
+
+const STAFF = ['coordinator', 'admin'] as const;
+
+interface SurveyFormValues {
+  segment: string;
+  topic: string;
+  cadence: string;
+}
+
+function surveyCard(turn: Turn, banners: { text: string; color: 'Good' | 'Attention' }[], values?: SurveyFormValues): Card {
+  const { t, deps, user } = turn;
+  const segmentName = (id: string) => deps.config.segments.find((s) => s.id === id)?.name[user.locale] ?? id;
+  const surveys = activeSurveys(deps.store, user.officeId).map((survey) => {
+    const last = roundsOf(deps.store, survey.id).at(-1);
+    return {
+      id: survey.id,
+      text: t('survey.item', { topic: survey.topic, segment: segmentName(survey.segment), cadence: t(`survey.cadence.${survey.cadence}`) }),
+      rounds: last ? t('survey.lastRound', { period: last.periodKey }) : t('survey.noRounds'),
+    };
+  });
+  return renderCard('feedback-survey', {
+    title: t('survey.title'),
+    banners,
+    intro: t('survey.intro'),
+    labels: {
+      segment: t('survey.field.segment'),
+      topic: t('survey.field.topic'),
+      topicPlaceholder: t('survey.topicPlaceholder'),
+      cadence: t('survey.field.cadence'),
+      create: t('survey.create'),
+      active: t('survey.active'),
+      stop: t('survey.stop'),
+    },
+    values: values ?? { segment: deps.config.segments[0].id, topic: '', cadence: 'quarterly' },
+    segmentChoices: deps.config.segments.map((s) => ({ title: s.name[user.locale], value: s.id })),
+    cadenceChoices: SURVEY_CADENCES.map((c) => ({ title: t(`survey.cadence.${c}`), value: c })),
+    emptyLines: surveys.length === 0 ? [t('survey.none')] : [],
+    surveys,
+  });
+}
+
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+
+export function registerSurveys(routes: Routes): void {
+  routes.command('survey', async (turn) => {
+    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(surveyCard(turn, []))] });
+  });
+
+  routes.cardAction('survey.create', STAFF, async (turn, data) => {
+    const { store, config, clock } = turn.deps;
+    const parsed = parseSurveyInput(data, { segments: config.segments.map((s) => s.id) });
+    if (!parsed.ok) {
+      const lines = [turn.t('survey.fixErrors'), ...errorLines(turn.t, 'survey', parsed.errors)];
+      const values = { segment: text(data.segment), topic: text(data.topic), cadence: text(data.cadence) };
+      return surveyCard(turn, lines.map((line) => ({ text: line, color: 'Attention' as const })), values);
+    }
+    const by = turn.user.identity.aadObjectId ?? turn.user.identity.email ?? '';
+    const survey = await createSurvey(store, turn.user.officeId, parsed.value, by, clock());
+    return surveyCard(turn, [{ text: turn.t('survey.created', { topic: survey.topic }), color: 'Good' }]);
+  });
+
+  routes.cardAction('survey.stop', STAFF, async (turn, data) => {
+    const result = await stopSurvey(turn.deps.store, text(data.surveyId), { role: turn.user.role, officeId: turn.user.officeId });
+    if (!result.ok) return turn.t('error.cardOutdated');
+    return surveyCard(turn, [{ text: turn.t('survey.stopped', { topic: result.survey.topic }), color: 'Good' }]);
+  });
+}

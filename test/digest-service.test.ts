@@ -1,0 +1,353 @@
+// The digest service on a real LowdbStore: what it reads from which year
+// file, the download links and files, subscriptions, and delivery exactly
+// once per subscriber (Teams through the real TeamsDelivery with a stand-in
+// port, e-mail through a real SMTP server).
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Card } from '../bot/cards.js';
+import { loadConfig, type AppConfig } from '../bot/config.js';
+import { createSmtpEmailSender, messageIdFor, type EmailSender } from '../bot/delivery/email.js';
+import { SendError, type ConversationPort, type OutgoingMessage } from '../bot/delivery/outgoing.js';
+import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
+import { DIGEST_LABEL_KEYS, DIGEST_LABELS_EN } from '../bot/domain/digest-render.js';
+import type { Digest } from '../bot/domain/digest.js';
+import { parsePeriodKey } from '../bot/domain/periods.js';
+import type { Feedback, Locale, Partner, Proposal } from '../bot/domain/types.js';
+import {
+  buildDigestFor,
+  deliverDigest,
+  digestInput,
+  digestLabels,
+  digestLinks,
+  resolveDigestDownload,
+  subscribeDigest,
+  undeliveredDigest,
+  unsubscribeDigest,
+  type DigestLinks,
+  type DigestPorts,
+} from '../bot/services/digest.js';
+import { LowdbStore } from '../bot/store/lowdb-store.js';
+import type { ConversationKind } from '../bot/store/store.js';
+
+const T0 = '2025-06-01T08:00:00.000Z';
+const partner = (id: string): Partner => ({
+  id, name: `Name ${id}`, organisation: `Org ${id}`, segment: 'municipalities', officeId: 'uusimaa', email: `${id}@example.fi`, locale: 'fi', createdAt: T0, updatedAt: T0,
+});
+const feedback = (id: string, partnerId: string, rating: number, submittedAt: string): Feedback => ({
+  id, kind: 'survey', officeId: 'uusimaa', segment: 'municipalities', partnerId, anonymous: false, rating, works: 'ok', change: 'more',
+  ...(rating <= 2 ? { justification: 'why' } : {}), submittedAt, updatedAt: submittedAt,
+});
+const proposal = (id: string, createdAt: string): Proposal => ({
+  id, feedbackId: `fb-${id}`, officeId: 'uusimaa', segment: 'municipalities', text: `Text ${id}`, level: 'national', status: 'under-review',
+  history: [{ status: 'received', at: createdAt, by: 'x' }, { status: 'under-review', at: createdAt, by: 'x' }], authorPartnerId: 'a', anonymous: false, createdAt,
+});
+
+describe('digest service', () => {
+  let dir: string;
+  let store: LowdbStore;
+  let config: AppConfig;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sidos-digest-'));
+    store = await LowdbStore.open(dir);
+    config = loadConfig({ PORT: '0', DATA_DIR: dir, PUBLIC_BASE_URL: 'https://sidos.example.fi' });
+    await store.updateShared((d) => d.partners.push(...['a', 'b', 'c', 'd'].map(partner)));
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  describe('reading a period across year files', () => {
+    beforeEach(async () => {
+      await store.updateYear(2025, (d) => {
+        d.feedback.push(feedback('f2025', 'a', 5, '2025-12-10T10:00:00.000Z'));
+        d.proposals.push(proposal('p2025', '2025-11-01T10:00:00.000Z'));
+      });
+      await store.updateYear(2026, (d) => {
+        d.feedback.push(
+          feedback('f-nov', 'a', 4, '2026-11-10T10:00:00.000Z'),
+          feedback('f-dec29', 'b', 2, '2026-12-29T10:00:00.000Z'),
+          // 00:30 on New Year's Day in Helsinki, still 2026 in UTC.
+          feedback('f-newyear', 'c', 5, '2026-12-31T22:30:00.000Z'),
+        );
+      });
+      await store.updateYear(2027, (d) => {
+        d.feedback.push(feedback('f-jan2', 'd', 4, '2027-01-02T10:00:00.000Z'), feedback('f-feb', 'a', 3, '2027-02-10T10:00:00.000Z'));
+      });
+      await store.updateYear(2028, (d) => {
+        d.feedback.push(feedback('f2028', 'a', 1, '2028-01-10T10:00:00.000Z'));
+      });
+    });
+
+    it('reads the years of the period and the previous one (Q1 after Q4), and open proposals of any earlier year', () => {
+      const input = digestInput(store, config, parsePeriodKey('2027-Q1')!, new Date('2027-04-05T06:00:00.000Z'));
+      expect(input.feedback.map((f) => f.id).sort()).toEqual(['f-dec29', 'f-feb', 'f-jan2', 'f-newyear', 'f-nov']);
+      expect(input.proposals.map((p) => p.id)).toEqual(['p2025']);
+      expect(input).toMatchObject({ timeZone: 'Europe/Helsinki', anonymityMinimum: 3, thresholds: config.thresholds, segments: config.segments.map((s) => s.id) });
+      expect(input.partners).toHaveLength(4);
+    });
+
+    it('counts a quarter and a week that span New Year from both files, in the digest time zone', () => {
+      const now = new Date('2027-04-05T06:00:00.000Z');
+      const quarter = buildDigestFor(store, config, '2027-Q1', now);
+      if (!quarter.ok) throw new Error(quarter.code);
+      const total = quarter.digest.offices.find((o) => o.officeId === 'uusimaa')!.total;
+      expect(total.feedbackCount).toBe(3); // f-newyear, f-jan2, f-feb
+      expect(total.previous.feedbackCount).toBe(2); // f-nov, f-dec29
+      expect(quarter.digest.nationalProposals.map((p) => p.id)).toEqual(['p2025']);
+
+      // ISO week 53 of 2026 runs from Monday 28 December to Sunday 3 January.
+      const week = buildDigestFor(store, config, '2026-W53', now);
+      if (!week.ok) throw new Error(week.code);
+      expect(week.digest.offices[0].total.feedbackCount).toBe(3); // f-dec29, f-newyear, f-jan2
+    });
+
+    it('builds the running period so far, and refuses a malformed or future key', () => {
+      const now = new Date('2027-01-02T12:00:00.000Z');
+      const current = buildDigestFor(store, config, 'current', now);
+      expect(current.ok && current.digest.periodKey).toBe('2026-W53');
+      expect(current.ok && current.digest.offices[0].total.feedbackCount).toBe(3);
+      for (const key of ['2027-Q5', '2027-W54', '2027-13', 'Q1', '2027-q1']) expect(buildDigestFor(store, config, key, now)).toEqual({ ok: false, code: 'bad-period' });
+      expect(buildDigestFor(store, config, '2027-W01', now)).toEqual({ ok: false, code: 'future-period' });
+      expect(buildDigestFor(store, config, '2027-01', now).ok).toBe(true);
+    });
+  });
+
+  describe('labels', () => {
+    it('are translated for every digest label key; English matches the renderer', () => {
+      const en = digestLabels(config, 'en');
+      for (const key of DIGEST_LABEL_KEYS) expect(en[key], key).toBe(DIGEST_LABELS_EN[key]);
+      for (const locale of ['fi', 'sv'] as const) {
+        const labels = digestLabels(config, locale);
+        expect(labels.locale).toBe(locale);
+        for (const key of DIGEST_LABEL_KEYS) expect(labels[key], `${locale}:${key}`).not.toBe(`digest.label.${key}`);
+        expect(labels['segment.debt-counsellors']).toBe(config.segments.find((s) => s.id === 'debt-counsellors')!.name[locale]);
+      }
+      expect(digestLabels(config, 'fi').responseRate).toBe('Vastausaste');
+      expect(digestLabels(config, 'sv').responseRate).toBe('Svarsfrekvens');
+    });
+  });
+
+  describe('download links', () => {
+    const now = new Date('2027-03-08T06:00:00.000Z');
+    const tokenOf = (url: string) => /\/files\/([A-Za-z0-9_-]+)\?/.exec(url)![1];
+
+    it('makes one unguessable link per format and period, reused while valid, in the asked language', async () => {
+      const first = await digestLinks(store, config, '2027-W09', 'fi', now);
+      expect(first.html).toMatch(/^https:\/\/sidos\.example\.fi\/files\/[A-Za-z0-9_-]{32}\?lang=fi$/);
+      const again = await digestLinks(store, config, '2027-W09', 'sv', new Date(now.getTime() + 86_400_000));
+      expect(again).toEqual({ html: first.html.replace('lang=fi', 'lang=sv'), csv: first.csv.replace('lang=fi', 'lang=sv') });
+      const other = await digestLinks(store, config, '2027-W10', 'fi', now);
+      expect(tokenOf(other.html)).not.toBe(tokenOf(first.html));
+      expect(store.readShared((d) => d.links)).toEqual([
+        { id: tokenOf(first.html), kind: 'digest-html', ref: '2027-W09', expiresAt: '2027-04-07T06:00:00.000Z' },
+        { id: tokenOf(first.csv), kind: 'digest-csv', ref: '2027-W09', expiresAt: '2027-04-07T06:00:00.000Z' },
+        { id: tokenOf(other.html), kind: 'digest-html', ref: '2027-W10', expiresAt: '2027-04-07T06:00:00.000Z' },
+        { id: tokenOf(other.csv), kind: 'digest-csv', ref: '2027-W10', expiresAt: '2027-04-07T06:00:00.000Z' },
+      ]);
+    });
+
+    it('replaces expired links and drops them, leaving other kinds of link alone', async () => {
+      await store.updateShared((d) => d.links.push({ id: 'ics-token-that-is-long-enough', kind: 'ics', ref: 'inv-1', expiresAt: '2027-01-01T00:00:00.000Z' }));
+      const first = await digestLinks(store, config, '2027-W09', 'fi', now);
+      const later = new Date('2027-04-07T06:00:00.000Z'); // exactly when they expire
+      const renewed = await digestLinks(store, config, '2027-W09', 'fi', later);
+      expect(tokenOf(renewed.html)).not.toBe(tokenOf(first.html));
+      expect(store.readShared((d) => d.links.map((l) => l.id))).toEqual(['ics-token-that-is-long-enough', tokenOf(renewed.html), tokenOf(renewed.csv)]);
+    });
+
+    it('serves the HTML in the ?lang= language (default: the default office language) and the CSV', async () => {
+      await store.updateYear(2027, (d) => d.feedback.push(feedback('f1', 'a', 5, '2027-03-03T10:00:00.000Z')));
+      const links = await digestLinks(store, config, '2027-W09', 'sv', now);
+      const html = resolveDigestDownload(store, config, tokenOf(links.html), now, 'sv')!;
+      expect(html).toMatchObject({ contentType: 'text/html; charset=utf-8', fileName: 'sidos-digest-2027-W09.html', inline: true });
+      expect(html.body).toContain('<h1>Sammanfattning av intressentresponsen 2027-W09</h1>');
+      expect(resolveDigestDownload(store, config, tokenOf(links.html), now, undefined)!.body).toContain('<html lang="fi">');
+      expect(resolveDigestDownload(store, config, tokenOf(links.html), now, 'de')!.body).toContain('<html lang="fi">');
+
+      const csv = resolveDigestDownload(store, config, tokenOf(links.csv), now, 'en')!;
+      expect(csv).toMatchObject({ contentType: 'text/csv; charset=utf-8', fileName: 'sidos-digest-2027-W09.csv' });
+      const rows: Record<string, string>[] = parse(csv.body, { bom: true, columns: true });
+      expect(rows.find((r) => r.Office === 'Uusimaa regional office' && r.Segment === 'Municipalities')).toMatchObject({ 'Feedback answers': '1' });
+
+      expect(resolveDigestDownload(store, config, 'unknown-token-unknown-token', now, 'fi')).toBeNull();
+      expect(resolveDigestDownload(store, config, tokenOf(links.html), new Date('2027-05-01T00:00:00.000Z'), 'fi')).toBeNull();
+    });
+  });
+
+  describe('subscriptions', () => {
+    it('keeps one subscription per conversation and removes it on unsubscribe', async () => {
+      const now = new Date('2027-03-03T10:00:00.000Z');
+      const who = { conversationRecordId: 'conv-1', by: 'aad-1', locale: 'sv' as Locale };
+      expect(await subscribeDigest(store, who, now)).toBe('subscribed');
+      expect(await subscribeDigest(store, { ...who, locale: 'en' }, now)).toBe('already-subscribed');
+      expect(store.readShared((d) => d.subscriptions)).toEqual([
+        { id: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/), topic: 'digest', conversationRecordId: 'conv-1', by: 'aad-1', locale: 'sv', at: now.toISOString() },
+      ]);
+      expect(await unsubscribeDigest(store, 'conv-1')).toBe(true);
+      expect(await unsubscribeDigest(store, 'conv-1')).toBe(false);
+      expect(store.readShared((d) => d.subscriptions)).toEqual([]);
+    });
+  });
+
+  describe('delivery', () => {
+    const monday = new Date('2027-03-08T06:00:00.000Z');
+    /** A stand-in for Teams: records what arrives where, and fails for the conversations in `down`. */
+    const sent: { conversation: string; message: OutgoingMessage }[] = [];
+    const down = new Set<string>();
+    const port: ConversationPort = {
+      async send(reference, message) {
+        const conversation = (reference.conversation as { id: string }).id;
+        if (down.has(conversation)) throw new SendError('service unavailable', 503);
+        sent.push({ conversation, message });
+      },
+    };
+    const cards: { periodKey: string; locale: Locale; links: DigestLinks }[] = [];
+    let ports: DigestPorts;
+
+    const conversation = (id: string, kind: ConversationKind) => ({
+      id, kind, conversationId: id, reference: { conversation: { id } }, updatedAt: monday.toISOString(),
+    });
+
+    beforeEach(async () => {
+      sent.length = 0;
+      cards.length = 0;
+      down.clear();
+      const delivery = new TeamsDelivery(store, port, () => monday, () => undefined, { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, async () => undefined);
+      ports = {
+        config,
+        store,
+        delivery,
+        email: null,
+        log: () => undefined,
+        card: (digest: Digest, locale: Locale, links: DigestLinks): Card => {
+          cards.push({ periodKey: digest.periodKey, locale, links });
+          return { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `${digest.periodKey} ${locale}` }] };
+        },
+      };
+      await store.updateShared((d) => d.conversations.push(conversation('chat-fi', 'personal'), conversation('channel-sv', 'channel')));
+      await subscribeDigest(store, { conversationRecordId: 'chat-fi', by: 'n1', locale: 'fi' }, monday);
+      await subscribeDigest(store, { conversationRecordId: 'channel-sv', by: 'n1', locale: 'sv' }, monday);
+    });
+
+    it('delivers the last completed period once per subscriber, in its language, also when two runs overlap', async () => {
+      const reports = await Promise.all([deliverDigest(ports, monday), deliverDigest(ports, monday)]);
+      expect(reports.map((r) => r.periodKey)).toEqual(['2027-W09', '2027-W09']);
+      expect(sent.map((s) => `${s.conversation}: ${(s.message.card!.body as { text: string }[])[0].text}`).sort()).toEqual([
+        'channel-sv: 2027-W09 sv',
+        'chat-fi: 2027-W09 fi',
+      ]);
+      expect(store.readShared((d) => d.links)).toHaveLength(2);
+      expect(cards.find((c) => c.locale === 'sv')!.links.html).toMatch(/\?lang=sv$/);
+      expect(store.readShared((d) => d.jobState)).toEqual({ 'digest.lastDelivered': '2027-W09' });
+
+      expect(await deliverDigest(ports, new Date('2027-03-10T12:00:00.000Z'))).toEqual({ periodKey: '2027-W09', sent: 0, failed: 0 });
+      expect(sent).toHaveLength(2);
+      const subscriptionIds = store.readShared((d) => d.subscriptions.map((s) => s.id));
+      expect(store.readShared((d) => d.sends.map((s) => s.id)).sort()).toEqual(subscriptionIds.map((id) => `digest:2027-W09:${id}`).sort());
+    });
+
+    it('records a failed send, reports it, and retries only failures in the "failed" mode', async () => {
+      down.add('channel-sv');
+      expect(await deliverDigest(ports, monday)).toEqual({ periodKey: '2027-W09', sent: 1, failed: 1 });
+      expect(store.readShared((d) => d.jobState['digest.lastDelivered'])).toBeUndefined();
+      expect(undeliveredDigest(store, config, monday)).toEqual({
+        periodKey: '2027-W09',
+        recipients: [{ kind: 'channel', target: 'channel-sv', lastError: 'HTTP 503: service unavailable' }],
+      });
+
+      // Someone subscribes meanwhile: a retry run leaves them to the scheduled run.
+      await store.updateShared((d) => d.conversations.push(conversation('group-en', 'groupChat')));
+      await subscribeDigest(store, { conversationRecordId: 'group-en', by: 'n2', locale: 'en' }, monday);
+      down.clear();
+      expect(await deliverDigest(ports, monday, 'failed')).toEqual({ periodKey: '2027-W09', sent: 1, failed: 0 });
+      expect(sent.map((s) => s.conversation)).toEqual(['chat-fi', 'channel-sv']);
+      expect(store.readShared((d) => d.jobState['digest.lastDelivered'])).toBeUndefined();
+      expect(undeliveredDigest(store, config, monday).recipients).toEqual([]);
+
+      expect(await deliverDigest(ports, monday)).toEqual({ periodKey: '2027-W09', sent: 1, failed: 0 });
+      expect(sent.map((s) => s.conversation)).toEqual(['chat-fi', 'channel-sv', 'group-en']);
+      expect(store.readShared((d) => d.jobState['digest.lastDelivered'])).toBe('2027-W09');
+    });
+
+    it('delivers nothing to an unsubscribed conversation, and a new period to everyone', async () => {
+      await unsubscribeDigest(store, 'chat-fi');
+      await deliverDigest(ports, monday);
+      await deliverDigest(ports, new Date('2027-03-15T06:00:00.000Z'));
+      expect(sent.map((s) => `${s.conversation} ${(s.message.card!.body as { text: string }[])[0].text}`)).toEqual([
+        'channel-sv 2027-W09 sv',
+        'channel-sv 2027-W10 sv',
+      ]);
+    });
+
+    describe('by e-mail', () => {
+      const REJECTED = 'gone@national.example.fi';
+      const received: { to: string[]; raw: string }[] = [];
+      let smtp: SMTPServer;
+      let email: EmailSender;
+
+      beforeAll(async () => {
+        smtp = new SMTPServer({
+          authOptional: true,
+          disabledCommands: ['STARTTLS'],
+          logger: false,
+          onRcptTo(address, _session, callback) {
+            if (address.address !== REJECTED) return callback();
+            callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
+          },
+          onData(stream, session, callback) {
+            const chunks: Buffer[] = [];
+            stream.on('data', (c: Buffer) => chunks.push(c));
+            stream.on('end', () => {
+              received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+              callback();
+            });
+          },
+        });
+        await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+        email = createSmtpEmailSender({ url: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, from: 'sidos@example.fi' });
+      });
+      afterAll(async () => {
+        await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      });
+
+      it('sends the HTML digest with the CSV attached once per address, and retries a rejected one', async () => {
+        received.length = 0;
+        await store.updateYear(2027, (d) => d.feedback.push(feedback('f1', 'a', 5, '2027-03-03T10:00:00.000Z')));
+        const withEmail = { ...ports, email, config: { ...config, digest: { ...config.digest, emails: ['johto@national.example.fi', REJECTED] } } };
+
+        expect(await deliverDigest(withEmail, monday)).toEqual({ periodKey: '2027-W09', sent: 3, failed: 1 });
+        expect(received.map((m) => m.to)).toEqual([['johto@national.example.fi']]);
+        const mail = await simpleParser(received[0].raw);
+        expect(mail.subject).toBe('Sidos-kooste 2027-W09');
+        expect(mail.messageId).toBe(messageIdFor('digest:2027-W09:email:johto@national.example.fi'));
+        expect(mail.text).toContain('jaksolta 2027-W09');
+        expect(mail.html).toContain('<h1>Sidosryhmäpalautteen kooste 2027-W09</h1>');
+        expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['sidos-digest-2027-W09.csv', 'text/csv']]);
+        const rows: string[][] = parse(mail.attachments[0].content.toString('utf8'), { bom: true });
+        expect(rows[1].slice(0, 3)).toEqual(['2027-W09', 'Uusimaa regional office', 'Kaikki sidosryhmät']);
+
+        const sends = () => store.readShared((d) => d.sends.filter((s) => s.channel === 'email'));
+        expect(sends()).toEqual([
+          { id: 'digest:2027-W09:email:johto@national.example.fi', channel: 'email', target: 'johto@national.example.fi', what: 'Sidos-kooste 2027-W09', status: 'sent', attempts: 1, at: monday.toISOString() },
+          expect.objectContaining({ id: `digest:2027-W09:email:${REJECTED}`, status: 'failed', attempts: 1, lastError: expect.stringContaining('550') }),
+        ]);
+        expect(undeliveredDigest(store, withEmail.config, monday).recipients).toEqual([
+          { kind: 'email', target: REJECTED, lastError: expect.stringContaining('550') },
+        ]);
+
+        expect(await deliverDigest(withEmail, monday)).toEqual({ periodKey: '2027-W09', sent: 0, failed: 1 });
+        expect(received).toHaveLength(1);
+        expect(sends()[1]).toMatchObject({ status: 'failed', attempts: 2 });
+        expect(store.readShared((d) => d.jobState['digest.lastDelivered'])).toBeUndefined();
+      });
+    });
+  });
+});

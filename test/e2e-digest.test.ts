@@ -1,0 +1,350 @@
+// The national digest over HTTP: subscribing in a channel and a personal
+// chat, the scheduled job with an injected clock, the card's figures and
+// links, the HTML and CSV downloads, e-mail through a real SMTP server,
+// exactly once across reruns and restarts, catch-up after downtime, a failed
+// send retried, and the on-demand command.
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Feedback, Partner, Proposal, ProposalStatus } from '../bot/domain/types.js';
+import { LowdbStore } from '../bot/store/lowdb-store.js';
+import type { Where } from './harness/activities.js';
+import { FakeClock } from './harness/clock.js';
+import { cardOf, type PostedActivity } from './harness/connector.js';
+import { admin, coordinator, national, partner } from './harness/people.js';
+import { cardText, Harness } from './harness/sidos-harness.js';
+
+const T0 = '2027-01-04T08:00:00.000Z';
+const person = (id: string, officeId: string, segment: string): Partner => ({
+  id, name: `Name ${id}`, organisation: `Org ${id}`, segment, officeId, email: `${id}@example.fi`, locale: 'fi', createdAt: T0, updatedAt: T0,
+});
+const feedback = (id: string, partnerId: string, officeId: string, segment: string, rating: number, submittedAt: string): Feedback => ({
+  id, kind: 'meeting', officeId, segment, partnerId, anonymous: false, rating, works: 'ok', change: 'more',
+  ...(rating <= 2 ? { justification: 'because' } : {}), submittedAt, updatedAt: submittedAt,
+});
+const proposal = (id: string, text: string, createdAt: string, status: ProposalStatus = 'received', justification?: string): Proposal => ({
+  id, feedbackId: `fb-${id}`, officeId: 'uusimaa', segment: 'municipalities', text, level: 'national', status,
+  history: [{ status: 'received', at: createdAt, by: 'system' }, ...(status === 'received' ? [] : [{ status, at: createdAt, by: 'coordinator' }])],
+  authorPartnerId: 'u1', anonymous: false, createdAt, ...(justification ? { justification } : {}),
+});
+
+const MUN = 'municipalities';
+const DEBT = 'debt-counsellors';
+// Week 9 of 2027 is Mon 1 – Sun 7 March (Helsinki); week 8 is 22–28 February.
+const W09 = '2027-03-03T10:00:00.000Z';
+const W08 = '2027-02-24T10:00:00.000Z';
+
+async function seed(dir: string): Promise<void> {
+  const store = await LowdbStore.open(join(dir, 'data'));
+  await store.updateShared((d) => {
+    d.partners.push(
+      ...['u1', 'u2', 'u3', 'u4'].map((id) => person(id, 'uusimaa', MUN)),
+      ...['d1', 'd2', 'd3'].map((id) => person(id, 'uusimaa', DEBT)),
+      ...['p1', 'p2'].map((id) => person(id, 'pohjanmaa', MUN)),
+    );
+  });
+  await store.updateYear(2027, (d) => {
+    d.feedback.push(
+      feedback('f1', 'u1', 'uusimaa', MUN, 5, W09),
+      feedback('f2', 'u2', 'uusimaa', MUN, 4, W09),
+      feedback('f3', 'u3', 'uusimaa', MUN, 2, W09),
+      feedback('f4', 'd1', 'uusimaa', DEBT, 4, W09),
+      feedback('f5', 'd2', 'uusimaa', DEBT, 5, W09),
+      feedback('f6', 'd3', 'uusimaa', DEBT, 1, W09),
+      feedback('f7', 'u1', 'uusimaa', MUN, 3, W08),
+      feedback('f8', 'u2', 'uusimaa', MUN, 4, W08),
+      feedback('f9', 'u4', 'uusimaa', MUN, 4, W08),
+      feedback('f10', 'p1', 'pohjanmaa', MUN, 5, W09),
+    );
+    d.proposals.push(
+      proposal('n1', 'Yhtenäinen <lomake> kaikille', '2027-02-10T09:00:00.000Z', 'received', 'Nyt jokainen virasto pyytää eri liitteet & "eri muodossa"'),
+      proposal('n2', 'Sähköinen maksusuunnitelma', '2027-02-15T09:00:00.000Z', 'under-review'),
+      proposal('n3', 'Selkokieliset päätökset', '2027-02-16T09:00:00.000Z'),
+      proposal('n4', 'Yksi yhteyspiste kunnille', '2027-02-17T09:00:00.000Z'),
+      proposal('n5', 'Ajanvaraus verkossa', '2027-02-18T09:00:00.000Z'),
+      proposal('n6', 'Jo tehty asia', '2027-02-19T09:00:00.000Z', 'done'),
+    );
+  });
+  // Received last year and still waiting: it lives in the 2026 file.
+  await store.updateYear(2026, (d) => {
+    d.proposals.push(proposal('old', 'Vanha mutta yhä avoin ehdotus', '2026-11-20T09:00:00.000Z', 'under-review'));
+  });
+  await store.close();
+}
+
+const CHANNEL: Where = { kind: 'channel', teamId: '19:team-lead', channelId: '19:digest@thread.tacv2' };
+const CHANNEL_ID = '19:digest@thread.tacv2;messageid=1';
+const GROUP: Where = { kind: 'groupChat', chatId: '19:leaders-chat@thread.v2' };
+const PERSONAL_ID = `a:personal-${national.aadObjectId}`;
+const MAIL_TO = 'johto@national.example.fi';
+
+/** Visible text with non-breaking spaces (Intl uses them in "86 %") made plain. */
+const textOf = (posted: PostedActivity | undefined) => cardText(cardOf(posted)).replace(/\u00a0|\u202f/g, ' ');
+const replyText = (posted: PostedActivity[]) => posted.map((p) => p.activity.text ?? '').join('\n');
+const urlsOf = (posted: PostedActivity | undefined): string[] => (cardOf(posted)?.actions ?? []).map((a: { url: string }) => a.url);
+
+interface Mail {
+  to: string[];
+  raw: string;
+}
+
+describe('national digest end to end', () => {
+  const clock = new FakeClock('2027-03-03T10:00:00.000Z');
+  const mails: Mail[] = [];
+  let smtp: SMTPServer;
+  let dir: string;
+  let h: Harness;
+
+  /** The download behind a link of a card, fetched from the running server. */
+  const download = (url: string) => {
+    const link = new URL(url);
+    return fetch(`${h.sidos.url}${link.pathname}${link.search}`);
+  };
+  const runJob = async (name: string) => {
+    const from = h.connector.posted.length;
+    await h.runJob(name);
+    return h.connector.messages(from);
+  };
+  const subscriptions = async () => (await h.readData()).shared.subscriptions;
+
+  beforeAll(async () => {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    dir = await mkdtemp(join(tmpdir(), 'sidos-e2e-digest-'));
+    await seed(dir);
+    h = await Harness.start({
+      clock: clock.now,
+      dataDir: dir,
+      env: { SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, SMTP_FROM: 'sidos@example.fi' },
+      config: { digest: { emails: [MAIL_TO] } },
+    });
+    h.connector.members.set(admin.id, { id: admin.id, aadObjectId: admin.aadObjectId, email: admin.email, name: admin.name });
+  });
+  afterAll(async () => {
+    await h.stop();
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('subscribes a channel and a personal chat, each once', async () => {
+    expect(replyText(await h.say(national, 'subscribe digest', { where: CHANNEL, locale: 'en-US' }))).toBe(
+      'Subscribed: the digest of each completed period will be delivered to this channel every week, with links to the full digest as a web page and as CSV.',
+    );
+    expect(replyText(await h.say(national, 'subscribe digest', { where: CHANNEL, locale: 'en-US' }))).toBe(
+      'The digest is already delivered to this channel. Nothing was changed.',
+    );
+    expect(replyText(await h.say(national, 'subscribe digest', { locale: 'fi-FI' }))).toContain('toimitetaan tähän henkilökohtaiseen keskusteluun viikoittain');
+    expect(await subscriptions()).toEqual([
+      expect.objectContaining({ topic: 'digest', conversationRecordId: CHANNEL_ID, by: national.aadObjectId, locale: 'en' }),
+      expect.objectContaining({ topic: 'digest', conversationRecordId: PERSONAL_ID, by: national.aadObjectId, locale: 'fi' }),
+    ]);
+  });
+
+  it('unsubscribes, and says so when there was nothing to unsubscribe', async () => {
+    expect(replyText(await h.say(admin, 'subscribe digest', { where: GROUP, locale: 'en-US' }))).toContain('delivered to this group chat every week');
+    expect(await subscriptions()).toHaveLength(3);
+    expect(replyText(await h.say(admin, 'unsubscribe digest', { where: GROUP, locale: 'en-US' }))).toBe(
+      'Unsubscribed: the digest is no longer delivered to this group chat.',
+    );
+    expect(replyText(await h.say(admin, 'unsubscribe digest', { where: GROUP, locale: 'en-US' }))).toContain('there was nothing to unsubscribe');
+    expect((await subscriptions()).map((s: { conversationRecordId: string }) => s.conversationRecordId)).toEqual([CHANNEL_ID, PERSONAL_ID]);
+  });
+
+  it('refuses subscribe from a partner and a coordinator', async () => {
+    for (const user of [partner, coordinator]) {
+      const replies = await h.say(user, 'subscribe digest', { where: CHANNEL, locale: 'en-US' });
+      expect(replyText(replies)).toContain('Sorry, this is only for national leadership, administrator.');
+    }
+    expect(await subscriptions()).toHaveLength(2);
+  });
+
+  it('delivers last week on Monday 08:00 Helsinki: one card per subscriber, in its language, with figures and links', async () => {
+    clock.set('2027-03-08T06:00:00.000Z');
+    const sent = await runJob('digest.deliver');
+    expect(sent.map((s) => s.conversationId).sort()).toEqual([CHANNEL_ID, PERSONAL_ID].sort());
+
+    const en = textOf(sent.find((s) => s.conversationId === CHANNEL_ID));
+    expect(en).toContain('Stakeholder feedback digest 2027-W09');
+    expect(en).toContain('Period: 1 Mar 2027 – 7 Mar 2027');
+    expect(en).toContain('Uusimaa regional office');
+    expect(en).toContain('Feedback answers: 6 · Meetings held: 0/0');
+    // 6 of 7 partners answered (3 of 7 the week before); ratings 5,4,2,4,5,1 against 3,4,4.
+    expect(en).toContain('Response rate\n86% (6/7) · ▲ +43 pp · 🟢 Good');
+    expect(en).toContain('Average rating\n3.5 · ▼ -0.17 · 🟡 Watch');
+    expect(en).toContain('Positive (4–5)\n67% · ± 0 pp · 🟢 Good');
+    expect(en).toContain('Critical (1–2)\n33% · ▲ +33 pp · 🔴 Needs attention');
+    // One answer in Ostrobothnia: its rating is hidden, the response rate is not.
+    expect(en).toContain('Response rate\n50% (1/2) · ▲ +50 pp · 🟡 Watch');
+    expect(en).toContain('Average rating\nhidden');
+    expect(en).toContain('fewer than 3 answers');
+    // Six proposals wait for a national decision (one from last year's file); five are shown.
+    expect(en).toContain('Proposals needing a national decision (6)');
+    expect(en).toContain('Vanha mutta yhä avoin ehdotus');
+    expect(en).toContain('Yhtenäinen <lomake> kaikille');
+    expect(en).toContain('Justification: Nyt jokainen virasto pyytää eri liitteet & "eri muodossa"');
+    expect(en).not.toContain('Ajanvaraus verkossa');
+    expect(en).not.toContain('Jo tehty asia');
+    expect(en).toContain('Showing 5 of 6; all of them are in the full digest.');
+
+    const fi = textOf(sent.find((s) => s.conversationId === PERSONAL_ID));
+    expect(fi).toContain('Sidosryhmäpalautteen kooste 2027-W09');
+    expect(fi).toContain('Vastausaste\n86 % (6/7) · ▲ +43 %-yks. · 🟢 Hyvä');
+
+    const [htmlUrl, csvUrl] = urlsOf(sent.find((s) => s.conversationId === CHANNEL_ID));
+    expect(htmlUrl).toMatch(/\/files\/[A-Za-z0-9_-]{32}\?lang=en$/);
+    expect(csvUrl).toMatch(/\/files\/[A-Za-z0-9_-]{32}\?lang=en$/);
+    // Both subscribers get the same links, each in their own language.
+    const [fiHtml] = urlsOf(sent.find((s) => s.conversationId === PERSONAL_ID));
+    expect(fiHtml).toBe(htmlUrl.replace('lang=en', 'lang=fi'));
+
+    const { shared } = await h.readData();
+    expect(shared.jobState['digest.lastDelivered']).toBe('2027-W09');
+    expect(shared.sends.filter((s: { id: string }) => s.id.startsWith('digest:2027-W09:')).map((s: { status: string }) => s.status)).toEqual([
+      'sent',
+      'sent',
+      'sent',
+    ]);
+  });
+
+  it('serves the full digest as a readable HTML page and as CSV', async () => {
+    const { shared } = await h.readData();
+    const token = (kind: string) => shared.links.find((l: { kind: string; ref: string }) => l.kind === kind && l.ref === '2027-W09').id;
+
+    const page = await download(`http://x/files/${token('digest-html')}?lang=en`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await page.text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('<h1>Stakeholder feedback digest 2027-W09</h1>');
+    expect(html).toContain('<h2 id="national">Proposals needing a national decision</h2>');
+    expect(html).toContain('<h2 id="office-uusimaa">Uusimaa regional office</h2>');
+    expect(html).toContain('Yhtenäinen &lt;lomake&gt; kaikille');
+    expect(html).not.toContain('<lomake>');
+    expect(html).toContain('Ajanvaraus verkossa');
+
+    const finnish = await (await download(`http://x/files/${token('digest-html')}`)).text();
+    expect(finnish).toContain('<h1>Sidosryhmäpalautteen kooste 2027-W09</h1>');
+    expect(finnish).toContain('Arvosanojen keskiarvo');
+
+    const file = await download(`http://x/files/${token('digest-csv')}?lang=en`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(file.headers.get('content-disposition')).toBe('attachment; filename="sidos-digest-2027-W09.csv"');
+    const rows: Record<string, string>[] = parse(await file.text(), { bom: true, columns: true });
+    const total = rows.find((r) => r.Office === 'Uusimaa regional office' && r.Segment === 'All segments')!;
+    expect(total).toMatchObject({ Period: '2027-W09', 'Feedback answers': '6', Respondents: '6', 'Target group': '7', 'Response rate': '0.8571' });
+    expect(rows.find((r) => r.Office === 'Uusimaa regional office' && r.Segment === 'Debt counsellors')).toMatchObject({ 'Feedback answers': '3' });
+
+    expect((await download(`http://x/files/${'x'.repeat(32)}`)).status).toBe(404);
+  });
+
+  it('e-mails the digest to the configured address with the CSV attached', async () => {
+    expect(mails).toHaveLength(1);
+    expect(mails[0].to).toEqual([MAIL_TO]);
+    const mail = await simpleParser(mails[0].raw);
+    expect(mail.subject).toBe('Sidos-kooste 2027-W09');
+    expect(mail.html).toContain('<h1>Sidosryhmäpalautteen kooste 2027-W09</h1>');
+    const csv = mail.attachments.find((a) => a.filename === 'sidos-digest-2027-W09.csv')!;
+    expect(csv.contentType).toBe('text/csv');
+    const rows: string[][] = parse(csv.content.toString('utf8'), { bom: true });
+    expect(rows[0].slice(0, 3)).toEqual(['Jakso', 'Virasto', 'Sidosryhmä']);
+    expect(rows.some((r) => r[1] === 'Uusimaa regional office' && r[2] === 'Kaikki sidosryhmät')).toBe(true);
+  });
+
+  it('sends nothing twice: not on a second run, not after a restart', async () => {
+    expect(await runJob('digest.deliver')).toEqual([]);
+    await h.restart();
+    expect(await runJob('digest.deliver')).toEqual([]);
+    expect(await runJob('digest.retry')).toEqual([]);
+    expect(mails).toHaveLength(1);
+  });
+
+  it('catches up on start after being down at the scheduled time', async () => {
+    await h.sidos.stop();
+    // Down over Monday 15 March 08:00; started again on Tuesday.
+    clock.set('2027-03-16T09:30:00.000Z');
+    await h.restart();
+    const sent = await runJob('digest.deliver'); // what runAtStart does in production
+    expect(sent.map((s) => s.conversationId).sort()).toEqual([CHANNEL_ID, PERSONAL_ID].sort());
+    for (const s of sent) expect(textOf(s)).toContain('2027-W10');
+    expect(mails).toHaveLength(2);
+    expect(await runJob('digest.deliver')).toEqual([]);
+    expect((await h.readData()).shared.jobState['digest.lastDelivered']).toBe('2027-W10');
+  });
+
+  it('records a failed send, reports it, and delivers it on the next run', async () => {
+    clock.set('2027-03-22T06:00:00.000Z');
+    h.connector.failNext(6, 503); // three attempts for each of the two subscribers
+    expect(await runJob('digest.deliver')).toEqual([]);
+    const { shared } = await h.readData();
+    const failed = shared.sends.filter((s: { id: string }) => s.id.startsWith('digest:2027-W11:') && !s.id.includes(':email:'));
+    expect(failed).toHaveLength(2);
+    for (const send of failed) expect(send).toMatchObject({ channel: 'teams', status: 'failed', attempts: 3, lastError: expect.stringContaining('503') });
+    expect(shared.jobState['digest.lastDelivered']).toBe('2027-W10');
+    expect(h.logs.some((line) => line.includes('digest 2027-W11: 2 send(s) failed'))).toBe(true);
+
+    const [report] = await h.say(national, 'digest', { locale: 'en-US' });
+    expect(textOf(report)).toContain('⚠️ Not delivered yet (2): the digest 2027-W11 to a channel, a personal chat. Sidos tries again on the next run.');
+
+    // A conversation subscribed meanwhile is left to the scheduled run; the retry only redoes failures.
+    await h.say(admin, 'subscribe digest', { where: GROUP, locale: 'sv-SE' });
+    const retried = await runJob('digest.retry');
+    expect(retried.map((s) => s.conversationId).sort()).toEqual([CHANNEL_ID, PERSONAL_ID].sort());
+    expect(retried.every((s) => textOf(s).includes('2027-W11'))).toBe(true);
+    expect((await h.readData()).shared.jobState['digest.lastDelivered']).toBe('2027-W10');
+
+    const scheduled = await runJob('digest.deliver');
+    expect(scheduled.map((s) => s.conversationId)).toEqual(['19:leaders-chat@thread.v2']);
+    expect(textOf(scheduled[0])).toContain('Sammanfattning av intressentresponsen 2027-W11');
+    expect((await h.readData()).shared.jobState['digest.lastDelivered']).toBe('2027-W11');
+
+    const [clean] = await h.say(national, 'digest', { locale: 'en-US' });
+    expect(textOf(clean)).not.toContain('Not delivered yet');
+  });
+
+  it('shows any period on demand, and explains a bad or future one', async () => {
+    const [quarter] = await h.say(national, 'digest 2027-Q1', { locale: 'en-US' });
+    const text = textOf(quarter);
+    expect(text).toContain('Stakeholder feedback digest 2027-Q1');
+    expect(text).toContain('The period is still running: figures as of 22 Mar 2027 08:00.');
+    expect(text).toContain('Response rate\n100% (7/7)');
+    const [htmlUrl] = urlsOf(quarter);
+    const html = await (await download(htmlUrl)).text();
+    expect(html).toContain('<h1>Stakeholder feedback digest 2027-Q1</h1>');
+
+    const [week] = await h.say(national, 'digest 2027-w09', { locale: 'en-US' });
+    expect(textOf(week)).toContain('Stakeholder feedback digest 2027-W09');
+    expect(textOf(week)).not.toContain('still running');
+    // The same links as the delivered W09 card: one pair per period.
+    const { shared } = await h.readData();
+    expect(shared.links.filter((l: { ref: string }) => l.ref === '2027-W09')).toHaveLength(2);
+
+    const [current] = await h.say(national, 'digest', { locale: 'en-US' });
+    expect(textOf(current)).toContain('Stakeholder feedback digest 2027-W12');
+
+    expect(replyText(await h.say(national, 'digest 2027-Q9', { locale: 'en-US' }))).toBe(
+      '"2027-Q9" is not a period I know. Give a quarter, a month or an ISO week, for example: "digest 2026-Q4", "digest 2027-02", "digest 2027-W11".',
+    );
+    expect(replyText(await h.say(national, 'digest 2027-Q3', { locale: 'en-US' }))).toBe(
+      'The period 2027-Q3 has not started yet, so there is no digest of it. The current period is 2027-W12.',
+    );
+    expect(replyText(await h.say(partner, 'digest', { locale: 'en-US' }))).toContain('Sorry, this is only for');
+  });
+});

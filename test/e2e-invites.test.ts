@@ -1,0 +1,400 @@
+// Invitations over HTTP: the coordinator's card, Teams invite cards, e-mail
+// through a real SMTP server, the .ics download, RSVP, a change, a restart,
+// reminders and a cancellation.
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ICAL from 'ical.js';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Meeting, Partner } from '../bot/domain/types.js';
+import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { FakeClock } from './harness/clock.js';
+import { cardOf, type PostedActivity } from './harness/connector.js';
+import { coordinator, partner as pekka, stranger, swedishCoordinator, type TestUser } from './harness/people.js';
+import { cardText, Harness } from './harness/sidos-harness.js';
+
+const maija: TestUser = {
+  id: '29:user-7',
+  aadObjectId: '00000000-0000-4000-8000-000000000007',
+  name: 'Maija Meikäläinen',
+  email: 'maija@velkaneuvonta.example.fi',
+};
+
+const registered = (user: Pick<TestUser, 'name' | 'email'> & { aadObjectId?: string }, extra: Partial<Partner>): Partner => ({
+  id: `partner-${user.email.split('@')[0]}`,
+  name: user.name,
+  organisation: 'Organisaatio',
+  segment: 'municipalities',
+  officeId: 'uusimaa',
+  email: user.email,
+  ...(user.aadObjectId ? { aadObjectId: user.aadObjectId } : {}),
+  locale: 'fi',
+  createdAt: '2027-01-01T00:00:00.000Z',
+  updatedAt: '2027-01-01T00:00:00.000Z',
+  ...extra,
+});
+
+const PEKKA = registered(pekka, { organisation: 'Helsingin kaupunki' });
+const MAIJA = registered(maija, { organisation: 'Velkaneuvonta ry', segment: 'debt-counsellors', locale: 'sv' });
+const ERKKI = registered({ name: 'Erkki Esimerkki', email: 'erkki@vantaa.example.fi' }, { organisation: 'Vantaan kaupunki', locale: 'en' });
+const OUTSIDER = registered({ name: 'Olli Perintä', email: 'olli@perinta.example.fi' }, { segment: 'collection-agencies' });
+
+const MEETING: Meeting = {
+  id: 'meeting-1',
+  planId: 'plan-1',
+  officeId: 'uusimaa',
+  year: 2027,
+  subTheme: 'Hakemuksen liitteet',
+  startsAt: '2027-03-02T11:00:00.000Z',
+  endsAt: '2027-03-02T12:30:00.000Z',
+  segments: ['municipalities', 'debt-counsellors'],
+  place: 'Pasila',
+  onlineUrl: 'https://teams.microsoft.com/l/meetup-join/abc',
+  status: 'scheduled',
+  sequence: 0,
+  uid: 'meeting-1@sidos',
+};
+
+interface Mail {
+  to: string[];
+  raw: string;
+}
+
+async function startSmtp(received: Mail[]): Promise<{ server: SMTPServer; url: string }> {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}` };
+}
+
+/** Writes to the data files while Sidos is stopped, the way its own services do. */
+async function editData(dir: string, change: (store: LowdbStore) => Promise<unknown>): Promise<void> {
+  const store = await LowdbStore.open(join(dir, 'data'));
+  await change(store);
+  await store.close();
+}
+
+async function seed(dir: string, partners: Partner[]): Promise<void> {
+  await editData(dir, async (store) => {
+    await store.updateShared((d) => d.partners.push(...partners));
+    await store.updateYear(2027, (d) => {
+      d.plans.push({
+        id: 'plan-1',
+        officeId: 'uusimaa',
+        year: 2027,
+        theme: 'Perintäasian ensimmäiset viikot',
+        segments: MEETING.segments,
+        weekday: 2,
+        time: '13:00',
+        durationMinutes: 90,
+        createdBy: coordinator.aadObjectId,
+        createdAt: '2027-01-10T08:00:00.000Z',
+        updatedAt: '2027-01-10T08:00:00.000Z',
+      });
+      d.meetings.push({ ...MEETING });
+    });
+  });
+}
+
+function parseIcs(content: string) {
+  const calendar = new ICAL.Component(ICAL.parse(content));
+  const event = calendar.getFirstSubcomponent('vevent')!;
+  return {
+    method: calendar.getFirstPropertyValue('method'),
+    uid: event.getFirstPropertyValue('uid'),
+    sequence: event.getFirstPropertyValue('sequence'),
+    start: new Date((event.getFirstPropertyValue('dtstart') as ICAL.Time).toUnixTime() * 1000).toISOString(),
+    attendees: event.getAllProperties('attendee').map((p) => String(p.getFirstValue()).toLowerCase()),
+  };
+}
+
+async function mailOf(mail: Mail) {
+  const parsed = await simpleParser(mail.raw);
+  const calendar = parsed.attachments.find((a) => a.contentType === 'text/calendar');
+  return { subject: parsed.subject, text: parsed.text ?? '', ics: calendar && parseIcs(calendar.content.toString('utf8')) };
+}
+
+type Action = { type: string; verb?: string; url?: string; title: string; data?: Record<string, string> };
+const actionsOf = (card: any): Action[] => card.actions ?? [];
+const personal = (user: TestUser) => `a:personal-${user.aadObjectId}`;
+const to = (posted: PostedActivity[], user: TestUser) => posted.filter((p) => p.conversationId === personal(user));
+
+describe('invitations end to end', () => {
+  const received: Mail[] = [];
+  let smtp: SMTPServer;
+  let dir: string;
+  let h: Harness;
+  const clock = new FakeClock('2027-02-20T08:00:00.000Z');
+
+  beforeAll(async () => {
+    const started = await startSmtp(received);
+    smtp = started.server;
+    dir = await mkdtemp(join(tmpdir(), 'sidos-e2e-invites-'));
+    await seed(dir, [PEKKA, MAIJA, ERKKI, OUTSIDER]);
+    h = await Harness.start({ clock: clock.now, dataDir: dir, env: { SMTP_URL: started.url, PUBLIC_BASE_URL: 'https://sidos.example.fi' } });
+    // Pekka and Maija have talked to the bot, so it can reach them in Teams.
+    await h.say(pekka, 'help');
+    await h.say(maija, 'help', { locale: 'sv-SE' });
+  });
+  afterAll(async () => {
+    await h.stop();
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const invitationOf = async (partnerId: string) => (await (await h.readData()).year(2027)).invitations.find((i: any) => i.partnerId === partnerId);
+  const icsPath = (card: any) => new URL(actionsOf(card).find((a) => a.url?.includes('/files/'))!.url!).pathname;
+  let pekkaCard: any;
+
+  it('shows the coordinator whom to invite and how each partner can be reached', async () => {
+    const res = await h.click(coordinator, 'invites.open', { meetingId: MEETING.id });
+    expect(res.type).toBe('application/vnd.microsoft.card.adaptive');
+    const text = cardText(res.value);
+    expect(text).toContain('Kutsut: Hakemuksen liitteet');
+    expect(text).toContain('ti 2.3.2027 klo 13.00–14.30');
+    expect(text).toContain('Pekka Partner, Helsingin kaupunki – Teams');
+    expect(text).toContain('Maija Meikäläinen, Velkaneuvonta ry – Teams');
+    expect(text).toContain('Erkki Esimerkki, Vantaan kaupunki – sähköposti');
+    expect(text).not.toContain('Olli');
+    expect(text).toContain('Ketään ei ole vielä kutsuttu.');
+    const toggles = JSON.stringify(res.value).match(/"id":"invite_[^"]+","title":"[^"]+","value":"true"/g);
+    expect(toggles).toHaveLength(3);
+  });
+
+  it('refuses a coordinator of another office', async () => {
+    const res = await h.click(swedishCoordinator, 'invites.open', { meetingId: MEETING.id }, { locale: 'en-US' });
+    expect(res.value).toBe('This meeting belongs to another office. Nothing was sent.');
+  });
+
+  it('sends a Teams card to partners in Teams and an e-mail invite to the one without, once on a double click', async () => {
+    const from = h.connector.posted.length;
+    const selection = {
+      meetingId: MEETING.id,
+      [`invite_${PEKKA.id}`]: 'true',
+      [`invite_${MAIJA.id}`]: 'true',
+      [`invite_${ERKKI.id}`]: 'true',
+    };
+    const clicks = await Promise.all([h.click(coordinator, 'invites.send', selection), h.click(coordinator, 'invites.send', selection)]);
+    // Whichever click ran first sent everything; the other found nothing left to send.
+    const texts = clicks.map((c) => cardText(c.value));
+    const text = texts.find((t) => t.includes('Lähetetty'))!;
+    expect(texts.filter((t) => t !== text).map((t) => t.includes('Ei uutta lähetettävää'))).toEqual([true]);
+    expect((await (await h.readData()).year(2027)).invitations).toHaveLength(3);
+    expect(text).toContain('Lähetetty: 2 Teamsissa, 1 sähköpostilla.');
+    expect(text).toContain('0 osallistuu, 0 ehkä, 0 ei osallistu, 3 ei vastannut');
+    expect(text).toContain('Pekka Partner, Helsingin kaupunki: ei vastannut · toimitettu (Teams)');
+    expect(text).toContain('Erkki Esimerkki, Vantaan kaupunki: ei vastannut · toimitettu (sähköposti)');
+
+    const posted = h.connector.messages(from);
+    expect(posted.map((p) => p.conversationId).sort()).toEqual([personal(pekka), personal(maija)].sort());
+    pekkaCard = cardOf(to(posted, pekka)[0]);
+    const pekkaText = cardText(pekkaCard);
+    expect(pekkaText).toContain('Kutsu: Hakemuksen liitteet');
+    expect(pekkaText).toContain('ti 2.3.2027 klo 13.00–14.30');
+    expect(pekkaText).toContain('Pasila');
+    expect(pekkaText).toContain('Perintäasian ensimmäiset viikot');
+    const invitation = await invitationOf(PEKKA.id);
+    expect(actionsOf(pekkaCard).filter((a) => a.verb === 'invite.rsvp').map((a) => [a.title, a.data])).toEqual([
+      ['Osallistun', { invitationId: invitation.id, response: 'accepted' }],
+      ['Ehkä', { invitationId: invitation.id, response: 'tentative' }],
+      ['En osallistu', { invitationId: invitation.id, response: 'declined' }],
+    ]);
+    expect(actionsOf(pekkaCard).map((a) => a.url)).toEqual(
+      expect.arrayContaining([MEETING.onlineUrl, `https://sidos.example.fi/files/${invitation.icsToken}`]),
+    );
+    expect(cardText(cardOf(to(posted, maija)[0]))).toContain('Inbjudan: Hakemuksen liitteet');
+    expect(cardText(cardOf(to(posted, maija)[0]))).toContain('tis 2.3.2027 kl. 13.00–14.30');
+
+    expect(received.map((m) => m.to)).toEqual([[ERKKI.email]]);
+    expect(received[0].raw).toMatch(/^Content-Type: text\/calendar; charset=utf-8; method=REQUEST/m);
+    const mail = await mailOf(received[0]);
+    expect(mail.subject).toBe('Invitation: Hakemuksen liitteet – Tue 2 Mar 2027 13:00–14:30');
+    expect(mail.text).toContain('Hello Erkki Esimerkki,');
+    expect(mail.ics).toEqual({ method: 'REQUEST', uid: MEETING.uid, sequence: 0, start: MEETING.startsAt, attendees: [`mailto:${ERKKI.email}`] });
+  });
+
+  it('serves the .ics behind the card link over HTTP, and 404 for an unknown token', async () => {
+    const res = await fetch(`${h.sidos.url}${icsPath(pekkaCard)}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/calendar; charset=utf-8; method=REQUEST');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="sidos-2027-03-02-meeting-1.ics"');
+    expect(parseIcs(await res.text())).toEqual({
+      method: 'REQUEST',
+      uid: MEETING.uid,
+      sequence: 0,
+      start: MEETING.startsAt,
+      attendees: [`mailto:${PEKKA.email}`],
+    });
+    expect((await fetch(`${h.sidos.url}/files/${'x'.repeat(32)}`)).status).toBe(404);
+  });
+
+  it('sends nothing again on another click or after a restart', async () => {
+    const from = h.connector.posted.length;
+    const mails = received.length;
+    await h.restart();
+    await h.runJob('invites.sync');
+    const again = await h.click(coordinator, 'invites.send', { meetingId: MEETING.id });
+    expect(cardText(again.value)).toContain('Ei uutta lähetettävää');
+    expect(h.connector.messages(from)).toEqual([]);
+    expect(received).toHaveLength(mails);
+  });
+
+  it('records the invitee’s RSVP from the card and shows the coordinator the counts', async () => {
+    const rsvp = actionsOf(pekkaCard).find((a) => a.data?.response === 'accepted')!;
+    const res = await h.click(pekka, 'invite.rsvp', rsvp.data!);
+    expect(cardText(res.value)).toContain('Vastauksesi: osallistun');
+    const maijaInvitation = await invitationOf(MAIJA.id);
+    const declined = await h.click(maija, 'invite.rsvp', { invitationId: maijaInvitation.id, response: 'declined' }, { locale: 'sv-SE' });
+    expect(cardText(declined.value)).toContain('Ditt svar: jag deltar inte');
+
+    const list = cardText((await h.click(coordinator, 'invites.open', { meetingId: MEETING.id })).value);
+    expect(list).toContain('1 osallistuu, 0 ehkä, 1 ei osallistu, 1 ei vastannut');
+    expect(list).toContain('Pekka Partner, Helsingin kaupunki: osallistuu · toimitettu (Teams)');
+    expect(list).toContain('Toimistosi kaikki kumppanit tapaamisen sidosryhmistä on jo kutsuttu.');
+  });
+
+  it('refuses an RSVP for someone else’s invitation and changes nothing', async () => {
+    const before = (await (await h.readData()).year(2027)).invitations;
+    const invitation = await invitationOf(PEKKA.id);
+    const res = await h.click(stranger, 'invite.rsvp', { invitationId: invitation.id, response: 'declined' }, { locale: 'en-US' });
+    expect(res.value).toBe('This invitation is not for you, so nothing was changed.');
+    const other = await h.click(maija, 'invite.rsvp', { invitationId: invitation.id, response: 'declined' }, { locale: 'en-US' });
+    expect(other.value).toBe('This invitation is not for you, so nothing was changed.');
+    expect((await (await h.readData()).year(2027)).invitations).toEqual(before);
+  });
+
+  it('re-sends a changed meeting with the same UID and SEQUENCE 1, once, also across a restart', async () => {
+    const from = h.connector.posted.length;
+    const mails = received.length;
+    await h.sidos.stop();
+    await editData(dir, (store) =>
+      store.updateYear(2027, (d) => {
+        const meeting = d.meetings.find((m) => m.id === MEETING.id)!;
+        Object.assign(meeting, { startsAt: '2027-03-09T11:00:00.000Z', endsAt: '2027-03-09T12:30:00.000Z', sequence: meeting.sequence + 1 });
+      }),
+    );
+    await h.restart();
+    await h.runJob('invites.sync');
+    await h.runJob('invites.sync');
+    await h.restart();
+    await h.runJob('invites.sync');
+
+    const posted = h.connector.messages(from);
+    expect(posted.map((p) => p.conversationId).sort()).toEqual([personal(pekka), personal(maija)].sort());
+    const updated = cardText(cardOf(to(posted, pekka)[0]));
+    expect(updated).toContain('Muuttunut kutsu: Hakemuksen liitteet');
+    expect(updated).toContain('ti 9.3.2027 klo 13.00–14.30');
+    expect(updated).toContain('Vastauksesi: osallistun');
+
+    expect(received.slice(mails).map((m) => m.to)).toEqual([[ERKKI.email]]);
+    const mail = await mailOf(received[mails]);
+    expect(mail.subject).toBe('Updated invitation: Hakemuksen liitteet – Tue 9 Mar 2027 13:00–14:30');
+    expect(mail.ics).toMatchObject({ method: 'REQUEST', uid: MEETING.uid, sequence: 1, start: '2027-03-09T11:00:00.000Z' });
+
+    const ics = parseIcs(await (await fetch(`${h.sidos.url}${icsPath(pekkaCard)}`)).text());
+    expect(ics).toMatchObject({ uid: MEETING.uid, sequence: 1, start: '2027-03-09T11:00:00.000Z' });
+  });
+
+  it('reminds the accepted and the silent once before the meeting, not the one who declined', async () => {
+    const from = h.connector.posted.length;
+    const mails = received.length;
+    clock.set('2027-03-08T08:00:00.000Z'); // 27 hours before
+    await h.runJob('invites.reminders');
+    expect(h.connector.messages(from)).toEqual([]);
+
+    clock.set('2027-03-08T12:00:00.000Z'); // 23 hours before
+    await h.runJob('invites.reminders');
+    await h.runJob('invites.reminders');
+    const posted = h.connector.messages(from);
+    expect(posted.map((p) => p.conversationId)).toEqual([personal(pekka)]);
+    expect(cardText(cardOf(posted[0]))).toContain('Muistutus: Hakemuksen liitteet');
+    expect(received.slice(mails).map((m) => m.to)).toEqual([[ERKKI.email]]);
+    expect((await mailOf(received[mails])).subject).toBe('Reminder: Hakemuksen liitteet – Tue 9 Mar 2027 13:00–14:30');
+  });
+
+  it('sends METHOD:CANCEL with the same UID when the meeting is cancelled, and no longer takes answers', async () => {
+    const from = h.connector.posted.length;
+    const mails = received.length;
+    await h.sidos.stop();
+    await editData(dir, (store) =>
+      store.updateYear(2027, (d) => {
+        const meeting = d.meetings.find((m) => m.id === MEETING.id)!;
+        Object.assign(meeting, { status: 'cancelled', sequence: meeting.sequence + 1 });
+      }),
+    );
+    await h.restart();
+    await h.runJob('invites.sync');
+    await h.runJob('invites.sync');
+
+    const posted = h.connector.messages(from);
+    expect(posted.map((p) => p.conversationId).sort()).toEqual([personal(pekka), personal(maija)].sort());
+    const cancelled = cardOf(to(posted, pekka)[0]);
+    expect(cardText(cancelled)).toContain('Peruttu: Hakemuksen liitteet');
+    expect(actionsOf(cancelled).some((a) => a.verb === 'invite.rsvp')).toBe(false);
+
+    expect(received.slice(mails).map((m) => m.to)).toEqual([[ERKKI.email]]);
+    expect(received[mails].raw).toMatch(/^Content-Type: text\/calendar; charset=utf-8; method=CANCEL/m);
+    expect((await mailOf(received[mails])).ics).toMatchObject({ method: 'CANCEL', uid: MEETING.uid, sequence: 2 });
+
+    const res = await fetch(`${h.sidos.url}${icsPath(pekkaCard)}`);
+    expect(res.headers.get('content-type')).toBe('text/calendar; charset=utf-8; method=CANCEL');
+
+    const rsvp = actionsOf(pekkaCard).find((a) => a.data?.response === 'tentative')!;
+    expect((await h.click(pekka, 'invite.rsvp', rsvp.data!)).value).toBe('Tapaaminen on peruttu, joten vastaustasi ei tallennettu.');
+    expect((await invitationOf(PEKKA.id)).rsvp).toBe('accepted');
+    expect(cardText((await h.click(coordinator, 'invites.open', { meetingId: MEETING.id })).value)).toContain(
+      'Tapaaminen on peruttu; peruutus lähtee kaikille kutsutuille.',
+    );
+  });
+});
+
+describe('invitations without SMTP', () => {
+  let dir: string;
+  let h: Harness;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sidos-e2e-invites-nosmtp-'));
+    await seed(dir, [PEKKA, ERKKI]);
+    h = await Harness.start({ clock: new FakeClock('2027-02-20T08:00:00.000Z').now, dataDir: dir });
+    await h.say(pekka, 'help');
+  });
+  afterAll(async () => {
+    await h.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('delivers in Teams, names who was not reached and says once that e-mail is not set up', async () => {
+    const from = h.connector.posted.length;
+    const open = cardText((await h.click(coordinator, 'invites.open', { meetingId: MEETING.id }, { locale: 'en-US' })).value);
+    expect(open).toContain('Erkki Esimerkki, Vantaan kaupunki – cannot be reached (no Teams, and e-mail is not set up)');
+
+    const first = cardText(
+      (await h.click(coordinator, 'invites.send', { meetingId: MEETING.id, [`invite_${PEKKA.id}`]: 'true', [`invite_${ERKKI.id}`]: 'true' }, { locale: 'en-US' })).value,
+    );
+    expect(first).toContain('Sent: 1 in Teams, 0 by e-mail.');
+    expect(first).toContain('Could not reach: Erkki Esimerkki (Vantaan kaupunki).');
+    expect(first).toContain('E-mail is not set up (SMTP_URL)');
+    expect(first).toContain('Erkki Esimerkki, Vantaan kaupunki: no answer · cannot be reached');
+    expect(h.connector.messages(from).map((p) => p.conversationId)).toEqual([personal(pekka)]);
+
+    const again = cardText((await h.click(coordinator, 'invites.send', { meetingId: MEETING.id }, { locale: 'en-US' })).value);
+    expect(again).toContain('Could not reach: Erkki Esimerkki (Vantaan kaupunki).');
+    expect(again).not.toContain('E-mail is not set up');
+    expect(h.connector.messages(from)).toHaveLength(1);
+    expect((await h.readData()).shared.jobState).toHaveProperty(['invites.noEmailNoticeShown.uusimaa']);
+  });
+});

@@ -1,0 +1,374 @@
+// Proposals moving through their statuses with the author told, and the
+// office's feedback to partner organisations, over HTTP.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Invitation, Meeting, Partner, Proposal } from '../bot/domain/types.js';
+import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { FakeClock } from './harness/clock.js';
+import { cardOf } from './harness/connector.js';
+import { coordinator, national, partner, swedishCoordinator } from './harness/people.js';
+import { cardText, Harness } from './harness/sidos-harness.js';
+
+const MEETING_ID = 'meeting-1';
+const PEKKA_CHAT = `a:personal-${partner.aadObjectId}`;
+const COORDINATOR_CHAT = `a:personal-${coordinator.aadObjectId}`;
+
+const person = (id: string, name: string, organisation: string, email: string, patch: Partial<Partner> = {}): Partner => ({
+  id,
+  name,
+  organisation,
+  segment: 'municipalities',
+  officeId: 'uusimaa',
+  email,
+  locale: 'fi',
+  createdAt: '2027-01-05T08:00:00.000Z',
+  updatedAt: '2027-01-05T08:00:00.000Z',
+  ...patch,
+});
+
+// Pekka is the Teams user `partner` and reads Swedish; Liisa of the same organisation has only e-mail.
+const pekka = person('p-pekka', partner.name, 'Espoon kaupunki', partner.email, { aadObjectId: partner.aadObjectId, locale: 'sv' });
+const liisa = person('p-liisa', 'Liisa Laine', 'Espoon kaupunki', 'liisa@espoo.example.fi');
+const olli = person('p-olli', 'Olli Ojala', 'Vantaan kaupunki', 'olli@vantaa.example.fi');
+
+const meeting: Meeting = {
+  id: MEETING_ID,
+  planId: 'plan-1',
+  officeId: 'uusimaa',
+  year: 2027,
+  subTheme: 'Hakemuksen liitteet',
+  startsAt: '2027-03-02T11:00:00.000Z',
+  endsAt: '2027-03-02T13:00:00.000Z',
+  segments: ['municipalities'],
+  place: 'Pasila',
+  status: 'scheduled',
+  sequence: 0,
+  uid: 'meeting-1@sidos.example.fi',
+};
+
+const invitation = (partnerId: string, rsvp: Invitation['rsvp']): Invitation => ({
+  id: `inv-${partnerId}`,
+  meetingId: MEETING_ID,
+  partnerId,
+  rsvp,
+  sentSequence: 0,
+  icsToken: `token-${partnerId}`,
+});
+
+const proposal = (id: string, text: string, patch: Partial<Proposal>): Proposal => ({
+  id,
+  feedbackId: `feedback-${id}`,
+  officeId: 'uusimaa',
+  segment: 'municipalities',
+  text,
+  level: 'local',
+  justification: 'Asiakkaat kysyvät tätä joka viikko.',
+  status: 'received',
+  history: [{ status: 'received', at: '2027-03-02T14:00:00.000Z', by: 'p-pekka' }],
+  authorPartnerId: 'p-pekka',
+  anonymous: false,
+  createdAt: '2027-03-02T14:00:00.000Z',
+  ...patch,
+});
+
+const LOCAL_TEXT = 'Lähettäkää maksusuunnitelman malli jo ensimmäisen kirjeen mukana.';
+const NATIONAL_TEXT = 'Muuttakaa ulosottokaaren määräaikoja.';
+const ANON_TEXT = 'Päätökseen käsittelijän suora puhelinnumero.';
+
+describe('proposals and office feedback over HTTP', () => {
+  const clock = new FakeClock('2027-03-03T09:00:00.000Z');
+  let dir: string;
+  let h: Harness;
+  let smtp: SMTPServer;
+  const mails: { to: string[]; raw: string }[] = [];
+
+  const year = async () => (await h.readData()).year(2027);
+  const yearFile = () => readFile(join(dir, 'data', '2027.json'), 'utf8');
+
+  beforeAll(async () => {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const smtpPort = (smtp.server.address() as AddressInfo).port;
+
+    dir = await mkdtemp(join(tmpdir(), 'sidos-e2e-proposals-'));
+    const store = await LowdbStore.open(join(dir, 'data'));
+    await store.updateShared((d) => {
+      d.partners.push(pekka, liisa, olli);
+    });
+    await store.updateYear(2027, (d) => {
+      d.meetings.push(meeting);
+      d.invitations.push(invitation('p-pekka', 'accepted'), invitation('p-liisa', 'tentative'), invitation('p-olli', 'declined'));
+      d.proposals.push(
+        proposal('prop-local', LOCAL_TEXT, {}),
+        proposal('prop-national', NATIONAL_TEXT, { level: 'national', createdAt: '2027-03-02T14:01:00.000Z' }),
+        proposal('prop-anon', ANON_TEXT, { anonymous: true, authorPartnerId: 'p-olli', createdAt: '2027-03-02T14:02:00.000Z' }),
+      );
+    });
+    await store.close();
+
+    h = await Harness.start({ clock: clock.now, dataDir: dir, env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}` } });
+    // Personal chats exist once people have talked to the bot.
+    await h.say(partner, 'help', { locale: 'sv-SE' });
+    await h.say(coordinator, 'help', { locale: 'fi-FI' });
+    await h.say(swedishCoordinator, 'help', { locale: 'sv-SE' });
+  });
+
+  afterAll(async () => {
+    await h.stop();
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  describe('proposals', () => {
+    it('lists the coordinator’s local proposals, never the national ones, and never names an anonymous author', async () => {
+      const [reply] = await h.say(coordinator, 'proposals');
+      const text = cardText(cardOf(reply));
+      expect(text).toContain(LOCAL_TEXT);
+      expect(text).toContain(ANON_TEXT);
+      expect(text).not.toContain(NATIONAL_TEXT);
+      expect(text).toContain('Pekka Partner, Espoon kaupunki');
+      expect(text).toContain('nimetön');
+      expect(text).not.toContain('Olli');
+      expect(text).not.toContain('Vantaan');
+      expect(text).toContain('Asiakkaat kysyvät tätä joka viikko.');
+      expect(text).toContain('Ota käsittelyyn');
+    });
+
+    it('moves a local proposal received → under review → planned → done, telling the author each time in their language', async () => {
+      const open = await h.click(coordinator, 'proposal.status', { proposalId: 'prop-local', status: 'under-review', filter: '' });
+      expect(cardText(open.value)).toContain('Uusi tila: käsittelyssä');
+
+      let from = h.connector.posted.length;
+      const reviewed = await h.click(coordinator, 'proposal.status.save', { proposalId: 'prop-local', status: 'under-review', reason: '', filter: '' });
+      expect(cardText(reviewed.value)).toContain('Tila muutettu: käsittelyssä. Ehdottajalle kerrottiin Teamsissa.');
+      let told = h.connector.messages(from);
+      expect(told.map((m) => m.conversationId)).toEqual([PEKKA_CHAT]);
+      expect(cardText(cardOf(told[0]))).toContain('Ditt förslag har nu status "under behandling"');
+      expect(cardText(cardOf(told[0]))).toContain(LOCAL_TEXT);
+
+      clock.advance(60_000);
+      from = h.connector.posted.length;
+      const plan = 'Lisäämme mallin ensimmäiseen kirjeeseen huhtikuussa.';
+      const planned = await h.click(coordinator, 'proposal.status.save', { proposalId: 'prop-local', status: 'planned', reason: plan, filter: '' });
+      expect(cardText(planned.value)).toContain('Tila muutettu: suunniteltu.');
+      told = h.connector.messages(from);
+      expect(told.map((m) => m.conversationId)).toEqual([PEKKA_CHAT]);
+      const plannedText = cardText(cardOf(told[0]));
+      expect(plannedText).toContain('Du föreslog');
+      expect(plannedText).toContain('Vi har planerat en ändring.');
+      expect(plannedText).toContain(plan);
+
+      clock.advance(60_000);
+      from = h.connector.posted.length;
+      const did = 'Malli on nyt mukana jokaisessa ensimmäisessä kirjeessä.';
+      await h.click(coordinator, 'proposal.status.save', { proposalId: 'prop-local', status: 'done', reason: did, filter: '' });
+      told = h.connector.messages(from);
+      expect(told).toHaveLength(1);
+      expect(cardText(cardOf(told[0]))).toContain('Ändringen är gjord.');
+      expect(cardText(cardOf(told[0]))).toContain(did);
+
+      const stored = (await year()).proposals.find((p: Proposal) => p.id === 'prop-local');
+      expect(stored.status).toBe('done');
+      expect(stored.history.map((c: { status: string; reason?: string; by: string }) => [c.status, c.reason, c.by])).toEqual([
+        ['received', undefined, 'p-pekka'],
+        ['under-review', undefined, coordinator.aadObjectId],
+        ['planned', plan, coordinator.aadObjectId],
+        ['done', did, coordinator.aadObjectId],
+      ]);
+      const sends = (await h.readData()).shared.sends.map((s: { id: string }) => s.id);
+      expect(sends).toEqual(expect.arrayContaining(['proposal-status:prop-local:2', 'proposal-status:prop-local:3', 'proposal-status:prop-local:4']));
+
+      // Done is final: the list offers no more actions for it.
+      const [list] = await h.say(coordinator, 'proposals done');
+      expect(cardText(cardOf(list))).toContain(LOCAL_TEXT);
+      expect(JSON.stringify(cardOf(list))).not.toContain('proposal.status');
+    });
+
+    it('refuses an invalid move and a decline without a reason, changing nothing', async () => {
+      const before = await yearFile();
+      const from = h.connector.posted.length;
+      const jump = await h.click(coordinator, 'proposal.status.save', { proposalId: 'prop-anon', status: 'done', reason: 'Tämä on jo tehty kauan sitten.' });
+      expect(jump.value).toBe('Ehdotusta, jonka tila on "vastaanotettu", ei voi muuttaa tilaan "toteutettu". Mitään ei muutettu.');
+
+      const noReason = await h.click(coordinator, 'proposal.status.save', { proposalId: 'prop-anon', status: 'declined', reason: '  ' });
+      const form = cardText(noReason.value);
+      expect(form).toContain('Perustelu: kerro miksi');
+      expect(form).toContain('Uusi tila: hylätty');
+
+      expect(await yearFile()).toBe(before);
+      expect(h.connector.messages(from)).toEqual([]);
+    });
+
+    it('changes an anonymous proposal without telling anyone', async () => {
+      const from = h.connector.posted.length;
+      const res = await h.click(coordinator, 'proposal.status.save', { proposalId: 'prop-anon', status: 'under-review', reason: '' });
+      const text = cardText(res.value);
+      expect(text).toContain('Ehdotus on nimetön, joten kenellekään ei kerrottu.');
+      expect(text).not.toContain('Olli');
+      expect(h.connector.messages(from)).toEqual([]);
+      expect((await year()).proposals.find((p: Proposal) => p.id === 'prop-anon').status).toBe('under-review');
+      expect((await h.readData()).shared.sends.some((s: { id: string }) => s.id.includes('prop-anon'))).toBe(false);
+    });
+
+    it('refuses a coordinator’s crafted invoke on a national proposal, and a partner’s, changing nothing', async () => {
+      const before = await yearFile();
+      const save = { proposalId: 'prop-national', status: 'under-review', reason: 'Katsotaan tätä paikallisesti.' };
+      const refused = await h.click(coordinator, 'proposal.status.save', save);
+      expect(refused.value).toContain('Tämä ehdotus ei ole sinun päätettävissäsi');
+      expect((await h.click(coordinator, 'proposal.status', save)).value).toContain('Tämä ehdotus ei ole sinun päätettävissäsi');
+      expect((await h.click(swedishCoordinator, 'proposal.status.save', { ...save, proposalId: 'prop-anon', status: 'planned' }, { locale: 'sv-SE' })).value).toContain(
+        'Det här förslaget är inte ditt att besluta om',
+      );
+      expect((await h.click(partner, 'proposal.status.save', save, { locale: 'en-US' })).value).toContain('Sorry, this is only for');
+      expect(await yearFile()).toBe(before);
+    });
+
+    it('lets national leadership decide the national proposal, and tells the author', async () => {
+      const [list] = await h.say(national, 'proposals', { locale: 'en-US' });
+      const text = cardText(cardOf(list));
+      expect(text).toContain(NATIONAL_TEXT);
+      expect(text).not.toContain(LOCAL_TEXT);
+      expect(text).not.toContain(ANON_TEXT);
+
+      const from = h.connector.posted.length;
+      const reason = 'The ministry has been asked to change the deadlines.';
+      const res = await h.click(national, 'proposal.status.save', { proposalId: 'prop-national', status: 'declined', reason }, { locale: 'en-US' });
+      expect(cardText(res.value)).toContain('Status changed to "declined". The author was told in Teams.');
+      const told = h.connector.messages(from);
+      expect(told.map((m) => m.conversationId)).toEqual([PEKKA_CHAT]);
+      expect(cardText(cardOf(told[0]))).toContain('Vi beslutade att inte genomföra förslaget.');
+      expect(cardText(cardOf(told[0]))).toContain('den nationella ledningen');
+      expect((await year()).proposals.find((p: Proposal) => p.id === 'prop-national').status).toBe('declined');
+    });
+  });
+
+  describe('office feedback to partners', () => {
+    it('prompts the office’s coordinators once per meeting, listing only organisations that attended', async () => {
+      const from = h.connector.posted.length;
+      await h.runJob('office-feedback.requests');
+      const prompts = h.connector.messages(from);
+      expect(prompts.map((m) => m.conversationId)).toEqual([COORDINATOR_CHAT]);
+      const text = cardText(cardOf(prompts[0]));
+      expect(text).toContain('Palaute kumppaneille');
+      expect(text).toContain('Hakemuksen liitteet, ti 2.3.2027 klo 13.00–15.00');
+      expect(text).toContain('Espoon kaupunki');
+      expect(text).toContain('osallistui: Pekka Partner, Liisa Laine');
+      expect(text).not.toContain('Vantaan kaupunki');
+      expect(JSON.stringify(cardOf(prompts[0]))).toContain('office-feedback.open');
+
+      const again = h.connector.posted.length;
+      await h.runJob('office-feedback.requests');
+      expect(h.connector.messages(again)).toEqual([]);
+    });
+
+    it('refuses an invalid rating with the errors shown, saving nothing', async () => {
+      const open = await h.click(coordinator, 'office-feedback.open', { meetingId: MEETING_ID, organisation: 'Espoon kaupunki' });
+      expect(cardText(open.value)).toContain('Palaute: Espoon kaupunki');
+
+      const from = h.connector.posted.length;
+      const res = await h.click(coordinator, 'office-feedback.submit', {
+        meetingId: MEETING_ID,
+        organisation: 'Espoon kaupunki',
+        rating: '7',
+        works: 'Yhteyshenkilö vastaa nopeasti.',
+        couldDoDifferently: '',
+      });
+      const form = cardText(res.value);
+      expect(form).toContain('Arvosana: sallittu 1–5.');
+      expect(form).toContain('Yhteyshenkilö vastaa nopeasti.');
+      expect((await year()).officeFeedback).toEqual([]);
+      expect(h.connector.messages(from)).toEqual([]);
+      expect(mails).toEqual([]);
+    });
+
+    it('saves valid feedback and delivers it to the organisation’s attendees: Teams and e-mail', async () => {
+      const from = h.connector.posted.length;
+      const res = await h.click(coordinator, 'office-feedback.submit', {
+        meetingId: MEETING_ID,
+        organisation: 'Espoon kaupunki',
+        rating: '4',
+        works: 'Yhteyshenkilö vastaa nopeasti.',
+        couldDoDifferently: 'Liittäkää maksusuunnitelma hakemukseen.',
+      });
+      const confirmation = cardText(res.value);
+      expect(confirmation).toContain('Palaute organisaatiolle Espoon kaupunki tallennettu. Lähetetty osallistujille: 1 Teamsissa, 1 sähköpostilla.');
+      expect(confirmation).toContain('palaute annettu (4/5)');
+
+      const delivered = h.connector.messages(from);
+      expect(delivered.map((m) => m.conversationId)).toEqual([PEKKA_CHAT]);
+      const card = cardText(cardOf(delivered[0]));
+      expect(card).toContain('Respons från Uusimaa regional office');
+      expect(card).toContain('4/5');
+      expect(card).toContain('Yhteyshenkilö vastaa nopeasti.');
+      expect(card).toContain('Liittäkää maksusuunnitelma hakemukseen.');
+
+      expect(mails.map((m) => m.to)).toEqual([['liisa@espoo.example.fi']]);
+      const mail = await simpleParser(mails[0].raw);
+      expect(mail.subject).toBe('Palautetta: Uusimaa regional office');
+      expect(mail.text).toContain('Viraston palaute organisaatiolle Espoon kaupunki tapaamisen jälkeen:');
+      expect(mail.text).toContain('Liittäkää maksusuunnitelma hakemukseen.');
+
+      const stored = (await year()).officeFeedback;
+      expect(stored).toHaveLength(1);
+      expect(stored[0]).toMatchObject({ meetingId: MEETING_ID, officeId: 'uusimaa', organisation: 'Espoon kaupunki', rating: 4, givenBy: coordinator.aadObjectId });
+    });
+
+    it('updates the same feedback on a second submission and sends the new version; an identical one sends nothing', async () => {
+      const first = (await year()).officeFeedback[0];
+      clock.advance(5 * 60_000);
+      const changed = {
+        meetingId: MEETING_ID,
+        organisation: 'espoon kaupunki',
+        rating: '5',
+        works: 'Yhteyshenkilö vastaa nopeasti ja hakemukset ovat täydellisiä.',
+        couldDoDifferently: '',
+      };
+      let from = h.connector.posted.length;
+      await h.click(coordinator, 'office-feedback.submit', changed);
+      expect(h.connector.messages(from)).toHaveLength(1);
+      expect(mails).toHaveLength(2);
+      const stored = (await year()).officeFeedback;
+      expect(stored).toHaveLength(1);
+      expect(stored[0]).toMatchObject({ id: first.id, rating: 5, givenAt: first.givenAt, couldDoDifferently: '' });
+      expect(stored[0].updatedAt).not.toBe(first.updatedAt);
+
+      from = h.connector.posted.length;
+      await h.click(coordinator, 'office-feedback.submit', changed);
+      expect(h.connector.messages(from)).toEqual([]);
+      expect(mails).toHaveLength(2);
+    });
+
+    it('refuses feedback to an organisation that did not attend, and to another office’s coordinator', async () => {
+      const before = await yearFile();
+      const valid = { meetingId: MEETING_ID, rating: '3', works: 'Hyvä yhteistyö.', couldDoDifferently: '' };
+      const notAttended = 'Organisaatiosta Vantaan kaupunki ei osallistunut kukaan tähän tapaamiseen';
+      expect((await h.click(coordinator, 'office-feedback.open', { ...valid, organisation: 'Vantaan kaupunki' })).value).toContain(notAttended);
+      expect((await h.click(coordinator, 'office-feedback.submit', { ...valid, organisation: 'Vantaan kaupunki' })).value).toContain(notAttended);
+      expect((await h.click(swedishCoordinator, 'office-feedback.submit', { ...valid, organisation: 'Espoon kaupunki' }, { locale: 'sv-SE' })).value).toContain(
+        'Endast koordinatorerna vid mötets ämbetsverk',
+      );
+      expect(await yearFile()).toBe(before);
+    });
+  });
+
+  it('logged no failed sends or errors along the way', () => {
+    expect(h.logs.filter((line) => /fail|error/i.test(line))).toEqual([]);
+  });
+});

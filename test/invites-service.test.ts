@@ -1,0 +1,437 @@
+// The invitation use cases on a real store, with the real TeamsDelivery over a
+// recording conversation port and e-mail through a real SMTP server.
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ICAL from 'ical.js';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig, type AppConfig } from '../bot/config.js';
+import { createSmtpEmailSender } from '../bot/delivery/email.js';
+import { SendError, type ConversationPort, type OutgoingMessage } from '../bot/delivery/outgoing.js';
+import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
+import type { Meeting, Partner } from '../bot/domain/types.js';
+import {
+  createInvitations,
+  GIVE_UP_AFTER_ATTEMPTS,
+  inviteCandidates,
+  inviteCounts,
+  meetingInvitees,
+  recordRsvp,
+  resolveIcsDownload,
+  sendReminders,
+  syncAllPending,
+  syncInvitations,
+  type InvitePorts,
+} from '../bot/services/invites.js';
+import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { cardText } from './harness/sidos-harness.js';
+
+class RecordingPort implements ConversationPort {
+  readonly sent: { conversationId: string; message: OutgoingMessage }[] = [];
+  failures = 0;
+
+  async send(reference: Record<string, unknown>, message: OutgoingMessage): Promise<void> {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new SendError('service unavailable', 503);
+    }
+    this.sent.push({ conversationId: (reference.conversation as { id: string }).id, message });
+  }
+}
+
+interface Received {
+  to: string[];
+  raw: string;
+}
+
+const partner = (id: string, overrides: Partial<Partner> = {}): Partner => ({
+  id,
+  name: `Name ${id}`,
+  organisation: `Org ${id}`,
+  segment: 'municipalities',
+  officeId: 'uusimaa',
+  email: `${id}@kunta.example.fi`,
+  locale: 'fi',
+  createdAt: '2027-01-01T00:00:00.000Z',
+  updatedAt: '2027-01-01T00:00:00.000Z',
+  ...overrides,
+});
+
+// anna: in Teams; bertil: e-mail only (Swedish); cecilia: another segment; dan: another office.
+const anna = partner('anna', { name: 'Anna Kumppani', aadObjectId: 'aad-anna' });
+const bertil = partner('bertil', { name: 'Bertil Partner', organisation: 'Vasa stad', locale: 'sv' });
+const cecilia = partner('cecilia', { segment: 'collection-agencies' });
+const dan = partner('dan', { officeId: 'pohjanmaa' });
+
+const meeting: Meeting = {
+  id: 'm1',
+  planId: 'plan1',
+  officeId: 'uusimaa',
+  year: 2027,
+  subTheme: 'Hakemuksen liitteet',
+  startsAt: '2027-03-02T11:00:00.000Z',
+  endsAt: '2027-03-02T12:30:00.000Z',
+  segments: ['municipalities', 'debt-counsellors'],
+  place: 'Pasila',
+  onlineUrl: 'https://teams.microsoft.com/l/meetup-join/abc',
+  status: 'scheduled',
+  sequence: 0,
+  uid: 'm1@sidos.example.fi',
+};
+
+const NOW = new Date('2027-02-01T10:00:00.000Z');
+
+function parseIcs(content: string) {
+  const calendar = new ICAL.Component(ICAL.parse(content));
+  const event = calendar.getFirstSubcomponent('vevent')!;
+  return {
+    method: calendar.getFirstPropertyValue('method'),
+    uid: event.getFirstPropertyValue('uid'),
+    sequence: event.getFirstPropertyValue('sequence'),
+    status: event.getFirstPropertyValue('status'),
+    summary: event.getFirstPropertyValue('summary'),
+    start: new Date((event.getFirstPropertyValue('dtstart') as ICAL.Time).toUnixTime() * 1000).toISOString(),
+    attendees: event.getAllProperties('attendee').map((p) => String(p.getFirstValue()).toLowerCase()),
+    partstat: event.getFirstProperty('attendee')?.getParameter('partstat'),
+  };
+}
+
+async function calendarOf(mail: Received) {
+  const parsed = await simpleParser(mail.raw);
+  const part = parsed.attachments.find((a) => a.contentType === 'text/calendar');
+  return { parsed, ics: part ? parseIcs(part.content.toString('utf8')) : undefined };
+}
+
+describe('invitations service', () => {
+  let smtp: SMTPServer;
+  let smtpUrl: string;
+  let received: Received[];
+  const rejected = new Set<string>();
+
+  let dir: string;
+  let store: LowdbStore;
+  let port: RecordingPort;
+  let config: AppConfig;
+  let ports: InvitePorts;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onRcptTo(address, _session, callback) {
+        if (!rejected.has(address.address)) return callback();
+        callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+      },
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  });
+
+  async function openStore() {
+    store = await LowdbStore.open(dir);
+    const delivery = new TeamsDelivery(store, port, () => NOW, (l) => logs.push(l), { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, async () => undefined);
+    ports = { store, config, delivery, email: createSmtpEmailSender({ url: smtpUrl, from: 'sidos-uusimaa@example.fi' }), log: (l) => logs.push(l) };
+  }
+
+  beforeEach(async () => {
+    received = [];
+    rejected.clear();
+    logs.length = 0;
+    dir = await mkdtemp(join(tmpdir(), 'sidos-invites-'));
+    config = loadConfig({ PORT: '0', DATA_DIR: dir, PUBLIC_BASE_URL: 'https://sidos.example.fi' });
+    port = new RecordingPort();
+    await openStore();
+    await store.updateShared((d) => {
+      d.partners.push(anna, bertil, cecilia, dan);
+      d.conversations.push({
+        id: 'conv-anna',
+        kind: 'personal',
+        conversationId: 'conv-anna',
+        aadObjectId: 'aad-anna',
+        reference: { channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/', conversation: { id: 'conv-anna' } },
+        updatedAt: NOW.toISOString(),
+      });
+    });
+    await store.updateYear(2027, (d) => {
+      d.plans.push({ id: 'plan1', theme: 'Perintäasian ensimmäiset viikot' } as never);
+      d.meetings.push({ ...meeting });
+    });
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const changeMeeting = (change: Partial<Meeting>) =>
+    store.updateYear(2027, (d) => {
+      const m = d.meetings.find((x) => x.id === 'm1')!;
+      Object.assign(m, change, { sequence: m.sequence + 1 });
+    });
+  const invitationOf = (partnerId: string) => store.readYear(2027, (d) => d.invitations.find((i) => i.partnerId === partnerId)!);
+  const inviteBoth = () => createInvitations(ports, 'm1', ['anna', 'bertil'], 'uusimaa', NOW);
+
+  it('offers the office partners of the meeting segments as candidates', () => {
+    expect(inviteCandidates(store, meeting).map((p) => p.id)).toEqual(['anna', 'bertil']);
+  });
+
+  it('creates each invitation once, with an unguessable token and a download link expiring after the meeting', async () => {
+    const first = await inviteBoth();
+    const again = await createInvitations(ports, 'm1', ['anna', 'bertil'], 'uusimaa', NOW);
+    expect(first.ok && first.created.map((i) => i.partnerId)).toEqual(['anna', 'bertil']);
+    expect(again.ok && again.created).toEqual([]);
+    const invitations = store.readYear(2027, (d) => d.invitations);
+    expect(invitations).toHaveLength(2);
+    expect(invitations[0]).toMatchObject({ meetingId: 'm1', rsvp: 'needs-action', sentSequence: -1 });
+    expect(invitations[0].icsToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(invitations[0].icsToken).not.toBe(invitations[1].icsToken);
+    expect(store.readShared((d) => d.links)).toEqual(
+      invitations.map((i) => ({ id: i.icsToken, kind: 'ics', ref: i.id, expiresAt: '2027-04-01T12:30:00.000Z' })),
+    );
+  });
+
+  it('refuses partners outside the meeting, another office and a cancelled meeting, changing nothing', async () => {
+    expect(await createInvitations(ports, 'm1', ['anna', 'cecilia'], 'uusimaa', NOW)).toEqual({ ok: false, code: 'unknown-partner' });
+    expect(await createInvitations(ports, 'm1', ['dan'], 'uusimaa', NOW)).toEqual({ ok: false, code: 'unknown-partner' });
+    expect(await createInvitations(ports, 'm1', ['anna'], 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
+    expect(await createInvitations(ports, 'nope', ['anna'], 'uusimaa', NOW)).toEqual({ ok: false, code: 'not-found' });
+    expect(await createInvitations(ports, 'm1', ['anna'], 'uusimaa', new Date(meeting.startsAt))).toEqual({ ok: false, code: 'past' });
+    await store.updateYear(2027, (d) => (d.meetings[0].status = 'cancelled'));
+    expect(await createInvitations(ports, 'm1', ['anna'], 'uusimaa', NOW)).toEqual({ ok: false, code: 'cancelled' });
+    expect(store.readYear(2027, (d) => d.invitations)).toEqual([]);
+    expect(store.readShared((d) => d.links)).toEqual([]);
+  });
+
+  it('sends a REQUEST, an update with the same UID and SEQUENCE 1, then a CANCEL, in Teams and by e-mail', async () => {
+    await inviteBoth();
+    const first = await syncInvitations(ports, 'm1', NOW);
+    expect(first).toEqual({ sent: { teams: 1, email: 1 }, alreadySent: 0, failed: [], unreachable: [] });
+
+    // Teams: anna's card, in Finnish, with RSVP buttons and her .ics link.
+    expect(port.sent.map((s) => s.conversationId)).toEqual(['conv-anna']);
+    const card = port.sent[0].message.card!;
+    const text = cardText(card);
+    expect(text).toContain('Kutsu: Hakemuksen liitteet');
+    expect(text).toContain('ti 2.3.2027 klo 13.00–14.30');
+    expect(text).toContain('Perintäasian ensimmäiset viikot');
+    const actions = card.actions as { type: string; verb?: string; data?: { response: string; invitationId: string }; url?: string }[];
+    expect(actions.filter((a) => a.verb === 'invite.rsvp').map((a) => a.data!.response)).toEqual(['accepted', 'tentative', 'declined']);
+    expect(actions.find((a) => a.verb)!.data!.invitationId).toBe(invitationOf('anna').id);
+    expect(actions.map((a) => a.url)).toContain(`https://sidos.example.fi/files/${invitationOf('anna').icsToken}`);
+
+    // E-mail: bertil's, in Swedish, with a REQUEST listing only him.
+    expect(received.map((r) => r.to)).toEqual([['bertil@kunta.example.fi']]);
+    expect(received[0].raw).toMatch(/^Content-Type: text\/calendar; charset=utf-8; method=REQUEST/m);
+    const request = await calendarOf(received[0]);
+    expect(request.parsed.subject).toBe('Inbjudan: Hakemuksen liitteet – tis 2.3.2027 kl. 13.00–14.30');
+    expect(request.parsed.text).toContain('Hej Bertil Partner,');
+    expect(request.parsed.text).toContain('Inbjudan finns bifogad i kalenderformat');
+    expect(request.ics).toMatchObject({ method: 'REQUEST', uid: 'm1@sidos.example.fi', sequence: 0, status: 'CONFIRMED' });
+    expect(request.ics!.attendees).toEqual(['mailto:bertil@kunta.example.fi']);
+    expect(store.readYear(2027, (d) => d.invitations.map((i) => i.sentSequence))).toEqual([0, 0]);
+    const bertilKey = `invite:${invitationOf('bertil').id}:0:email`;
+    expect(store.readShared((d) => d.sends.find((s) => s.id === bertilKey))).toEqual({
+      id: bertilKey,
+      channel: 'email',
+      target: 'bertil',
+      what: 'invite REQUEST of meeting m1 SEQUENCE 0 to partner bertil',
+      status: 'sent',
+      attempts: 1,
+      at: NOW.toISOString(),
+    });
+
+    await changeMeeting({ startsAt: '2027-03-09T11:00:00.000Z', endsAt: '2027-03-09T12:30:00.000Z' });
+    expect(await syncInvitations(ports, 'm1', NOW)).toMatchObject({ sent: { teams: 1, email: 1 } });
+    expect(cardText(port.sent[1].message.card)).toContain('Muuttunut kutsu: Hakemuksen liitteet');
+    expect(cardText(port.sent[1].message.card)).toContain('ti 9.3.2027 klo 13.00–14.30');
+    const update = await calendarOf(received[1]);
+    expect(update.ics).toMatchObject({ method: 'REQUEST', uid: 'm1@sidos.example.fi', sequence: 1, start: '2027-03-09T11:00:00.000Z' });
+    expect(update.parsed.subject).toMatch(/^Ändrad inbjudan:/);
+    // The download link now lives until 30 days after the new end.
+    expect(store.readShared((d) => d.links.map((l) => l.expiresAt))).toEqual(['2027-04-08T12:30:00.000Z', '2027-04-08T12:30:00.000Z']);
+
+    await changeMeeting({ status: 'cancelled' });
+    expect(await syncInvitations(ports, 'm1', NOW)).toMatchObject({ sent: { teams: 1, email: 1 } });
+    const cancelCard = port.sent[2].message.card!;
+    expect(cardText(cancelCard)).toContain('Peruttu: Hakemuksen liitteet');
+    expect((cancelCard.actions as { verb?: string }[]).some((a) => a.verb === 'invite.rsvp')).toBe(false);
+    expect(received[2].raw).toMatch(/^Content-Type: text\/calendar; charset=utf-8; method=CANCEL/m);
+    const cancel = await calendarOf(received[2]);
+    expect(cancel.ics).toMatchObject({ method: 'CANCEL', uid: 'm1@sidos.example.fi', sequence: 2, status: 'CANCELLED' });
+    expect(cancel.ics!.summary).toBe('Inställt: Hakemuksen liitteet – Perintäasian ensimmäiset viikot');
+    expect(cancel.parsed.text).toContain('Mötet är inställt.');
+    expect(cancel.parsed.text).not.toContain('Inbjudan finns bifogad');
+    expect(store.readYear(2027, (d) => d.invitations.map((i) => i.sentSequence))).toEqual([2, 2]);
+  });
+
+  it('never sends the same version twice: concurrent runs, repeated runs, a restart', async () => {
+    await inviteBoth();
+    const [a, b] = await Promise.all([syncInvitations(ports, 'm1', NOW), syncInvitations(ports, 'm1', NOW)]);
+    expect(a.sent.teams + a.sent.email + b.sent.teams + b.sent.email).toBe(2);
+    await syncInvitations(ports, 'm1', NOW);
+    await syncAllPending(ports, NOW);
+    await store.close();
+    await openStore();
+    await syncAllPending(ports, NOW);
+    expect(await syncInvitations(ports, 'm1', NOW)).toEqual({ sent: { teams: 0, email: 0 }, alreadySent: 0, failed: [], unreachable: [] });
+    expect(port.sent).toHaveLength(1);
+    expect(received).toHaveLength(1);
+  });
+
+  it('records a failed e-mail, keeps the invitation pending and retries only that on the next run', async () => {
+    rejected.add('bertil@kunta.example.fi');
+    await inviteBoth();
+    const summary = await syncInvitations(ports, 'm1', NOW);
+    expect(summary.sent).toEqual({ teams: 1, email: 0 });
+    expect(summary.failed).toEqual([{ partner: { id: 'bertil', name: 'Bertil Partner', organisation: 'Vasa stad' }, reason: expect.stringContaining('550') }]);
+    const key = `invite:${invitationOf('bertil').id}:0:email`;
+    expect(store.readShared((d) => d.sends.find((s) => s.id === key))).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('550') });
+    expect(invitationOf('bertil').sentSequence).toBe(-1);
+    expect(inviteCounts(store, 'm1')).toMatchObject({ invited: 2, failed: 1 });
+    expect(meetingInvitees(store, 'm1').find((i) => i.partner?.id === 'bertil')).toMatchObject({ delivery: 'failed', error: expect.stringContaining('550') });
+
+    rejected.clear();
+    await syncAllPending(ports, NOW);
+    expect(received.map((r) => r.to)).toEqual([['bertil@kunta.example.fi']]);
+    expect(port.sent).toHaveLength(1);
+    expect(store.readShared((d) => d.sends.find((s) => s.id === key))).toEqual(expect.not.objectContaining({ lastError: expect.anything() }));
+    expect(store.readShared((d) => d.sends.find((s) => s.id === key))).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(invitationOf('bertil').sentSequence).toBe(0);
+    expect(meetingInvitees(store, 'm1').map((i) => [i.partner?.id, i.delivery, i.channels])).toEqual([
+      ['anna', 'sent', ['teams']],
+      ['bertil', 'sent', ['email']],
+    ]);
+  });
+
+  it('retries a failed Teams send on the next run without e-mailing again', async () => {
+    port.failures = 2; // both attempts of the first run
+    await inviteBoth();
+    const summary = await syncInvitations(ports, 'm1', NOW);
+    expect(summary.failed.map((f) => [f.partner.id, f.reason])).toEqual([['anna', expect.stringContaining('503')]]);
+    await syncAllPending(ports, NOW);
+    expect(port.sent).toHaveLength(1);
+    expect(received).toHaveLength(1);
+    expect(invitationOf('anna').sentSequence).toBe(0);
+  });
+
+  it('stops the job retrying after many failed attempts, while an explicit send still tries', async () => {
+    rejected.add('bertil@kunta.example.fi');
+    await inviteBoth();
+    await syncInvitations(ports, 'm1', NOW);
+    const key = `invite:${invitationOf('bertil').id}:0:email`;
+    await store.updateShared((d) => (d.sends.find((s) => s.id === key)!.attempts = GIVE_UP_AFTER_ATTEMPTS));
+    rejected.clear();
+    await syncAllPending(ports, NOW);
+    expect(received).toHaveLength(0);
+    expect(await syncInvitations(ports, 'm1', NOW)).toMatchObject({ sent: { teams: 0, email: 1 } });
+    expect(received).toHaveLength(1);
+  });
+
+  it('without SMTP delivers in Teams only and lists who could not be reached', async () => {
+    ports = { ...ports, email: null };
+    await inviteBoth();
+    const summary = await syncInvitations(ports, 'm1', NOW);
+    expect(summary).toEqual({
+      sent: { teams: 1, email: 0 },
+      alreadySent: 0,
+      failed: [],
+      unreachable: [{ id: 'bertil', name: 'Bertil Partner', organisation: 'Vasa stad' }],
+    });
+    expect(received).toHaveLength(0);
+    expect(store.readShared((d) => d.sends.map((s) => s.channel))).toEqual(['teams']);
+    expect(invitationOf('bertil').sentSequence).toBe(-1);
+  });
+
+  it('also e-mails Teams users when the office wants both', async () => {
+    ports = { ...ports, config: { ...config, invites: { ...config.invites, alsoEmailTeamsUsers: true } } };
+    await inviteBoth();
+    expect(await syncInvitations(ports, 'm1', NOW)).toMatchObject({ sent: { teams: 1, email: 2 } });
+    expect(received.flatMap((r) => r.to).sort()).toEqual(['anna@kunta.example.fi', 'bertil@kunta.example.fi']);
+  });
+
+  it('sends no cancellation to someone who never got the meeting', async () => {
+    ports = { ...ports, email: null };
+    await inviteBoth();
+    await syncInvitations(ports, 'm1', NOW);
+    await changeMeeting({ status: 'cancelled' });
+    expect(await syncInvitations(ports, 'm1', NOW)).toMatchObject({ sent: { teams: 1, email: 0 }, unreachable: [] });
+    expect(invitationOf('bertil').sentSequence).toBe(1);
+  });
+
+  it('records an RSVP from the invitee only, and not once the meeting is cancelled or has started', async () => {
+    await inviteBoth();
+    const annaInvitation = invitationOf('anna').id;
+    const later = new Date('2027-02-02T09:00:00.000Z');
+    expect(await recordRsvp(store, annaInvitation, 'bertil', 'declined', later)).toEqual({ ok: false, code: 'not-invitee' });
+    expect(await recordRsvp(store, 'nope', 'anna', 'declined', later)).toEqual({ ok: false, code: 'not-found' });
+    const accepted = await recordRsvp(store, annaInvitation, 'anna', 'accepted', later);
+    expect(accepted).toMatchObject({ ok: true, invitation: { rsvp: 'accepted', respondedAt: later.toISOString() } });
+    expect(inviteCounts(store, 'm1')).toEqual({ invited: 2, accepted: 1, tentative: 0, declined: 0, needsAction: 1, failed: 0 });
+    expect(await recordRsvp(store, annaInvitation, 'anna', 'tentative', new Date(meeting.startsAt))).toEqual({ ok: false, code: 'past' });
+    await changeMeeting({ status: 'cancelled' });
+    expect(await recordRsvp(store, annaInvitation, 'anna', 'declined', later)).toEqual({ ok: false, code: 'cancelled' });
+    expect(invitationOf('anna').rsvp).toBe('accepted');
+  });
+
+  it('reminds those who accepted or did not answer, once, shortly before the meeting', async () => {
+    const carl = partner('carl', { aadObjectId: 'aad-carl', segment: 'debt-counsellors' });
+    await store.updateShared((d) => {
+      d.partners.push(carl);
+      d.conversations.push({ ...d.conversations[0], id: 'conv-carl', conversationId: 'conv-carl', aadObjectId: 'aad-carl', reference: { conversation: { id: 'conv-carl' } } });
+    });
+    await createInvitations(ports, 'm1', ['anna', 'bertil', 'carl'], 'uusimaa', NOW);
+    await syncInvitations(ports, 'm1', NOW);
+    await recordRsvp(store, invitationOf('anna').id, 'anna', 'accepted', NOW);
+    await recordRsvp(store, invitationOf('carl').id, 'carl', 'declined', NOW);
+    const [teamsBefore, mailBefore] = [port.sent.length, received.length];
+
+    await sendReminders(ports, new Date('2027-03-01T10:00:00.000Z')); // 25 hours before: not yet
+    expect([port.sent.length, received.length]).toEqual([teamsBefore, mailBefore]);
+
+    const soon = new Date('2027-03-01T12:00:00.000Z');
+    await sendReminders(ports, soon);
+    await sendReminders(ports, soon);
+    const reminders = port.sent.slice(teamsBefore);
+    expect(reminders.map((r) => r.conversationId)).toEqual(['conv-anna']);
+    expect(cardText(reminders[0].message.card)).toContain('Muistutus: Hakemuksen liitteet');
+    expect(received.slice(mailBefore).map((r) => r.to)).toEqual([['bertil@kunta.example.fi']]);
+    const mail = await calendarOf(received[mailBefore]);
+    expect(mail.parsed.subject).toMatch(/^Påminnelse: Hakemuksen liitteet/);
+    expect(mail.ics).toBeUndefined();
+    expect(invitationOf('anna').reminderSentAt).toBe(soon.toISOString());
+    expect(invitationOf('carl').reminderSentAt).toBeUndefined();
+  });
+
+  it('serves the invitee’s current .ics for a known token until the link expires', async () => {
+    await inviteBoth();
+    const { icsToken } = invitationOf('anna');
+    const download = resolveIcsDownload(store, config, icsToken, NOW)!;
+    expect(download.contentType).toBe('text/calendar; charset=utf-8; method=REQUEST');
+    expect(download.fileName).toBe('sidos-2027-03-02-m1.ics');
+    expect(parseIcs(download.body)).toMatchObject({ method: 'REQUEST', uid: 'm1@sidos.example.fi', attendees: ['mailto:anna@kunta.example.fi'], partstat: 'NEEDS-ACTION' });
+
+    await recordRsvp(store, invitationOf('anna').id, 'anna', 'accepted', NOW);
+    await changeMeeting({ status: 'cancelled' });
+    const cancelled = resolveIcsDownload(store, config, icsToken, NOW)!;
+    expect(cancelled.contentType).toBe('text/calendar; charset=utf-8; method=CANCEL');
+    expect(parseIcs(cancelled.body)).toMatchObject({ method: 'CANCEL', sequence: 1, partstat: 'ACCEPTED' });
+
+    expect(resolveIcsDownload(store, config, 'A'.repeat(32), NOW)).toBeNull();
+    expect(resolveIcsDownload(store, config, icsToken, new Date('2027-04-01T12:30:00.000Z'))).toBeNull();
+  });
+});

@@ -1,0 +1,158 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig, type AppConfig } from '../bot/config.js';
+import type { OutgoingMessage } from '../bot/delivery/outgoing.js';
+import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
+import type { Invitation, Meeting, Partner } from '../bot/domain/types.js';
+import { giveOfficeFeedback, organisationsToReview, sendFeedbackPrompts } from '../bot/services/office-feedback.js';
+import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { cardText } from './harness/sidos-harness.js';
+
+const ended = new Date('2027-03-02T15:00:00.000Z');
+const coordinator = { role: 'coordinator' as const, officeId: 'uusimaa', id: 'aad-kaisa' };
+const input = { meetingId: 'm-1', organisation: 'Espoon kaupunki', rating: 4, works: 'Hyvä yhteistyö.', couldDoDifferently: '' };
+
+const partner = (id: string, organisation: string): Partner => ({
+  id,
+  name: `Name ${id}`,
+  organisation,
+  segment: 'municipalities',
+  officeId: 'uusimaa',
+  email: `${id}@example.fi`,
+  locale: 'fi',
+  createdAt: '2027-01-01T00:00:00.000Z',
+  updatedAt: '2027-01-01T00:00:00.000Z',
+});
+
+const meeting = (id: string, endsAt: string, patch: Partial<Meeting> = {}): Meeting => ({
+  id,
+  planId: 'plan',
+  officeId: 'uusimaa',
+  year: 2027,
+  subTheme: `Sub-theme ${id}`,
+  startsAt: new Date(Date.parse(endsAt) - 2 * 3600_000).toISOString(),
+  endsAt,
+  segments: ['municipalities'],
+  status: 'scheduled',
+  sequence: 0,
+  uid: `${id}@sidos`,
+  ...patch,
+});
+
+const invitation = (meetingId: string, partnerId: string, rsvp: Invitation['rsvp'], attended?: boolean): Invitation => ({
+  id: `${meetingId}-${partnerId}`,
+  meetingId,
+  partnerId,
+  rsvp,
+  sentSequence: 0,
+  icsToken: 't',
+  ...(attended === undefined ? {} : { attended }),
+});
+
+describe('office feedback service', () => {
+  let dir: string;
+  let store: LowdbStore;
+  let config: AppConfig;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sidos-office-feedback-'));
+    store = await LowdbStore.open(dir);
+    config = loadConfig({ DATA_DIR: dir });
+    await store.updateShared((d) => {
+      d.partners.push(partner('a', 'Espoon kaupunki'), partner('b', ' espoon KAUPUNKI'), partner('c', 'Vantaan kaupunki'), partner('d', 'Keravan kaupunki'));
+    });
+    await store.updateYear(2027, (d) => {
+      d.meetings.push(
+        meeting('m-1', '2027-03-02T13:00:00.000Z'),
+        meeting('m-recorded', '2027-03-01T13:00:00.000Z'),
+        meeting('m-nobody', '2027-03-01T13:00:00.000Z'),
+        meeting('m-old', '2027-01-10T13:00:00.000Z'),
+        meeting('m-cancelled', '2027-03-01T13:00:00.000Z', { status: 'cancelled' }),
+        meeting('m-coming', '2027-03-09T13:00:00.000Z'),
+      );
+      d.invitations.push(
+        invitation('m-1', 'a', 'accepted'),
+        invitation('m-1', 'b', 'tentative'),
+        invitation('m-1', 'c', 'declined'),
+        invitation('m-1', 'removed-partner', 'accepted'),
+        invitation('m-recorded', 'a', 'accepted', false),
+        invitation('m-recorded', 'd', 'needs-action', true),
+        invitation('m-nobody', 'c', 'declined'),
+        ...['m-old', 'm-cancelled', 'm-coming'].map((m) => invitation(m, 'a', 'accepted')),
+      );
+    });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('groups the attendees by organisation, whatever the spelling, and skips removed partners', () => {
+    const review = organisationsToReview(store, 'm-1')!;
+    expect(review.year).toBe(2027);
+    expect(review.organisations.map((o) => [o.organisation, o.partners.map((p) => p.id)])).toEqual([['Espoon kaupunki', ['a', 'b']]]);
+    expect(organisationsToReview(store, 'm-recorded')!.organisations.map((o) => o.organisation)).toEqual(['Keravan kaupunki']);
+    expect(organisationsToReview(store, 'nope')).toBeUndefined();
+  });
+
+  it('refuses, saving nothing: unknown or coming meeting, another office, national role, an organisation that did not attend', async () => {
+    const before = await readFile(join(dir, '2027.json'), 'utf8');
+    expect(await giveOfficeFeedback(store, { ...input, meetingId: 'nope' }, coordinator, ended)).toEqual({ ok: false, code: 'office-feedback-meeting-not-found' });
+    expect(await giveOfficeFeedback(store, { ...input, meetingId: 'm-coming' }, coordinator, ended)).toEqual({ ok: false, code: 'office-feedback-meeting-not-ended' });
+    expect(await giveOfficeFeedback(store, input, { ...coordinator, officeId: 'pohjanmaa' }, ended)).toEqual({ ok: false, code: 'office-feedback-not-allowed' });
+    expect(await giveOfficeFeedback(store, input, { ...coordinator, role: 'national' }, ended)).toEqual({ ok: false, code: 'office-feedback-not-allowed' });
+    expect(await giveOfficeFeedback(store, { ...input, organisation: 'Vantaan kaupunki' }, coordinator, ended)).toEqual({
+      ok: false,
+      code: 'office-feedback-not-attended',
+    });
+    expect(await readFile(join(dir, '2027.json'), 'utf8')).toBe(before);
+  });
+
+  it('keeps one feedback per meeting and organisation; an identical resubmission keeps its version', async () => {
+    const first = await giveOfficeFeedback(store, { ...input, organisation: 'ESPOON kaupunki' }, coordinator, ended);
+    if (!first.ok) throw new Error(first.code);
+    expect(first.feedback).toMatchObject({ organisation: 'Espoon kaupunki', segment: 'municipalities', givenAt: ended.toISOString(), updatedAt: ended.toISOString() });
+    expect(first.recipients.map((p) => p.id)).toEqual(['a', 'b']);
+
+    const later = new Date(ended.getTime() + 60_000);
+    const same = await giveOfficeFeedback(store, input, { ...coordinator, role: 'admin', id: 'aad-admin' }, later);
+    expect(same).toMatchObject({ ok: true, feedback: { id: first.feedback.id, updatedAt: ended.toISOString(), givenBy: 'aad-kaisa' } });
+    const changed = await giveOfficeFeedback(store, { ...input, rating: 2, couldDoDifferently: 'Liitteet puuttuvat.' }, coordinator, later);
+    expect(changed).toMatchObject({ ok: true, feedback: { id: first.feedback.id, rating: 2, givenAt: ended.toISOString(), updatedAt: later.toISOString() } });
+    expect(store.readYear(2027, (d) => d.officeFeedback)).toHaveLength(1);
+  });
+
+  describe('sendFeedbackPrompts', () => {
+    let sent: { reference: Record<string, unknown>; message: OutgoingMessage }[];
+    let delivery: TeamsDelivery;
+
+    beforeEach(async () => {
+      sent = [];
+      delivery = new TeamsDelivery(store, { send: async (reference, message) => void sent.push({ reference, message }) }, () => ended, () => undefined);
+      config = { ...config, people: [{ aadObjectId: 'aad-kaisa', role: 'coordinator', office: 'uusimaa' }, { aadObjectId: 'aad-sven', role: 'coordinator', office: 'pohjanmaa' }, { aadObjectId: 'aad-no-chat', role: 'coordinator', office: 'uusimaa' }] };
+      await store.updateShared((d) => {
+        d.roleAssignments.push({ aadObjectId: 'aad-assigned', role: 'coordinator', office: 'uusimaa' });
+        for (const id of ['aad-kaisa', 'aad-sven', 'aad-assigned']) {
+          d.conversations.push({ id: `chat-${id}`, kind: 'personal', conversationId: `chat-${id}`, aadObjectId: id, reference: { chat: id }, updatedAt: ended.toISOString() });
+        }
+      });
+    });
+
+    it('asks each reachable coordinator of the office once about each recently ended meeting with attendees', async () => {
+      const ports = { store, config, delivery, email: null, log: () => undefined };
+      expect(await sendFeedbackPrompts(ports, ended)).toBe(4);
+      const got = sent.map((s) => [s.reference.chat, cardText(s.message.card).match(/Sub-theme [\w-]+/)![0]]).sort();
+      expect(got).toEqual([
+        ['aad-assigned', 'Sub-theme m-1'],
+        ['aad-assigned', 'Sub-theme m-recorded'],
+        ['aad-kaisa', 'Sub-theme m-1'],
+        ['aad-kaisa', 'Sub-theme m-recorded'],
+      ]);
+      expect(await sendFeedbackPrompts(ports, ended)).toBe(0);
+      expect(sent).toHaveLength(4);
+    });
+  });
+});

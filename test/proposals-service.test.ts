@@ -1,0 +1,231 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EmailMessage, EmailSender } from '../bot/delivery/email.js';
+import type { OutgoingMessage } from '../bot/delivery/outgoing.js';
+import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
+import type { Partner, Proposal } from '../bot/domain/types.js';
+import { changeStatus, listProposals, notifyAuthor } from '../bot/services/proposals.js';
+import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { cardText } from './harness/sidos-harness.js';
+
+const now = new Date('2027-03-10T10:00:00.000Z');
+const coordinator = { role: 'coordinator' as const, officeId: 'uusimaa', id: 'aad-coordinator' };
+const national = { role: 'national' as const, officeId: 'uusimaa', id: 'aad-national' };
+
+const partner = (id: string, patch: Partial<Partner> = {}): Partner => ({
+  id,
+  name: `Name ${id}`,
+  organisation: `Org ${id}`,
+  segment: 'municipalities',
+  officeId: 'uusimaa',
+  email: `${id}@kunta.example.fi`,
+  locale: 'fi',
+  createdAt: '2027-01-01T00:00:00.000Z',
+  updatedAt: '2027-01-01T00:00:00.000Z',
+  ...patch,
+});
+
+const proposal = (id: string, createdAt: string, patch: Partial<Proposal> = {}): Proposal => ({
+  id,
+  feedbackId: `f-${id}`,
+  officeId: 'uusimaa',
+  segment: 'municipalities',
+  text: `Proposal ${id}`,
+  level: 'local',
+  status: 'received',
+  history: [{ status: 'received', at: createdAt, by: 'author' }],
+  authorPartnerId: 'author',
+  anonymous: false,
+  createdAt,
+  ...patch,
+});
+
+describe('proposals service', () => {
+  let dir: string;
+  let store: LowdbStore;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sidos-proposals-'));
+    store = await LowdbStore.open(dir);
+    await store.updateShared((d) => {
+      d.partners.push(partner('author', { aadObjectId: 'aad-author', locale: 'sv' }), partner('other'));
+    });
+    await store.updateYear(2026, (d) => {
+      d.proposals.push(proposal('old-local', '2026-11-01T10:00:00.000Z'));
+    });
+    await store.updateYear(2027, (d) => {
+      d.proposals.push(
+        proposal('local', '2027-02-01T10:00:00.000Z'),
+        proposal('anonymous', '2027-02-03T10:00:00.000Z', { anonymous: true, authorPartnerId: 'other' }),
+        proposal('national', '2027-02-02T10:00:00.000Z', { level: 'national' }),
+        proposal('other-office', '2027-02-04T10:00:00.000Z', { officeId: 'pohjanmaa' }),
+        proposal('gone-author', '2027-01-15T10:00:00.000Z', { authorPartnerId: 'removed', status: 'planned' }),
+      );
+    });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  describe('listProposals', () => {
+    it('shows a coordinator the local proposals of their office from every year, newest first', () => {
+      const views = listProposals(store, coordinator);
+      expect(views.map((v) => v.proposal.id)).toEqual(['anonymous', 'local', 'gone-author', 'old-local']);
+      expect(views[1].next).toEqual(['under-review', 'declined']);
+    });
+
+    it('shows national leadership the national ones and an admin all', () => {
+      expect(listProposals(store, national).map((v) => v.proposal.id)).toEqual(['national']);
+      expect(listProposals(store, { role: 'admin', officeId: 'pohjanmaa' })).toHaveLength(6);
+      expect(listProposals(store, { role: 'partner', officeId: 'uusimaa' })).toEqual([]);
+    });
+
+    it('names the author only when the proposal is not anonymous and the author is still registered', () => {
+      const byId = new Map(listProposals(store, coordinator).map((v) => [v.proposal.id, v]));
+      expect(byId.get('local')!.author).toEqual({ name: 'Name author', organisation: 'Org author' });
+      expect(byId.get('anonymous')!.author).toBeNull();
+      expect(byId.get('gone-author')!.author).toBeNull();
+    });
+
+    it('filters by status and level', () => {
+      expect(listProposals(store, coordinator, { status: 'planned' }).map((v) => v.proposal.id)).toEqual(['gone-author']);
+      expect(listProposals(store, { role: 'admin', officeId: 'uusimaa' }, { level: 'national' }).map((v) => v.proposal.id)).toEqual([
+        'national',
+      ]);
+    });
+  });
+
+  describe('changeStatus', () => {
+    it('moves the proposal and appends the change to its history, on disk', async () => {
+      const result = await changeStatus(store, 'local', { status: 'under-review' }, coordinator, now);
+      expect(result.ok).toBe(true);
+      const planned = await changeStatus(store, 'local', { status: 'planned', reason: 'Lisätään malli kirjeeseen.' }, coordinator, now);
+      expect(planned).toMatchObject({ ok: true, proposal: { status: 'planned' } });
+      const onDisk = JSON.parse(await readFile(join(dir, '2027.json'), 'utf8')).proposals.find((p: Proposal) => p.id === 'local');
+      expect(onDisk.status).toBe('planned');
+      expect(onDisk.history).toEqual([
+        { status: 'received', at: '2027-02-01T10:00:00.000Z', by: 'author' },
+        { status: 'under-review', at: now.toISOString(), by: 'aad-coordinator' },
+        { status: 'planned', at: now.toISOString(), by: 'aad-coordinator', reason: 'Lisätään malli kirjeeseen.' },
+      ]);
+    });
+
+    it('finds proposals in earlier years', async () => {
+      expect(await changeStatus(store, 'old-local', { status: 'declined', reason: 'Ei kuulu virastolle.' }, coordinator, now)).toMatchObject({
+        ok: true,
+      });
+      expect(store.readYear(2026, (d) => d.proposals[0].status)).toBe('declined');
+    });
+
+    it('refuses, changing nothing: wrong role or office, invalid move, missing reason, unknown proposal', async () => {
+      const before = await readFile(join(dir, '2027.json'), 'utf8');
+      const swedish = { role: 'coordinator' as const, officeId: 'pohjanmaa', id: 'aad-sven' };
+      expect(await changeStatus(store, 'national', { status: 'under-review' }, coordinator, now)).toEqual({ ok: false, code: 'proposal-not-allowed' });
+      expect(await changeStatus(store, 'local', { status: 'under-review' }, national, now)).toEqual({ ok: false, code: 'proposal-not-allowed' });
+      expect(await changeStatus(store, 'local', { status: 'under-review' }, swedish, now)).toEqual({ ok: false, code: 'proposal-not-allowed' });
+      expect(await changeStatus(store, 'local', { status: 'done', reason: 'Tehty jo aikaa sitten.' }, coordinator, now)).toEqual({
+        ok: false,
+        code: 'proposal-invalid-transition',
+      });
+      expect(await changeStatus(store, 'local', { status: 'declined', reason: 'lyhyt' }, coordinator, now)).toEqual({
+        ok: false,
+        code: 'proposal-reason-required',
+      });
+      expect(await changeStatus(store, 'nope', { status: 'under-review' }, coordinator, now)).toEqual({ ok: false, code: 'proposal-not-found' });
+      expect(await readFile(join(dir, '2027.json'), 'utf8')).toBe(before);
+    });
+
+    it('validates inside the update: of two simultaneous identical moves only one happens', async () => {
+      const results = await Promise.all([
+        changeStatus(store, 'local', { status: 'under-review' }, coordinator, now),
+        changeStatus(store, 'local', { status: 'under-review' }, coordinator, now),
+      ]);
+      expect(results.map((r) => r.ok).sort()).toEqual([false, true]);
+      expect(store.readYear(2027, (d) => d.proposals.find((p) => p.id === 'local')!.history)).toHaveLength(2);
+    });
+  });
+
+  describe('notifyAuthor', () => {
+    let teamsSent: { reference: Record<string, unknown>; message: OutgoingMessage }[];
+    let emails: EmailMessage[];
+    let delivery: TeamsDelivery;
+    const emailSender: EmailSender = { send: async (m) => void emails.push(m) };
+
+    beforeEach(async () => {
+      teamsSent = [];
+      emails = [];
+      const port = { send: async (reference: Record<string, unknown>, message: OutgoingMessage) => void teamsSent.push({ reference, message }) };
+      delivery = new TeamsDelivery(store, port, () => now, () => undefined);
+      await store.updateShared((d) =>
+        d.conversations.push({ id: 'chat-author', kind: 'personal', conversationId: 'chat-author', aadObjectId: 'aad-author', reference: { chat: 'author' }, updatedAt: now.toISOString() }),
+      );
+    });
+
+    const decide = async (id: string, status: 'under-review' | 'declined', reason?: string) => {
+      const result = await changeStatus(store, id, { status, reason }, { role: 'admin', officeId: 'uusimaa', id: 'aad-admin' }, now);
+      if (!result.ok) throw new Error(result.code);
+      return result.proposal;
+    };
+
+    it('tells the author in Teams, in their language, what was decided and why — once', async () => {
+      const decided = await decide('local', 'declined', 'Lagen tillåter det inte.');
+      const ports = { store, delivery, email: emailSender, log: () => undefined };
+      expect(await notifyAuthor(ports, decided, now)).toBe('teams');
+      expect(await notifyAuthor(ports, decided, now)).toBe('teams');
+      expect(teamsSent).toHaveLength(1);
+      expect(teamsSent[0].reference).toEqual({ chat: 'author' });
+      const text = cardText(teamsSent[0].message.card);
+      expect(text).toContain('Ditt förslag har nu status "avslaget"');
+      expect(text).toContain('Du föreslog');
+      expect(text).toContain('Proposal local');
+      expect(text).toContain('Vi beslutade att inte genomföra förslaget.');
+      expect(text).toContain('Lagen tillåter det inte.');
+      expect(store.readShared((d) => d.sends.map((s) => [s.id, s.status]))).toEqual([['proposal-status:local:2', 'sent']]);
+      expect(emails).toEqual([]);
+    });
+
+    it('tells nobody about an anonymous proposal', async () => {
+      const decided = await decide('anonymous', 'under-review');
+      expect(await notifyAuthor({ store, delivery, email: emailSender, log: () => undefined }, decided, now)).toBe('anonymous');
+      expect(teamsSent).toEqual([]);
+      expect(emails).toEqual([]);
+      expect(store.readShared((d) => d.sends)).toEqual([]);
+    });
+
+    it('e-mails an author without a Teams chat when SMTP is set up, once; without SMTP nobody can be told', async () => {
+      const decided = await decide('national', 'under-review');
+      await store.updateShared((d) => {
+        d.conversations = [];
+      });
+      const ports = { store, delivery, email: emailSender, log: () => undefined };
+      expect(await notifyAuthor({ ...ports, email: null }, decided, now)).toBe('none');
+      expect(await notifyAuthor(ports, decided, now)).toBe('email');
+      expect(await notifyAuthor(ports, decided, now)).toBe('email');
+      expect(emails).toHaveLength(1);
+      expect(emails[0]).toMatchObject({ to: 'author@kunta.example.fi', subject: 'Ditt förslag har nu status "under behandling"', idempotencyKey: 'email:proposal-status:national:2' });
+      expect(emails[0].text).toContain('Du föreslog: Proposal national');
+      expect(emails[0].text).toContain('Vi gjorde: Vi har börjat behandla ditt förslag.');
+      expect(emails[0].text).toContain('den nationella ledningen');
+    });
+
+    it('falls back to e-mail when Teams keeps failing, and records the failure', async () => {
+      const failing = new TeamsDelivery(
+        store,
+        { send: async () => Promise.reject(new Error('gone')) },
+        () => now,
+        () => undefined,
+        { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+      );
+      const decided = await decide('local', 'under-review');
+      expect(await notifyAuthor({ store, delivery: failing, email: emailSender, log: () => undefined }, decided, now)).toBe('email');
+      expect(store.readShared((d) => d.sends.map((s) => [s.id, s.channel, s.status]))).toEqual([
+        ['proposal-status:local:2', 'teams', 'failed'],
+        ['email:proposal-status:local:2', 'email', 'sent'],
+      ]);
+    });
+  });
+});
