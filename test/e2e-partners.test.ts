@@ -17,7 +17,7 @@ import { cardText, Harness } from './harness/sidos-harness.js';
 
 const NOT_ALLOWED_FI = 'Valitettavasti tämä on vain rooleille: koordinaattori, ylläpitäjä. Mitään ei muutettu.';
 
-/** Every element of a card with this input id. */
+/** The input of a card with this id. */
 function input(card: any, id: string): any {
   let found: any;
   const walk = (node: any) => {
@@ -272,7 +272,7 @@ describe('partner register in Teams', () => {
     served.set('/iso.csv', Buffer.from(`nimi;organisaatio;segmentti;sähköposti\n${'x;y;municipalities;a@b.fi\n'.repeat(60_000)}`));
     const [big] = await sendFile(coordinator, 'iso.csv', 'csv', '/iso.csv');
     expect(cardText(cardOf(big))).toContain('Tuonti ei onnistunut – mitään ei tallennettu');
-    expect(cardText(cardOf(big))).toContain('Tiedosto on liian suuri: enintään 1024 kt kerralla.');
+    expect(cardText(cardOf(big))).toContain('CSV on liian suuri: enintään 1024 kt kerralla.');
 
     const [gone] = await sendFile(coordinator, 'poistettu.csv', 'csv', '/poistettu.csv');
     expect(gone.activity.text).toContain('En saanut ladattua tiedostoa poistettu.csv, joten mitään ei tuotu.');
@@ -383,7 +383,7 @@ describe('partner register in Teams', () => {
     // Names, organisations and e-mails as long as allowed: the worst case for the card size.
     const rows = Array.from(
       { length: 45 },
-      (_, i) => `Henkilö ${i} ${'n'.repeat(110)},Kunta ${String(i).padStart(2, '0')} ${'o'.repeat(150)},municipalities,h${i}.${'e'.repeat(100)}@kunta.fi`,
+      (_, i) => `Henkilö ${i} ${'n'.repeat(108)},Kunta ${String(i).padStart(2, '0')} ${'o'.repeat(150)},municipalities,h${i}.${'e'.repeat(100)}@kunta.fi`,
     );
     const bad = Array.from({ length: 35 }, (_, i) => `Virhe ${i},Kunta,municipalities,virhe${i}@`);
     const report = (await h.click(coordinator, 'partners.import', { csv: ['name,organisation,segment,email', ...rows, ...bad].join('\n') })).value;

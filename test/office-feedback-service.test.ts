@@ -100,28 +100,30 @@ describe('office feedback service', () => {
 
   it('refuses, saving nothing: unknown or coming meeting, another office, national role, an organisation that did not attend', async () => {
     const before = await readFile(join(dir, '2027.json'), 'utf8');
-    expect(await giveOfficeFeedback(store, { ...input, meetingId: 'nope' }, coordinator, ended)).toEqual({ ok: false, code: 'office-feedback-meeting-not-found' });
-    expect(await giveOfficeFeedback(store, { ...input, meetingId: 'm-coming' }, coordinator, ended)).toEqual({ ok: false, code: 'office-feedback-meeting-not-ended' });
-    expect(await giveOfficeFeedback(store, input, { ...coordinator, officeId: 'pohjanmaa' }, ended)).toEqual({ ok: false, code: 'office-feedback-not-allowed' });
-    expect(await giveOfficeFeedback(store, input, { ...coordinator, role: 'national' }, ended)).toEqual({ ok: false, code: 'office-feedback-not-allowed' });
-    expect(await giveOfficeFeedback(store, { ...input, organisation: 'Vantaan kaupunki' }, coordinator, ended)).toEqual({
-      ok: false,
-      code: 'office-feedback-not-attended',
-    });
+    const refused = async (patch: object, by: object = {}) => {
+      const result = await giveOfficeFeedback(store, { ...input, ...patch }, { ...coordinator, ...by }, ended);
+      return result.ok ? 'saved' : result.code;
+    };
+    expect(await refused({ meetingId: 'nope' })).toBe('office-feedback-meeting-not-found');
+    expect(await refused({ meetingId: 'm-coming' })).toBe('office-feedback-meeting-not-ended');
+    expect(await refused({}, { officeId: 'pohjanmaa' })).toBe('office-feedback-not-allowed');
+    expect(await refused({}, { role: 'national' })).toBe('office-feedback-not-allowed');
+    expect(await refused({ organisation: 'Vantaan kaupunki' })).toBe('office-feedback-not-attended');
     expect(await readFile(join(dir, '2027.json'), 'utf8')).toBe(before);
   });
 
   it('keeps one feedback per meeting and organisation; an identical resubmission keeps its version', async () => {
     const first = await giveOfficeFeedback(store, { ...input, organisation: 'ESPOON kaupunki' }, coordinator, ended);
     if (!first.ok) throw new Error(first.code);
-    expect(first.feedback).toMatchObject({ organisation: 'Espoon kaupunki', segment: 'municipalities', givenAt: ended.toISOString(), updatedAt: ended.toISOString() });
+    const at = ended.toISOString();
+    expect(first.feedback).toMatchObject({ organisation: 'Espoon kaupunki', segment: 'municipalities', givenAt: at, updatedAt: at });
     expect(first.recipients.map((p) => p.id)).toEqual(['a', 'b']);
 
     const later = new Date(ended.getTime() + 60_000);
     const same = await giveOfficeFeedback(store, input, { ...coordinator, role: 'admin', id: 'aad-admin' }, later);
     expect(same).toMatchObject({ ok: true, feedback: { id: first.feedback.id, updatedAt: ended.toISOString(), givenBy: 'aad-kaisa' } });
     const changed = await giveOfficeFeedback(store, { ...input, rating: 2, couldDoDifferently: 'Liitteet puuttuvat.' }, coordinator, later);
-    expect(changed).toMatchObject({ ok: true, feedback: { id: first.feedback.id, rating: 2, givenAt: ended.toISOString(), updatedAt: later.toISOString() } });
+    expect(changed).toMatchObject({ ok: true, feedback: { id: first.feedback.id, rating: 2, givenAt: at, updatedAt: later.toISOString() } });
     expect(store.readYear(2027, (d) => d.officeFeedback)).toHaveLength(1);
   });
 
@@ -131,12 +133,19 @@ describe('office feedback service', () => {
 
     beforeEach(async () => {
       sent = [];
-      delivery = new TeamsDelivery(store, { send: async (reference, message) => void sent.push({ reference, message }) }, () => ended, () => undefined);
-      config = { ...config, people: [{ aadObjectId: 'aad-kaisa', role: 'coordinator', office: 'uusimaa' }, { aadObjectId: 'aad-sven', role: 'coordinator', office: 'pohjanmaa' }, { aadObjectId: 'aad-no-chat', role: 'coordinator', office: 'uusimaa' }] };
+      const port = { send: async (reference: Record<string, unknown>, message: OutgoingMessage) => void sent.push({ reference, message }) };
+      delivery = new TeamsDelivery(store, port, () => ended, () => undefined);
+      const people = [
+        { aadObjectId: 'aad-kaisa', role: 'coordinator' as const, office: 'uusimaa' },
+        { aadObjectId: 'aad-sven', role: 'coordinator' as const, office: 'pohjanmaa' },
+        { aadObjectId: 'aad-no-chat', role: 'coordinator' as const, office: 'uusimaa' },
+      ];
+      config = { ...config, people };
       await store.updateShared((d) => {
         d.roleAssignments.push({ aadObjectId: 'aad-assigned', role: 'coordinator', office: 'uusimaa' });
         for (const id of ['aad-kaisa', 'aad-sven', 'aad-assigned']) {
-          d.conversations.push({ id: `chat-${id}`, kind: 'personal', conversationId: `chat-${id}`, aadObjectId: id, reference: { chat: id }, updatedAt: ended.toISOString() });
+          const chat = `chat-${id}`;
+          d.conversations.push({ id: chat, kind: 'personal', conversationId: chat, aadObjectId: id, reference: { chat: id }, updatedAt: ended.toISOString() });
         }
       });
     });

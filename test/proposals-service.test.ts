@@ -161,7 +161,14 @@ describe('proposals service', () => {
       const port = { send: async (reference: Record<string, unknown>, message: OutgoingMessage) => void teamsSent.push({ reference, message }) };
       delivery = new TeamsDelivery(store, port, () => now, () => undefined);
       await store.updateShared((d) =>
-        d.conversations.push({ id: 'chat-author', kind: 'personal', conversationId: 'chat-author', aadObjectId: 'aad-author', reference: { chat: 'author' }, updatedAt: now.toISOString() }),
+        d.conversations.push({
+          id: 'chat-author',
+          kind: 'personal',
+          conversationId: 'chat-author',
+          aadObjectId: 'aad-author',
+          reference: { chat: 'author' },
+          updatedAt: now.toISOString(),
+        }),
       );
     });
 
@@ -206,7 +213,11 @@ describe('proposals service', () => {
       expect(await notifyAuthor(ports, decided, now)).toBe('email');
       expect(await notifyAuthor(ports, decided, now)).toBe('email');
       expect(emails).toHaveLength(1);
-      expect(emails[0]).toMatchObject({ to: 'author@kunta.example.fi', subject: 'Ditt förslag har nu status "under behandling"', idempotencyKey: 'email:proposal-status:national:2' });
+      expect(emails[0]).toMatchObject({
+        to: 'author@kunta.example.fi',
+        subject: 'Ditt förslag har nu status "under behandling"',
+        idempotencyKey: 'email:proposal-status:national:2',
+      });
       expect(emails[0].text).toContain('Du föreslog: Proposal national');
       expect(emails[0].text).toContain('Vi gjorde: Vi har börjat behandla ditt förslag.');
       expect(emails[0].text).toContain('den nationella ledningen');

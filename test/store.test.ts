@@ -53,6 +53,14 @@ describe('LowdbStore', () => {
     expect(new Set(shared.partners.map((p: Partner) => p.id)).size).toBe(200);
   });
 
+  it('creates a new year file once when several changes arrive together', async () => {
+    const store = await LowdbStore.open(dir);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.updateYear(2029, (d) => d.plans.push({ id: `plan${i}` } as never))));
+    await store.close();
+    const year = JSON.parse(await readFile(join(dir, '2029.json'), 'utf8'));
+    expect(year.plans).toHaveLength(20);
+  });
+
   it('reports a corrupt file at open and leaves it untouched', async () => {
     const broken = '{"plans": [ {"id": "x"} ';
     await writeFile(join(dir, '2027.json'), broken);

@@ -40,6 +40,8 @@ const checkYear = shapeChecker(emptyYear());
 const checkShared = shapeChecker(emptyShared());
 
 export class LowdbStore implements Store {
+  private readonly opening = new Map<number, Promise<JsonDocument<YearData>>>();
+
   private constructor(
     private readonly dir: string,
     private readonly shared: JsonDocument<SharedData>,
@@ -69,14 +71,22 @@ export class LowdbStore implements Store {
 
   async updateYear<T>(year: number, change: (data: YearData) => T): Promise<T> {
     if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new RangeError(`year ${year} is out of range`);
-    let doc = this.yearDocs.get(year);
-    if (!doc) {
-      doc = await JsonDocument.open(join(this.dir, `${year}.json`), emptyYear, checkYear);
-      // Another update may have opened it while we awaited.
-      doc = this.yearDocs.get(year) ?? doc;
-      this.yearDocs.set(year, doc);
-    }
+    const doc = this.yearDocs.get(year) ?? (await this.openYear(year));
     return doc.update(change);
+  }
+
+  /** Creates a year file once, even when several updates ask for it at the same moment. */
+  private openYear(year: number): Promise<JsonDocument<YearData>> {
+    let opening = this.opening.get(year);
+    if (!opening) {
+      opening = JsonDocument.open(join(this.dir, `${year}.json`), emptyYear, checkYear).then((doc) => {
+        this.yearDocs.set(year, doc);
+        return doc;
+      });
+      opening.finally(() => this.opening.delete(year)).catch(() => undefined);
+      this.opening.set(year, opening);
+    }
+    return opening;
   }
 
   readShared<T>(read: (data: Readonly<SharedData>) => T): T {

@@ -65,7 +65,8 @@ export async function downloadText(url: string, limits: DownloadLimits): Promise
   } catch (err) {
     throw new DownloadError('failed', (err as Error).message);
   }
-  if (!protocols.includes(new URL(response.url || parsed.href).protocol)) throw new DownloadError('not-allowed', 'redirected to plain http');
+  const finalProtocol = new URL(response.url || parsed.href).protocol;
+  if (!protocols.includes(finalProtocol)) throw new DownloadError('not-allowed', `redirected to ${finalProtocol}`);
   if (!response.ok || !response.body) throw new DownloadError('failed', `status ${response.status}`);
   if (Number(response.headers.get('content-length') ?? 0) > limits.maxBytes) {
     await response.body.cancel();

@@ -3,6 +3,7 @@
 import { CardFactory } from 'botbuilder';
 import { parseMeetingEdit } from '../domain/plan-edits.js';
 import type { Meeting } from '../domain/types.js';
+import { sendMeetingUpdates } from './sync-invites.js';
 import { cancelMeeting, getMeeting, meetingRsvp, updateMeeting, type PlanErrorCode } from '../services/plans.js';
 import { errorLines } from './form-errors.js';
 import { meetingCancelCard, meetingEditCard, meetingEditValues, meetingEditValuesFrom, meetingsCard } from './meeting-cards.js';
@@ -54,6 +55,7 @@ export function registerMeetingRoutes(routes: Routes): void {
     }
     const saved = await updateMeeting(deps.store, found.meeting.id, parsed.value, scopeOf(turn), now);
     if (!saved.ok) return failureText(turn, saved.code);
+    if (saved.changed) await sendMeetingUpdates(turn, [saved.meeting.id]);
     return meetingsCard(turn, saved.changed ? t('meetings.notice.saved', { subTheme: saved.meeting.subTheme }) : t('meetings.notice.unchanged'));
   });
 
@@ -67,6 +69,7 @@ export function registerMeetingRoutes(routes: Routes): void {
     const { t, deps } = turn;
     const cancelled = await cancelMeeting(deps.store, textOf(data.meetingId), scopeOf(turn), deps.clock());
     if (!cancelled.ok) return failureText(turn, cancelled.code);
+    if (cancelled.changed) await sendMeetingUpdates(turn, [cancelled.meeting.id]);
     return meetingsCard(turn, t('meetings.notice.cancelled', { subTheme: cancelled.meeting.subTheme }));
   });
 }

@@ -87,7 +87,10 @@ function reportCard(turn: Turn, outcome: ImportRowResult[] | string, source: str
     title: t('import.report.title'),
     color: rejected.length ? 'Warning' : 'Good',
     source,
-    counts: (['added', 'updated', 'unchanged', 'rejected'] as const).map((s) => ({ title: t(`import.report.${s}`), value: String(count(s)) })),
+    counts: (['added', 'updated', 'unchanged', 'rejected'] as const).map((s) => ({
+      title: t(`import.report.${s}`),
+      value: String(count(s)),
+    })),
     rejectedTitle: rejected.length ? t('import.report.rejectedTitle') : '',
     lines: rejected
       .slice(0, REPORT_LINES)
@@ -113,8 +116,8 @@ async function importFile(turn: Turn, file: SentFile): Promise<Card | string> {
   } catch (err) {
     if (!(err instanceof DownloadError)) throw err;
     deps.log(`partner import: ${err.message}`);
-    if (err.problem === 'too-large') return reportCard(turn, fatalText(turn, { code: 'too-large', params: { maxBytes: MAX_CSV_BYTES } }), source);
-    return t('import.error.download', { name: file.name });
+    if (err.problem !== 'too-large') return t('import.error.download', { name: file.name });
+    return reportCard(turn, fatalText(turn, { code: 'too-large', params: { maxBytes: MAX_CSV_BYTES } }), source);
   }
   return reportCard(turn, await runImport(turn, csv), source);
 }

@@ -20,6 +20,7 @@ interface ListView {
   segment?: string;
   page?: number;
   notice?: string;
+  warning?: string;
   /** A partner just removed, offered for undo. */
   undoPartnerId?: string;
 }
@@ -81,14 +82,12 @@ export function listCard(turn: Turn, view: ListView = {}): Card {
         .map((id) => ({ segment: id, title: t('partner.list.group', { segment: segmentName(turn, id), count: inSegment(id).length }) }))
     : [];
 
-  const intro = partners.length === 0
-    ? t(segment ? 'partner.list.emptySegment' : 'partner.list.empty', { segment: segmentName(turn, segment) })
-    : summarise
-      ? t('partner.list.summary', { count: partners.length, limit: LIST_LIMIT })
-      : '';
+  const empty = t(segment ? 'partner.list.emptySegment' : 'partner.list.empty', { segment: segmentName(turn, segment) });
+  const intro = partners.length === 0 ? empty : summarise ? t('partner.list.summary', { count: partners.length, limit: LIST_LIMIT }) : '';
   return renderCard('partner-list', {
     title: user.role === 'admin' ? t('partner.list.titleAll') : t('partner.list.title', { office: officeName(turn, user.officeId) }),
     notice: view.notice ?? '',
+    warning: view.warning ?? '',
     undo: { partnerId: view.undoPartnerId ?? '', title: t('partner.button.undo') },
     intro,
     groups,
@@ -234,22 +233,19 @@ async function restore(turn: Turn, data: Record<string, unknown>): Promise<Card 
   if (!mayTouch(turn, partner)) return turn.t('partner.otherOffice');
   const result = await undoRemoval(turn.deps.store, partner);
   if (!result.ok) {
-    return turn.t('partner.restoreFailed', { reason: partnerErrorLines(turn, [{ field: conflictField(result.code), code: result.code }]).join(' ') });
+    const [reason] = partnerErrorLines(turn, [{ field: conflictField(result.code), code: result.code }]);
+    return turn.t('partner.restoreFailed', { reason });
   }
   return listCard(turn, { segment: partner.segment, notice: turn.t('partner.restored', who(partner)) });
 }
 
 /** "partners" or "partners <segment id>"; an unknown segment lists all with a note. */
-function segmentArg(turn: Turn, args: string): { segment?: string; notice?: string } {
+function segmentArg(turn: Turn, args: string): ListView {
   if (!args) return {};
-  const segment = turn.deps.config.segments.find((s) => s.id.toLowerCase() === args.toLowerCase());
+  const { segments } = turn.deps.config;
+  const segment = segments.find((s) => s.id.toLowerCase() === args.toLowerCase());
   if (segment) return { segment: segment.id };
-  return { notice: turn.t('partner.list.unknownSegment', { value: args, segments: turn.deps.config.segments.map((s) => s.id).join(', ') }) };
-}
-
-/** A segment from a card button, if it is one. */
-function segmentOf(turn: Turn, value: unknown): string | undefined {
-  return turn.deps.config.segments.find((s) => s.id === value)?.id;
+  return { warning: turn.t('partner.list.unknownSegment', { value: args, segments: segments.map((s) => s.id).join(', ') }) };
 }
 
 export function registerPartners(routes: Routes): void {
@@ -257,7 +253,7 @@ export function registerPartners(routes: Routes): void {
     await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(listCard(turn, segmentArg(turn, args)))] });
   });
   routes.cardAction('partner.list', EDITORS, async (turn, data) =>
-    listCard(turn, { segment: segmentOf(turn, data.segment), page: Number(data.page) || 0 }),
+    listCard(turn, { segment: text(data.segment) || undefined, page: Number(data.page) || 0 }),
   );
   routes.cardAction('partner.add', EDITORS, async (turn) => formCard(turn, '', emptyValues(turn)));
   routes.cardAction('partner.edit', EDITORS, async (turn, data) => {

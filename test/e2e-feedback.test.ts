@@ -1,0 +1,408 @@
+// The partner → office feedback loop over HTTP: the card after a meeting,
+// refused and accepted submissions, an edit, reminders, anonymity in what
+// staff see, survey rounds, and feedback at any time.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Invitation, Meeting, Partner } from '../bot/domain/types.js';
+import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { FakeClock } from './harness/clock.js';
+import { cardOf, type PostedActivity } from './harness/connector.js';
+import { coordinator, partner, stranger } from './harness/people.js';
+import type { TestUser } from './harness/people.js';
+import { cardText, Harness } from './harness/sidos-harness.js';
+
+const DAY = 86_400_000;
+const MEETING_ID = 'meeting-1';
+
+// A second partner with Teams, who does not answer the meeting request.
+const liisaUser: TestUser = {
+  id: '29:user-7',
+  aadObjectId: '00000000-0000-4000-8000-000000000007',
+  name: 'Liisa Laine',
+  email: 'liisa@vantaa.example.fi',
+};
+
+const person = (id: string, user: TestUser, organisation: string, patch: Partial<Partner> = {}): Partner => ({
+  id,
+  name: user.name,
+  organisation,
+  segment: 'municipalities',
+  officeId: 'uusimaa',
+  email: user.email,
+  aadObjectId: user.aadObjectId,
+  locale: 'fi',
+  createdAt: '2027-01-05T08:00:00.000Z',
+  updatedAt: '2027-01-05T08:00:00.000Z',
+  ...patch,
+});
+
+const pekka = person('p-pekka', partner, 'Espoon kaupunki');
+const liisa = person('p-liisa', liisaUser, 'Vantaan kaupunki');
+// Declined the meeting and is in another segment: asked neither after the meeting nor in the survey.
+const olli = { ...person('p-olli', { ...liisaUser, aadObjectId: '00000000-0000-4000-8000-000000000008', email: 'olli@x.example.fi', name: 'Olli Ojala' }, 'Perintä Oy'), segment: 'collection-agencies' };
+
+const meeting: Meeting = {
+  id: MEETING_ID,
+  planId: 'plan-1',
+  officeId: 'uusimaa',
+  year: 2027,
+  subTheme: 'Perinnän ensimmäiset viikot',
+  startsAt: '2027-03-02T11:00:00.000Z',
+  endsAt: '2027-03-02T13:00:00.000Z',
+  segments: ['municipalities', 'collection-agencies'],
+  place: 'Pasila',
+  status: 'scheduled',
+  sequence: 0,
+  uid: 'meeting-1@sidos.example.fi',
+};
+
+const invitation = (partnerId: string, rsvp: Invitation['rsvp']): Invitation => ({
+  id: `inv-${partnerId}`,
+  meetingId: MEETING_ID,
+  partnerId,
+  rsvp,
+  sentSequence: 0,
+  icsToken: `token-${partnerId}`,
+});
+
+const chatOf = (user: TestUser) => `a:personal-${user.aadObjectId}`;
+
+/** The Input elements of a card, by id. */
+function inputs(card: any): Map<string, any> {
+  const found = new Map<string, any>();
+  const walk = (node: any) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === 'object') {
+      if (typeof node.type === 'string' && node.type.startsWith('Input.')) found.set(node.id, node);
+      Object.values(node).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
+
+const submitAction = (card: any) => card.actions.find((a: any) => a.verb === 'feedback.submit');
+
+const answer = (fields: Record<string, string>) => ({
+  rating: '',
+  works: '',
+  change: '',
+  justification: '',
+  proposal_0: '',
+  level_0: '',
+  proposalJustification_0: '',
+  proposal_1: '',
+  level_1: '',
+  proposalJustification_1: '',
+  proposal_2: '',
+  level_2: '',
+  proposalJustification_2: '',
+  anonymous: 'false',
+  ...fields,
+});
+
+describe('partner feedback over HTTP', () => {
+  const clock = new FakeClock('2027-03-02T13:10:00.000Z');
+  let dir: string;
+  let h: Harness;
+  let pekkaRequestId: string;
+  let liisaRequestId: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sidos-e2e-feedback-'));
+    const store = await LowdbStore.open(join(dir, 'data'));
+    await store.updateShared((d) => {
+      d.partners.push(pekka, liisa, olli);
+    });
+    await store.updateYear(2027, (d) => {
+      d.meetings.push(meeting);
+      d.invitations.push(invitation('p-pekka', 'accepted'), invitation('p-liisa', 'tentative'), invitation('p-olli', 'declined'));
+    });
+    await store.close();
+    h = await Harness.start({
+      clock: clock.now,
+      dataDir: dir,
+      config: { feedback: { reminderAfterDays: 3, maxReminders: 2, anonymityMinimum: 2 } },
+    });
+    // The partners have talked to the bot, so their personal chats are known.
+    await h.say(partner, 'help');
+    await h.say(liisaUser, 'help');
+  });
+
+  afterAll(async () => {
+    await h.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('after the meeting ends, each attendee gets a feedback card once', async () => {
+    const from = h.connector.posted.length;
+    await h.runJob('feedback.requests');
+    const sent = h.connector.messages(from);
+    expect(sent.map((m) => m.conversationId).sort()).toEqual([chatOf(partner), chatOf(liisaUser)].sort());
+
+    const requests = (await (await h.readData()).year(2027)).feedbackRequests;
+    expect(requests.map((r: any) => [r.partnerId, r.kind, r.meetingId, r.status])).toEqual([
+      ['p-pekka', 'meeting', MEETING_ID, 'open'],
+      ['p-liisa', 'meeting', MEETING_ID, 'open'],
+    ]);
+    pekkaRequestId = requests[0].id;
+    liisaRequestId = requests[1].id;
+
+    const card = cardOf(sent.find((m) => m.conversationId === chatOf(partner)));
+    const text = cardText(card);
+    expect(text).toContain('Tapaaminen: Perinnän ensimmäiset viikot, ti 2.3.2027 klo 13.00');
+    expect(text).toContain('Hei Pekka Partner!');
+    expect(text).toContain('Jos arvio on 1 tai 2, kirjoita perustelu (vähintään 10 merkkiä)');
+    expect(text).toContain('Voit muokata vastaustasi to 11.3.2027 klo 15.10 asti.');
+    const fields = inputs(card);
+    expect([...fields.keys()]).toEqual([
+      'rating', 'works', 'change', 'justification',
+      'proposal_0', 'level_0', 'proposalJustification_0',
+      'proposal_1', 'level_1', 'proposalJustification_1',
+      'proposal_2', 'level_2', 'proposalJustification_2',
+      'anonymous',
+    ]);
+    expect(fields.get('rating').choices.map((c: any) => c.value)).toEqual(['1', '2', '3', '4', '5']);
+    expect(fields.get('rating').choices[4].title).toBe('5 – erinomainen');
+    expect(fields.get('works').isMultiline).toBe(true);
+    expect(fields.get('level_0').choices.map((c: any) => [c.value, c.title])).toEqual([
+      ['local', 'Paikallinen virasto voi korjata'],
+      ['national', 'Vaatii valtakunnallisen tason'],
+    ]);
+    expect(fields.get('anonymous')).toMatchObject({ type: 'Input.Toggle', valueOn: 'true', valueOff: 'false' });
+    expect(submitAction(card).data).toEqual({ requestId: pekkaRequestId, topic: '' });
+
+    const again = h.connector.posted.length;
+    await h.runJob('feedback.requests');
+    expect(h.connector.messages(again)).toEqual([]);
+    expect((await (await h.readData()).year(2027)).feedbackRequests).toHaveLength(2);
+  });
+
+  it('refuses an answer from anyone but the partner the request was sent to', async () => {
+    const byLiisa = await h.click(liisaUser, 'feedback.submit', { requestId: pekkaRequestId, topic: '', ...answer({ rating: '5' }) });
+    expect(byLiisa.value).toBe('Tämä palautepyyntö on lähetetty toiselle henkilölle, joten et voi vastata siihen. Mitään ei muutettu.');
+    const byStranger = await h.click(stranger, 'feedback.submit', { requestId: pekkaRequestId, topic: '', ...answer({ rating: '5' }) });
+    expect(byStranger.value).toContain('Palautteen antaminen edellyttää, että virasto on lisännyt sinut kumppanirekisteriinsä.');
+    const data = await (await h.readData()).year(2027);
+    expect(data.feedback).toEqual([]);
+    expect(data.feedbackRequests.every((r: any) => r.status === 'open')).toBe(true);
+  });
+
+  it('refuses a low rating without a justification, says why in Finnish, keeps the values and saves nothing', async () => {
+    const res = await h.click(partner, 'feedback.submit', {
+      requestId: pekkaRequestId,
+      topic: '',
+      ...answer({ rating: '2', works: 'Asialista tuli ajoissa.', proposal_0: 'Kutsut kuukautta aiemmin', level_0: 'local' }),
+    });
+    expect(res.type).toBe('application/vnd.microsoft.card.adaptive');
+    const text = cardText(res.value);
+    expect(text).toContain('Palautetta ei tallennettu. Korjaa nämä:');
+    expect(text).toContain(
+      'Perustelu (pakollinen, jos arvio on 1 tai 2): arvio 1 tai 2 vaatii perustelun (vähintään 10 merkkiä): kritiikkiä ilman perustelua ei voida käsitellä.',
+    );
+    expect(inputs(res.value).get('works').value).toBe('Asialista tuli ajoissa.');
+    expect(inputs(res.value).get('rating').value).toBe('2');
+    const data = await (await h.readData()).year(2027);
+    expect(data.feedback).toEqual([]);
+    expect(data.proposals).toEqual([]);
+    expect(data.feedbackRequests.find((r: any) => r.id === pekkaRequestId).status).toBe('open');
+  });
+
+  it('saves a valid answer with its proposals and their levels', async () => {
+    clock.advance(60 * 60_000);
+    const res = await h.click(partner, 'feedback.submit', {
+      requestId: pekkaRequestId,
+      topic: '',
+      ...answer({
+        rating: '2',
+        works: 'Asialista tuli ajoissa.',
+        change: 'Enemmän aikaa keskustelulle.',
+        justification: 'Puolet ajasta kului esityksiin.',
+        proposal_0: 'Kutsut kuukautta aiemmin',
+        level_0: 'local',
+        proposal_1: 'Määräaikojen pidennys lakiin',
+        level_1: 'national',
+        proposalJustification_1: 'Velallisilla ei ole aikaa reagoida.',
+      }),
+    });
+    const text = cardText(res.value);
+    expect(text).toContain('Kiitos! Palautteesi on tallennettu.');
+    expect(submitAction(res.value)).toMatchObject({ title: 'Tallenna muutokset', data: { requestId: pekkaRequestId } });
+
+    const data = await (await h.readData()).year(2027);
+    expect(data.feedback).toHaveLength(1);
+    expect(data.feedback[0]).toMatchObject({
+      requestId: pekkaRequestId,
+      kind: 'meeting',
+      meetingId: MEETING_ID,
+      partnerId: 'p-pekka',
+      rating: 2,
+      justification: 'Puolet ajasta kului esityksiin.',
+      anonymous: false,
+    });
+    expect(data.proposals.map((p: any) => [p.text, p.level, p.status, p.justification ?? null])).toEqual([
+      ['Kutsut kuukautta aiemmin', 'local', 'received', null],
+      ['Määräaikojen pidennys lakiin', 'national', 'received', 'Velallisilla ei ole aikaa reagoida.'],
+    ]);
+    expect(data.feedbackRequests.find((r: any) => r.id === pekkaRequestId)).toMatchObject({ status: 'answered' });
+  });
+
+  it('an edit updates the same record and never adds another', async () => {
+    const before = (await (await h.readData()).year(2027)).feedback[0];
+    clock.advance(60 * 60_000);
+    const res = await h.click(partner, 'feedback.submit', {
+      requestId: pekkaRequestId,
+      topic: '',
+      ...answer({ rating: '4', works: 'Asialista tuli ajoissa.', proposal_0: 'Kutsut kuukautta aiemmin', level_0: 'national' }),
+    });
+    expect(cardText(res.value)).toContain('Muutoksesi on tallennettu.');
+    const data = await (await h.readData()).year(2027);
+    expect(data.feedback).toHaveLength(1);
+    expect(data.feedback[0]).toMatchObject({ id: before.id, rating: 4, submittedAt: before.submittedAt, updatedAt: clock.now().toISOString() });
+    expect(data.feedback[0]).not.toHaveProperty('justification');
+    expect(data.proposals.map((p: any) => [p.text, p.level])).toEqual([['Kutsut kuukautta aiemmin', 'national']]);
+  });
+
+  it('reminds the partner who has not answered, at most maxReminders times, then closes the request', async () => {
+    clock.set('2027-03-05T13:10:00.000Z');
+    let from = h.connector.posted.length;
+    await h.runJob('feedback.reminders');
+    let sent = h.connector.messages(from);
+    expect(sent.map((m) => m.conversationId)).toEqual([chatOf(liisaUser)]);
+    expect(cardText(cardOf(sent[0]))).toContain('Muistutus: palautettasi odotetaan vielä. Vastausaika päättyy to 11.3.2027 klo 15.10.');
+    expect(submitAction(cardOf(sent[0])).data.requestId).toBe(liisaRequestId);
+
+    from = h.connector.posted.length;
+    await h.runJob('feedback.reminders');
+    expect(h.connector.messages(from)).toEqual([]);
+
+    clock.set('2027-03-08T13:10:00.000Z');
+    from = h.connector.posted.length;
+    await h.runJob('feedback.reminders');
+    expect(h.connector.messages(from).map((m) => m.conversationId)).toEqual([chatOf(liisaUser)]);
+
+    clock.set('2027-03-11T13:10:00.000Z');
+    from = h.connector.posted.length;
+    await h.runJob('feedback.reminders');
+    expect(h.connector.messages(from)).toEqual([]);
+    const requests = (await (await h.readData()).year(2027)).feedbackRequests;
+    expect(requests.find((r: any) => r.id === liisaRequestId)).toMatchObject({ status: 'closed', remindersSent: 2 });
+    expect(requests.find((r: any) => r.id === pekkaRequestId)).toMatchObject({ status: 'answered', remindersSent: 0 });
+
+    const late = await h.click(liisaUser, 'feedback.submit', { requestId: liisaRequestId, topic: '', ...answer({ rating: '5' }) });
+    expect(late.value).toContain('Tämän palautepyynnön vastausaika on päättynyt');
+    expect((await (await h.readData()).year(2027)).feedback).toHaveLength(1);
+  });
+
+  let surveyCards: PostedActivity[] = [];
+
+  it('a coordinator schedules a quarterly survey; a bad form saves nothing; partners may not', async () => {
+    const [reply] = await h.say(coordinator, 'survey');
+    expect(cardText(cardOf(reply))).toContain('Ei käynnissä olevia kyselyitä.');
+
+    const bad = await h.click(coordinator, 'survey.create', { segment: 'municipalities', topic: '  ', cadence: 'quarterly' });
+    expect(cardText(bad.value)).toContain('Aihe: pakollinen tieto.');
+    expect((await h.readData()).shared.surveys).toEqual([]);
+
+    const denied = await h.click(partner, 'survey.create', { segment: 'municipalities', topic: 'Oma kysely', cadence: 'monthly' });
+    expect(denied.value).toContain('Valitettavasti tämä on vain rooleille');
+
+    const ok = await h.click(coordinator, 'survey.create', { segment: 'municipalities', topic: 'Asiakaspalvelu', cadence: 'quarterly' });
+    const text = cardText(ok.value);
+    expect(text).toContain('Kysely "Asiakaspalvelu" on ajoitettu.');
+    expect(text).toContain('Asiakaspalvelu – Kunnat, neljännesvuosittain');
+    expect((await h.readData()).shared.surveys).toEqual([
+      expect.objectContaining({ officeId: 'uusimaa', segment: 'municipalities', topic: 'Asiakaspalvelu', cadence: 'quarterly', active: true }),
+    ]);
+  });
+
+  it('the survey job sends round 2027-Q1 once to the segment’s partners', async () => {
+    const from = h.connector.posted.length;
+    await h.runJob('feedback.surveys');
+    surveyCards = h.connector.messages(from);
+    expect(surveyCards.map((m) => m.conversationId).sort()).toEqual([chatOf(partner), chatOf(liisaUser)].sort());
+    expect(cardText(cardOf(surveyCards[0]))).toContain('Kysely: Asiakaspalvelu (2027-Q1)');
+
+    const again = h.connector.posted.length;
+    await h.runJob('feedback.surveys');
+    expect(h.connector.messages(again)).toEqual([]);
+    const data = await (await h.readData()).year(2027);
+    expect(data.surveyRounds.map((r: any) => r.periodKey)).toEqual(['2027-Q1']);
+    expect(data.feedbackRequests.filter((r: any) => r.kind === 'survey').map((r: any) => r.partnerId).sort()).toEqual(['p-liisa', 'p-pekka']);
+  });
+
+  it('staff see anonymous answers without a name, and a group under the minimum hidden', async () => {
+    const requestFor = (user: TestUser) => submitAction(cardOf(surveyCards.find((m) => m.conversationId === chatOf(user)))).data.requestId;
+    const anonymous = await h.click(partner, 'feedback.submit', { requestId: requestFor(partner), topic: '', ...answer({ rating: '5', works: 'Nopeat vastaukset.', anonymous: 'true' }) });
+    expect(cardText(anonymous.value)).toContain('Kiitos! Palautteesi on tallennettu.');
+    await h.click(liisaUser, 'feedback.submit', { requestId: requestFor(liisaUser), topic: '', ...answer({ rating: '3', change: 'Jonotusajat ovat pitkiä.' }) });
+
+    const [reply] = await h.say(coordinator, 'feedback');
+    const text = cardText(cardOf(reply));
+    expect(text).toContain('Saatu palaute 2027');
+    expect(text).toContain('Kysely: Asiakaspalvelu (2027-Q1)');
+    expect(text).toContain('Vastauksia: 2, keskiarvo 4,0');
+    expect(text).toContain('Nimetön · arvio 5/5');
+    expect(text).toContain('Toimii: Nopeat vastaukset.');
+    expect(text).toContain('Liisa Laine, Vantaan kaupunki · arvio 3/5');
+    // Pekka's meeting answer is the only one of its group: below the minimum of 2.
+    expect(text).toContain('Tapaaminen: Perinnän ensimmäiset viikot, ti 2.3.2027 klo 13.00');
+    expect(text).toContain('Alle 2 vastausta – piilotettu vastaajien nimettömyyden suojaamiseksi.');
+    expect(text).not.toContain('Pekka');
+    expect(text).not.toContain('Espoon kaupunki');
+    expect(text).not.toContain('Asialista tuli ajoissa.');
+
+    const data = await (await h.readData()).year(2027);
+    expect(data.feedback.find((f: any) => f.partnerId === 'p-pekka' && f.kind === 'survey')).toMatchObject({ anonymous: true, rating: 5 });
+  });
+
+  it('the next quarter gets a new round; answers are kept per round', async () => {
+    clock.set('2027-04-01T05:00:00.000Z');
+    const from = h.connector.posted.length;
+    await h.runJob('feedback.surveys');
+    const sent = h.connector.messages(from);
+    expect(sent).toHaveLength(2);
+    const card = cardOf(sent.find((m) => m.conversationId === chatOf(partner)));
+    expect(cardText(card)).toContain('Kysely: Asiakaspalvelu (2027-Q2)');
+    await h.click(partner, 'feedback.submit', { requestId: submitAction(card).data.requestId, topic: '', ...answer({ rating: '4' }) });
+
+    const data = await (await h.readData()).year(2027);
+    expect(data.surveyRounds.map((r: any) => r.periodKey)).toEqual(['2027-Q1', '2027-Q2']);
+    const surveyAnswers = data.feedback.filter((f: any) => f.kind === 'survey' && f.partnerId === 'p-pekka');
+    const roundKey = (f: any) => data.surveyRounds.find((r: any) => r.id === f.surveyRoundId).periodKey;
+    expect(surveyAnswers.map((f: any) => [roundKey(f), f.rating])).toEqual([
+      ['2027-Q1', 5],
+      ['2027-Q2', 4],
+    ]);
+  });
+
+  it('a partner gives feedback at any time on a topic they choose; the same card submitted twice updates', async () => {
+    const [reply] = await h.say(partner, 'feedback');
+    const topics = inputs(cardOf(reply)).get('topic').choices;
+    // The Q2 answer is still editable; the meeting and Q1 requests have closed, so the meeting is offered as a topic.
+    expect(topics.map((c: any) => c.title)).toEqual([
+      'Muokkaa vastaustasi – Kysely: Asiakaspalvelu (2027-Q2)',
+      'Tapaaminen: Perinnän ensimmäiset viikot, ti 2.3.2027 klo 13.00',
+      'Yleinen palaute',
+    ]);
+    expect(topics.map((c: any) => c.value)).toEqual([expect.stringMatching(/^request:/), `meeting:${MEETING_ID}`, 'general']);
+
+    const form = await h.click(partner, 'feedback.topic', { topic: 'general' });
+    expect(cardText(form.value)).toContain('Yleinen palaute');
+    const data = submitAction(form.value).data;
+    expect(data).toMatchObject({ topic: 'general', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+
+    const first = await h.click(partner, 'feedback.submit', { ...data, ...answer({ rating: '5', works: 'Hyvä yhteistyö.' }) });
+    expect(cardText(first.value)).toContain('Kiitos! Palautteesi on tallennettu.');
+    const second = await h.click(partner, 'feedback.submit', { ...data, ...answer({ rating: '4', works: 'Hyvä yhteistyö.' }) });
+    expect(cardText(second.value)).toContain('Muutoksesi on tallennettu.');
+    const year = await (await h.readData()).year(2027);
+    expect(year.feedback.filter((f: any) => f.kind === 'adhoc').map((f: any) => [f.topic, f.rating])).toEqual([['general', 4]]);
+    expect(year.feedbackRequests.filter((r: any) => r.kind === 'adhoc')).toEqual([expect.objectContaining({ id: data.requestId, status: 'answered' })]);
+
+    const [unregistered] = await h.say(stranger, 'feedback');
+    expect(unregistered.activity.text).toContain('Palautteen antaminen edellyttää, että virasto on lisännyt sinut kumppanirekisteriinsä.');
+  });
+});

@@ -1,0 +1,116 @@
+// One meeting's whole life through the cards only: register a partner, plan
+// and confirm the year, invite, RSVP, change the meeting, cancel it. Every
+// update reaches the invitee right after the coordinator's click.
+import ICAL from 'ical.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from './harness/clock.js';
+import { cardOf, type PostedActivity } from './harness/connector.js';
+import { executeActions, inputsOf, submission } from './harness/card-inputs.js';
+import { coordinator, partner } from './harness/people.js';
+import { cardText, Harness } from './harness/sidos-harness.js';
+
+const personalChat = `a:personal-${partner.aadObjectId}`;
+
+function icsEvent(text: string) {
+  const calendar = new ICAL.Component(ICAL.parse(text));
+  const event = calendar.getFirstSubcomponent('vevent')!;
+  return {
+    method: calendar.getFirstPropertyValue('method'),
+    uid: event.getFirstPropertyValue('uid'),
+    sequence: event.getFirstPropertyValue('sequence'),
+    start: (event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString(),
+  };
+}
+
+describe('a meeting from plan to cancellation, through the cards', () => {
+  const clock = new FakeClock('2026-12-01T10:00:00Z');
+  let h: Harness;
+  let meetingId: string;
+  let icsUrl: string;
+
+  beforeAll(async () => {
+    h = await Harness.start({ clock: clock.now });
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  const toPartner = (from: number): PostedActivity[] => h.connector.messages(from).filter((p) => p.conversationId === personalChat);
+
+  it('registers the partner, who then talks to the bot', async () => {
+    const form = (await h.click(coordinator, 'partner.add', {})).value;
+    const saved = await h.click(coordinator, 'partner.save', submission(form, 'partner.save', {
+      name: partner.name,
+      organisation: 'Helsingin kaupunki',
+      email: partner.email,
+      segment: 'municipalities',
+      locale: 'fi',
+      aadObjectId: partner.aadObjectId,
+    }));
+    expect(cardText(saved.value)).toContain(partner.name);
+    await h.say(partner, 'help');
+    expect((await h.readData()).shared.conversations.some((c: any) => c.id === personalChat)).toBe(true);
+  });
+
+  it('plans and confirms the year', async () => {
+    const [reply] = await h.say(coordinator, 'plan 2027');
+    const form = cardOf(reply)!;
+    const preview = (await h.click(coordinator, 'plan.preview', submission(form, 'plan.preview', {
+      theme: 'Perintäasian ensimmäiset viikot',
+      subThemes: 'Vireilletulo\nMaksusuunnitelmat',
+      count: '2',
+      segments: 'municipalities',
+      place: 'Kokoushuone Aurora',
+    }))).value;
+    const confirmed = await h.click(coordinator, 'plan.confirm', submission(preview, 'plan.confirm', { date_0: '2027-03-02' }));
+    expect(cardText(confirmed.value)).toContain('ti 2.3.2027 klo 13.00–15.00');
+    meetingId = (await (await h.readData()).year(2027)).meetings.find((m: any) => m.subTheme === 'Vireilletulo').id;
+  });
+
+  it('invites the partner, who accepts', async () => {
+    const from = h.connector.posted.length;
+    const manage = (await h.click(coordinator, 'invites.open', { meetingId })).value;
+    expect(inputsOf(manage)).toHaveProperty(Object.keys(inputsOf(manage)).find((k) => k.startsWith('invite_'))!, 'true');
+    await h.click(coordinator, 'invites.send', submission(manage, 'invites.send'));
+    const [invite] = toPartner(from);
+    const card = cardOf(invite)!;
+    expect(cardText(card)).toContain('Kutsu: Vireilletulo');
+    icsUrl = (card.actions as any[]).find((a) => a.url?.includes('/files/')).url;
+    const accept = executeActions(card, 'invite.rsvp').find((a) => a.data.response === 'accepted')!;
+    await h.click(partner, 'invite.rsvp', accept.data);
+    const [list] = await h.say(coordinator, 'meetings');
+    expect(cardText(cardOf(list))).toContain('Kutsuttu 1 · tulee 1 · ehkä 0 · ei tule 0 · ei vastannut 0');
+  });
+
+  it('sends the change at once when the coordinator moves the meeting', async () => {
+    const from = h.connector.posted.length;
+    const [list] = await h.say(coordinator, 'meetings');
+    const editButton = executeActions(cardOf(list)!, 'meeting.edit').findIndex((a) => a.data.meetingId === meetingId);
+    const form = (await h.click(coordinator, 'meeting.edit', submission(cardOf(list)!, 'meeting.edit', {}, editButton))).value;
+    await h.click(coordinator, 'meeting.save', submission(form, 'meeting.save', { time: '10:00' }));
+
+    const [update] = toPartner(from);
+    expect(cardText(cardOf(update))).toContain('Muuttunut kutsu: Vireilletulo');
+    expect(cardText(cardOf(update))).toContain('ti 2.3.2027 klo 10.00–12.00');
+    const ics = icsEvent(await (await fetch(`${h.sidos.url}${new URL(icsUrl).pathname}`)).text());
+    expect(ics).toMatchObject({ method: 'REQUEST', uid: `${meetingId}@sidos`, sequence: 1, start: '2027-03-02T08:00:00.000Z' });
+  });
+
+  it('sends the cancellation at once when the coordinator cancels, and nothing more later', async () => {
+    const from = h.connector.posted.length;
+    const [list] = await h.say(coordinator, 'meetings');
+    const index = executeActions(cardOf(list)!, 'meeting.cancel').findIndex((a) => a.data.meetingId === meetingId);
+    const ask = (await h.click(coordinator, 'meeting.cancel', submission(cardOf(list)!, 'meeting.cancel', {}, index))).value;
+    await h.click(coordinator, 'meeting.cancel.confirm', submission(ask, 'meeting.cancel.confirm'));
+
+    const [cancellation] = toPartner(from);
+    expect(cardText(cardOf(cancellation))).toContain('Peruttu: Vireilletulo');
+    const ics = icsEvent(await (await fetch(`${h.sidos.url}${new URL(icsUrl).pathname}`)).text());
+    expect(ics).toMatchObject({ method: 'CANCEL', uid: `${meetingId}@sidos`, sequence: 2 });
+
+    await h.runJob('invites.sync');
+    await h.restart();
+    await h.runJob('invites.sync');
+    expect(toPartner(from)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,378 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EmailMessage, EmailSender } from '../bot/delivery/email.js';
+import type { ConversationPort, OutgoingMessage } from '../bot/delivery/outgoing.js';
+import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
+import { parseFeedbackInput, type FeedbackInput } from '../bot/domain/feedback-input.js';
+import type { Invitation, Meeting, Partner } from '../bot/domain/types.js';
+import {
+  attendeeIds,
+  createMeetingRequests,
+  deliverNewRequests,
+  remindAndClose,
+  type FeedbackOutbox,
+} from '../bot/services/feedback-requests.js';
+import { feedbackForStaff } from '../bot/services/feedback-view.js';
+import { submitFeedback } from '../bot/services/feedback.js';
+import { createSurvey, createSurveyRounds, stopSurvey, surveyPeriodKey } from '../bot/services/surveys.js';
+import { LowdbStore } from '../bot/store/lowdb-store.js';
+
+const settings = { reminderAfterDays: 3, maxReminders: 2, anonymityMinimum: 3 };
+const offices = [{ id: 'uusimaa', name: 'Uusimaa', timeZone: 'Europe/Helsinki', locale: 'fi' as const, email: 'u@example.fi' }];
+const DAY = 86_400_000;
+const ENDED = new Date('2027-03-02T13:00:00.000Z');
+const at = (ms: number) => new Date(ENDED.getTime() + ms);
+
+function partner(n: number, patch: Partial<Partner> = {}): Partner {
+  return {
+    id: `p-${n}`,
+    name: `Partner ${n}`,
+    organisation: `Org ${n}`,
+    segment: 'municipalities',
+    officeId: 'uusimaa',
+    email: `p${n}@example.fi`,
+    aadObjectId: `aad-${n}`,
+    locale: 'fi',
+    createdAt: '2027-01-01T00:00:00.000Z',
+    updatedAt: '2027-01-01T00:00:00.000Z',
+    ...patch,
+  };
+}
+
+function meeting(id: string, patch: Partial<Meeting> = {}): Meeting {
+  return {
+    id,
+    planId: 'plan-1',
+    officeId: 'uusimaa',
+    year: 2027,
+    subTheme: `Sub-theme ${id}`,
+    startsAt: new Date(ENDED.getTime() - 2 * 3600_000).toISOString(),
+    endsAt: ENDED.toISOString(),
+    segments: ['municipalities'],
+    status: 'scheduled',
+    sequence: 0,
+    uid: `${id}@sidos`,
+    ...patch,
+  };
+}
+
+function invitation(meetingId: string, partnerId: string, rsvp: Invitation['rsvp'], attended?: boolean): Invitation {
+  return { id: `${meetingId}-${partnerId}`, meetingId, partnerId, rsvp, sentSequence: 0, icsToken: 'x', ...(attended === undefined ? {} : { attended }) };
+}
+
+function input(fields: Record<string, string>): FeedbackInput {
+  const result = parseFeedbackInput({ rating: '4', works: 'Hyvä asialista.', change: '', ...fields });
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.value;
+}
+
+let dir: string;
+let store: LowdbStore;
+let teamsSends: { conversation: string; message: OutgoingMessage }[];
+let emails: EmailMessage[];
+
+function outbox(email: EmailSender | null): FeedbackOutbox {
+  const port: ConversationPort = {
+    async send(reference, message) {
+      teamsSends.push({ conversation: String((reference as { conversation: { id: string } }).conversation.id), message });
+    },
+  };
+  return {
+    teams: new TeamsDelivery(store, port, () => ENDED, () => undefined),
+    email,
+    log: () => undefined,
+    teamsMessage: (request, p, reminder) => ({ text: `${reminder} ${request.id} ${p.name}` }),
+    emailMessage: (request, p, reminder) => ({ subject: `${reminder} ${request.id}`, text: `answer in Teams, ${p.name}` }),
+  };
+}
+
+const recordingEmail: EmailSender = {
+  async send(message) {
+    emails.push(message);
+  },
+};
+
+async function seed(partners: Partner[], meetings: Meeting[], invitations: Invitation[], chats: string[] = partners.map((p) => p.id)) {
+  await store.updateShared((d) => {
+    d.partners.push(...partners);
+    for (const p of partners.filter((x) => chats.includes(x.id))) {
+      d.conversations.push({ id: `conv-${p.id}`, kind: 'personal', conversationId: `conv-${p.id}`, aadObjectId: p.aadObjectId, reference: { conversation: { id: `conv-${p.id}` } }, updatedAt: ENDED.toISOString() });
+    }
+  });
+  await store.updateYear(2027, (d) => {
+    d.meetings.push(...meetings);
+    d.invitations.push(...invitations);
+  });
+}
+
+const year = () => store.readYear(2027, (d) => structuredClone(d));
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sidos-feedback-'));
+  store = await LowdbStore.open(dir);
+  teamsSends = [];
+  emails = [];
+});
+
+afterEach(async () => {
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('attendeeIds', () => {
+  it('uses attendance where it was recorded for the meeting, else accepted or tentative RSVPs', () => {
+    const rsvps = [invitation('m', 'a', 'accepted'), invitation('m', 'b', 'tentative'), invitation('m', 'c', 'declined'), invitation('m', 'd', 'needs-action')];
+    expect(attendeeIds(rsvps)).toEqual(['a', 'b']);
+    const recorded = [invitation('m', 'a', 'accepted', false), invitation('m', 'b', 'tentative'), invitation('m', 'c', 'declined', true)];
+    expect(attendeeIds(recorded)).toEqual(['c']);
+  });
+});
+
+describe('meeting feedback requests', () => {
+  it('asks each attendee of a meeting that ended, once, with a closing time after the reminders', async () => {
+    await seed(
+      [partner(1), partner(2), partner(3)],
+      [
+        meeting('ended'),
+        meeting('cancelled', { status: 'cancelled' }),
+        meeting('later', { startsAt: at(DAY).toISOString(), endsAt: at(DAY + 3600_000).toISOString() }),
+        meeting('long-ago', { endsAt: at(-15 * DAY).toISOString(), startsAt: at(-15 * DAY - 3600_000).toISOString() }),
+      ],
+      [
+        invitation('ended', 'p-1', 'accepted'),
+        invitation('ended', 'p-2', 'tentative'),
+        invitation('ended', 'p-3', 'declined'),
+        invitation('ended', 'p-removed', 'accepted'),
+        invitation('cancelled', 'p-1', 'accepted'),
+        invitation('later', 'p-1', 'accepted'),
+        invitation('long-ago', 'p-1', 'accepted'),
+      ],
+    );
+    const now = at(10 * 60_000);
+    const created = await createMeetingRequests(store, settings, now);
+    expect(created.map((r) => [r.meetingId, r.partnerId, r.kind, r.status])).toEqual([
+      ['ended', 'p-1', 'meeting', 'open'],
+      ['ended', 'p-2', 'meeting', 'open'],
+    ]);
+    expect(created[0]).toMatchObject({ officeId: 'uusimaa', segment: 'municipalities', sentAt: now.toISOString(), remindersSent: 0 });
+    expect(created[0].closesAt).toBe(new Date(now.getTime() + 9 * DAY).toISOString());
+
+    expect(await createMeetingRequests(store, settings, at(20 * 60_000))).toEqual([]);
+    expect(year().feedbackRequests).toHaveLength(2);
+  });
+
+  it('sends each new request once: Teams when there is a chat, else e-mail, else records it as unreachable', async () => {
+    await seed(
+      [partner(1), partner(2), partner(3)],
+      [meeting('m')],
+      ['p-1', 'p-2', 'p-3'].map((id) => invitation('m', id, 'accepted')),
+      ['p-1'],
+    );
+    const [r1, r2, r3] = await createMeetingRequests(store, settings, ENDED);
+    expect(await deliverNewRequests(store, outbox(recordingEmail), settings, 'meeting', ENDED)).toEqual({ sent: 3, 'already-sent': 0, failed: 0, unreachable: 0 });
+    expect(teamsSends).toEqual([{ conversation: 'conv-p-1', message: { text: `0 ${r1.id} Partner 1` } }]);
+    expect(emails.map((e) => [e.to, e.subject, e.idempotencyKey])).toEqual([
+      ['p2@example.fi', `0 ${r2.id}`, `feedback-request:${r2.id}`],
+      ['p3@example.fi', `0 ${r3.id}`, `feedback-request:${r3.id}`],
+    ]);
+    const sends = store.readShared((d) => d.sends.map((s) => [s.id, s.channel, s.status]));
+    expect(sends).toEqual(
+      expect.arrayContaining([
+        [`feedback-request:${r1.id}`, 'teams', 'sent'],
+        [`feedback-request:${r2.id}`, 'email', 'sent'],
+      ]),
+    );
+
+    expect(await deliverNewRequests(store, outbox(recordingEmail), settings, 'meeting', ENDED)).toEqual({ sent: 0, 'already-sent': 0, failed: 0, unreachable: 0 });
+    expect(teamsSends).toHaveLength(1);
+    expect(emails).toHaveLength(2);
+  });
+
+  it('without SMTP a partner without a Teams chat is recorded as unreachable, once', async () => {
+    await seed([partner(1)], [meeting('m')], [invitation('m', 'p-1', 'accepted')], []);
+    const [request] = await createMeetingRequests(store, settings, ENDED);
+    expect(await deliverNewRequests(store, outbox(null), settings, 'meeting', ENDED)).toMatchObject({ unreachable: 1 });
+    const record = store.readShared((d) => d.sends.find((s) => s.id === `feedback-request:${request.id}`));
+    expect(record).toMatchObject({ status: 'failed', lastError: expect.stringContaining('unreachable') });
+    expect(await deliverNewRequests(store, outbox(null), settings, 'meeting', ENDED)).toMatchObject({ unreachable: 0 });
+  });
+});
+
+describe('submitting feedback', () => {
+  async function openRequest() {
+    await seed([partner(1), partner(2)], [meeting('m')], [invitation('m', 'p-1', 'accepted'), invitation('m', 'p-2', 'accepted')]);
+    return createMeetingRequests(store, settings, ENDED);
+  }
+
+  it('saves the answer with its proposals and marks the request answered', async () => {
+    const [request] = await openRequest();
+    const result = await submitFeedback(store, settings, {
+      requestId: request.id,
+      partner: partner(1),
+      input: input({ rating: '2', justification: 'Kutsu tuli liian myöhään.', proposal_0: 'Kutsu kuukautta aiemmin', level_0: 'local', proposal_1: 'Lakimuutos', level_1: 'national' }),
+      now: at(DAY),
+    });
+    expect(result).toMatchObject({ ok: true, created: true });
+    const data = year();
+    expect(data.feedback).toEqual([
+      expect.objectContaining({ requestId: request.id, kind: 'meeting', meetingId: 'm', partnerId: 'p-1', rating: 2, justification: 'Kutsu tuli liian myöhään.', anonymous: false }),
+    ]);
+    expect(data.proposals.map((p) => [p.text, p.level, p.status, p.feedbackId])).toEqual([
+      ['Kutsu kuukautta aiemmin', 'local', 'received', data.feedback[0].id],
+      ['Lakimuutos', 'national', 'received', data.feedback[0].id],
+    ]);
+    expect(data.proposals[0].history).toEqual([{ status: 'received', at: at(DAY).toISOString(), by: 'partner' }]);
+    expect(data.feedbackRequests.find((r) => r.id === request.id)).toMatchObject({ status: 'answered', answeredAt: at(DAY).toISOString() });
+  });
+
+  it('an edit updates the same record: unhandled proposals are replaced, handled ones kept', async () => {
+    const [request] = await openRequest();
+    const first = await submitFeedback(store, settings, {
+      requestId: request.id,
+      partner: partner(1),
+      input: input({ proposal_0: 'Handled', level_0: 'local', proposal_1: 'Dropped', level_1: 'local', proposal_2: 'Kept', level_2: 'local' }),
+      now: at(DAY),
+    });
+    if (!first.ok) throw new Error(first.code);
+    const ids = Object.fromEntries(first.proposals.map((p) => [p.text, p.id]));
+    await store.updateYear(2027, (d) => {
+      const handled = d.proposals.find((p) => p.text === 'Handled')!;
+      handled.status = 'under-review';
+      handled.history.push({ status: 'under-review', at: at(DAY).toISOString(), by: 'coordinator' });
+    });
+
+    const edit = await submitFeedback(store, settings, {
+      requestId: request.id,
+      partner: partner(1),
+      input: input({ rating: '5', anonymous: 'true', proposal_0: 'Kept', level_0: 'national', proposal_1: 'New', level_1: 'local' }),
+      now: at(2 * DAY),
+    });
+    expect(edit).toMatchObject({ ok: true, created: false });
+    const data = year();
+    expect(data.feedback).toHaveLength(1);
+    expect(data.feedback[0]).toMatchObject({ id: first.feedback.id, rating: 5, anonymous: true, submittedAt: at(DAY).toISOString(), updatedAt: at(2 * DAY).toISOString() });
+    expect(data.proposals.map((p) => [p.text, p.level, p.status, p.anonymous])).toEqual([
+      ['Handled', 'local', 'under-review', true],
+      ['Kept', 'national', 'received', true],
+      ['New', 'local', 'received', true],
+    ]);
+    expect(data.proposals.find((p) => p.text === 'Kept')!.id).toBe(ids.Kept);
+    expect(data.feedbackRequests.find((r) => r.id === request.id)!.answeredAt).toBe(at(DAY).toISOString());
+  });
+
+  it('only the partner the request was sent to may answer, and only until it closes', async () => {
+    const [request] = await openRequest();
+    const before = JSON.stringify(year());
+    expect(await submitFeedback(store, settings, { requestId: request.id, partner: partner(2), input: input({}), now: at(DAY) })).toEqual({ ok: false, code: 'not-yours' });
+    expect(await submitFeedback(store, settings, { requestId: request.id, partner: partner(1), input: input({}), now: at(9 * DAY + 60_000) })).toEqual({ ok: false, code: 'closed' });
+    expect(await submitFeedback(store, settings, { requestId: 'no-such', partner: partner(1), input: input({}), now: at(DAY) })).toEqual({ ok: false, code: 'not-found' });
+    expect(JSON.stringify(year())).toBe(before);
+  });
+
+  it('feedback at any time starts an ad-hoc request under the card’s id; submitting the card again updates it', async () => {
+    await seed([partner(1)], [meeting('m')], []);
+    const requestId = '5d0f1e9a-3c1b-4d2e-9f8a-7b6c5d4e3f21';
+    const topic = { kind: 'meeting' as const, meeting: meeting('m') };
+    const first = await submitFeedback(store, settings, { requestId, partner: partner(1), input: input({}), topic, now: at(DAY) });
+    expect(first).toMatchObject({ ok: true, created: true, request: { id: requestId, kind: 'adhoc', meetingId: 'm', status: 'answered' }, feedback: { kind: 'adhoc', topic: 'Sub-theme m', meetingId: 'm' } });
+    const again = await submitFeedback(store, settings, { requestId, partner: partner(1), input: input({ rating: '3' }), topic, now: at(DAY + 1000) });
+    expect(again).toMatchObject({ ok: true, created: false });
+    expect(year().feedback.map((f) => f.rating)).toEqual([3]);
+    expect(year().feedbackRequests).toHaveLength(1);
+    expect(await submitFeedback(store, settings, { requestId: 'not-a-uuid', partner: partner(1), input: input({}), topic: { kind: 'general' }, now: at(DAY) })).toEqual({
+      ok: false,
+      code: 'not-found',
+    });
+  });
+});
+
+describe('reminders', () => {
+  it('reminds the unanswered after reminderAfterDays, at most maxReminders times, then closes', async () => {
+    await seed([partner(1), partner(2)], [meeting('m')], [invitation('m', 'p-1', 'accepted'), invitation('m', 'p-2', 'accepted')]);
+    const [answered, silent] = await createMeetingRequests(store, settings, ENDED);
+    await submitFeedback(store, settings, { requestId: answered.id, partner: partner(1), input: input({}), now: at(DAY) });
+    const box = outbox(null);
+
+    expect(await remindAndClose(store, box, settings, at(3 * DAY - 60_000))).toEqual({ closed: 0, reminded: 0 });
+    expect(await remindAndClose(store, box, settings, at(3 * DAY))).toEqual({ closed: 0, reminded: 1 });
+    expect(teamsSends.map((s) => s.message.text)).toEqual([`1 ${silent.id} Partner 2`]);
+    expect(await remindAndClose(store, box, settings, at(4 * DAY))).toEqual({ closed: 0, reminded: 0 });
+    expect(await remindAndClose(store, box, settings, at(6 * DAY))).toEqual({ closed: 0, reminded: 1 });
+    expect(await remindAndClose(store, box, settings, at(9 * DAY - 60_000))).toEqual({ closed: 0, reminded: 0 });
+    expect(teamsSends).toHaveLength(2);
+    expect(await remindAndClose(store, box, settings, at(9 * DAY))).toEqual({ closed: 1, reminded: 0 });
+
+    const requests = year().feedbackRequests;
+    expect(requests.find((r) => r.id === silent.id)).toMatchObject({ status: 'closed', remindersSent: 2, lastReminderAt: at(6 * DAY).toISOString() });
+    expect(requests.find((r) => r.id === answered.id)).toMatchObject({ status: 'answered', remindersSent: 0 });
+    expect(store.readShared((d) => d.sends.map((s) => s.id))).toEqual(
+      expect.arrayContaining([`feedback-reminder:${silent.id}:1`, `feedback-reminder:${silent.id}:2`]),
+    );
+  });
+});
+
+describe('surveys', () => {
+  it('period keys per cadence in the office zone', () => {
+    const lateMarch = new Date('2027-03-31T21:30:00.000Z'); // 1 April 00:30 in Helsinki
+    expect(surveyPeriodKey('quarterly', lateMarch, 'Europe/Helsinki')).toBe('2027-Q2');
+    expect(surveyPeriodKey('monthly', lateMarch, 'Europe/Helsinki')).toBe('2027-04');
+    expect(surveyPeriodKey('yearly', new Date('2026-12-31T22:30:00.000Z'), 'Europe/Helsinki')).toBe('2027');
+    expect(surveyPeriodKey('quarterly', lateMarch, 'UTC')).toBe('2027-Q1');
+  });
+
+  it('creates one round per period with a request to each partner of the segment', async () => {
+    await seed([partner(1), partner(2), partner(3, { segment: 'debt-counsellors' }), partner(4, { officeId: 'pohjanmaa' })], [], []);
+    const survey = await createSurvey(store, 'uusimaa', { segment: 'municipalities', topic: 'Asiakaspalvelu', cadence: 'quarterly' }, 'aad-c', ENDED);
+    const config = { offices, feedback: settings };
+
+    const q1 = await createSurveyRounds(store, config, ENDED);
+    expect(q1.map((r) => [r.kind, r.partnerId])).toEqual([['survey', 'p-1'], ['survey', 'p-2']]);
+    expect(await createSurveyRounds(store, config, at(20 * DAY))).toEqual([]);
+    const q2 = await createSurveyRounds(store, config, new Date('2027-04-01T04:00:00.000Z'));
+    expect(q2).toHaveLength(2);
+    const rounds = year().surveyRounds;
+    expect(rounds.map((r) => [r.surveyId, r.periodKey])).toEqual([[survey.id, '2027-Q1'], [survey.id, '2027-Q2']]);
+    expect(q1.every((r) => r.surveyRoundId === rounds[0].id) && q2.every((r) => r.surveyRoundId === rounds[1].id)).toBe(true);
+
+    expect(await stopSurvey(store, survey.id, { role: 'coordinator', officeId: 'pohjanmaa' })).toEqual({ ok: false, code: 'other-office' });
+    expect(await stopSurvey(store, survey.id, { role: 'coordinator', officeId: 'uusimaa' })).toMatchObject({ ok: true });
+    expect(await createSurveyRounds(store, config, new Date('2027-07-01T04:00:00.000Z'))).toEqual([]);
+  });
+});
+
+describe('feedbackForStaff', () => {
+  it('hides who gave anonymous answers and hides groups smaller than the minimum', async () => {
+    const partners = [1, 2, 3, 4].map((n) => partner(n));
+    await seed(
+      partners,
+      [meeting('big'), meeting('small', { startsAt: at(-DAY).toISOString(), endsAt: at(-DAY + 3600_000).toISOString() })],
+      [...['p-1', 'p-2', 'p-3'].map((id) => invitation('big', id, 'accepted')), invitation('small', 'p-4', 'accepted')],
+    );
+    const requests = await createMeetingRequests(store, settings, at(60_000));
+    const answer = (partnerId: string, fields: Record<string, string>) => {
+      const request = requests.find((r) => r.partnerId === partnerId)!;
+      return submitFeedback(store, settings, { requestId: request.id, partner: partners.find((p) => p.id === partnerId)!, input: input(fields), now: at(DAY) });
+    };
+    await answer('p-1', { rating: '5', works: 'A', anonymous: 'true', proposal_0: 'Idea', level_0: 'national' });
+    await answer('p-2', { rating: '3', works: 'B' });
+    await answer('p-3', { rating: '1', works: 'C', justification: 'Liian vähän aikaa.' });
+    await answer('p-4', { rating: '4', works: 'D' });
+
+    const groups = feedbackForStaff(store, 'uusimaa', { year: 2027 }, 3);
+    expect(groups.map((g) => [g.key, g.count, g.hidden, g.average])).toEqual([
+      ['meeting:big', 3, false, 3],
+      ['meeting:small', 1, true, null],
+    ]);
+    expect(groups[0].answers).toEqual([
+      { anonymous: true, author: null, rating: 5, works: 'A', change: '', proposals: [{ text: 'Idea', level: 'national', status: 'received' }] },
+      { anonymous: false, author: { name: 'Partner 2', organisation: 'Org 2' }, rating: 3, works: 'B', change: '', proposals: [] },
+      { anonymous: false, author: { name: 'Partner 3', organisation: 'Org 3' }, rating: 1, works: 'C', change: '', justification: 'Liian vähän aikaa.', proposals: [] },
+    ]);
+    expect(JSON.stringify(groups)).not.toContain('Partner 1');
+    expect(JSON.stringify(groups)).not.toContain('Partner 4');
+    expect(groups[1].answers).toEqual([]);
+    expect(feedbackForStaff(store, 'pohjanmaa', { year: 2027 }, 3)).toEqual([]);
+  });
+});

@@ -1,0 +1,35 @@
+// Reading a card the way Teams does: its inputs' current values and its buttons.
+type Card = Record<string, any>;
+
+function walk(node: unknown, visit: (n: Record<string, any>) => void): void {
+  if (Array.isArray(node)) return node.forEach((n) => walk(n, visit));
+  if (node && typeof node === 'object') {
+    visit(node as Record<string, any>);
+    Object.values(node).forEach((n) => walk(n, visit));
+  }
+}
+
+/** The values the card's inputs hold, as Teams sends them (strings). */
+export function inputsOf(card: Card): Record<string, string> {
+  const values: Record<string, string> = {};
+  walk(card, (n) => {
+    if (typeof n.type === 'string' && n.type.startsWith('Input.') && n.id) values[n.id] = n.value == null ? '' : String(n.value);
+  });
+  return values;
+}
+
+/** The Action.Execute buttons of a card with this verb. */
+export function executeActions(card: Card, verb: string): Record<string, any>[] {
+  const found: Record<string, any>[] = [];
+  walk(card, (n) => {
+    if (n.type === 'Action.Execute' && n.verb === verb) found.push(n);
+  });
+  return found;
+}
+
+/** What pressing the button sends: the action's data plus every input, with `typed` changes. */
+export function submission(card: Card, verb: string, typed: Record<string, string> = {}, index = 0): Record<string, unknown> {
+  const action = executeActions(card, verb)[index];
+  if (!action) throw new Error(`the card has no ${verb} button`);
+  return { ...(action.data ?? {}), ...inputsOf(card), ...typed };
+}
