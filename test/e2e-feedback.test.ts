@@ -9,11 +9,9 @@ import type { Invitation, Meeting, Partner } from '../bot/domain/types.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
-import { coordinator, partner, stranger } from './harness/people.js';
-import type { TestUser } from './harness/people.js';
+import { coordinator, partner, stranger, type TestUser } from './harness/people.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 
-const DAY = 86_400_000;
 const MEETING_ID = 'meeting-1';
 
 // A second partner with Teams, who does not answer the meeting request.
@@ -41,7 +39,8 @@ const person = (id: string, user: TestUser, organisation: string, patch: Partial
 const pekka = person('p-pekka', partner, 'Espoon kaupunki');
 const liisa = person('p-liisa', liisaUser, 'Vantaan kaupunki');
 // Declined the meeting and is in another segment: asked neither after the meeting nor in the survey.
-const olli = { ...person('p-olli', { ...liisaUser, aadObjectId: '00000000-0000-4000-8000-000000000008', email: 'olli@x.example.fi', name: 'Olli Ojala' }, 'Perintä Oy'), segment: 'collection-agencies' };
+const olliUser: TestUser = { id: '29:user-8', aadObjectId: '00000000-0000-4000-8000-000000000008', name: 'Olli Ojala', email: 'olli@perinta.example.fi' };
+const olli = person('p-olli', olliUser, 'Perintä Oy', { segment: 'collection-agencies' });
 
 const meeting: Meeting = {
   id: MEETING_ID,

@@ -100,7 +100,12 @@ function asRecord(raw: unknown): Record<string, unknown> {
 }
 
 /** Parses one field; on failure records its first problem and returns undefined. */
-function parseField<T>(input: Record<string, unknown>, field: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>, errors: FeedbackFieldError[]): T | undefined {
+function parseField<T>(
+  input: Record<string, unknown>,
+  field: string,
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  errors: FeedbackFieldError[],
+): T | undefined {
   const result = schema.safeParse(input[field]);
   if (result.success) return result.data;
   errors.push(toFieldError(field, result.error.issues[0]));
@@ -144,7 +149,9 @@ export function parseFeedbackInput(raw: unknown): FeedbackParseResult<FeedbackIn
     if (text !== undefined && chosen === undefined && !errors.some((e) => e.field === fields.level)) {
       errors.push({ field: fields.level, code: 'required' });
     }
-    if (text !== undefined && chosen !== undefined) proposals.push(justification === undefined ? { text, level: chosen } : { text, level: chosen, justification });
+    if (text !== undefined && chosen !== undefined) {
+      proposals.push(justification === undefined ? { text, level: chosen } : { text, level: chosen, justification });
+    }
   }
   const extra = Object.keys(input).filter((key) => {
     const match = /^proposal_(\d+)$/.exec(key);

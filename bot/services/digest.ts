@@ -73,7 +73,8 @@ export function digestInput(store: Store, config: AppConfig, period: Period, now
       if (year < firstYear) return;
       input.meetings.push(...d.meetings);
       input.invitations.push(...d.invitations);
-      input.feedbackRequests.push(...d.feedbackRequests);
+      // Ad-hoc feedback has no request to answer: counting it would inflate the response rate.
+      input.feedbackRequests.push(...d.feedbackRequests.filter((r) => r.kind !== 'adhoc'));
       input.feedback.push(...d.feedback);
       input.officeFeedback.push(...d.officeFeedback);
     });

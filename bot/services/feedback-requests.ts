@@ -189,12 +189,20 @@ export const reminderKey = (requestId: string, n: number) => `feedback-reminder:
 async function recordSend(store: Store, record: SendRecord): Promise<void> {
   await store.updateShared((d) => {
     const existing = d.sends.find((s) => s.id === record.id);
-    if (!existing) d.sends.push(record);
-    else Object.assign(existing, record, { attempts: existing.attempts + record.attempts });
+    if (!existing) return void d.sends.push(record);
+    Object.assign(existing, record, { attempts: existing.attempts + record.attempts });
+    if (!record.lastError) delete existing.lastError;
   });
 }
 
-async function emailOnce(store: Store, outbox: FeedbackOutbox, email: EmailSender, key: string, partner: Partner, message: { subject: string; text: string }, what: string, now: Date): Promise<SendResult> {
+async function emailOnce(
+  store: Store,
+  outbox: FeedbackOutbox,
+  email: EmailSender,
+  send: { key: string; what: string; partner: Partner; message: { subject: string; text: string } },
+  now: Date,
+): Promise<SendResult> {
+  const { key, what, partner, message } = send;
   if (store.readShared((d) => d.sends.some((s) => s.id === key && s.status === 'sent'))) return 'already-sent';
   const at = now.toISOString();
   try {
@@ -210,12 +218,21 @@ async function emailOnce(store: Store, outbox: FeedbackOutbox, email: EmailSende
 }
 
 /** Sends the request (reminder 0) or its n-th reminder: in Teams when the partner has a chat with the bot, else by e-mail. */
-async function deliver(store: Store, outbox: FeedbackOutbox, request: FeedbackRequest, partner: Partner, reminder: number, now: Date): Promise<DeliveryResult> {
+async function deliver(
+  store: Store,
+  outbox: FeedbackOutbox,
+  request: FeedbackRequest,
+  partner: Partner,
+  reminder: number,
+  now: Date,
+): Promise<DeliveryResult> {
   const key = reminder === 0 ? requestKey(request.id) : reminderKey(request.id, reminder);
   const what = reminder === 0 ? `feedback request ${request.id}` : `feedback reminder ${reminder} for ${request.id}`;
   const conversation = personalConversation(store, partner.aadObjectId);
   if (conversation) return outbox.teams.send(key, conversation.id, outbox.teamsMessage(request, partner, reminder), what);
-  if (outbox.email) return emailOnce(store, outbox, outbox.email, key, partner, outbox.emailMessage(request, partner, reminder), what, now);
+  if (outbox.email) {
+    return emailOnce(store, outbox, outbox.email, { key, what, partner, message: outbox.emailMessage(request, partner, reminder) }, now);
+  }
   // Recorded once for the first send, so it is not tried again every run; reminders will try again.
   if (reminder === 0) {
     const lastError = 'unreachable: no Teams chat with the partner and no SMTP configured';
@@ -225,7 +242,13 @@ async function deliver(store: Store, outbox: FeedbackOutbox, request: FeedbackRe
 }
 
 /** Sends the card of every open request of `kind` that has not been sent yet (one attempt each). */
-export async function deliverNewRequests(store: Store, outbox: FeedbackOutbox, settings: FeedbackSettings, kind: FeedbackKind, now: Date): Promise<Record<DeliveryResult, number>> {
+export async function deliverNewRequests(
+  store: Store,
+  outbox: FeedbackOutbox,
+  settings: FeedbackSettings,
+  kind: FeedbackKind,
+  now: Date,
+): Promise<Record<DeliveryResult, number>> {
   const attempted = store.readShared((d) => new Set(d.sends.map((s) => s.id)));
   const partners = store.readShared((d) => new Map(d.partners.map((p) => [p.id, { ...p }])));
   const pending = openYears(store, settings, now).flatMap((y) =>
@@ -244,7 +267,12 @@ export async function deliverNewRequests(store: Store, outbox: FeedbackOutbox, s
  * have not answered `reminderAfterDays` after the last send, at most
  * `maxReminders` times. An answered request is never reminded.
  */
-export async function remindAndClose(store: Store, outbox: FeedbackOutbox, settings: FeedbackSettings, now: Date): Promise<{ closed: number; reminded: number }> {
+export async function remindAndClose(
+  store: Store,
+  outbox: FeedbackOutbox,
+  settings: FeedbackSettings,
+  now: Date,
+): Promise<{ closed: number; reminded: number }> {
   let closed = 0;
   const years = openYears(store, settings, now);
   for (const year of years) {

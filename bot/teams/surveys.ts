@@ -34,6 +34,7 @@ function surveyCard(turn: Turn, banners: { text: string; color: 'Good' | 'Attent
       segment: t('survey.field.segment'),
       topic: t('survey.field.topic'),
       topicPlaceholder: t('survey.topicPlaceholder'),
+      topicRequired: t('survey.topicRequired'),
       cadence: t('survey.field.cadence'),
       create: t('survey.create'),
       active: t('survey.active'),
