@@ -4,6 +4,7 @@ import type { Application } from '@microsoft/teams-ai';
 import type { Activity } from 'botbuilder';
 import type { SidosAdapter } from './teams/app.js';
 import restify from 'restify';
+import { z } from 'zod';
 
 export interface Download {
   contentType: string;
@@ -22,6 +23,48 @@ function isAuthenticationFailure(err: unknown): boolean {
   const e = err as { name?: string; statusCode?: number } | null;
   return !!e && (AUTH_ERROR_NAMES.has(e.name ?? '') || e.statusCode === 401);
 }
+
+const text = z.string().nullish();
+// Ids end up in connector URLs and headers: visible ASCII only, as Teams sends them.
+const id = z.string().regex(/^[!-~]+$/);
+const account = z.object({ id, name: text });
+const records = z.array(z.record(z.unknown())).nullish();
+// botbuilder reads every entity's type, and a mention's target and text.
+const entity = z.union([
+  z.object({ type: z.string().regex(/^mention$/i), mentioned: z.object({ id: z.string() }), text: z.string() }),
+  z.object({ type: z.string().refine((t) => t.toLowerCase() !== 'mention') }),
+]);
+const cardActionValue = z.object({
+  action: z.object({ type: z.literal('Action.Execute'), verb: z.string(), data: z.record(z.unknown()).nullish() }),
+});
+
+/**
+ * The parts of an activity botbuilder and the handlers rely on. Without this a
+ * wrong type in one of them fails deep in the turn (a 500, or a reply sent to
+ * a default Bot Framework host when serviceUrl is missing).
+ */
+const activityShape = z
+  .object({
+    type: z.string().min(1),
+    id: id.optional(),
+    channelId: z.string().min(1),
+    serviceUrl: z.string().regex(/^https?:\/\//i).url(),
+    from: account.extend({ aadObjectId: text }),
+    recipient: account,
+    conversation: z.object({ id, conversationType: text, tenantId: text }),
+    channelData: z.object({ tenant: z.object({ id: text }).nullish() }).nullish(),
+    text,
+    locale: text,
+    name: text,
+    action: text,
+    entities: z.array(entity).optional(),
+    attachments: records,
+    membersAdded: z.array(account).nullish(),
+    value: z.unknown(),
+  })
+  // Mentions are cut out of a message's text, so a message with a mention needs one.
+  .refine((a) => a.type !== 'message' || typeof a.text === 'string' || !a.entities?.some((e) => 'mentioned' in e))
+  .refine((a) => a.type !== 'invoke' || a.name !== 'adaptiveCard/action' || cardActionValue.safeParse(a.value).success);
 
 export interface ServerOptions {
   adapter: SidosAdapter;
@@ -53,7 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   server.post('/api/messages', ...messageLimit, async (req: restify.Request, res: restify.Response) => {
     const activity = req.body as Partial<Activity> | undefined;
-    if (!activity || typeof activity !== 'object' || Array.isArray(activity) || typeof activity.type !== 'string' || !activity.type) {
+    if (!activityShape.safeParse(activity).success) {
       res.send(400, { error: 'The body is not a Bot Framework activity.' });
       return;
     }

@@ -1,6 +1,7 @@
 // Composition root: config → store → services → Teams app → server.
 import type { AppConfig } from './config.js';
 import { createSmtpEmailSender } from './delivery/email.js';
+import { EmailDelivery } from './delivery/email-delivery.js';
 import { TeamsDelivery, type RetryPolicy } from './delivery/teams-delivery.js';
 import { buildJobs } from './scheduler/jobs.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -43,7 +44,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
   const adapter = createAdapter(config.credentials, options.botFrameworkAuth);
   const delivery = new TeamsDelivery(store, new AdapterConversationPort(adapter, botAppId), clock, log, options.retry);
   const email = config.smtp
-    ? createSmtpEmailSender({ url: config.smtp.url, from: config.smtp.from || config.offices[0].email })
+    ? new EmailDelivery(store, createSmtpEmailSender({ url: config.smtp.url, from: config.smtp.from || config.offices[0].email }), clock, log)
     : null;
   const deps = { config, store, clock, delivery, email, log };
   const app = createTeamsApp(adapter, botAppId, deps, buildRoutes());

@@ -3,16 +3,14 @@
 // once per subscriber (Teams through the real TeamsDelivery with a stand-in
 // port, e-mail through a real SMTP server).
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Card } from '../bot/cards.js';
 import { loadConfig, type AppConfig } from '../bot/config.js';
-import { createSmtpEmailSender, messageIdFor, type EmailSender } from '../bot/delivery/email.js';
+import { createSmtpEmailSender, messageIdFor } from '../bot/delivery/email.js';
+import { EmailDelivery } from '../bot/delivery/email-delivery.js';
 import { SendError, type ConversationPort, type OutgoingMessage } from '../bot/delivery/outgoing.js';
 import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
 import { DIGEST_LABEL_KEYS, DIGEST_LABELS_EN } from '../bot/domain/digest-render.js';
@@ -34,6 +32,7 @@ import {
 } from '../bot/services/digest.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import type { ConversationKind } from '../bot/store/store.js';
+import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
 
 const T0 = '2025-06-01T08:00:00.000Z';
 const partner = (id: string): Partner => ({
@@ -289,43 +288,26 @@ describe('digest service', () => {
 
     describe('by e-mail', () => {
       const REJECTED = 'gone@national.example.fi';
-      const received: { to: string[]; raw: string }[] = [];
-      let smtp: SMTPServer;
-      let email: EmailSender;
+      let smtp: SmtpCapture;
+      let received: CapturedMail[];
+      let sender: ReturnType<typeof createSmtpEmailSender>;
 
       beforeAll(async () => {
-        smtp = new SMTPServer({
-          authOptional: true,
-          disabledCommands: ['STARTTLS'],
-          logger: false,
-          onRcptTo(address, _session, callback) {
-            if (address.address !== REJECTED) return callback();
-            callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
-          },
-          onData(stream, session, callback) {
-            const chunks: Buffer[] = [];
-            stream.on('data', (c: Buffer) => chunks.push(c));
-            stream.on('end', () => {
-              received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-              callback();
-            });
-          },
-        });
-        await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-        email = createSmtpEmailSender({ url: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, from: 'sidos@example.fi' });
+        smtp = await startSmtpCapture({ rejectRecipient: (address) => address === REJECTED });
+        received = smtp.mails;
+        sender = createSmtpEmailSender({ url: smtp.url, from: 'sidos@example.fi' });
       });
-      afterAll(async () => {
-        await new Promise<void>((resolve) => smtp.close(() => resolve()));
-      });
+      afterAll(() => smtp.close());
 
       it('sends the HTML digest with the CSV attached once per address, and retries a rejected one', async () => {
         received.length = 0;
         await store.updateYear(2027, (d) => d.feedback.push(feedback('f1', 'a', 5, '2027-03-03T10:00:00.000Z')));
+        const email = new EmailDelivery(store, sender, () => monday, () => undefined);
         const withEmail = { ...ports, email, config: { ...config, digest: { ...config.digest, emails: ['johto@national.example.fi', REJECTED] } } };
 
         expect(await deliverDigest(withEmail, monday)).toEqual({ periodKey: '2027-W09', sent: 3, failed: 1 });
         expect(received.map((m) => m.to)).toEqual([['johto@national.example.fi']]);
-        const mail = await simpleParser(received[0].raw);
+        const mail = await parseMail(received[0]);
         expect(mail.subject).toBe('Sidos-kooste 2027-W09');
         expect(mail.messageId).toBe(messageIdFor('digest:2027-W09:email:johto@national.example.fi'));
         expect(mail.text).toContain('jaksolta 2027-W09');

@@ -3,21 +3,16 @@
 // links, the HTML and CSV downloads, e-mail through a real SMTP server,
 // exactly once across reruns and restarts, catch-up after downtime, a failed
 // send retried, and the on-demand command.
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feedback, Partner, Proposal, ProposalStatus } from '../bot/domain/types.js';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
+import type { LowdbStore } from '../bot/store/lowdb-store.js';
 import type { Where } from './harness/activities.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { admin, coordinator, national, partner } from './harness/people.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
+import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
 
 const T0 = '2027-01-04T08:00:00.000Z';
 const person = (id: string, officeId: string, segment: string): Partner => ({
@@ -39,8 +34,7 @@ const DEBT = 'debt-counsellors';
 const W09 = '2027-03-03T10:00:00.000Z';
 const W08 = '2027-02-24T10:00:00.000Z';
 
-async function seed(dir: string): Promise<void> {
-  const store = await LowdbStore.open(join(dir, 'data'));
+async function seed(store: LowdbStore): Promise<void> {
   await store.updateShared((d) => {
     d.partners.push(
       ...['u1', 'u2', 'u3', 'u4'].map((id) => person(id, 'uusimaa', MUN)),
@@ -74,7 +68,6 @@ async function seed(dir: string): Promise<void> {
   await store.updateYear(2026, (d) => {
     d.proposals.push(proposal('old', 'Vanha mutta yhä avoin ehdotus', '2026-11-20T09:00:00.000Z', 'under-review'));
   });
-  await store.close();
 }
 
 const CHANNEL: Where = { kind: 'channel', teamId: '19:team-lead', channelId: '19:digest@thread.tacv2' };
@@ -88,16 +81,10 @@ const textOf = (posted: PostedActivity | undefined) => cardText(cardOf(posted)).
 const replyText = (posted: PostedActivity[]) => posted.map((p) => p.activity.text ?? '').join('\n');
 const urlsOf = (posted: PostedActivity | undefined): string[] => (cardOf(posted)?.actions ?? []).map((a: { url: string }) => a.url);
 
-interface Mail {
-  to: string[];
-  raw: string;
-}
-
 describe('national digest end to end', () => {
   const clock = new FakeClock('2027-03-03T10:00:00.000Z');
-  const mails: Mail[] = [];
-  let smtp: SMTPServer;
-  let dir: string;
+  let smtp: SmtpCapture;
+  let mails: CapturedMail[];
   let h: Harness;
 
   /** The download behind a link of a card, fetched from the running server. */
@@ -105,42 +92,22 @@ describe('national digest end to end', () => {
     const link = new URL(url);
     return fetch(`${h.sidos.url}${link.pathname}${link.search}`);
   };
-  const runJob = async (name: string) => {
-    const from = h.connector.posted.length;
-    await h.runJob(name);
-    return h.connector.messages(from);
-  };
   const subscriptions = async () => (await h.readData()).shared.subscriptions;
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    dir = await mkdtemp(join(tmpdir(), 'sidos-e2e-digest-'));
-    await seed(dir);
+    smtp = await startSmtpCapture();
+    mails = smtp.mails;
     h = await Harness.start({
       clock: clock.now,
-      dataDir: dir,
-      env: { SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, SMTP_FROM: 'sidos@example.fi' },
+      seed,
+      env: { SMTP_URL: smtp.url, SMTP_FROM: 'sidos@example.fi' },
       config: { digest: { emails: [MAIL_TO] } },
     });
     h.connector.members.set(admin.id, { id: admin.id, aadObjectId: admin.aadObjectId, email: admin.email, name: admin.name });
   });
   afterAll(async () => {
     await h.stop();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
-    await rm(dir, { recursive: true, force: true });
+    await smtp.close();
   });
 
   it('subscribes a channel and a personal chat, each once', async () => {
@@ -177,7 +144,7 @@ describe('national digest end to end', () => {
 
   it('delivers last week on Monday 08:00 Helsinki: one card per subscriber, in its language, with figures and links', async () => {
     clock.set('2027-03-08T06:00:00.000Z');
-    const sent = await runJob('digest.deliver');
+    const sent = await h.runJob('digest.deliver');
     expect(sent.map((s) => s.conversationId).sort()).toEqual([CHANNEL_ID, PERSONAL_ID].sort());
 
     const en = textOf(sent.find((s) => s.conversationId === CHANNEL_ID));
@@ -258,7 +225,7 @@ describe('national digest end to end', () => {
   it('e-mails the digest to the configured address with the CSV attached', async () => {
     expect(mails).toHaveLength(1);
     expect(mails[0].to).toEqual([MAIL_TO]);
-    const mail = await simpleParser(mails[0].raw);
+    const mail = await parseMail(mails[0]);
     expect(mail.subject).toBe('Sidos-kooste 2027-W09');
     expect(mail.html).toContain('<h1>Sidosryhmäpalautteen kooste 2027-W09</h1>');
     const csv = mail.attachments.find((a) => a.filename === 'sidos-digest-2027-W09.csv')!;
@@ -269,10 +236,10 @@ describe('national digest end to end', () => {
   });
 
   it('sends nothing twice: not on a second run, not after a restart', async () => {
-    expect(await runJob('digest.deliver')).toEqual([]);
+    expect(await h.runJob('digest.deliver')).toEqual([]);
     await h.restart();
-    expect(await runJob('digest.deliver')).toEqual([]);
-    expect(await runJob('digest.retry')).toEqual([]);
+    expect(await h.runJob('digest.deliver')).toEqual([]);
+    expect(await h.runJob('digest.retry')).toEqual([]);
     expect(mails).toHaveLength(1);
   });
 
@@ -281,18 +248,18 @@ describe('national digest end to end', () => {
     // Down over Monday 15 March 08:00; started again on Tuesday.
     clock.set('2027-03-16T09:30:00.000Z');
     await h.restart();
-    const sent = await runJob('digest.deliver'); // what runAtStart does in production
+    const sent = await h.runJob('digest.deliver'); // what runAtStart does in production
     expect(sent.map((s) => s.conversationId).sort()).toEqual([CHANNEL_ID, PERSONAL_ID].sort());
     for (const s of sent) expect(textOf(s)).toContain('2027-W10');
     expect(mails).toHaveLength(2);
-    expect(await runJob('digest.deliver')).toEqual([]);
+    expect(await h.runJob('digest.deliver')).toEqual([]);
     expect((await h.readData()).shared.jobState['digest.lastDelivered']).toBe('2027-W10');
   });
 
   it('records a failed send, reports it, and delivers it on the next run', async () => {
     clock.set('2027-03-22T06:00:00.000Z');
     h.connector.failNext(6, 503); // three attempts for each of the two subscribers
-    expect(await runJob('digest.deliver')).toEqual([]);
+    expect(await h.runJob('digest.deliver')).toEqual([]);
     const { shared } = await h.readData();
     const failed = shared.sends.filter((s: { id: string }) => s.id.startsWith('digest:2027-W11:') && !s.id.includes(':email:'));
     expect(failed).toHaveLength(2);
@@ -305,12 +272,12 @@ describe('national digest end to end', () => {
 
     // A conversation subscribed meanwhile is left to the scheduled run; the retry only redoes failures.
     await h.say(admin, 'subscribe digest', { where: GROUP, locale: 'sv-SE' });
-    const retried = await runJob('digest.retry');
+    const retried = await h.runJob('digest.retry');
     expect(retried.map((s) => s.conversationId).sort()).toEqual([CHANNEL_ID, PERSONAL_ID].sort());
     expect(retried.every((s) => textOf(s).includes('2027-W11'))).toBe(true);
     expect((await h.readData()).shared.jobState['digest.lastDelivered']).toBe('2027-W10');
 
-    const scheduled = await runJob('digest.deliver');
+    const scheduled = await h.runJob('digest.deliver');
     expect(scheduled.map((s) => s.conversationId)).toEqual(['19:leaders-chat@thread.v2']);
     expect(textOf(scheduled[0])).toContain('Sammanfattning av intressentresponsen 2027-W11');
     expect((await h.readData()).shared.jobState['digest.lastDelivered']).toBe('2027-W11');

@@ -1,15 +1,12 @@
 // The partner → office feedback loop over HTTP: the card after a meeting,
 // refused and accepted submissions, an edit, reminders, anonymity in what
 // staff see, survey rounds, and feedback at any time.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Invitation, Meeting, Partner } from '../bot/domain/types.js';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { inputElements } from './harness/card-inputs.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { coordinator, partner, stranger, type TestUser } from './harness/people.js';
+import { meetingFixture, partnerFor, seedMeeting } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 
 const MEETING_ID = 'meeting-1';
@@ -22,65 +19,20 @@ const liisaUser: TestUser = {
   email: 'liisa@vantaa.example.fi',
 };
 
-const person = (id: string, user: TestUser, organisation: string, patch: Partial<Partner> = {}): Partner => ({
-  id,
-  name: user.name,
-  organisation,
-  segment: 'municipalities',
-  officeId: 'uusimaa',
-  email: user.email,
-  aadObjectId: user.aadObjectId,
-  locale: 'fi',
-  createdAt: '2027-01-05T08:00:00.000Z',
-  updatedAt: '2027-01-05T08:00:00.000Z',
-  ...patch,
-});
-
-const pekka = person('p-pekka', partner, 'Espoon kaupunki');
-const liisa = person('p-liisa', liisaUser, 'Vantaan kaupunki');
+const pekka = partnerFor(partner, { id: 'p-pekka', organisation: 'Espoon kaupunki' });
+const liisa = partnerFor(liisaUser, { id: 'p-liisa', organisation: 'Vantaan kaupunki' });
 // Declined the meeting and is in another segment: asked neither after the meeting nor in the survey.
 const olliUser: TestUser = { id: '29:user-8', aadObjectId: '00000000-0000-4000-8000-000000000008', name: 'Olli Ojala', email: 'olli@perinta.example.fi' };
-const olli = person('p-olli', olliUser, 'Perintä Oy', { segment: 'collection-agencies' });
+const olli = partnerFor(olliUser, { id: 'p-olli', organisation: 'Perintä Oy', segment: 'collection-agencies' });
 
-const meeting: Meeting = {
+const meeting = meetingFixture({
   id: MEETING_ID,
-  planId: 'plan-1',
-  officeId: 'uusimaa',
-  year: 2027,
   subTheme: 'Perinnän ensimmäiset viikot',
-  startsAt: '2027-03-02T11:00:00.000Z',
   endsAt: '2027-03-02T13:00:00.000Z',
   segments: ['municipalities', 'collection-agencies'],
-  place: 'Pasila',
-  status: 'scheduled',
-  sequence: 0,
-  uid: 'meeting-1@sidos.example.fi',
-};
-
-const invitation = (partnerId: string, rsvp: Invitation['rsvp']): Invitation => ({
-  id: `inv-${partnerId}`,
-  meetingId: MEETING_ID,
-  partnerId,
-  rsvp,
-  sentSequence: 0,
-  icsToken: `token-${partnerId}`,
 });
 
 const chatOf = (user: TestUser) => `a:personal-${user.aadObjectId}`;
-
-/** The Input elements of a card, by id. */
-function inputs(card: any): Map<string, any> {
-  const found = new Map<string, any>();
-  const walk = (node: any) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (node && typeof node === 'object') {
-      if (typeof node.type === 'string' && node.type.startsWith('Input.')) found.set(node.id, node);
-      Object.values(node).forEach(walk);
-    }
-  };
-  walk(card);
-  return found;
-}
 
 const submitAction = (card: any) => card.actions.find((a: any) => a.verb === 'feedback.submit');
 
@@ -104,25 +56,14 @@ const answer = (fields: Record<string, string>) => ({
 
 describe('partner feedback over HTTP', () => {
   const clock = new FakeClock('2027-03-02T13:10:00.000Z');
-  let dir: string;
   let h: Harness;
   let pekkaRequestId: string;
   let liisaRequestId: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sidos-e2e-feedback-'));
-    const store = await LowdbStore.open(join(dir, 'data'));
-    await store.updateShared((d) => {
-      d.partners.push(pekka, liisa, olli);
-    });
-    await store.updateYear(2027, (d) => {
-      d.meetings.push(meeting);
-      d.invitations.push(invitation('p-pekka', 'accepted'), invitation('p-liisa', 'tentative'), invitation('p-olli', 'declined'));
-    });
-    await store.close();
     h = await Harness.start({
       clock: clock.now,
-      dataDir: dir,
+      seed: (store) => seedMeeting(store, meeting, [[pekka, 'accepted'], [liisa, 'tentative'], [olli, 'declined']]),
       config: { feedback: { reminderAfterDays: 3, maxReminders: 2, anonymityMinimum: 2 } },
     });
     // The partners have talked to the bot, so their personal chats are known.
@@ -130,15 +71,10 @@ describe('partner feedback over HTTP', () => {
     await h.say(liisaUser, 'help');
   });
 
-  afterAll(async () => {
-    await h.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => h.stop());
 
   it('after the meeting ends, each attendee gets a feedback card once', async () => {
-    const from = h.connector.posted.length;
-    await h.runJob('feedback.requests');
-    const sent = h.connector.messages(from);
+    const sent = await h.runJob('feedback.requests');
     expect(sent.map((m) => m.conversationId).sort()).toEqual([chatOf(partner), chatOf(liisaUser)].sort());
 
     const requests = (await (await h.readData()).year(2027)).feedbackRequests;
@@ -155,7 +91,7 @@ describe('partner feedback over HTTP', () => {
     expect(text).toContain('Hei Pekka Partner!');
     expect(text).toContain('Jos arvio on 1 tai 2, kirjoita perustelu (vähintään 10 merkkiä)');
     expect(text).toContain('Voit muokata vastaustasi to 11.3.2027 klo 15.10 asti.');
-    const fields = inputs(card);
+    const fields = inputElements(card);
     expect([...fields.keys()]).toEqual([
       'rating', 'works', 'change', 'justification',
       'proposal_0', 'level_0', 'proposalJustification_0',
@@ -173,9 +109,7 @@ describe('partner feedback over HTTP', () => {
     expect(fields.get('anonymous')).toMatchObject({ type: 'Input.Toggle', valueOn: 'true', valueOff: 'false' });
     expect(submitAction(card).data).toEqual({ requestId: pekkaRequestId, topic: '' });
 
-    const again = h.connector.posted.length;
-    await h.runJob('feedback.requests');
-    expect(h.connector.messages(again)).toEqual([]);
+    expect(await h.runJob('feedback.requests')).toEqual([]);
     expect((await (await h.readData()).year(2027)).feedbackRequests).toHaveLength(2);
   });
 
@@ -201,8 +135,8 @@ describe('partner feedback over HTTP', () => {
     expect(text).toContain(
       'Perustelu (pakollinen, jos arvio on 1 tai 2): arvio 1 tai 2 vaatii perustelun (vähintään 10 merkkiä): kritiikkiä ilman perustelua ei voida käsitellä.',
     );
-    expect(inputs(res.value).get('works').value).toBe('Asialista tuli ajoissa.');
-    expect(inputs(res.value).get('rating').value).toBe('2');
+    expect(inputElements(res.value).get('works').value).toBe('Asialista tuli ajoissa.');
+    expect(inputElements(res.value).get('rating').value).toBe('2');
     const data = await (await h.readData()).year(2027);
     expect(data.feedback).toEqual([]);
     expect(data.proposals).toEqual([]);
@@ -266,26 +200,18 @@ describe('partner feedback over HTTP', () => {
 
   it('reminds the partner who has not answered, at most maxReminders times, then closes the request', async () => {
     clock.set('2027-03-05T13:10:00.000Z');
-    let from = h.connector.posted.length;
-    await h.runJob('feedback.reminders');
-    let sent = h.connector.messages(from);
+    const sent = await h.runJob('feedback.reminders');
     expect(sent.map((m) => m.conversationId)).toEqual([chatOf(liisaUser)]);
     expect(cardText(cardOf(sent[0]))).toContain('Muistutus: palautettasi odotetaan vielä. Vastausaika päättyy to 11.3.2027 klo 15.10.');
     expect(submitAction(cardOf(sent[0])).data.requestId).toBe(liisaRequestId);
 
-    from = h.connector.posted.length;
-    await h.runJob('feedback.reminders');
-    expect(h.connector.messages(from)).toEqual([]);
+    expect(await h.runJob('feedback.reminders')).toEqual([]);
 
     clock.set('2027-03-08T13:10:00.000Z');
-    from = h.connector.posted.length;
-    await h.runJob('feedback.reminders');
-    expect(h.connector.messages(from).map((m) => m.conversationId)).toEqual([chatOf(liisaUser)]);
+    expect((await h.runJob('feedback.reminders')).map((m) => m.conversationId)).toEqual([chatOf(liisaUser)]);
 
     clock.set('2027-03-11T13:10:00.000Z');
-    from = h.connector.posted.length;
-    await h.runJob('feedback.reminders');
-    expect(h.connector.messages(from)).toEqual([]);
+    expect(await h.runJob('feedback.reminders')).toEqual([]);
     const requests = (await (await h.readData()).year(2027)).feedbackRequests;
     expect(requests.find((r: any) => r.id === liisaRequestId)).toMatchObject({ status: 'closed', remindersSent: 2 });
     expect(requests.find((r: any) => r.id === pekkaRequestId)).toMatchObject({ status: 'answered', remindersSent: 0 });
@@ -318,15 +244,11 @@ describe('partner feedback over HTTP', () => {
   });
 
   it('the survey job sends round 2027-Q1 once to the segment’s partners', async () => {
-    const from = h.connector.posted.length;
-    await h.runJob('feedback.surveys');
-    surveyCards = h.connector.messages(from);
+    surveyCards = await h.runJob('feedback.surveys');
     expect(surveyCards.map((m) => m.conversationId).sort()).toEqual([chatOf(partner), chatOf(liisaUser)].sort());
     expect(cardText(cardOf(surveyCards[0]))).toContain('Kysely: Asiakaspalvelu (2027-Q1)');
 
-    const again = h.connector.posted.length;
-    await h.runJob('feedback.surveys');
-    expect(h.connector.messages(again)).toEqual([]);
+    expect(await h.runJob('feedback.surveys')).toEqual([]);
     const data = await (await h.readData()).year(2027);
     expect(data.surveyRounds.map((r: any) => r.periodKey)).toEqual(['2027-Q1']);
     expect(data.feedbackRequests.filter((r: any) => r.kind === 'survey').map((r: any) => r.partnerId).sort()).toEqual(['p-liisa', 'p-pekka']);
@@ -359,9 +281,7 @@ describe('partner feedback over HTTP', () => {
 
   it('the next quarter gets a new round; answers are kept per round', async () => {
     clock.set('2027-04-01T05:00:00.000Z');
-    const from = h.connector.posted.length;
-    await h.runJob('feedback.surveys');
-    const sent = h.connector.messages(from);
+    const sent = await h.runJob('feedback.surveys');
     expect(sent).toHaveLength(2);
     const card = cardOf(sent.find((m) => m.conversationId === chatOf(partner)));
     expect(cardText(card)).toContain('Kysely: Asiakaspalvelu (2027-Q2)');
@@ -379,7 +299,7 @@ describe('partner feedback over HTTP', () => {
 
   it('a partner gives feedback at any time on a topic they choose; the same card submitted twice updates', async () => {
     const [reply] = await h.say(partner, 'feedback');
-    const topics = inputs(cardOf(reply)).get('topic').choices;
+    const topics = inputElements(cardOf(reply)).get('topic').choices;
     // The Q2 answer is still editable; the meeting and Q1 requests have closed, so the meeting is offered as a topic.
     expect(topics.map((c: any) => c.title)).toEqual([
       'Muokkaa vastaustasi – Kysely: Asiakaspalvelu (2027-Q2)',

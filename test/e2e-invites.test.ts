@@ -1,20 +1,16 @@
 // Invitations over HTTP: the coordinator's card, Teams invite cards, e-mail
 // through a real SMTP server, the .ics download, RSVP, a change, a restart,
 // reminders and a cancellation.
-import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import ICAL from 'ical.js';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Meeting, Partner } from '../bot/domain/types.js';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
+import type { LowdbStore } from '../bot/store/lowdb-store.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { coordinator, partner as pekka, stranger, swedishCoordinator, type TestUser } from './harness/people.js';
+import { icsEvent } from './harness/ics.js';
+import { editData, meetingFixture, partnerFor } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
+import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
 
 const maija: TestUser = {
   id: '29:user-7',
@@ -23,109 +19,55 @@ const maija: TestUser = {
   email: 'maija@velkaneuvonta.example.fi',
 };
 
-const registered = (user: Pick<TestUser, 'name' | 'email'> & { aadObjectId?: string }, extra: Partial<Partner>): Partner => ({
-  id: `partner-${user.email.split('@')[0]}`,
-  name: user.name,
-  organisation: 'Organisaatio',
-  segment: 'municipalities',
-  officeId: 'uusimaa',
-  email: user.email,
-  ...(user.aadObjectId ? { aadObjectId: user.aadObjectId } : {}),
-  locale: 'fi',
-  createdAt: '2027-01-01T00:00:00.000Z',
-  updatedAt: '2027-01-01T00:00:00.000Z',
-  ...extra,
+const PEKKA = partnerFor(pekka, { organisation: 'Helsingin kaupunki' });
+const MAIJA = partnerFor(maija, { organisation: 'Velkaneuvonta ry', segment: 'debt-counsellors', locale: 'sv' });
+const ERKKI = partnerFor({ name: 'Erkki Esimerkki', email: 'erkki@vantaa.example.fi' }, { organisation: 'Vantaan kaupunki', locale: 'en' });
+const OUTSIDER = partnerFor({ name: 'Olli Perintä', email: 'olli@perinta.example.fi' }, { organisation: 'Organisaatio', segment: 'collection-agencies' });
+
+const MEETING = meetingFixture({
+  segments: ['municipalities', 'debt-counsellors'],
+  onlineUrl: 'https://teams.microsoft.com/l/meetup-join/abc',
+  uid: 'meeting-1@sidos',
 });
 
-const PEKKA = registered(pekka, { organisation: 'Helsingin kaupunki' });
-const MAIJA = registered(maija, { organisation: 'Velkaneuvonta ry', segment: 'debt-counsellors', locale: 'sv' });
-const ERKKI = registered({ name: 'Erkki Esimerkki', email: 'erkki@vantaa.example.fi' }, { organisation: 'Vantaan kaupunki', locale: 'en' });
-const OUTSIDER = registered({ name: 'Olli Perintä', email: 'olli@perinta.example.fi' }, { segment: 'collection-agencies' });
-
-const MEETING: Meeting = {
-  id: 'meeting-1',
-  planId: 'plan-1',
-  officeId: 'uusimaa',
-  year: 2027,
-  subTheme: 'Hakemuksen liitteet',
-  startsAt: '2027-03-02T11:00:00.000Z',
-  endsAt: '2027-03-02T12:30:00.000Z',
-  segments: ['municipalities', 'debt-counsellors'],
-  place: 'Pasila',
-  onlineUrl: 'https://teams.microsoft.com/l/meetup-join/abc',
-  status: 'scheduled',
-  sequence: 0,
-  uid: 'meeting-1@sidos',
-};
-
-interface Mail {
-  to: string[];
-  raw: string;
-}
-
-async function startSmtp(received: Mail[]): Promise<{ server: SMTPServer; url: string }> {
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}` };
-}
-
-/** Writes to the data files while Sidos is stopped, the way its own services do. */
-async function editData(dir: string, change: (store: LowdbStore) => Promise<unknown>): Promise<void> {
-  const store = await LowdbStore.open(join(dir, 'data'));
-  await change(store);
-  await store.close();
-}
-
-async function seed(dir: string, partners: Partner[]): Promise<void> {
-  await editData(dir, async (store) => {
-    await store.updateShared((d) => d.partners.push(...partners));
-    await store.updateYear(2027, (d) => {
-      d.plans.push({
-        id: 'plan-1',
-        officeId: 'uusimaa',
-        year: 2027,
-        theme: 'Perintäasian ensimmäiset viikot',
-        segments: MEETING.segments,
-        weekday: 2,
-        time: '13:00',
-        durationMinutes: 90,
-        createdBy: coordinator.aadObjectId,
-        createdAt: '2027-01-10T08:00:00.000Z',
-        updatedAt: '2027-01-10T08:00:00.000Z',
-      });
-      d.meetings.push({ ...MEETING });
+async function seed(store: LowdbStore, partners: Partner[]): Promise<void> {
+  await store.updateShared((d) => d.partners.push(...partners));
+  await store.updateYear(2027, (d) => {
+    d.plans.push({
+      id: 'plan-1',
+      officeId: 'uusimaa',
+      year: 2027,
+      theme: 'Perintäasian ensimmäiset viikot',
+      segments: MEETING.segments,
+      weekday: 2,
+      time: '13:00',
+      durationMinutes: 90,
+      createdBy: coordinator.aadObjectId,
+      createdAt: '2027-01-10T08:00:00.000Z',
+      updatedAt: '2027-01-10T08:00:00.000Z',
     });
+    d.meetings.push({ ...MEETING });
   });
 }
 
+/** Changes the meeting while Sidos is stopped, as an edit does: with the next SEQUENCE. */
+const changeMeeting = (dir: string, change: Partial<Meeting>) =>
+  editData(dir, (store) =>
+    store.updateYear(2027, (d) => {
+      const meeting = d.meetings.find((m) => m.id === MEETING.id)!;
+      Object.assign(meeting, change, { sequence: meeting.sequence + 1 });
+    }),
+  );
+
+/** What an invitee's calendar shows of an invite: exactly these fields, so assertions can be complete. */
 function parseIcs(content: string) {
-  const calendar = new ICAL.Component(ICAL.parse(content));
-  const event = calendar.getFirstSubcomponent('vevent')!;
-  return {
-    method: calendar.getFirstPropertyValue('method'),
-    uid: event.getFirstPropertyValue('uid'),
-    sequence: event.getFirstPropertyValue('sequence'),
-    start: new Date((event.getFirstPropertyValue('dtstart') as ICAL.Time).toUnixTime() * 1000).toISOString(),
-    attendees: event.getAllProperties('attendee').map((p) => String(p.getFirstValue()).toLowerCase()),
-  };
+  const { method, uid, sequence, start, attendees } = icsEvent(content);
+  return { method, uid, sequence, start, attendees };
 }
 
-async function mailOf(mail: Mail) {
-  const parsed = await simpleParser(mail.raw);
-  const calendar = parsed.attachments.find((a) => a.contentType === 'text/calendar');
-  return { subject: parsed.subject, text: parsed.text ?? '', ics: calendar && parseIcs(calendar.content.toString('utf8')) };
+async function mailOf(mail: CapturedMail) {
+  const parsed = await parseMail(mail);
+  return { subject: parsed.subject, text: parsed.text ?? '', ics: parsed.calendar && parseIcs(parsed.calendar) };
 }
 
 type Action = { type: string; verb?: string; url?: string; title: string; data?: Record<string, string> };
@@ -134,26 +76,26 @@ const personal = (user: TestUser) => `a:personal-${user.aadObjectId}`;
 const to = (posted: PostedActivity[], user: TestUser) => posted.filter((p) => p.conversationId === personal(user));
 
 describe('invitations end to end', () => {
-  const received: Mail[] = [];
-  let smtp: SMTPServer;
-  let dir: string;
+  let smtp: SmtpCapture;
+  let received: CapturedMail[];
   let h: Harness;
   const clock = new FakeClock('2027-02-20T08:00:00.000Z');
 
   beforeAll(async () => {
-    const started = await startSmtp(received);
-    smtp = started.server;
-    dir = await mkdtemp(join(tmpdir(), 'sidos-e2e-invites-'));
-    await seed(dir, [PEKKA, MAIJA, ERKKI, OUTSIDER]);
-    h = await Harness.start({ clock: clock.now, dataDir: dir, env: { SMTP_URL: started.url, PUBLIC_BASE_URL: 'https://sidos.example.fi' } });
+    smtp = await startSmtpCapture();
+    received = smtp.mails;
+    h = await Harness.start({
+      clock: clock.now,
+      seed: (store) => seed(store, [PEKKA, MAIJA, ERKKI, OUTSIDER]),
+      env: { SMTP_URL: smtp.url, PUBLIC_BASE_URL: 'https://sidos.example.fi' },
+    });
     // Pekka and Maija have talked to the bot, so it can reach them in Teams.
     await h.say(pekka, 'help');
     await h.say(maija, 'help', { locale: 'sv-SE' });
   });
   afterAll(async () => {
     await h.stop();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
-    await rm(dir, { recursive: true, force: true });
+    await smtp.close();
   });
 
   const invitationOf = async (partnerId: string) => (await (await h.readData()).year(2027)).invitations.find((i: any) => i.partnerId === partnerId);
@@ -281,12 +223,7 @@ describe('invitations end to end', () => {
     const from = h.connector.posted.length;
     const mails = received.length;
     await h.sidos.stop();
-    await editData(dir, (store) =>
-      store.updateYear(2027, (d) => {
-        const meeting = d.meetings.find((m) => m.id === MEETING.id)!;
-        Object.assign(meeting, { startsAt: '2027-03-09T11:00:00.000Z', endsAt: '2027-03-09T12:30:00.000Z', sequence: meeting.sequence + 1 });
-      }),
-    );
+    await changeMeeting(h.dataDir, { startsAt: '2027-03-09T11:00:00.000Z', endsAt: '2027-03-09T12:30:00.000Z' });
     await h.restart();
     await h.runJob('invites.sync');
     await h.runJob('invites.sync');
@@ -330,12 +267,7 @@ describe('invitations end to end', () => {
     const from = h.connector.posted.length;
     const mails = received.length;
     await h.sidos.stop();
-    await editData(dir, (store) =>
-      store.updateYear(2027, (d) => {
-        const meeting = d.meetings.find((m) => m.id === MEETING.id)!;
-        Object.assign(meeting, { status: 'cancelled', sequence: meeting.sequence + 1 });
-      }),
-    );
+    await changeMeeting(h.dataDir, { status: 'cancelled' });
     await h.restart();
     await h.runJob('invites.sync');
     await h.runJob('invites.sync');
@@ -363,19 +295,13 @@ describe('invitations end to end', () => {
 });
 
 describe('invitations without SMTP', () => {
-  let dir: string;
   let h: Harness;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sidos-e2e-invites-nosmtp-'));
-    await seed(dir, [PEKKA, ERKKI]);
-    h = await Harness.start({ clock: new FakeClock('2027-02-20T08:00:00.000Z').now, dataDir: dir });
+    h = await Harness.start({ clock: new FakeClock('2027-02-20T08:00:00.000Z').now, seed: (store) => seed(store, [PEKKA, ERKKI]) });
     await h.say(pekka, 'help');
   });
-  afterAll(async () => {
-    await h.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => h.stop());
 
   it('delivers in Teams, names who was not reached and says once that e-mail is not set up', async () => {
     const from = h.connector.posted.length;

@@ -1,26 +1,15 @@
 // One meeting's whole life through the cards only: register a partner, plan
 // and confirm the year, invite, RSVP, change the meeting, cancel it. Every
 // update reaches the invitee right after the coordinator's click.
-import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { executeActions, inputsOf, submission } from './harness/card-inputs.js';
+import { icsEvent } from './harness/ics.js';
 import { coordinator, partner } from './harness/people.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 
 const personalChat = `a:personal-${partner.aadObjectId}`;
-
-function icsEvent(text: string) {
-  const calendar = new ICAL.Component(ICAL.parse(text));
-  const event = calendar.getFirstSubcomponent('vevent')!;
-  return {
-    method: calendar.getFirstPropertyValue('method'),
-    uid: event.getFirstPropertyValue('uid'),
-    sequence: event.getFirstPropertyValue('sequence'),
-    start: (event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString(),
-  };
-}
 
 describe('a meeting from plan to cancellation, through the cards', () => {
   const clock = new FakeClock('2026-12-01T10:00:00Z');

@@ -11,6 +11,7 @@ import { PARTNER_ERROR_CODES } from '../bot/services/partners.js';
 import { FILE_DOWNLOAD_INFO } from '../bot/teams/file-download.js';
 import { LIST_LIMIT } from '../bot/teams/partners.js';
 import { message } from './harness/activities.js';
+import { executeActions, inputElements } from './harness/card-inputs.js';
 import { cardOf } from './harness/connector.js';
 import { admin, coordinator, partner, swedishCoordinator, type TestUser } from './harness/people.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
@@ -18,32 +19,11 @@ import { cardText, Harness } from './harness/sidos-harness.js';
 const NOT_ALLOWED_FI = 'Valitettavasti tämä on vain rooleille: koordinaattori, ylläpitäjä. Mitään ei muutettu.';
 
 /** The input of a card with this id. */
-function input(card: any, id: string): any {
-  let found: any;
-  const walk = (node: any) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (node && typeof node === 'object') {
-      if (node.id === id && String(node.type).startsWith('Input.')) found = node;
-      Object.values(node).forEach(walk);
-    }
-  };
-  walk(card);
-  return found;
-}
+const input = (card: any, id: string): any => inputElements(card).get(id);
 
 /** The Action.Execute buttons of a card, as { verb, title, data }. */
-function actions(card: any): { verb: string; title: string; data: any }[] {
-  const out: { verb: string; title: string; data: any }[] = [];
-  const walk = (node: any) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (node && typeof node === 'object') {
-      if (node.type === 'Action.Execute') out.push({ verb: node.verb, title: node.title, data: node.data });
-      Object.values(node).forEach(walk);
-    }
-  };
-  walk(card);
-  return out;
-}
+const actions = (card: any): { verb: string; title: string; data: any }[] =>
+  executeActions(card).map(({ verb, title, data }) => ({ verb, title, data }));
 
 const liisaForm = {
   partnerId: '',

@@ -3,37 +3,13 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateMeetingDate } from '../bot/domain/schedule.js';
+import { executeActions, inputsOf, submission } from './harness/card-inputs.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf } from './harness/connector.js';
 import { admin, coordinator, partner, swedishCoordinator, type TestUser } from './harness/people.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 
 type Card = Record<string, any>;
-
-function walk(node: unknown, visit: (n: Record<string, any>) => void): void {
-  if (Array.isArray(node)) return node.forEach((n) => walk(n, visit));
-  if (node && typeof node === 'object') {
-    visit(node as Record<string, any>);
-    Object.values(node).forEach((n) => walk(n, visit));
-  }
-}
-
-/** The values the card's inputs hold, as Teams sends them (strings). */
-function inputsOf(card: Card): Record<string, string> {
-  const values: Record<string, string> = {};
-  walk(card, (n) => {
-    if (typeof n.type === 'string' && n.type.startsWith('Input.') && n.id) values[n.id] = n.value == null ? '' : String(n.value);
-  });
-  return values;
-}
-
-function actionsOf(card: Card, verb: string): Record<string, any>[] {
-  const found: Record<string, any>[] = [];
-  walk(card, (n) => {
-    if (n.type === 'Action.Execute' && n.verb === verb) found.push(n);
-  });
-  return found;
-}
 
 const ZONE = 'Europe/Helsinki';
 const YEAR_FILE = (h: Harness) => join(h.dataDir, 'data', '2027.json');
@@ -52,9 +28,7 @@ describe('planning a year over HTTP', () => {
 
   /** Presses a button of `card` the way Teams does: the action's data plus every input, with `changes` typed in. */
   async function press(user: TestUser, card: Card, verb: string, changes: Record<string, string> = {}, locale = 'fi-FI', index = 0) {
-    const action = actionsOf(card, verb)[index];
-    expect(action, `no ${verb} button`).toBeDefined();
-    return h.click(user, verb, { ...(action.data ?? {}), ...inputsOf(card), ...changes }, { locale });
+    return h.click(user, verb, submission(card, verb, changes, index), { locale });
   }
 
   async function sayCard(user: TestUser, text: string, locale = 'fi-FI'): Promise<Card> {
@@ -163,15 +137,15 @@ describe('planning a year over HTTP', () => {
     expect(text).toContain('Vuokrasaatavat ja häädöt');
     expect(text).toContain('Sidosryhmät: Kunnat, Talous- ja velkaneuvonta');
     expect(text).toContain('Kutsuttu 0 · tulee 0 · ehkä 0 · ei tule 0 · ei vastannut 0');
-    expect(actionsOf(list, 'invites.open').map((a) => a.data.meetingId)).toEqual(meetingIds);
-    expect(actionsOf(list, 'meeting.edit')).toHaveLength(4);
+    expect(executeActions(list, 'invites.open').map((a) => a.data.meetingId)).toEqual(meetingIds);
+    expect(executeActions(list, 'meeting.edit')).toHaveLength(4);
   });
 
   it('refuses a second plan for the year and a replayed confirm, and offers the saved plan instead', async () => {
     const before = await year2027();
     const exists = await sayCard(coordinator, 'plan 2027');
     expect(cardText(exists)).toContain('Toimistolla Uusimaa regional office on jo suunnitelma vuodelle 2027');
-    expect(actionsOf(exists, 'plan.edit')[0].data).toEqual({ planId: before.plans[0].id });
+    expect(executeActions(exists, 'plan.edit')[0].data).toEqual({ planId: before.plans[0].id });
 
     const replay = await press(coordinator, preview, 'plan.confirm');
     expect(cardText(replay.value)).toContain('on jo suunnitelma vuodelle 2027');
@@ -215,12 +189,12 @@ describe('planning a year over HTTP', () => {
 
     const before = await year2027();
     const kept = await press(coordinator, ask, 'meetings.list');
-    expect(actionsOf(kept.value, 'meeting.edit')).toHaveLength(4);
+    expect(executeActions(kept.value, 'meeting.edit')).toHaveLength(4);
     expect(await year2027()).toEqual(before);
 
     const done = await press(coordinator, ask, 'meeting.cancel.confirm');
     expect(cardText(done.value)).toContain('"Palkanulosmittaus" on peruttu.');
-    expect(actionsOf(done.value, 'meeting.edit').map((a) => a.data.meetingId)).toEqual([meetingIds[0], meetingIds[1], meetingIds[3]]);
+    expect(executeActions(done.value, 'meeting.edit').map((a) => a.data.meetingId)).toEqual([meetingIds[0], meetingIds[1], meetingIds[3]]);
     expect((await year2027()).meetings[2]).toMatchObject({ status: 'cancelled', sequence: 1 });
     expect(cardText(await sayCard(coordinator, 'meetings'))).not.toContain('Palkanulosmittaus');
   });

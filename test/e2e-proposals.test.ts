@@ -1,64 +1,26 @@
 // Proposals moving through their statuses with the author told, and the
 // office's feedback to partner organisations, over HTTP.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Invitation, Meeting, Partner, Proposal } from '../bot/domain/types.js';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
+import type { Proposal } from '../bot/domain/types.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf } from './harness/connector.js';
 import { coordinator, national, partner, swedishCoordinator } from './harness/people.js';
+import { meetingFixture, partnerFixture, partnerFor, seedMeeting } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
+import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
 
 const MEETING_ID = 'meeting-1';
 const PEKKA_CHAT = `a:personal-${partner.aadObjectId}`;
 const COORDINATOR_CHAT = `a:personal-${coordinator.aadObjectId}`;
 
-const person = (id: string, name: string, organisation: string, email: string, patch: Partial<Partner> = {}): Partner => ({
-  id,
-  name,
-  organisation,
-  segment: 'municipalities',
-  officeId: 'uusimaa',
-  email,
-  locale: 'fi',
-  createdAt: '2027-01-05T08:00:00.000Z',
-  updatedAt: '2027-01-05T08:00:00.000Z',
-  ...patch,
-});
-
 // Pekka is the Teams user `partner` and reads Swedish; Liisa of the same organisation has only e-mail.
-const pekka = person('p-pekka', partner.name, 'Espoon kaupunki', partner.email, { aadObjectId: partner.aadObjectId, locale: 'sv' });
-const liisa = person('p-liisa', 'Liisa Laine', 'Espoon kaupunki', 'liisa@espoo.example.fi');
-const olli = person('p-olli', 'Olli Ojala', 'Vantaan kaupunki', 'olli@vantaa.example.fi');
+const pekka = partnerFor(partner, { id: 'p-pekka', organisation: 'Espoon kaupunki', locale: 'sv' });
+const liisa = partnerFixture('p-liisa', { name: 'Liisa Laine', organisation: 'Espoon kaupunki', email: 'liisa@espoo.example.fi' });
+const olli = partnerFixture('p-olli', { name: 'Olli Ojala', organisation: 'Vantaan kaupunki', email: 'olli@vantaa.example.fi' });
 
-const meeting: Meeting = {
-  id: MEETING_ID,
-  planId: 'plan-1',
-  officeId: 'uusimaa',
-  year: 2027,
-  subTheme: 'Hakemuksen liitteet',
-  startsAt: '2027-03-02T11:00:00.000Z',
-  endsAt: '2027-03-02T13:00:00.000Z',
-  segments: ['municipalities'],
-  place: 'Pasila',
-  status: 'scheduled',
-  sequence: 0,
-  uid: 'meeting-1@sidos.example.fi',
-};
-
-const invitation = (partnerId: string, rsvp: Invitation['rsvp']): Invitation => ({
-  id: `inv-${partnerId}`,
-  meetingId: MEETING_ID,
-  partnerId,
-  rsvp,
-  sentSequence: 0,
-  icsToken: `token-${partnerId}`,
-});
+const meeting = meetingFixture({ id: MEETING_ID, endsAt: '2027-03-02T13:00:00.000Z' });
 
 const proposal = (id: string, text: string, patch: Partial<Proposal>): Proposal => ({
   id,
@@ -82,48 +44,31 @@ const ANON_TEXT = 'Päätökseen käsittelijän suora puhelinnumero.';
 
 describe('proposals and office feedback over HTTP', () => {
   const clock = new FakeClock('2027-03-03T09:00:00.000Z');
-  let dir: string;
   let h: Harness;
-  let smtp: SMTPServer;
-  const mails: { to: string[]; raw: string }[] = [];
+  let smtp: SmtpCapture;
+  let mails: CapturedMail[];
 
   const year = async () => (await h.readData()).year(2027);
-  const yearFile = () => readFile(join(dir, 'data', '2027.json'), 'utf8');
+  const yearFile = () => readFile(join(h.dataDir, 'data', '2027.json'), 'utf8');
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-          callback();
+    smtp = await startSmtpCapture();
+    mails = smtp.mails;
+
+    h = await Harness.start({
+      clock: clock.now,
+      env: { SMTP_URL: smtp.url },
+      seed: async (store) => {
+        await seedMeeting(store, meeting, [[pekka, 'accepted'], [liisa, 'tentative'], [olli, 'declined']]);
+        await store.updateYear(2027, (d) => {
+          d.proposals.push(
+            proposal('prop-local', LOCAL_TEXT, {}),
+            proposal('prop-national', NATIONAL_TEXT, { level: 'national', createdAt: '2027-03-02T14:01:00.000Z' }),
+            proposal('prop-anon', ANON_TEXT, { anonymous: true, authorPartnerId: 'p-olli', createdAt: '2027-03-02T14:02:00.000Z' }),
+          );
         });
       },
     });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const smtpPort = (smtp.server.address() as AddressInfo).port;
-
-    dir = await mkdtemp(join(tmpdir(), 'sidos-e2e-proposals-'));
-    const store = await LowdbStore.open(join(dir, 'data'));
-    await store.updateShared((d) => {
-      d.partners.push(pekka, liisa, olli);
-    });
-    await store.updateYear(2027, (d) => {
-      d.meetings.push(meeting);
-      d.invitations.push(invitation('p-pekka', 'accepted'), invitation('p-liisa', 'tentative'), invitation('p-olli', 'declined'));
-      d.proposals.push(
-        proposal('prop-local', LOCAL_TEXT, {}),
-        proposal('prop-national', NATIONAL_TEXT, { level: 'national', createdAt: '2027-03-02T14:01:00.000Z' }),
-        proposal('prop-anon', ANON_TEXT, { anonymous: true, authorPartnerId: 'p-olli', createdAt: '2027-03-02T14:02:00.000Z' }),
-      );
-    });
-    await store.close();
-
-    h = await Harness.start({ clock: clock.now, dataDir: dir, env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}` } });
     // Personal chats exist once people have talked to the bot.
     await h.say(partner, 'help', { locale: 'sv-SE' });
     await h.say(coordinator, 'help', { locale: 'fi-FI' });
@@ -132,8 +77,7 @@ describe('proposals and office feedback over HTTP', () => {
 
   afterAll(async () => {
     await h.stop();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
-    await rm(dir, { recursive: true, force: true });
+    await smtp.close();
   });
 
   describe('proposals', () => {
@@ -260,9 +204,7 @@ describe('proposals and office feedback over HTTP', () => {
 
   describe('office feedback to partners', () => {
     it('prompts the office’s coordinators once per meeting, listing only organisations that attended', async () => {
-      const from = h.connector.posted.length;
-      await h.runJob('office-feedback.requests');
-      const prompts = h.connector.messages(from);
+      const prompts = await h.runJob('office-feedback.requests');
       expect(prompts.map((m) => m.conversationId)).toEqual([COORDINATOR_CHAT]);
       const text = cardText(cardOf(prompts[0]));
       expect(text).toContain('Palaute kumppaneille');
@@ -272,9 +214,7 @@ describe('proposals and office feedback over HTTP', () => {
       expect(text).not.toContain('Vantaan kaupunki');
       expect(JSON.stringify(cardOf(prompts[0]))).toContain('office-feedback.open');
 
-      const again = h.connector.posted.length;
-      await h.runJob('office-feedback.requests');
-      expect(h.connector.messages(again)).toEqual([]);
+      expect(await h.runJob('office-feedback.requests')).toEqual([]);
     });
 
     it('refuses an invalid rating with the errors shown, saving nothing', async () => {
@@ -319,7 +259,7 @@ describe('proposals and office feedback over HTTP', () => {
       expect(card).toContain('Liittäkää maksusuunnitelma hakemukseen.');
 
       expect(mails.map((m) => m.to)).toEqual([['liisa@espoo.example.fi']]);
-      const mail = await simpleParser(mails[0].raw);
+      const mail = await parseMail(mails[0]);
       expect(mail.subject).toBe('Palautetta: Uusimaa regional office');
       expect(mail.text).toContain('Viraston palaute organisaatiolle Espoon kaupunki tapaamisen jälkeen:');
       expect(mail.text).toContain('Liittäkää maksusuunnitelma hakemukseen.');

@@ -1,69 +1,33 @@
 import { createServer, type AddressInfo } from 'node:net';
 import ICAL from 'ical.js';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildInvite } from '../bot/calendar/ics.js';
 import { createSmtpEmailSender, messageIdFor, parseSmtpUrl, type EmailSender } from '../bot/delivery/email.js';
+import { meetingFixture } from './harness/seed.js';
+import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
 
 const REJECTED = 'nobody@example.org';
 
 describe('createSmtpEmailSender', () => {
-  let server: SMTPServer;
-  let received: { raw: string; from: string | undefined; to: string[] }[];
+  let smtp: SmtpCapture;
+  let received: CapturedMail[];
   let sender: EmailSender;
 
   beforeAll(async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onRcptTo(address, _session, callback) {
-        if (address.address !== REJECTED) return callback();
-        callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
-      },
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          received.push({
-            raw: Buffer.concat(chunks).toString('utf8'),
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
-            to: session.envelope.rcptTo.map((r) => r.address),
-          });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.server.address() as AddressInfo;
-    sender = createSmtpEmailSender({ url: `smtp://127.0.0.1:${port}`, from: 'Sidos <sidos@ulosotto.example.fi>' });
+    smtp = await startSmtpCapture({ rejectRecipient: (address) => address === REJECTED });
+    received = smtp.mails;
+    sender = createSmtpEmailSender({ url: smtp.url, from: 'Sidos <sidos@ulosotto.example.fi>' });
   });
 
   beforeEach(() => {
-    received = [];
+    received.length = 0;
   });
 
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => smtp.close());
 
   const ics = buildInvite({
     method: 'REQUEST',
-    meeting: {
-      id: 'm-1',
-      planId: 'p-1',
-      officeId: 'uusimaa',
-      year: 2027,
-      subTheme: 'Hakemuksen liitteet',
-      startsAt: '2027-03-02T11:00:00.000Z',
-      endsAt: '2027-03-02T12:00:00.000Z',
-      segments: ['municipalities'],
-      place: 'Pasila',
-      status: 'scheduled',
-      sequence: 0,
-      uid: 'm-1@sidos.example.fi',
-    },
+    meeting: meetingFixture({ id: 'm-1', planId: 'p-1', endsAt: '2027-03-02T12:00:00.000Z' }),
     theme: 'Perintäasian ensimmäiset viikot',
     office: {
       id: 'uusimaa',
@@ -96,7 +60,7 @@ describe('createSmtpEmailSender', () => {
     expect(raw).toMatch(/^Content-Type: multipart\/alternative;/m);
     expect(raw).toMatch(/^Content-Type: text\/calendar; charset=utf-8; method=REQUEST/m);
 
-    const mail = await simpleParser(raw);
+    const mail = await parseMail(received[0]);
     expect(mail.from?.value).toEqual([{ name: 'Sidos', address: 'sidos@ulosotto.example.fi' }]);
     expect(mail.to && !Array.isArray(mail.to) ? mail.to.value.map((a) => a.address) : []).toEqual([
       'anna@kunta.example.fi',
@@ -118,7 +82,7 @@ describe('createSmtpEmailSender', () => {
     await sender.send(invite);
     await sender.send(invite);
     await sender.send({ ...invite, idempotencyKey: 'invite:m-1:anna:1' });
-    const ids = await Promise.all(received.map(async (r) => (await simpleParser(r.raw)).messageId));
+    const ids = await Promise.all(received.map(async (r) => (await parseMail(r)).messageId));
     expect(ids[0]).toMatch(/^<[0-9a-f]{64}@sidos>$/);
     expect(ids[1]).toBe(ids[0]);
     expect(ids[2]).not.toBe(ids[0]);
@@ -127,7 +91,7 @@ describe('createSmtpEmailSender', () => {
   it('sends plain mail without a calendar part', async () => {
     await sender.send({ to: 'anna@kunta.example.fi', subject: 'Muistutus', text: 'Hei', idempotencyKey: 'k' });
     expect(received[0].raw).not.toMatch(/text\/calendar/);
-    expect((await simpleParser(received[0].raw)).text?.trim()).toBe('Hei');
+    expect((await parseMail(received[0])).text?.trim()).toBe('Hei');
   });
 
   it('rejects when the server refuses the recipient', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FEEDBACK_INPUT_ERROR_CODES, parseFeedbackInput, parseSurveyInput } from '../bot/domain/feedback-input.js';
+import { errorsOf, valueOf } from './harness/parse-results.js';
 
 // Shaped like an Adaptive Card submission: strings, plus the action's own keys.
 const valid = {
@@ -21,17 +22,8 @@ const valid = {
   anonymous: 'false',
 };
 
-function errorsFor(patch: Record<string, unknown>) {
-  const result = parseFeedbackInput({ ...valid, ...patch });
-  if (result.ok) throw new Error(`expected errors for ${JSON.stringify(patch)}`);
-  return result.errors;
-}
-
-function valueFor(patch: Record<string, unknown>) {
-  const result = parseFeedbackInput({ ...valid, ...patch });
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.value;
-}
+const errorsFor = (patch: Record<string, unknown>) => errorsOf(parseFeedbackInput({ ...valid, ...patch }), patch);
+const valueFor = (patch: Record<string, unknown>) => valueOf(parseFeedbackInput({ ...valid, ...patch }));
 
 describe('parseFeedbackInput', () => {
   it('accepts a card submission: trims, drops a level left without a proposal, ignores other keys', () => {

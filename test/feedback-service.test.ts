@@ -1,3 +1,4 @@
+import { EmailDelivery } from '../bot/delivery/email-delivery.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ import { feedbackForStaff } from '../bot/services/feedback-view.js';
 import { submitFeedback } from '../bot/services/feedback.js';
 import { createSurvey, createSurveyRounds, stopSurvey, surveyPeriodKey } from '../bot/services/surveys.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { valueOf } from './harness/parse-results.js';
+import { personalChat } from './harness/seed.js';
 
 const settings = { reminderAfterDays: 3, maxReminders: 2, anonymityMinimum: 3 };
 const offices = [{ id: 'uusimaa', name: 'Uusimaa', timeZone: 'Europe/Helsinki', locale: 'fi' as const, email: 'u@example.fi' }];
@@ -62,18 +65,14 @@ function invitation(meetingId: string, partnerId: string, rsvp: Invitation['rsvp
   return { id: `${meetingId}-${partnerId}`, meetingId, partnerId, rsvp, sentSequence: 0, icsToken: 'x', ...(attended === undefined ? {} : { attended }) };
 }
 
-function input(fields: Record<string, string>): FeedbackInput {
-  const result = parseFeedbackInput({ rating: '4', works: 'Hyvä asialista.', change: '', ...fields });
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.value;
-}
+const input = (fields: Record<string, string>): FeedbackInput => valueOf(parseFeedbackInput({ rating: '4', works: 'Hyvä asialista.', change: '', ...fields }));
 
 let dir: string;
 let store: LowdbStore;
 let teamsSends: { conversation: string; message: OutgoingMessage }[];
 let emails: EmailMessage[];
 
-function outbox(email: EmailSender | null): FeedbackOutbox {
+function outbox(sender: EmailSender | null): FeedbackOutbox {
   const port: ConversationPort = {
     async send(reference, message) {
       teamsSends.push({ conversation: String((reference as { conversation: { id: string } }).conversation.id), message });
@@ -81,7 +80,7 @@ function outbox(email: EmailSender | null): FeedbackOutbox {
   };
   return {
     teams: new TeamsDelivery(store, port, () => ENDED, () => undefined),
-    email,
+    email: sender && new EmailDelivery(store, sender, () => ENDED, () => undefined),
     log: () => undefined,
     teamsMessage: (request, p, reminder) => ({ text: `${reminder} ${request.id} ${p.name}` }),
     emailMessage: (request, p, reminder) => ({ subject: `${reminder} ${request.id}`, text: `answer in Teams, ${p.name}` }),
@@ -98,7 +97,7 @@ async function seed(partners: Partner[], meetings: Meeting[], invitations: Invit
   await store.updateShared((d) => {
     d.partners.push(...partners);
     for (const p of partners.filter((x) => chats.includes(x.id))) {
-      d.conversations.push({ id: `conv-${p.id}`, kind: 'personal', conversationId: `conv-${p.id}`, aadObjectId: p.aadObjectId, reference: { conversation: { id: `conv-${p.id}` } }, updatedAt: ENDED.toISOString() });
+      d.conversations.push(personalChat(`conv-${p.id}`, p.aadObjectId, ENDED));
     }
   });
   await store.updateYear(2027, (d) => {

@@ -1,18 +1,15 @@
 // The invitation use cases on a real store, with the real TeamsDelivery over a
 // recording conversation port and e-mail through a real SMTP server.
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ICAL from 'ical.js';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../bot/config.js';
 import { createSmtpEmailSender } from '../bot/delivery/email.js';
+import { EmailDelivery } from '../bot/delivery/email-delivery.js';
 import { SendError, type ConversationPort, type OutgoingMessage } from '../bot/delivery/outgoing.js';
 import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
-import type { Meeting, Partner } from '../bot/domain/types.js';
+import type { Meeting } from '../bot/domain/types.js';
 import {
   createInvitations,
   GIVE_UP_AFTER_ATTEMPTS,
@@ -27,7 +24,10 @@ import {
   type InvitePorts,
 } from '../bot/services/invites.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { icsEvent } from './harness/ics.js';
+import { meetingFixture, partnerFixture as partner, personalChat } from './harness/seed.js';
 import { cardText } from './harness/sidos-harness.js';
+import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
 
 class RecordingPort implements ConversationPort {
   readonly sent: { conversationId: string; message: OutgoingMessage }[] = [];
@@ -42,73 +42,29 @@ class RecordingPort implements ConversationPort {
   }
 }
 
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-const partner = (id: string, overrides: Partial<Partner> = {}): Partner => ({
-  id,
-  name: `Name ${id}`,
-  organisation: `Org ${id}`,
-  segment: 'municipalities',
-  officeId: 'uusimaa',
-  email: `${id}@kunta.example.fi`,
-  locale: 'fi',
-  createdAt: '2027-01-01T00:00:00.000Z',
-  updatedAt: '2027-01-01T00:00:00.000Z',
-  ...overrides,
-});
-
 // anna: in Teams; bertil: e-mail only (Swedish); cecilia: another segment; dan: another office.
 const anna = partner('anna', { name: 'Anna Kumppani', aadObjectId: 'aad-anna' });
 const bertil = partner('bertil', { name: 'Bertil Partner', organisation: 'Vasa stad', locale: 'sv' });
 const cecilia = partner('cecilia', { segment: 'collection-agencies' });
 const dan = partner('dan', { officeId: 'pohjanmaa' });
 
-const meeting: Meeting = {
+const meeting = meetingFixture({
   id: 'm1',
   planId: 'plan1',
-  officeId: 'uusimaa',
-  year: 2027,
-  subTheme: 'Hakemuksen liitteet',
-  startsAt: '2027-03-02T11:00:00.000Z',
-  endsAt: '2027-03-02T12:30:00.000Z',
   segments: ['municipalities', 'debt-counsellors'],
-  place: 'Pasila',
   onlineUrl: 'https://teams.microsoft.com/l/meetup-join/abc',
-  status: 'scheduled',
-  sequence: 0,
-  uid: 'm1@sidos.example.fi',
-};
+});
 
 const NOW = new Date('2027-02-01T10:00:00.000Z');
 
-function parseIcs(content: string) {
-  const calendar = new ICAL.Component(ICAL.parse(content));
-  const event = calendar.getFirstSubcomponent('vevent')!;
-  return {
-    method: calendar.getFirstPropertyValue('method'),
-    uid: event.getFirstPropertyValue('uid'),
-    sequence: event.getFirstPropertyValue('sequence'),
-    status: event.getFirstPropertyValue('status'),
-    summary: event.getFirstPropertyValue('summary'),
-    start: new Date((event.getFirstPropertyValue('dtstart') as ICAL.Time).toUnixTime() * 1000).toISOString(),
-    attendees: event.getAllProperties('attendee').map((p) => String(p.getFirstValue()).toLowerCase()),
-    partstat: event.getFirstProperty('attendee')?.getParameter('partstat'),
-  };
-}
-
-async function calendarOf(mail: Received) {
-  const parsed = await simpleParser(mail.raw);
-  const part = parsed.attachments.find((a) => a.contentType === 'text/calendar');
-  return { parsed, ics: part ? parseIcs(part.content.toString('utf8')) : undefined };
+async function calendarOf(mail: CapturedMail) {
+  const parsed = await parseMail(mail);
+  return { parsed, ics: parsed.calendar ? icsEvent(parsed.calendar) : undefined };
 }
 
 describe('invitations service', () => {
-  let smtp: SMTPServer;
-  let smtpUrl: string;
-  let received: Received[];
+  let smtp: SmtpCapture;
+  let received: CapturedMail[];
   const rejected = new Set<string>();
 
   let dir: string;
@@ -119,38 +75,20 @@ describe('invitations service', () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onRcptTo(address, _session, callback) {
-        if (!rejected.has(address.address)) return callback();
-        callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
-      },
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+    smtp = await startSmtpCapture({ rejectRecipient: (address) => rejected.has(address) });
+    received = smtp.mails;
   });
-  afterAll(async () => {
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
-  });
+  afterAll(() => smtp.close());
 
   async function openStore() {
     store = await LowdbStore.open(dir);
     const delivery = new TeamsDelivery(store, port, () => NOW, (l) => logs.push(l), { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, async () => undefined);
-    ports = { store, config, delivery, email: createSmtpEmailSender({ url: smtpUrl, from: 'sidos-uusimaa@example.fi' }), log: (l) => logs.push(l) };
+    ports = { store, config, delivery, email: null, log: (l) => logs.push(l) };
+    ports.email = new EmailDelivery(store, createSmtpEmailSender({ url: smtp.url, from: 'sidos-uusimaa@example.fi' }), () => NOW, ports.log);
   }
 
   beforeEach(async () => {
-    received = [];
+    received.length = 0;
     rejected.clear();
     logs.length = 0;
     dir = await mkdtemp(join(tmpdir(), 'sidos-invites-'));
@@ -159,14 +97,7 @@ describe('invitations service', () => {
     await openStore();
     await store.updateShared((d) => {
       d.partners.push(anna, bertil, cecilia, dan);
-      d.conversations.push({
-        id: 'conv-anna',
-        kind: 'personal',
-        conversationId: 'conv-anna',
-        aadObjectId: 'aad-anna',
-        reference: { channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/', conversation: { id: 'conv-anna' } },
-        updatedAt: NOW.toISOString(),
-      });
+      d.conversations.push(personalChat('conv-anna', 'aad-anna', NOW));
     });
     await store.updateYear(2027, (d) => {
       d.plans.push({ id: 'plan1', theme: 'Perintäasian ensimmäiset viikot' } as never);
@@ -392,7 +323,7 @@ describe('invitations service', () => {
     const carl = partner('carl', { aadObjectId: 'aad-carl', segment: 'debt-counsellors' });
     await store.updateShared((d) => {
       d.partners.push(carl);
-      d.conversations.push({ ...d.conversations[0], id: 'conv-carl', conversationId: 'conv-carl', aadObjectId: 'aad-carl', reference: { conversation: { id: 'conv-carl' } } });
+      d.conversations.push(personalChat('conv-carl', 'aad-carl', NOW));
     });
     await createInvitations(ports, 'm1', ['anna', 'bertil', 'carl'], 'uusimaa', NOW);
     await syncInvitations(ports, 'm1', NOW);
@@ -423,13 +354,13 @@ describe('invitations service', () => {
     const download = resolveIcsDownload(store, config, icsToken, NOW)!;
     expect(download.contentType).toBe('text/calendar; charset=utf-8; method=REQUEST');
     expect(download.fileName).toBe('sidos-2027-03-02-m1.ics');
-    expect(parseIcs(download.body)).toMatchObject({ method: 'REQUEST', uid: 'm1@sidos.example.fi', attendees: ['mailto:anna@kunta.example.fi'], partstat: 'NEEDS-ACTION' });
+    expect(icsEvent(download.body)).toMatchObject({ method: 'REQUEST', uid: 'm1@sidos.example.fi', attendees: ['mailto:anna@kunta.example.fi'], partstat: 'NEEDS-ACTION' });
 
     await recordRsvp(store, invitationOf('anna').id, 'anna', 'accepted', NOW);
     await changeMeeting({ status: 'cancelled' });
     const cancelled = resolveIcsDownload(store, config, icsToken, NOW)!;
     expect(cancelled.contentType).toBe('text/calendar; charset=utf-8; method=CANCEL');
-    expect(parseIcs(cancelled.body)).toMatchObject({ method: 'CANCEL', sequence: 1, partstat: 'ACCEPTED' });
+    expect(icsEvent(cancelled.body)).toMatchObject({ method: 'CANCEL', sequence: 1, partstat: 'ACCEPTED' });
 
     expect(resolveIcsDownload(store, config, 'A'.repeat(32), NOW)).toBeNull();
     expect(resolveIcsDownload(store, config, icsToken, new Date('2027-04-01T12:30:00.000Z'))).toBeNull();

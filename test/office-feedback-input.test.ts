@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseOfficeFeedbackInput } from '../bot/domain/office-feedback-input.js';
 import { attendingInvitations, mayGiveOfficeFeedback, meetingEnded, promptDue } from '../bot/domain/office-feedback-rules.js';
 import type { Invitation, Rsvp } from '../bot/domain/types.js';
+import { errorsOf } from './harness/parse-results.js';
 
 // Shaped like the form's submission: inputs are strings, meetingId and organisation come from the action data.
 const valid = {
@@ -12,11 +13,7 @@ const valid = {
   couldDoDifferently: '',
 };
 
-function errorsFor(patch: Record<string, unknown>) {
-  const result = parseOfficeFeedbackInput({ ...valid, ...patch });
-  if (result.ok) throw new Error(`expected errors for ${JSON.stringify(patch)}`);
-  return result.errors;
-}
+const errorsFor = (patch: Record<string, unknown>) => errorsOf(parseOfficeFeedbackInput({ ...valid, ...patch }), patch);
 
 describe('parseOfficeFeedbackInput', () => {
   it('accepts a valid submission, trimming text and converting the rating', () => {

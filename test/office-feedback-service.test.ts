@@ -5,26 +5,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../bot/config.js';
 import type { OutgoingMessage } from '../bot/delivery/outgoing.js';
 import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
-import type { Invitation, Meeting, Partner } from '../bot/domain/types.js';
+import type { Invitation, Meeting } from '../bot/domain/types.js';
 import { giveOfficeFeedback, organisationsToReview, sendFeedbackPrompts } from '../bot/services/office-feedback.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { partnerFixture, personalChat } from './harness/seed.js';
 import { cardText } from './harness/sidos-harness.js';
 
 const ended = new Date('2027-03-02T15:00:00.000Z');
 const coordinator = { role: 'coordinator' as const, officeId: 'uusimaa', id: 'aad-kaisa' };
 const input = { meetingId: 'm-1', organisation: 'Espoon kaupunki', rating: 4, works: 'Hyvä yhteistyö.', couldDoDifferently: '' };
 
-const partner = (id: string, organisation: string): Partner => ({
-  id,
-  name: `Name ${id}`,
-  organisation,
-  segment: 'municipalities',
-  officeId: 'uusimaa',
-  email: `${id}@example.fi`,
-  locale: 'fi',
-  createdAt: '2027-01-01T00:00:00.000Z',
-  updatedAt: '2027-01-01T00:00:00.000Z',
-});
+const partner = (id: string, organisation: string) => partnerFixture(id, { organisation });
 
 const meeting = (id: string, endsAt: string, patch: Partial<Meeting> = {}): Meeting => ({
   id,
@@ -143,10 +134,7 @@ describe('office feedback service', () => {
       config = { ...config, people };
       await store.updateShared((d) => {
         d.roleAssignments.push({ aadObjectId: 'aad-assigned', role: 'coordinator', office: 'uusimaa' });
-        for (const id of ['aad-kaisa', 'aad-sven', 'aad-assigned']) {
-          const chat = `chat-${id}`;
-          d.conversations.push({ id: chat, kind: 'personal', conversationId: chat, aadObjectId: id, reference: { chat: id }, updatedAt: ended.toISOString() });
-        }
+        for (const id of ['aad-kaisa', 'aad-sven', 'aad-assigned']) d.conversations.push(personalChat(`chat-${id}`, id, ended, { chat: id }));
       });
     });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PARTNER_INPUT_ERROR_CODES, parsePartnerInput } from '../bot/domain/partner-input.js';
+import { errorsOf, valueOf } from './harness/parse-results.js';
 
 const ctx = { segments: ['municipalities', 'debt-counsellors'], offices: ['uusimaa', 'pohjanmaa'] };
 const GUID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
@@ -17,17 +18,8 @@ const valid = {
   locale: 'sv',
 };
 
-function errorsFor(patch: Record<string, unknown>) {
-  const result = parsePartnerInput({ ...valid, ...patch }, ctx);
-  if (result.ok) throw new Error(`expected errors for ${JSON.stringify(patch)}`);
-  return result.errors;
-}
-
-function valueFor(patch: Record<string, unknown>) {
-  const result = parsePartnerInput({ ...valid, ...patch }, ctx);
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.value;
-}
+const errorsFor = (patch: Record<string, unknown>) => errorsOf(parsePartnerInput({ ...valid, ...patch }, ctx), patch);
+const valueFor = (patch: Record<string, unknown>) => valueOf(parsePartnerInput({ ...valid, ...patch }, ctx));
 
 describe('parsePartnerInput', () => {
   it('accepts a card submission: trims, lower-cases the e-mail and ignores other keys', () => {

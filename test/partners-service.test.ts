@@ -16,6 +16,7 @@ import {
 } from '../bot/services/partners.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { StoreWriteError } from '../bot/store/store.js';
+import { valueOf } from './harness/parse-results.js';
 
 const ctx = { segments: ['municipalities', 'debt-counsellors'], offices: ['uusimaa', 'pohjanmaa'], defaultOffice: 'uusimaa' };
 const T0 = new Date('2027-01-10T08:00:00.000Z');
@@ -24,12 +25,12 @@ const AAD = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 
 /** Validated as the card would be. */
 function input(fields: Partial<Record<keyof PartnerInput, string>>): PartnerInput {
-  const result = parsePartnerInput(
-    { name: 'Matti Meikäläinen', organisation: 'Espoon kaupunki', segment: 'municipalities', officeId: 'uusimaa', email: 'matti@espoo.fi', ...fields },
-    ctx,
+  return valueOf(
+    parsePartnerInput(
+      { name: 'Matti Meikäläinen', organisation: 'Espoon kaupunki', segment: 'municipalities', officeId: 'uusimaa', email: 'matti@espoo.fi', ...fields },
+      ctx,
+    ),
   );
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.value;
 }
 
 function added(result: PartnerResult): Partner {

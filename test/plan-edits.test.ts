@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseMeetingEdit, parsePlanEdit } from '../bot/domain/plan-edits.js';
 import type { Meeting, Plan } from '../bot/domain/types.js';
+import { errorsOf } from './harness/parse-results.js';
 
 const ZONE = 'Europe/Helsinki';
 const NOW = '2026-12-01T10:00:00.000Z';
@@ -52,11 +53,7 @@ describe('parsePlanEdit', () => {
     date_1: '2027-05-04',
     subTheme_1: 'Maksusuunnitelmat',
   };
-  const errorsFor = (patch: Record<string, unknown>, over: Partial<typeof ctx> = {}) => {
-    const result = parsePlanEdit({ ...valid, ...patch }, { ...ctx, ...over });
-    if (result.ok) throw new Error(`expected errors for ${JSON.stringify(patch)}`);
-    return result.errors;
-  };
+  const errorsFor = (patch: Record<string, unknown>, over: Partial<typeof ctx> = {}) => errorsOf(parsePlanEdit({ ...valid, ...patch }, { ...ctx, ...over }), patch);
 
   it('accepts a valid card; a moved meeting keeps its own time and length across daylight saving', () => {
     expect(parsePlanEdit(valid, ctx)).toEqual({
@@ -120,11 +117,7 @@ describe('parsePlanEdit', () => {
 describe('parseMeetingEdit', () => {
   const ctx = { plan, meeting: m2, timeZone: ZONE, notBefore: NOW };
   const valid = { date: '2027-03-30', time: '09:00', subTheme: ' Vuokrasaatavat ', place: '', onlineUrl: 'https://teams.example/m2' };
-  const errorsFor = (patch: Record<string, unknown>, notBefore = NOW) => {
-    const result = parseMeetingEdit({ ...valid, ...patch }, { ...ctx, notBefore });
-    if (result.ok) throw new Error(`expected errors for ${JSON.stringify(patch)}`);
-    return result.errors;
-  };
+  const errorsFor = (patch: Record<string, unknown>, notBefore = NOW) => errorsOf(parseMeetingEdit({ ...valid, ...patch }, { ...ctx, notBefore }), patch);
 
   it('accepts a valid card and keeps the meeting’s length', () => {
     expect(parseMeetingEdit(valid, ctx)).toEqual({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDateEdits, parsePlanInput } from '../bot/domain/plan-input.js';
+import { errorsOf, valueOf } from './harness/parse-results.js';
 
 const ctx = { segments: ['municipalities', 'debt-counsellors', 'rental-agencies'], offices: ['helsinki', 'oulu'], year: 2027 };
 
@@ -17,17 +18,8 @@ const valid = {
   onlineUrl: '',
 };
 
-function errorsFor(patch: Record<string, unknown>) {
-  const result = parsePlanInput({ ...valid, ...patch }, ctx);
-  if (result.ok) throw new Error(`expected errors for ${JSON.stringify(patch)}`);
-  return result.errors;
-}
-
-function valueFor(patch: Record<string, unknown>) {
-  const result = parsePlanInput({ ...valid, ...patch }, ctx);
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.value;
-}
+const errorsFor = (patch: Record<string, unknown>) => errorsOf(parsePlanInput({ ...valid, ...patch }, ctx), patch);
+const valueFor = (patch: Record<string, unknown>) => valueOf(parsePlanInput({ ...valid, ...patch }, ctx));
 
 describe('parsePlanInput', () => {
   it('accepts a valid submission, trimming text and converting numbers', () => {
@@ -232,11 +224,8 @@ describe('parseDateEdits', () => {
     subTheme_2: 'Salary garnishment',
   };
 
-  function editErrors(patch: Record<string, unknown>, extra: Partial<typeof editCtx & { notBefore: string }> = {}) {
-    const result = parseDateEdits({ ...edits, ...patch }, { ...editCtx, ...extra });
-    if (result.ok) throw new Error(`expected errors for ${JSON.stringify(patch)}`);
-    return result.errors;
-  }
+  const editErrors = (patch: Record<string, unknown>, extra: Partial<typeof editCtx & { notBefore: string }> = {}) =>
+    errorsOf(parseDateEdits({ ...edits, ...patch }, { ...editCtx, ...extra }), patch);
 
   it('returns the edited slots in local time across the DST changes', () => {
     expect(parseDateEdits(edits, editCtx)).toEqual({

@@ -1,3 +1,4 @@
+import { EmailDelivery } from '../bot/delivery/email-delivery.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,27 +6,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EmailMessage, EmailSender } from '../bot/delivery/email.js';
 import type { OutgoingMessage } from '../bot/delivery/outgoing.js';
 import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
-import type { Partner, Proposal } from '../bot/domain/types.js';
+import type { Proposal } from '../bot/domain/types.js';
 import { changeStatus, listProposals, notifyAuthor } from '../bot/services/proposals.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { partnerFixture as partner, personalChat } from './harness/seed.js';
 import { cardText } from './harness/sidos-harness.js';
 
 const now = new Date('2027-03-10T10:00:00.000Z');
 const coordinator = { role: 'coordinator' as const, officeId: 'uusimaa', id: 'aad-coordinator' };
 const national = { role: 'national' as const, officeId: 'uusimaa', id: 'aad-national' };
-
-const partner = (id: string, patch: Partial<Partner> = {}): Partner => ({
-  id,
-  name: `Name ${id}`,
-  organisation: `Org ${id}`,
-  segment: 'municipalities',
-  officeId: 'uusimaa',
-  email: `${id}@kunta.example.fi`,
-  locale: 'fi',
-  createdAt: '2027-01-01T00:00:00.000Z',
-  updatedAt: '2027-01-01T00:00:00.000Z',
-  ...patch,
-});
 
 const proposal = (id: string, createdAt: string, patch: Partial<Proposal> = {}): Proposal => ({
   id,
@@ -153,23 +142,14 @@ describe('proposals service', () => {
     let teamsSent: { reference: Record<string, unknown>; message: OutgoingMessage }[];
     let emails: EmailMessage[];
     let delivery: TeamsDelivery;
-    const emailSender: EmailSender = { send: async (m) => void emails.push(m) };
+    const emailSender = () => new EmailDelivery(store, { send: async (m) => void emails.push(m) }, () => new Date(), () => undefined);
 
     beforeEach(async () => {
       teamsSent = [];
       emails = [];
       const port = { send: async (reference: Record<string, unknown>, message: OutgoingMessage) => void teamsSent.push({ reference, message }) };
       delivery = new TeamsDelivery(store, port, () => now, () => undefined);
-      await store.updateShared((d) =>
-        d.conversations.push({
-          id: 'chat-author',
-          kind: 'personal',
-          conversationId: 'chat-author',
-          aadObjectId: 'aad-author',
-          reference: { chat: 'author' },
-          updatedAt: now.toISOString(),
-        }),
-      );
+      await store.updateShared((d) => d.conversations.push(personalChat('chat-author', 'aad-author', now, { chat: 'author' })));
     });
 
     const decide = async (id: string, status: 'under-review' | 'declined', reason?: string) => {
@@ -180,7 +160,7 @@ describe('proposals service', () => {
 
     it('tells the author in Teams, in their language, what was decided and why — once', async () => {
       const decided = await decide('local', 'declined', 'Lagen tillåter det inte.');
-      const ports = { store, delivery, email: emailSender, log: () => undefined };
+      const ports = { store, delivery, email: emailSender(), log: () => undefined };
       expect(await notifyAuthor(ports, decided, now)).toBe('teams');
       expect(await notifyAuthor(ports, decided, now)).toBe('teams');
       expect(teamsSent).toHaveLength(1);
@@ -197,7 +177,7 @@ describe('proposals service', () => {
 
     it('tells nobody about an anonymous proposal', async () => {
       const decided = await decide('anonymous', 'under-review');
-      expect(await notifyAuthor({ store, delivery, email: emailSender, log: () => undefined }, decided, now)).toBe('anonymous');
+      expect(await notifyAuthor({ store, delivery, email: emailSender(), log: () => undefined }, decided, now)).toBe('anonymous');
       expect(teamsSent).toEqual([]);
       expect(emails).toEqual([]);
       expect(store.readShared((d) => d.sends)).toEqual([]);
@@ -208,7 +188,7 @@ describe('proposals service', () => {
       await store.updateShared((d) => {
         d.conversations = [];
       });
-      const ports = { store, delivery, email: emailSender, log: () => undefined };
+      const ports = { store, delivery, email: emailSender(), log: () => undefined };
       expect(await notifyAuthor({ ...ports, email: null }, decided, now)).toBe('none');
       expect(await notifyAuthor(ports, decided, now)).toBe('email');
       expect(await notifyAuthor(ports, decided, now)).toBe('email');
@@ -232,7 +212,7 @@ describe('proposals service', () => {
         { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
       );
       const decided = await decide('local', 'under-review');
-      expect(await notifyAuthor({ store, delivery: failing, email: emailSender, log: () => undefined }, decided, now)).toBe('email');
+      expect(await notifyAuthor({ store, delivery: failing, email: emailSender(), log: () => undefined }, decided, now)).toBe('email');
       expect(store.readShared((d) => d.sends.map((s) => [s.id, s.channel, s.status]))).toEqual([
         ['proposal-status:local:2', 'teams', 'failed'],
         ['email:proposal-status:local:2', 'email', 'sent'],

@@ -5,6 +5,7 @@
 import type { Clock } from '../services/clock.js';
 import type { SendRecord, Store } from '../store/store.js';
 import { SendError, type ConversationPort, type OutgoingMessage } from './outgoing.js';
+import { recordSend, wasSent } from './send-log.js';
 
 export type SendResult = 'sent' | 'already-sent' | 'failed';
 
@@ -28,11 +29,6 @@ export class TeamsDelivery {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
-  /** True when something was already delivered under this key. */
-  wasSent(key: string): boolean {
-    return this.store.readShared((d) => d.sends.some((s) => s.id === key && s.status === 'sent'));
-  }
-
   /**
    * Sends `message` to the conversation record `conversationId` once per `key`.
    * `what` is a short description for the send log (never secrets).
@@ -46,7 +42,7 @@ export class TeamsDelivery {
   }
 
   private async sendOnce(key: string, conversationId: string, message: OutgoingMessage, what: string): Promise<SendResult> {
-    if (this.wasSent(key)) return 'already-sent';
+    if (wasSent(this.store, key)) return 'already-sent';
     const conversation = this.store.readShared((d) => d.conversations.find((c) => c.id === conversationId));
     if (!conversation) {
       await this.record(key, conversationId, what, 'failed', 0, 'no stored conversation');
@@ -74,12 +70,6 @@ export class TeamsDelivery {
   }
 
   private async record(key: string, target: string, what: string, status: SendRecord['status'], attempts: number, lastError?: string) {
-    const at = this.clock().toISOString();
-    await this.store.updateShared((d) => {
-      const existing = d.sends.find((s) => s.id === key);
-      const record: SendRecord = { id: key, channel: 'teams', target, what, status, attempts: (existing?.attempts ?? 0) + attempts, at, ...(lastError ? { lastError } : {}) };
-      if (existing) Object.assign(existing, record, lastError ? {} : { lastError: undefined });
-      else d.sends.push(record);
-    });
+    await recordSend(this.store, { id: key, channel: 'teams', target, what, status, attempts, at: this.clock().toISOString(), ...(lastError ? { lastError } : {}) });
   }
 }

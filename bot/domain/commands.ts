@@ -13,15 +13,16 @@ export const COMMANDS = [
   'unsubscribe',
   'mydata',
   'survey',
+  'privacy',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** What each role may run; the help card shows exactly these. */
 export const COMMANDS_BY_ROLE: Record<Role, readonly Command[]> = {
   partner: ['feedback', 'meetings', 'mydata', 'help'],
-  coordinator: ['plan', 'meetings', 'partners', 'import', 'proposals', 'feedback', 'survey', 'help'],
-  national: ['digest', 'subscribe', 'unsubscribe', 'proposals', 'help'],
-  admin: ['plan', 'meetings', 'partners', 'import', 'proposals', 'feedback', 'survey', 'digest', 'subscribe', 'unsubscribe', 'help'],
+  coordinator: ['plan', 'meetings', 'partners', 'import', 'proposals', 'feedback', 'survey', 'mydata', 'help'],
+  national: ['digest', 'subscribe', 'unsubscribe', 'proposals', 'mydata', 'help'],
+  admin: ['plan', 'meetings', 'partners', 'import', 'proposals', 'feedback', 'survey', 'digest', 'subscribe', 'unsubscribe', 'privacy', 'mydata', 'help'],
 };
 
 /** The text a button sends for a command (the words users type). */
@@ -38,6 +39,7 @@ export const COMMAND_TEXT: Record<Command, string> = {
   unsubscribe: 'unsubscribe digest',
   mydata: 'my data',
   survey: 'survey',
+  privacy: 'privacy',
 };
 
 /** Parses typed text into a command and its arguments; null when it is not one. */

@@ -3,6 +3,7 @@ import { deliverDigest } from '../services/digest.js';
 import { createMeetingRequests, deliverNewRequests, remindAndClose } from '../services/feedback-requests.js';
 import { sendReminders, syncAllPending } from '../services/invites.js';
 import { sendFeedbackPrompts } from '../services/office-feedback.js';
+import { applyRetention } from '../services/privacy.js';
 import { createSurveyRounds } from '../services/surveys.js';
 import { digestCardPort } from '../teams/digest.js';
 import { feedbackOutbox } from '../teams/feedback.js';
@@ -77,6 +78,18 @@ export function buildJobs(deps: BotDeps): Job[] {
       run: async (now) => {
         await createSurveyRounds(deps.store, deps.config, now);
         await deliverNewRequests(deps.store, outbox, feedback, 'survey', now);
+      },
+    },
+    // Anonymises or deletes personal data older than retention.personalDataDays.
+    {
+      name: 'privacy.retention',
+      cron: '0 3 * * *',
+      timeZone,
+      runAtStart: true,
+      run: async (now) => {
+        const summary = await applyRetention(deps.store, deps.config, now);
+        const changed = Object.entries(summary).filter(([, n]) => n > 0);
+        if (changed.length > 0) deps.log(`privacy.retention: ${changed.map(([what, n]) => `${what} ${n}`).join(', ')}`);
       },
     },
   ];

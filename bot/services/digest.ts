@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
-import type { EmailSender } from '../delivery/email.js';
+import type { EmailDelivery } from '../delivery/email-delivery.js';
+import { wasSent } from '../delivery/send-log.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
 import { buildDigest, type Digest, type DigestInput } from '../domain/digest.js';
 import { DIGEST_LABEL_KEYS, digestToCsv, digestToHtml } from '../domain/digest-render.js';
@@ -173,9 +174,9 @@ export function unsubscribeDigest(store: Store, conversationRecordId: string): P
 export interface DigestPorts {
   config: AppConfig;
   store: Store;
-  delivery: Pick<TeamsDelivery, 'send' | 'wasSent'>;
+  delivery: Pick<TeamsDelivery, 'send'>;
   /** null when SMTP is not set: then no e-mails. */
-  email: EmailSender | null;
+  email: EmailDelivery | null;
   log: (line: string) => void;
   /** The Teams card of a digest in a language (cards belong to the Teams layer). */
   card: (digest: Digest, locale: Locale, links: DigestLinks) => Card;
@@ -204,7 +205,7 @@ export async function deliverDigest(ports: DigestPorts, now: Date, only: 'unsent
   const { config, store, delivery, email, log } = ports;
   const key = periodKey(lastCompletedPeriod(now.toISOString(), config.digest.period, config.digest.timeZone));
   const failed = (id: string) => store.readShared((d) => d.sends.some((s) => s.id === id && s.status === 'failed'));
-  const pending = (id: string) => (only === 'failed' ? failed(id) : !delivery.wasSent(id));
+  const pending = (id: string) => (only === 'failed' ? failed(id) : !wasSent(store, id));
   const subscriptions = digestSubscriptions(store).filter((s) => pending(teamsKey(key, s)));
   const addresses = email ? digestEmails(config).filter((a) => pending(emailKey(key, a))) : [];
   const report: DigestDeliveryReport = { periodKey: key, sent: 0, failed: 0 };
@@ -221,14 +222,16 @@ export async function deliverDigest(ports: DigestPorts, now: Date, only: 'unsent
     }
     if (email && addresses.length > 0) {
       const message = digestEmail(config, result.digest);
-      for (const address of addresses) count(await sendEmail(store, email, emailKey(key, address), address, message, now));
+      for (const address of addresses) {
+        count((await email.send(emailKey(key, address), address, { ...message, to: address }, message.subject)) !== 'failed');
+      }
     }
   }
 
   if (report.failed > 0) log(`digest ${key}: ${report.failed} send(s) failed and will be retried on the next run`);
   const everyone =
-    digestSubscriptions(store).every((s) => delivery.wasSent(teamsKey(key, s))) &&
-    (email ? digestEmails(config) : []).every((a) => delivery.wasSent(emailKey(key, a)));
+    digestSubscriptions(store).every((s) => wasSent(store, teamsKey(key, s))) &&
+    (email ? digestEmails(config) : []).every((a) => wasSent(store, emailKey(key, a)));
   if (everyone && store.readShared((d) => d.jobState['digest.lastDelivered']) !== key) {
     await store.updateShared((d) => {
       d.jobState['digest.lastDelivered'] = key;
@@ -247,39 +250,6 @@ function digestEmail(config: AppConfig, digest: Digest) {
     html: digestToHtml(digest, labels),
     attachments: [{ filename: `sidos-digest-${digest.periodKey}.csv`, content: digestToCsv(digest, labels), contentType: 'text/csv; charset=utf-8' }],
   };
-}
-
-/** One attempt per run; the result is recorded under `id` like Teams sends are. */
-async function sendEmail(
-  store: Store,
-  email: EmailSender,
-  id: string,
-  to: string,
-  message: ReturnType<typeof digestEmail>,
-  now: Date,
-): Promise<boolean> {
-  let lastError: string | undefined;
-  try {
-    await email.send({ ...message, to, idempotencyKey: id });
-  } catch (err) {
-    lastError = (err as Error).message;
-  }
-  await store.updateShared((d) => {
-    const existing = d.sends.find((s) => s.id === id);
-    const record: SendRecord = {
-      id,
-      channel: 'email',
-      target: to,
-      what: message.subject,
-      status: lastError === undefined ? 'sent' : 'failed',
-      attempts: (existing?.attempts ?? 0) + 1,
-      at: now.toISOString(),
-      ...(lastError === undefined ? {} : { lastError }),
-    };
-    if (existing) d.sends.splice(d.sends.indexOf(existing), 1, record);
-    else d.sends.push(record);
-  });
-  return lastError === undefined;
 }
 
 export interface UndeliveredDigest {

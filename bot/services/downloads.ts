@@ -5,6 +5,7 @@ import type { DownloadLink, Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { resolveDigestDownload } from './digest.js';
 import { resolveIcsDownload } from './invites.js';
+import { resolveExportDownload } from './privacy.js';
 
 export interface FileDownload {
   contentType: string;
@@ -20,6 +21,7 @@ const RESOLVERS: Partial<Record<DownloadLink['kind'], Resolver>> = {
   ics: resolveIcsDownload,
   'digest-html': resolveDigestDownload,
   'digest-csv': resolveDigestDownload,
+  export: resolveExportDownload,
 };
 
 /** The server's DownloadProvider: null for an unknown or expired token. */

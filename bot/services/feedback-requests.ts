@@ -4,7 +4,8 @@
 // sentAt, together with its feedback.
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config.js';
-import type { EmailSender } from '../delivery/email.js';
+import type { EmailDelivery } from '../delivery/email-delivery.js';
+import { recordSend } from '../delivery/send-log.js';
 import type { OutgoingMessage } from '../delivery/outgoing.js';
 import type { SendResult, TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { FeedbackKind, FeedbackRequest, Instant, Invitation, Meeting, Partner, Survey, SurveyRound } from '../domain/types.js';
@@ -83,7 +84,8 @@ export interface StoredRequest {
 
 export function findRequest(store: Store, id: string): StoredRequest | undefined {
   for (const year of [...store.years()].reverse()) {
-    const request = store.readYear(year, (d) => d.feedbackRequests.find((r) => r.id === id));
+    // From the end: requests are appended as they are sent, and the ones answered are recent.
+    const request = store.readYear(year, (d) => d.feedbackRequests.findLast((r) => r.id === id));
     if (request) return { year, request: { ...request } };
   }
   return undefined;
@@ -173,7 +175,7 @@ export async function createMeetingRequests(store: Store, settings: FeedbackSett
 /** How requests reach partners; the messages themselves are made by the Teams layer. */
 export interface FeedbackOutbox {
   teams: TeamsDelivery;
-  email: EmailSender | null;
+  email: EmailDelivery | null;
   log: (line: string) => void;
   /** The card for a request; `reminder` 0 is the first send, n the n-th reminder. */
   teamsMessage(request: FeedbackRequest, partner: Partner, reminder: number): OutgoingMessage;
@@ -185,37 +187,6 @@ export type DeliveryResult = SendResult | 'unreachable';
 
 export const requestKey = (requestId: string) => `feedback-request:${requestId}`;
 export const reminderKey = (requestId: string, n: number) => `feedback-reminder:${requestId}:${n}`;
-
-async function recordSend(store: Store, record: SendRecord): Promise<void> {
-  await store.updateShared((d) => {
-    const existing = d.sends.find((s) => s.id === record.id);
-    if (!existing) return void d.sends.push(record);
-    Object.assign(existing, record, { attempts: existing.attempts + record.attempts });
-    if (!record.lastError) delete existing.lastError;
-  });
-}
-
-async function emailOnce(
-  store: Store,
-  outbox: FeedbackOutbox,
-  email: EmailSender,
-  send: { key: string; what: string; partner: Partner; message: { subject: string; text: string } },
-  now: Date,
-): Promise<SendResult> {
-  const { key, what, partner, message } = send;
-  if (store.readShared((d) => d.sends.some((s) => s.id === key && s.status === 'sent'))) return 'already-sent';
-  const at = now.toISOString();
-  try {
-    await email.send({ to: partner.email, subject: message.subject, text: message.text, idempotencyKey: key });
-  } catch (err) {
-    const lastError = (err as Error).message;
-    outbox.log(`e-mail ${key} failed: ${lastError}`);
-    await recordSend(store, { id: key, channel: 'email', target: partner.id, what, status: 'failed', attempts: 1, lastError, at });
-    return 'failed';
-  }
-  await recordSend(store, { id: key, channel: 'email', target: partner.id, what, status: 'sent', attempts: 1, at });
-  return 'sent';
-}
 
 /** Sends the request (reminder 0) or its n-th reminder: in Teams when the partner has a chat with the bot, else by e-mail. */
 async function deliver(
@@ -230,9 +201,7 @@ async function deliver(
   const what = reminder === 0 ? `feedback request ${request.id}` : `feedback reminder ${reminder} for ${request.id}`;
   const conversation = personalConversation(store, partner.aadObjectId);
   if (conversation) return outbox.teams.send(key, conversation.id, outbox.teamsMessage(request, partner, reminder), what);
-  if (outbox.email) {
-    return emailOnce(store, outbox, outbox.email, { key, what, partner, message: outbox.emailMessage(request, partner, reminder) }, now);
-  }
+  if (outbox.email) return outbox.email.send(key, partner.id, { to: partner.email, ...outbox.emailMessage(request, partner, reminder) }, what);
   // Recorded once for the first send, so it is not tried again every run; reminders will try again.
   if (reminder === 0) {
     const lastError = 'unreachable: no Teams chat with the partner and no SMTP configured';

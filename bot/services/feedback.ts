@@ -65,7 +65,7 @@ export async function submitFeedback(
     const code = refusal(found.request, partner, settings, now);
     if (code) return { ok: false, code };
     return store.updateYear(found.year, (data): SubmitResult => {
-      const request = data.feedbackRequests.find((r) => r.id === requestId);
+      const request = data.feedbackRequests.findLast((r) => r.id === requestId);
       if (!request) return { ok: false, code: 'not-found' };
       const again = refusal(request, partner, settings, now);
       if (again) return { ok: false, code: again };
@@ -114,13 +114,13 @@ function apply(data: YearData, request: FeedbackRequest, partner: Partner, input
   }
   if (input.justification !== undefined) feedback.justification = input.justification;
   else delete feedback.justification;
-  syncProposals(data, feedback, input, at);
+  const proposals = syncProposals(data, feedback, created, input, at);
   request.status = 'answered';
   request.answeredAt ??= at;
   return {
     request: { ...request },
     feedback: { ...feedback },
-    proposals: data.proposals.filter((p) => p.feedbackId === feedback.id).map((p) => ({ ...p })),
+    proposals: proposals.map((p) => ({ ...p })),
     created,
   };
 }
@@ -129,9 +129,11 @@ function apply(data: YearData, request: FeedbackRequest, partner: Partner, input
  * Makes the feedback's proposals match the submission. Proposals still
  * "received" are replaced (one with the same text is kept and updated);
  * those already being handled stay as they are, whatever was submitted.
+ * Returns the feedback's proposals, in store order.
  */
-function syncProposals(data: YearData, feedback: Feedback, input: FeedbackInput, at: string): void {
-  const current = data.proposals.filter((p) => p.feedbackId === feedback.id);
+function syncProposals(data: YearData, feedback: Feedback, created: boolean, input: FeedbackInput, at: string): Proposal[] {
+  // Feedback created just now has a fresh id, so no proposal refers to it yet (saves a scan of all proposals).
+  const current = created ? [] : data.proposals.filter((p) => p.feedbackId === feedback.id);
   const kept = new Set<string>();
   const added: Proposal[] = [];
   for (const given of input.proposals) {
@@ -160,9 +162,12 @@ function syncProposals(data: YearData, feedback: Feedback, input: FeedbackInput,
       createdAt: at,
     });
   }
-  data.proposals = data.proposals.filter((p) => p.feedbackId !== feedback.id || kept.has(p.id) || p.status !== 'received');
+  const dropped = new Set(current.filter((p) => !kept.has(p.id) && p.status === 'received'));
+  if (dropped.size > 0) data.proposals = data.proposals.filter((p) => !dropped.has(p));
   data.proposals.push(...added);
-  for (const proposal of data.proposals) if (proposal.feedbackId === feedback.id) proposal.anonymous = feedback.anonymous;
+  const proposals = [...current.filter((p) => !dropped.has(p)), ...added];
+  for (const proposal of proposals) proposal.anonymous = feedback.anonymous;
+  return proposals;
 }
 
 /** The partner's stored answer to a request, with its proposals, if there is one. */

@@ -6,7 +6,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { buildInvite, icsFileName } from '../calendar/ics.js';
 import type { AppConfig } from '../config.js';
-import type { EmailSender } from '../delivery/email.js';
+import type { EmailDelivery } from '../delivery/email-delivery.js';
+import { sendRecordOf } from '../delivery/send-log.js';
 import type { SendResult, TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { Invitation, Meeting, Partner, Rsvp } from '../domain/types.js';
 import type { SendRecord, Store, YearData } from '../store/store.js';
@@ -19,7 +20,7 @@ export interface InvitePorts {
   config: AppConfig;
   delivery: TeamsDelivery;
   /** null when SMTP_URL is not set. */
-  email: EmailSender | null;
+  email: EmailDelivery | null;
   log: (line: string) => void;
 }
 
@@ -73,9 +74,6 @@ function findInvitation(store: Store, invitationId: string): { year: number; inv
   return undefined;
 }
 
-function sendRecord(store: Store, key: string): SendRecord | undefined {
-  return store.readShared((d) => d.sends.find((s) => s.id === key));
-}
 
 /** What the invitee's messages about this invitation show; undefined when the partner or office is gone. */
 export function invitationContext(ports: Pick<InvitePorts, 'store' | 'config'>, invitationId: string): InviteContext | undefined {
@@ -255,7 +253,7 @@ async function deliverVersion(ports: InvitePorts, ctx: InviteContext, now: Date,
   let complete = true;
   for (const channel of channels) {
     const key = inviteKey(invitation.id, meeting.sequence, channel);
-    const previous = sendRecord(ports.store, key);
+    const previous = sendRecordOf(ports.store, key);
     if (!retryGivenUp && previous?.status === 'failed' && previous.attempts >= GIVE_UP_AFTER_ATTEMPTS) {
       complete = false;
       continue;
@@ -263,15 +261,12 @@ async function deliverVersion(ports: InvitePorts, ctx: InviteContext, now: Date,
     const result =
       channel === 'teams'
         ? await ports.delivery.send(key, conversationId!, { card: inviteCard(ctx, kind, partner.locale, now) }, what)
-        : await emailOnce(ports, key, partner, what, now, {
-            ...inviteEmail(ctx, kind),
-            ics: { method, content: icsContent(ctx, method, now) },
-          });
+        : await ports.email!.send(key, partner.id, { to: partner.email, ...inviteEmail(ctx, kind), ics: { method, content: icsContent(ctx, method, now) } }, what);
     if (result === 'sent') summary.sent[channel] += 1;
     else if (result === 'already-sent') summary.alreadySent += 1;
     else {
       complete = false;
-      summary.failed.push({ partner: refOf(partner), reason: sendRecord(ports.store, key)?.lastError ?? result });
+      summary.failed.push({ partner: refOf(partner), reason: sendRecordOf(ports.store, key)?.lastError ?? result });
     }
   }
   return complete;
@@ -290,44 +285,6 @@ function icsContent(ctx: InviteContext, method: 'REQUEST' | 'CANCEL', now: Date)
     texts: icsTexts(ctx, method),
     now,
   });
-}
-
-/** Sends an e-mail once per key and records the result the way TeamsDelivery does for Teams. */
-async function emailOnce(
-  ports: InvitePorts,
-  key: string,
-  partner: Partner,
-  what: string,
-  now: Date,
-  message: { subject: string; text: string; ics?: { method: 'REQUEST' | 'CANCEL'; content: string } },
-): Promise<SendResult> {
-  if (sendRecord(ports.store, key)?.status === 'sent') return 'already-sent';
-  let error: string | undefined;
-  try {
-    await ports.email!.send({ to: partner.email, ...message, idempotencyKey: key });
-  } catch (err) {
-    error = (err as Error).message || String(err);
-    ports.log(`e-mail ${key} to partner ${partner.id} failed: ${error}`);
-  }
-  await ports.store.updateShared((d) => {
-    const existing = d.sends.find((s) => s.id === key);
-    const record: SendRecord = {
-      id: key,
-      channel: 'email',
-      target: partner.id,
-      what,
-      status: error ? 'failed' : 'sent',
-      attempts: (existing?.attempts ?? 0) + 1,
-      at: now.toISOString(),
-      ...(error ? { lastError: error } : {}),
-    };
-    if (!existing) d.sends.push(record);
-    else {
-      Object.assign(existing, record);
-      if (!error) delete existing.lastError;
-    }
-  });
-  return error ? 'failed' : 'sent';
 }
 
 /** Job: delivers every pending invitation of meetings still ahead (changes made while down, failed sends). */
@@ -483,7 +440,7 @@ export async function sendReminders(ports: InvitePorts, now: Date): Promise<void
     );
     for (const { invitation, meeting } of due) {
       const key = reminderKey(invitation.id, meeting.sequence);
-      if (sendRecord(ports.store, key)?.status === 'sent') continue;
+      if (sendRecordOf(ports.store, key)?.status === 'sent') continue;
       const ctx = contextOf(ports, year, invitation, meeting);
       if (!ctx) continue;
       const conversation = personalConversation(ports.store, ctx.partner.aadObjectId);
@@ -492,7 +449,7 @@ export async function sendReminders(ports: InvitePorts, now: Date): Promise<void
       if (conversation) {
         result = await ports.delivery.send(key, conversation.id, { card: inviteCard(ctx, 'reminder', ctx.partner.locale, now) }, what);
       } else if (ports.email) {
-        result = await emailOnce(ports, key, ctx.partner, what, now, inviteEmail(ctx, 'reminder'));
+        result = await ports.email.send(key, ctx.partner.id, { to: ctx.partner.email, ...inviteEmail(ctx, 'reminder') }, what);
       }
       if (result !== 'sent') continue;
       await ports.store.updateYear(year, (d) => {

@@ -2,7 +2,7 @@
 // one, otherwise (or when Teams keeps failing) by e-mail when SMTP is set up.
 // Both ways are recorded under an idempotency key, so nothing goes out twice.
 import type { Card } from '../cards.js';
-import type { EmailSender } from '../delivery/email.js';
+import type { EmailDelivery } from '../delivery/email-delivery.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { Partner } from '../domain/types.js';
 import type { Store } from '../store/store.js';
@@ -12,7 +12,7 @@ export interface NotifyPorts {
   store: Store;
   delivery: TeamsDelivery;
   /** null when SMTP_URL is not set. */
-  email: EmailSender | null;
+  email: EmailDelivery | null;
   log: (line: string) => void;
 }
 
@@ -42,33 +42,6 @@ export async function notifyPartner(
     if (sent !== 'failed') return 'teams';
   }
   if (!ports.email || !partner.email) return chat ? 'failed' : 'none';
-  return sendEmailOnce(ports, partner, emailKey(key), message, what, now);
-}
-
-async function sendEmailOnce(ports: NotifyPorts, partner: Partner, key: string, message: PartnerMessage, what: string, now: Date): Promise<NotifyResult> {
-  const done = ports.store.readShared((d) => d.sends.some((s) => s.id === key && s.status === 'sent'));
-  if (done) return 'email';
-  let error: string | undefined;
-  try {
-    await ports.email!.send({ to: partner.email, subject: message.subject, text: message.text, idempotencyKey: key });
-  } catch (err) {
-    error = (err as Error).message;
-    ports.log(`e-mail ${key} to partner ${partner.id} failed: ${error}`);
-  }
-  await ports.store.updateShared((d) => {
-    const existing = d.sends.find((s) => s.id === key);
-    const record = {
-      id: key,
-      channel: 'email' as const,
-      target: partner.id,
-      what,
-      status: error ? ('failed' as const) : ('sent' as const),
-      attempts: (existing?.attempts ?? 0) + 1,
-      at: now.toISOString(),
-      ...(error ? { lastError: error } : {}),
-    };
-    if (existing) Object.assign(existing, record, error ? {} : { lastError: undefined });
-    else d.sends.push(record);
-  });
-  return error ? 'failed' : 'email';
+  const sent = await ports.email.send(emailKey(key), partner.id, { to: partner.email, subject: message.subject, text: message.text }, what);
+  return sent === 'failed' ? 'failed' : 'email';
 }

@@ -10,6 +10,7 @@ import { formatMeetingSpan } from '../domain/format.js';
 import type { Locale, Meeting, OfficeFeedback, Partner } from '../domain/types.js';
 import { translator } from '../i18n.js';
 import type { Store, YearData } from '../store/store.js';
+import { wasSent } from '../delivery/send-log.js';
 import { personalConversation } from './conversations.js';
 import { notifyPartner, type NotifyPorts, type NotifyResult } from './notify-partner.js';
 import type { Decider } from './proposals.js';
@@ -232,7 +233,7 @@ export async function sendFeedbackPrompts(ports: NotifyPorts & { config: AppConf
     const locale = officeOf(config, review.meeting.officeId).locale;
     for (const [aadObjectId, chatId] of reachableCoordinators(store, config, review.meeting.officeId)) {
       const key = `office-feedback-prompt:${meetingId}:${aadObjectId}`;
-      if (ports.delivery.wasSent(key)) continue;
+      if (wasSent(ports.store, key)) continue;
       const result = await ports.delivery.send(key, chatId, { card: promptCard(store, config, review, locale) }, 'office feedback prompt');
       if (result === 'sent') sent += 1;
     }

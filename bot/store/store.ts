@@ -78,7 +78,7 @@ export interface Subscription {
 
 export interface DownloadLink {
   id: string;
-  kind: 'ics' | 'digest-html' | 'digest-csv';
+  kind: 'ics' | 'digest-html' | 'digest-csv' | 'export';
   /** What the link serves, e.g. an invitation id or a period key. */
   ref: string;
   expiresAt: Instant;

@@ -32,7 +32,7 @@ const refusal = (turn: Turn, code: OfficeFeedbackErrorCode, organisation = '') =
 
 /** The meeting this user may give feedback on, or why not. */
 function reviewable(turn: Turn, data: Record<string, unknown>): MeetingReview | string {
-  const review = organisationsToReview(turn.deps.store, String(data.meetingId ?? ''));
+  const review = organisationsToReview(turn.deps.store, text(data.meetingId));
   if (!review) return refusal(turn, 'office-feedback-meeting-not-found');
   if (!mayGiveOfficeFeedback(turn.user, review.meeting)) return refusal(turn, 'office-feedback-not-allowed');
   if (!meetingEnded(review.meeting, turn.deps.clock())) return refusal(turn, 'office-feedback-meeting-not-ended');
@@ -43,7 +43,7 @@ function reviewable(turn: Turn, data: Record<string, unknown>): MeetingReview | 
 function reviewTarget(turn: Turn, data: Record<string, unknown>): { review: MeetingReview; target: AttendingOrganisation } | string {
   const review = reviewable(turn, data);
   if (typeof review === 'string') return review;
-  const organisation = String(data.organisation ?? '');
+  const organisation = text(data.organisation);
   const target = review.organisations.find((o) => o.organisation.toLowerCase() === organisation.trim().toLowerCase());
   return target ? { review, target } : refusal(turn, 'office-feedback-not-attended', organisation);
 }

@@ -24,7 +24,10 @@ const DECIDERS: readonly Role[] = ['coordinator', 'national', 'admin'];
 /** A card has a size limit in Teams; more than this asks the user to filter. */
 const MAX_LISTED = 20;
 
-const filterFrom = (data: Record<string, unknown>): ProposalFilter => parseProposalFilter(String(data.filter ?? '')) ?? {};
+/** A card value as text; anything but a string (a crafted object, an array) is empty. */
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+
+const filterFrom = (data: Record<string, unknown>): ProposalFilter => parseProposalFilter(text(data.filter)) ?? {};
 
 function refusalText(turn: Turn, code: ChangeErrorCode, proposal?: Proposal, to?: string): string {
   const status = (s: string) => (isProposalStatus(s) ? turn.t(`proposals.status.${s}`) : s.slice(0, 40));
@@ -106,12 +109,12 @@ function formCard(turn: Turn, proposal: Proposal, status: ProposalStatus, filter
 
 /** The proposal this user may move to `status`, or why not. */
 function decidable(turn: Turn, data: Record<string, unknown>): { proposal: Proposal; status: ProposalStatus } | string {
-  const found = findProposal(turn.deps.store, String(data.proposalId ?? ''));
+  const found = findProposal(turn.deps.store, text(data.proposalId));
   if (!found) return refusalText(turn, 'proposal-not-found');
   const { proposal } = found;
   if (!canHandle(turn.user.role, turn.user.officeId, proposal)) return refusalText(turn, 'proposal-not-allowed');
   const status = data.status;
-  if (!isProposalStatus(status) || !canMove(proposal.status, status)) return refusalText(turn, 'proposal-invalid-transition', proposal, String(status ?? ''));
+  if (!isProposalStatus(status) || !canMove(proposal.status, status)) return refusalText(turn, 'proposal-invalid-transition', proposal, text(status));
   return { proposal, status };
 }
 

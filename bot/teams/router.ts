@@ -4,7 +4,7 @@ import type { Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
 import type { Command } from '../domain/commands.js';
 import type { Role } from '../domain/types.js';
-import type { EmailSender } from '../delivery/email.js';
+import type { EmailDelivery } from '../delivery/email-delivery.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { Translate } from '../i18n.js';
 import type { Clock } from '../services/clock.js';
@@ -18,7 +18,7 @@ export interface BotDeps {
   clock: Clock;
   delivery: TeamsDelivery;
   /** null when SMTP_URL is not set. */
-  email: EmailSender | null;
+  email: EmailDelivery | null;
   log: (line: string) => void;
 }
 

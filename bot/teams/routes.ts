@@ -8,6 +8,7 @@ import { registerMeetingRoutes } from './meetings.js';
 import { registerOfficeFeedback } from './office-feedback.js';
 import { registerPartners } from './partners.js';
 import { registerPlanRoutes } from './plan.js';
+import { registerPrivacy } from './privacy.js';
 import { registerProposals } from './proposals.js';
 import { Routes } from './router.js';
 import { registerSurveys } from './surveys.js';
@@ -27,5 +28,6 @@ export function buildRoutes(): Routes {
   registerOfficeFeedback(routes);
   registerFeedback(routes);
   registerSurveys(routes);
+  registerPrivacy(routes);
   return routes;
 }

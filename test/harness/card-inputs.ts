@@ -18,11 +18,20 @@ export function inputsOf(card: Card): Record<string, string> {
   return values;
 }
 
-/** The Action.Execute buttons of a card with this verb. */
-export function executeActions(card: Card, verb: string): Record<string, any>[] {
+/** The Input elements of a card by id, to check how they are offered (choices, labels, flags). */
+export function inputElements(card: unknown): Map<string, any> {
+  const found = new Map<string, any>();
+  walk(card, (n) => {
+    if (typeof n.type === 'string' && n.type.startsWith('Input.')) found.set(n.id, n);
+  });
+  return found;
+}
+
+/** The Action.Execute buttons of a card, only those with this verb if one is given. */
+export function executeActions(card: Card, verb?: string): Record<string, any>[] {
   const found: Record<string, any>[] = [];
   walk(card, (n) => {
-    if (n.type === 'Action.Execute' && n.verb === verb) found.push(n);
+    if (n.type === 'Action.Execute' && (verb === undefined || n.verb === verb)) found.push(n);
   });
   return found;
 }

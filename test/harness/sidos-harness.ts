@@ -6,15 +6,19 @@ import { join } from 'node:path';
 import { loadConfig } from '../../bot/config.js';
 import { startSidos, type RunningSidos } from '../../bot/sidos.js';
 import type { Clock } from '../../bot/services/clock.js';
+import type { LowdbStore } from '../../bot/store/lowdb-store.js';
 import { cardAction, message, type Where } from './activities.js';
-import { ConnectorStandIn } from './connector.js';
+import { ConnectorStandIn, type PostedActivity } from './connector.js';
 import { testPeople, type TestUser } from './people.js';
+import { editData } from './seed.js';
 
 export interface HarnessOptions {
   clock?: Clock;
   env?: Record<string, string>;
   config?: Record<string, unknown>;
   dataDir?: string;
+  /** Writes records into the data files before Sidos first starts, as earlier use would have left them. */
+  seed?: (store: LowdbStore) => Promise<unknown>;
 }
 
 export class Harness {
@@ -31,6 +35,7 @@ export class Harness {
   static async start(options: HarnessOptions = {}): Promise<Harness> {
     const connector = await new ConnectorStandIn().start();
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'sidos-e2e-')));
+    if (options.seed) await editData(dataDir, options.seed);
     const harness = new Harness(connector, dataDir, options);
     harness.configFile = join(dataDir, 'test-config.json');
     await writeFile(harness.configFile, JSON.stringify({ people: testPeople, ...options.config }));
@@ -55,9 +60,11 @@ export class Harness {
     await this.boot();
   }
 
-  /** Runs a scheduled job at the clock's current time and waits for it. */
-  runJob(name: string): Promise<void> {
-    return this.sidos.runJob(name);
+  /** Runs a scheduled job at the clock's current time, waits for it, and returns the messages it posted. */
+  async runJob(name: string): Promise<PostedActivity[]> {
+    const from = this.connector.posted.length;
+    await this.sidos.runJob(name);
+    return this.connector.messages(from);
   }
 
   /** The data files as they are on disk now. */

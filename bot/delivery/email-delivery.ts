@@ -1,0 +1,51 @@
+// Sends an e-mail once per idempotency key and records the result, the way
+// TeamsDelivery does for Teams. One attempt per call: the jobs that call it
+// run again later, which is the retry.
+import type { Clock } from '../services/clock.js';
+import type { Store } from '../store/store.js';
+import type { EmailMessage, EmailSender } from './email.js';
+import { recordSend, wasSent } from './send-log.js';
+import type { SendResult } from './teams-delivery.js';
+
+export class EmailDelivery {
+  private readonly inFlight = new Map<string, Promise<SendResult>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly sender: EmailSender,
+    private readonly clock: Clock,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** `target` names the recipient in the send log (a partner id or the address); `what` describes the message. */
+  send(key: string, target: string, message: Omit<EmailMessage, 'idempotencyKey'>, what: string): Promise<SendResult> {
+    const running = this.inFlight.get(key);
+    if (running) return running.then((r) => (r === 'sent' ? 'already-sent' : r));
+    const attempt = this.sendOnce(key, target, message, what).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, attempt);
+    return attempt;
+  }
+
+  private async sendOnce(key: string, target: string, message: Omit<EmailMessage, 'idempotencyKey'>, what: string): Promise<SendResult> {
+    if (wasSent(this.store, key)) return 'already-sent';
+    let lastError: string | undefined;
+    try {
+      await this.sender.send({ ...message, idempotencyKey: key });
+    } catch (err) {
+      lastError = (err as Error).message || String(err);
+      this.log(`e-mail ${key} to ${target} failed: ${lastError}`);
+    }
+    const at = this.clock().toISOString();
+    await recordSend(this.store, {
+      id: key,
+      channel: 'email',
+      target,
+      what,
+      status: lastError ? 'failed' : 'sent',
+      attempts: 1,
+      at,
+      ...(lastError ? { lastError } : {}),
+    });
+    return lastError ? 'failed' : 'sent';
+  }
+}

@@ -1,0 +1,192 @@
+// "my data" (everyone) and "privacy <e-mail>" (admin): what Sidos stores about
+// a person, in the reader's language, with a JSON download; the admin can also
+// erase it, after a confirmation. Both only in a personal chat, since the
+// answer shows personal data.
+import { CardFactory } from 'botbuilder';
+import { renderCard, type Card } from '../cards.js';
+import { formatMeetingTime } from '../domain/format.js';
+import type { Role } from '../domain/types.js';
+import { erasePerson, EXPORT_LINK_HOURS, exportLink, nothingStored, personalData, type PersonalData, type Who } from '../services/privacy.js';
+import { officeName, segmentName } from './partners-common.js';
+import type { Routes, Turn } from './router.js';
+
+const ADMIN: readonly Role[] = ['admin'];
+/** Lines shown per section; the download has all of them. */
+const MAX_LINES = 10;
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+interface Section {
+  title: string;
+  lines: string[];
+}
+
+const clip = (text: string) => (text.length > 120 ? `${text.slice(0, 119)}…` : text);
+
+function sections(turn: Turn, data: PersonalData): Section[] {
+  const { t, deps, user } = turn;
+  const zone = (deps.config.offices.find((o) => o.id === user.officeId) ?? deps.config.offices[0]).timeZone;
+  const when = (at: string) => formatMeetingTime(at, zone, user.locale);
+  const meetingLine = (meeting: PersonalData['invitations'][number]['meeting']) =>
+    meeting ? `${meeting.subTheme}, ${when(meeting.startsAt)}` : t('privacy.unknownMeeting');
+  const result: Section[] = [];
+  const add = (titleKey: string, lines: string[]) => {
+    if (lines.length === 0) return;
+    const shown = lines.slice(0, MAX_LINES).map(clip);
+    if (lines.length > MAX_LINES) shown.push(t('privacy.more', { count: lines.length - MAX_LINES }));
+    result.push({ title: t(titleKey), lines: shown });
+  };
+
+  const registered = data.partner;
+  if (registered) {
+    add('privacy.section.partner', [
+      `${t('partner.field.name')}: ${registered.name}`,
+      `${t('partner.field.organisation')}: ${registered.organisation}`,
+      `${t('partner.field.email')}: ${registered.email}`,
+      `${t('partner.field.segment')}: ${segmentName(turn, registered.segment)}`,
+      `${t('partner.field.officeId')}: ${officeName(turn, registered.officeId)}`,
+      `${t('partner.field.locale')}: ${t(`partner.language.${registered.locale}`)}`,
+      t(registered.aadObjectId ? 'privacy.line.teamsLinked' : 'privacy.line.teamsNotLinked'),
+      t('privacy.line.registered', { created: when(registered.createdAt), updated: when(registered.updatedAt) }),
+    ]);
+  }
+  add(
+    'privacy.section.roles',
+    data.roles.map((r) =>
+      t(`privacy.line.role.${r.source}`, { role: [t(`role.${r.role}`), r.office ? officeName(turn, r.office) : ''].filter(Boolean).join(', ') }),
+    ),
+  );
+  add(
+    'privacy.section.conversations',
+    data.conversations.map((c) => t(c.kind === 'personal' ? 'privacy.line.chat.personal' : 'privacy.line.chat.shared', { date: when(c.updatedAt) })),
+  );
+  add(
+    'privacy.section.invitations',
+    data.invitations.map((i) => t('privacy.line.invitation', { meeting: meetingLine(i.meeting), answer: t(`invites.rsvp.${i.rsvp}`) })),
+  );
+  add('privacy.section.feedback', [
+    ...(data.feedbackRequests.length > 0
+      ? [t('privacy.line.requests', { count: data.feedbackRequests.length, answered: data.feedbackRequests.filter((r) => r.status === 'answered').length })]
+      : []),
+    ...data.feedback.map((f) => {
+      const subject = f.meeting ? meetingLine(f.meeting) : f.surveyRoundId ? t('privacy.subject.survey') : t('privacy.subject.general');
+      const line = t('privacy.line.feedback', { date: when(f.submittedAt), rating: f.rating, subject });
+      return f.anonymous ? `${line} ${t('privacy.line.anonymous')}` : line;
+    }),
+  ]);
+  add(
+    'privacy.section.proposals',
+    data.proposals.map((p) => t('privacy.line.proposal', { text: p.text, status: t(`proposals.status.${p.status}`) })),
+  );
+  add(
+    'privacy.section.organisation',
+    data.organisationFeedback.map((f) => t('privacy.line.organisationFeedback', { organisation: f.organisation, date: when(f.givenAt), rating: f.rating })),
+  );
+  const staff = data.staffRecords;
+  add(
+    'privacy.section.staff',
+    (
+      [
+        ['privacy.line.staff.plans', staff.plans.length],
+        ['privacy.line.staff.surveys', staff.surveys.length],
+        ['privacy.line.staff.officeFeedback', staff.officeFeedbackGiven.length],
+        ['privacy.line.staff.decisions', staff.proposalDecisions.length],
+        ['privacy.line.staff.subscriptions', staff.subscriptions.length],
+      ] as const
+    )
+      .filter(([, count]) => count > 0)
+      .map(([key, count]) => t(key, { count })),
+  );
+  const latestSend = data.sends.map((s) => s.at).sort().at(-1);
+  const jobState = Object.keys(data.jobState).length;
+  add('privacy.section.other', [
+    ...(latestSend ? [t('privacy.line.sends', { count: data.sends.length, date: when(latestSend) })] : []),
+    ...(jobState > 0 ? [t('privacy.line.jobState', { count: jobState })] : []),
+  ]);
+  return result;
+}
+
+async function dataCard(turn: Turn, who: Who, data: PersonalData, admin: boolean): Promise<Card> {
+  const { t, deps } = turn;
+  const email = admin ? (who.email ?? '') : '';
+  return renderCard('privacy-data', {
+    title: admin ? t('privacy.admin.title', { email }) : t('privacy.mine.title'),
+    intro: admin ? t('privacy.admin.intro') : t('privacy.mine.intro'),
+    sections: sections(turn, data),
+    note: t('privacy.linkNote', { hours: EXPORT_LINK_HOURS }),
+    downloadUrl: await exportLink(deps.store, deps.config, who, deps.clock()),
+    email,
+    labels: { download: t(admin ? 'privacy.button.export' : 'privacy.button.download'), erase: t('privacy.button.erase') },
+  });
+}
+
+/** The admin's card about the person with this e-mail, or a text when nothing is stored. */
+async function adminCard(turn: Turn, email: string): Promise<Card | string> {
+  const who = { email };
+  const data = personalData(turn.deps.store, turn.deps.config, who);
+  return nothingStored(data) ? turn.t('privacy.notFound', { email }) : dataCard(turn, who, data, true);
+}
+
+function confirmCard(turn: Turn, email: string): Card {
+  const { t } = turn;
+  return renderCard('privacy-confirm', {
+    title: t('privacy.confirm.title', { email }),
+    text: t('privacy.confirm.text'),
+    details: t('privacy.confirm.details'),
+    email,
+    labels: { confirm: t('privacy.button.confirmErase'), cancel: t('privacy.button.cancel') },
+  });
+}
+
+async function erase(turn: Turn, email: string): Promise<Card> {
+  const { t, deps } = turn;
+  const summary = await erasePerson(deps.store, deps.config, { email });
+  if (!summary.found) return renderCard('message', { title: t('privacy.erased.nothing', { email }), color: 'Default', lines: [] });
+  // No names or addresses in the log: only that it happened.
+  deps.log(`privacy: an admin erased a person's data (${summary.partner} register entry, ${summary.invitations + summary.feedback + summary.proposals} records anonymised)`);
+  const lines = [
+    ...(summary.partner > 0 ? [t('privacy.erased.partner')] : []),
+    t('privacy.erased.deleted', { conversations: summary.conversations, sends: summary.sends, other: summary.roleAssignments + summary.links + summary.jobState }),
+    t('privacy.erased.anonymised', {
+      invitations: summary.invitations,
+      requests: summary.feedbackRequests,
+      feedback: summary.feedback,
+      texts: summary.feedbackTexts,
+      proposals: summary.proposals,
+    }),
+    ...(summary.staffReferences + summary.surveys + summary.subscriptions > 0
+      ? [t('privacy.erased.staff', { count: summary.staffReferences + summary.surveys + summary.subscriptions })]
+      : []),
+    ...(deps.config.people.some((p) => p.email?.toLowerCase() === email.toLowerCase()) ? [t('privacy.erased.configured')] : []),
+  ];
+  return renderCard('message', { title: t('privacy.erased.title', { email }), color: 'Good', lines });
+}
+
+/** The e-mail a button is about; null for a crafted or outdated one. */
+const emailOf = (data: Record<string, unknown>) => (typeof data.email === 'string' && EMAIL.test(data.email) ? data.email : null);
+
+async function reply(turn: Turn, answer: Card | string): Promise<void> {
+  await turn.context.sendActivity(typeof answer === 'string' ? answer : { attachments: [CardFactory.adaptiveCard(answer)] });
+}
+
+export function registerPrivacy(routes: Routes): void {
+  routes.command('mydata', async (turn) => {
+    if (turn.conversation.kind !== 'personal') return reply(turn, turn.t('privacy.personalOnly'));
+    const { identity, partner } = turn.user;
+    const who: Who = { partnerId: partner?.id, aadObjectId: identity.aadObjectId, email: identity.email };
+    await reply(turn, await dataCard(turn, who, personalData(turn.deps.store, turn.deps.config, who), false));
+  });
+
+  routes.command('privacy', async (turn, args) => {
+    if (turn.conversation.kind !== 'personal') return reply(turn, turn.t('privacy.personalOnly'));
+    if (!EMAIL.test(args)) return reply(turn, turn.t('privacy.usage'));
+    await reply(turn, await adminCard(turn, args));
+  });
+
+  const withEmail = (handle: (turn: Turn, email: string) => Promise<Card | string>) => async (turn: Turn, data: Record<string, unknown>) => {
+    const email = emailOf(data);
+    return email ? handle(turn, email) : turn.t('error.cardOutdated');
+  };
+  routes.cardAction('privacy.show', ADMIN, withEmail(adminCard));
+  routes.cardAction('privacy.erase', ADMIN, withEmail(async (turn, email) => confirmCard(turn, email)));
+  routes.cardAction('privacy.erase.confirm', ADMIN, withEmail(erase));
+}

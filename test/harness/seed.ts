@@ -1,0 +1,78 @@
+// Records to seed a store with, and a way to write them into a data directory
+// while Sidos is not running.
+import { join } from 'node:path';
+import type { Invitation, Meeting, Partner } from '../../bot/domain/types.js';
+import { LowdbStore } from '../../bot/store/lowdb-store.js';
+import type { ConversationRecord } from '../../bot/store/store.js';
+import type { TestUser } from './people.js';
+
+const REGISTERED = '2027-01-01T00:00:00.000Z';
+
+/** A partner of the Uusimaa office's municipalities segment, reachable by e-mail only. */
+export const partnerFixture = (id: string, overrides: Partial<Partner> = {}): Partner => ({
+  id,
+  name: `Name ${id}`,
+  organisation: `Org ${id}`,
+  segment: 'municipalities',
+  officeId: 'uusimaa',
+  email: `${id}@kunta.example.fi`,
+  locale: 'fi',
+  createdAt: REGISTERED,
+  updatedAt: REGISTERED,
+  ...overrides,
+});
+
+/** The register entry of a person: their name and e-mail, and their Teams identity if they have one. */
+export const partnerFor = (person: Pick<TestUser, 'name' | 'email'> & { aadObjectId?: string }, overrides: Partial<Partner> = {}): Partner =>
+  partnerFixture(`partner-${person.email.split('@')[0]}`, {
+    name: person.name,
+    email: person.email,
+    ...(person.aadObjectId ? { aadObjectId: person.aadObjectId } : {}),
+    ...overrides,
+  });
+
+/** A scheduled meeting of the Uusimaa office on Tuesday 2 March 2027 at 13.00 Helsinki time. */
+export const meetingFixture = (overrides: Partial<Meeting> = {}): Meeting => {
+  const id = overrides.id ?? 'meeting-1';
+  return {
+    id,
+    planId: 'plan-1',
+    officeId: 'uusimaa',
+    year: 2027,
+    subTheme: 'Hakemuksen liitteet',
+    startsAt: '2027-03-02T11:00:00.000Z',
+    endsAt: '2027-03-02T12:30:00.000Z',
+    segments: ['municipalities'],
+    place: 'Pasila',
+    status: 'scheduled',
+    sequence: 0,
+    uid: `${id}@sidos.example.fi`,
+    ...overrides,
+  };
+};
+
+/** Stores a meeting, its invited partners and their delivered invitations (SEQUENCE 0) with each one's answer. */
+export async function seedMeeting(store: LowdbStore, meeting: Meeting, invitees: [Partner, Invitation['rsvp']][]): Promise<void> {
+  await store.updateShared((d) => d.partners.push(...invitees.map(([partner]) => partner)));
+  await store.updateYear(meeting.year, (d) => {
+    d.meetings.push(meeting);
+    for (const [{ id: partnerId }, rsvp] of invitees) {
+      d.invitations.push({ id: `inv-${partnerId}`, meetingId: meeting.id, partnerId, rsvp, sentSequence: 0, icsToken: `token-${partnerId}` });
+    }
+  });
+}
+
+/** The stored personal chat of someone who has talked to the bot; the reference is what the conversation port gets. */
+export const personalChat = (
+  id: string,
+  aadObjectId: string | undefined,
+  at: Date,
+  reference: Record<string, unknown> = { conversation: { id } },
+): ConversationRecord => ({ id, kind: 'personal', conversationId: id, aadObjectId, reference, updatedAt: at.toISOString() });
+
+/** Writes to the data files of a Sidos data directory that is not running, the way its own services do. */
+export async function editData(dir: string, change: (store: LowdbStore) => Promise<unknown>): Promise<void> {
+  const store = await LowdbStore.open(join(dir, 'data'));
+  await change(store);
+  await store.close();
+}
