@@ -23,5 +23,20 @@ export function cardNames(): string[] {
 export function renderCard(name: string, data: object): Card {
   const template = templates.get(name);
   if (!template) throw new Error(`No card template "${name}" in adaptive-cards/`);
-  return new ACData.Template(template).expand({ $root: data }) as Card;
+  return new ACData.Template(template).expand({ $root: withoutMarkdownLinks(data) }) as Card;
+}
+
+/**
+ * Teams renders Markdown in card text, so "[Pay here](https://…)" typed by
+ * someone would show as a disguised link. A zero-width space between "]" and
+ * "(" keeps the text readable and the link inert; Sidos's own strings have no
+ * Markdown links.
+ */
+function withoutMarkdownLinks(value: unknown): any {
+  if (typeof value === 'string') return value.replace(/\]\s*\(/g, ']\u200B(');
+  if (Array.isArray(value)) return value.map(withoutMarkdownLinks);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutMarkdownLinks(v)]));
+  }
+  return value;
 }

@@ -46,6 +46,13 @@ describe('card templates', () => {
     expect((card.body as { text: string }[])[0].text).toBe(hostile);
   });
 
+  it('keeps Markdown links in user text from becoming disguised links', () => {
+    const card = renderCard('message', { title: 'x', color: 'Default', lines: ['See [the form](https://evil.example/pay) now'] });
+    const text = (card.body as { text: string }[])[1].text;
+    expect(text).not.toMatch(/\]\(/);
+    expect(text.replace('\u200B', '')).toBe('See [the form](https://evil.example/pay) now');
+  });
+
   it('the checker itself rejects a broken card', () => {
     expect(checkCard({ type: 'AdaptiveCard', version: '1.6', body: [{ type: 'TextBlock', text: '${oops}' }] })).toEqual(
       expect.arrayContaining([expect.stringContaining('unresolved ${oops}'), expect.stringContaining('version 1.6')]),
