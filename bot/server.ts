@@ -26,8 +26,9 @@ function isAuthenticationFailure(err: unknown): boolean {
 
 const text = z.string().nullish();
 // Ids end up in connector URLs and headers: visible ASCII only, as Teams sends them.
-const id = z.string().regex(/^[!-~]+$/);
-const account = z.object({ id, name: text });
+const id = z.string().max(1024).regex(/^[!-~]+$/);
+// Names are stored with conversation references; Teams display names are short.
+const account = z.object({ id, name: z.string().max(256).nullish() });
 const records = z.array(z.record(z.unknown())).nullish();
 // botbuilder reads every entity's type, and a mention's target and text.
 const entity = z.union([
@@ -105,7 +106,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const invokeResponse = await options.adapter.handleActivity(authorization, activity as Activity, async (context) => {
         await options.app.run(context);
       });
-      res.send(invokeResponse?.status ?? 200, invokeResponse?.body ?? null);
+      // The adapter answers 501 to an invoke nobody handles (task/fetch, signin/…); for a
+      // caller that is a request Sidos does not accept, not a server failure.
+      const status = invokeResponse?.status === 501 ? 400 : invokeResponse?.status ?? 200;
+      res.send(status, invokeResponse?.body ?? null);
     } catch (err) {
       if (isAuthenticationFailure(err)) {
         res.send(401, { error: 'Unauthorized' });

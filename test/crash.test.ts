@@ -6,7 +6,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { FeedbackRequest, Meeting, Partner } from '../bot/domain/types.js';
+import type { FeedbackRequest, Meeting } from '../bot/domain/types.js';
 import { translator } from '../bot/i18n.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { cardAction } from './harness/activities.js';
@@ -15,36 +15,18 @@ import { FakeClock } from './harness/clock.js';
 import { cardOf, ConnectorStandIn } from './harness/connector.js';
 import { coordinator, partner, type TestUser } from './harness/people.js';
 import { spawnSidos, type SidosProcess } from './harness/process.js';
+import { editData, meetingFixture, partnerFor } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 
 const fi = translator('fi');
 
-const partnerRecord = (id: string, user: TestUser, createdAt: string): Partner => ({
-  id,
-  name: user.name,
-  organisation: `Organisaatio ${id}`,
-  segment: 'municipalities',
-  officeId: 'uusimaa',
-  email: user.email,
-  aadObjectId: user.aadObjectId,
-  locale: 'fi',
-  createdAt,
-  updatedAt: createdAt,
-});
-
-const pastMeeting = (id: string, startsAt: Date): Meeting => ({
-  id,
-  planId: 'plan-1',
-  officeId: 'uusimaa',
-  year: startsAt.getUTCFullYear(),
-  subTheme: 'Perinnän ensimmäiset viikot',
-  startsAt: startsAt.toISOString(),
-  endsAt: new Date(startsAt.getTime() + 2 * 3600_000).toISOString(),
-  segments: ['municipalities'],
-  status: 'scheduled',
-  sequence: 0,
-  uid: `${id}@sidos`,
-});
+const pastMeeting = (startsAt: Date): Meeting =>
+  meetingFixture({
+    id: 'm-1',
+    year: startsAt.getUTCFullYear(),
+    startsAt: startsAt.toISOString(),
+    endsAt: new Date(startsAt.getTime() + 2 * 3600_000).toISOString(),
+  });
 
 const openRequest = (id: string, partnerId: string, meetingId: string, sentAt: Date): FeedbackRequest => ({
   id,
@@ -105,14 +87,14 @@ describe('a process killed with SIGKILL during a burst of feedback', () => {
     // The process runs on the real clock: the meeting was an hour ago, the requests are open for 30 days.
     const now = new Date();
     year = now.getUTCFullYear();
-    const store = await LowdbStore.open(dataDir);
-    await store.updateShared((d) => d.partners.push(...people.map((u, i) => partnerRecord(`p-${i}`, u, now.toISOString()))));
-    const meeting = pastMeeting('m-1', new Date(now.getTime() - 3 * 3600_000));
-    await store.updateYear(year, (d) => {
-      d.meetings.push(meeting);
-      d.feedbackRequests.push(...people.map((_, i) => openRequest(requestId(i), `p-${i}`, meeting.id, new Date(now.getTime() - 3600_000))));
+    const meeting = pastMeeting(new Date(now.getTime() - 3 * 3600_000));
+    await editData(dir, async (store) => {
+      await store.updateShared((d) => d.partners.push(...people.map((person, i) => partnerFor(person, { id: `p-${i}` }))));
+      await store.updateYear(year, (d) => {
+        d.meetings.push(meeting);
+        d.feedbackRequests.push(...people.map((_, i) => openRequest(requestId(i), `p-${i}`, meeting.id, new Date(now.getTime() - 3600_000))));
+      });
     });
-    await store.close();
   });
 
   afterEach(() => {
@@ -252,13 +234,13 @@ describe('a write that fails like a full disk', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sidos-diskfull-'));
-    const store = await LowdbStore.open(join(dir, 'data'));
-    await store.updateShared((d) => d.partners.push(partnerRecord('p-pekka', partner, '2027-01-05T08:00:00.000Z')));
-    await store.updateYear(2027, (d) => {
-      d.meetings.push(pastMeeting('m-1', new Date('2027-03-02T11:00:00.000Z')));
-      d.feedbackRequests.push(openRequest('fr-1', 'p-pekka', 'm-1', new Date('2027-03-02T13:10:00.000Z')));
+    await editData(dir, async (store) => {
+      await store.updateShared((d) => d.partners.push(partnerFor(partner, { id: 'p-pekka' })));
+      await store.updateYear(2027, (d) => {
+        d.meetings.push(pastMeeting(new Date('2027-03-02T11:00:00.000Z')));
+        d.feedbackRequests.push(openRequest('fr-1', 'p-pekka', 'm-1', new Date('2027-03-02T13:10:00.000Z')));
+      });
     });
-    await store.close();
     // An anonymity minimum of 1 lets the staff view show a single answer, so it shows what memory holds.
     h = await Harness.start({ clock: clock.now, dataDir: dir, config: { feedback: { reminderAfterDays: 3, maxReminders: 2, anonymityMinimum: 1 } } });
     await h.say(partner, 'help');

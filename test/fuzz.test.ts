@@ -9,14 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_TEXT } from '../bot/domain/commands.js';
-import type { Feedback, FeedbackRequest, Invitation, Meeting, OfficeFeedback, Partner, Plan, Proposal, Role, Survey } from '../bot/domain/types.js';
+import type { Feedback, FeedbackRequest, Invitation, Partner, Plan, Proposal, Role, Survey } from '../bot/domain/types.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
+import type { YearData } from '../bot/store/store.js';
 import { buildRoutes } from '../bot/teams/routes.js';
 import { botAdded, cardAction, installationAdd, message, type Where } from './harness/activities.js';
 import { inputsOf } from './harness/card-inputs.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf } from './harness/connector.js';
 import { admin, coordinator, national, partner, stranger, swedishCoordinator, type TestUser } from './harness/people.js';
+import { editData, meetingFixture, partnerFixture, partnerFor } from './harness/seed.js';
 import { Harness } from './harness/sidos-harness.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20270201);
@@ -53,24 +55,13 @@ const caseRng = (n: number) => new Rng(SEED ^ Math.imul(n + 1, 0x9e3779b1));
 
 // ---------------------------------------------------------------- seed data
 
-const T0 = '2027-01-05T08:00:00.000Z';
-
-const registered = (id: string, fields: Partial<Partner> & Pick<Partner, 'name' | 'organisation' | 'email'>): Partner => ({
-  id,
-  segment: 'municipalities',
-  officeId: 'uusimaa',
-  locale: 'fi',
-  createdAt: T0,
-  updatedAt: T0,
-  ...fields,
-});
-
-const PEKKA = registered('p-pekka', { name: partner.name, organisation: 'Espoon kaupunki', email: partner.email, aadObjectId: partner.aadObjectId });
+// Two offices' worth of records, so card actions can be pointed at real ids of both.
+const PEKKA = partnerFor(partner, { id: 'p-pekka', organisation: 'Espoon kaupunki' });
 const PARTNERS: Partner[] = [
   PEKKA,
-  registered('p-liisa', { name: 'Liisa Laine', organisation: 'Vantaan kaupunki', email: 'liisa@vantaa.example.fi' }),
-  registered('p-olli', { name: 'Olli Ojala', organisation: 'Perintä Oy', email: 'olli@perinta.example.fi', segment: 'collection-agencies' }),
-  registered('p-bertil', { name: 'Bertil Berg', organisation: 'Vasa stad', email: 'bertil@vasa.example.fi', officeId: 'pohjanmaa', locale: 'sv' }),
+  partnerFixture('p-liisa', { name: 'Liisa Laine', organisation: 'Vantaan kaupunki' }),
+  partnerFixture('p-olli', { name: 'Olli Ojala', organisation: 'Perintä Oy', segment: 'collection-agencies' }),
+  partnerFixture('p-bertil', { name: 'Bertil Berg', organisation: 'Vasa stad', officeId: 'pohjanmaa', locale: 'sv' }),
 ];
 
 const plan = (id: string, officeId: string): Plan => ({
@@ -84,40 +75,29 @@ const plan = (id: string, officeId: string): Plan => ({
   durationMinutes: 120,
   place: 'Pasila',
   createdBy: coordinator.aadObjectId,
-  createdAt: T0,
-  updatedAt: T0,
+  createdAt: '2027-01-05T08:00:00.000Z',
+  updatedAt: '2027-01-05T08:00:00.000Z',
 });
 
-const meeting = (id: string, planId: string, officeId: string, startsAt: string): Meeting => ({
-  id,
-  planId,
-  officeId,
-  year: 2027,
-  subTheme: `Alateema ${id}`,
-  startsAt,
-  endsAt: new Date(Date.parse(startsAt) + 2 * 3600_000).toISOString(),
-  segments: ['municipalities', 'collection-agencies'],
-  place: 'Pasila',
-  status: 'scheduled',
-  sequence: 0,
-  uid: `${id}@sidos`,
-});
+const meeting = (id: string, officeId: string, startsAt: string) =>
+  meetingFixture({
+    id,
+    planId: officeId === 'uusimaa' ? 'plan-u' : 'plan-p',
+    officeId,
+    subTheme: `Alateema ${id}`,
+    startsAt,
+    endsAt: new Date(Date.parse(startsAt) + 2 * 3600_000).toISOString(),
+    segments: ['municipalities', 'collection-agencies'],
+  });
 
-const MEETINGS = [
-  meeting('m-u-past', 'plan-u', 'uusimaa', '2027-01-26T11:00:00.000Z'),
-  meeting('m-u-1', 'plan-u', 'uusimaa', '2027-03-02T11:00:00.000Z'),
-  meeting('m-u-2', 'plan-u', 'uusimaa', '2027-05-04T10:00:00.000Z'),
-  meeting('m-p-past', 'plan-p', 'pohjanmaa', '2027-01-27T11:00:00.000Z'),
-  meeting('m-p-1', 'plan-p', 'pohjanmaa', '2027-03-03T11:00:00.000Z'),
-];
-
-const invitation = (meetingId: string, partnerId: string, rsvp: Invitation['rsvp']): Invitation => ({
+const invitation = (meetingId: string, partnerId: string, rsvp: Invitation['rsvp'], attended?: boolean): Invitation => ({
   id: `inv-${partnerId}-${meetingId}`,
   meetingId,
   partnerId,
   rsvp,
   sentSequence: 0,
   icsToken: `token-${partnerId}-${meetingId}-0123456789`,
+  ...(attended ? { attended } : {}),
 });
 
 const request = (id: string, partnerId: string, officeId: string, meetingId: string, status: FeedbackRequest['status']): FeedbackRequest => ({
@@ -151,32 +131,19 @@ const answer = (id: string, requestId: string, partnerId: string, officeId: stri
   updatedAt: '2027-01-27T09:00:00.000Z',
 });
 
-const proposal = (id: string, feedbackId: string, author: string, officeId: string, level: Proposal['level'], status: Proposal['status']): Proposal => ({
+const proposal = (id: string, feedbackId: string, author: string, officeId: string, level: Proposal['level']): Proposal => ({
   id,
   feedbackId,
   officeId,
   segment: 'municipalities',
   text: `Ehdotus ${id}`,
   level,
-  status,
+  status: 'received',
   history: [{ status: 'received', at: '2027-01-27T09:00:00.000Z', by: 'partner' }],
   authorPartnerId: author,
   anonymous: false,
   createdAt: '2027-01-27T09:00:00.000Z',
 });
-
-const officeFeedback: OfficeFeedback = {
-  id: 'of-u',
-  meetingId: 'm-u-past',
-  officeId: 'uusimaa',
-  organisation: 'Vantaan kaupunki',
-  segment: 'municipalities',
-  rating: 4,
-  works: 'Hakemukset olivat täydellisiä.',
-  couldDoDifferently: 'Liitteet yhtenä tiedostona.',
-  givenBy: coordinator.aadObjectId,
-  givenAt: '2027-01-28T09:00:00.000Z',
-};
 
 const survey = (id: string, officeId: string): Survey => ({
   id,
@@ -185,68 +152,70 @@ const survey = (id: string, officeId: string): Survey => ({
   topic: 'Asiakaspalvelu',
   cadence: 'quarterly',
   createdBy: coordinator.aadObjectId,
-  createdAt: T0,
+  createdAt: '2027-01-05T08:00:00.000Z',
   active: true,
 });
 
-async function seed(dataDir: string): Promise<void> {
-  const store = await LowdbStore.open(dataDir);
-  await store.updateShared((d) => {
-    d.partners.push(...PARTNERS);
-    d.surveys.push(survey('sv-u', 'uusimaa'), survey('sv-p', 'pohjanmaa'));
-  });
-  await store.updateYear(2027, (d) => {
-    d.plans.push(plan('plan-u', 'uusimaa'), plan('plan-p', 'pohjanmaa'));
-    d.meetings.push(...MEETINGS);
-    d.invitations.push(
-      { ...invitation('m-u-past', 'p-pekka', 'accepted'), attended: true },
-      { ...invitation('m-u-past', 'p-liisa', 'accepted'), attended: true },
-      invitation('m-u-1', 'p-pekka', 'needs-action'),
-      invitation('m-u-1', 'p-liisa', 'tentative'),
-      { ...invitation('m-p-past', 'p-bertil', 'accepted'), attended: true },
-      invitation('m-p-1', 'p-bertil', 'needs-action'),
-    );
-    d.feedbackRequests.push(
-      request('fr-pekka', 'p-pekka', 'uusimaa', 'm-u-past', 'open'),
-      request('fr-liisa', 'p-liisa', 'uusimaa', 'm-u-past', 'answered'),
-      request('fr-bertil', 'p-bertil', 'pohjanmaa', 'm-p-past', 'answered'),
-    );
-    d.feedback.push(answer('fb-liisa', 'fr-liisa', 'p-liisa', 'uusimaa', 'm-u-past'), answer('fb-bertil', 'fr-bertil', 'p-bertil', 'pohjanmaa', 'm-p-past'));
-    d.proposals.push(
-      proposal('pr-liisa-local', 'fb-liisa', 'p-liisa', 'uusimaa', 'local', 'received'),
-      proposal('pr-liisa-national', 'fb-liisa', 'p-liisa', 'uusimaa', 'national', 'received'),
-      proposal('pr-bertil-national', 'fb-bertil', 'p-bertil', 'pohjanmaa', 'national', 'received'),
-    );
-    d.officeFeedback.push(officeFeedback);
-  });
-  await store.close();
-}
+const MEETINGS = [
+  meeting('m-u-past', 'uusimaa', '2027-01-26T11:00:00.000Z'),
+  meeting('m-u-1', 'uusimaa', '2027-03-02T11:00:00.000Z'),
+  meeting('m-u-2', 'uusimaa', '2027-05-04T10:00:00.000Z'),
+  meeting('m-p-past', 'pohjanmaa', '2027-01-27T11:00:00.000Z'),
+  meeting('m-p-1', 'pohjanmaa', '2027-03-03T11:00:00.000Z'),
+];
 
-/** Every id the seed holds: card actions are pointed at them, including other offices' ones. */
+const SHARED_SEED = { partners: PARTNERS, surveys: [survey('sv-u', 'uusimaa'), survey('sv-p', 'pohjanmaa')] };
+const YEAR_SEED: Partial<YearData> = {
+  plans: [plan('plan-u', 'uusimaa'), plan('plan-p', 'pohjanmaa')],
+  meetings: MEETINGS,
+  invitations: [
+    invitation('m-u-past', 'p-pekka', 'accepted', true),
+    invitation('m-u-past', 'p-liisa', 'accepted', true),
+    invitation('m-u-1', 'p-pekka', 'needs-action'),
+    invitation('m-u-1', 'p-liisa', 'tentative'),
+    invitation('m-p-past', 'p-bertil', 'accepted', true),
+    invitation('m-p-1', 'p-bertil', 'needs-action'),
+  ],
+  feedbackRequests: [
+    request('fr-pekka', 'p-pekka', 'uusimaa', 'm-u-past', 'open'),
+    request('fr-liisa', 'p-liisa', 'uusimaa', 'm-u-past', 'answered'),
+    request('fr-bertil', 'p-bertil', 'pohjanmaa', 'm-p-past', 'answered'),
+  ],
+  feedback: [answer('fb-liisa', 'fr-liisa', 'p-liisa', 'uusimaa', 'm-u-past'), answer('fb-bertil', 'fr-bertil', 'p-bertil', 'pohjanmaa', 'm-p-past')],
+  proposals: [
+    proposal('pr-liisa-local', 'fb-liisa', 'p-liisa', 'uusimaa', 'local'),
+    proposal('pr-liisa-national', 'fb-liisa', 'p-liisa', 'uusimaa', 'national'),
+    proposal('pr-bertil-national', 'fb-bertil', 'p-bertil', 'pohjanmaa', 'national'),
+  ],
+  officeFeedback: [
+    {
+      id: 'of-u',
+      meetingId: 'm-u-past',
+      officeId: 'uusimaa',
+      organisation: 'Vantaan kaupunki',
+      segment: 'municipalities',
+      rating: 4,
+      works: 'Hakemukset olivat täydellisiä.',
+      couldDoDifferently: 'Liitteet yhtenä tiedostona.',
+      givenBy: coordinator.aadObjectId,
+      givenAt: '2027-01-28T09:00:00.000Z',
+    },
+  ],
+};
+
+/** Every id the seed holds, and the topic values that name them: card actions are pointed at them. */
 const SEEDED_IDS = [
-  ...PARTNERS.map((p) => p.id),
-  ...MEETINGS.map((m) => m.id),
-  'plan-u',
-  'plan-p',
-  'fr-pekka',
-  'fr-liisa',
-  'fr-bertil',
-  'fb-liisa',
-  'pr-liisa-local',
-  'pr-liisa-national',
-  'pr-bertil-national',
-  'inv-p-pekka-m-u-1',
-  'inv-p-liisa-m-u-1',
-  'inv-p-bertil-m-p-1',
-  'sv-u',
-  'sv-p',
-  'of-u',
-  `request:fr-pekka`,
-  `request:fr-bertil`,
-  'meeting:m-u-past',
-  'meeting:m-p-past',
+  ...[...Object.values(SHARED_SEED), ...Object.values(YEAR_SEED)].flat().map((record) => record.id),
+  ...YEAR_SEED.feedbackRequests!.map((r) => `request:${r.id}`),
+  ...MEETINGS.map((m) => `meeting:${m.id}`),
   'general',
 ];
+
+const seed = (dir: string) =>
+  editData(dir, async (store) => {
+    await store.updateShared((d) => Object.entries(SHARED_SEED).forEach(([key, records]) => (d[key as keyof typeof SHARED_SEED] as unknown[]).push(...records)));
+    await store.updateYear(2027, (d) => Object.entries(YEAR_SEED).forEach(([key, records]) => (d[key as keyof YearData] as unknown[]).push(...records)));
+  });
 
 // ---------------------------------------------------------------- hostile values
 
@@ -389,7 +358,9 @@ function where(r: Rng): Where {
   return { kind: 'groupChat', chatId: r.chance(0.8) ? `19:chat-${r.int(3)}@thread.v2` : hostileText(r).slice(0, 200) || 'g' };
 }
 
-const COMMAND_WORDS = [...new Set([...Object.values(COMMAND_TEXT), 'plan 2027', 'plan 2028', 'proposals national', 'digest 2027-Q1', 'feedback 2027'])];
+const COMMAND_WORDS = [
+  ...new Set([...Object.values(COMMAND_TEXT), 'plan 2027', 'plan 2028', 'proposals national', 'digest 2027-Q1', 'feedback 2027', `privacy ${PARTNERS[1].email}`]),
+];
 
 function messageText(r: Rng): string {
   const roll = r.next();
@@ -541,12 +512,6 @@ function malformedCase(r: Rng, n: number, phase: string, users: TestUser[], serv
   return { n, phase, summary, body: stringify(base), sent: base };
 }
 
-/** Bot Framework answers 501 to an invoke it has no handler for (task/fetch, signin/…): that is the protocol, not a failure. */
-function unhandledInvoke(sent: unknown): boolean {
-  const a = sent as { type?: unknown; name?: unknown } | null;
-  return !!a && typeof a === 'object' && a.type === 'invoke' && a.name !== 'adaptiveCard/action';
-}
-
 // ---------------------------------------------------------------- running
 
 interface Failure {
@@ -581,7 +546,7 @@ describe(`fuzz: hostile activities and card payloads (FUZZ_SEED=${SEED})`, () =>
       return;
     }
     const text = await res.text();
-    if (res.status >= 500 && !(res.status === 501 && unhandledInvoke(c.sent))) {
+    if (res.status >= 500) {
       failures.push({ c, problem: `HTTP ${res.status} ${text.slice(0, 200)}` });
       return;
     }
@@ -654,6 +619,12 @@ describe(`fuzz: hostile activities and card payloads (FUZZ_SEED=${SEED})`, () =>
     }
     // Cards only a job or another person's click would bring.
     const starts: [TestUser, string, Data][] = [
+      [
+        coordinator,
+        'plan.preview',
+        { year: '2028', theme: 'Vuoden teema', subThemes: 'Ensimmäinen\nToinen', segments: 'municipalities', count: '2', weekday: '2', time: '13:00', durationMinutes: '120', place: 'Pasila', onlineUrl: '' },
+      ],
+      [coordinator, 'partner.restore', { partnerId: 'p-olli' }],
       [partner, 'invite.rsvp', { invitationId: 'inv-p-pekka-m-u-1', response: 'accepted' }],
       [coordinator, 'office-feedback.prompt', { meetingId: 'm-u-past' }],
       [swedishCoordinator, 'office-feedback.prompt', { meetingId: 'm-p-past' }],
@@ -683,7 +654,7 @@ describe(`fuzz: hostile activities and card payloads (FUZZ_SEED=${SEED})`, () =>
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sidos-fuzz-'));
-    await seed(join(dir, 'data'));
+    await seed(dir);
     h = await Harness.start({ clock: clock.now, dataDir: dir });
     h.connector.members.set(admin.id, { id: admin.id, aadObjectId: admin.aadObjectId, email: admin.email, name: admin.name });
     corpus = await crawl();
@@ -705,7 +676,8 @@ describe(`fuzz: hostile activities and card payloads (FUZZ_SEED=${SEED})`, () =>
   it('the crawl found a card submission for most verbs', () => {
     const missing = corpus.verbs.filter((v) => (corpus.bases.get(v) ?? []).length === 0);
     expect(corpus.verbs.length).toBeGreaterThan(20);
-    expect(missing.length, `verbs no card offered: ${missing.join(', ')}`).toBeLessThanOrEqual(corpus.verbs.length / 4);
+    // A new verb no crawled card offers is still fuzzed, from empty data; add a start for it in crawl().
+    expect(missing.length, `verbs no crawled card offered: ${missing.join(', ')}`).toBeLessThanOrEqual(corpus.verbs.length / 4);
   });
 
   it('users without a staff role change nothing that is not their own (4,000 requests)', async () => {
@@ -749,16 +721,19 @@ describe(`fuzz: hostile activities and card payloads (FUZZ_SEED=${SEED})`, () =>
         surveys: files.shared.surveys.filter(own),
         subscriptions: files.shared.subscriptions,
         roleAssignments: files.shared.roleAssignments,
-        years: [...files.years].map(([name, y]) => ({
-          name,
-          plans: y.plans.filter(own),
-          meetings: y.meetings.filter(own),
-          invitations: y.invitations.filter((i: any) => meetings.has(i.meetingId)),
-          feedbackRequests: y.feedbackRequests.filter(own),
-          feedback: y.feedback.filter(own),
-          proposals: y.proposals.filter(own),
-          officeFeedback: y.officeFeedback.filter(own),
-        })),
+        // A year file Pohjanmaa's plans created holds nothing of Uusimaa.
+        years: [...files.years]
+          .map(([name, y]) => ({
+            name,
+            plans: y.plans.filter(own),
+            meetings: y.meetings.filter(own),
+            invitations: y.invitations.filter((i: any) => meetings.has(i.meetingId)),
+            feedbackRequests: y.feedbackRequests.filter(own),
+            feedback: y.feedback.filter(own),
+            proposals: y.proposals.filter(own),
+            officeFeedback: y.officeFeedback.filter(own),
+          }))
+          .filter(({ name: _name, ...records }) => Object.values(records).some((list) => list.length > 0)),
       };
     };
     const before = uusimaa(await dataFiles());
