@@ -152,11 +152,12 @@ async function measureSize(records: number, connector: ConnectorStandIn, client:
   }
 }
 
-function table(header: string[], rows: (string | number)[][]): string {
+/** A Markdown table; the first `textColumns` columns are left-aligned, the others (figures) right-aligned. */
+function table(header: string[], rows: (string | number)[][], textColumns = 1): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, c) => Math.max(...cells.map((r) => r[c].length)));
-  const line = (r: string[]) => `| ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`;
-  const rule = `|${widths.map((w, c) => (c === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  const line = (r: string[]) => `| ${r.map((cell, c) => (c < textColumns ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`;
+  const rule = `|${widths.map((w, c) => (c < textColumns ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(cells[0]), rule, ...cells.slice(1).map(line)].join('\n');
 }
 
@@ -204,8 +205,10 @@ async function main(): Promise<void> {
         const vs = [times(r.sidos.loaded.p50 / r.echo.loaded.p50), times(r.sidos.loaded.p99 / r.echo.loaded.p99)];
         return [row('echo bot', r.echo, ['', ''], '–', r.echoFailed), row('Sidos', r.sidos, vs, r.lost, r.failed)];
       }),
+      2,
     ),
   );
+  console.log('Peak RSS is the whole process (the load generator included): for the echo bot before Sidos starts, for Sidos from its start to its stop.');
   console.log('\nSidos under load: the data files, start-up, and the whole-file serializations of the store (one per write batch).\n');
   console.log(
     table(

@@ -2,7 +2,7 @@
 // (Helsinki time zone, 25 attendees, Finnish texts), repeated for `ms`.
 import { buildInvite, type InviteInput } from '../../bot/calendar/ics.js';
 
-export function icsInput(): InviteInput {
+function icsInput(): InviteInput {
   return {
     method: 'REQUEST',
     meeting: {

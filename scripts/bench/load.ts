@@ -19,6 +19,7 @@ export interface LoadResult {
   wallMs: number;
 }
 
+/** Sends the job's requests; runs inside the worker, where LoadClient calls it by name. */
 export async function sendAll(job: LoadJob): Promise<LoadResult> {
   const n = job.bodies.length;
   const result: LoadResult = { latencyMs: new Array(n), status: new Array(n), response: new Array(n), wallMs: 0 };
