@@ -108,6 +108,19 @@ function displayName(name: string, email: string): string {
  * one at the start of the range so every instant in it has an offset.
  */
 function vtimezone(tz: string, fromYear: number, toYear: number): string {
+  const key = `${tz} ${fromYear} ${toYear}`;
+  let block = vtimezoneCache.get(key);
+  if (!block) {
+    block = buildVtimezone(tz, fromYear, toYear);
+    vtimezoneCache.set(key, block);
+  }
+  return block;
+}
+
+/** Finding the offset changes walks every day of three years: done once per zone and range. */
+const vtimezoneCache = new Map<string, string>();
+
+function buildVtimezone(tz: string, fromYear: number, toYear: number): string {
   const zone = IANAZone.create(tz);
   const offsetAt = (minute: number) => zone.offset(minute * 60_000);
   const first = Date.UTC(fromYear, 0, 1) / 60_000;

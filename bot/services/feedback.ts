@@ -88,7 +88,8 @@ export async function submitFeedback(
 /** Writes the answer into the year data; every check has passed before this runs. */
 function apply(data: YearData, request: FeedbackRequest, partner: Partner, input: FeedbackInput, topic: FeedbackTopic | undefined, now: Date): SavedFeedback {
   const at = now.toISOString();
-  let feedback = data.feedback.find((f) => f.requestId === request.id);
+  // A request gets answeredAt with its first answer, so an unanswered one needs no search.
+  let feedback = request.answeredAt ? data.feedback.findLast((f) => f.requestId === request.id) : undefined;
   const created = !feedback;
   if (!feedback) {
     feedback = {
@@ -171,7 +172,9 @@ function syncProposals(data: YearData, feedback: Feedback, created: boolean, inp
 }
 
 /** The partner's stored answer to a request, with its proposals, if there is one. */
-export function answerTo(store: Store, requestId: string): { feedback: Feedback; proposals: Proposal[] } | undefined {
+export function answerTo(store: Store, request: FeedbackRequest): { feedback: Feedback; proposals: Proposal[] } | undefined {
+  if (!request.answeredAt) return undefined;
+  const requestId = request.id;
   for (const year of [...store.years()].reverse()) {
     const answer = store.readYear(year, (d) => {
       const feedback = d.feedback.find((f) => f.requestId === requestId);

@@ -178,7 +178,7 @@ function formCard(p: Presenter, target: FormTarget, values: FormValues, banners:
 
 /** The form for an existing request, with the partner's answer when there is one. */
 function requestForm(turn: Turn, partner: Partner, request: FeedbackRequest, banners: Banner[] = []): Card {
-  const answer = answerTo(turn.deps.store, request.id);
+  const answer = answerTo(turn.deps.store, request);
   const values = answer ? storedValues(answer.feedback, answer.proposals) : emptyValues();
   return formCard(presenterOf(turn), requestTarget(turn.deps.store, presenterOf(turn), request), values, banners, partner.name);
 }

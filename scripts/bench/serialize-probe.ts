@@ -1,6 +1,6 @@
 // Counts and times the store's whole-file serializations while installed.
-// lowdb writes every batch as JSON.stringify(data, null, 2); nothing else on
-// the request path indents, so calls with an indent of 2 are store writes.
+// The store writes every batch as JSON.stringify(<whole document>); a value
+// with the top-level collections of a year or shared file is such a write.
 export class SerializeProbe {
   calls = 0;
   ms = 0;
@@ -12,7 +12,8 @@ export class SerializeProbe {
     this.original = original;
     const probe = this;
     JSON.stringify = function (value: unknown, replacer?: any, space?: string | number) {
-      if (space !== 2) return original(value, replacer, space);
+      const isDocument = typeof value === 'object' && value !== null && ('feedbackRequests' in value || 'partners' in value);
+      if (!isDocument) return original(value, replacer, space);
       const started = performance.now();
       const text = original(value, replacer, space);
       probe.ms += performance.now() - started;
