@@ -3,6 +3,7 @@
 // and every problem reported at once.
 import { z } from 'zod';
 import type { ProposalLevel, SurveyCadence } from './types.js';
+import type { FieldError, ParseResult } from './field-errors.js';
 
 export const FEEDBACK_INPUT_ERROR_CODES = [
   'required',
@@ -17,13 +18,8 @@ export const FEEDBACK_INPUT_ERROR_CODES = [
 ] as const;
 export type FeedbackInputErrorCode = (typeof FEEDBACK_INPUT_ERROR_CODES)[number];
 
-export interface FeedbackFieldError {
-  field: string;
-  code: FeedbackInputErrorCode;
-  params?: Record<string, string | number>;
-}
-
-export type FeedbackParseResult<T> = { ok: true; value: T } | { ok: false; errors: FeedbackFieldError[] };
+export type FeedbackFieldError = FieldError<FeedbackInputErrorCode>;
+export type FeedbackParseResult<T> = ParseResult<T, FeedbackInputErrorCode>;
 
 export const MAX_FEEDBACK_TEXT = 2000;
 export const MIN_JUSTIFICATION = 10;

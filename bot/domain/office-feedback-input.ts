@@ -1,6 +1,7 @@
 // Validation of the office-to-partner feedback card. Errors are codes with
 // params; the Teams layer translates them.
 import { z } from 'zod';
+import type { FieldError, ParseResult } from './field-errors.js';
 
 export const OFFICE_FEEDBACK_ERROR_CODES = [
   'required',
@@ -13,11 +14,7 @@ export const OFFICE_FEEDBACK_ERROR_CODES = [
 ] as const;
 export type OfficeFeedbackErrorCode = (typeof OFFICE_FEEDBACK_ERROR_CODES)[number];
 
-export interface OfficeFeedbackFieldError {
-  field: string;
-  code: OfficeFeedbackErrorCode;
-  params?: Record<string, string | number>;
-}
+export type OfficeFeedbackFieldError = FieldError<OfficeFeedbackErrorCode>;
 
 export interface OfficeFeedbackInput {
   meetingId: string;
@@ -27,7 +24,7 @@ export interface OfficeFeedbackInput {
   couldDoDifferently: string;
 }
 
-export type OfficeFeedbackParseResult = { ok: true; value: OfficeFeedbackInput } | { ok: false; errors: OfficeFeedbackFieldError[] };
+export type OfficeFeedbackParseResult = ParseResult<OfficeFeedbackInput, OfficeFeedbackErrorCode>;
 
 export const MAX_FEEDBACK_TEXT = 2000;
 /** Criticism is only useful with a reason: ratings up to this one must say what the partner could do differently. */

@@ -2,6 +2,7 @@
 // read). Errors are codes with params; the Teams layer translates them.
 import { z } from 'zod';
 import { LOCALES, type Locale } from './types.js';
+import type { FieldError, ParseResult } from './field-errors.js';
 
 export const PARTNER_INPUT_ERROR_CODES = [
   'required',
@@ -16,13 +17,8 @@ export const PARTNER_INPUT_ERROR_CODES = [
 export type PartnerInputErrorCode = (typeof PARTNER_INPUT_ERROR_CODES)[number];
 
 /** `code` is a PartnerInputErrorCode or a code of the CSV import or the partner service. */
-export interface PartnerFieldError {
-  field: string;
-  code: string;
-  params?: Record<string, string | number>;
-}
-
-export type PartnerParseResult<T> = { ok: true; value: T } | { ok: false; errors: PartnerFieldError[] };
+export type PartnerFieldError = FieldError;
+export type PartnerParseResult<T> = ParseResult<T>;
 
 export interface PartnerInput {
   name: string;

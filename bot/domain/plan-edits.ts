@@ -2,7 +2,7 @@
 // meeting (the meeting edit card). Every field is checked with the same rules
 // as when the plan was made: parsePlanInput and parseDateEdits.
 import { DateTime } from 'luxon';
-import { parseDateEdits, parsePlanInput, type FieldError, type ParseResult, type PlanInput } from './plan-input.js';
+import { parseDateEdits, parsePlanInput, type PlanFieldError, type PlanInput, type PlanParseResult } from './plan-input.js';
 import { instantToLocal, meetingSlot } from './schedule.js';
 import type { Instant, Meeting, Plan } from './types.js';
 
@@ -45,7 +45,7 @@ function checkPlanFields(
   card: Record<string, unknown>,
   fields: readonly (keyof PlanInput)[],
   segments: readonly string[],
-): ParseResult<PlanInput> {
+): PlanParseResult<PlanInput> {
   const saved: Record<string, unknown> = {
     officeId: plan.officeId,
     theme: plan.theme,
@@ -77,11 +77,11 @@ const isAfter = (instant: Instant, notBefore: Instant) => DateTime.fromISO(insta
 export function parsePlanEdit(
   raw: unknown,
   ctx: { plan: Plan; meetings: readonly Meeting[]; segments: readonly string[]; timeZone: string; notBefore: Instant },
-): ParseResult<PlanEdit> {
+): PlanParseResult<PlanEdit> {
   const input = asRecord(raw);
   const { plan, meetings, timeZone } = ctx;
   const fields = checkPlanFields(plan, input, ['theme', 'segments', 'place', 'onlineUrl'], ctx.segments);
-  const errors: FieldError[] = fields.ok ? [] : [...fields.errors];
+  const errors: PlanFieldError[] = fields.ok ? [] : [...fields.errors];
 
   // Past dates are checked below at each meeting's own time, not the plan's.
   const dates = parseDateEdits(input, {
@@ -112,7 +112,7 @@ const MEETING_FIELDS = ['date', 'time', 'subTheme', 'place', 'onlineUrl'];
 export function parseMeetingEdit(
   raw: unknown,
   ctx: { plan: Plan; meeting: Meeting; timeZone: string; notBefore: Instant },
-): ParseResult<MeetingEdit> {
+): PlanParseResult<MeetingEdit> {
   const input = asRecord(raw);
   const { plan, meeting, timeZone } = ctx;
   const fields = checkPlanFields(plan, input, ['time', 'place', 'onlineUrl'], plan.segments);
@@ -128,7 +128,7 @@ export function parseMeetingEdit(
       notBefore: fields.ok ? ctx.notBefore : undefined,
     },
   );
-  const errors: FieldError[] = [
+  const errors: PlanFieldError[] = [
     ...(fields.ok ? [] : fields.errors),
     ...(dates.ok ? [] : dates.errors.map((e) => ({ ...e, field: e.field.replace(/_0$/, '') }))),
   ].sort((a, b) => MEETING_FIELDS.indexOf(a.field) - MEETING_FIELDS.indexOf(b.field));

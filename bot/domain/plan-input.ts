@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { meetingSlot, validateMeetingDate, type ProposedSlot } from './schedule.js';
 import type { Instant } from './types.js';
+import type { FieldError, ParseResult } from './field-errors.js';
 
 export const PLAN_INPUT_ERROR_CODES = [
   'required',
@@ -30,13 +31,8 @@ export const PLAN_INPUT_ERROR_CODES = [
 ] as const;
 export type PlanInputErrorCode = (typeof PLAN_INPUT_ERROR_CODES)[number];
 
-export interface FieldError {
-  field: string;
-  code: PlanInputErrorCode;
-  params?: Record<string, string | number>;
-}
-
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+export type PlanFieldError = FieldError<PlanInputErrorCode>;
+export type PlanParseResult<T> = ParseResult<T, PlanInputErrorCode>;
 
 export interface PlanInput {
   year: number;
@@ -132,7 +128,7 @@ function planFields(ctx: { segments: string[]; offices: string[] }) {
   };
 }
 
-function toFieldError(field: string, issue: z.ZodIssue): FieldError {
+function toFieldError(field: string, issue: z.ZodIssue): PlanFieldError {
   const code = (PLAN_INPUT_ERROR_CODES as readonly string[]).includes(issue.message)
     ? (issue.message as PlanInputErrorCode)
     : 'invalid';
@@ -152,9 +148,9 @@ function asRecord(raw: unknown): Record<string, unknown> {
 export function parsePlanInput(
   raw: unknown,
   ctx: { segments: string[]; offices: string[]; year: number },
-): ParseResult<PlanInput> {
+): PlanParseResult<PlanInput> {
   const input = asRecord(raw);
-  const errors: FieldError[] = [];
+  const errors: PlanFieldError[] = [];
   const value: Record<string, unknown> = { year: ctx.year };
   for (const [field, schema] of Object.entries(planFields(ctx))) {
     const result = schema.safeParse(input[field]);
@@ -180,9 +176,9 @@ export function parsePlanInput(
 export function parseDateEdits(
   raw: unknown,
   ctx: { year: number; count: number; time: string; durationMinutes: number; timeZone: string; notBefore?: Instant },
-): ParseResult<EditedSlot[]> {
+): PlanParseResult<EditedSlot[]> {
   const input = asRecord(raw);
-  const errors: FieldError[] = [];
+  const errors: PlanFieldError[] = [];
   const slots: EditedSlot[] = [];
   const seen = new Set<string>();
   const notBeforeMs = ctx.notBefore === undefined ? undefined : DateTime.fromISO(ctx.notBefore).toMillis();

@@ -7,6 +7,7 @@
 // new proposal.
 import { z } from 'zod';
 import { PROPOSAL_STATUSES, type Proposal, type ProposalLevel, type ProposalStatus, type Role } from './types.js';
+import type { FieldError, ParseResult } from './field-errors.js';
 
 export const PROPOSAL_LEVELS: readonly ProposalLevel[] = ['local', 'national'];
 
@@ -55,11 +56,7 @@ export const PROPOSAL_ERROR_CODES = [
 ] as const;
 export type ProposalErrorCode = (typeof PROPOSAL_ERROR_CODES)[number];
 
-export interface ProposalFieldError {
-  field: string;
-  code: ProposalErrorCode;
-  params?: Record<string, string | number>;
-}
+export type ProposalFieldError = FieldError<ProposalErrorCode>;
 
 export interface StatusChangeInput {
   proposalId: string;
@@ -67,7 +64,7 @@ export interface StatusChangeInput {
   reason?: string;
 }
 
-export type StatusChangeResult = { ok: true; value: StatusChangeInput } | { ok: false; errors: ProposalFieldError[] };
+export type StatusChangeResult = ParseResult<StatusChangeInput, ProposalErrorCode>;
 
 const text = () => z.string({ required_error: 'required', invalid_type_error: 'invalid' }).trim();
 
