@@ -63,6 +63,17 @@ describe('Sidos over HTTP', () => {
     expect(cardText(cardOf(reply))).toContain('national leadership');
   });
 
+  it('shows partners’ personal data only in a personal chat, not in a channel with possible guests', async () => {
+    const where = { kind: 'channel' as const, teamId: '19:team-a', channelId: '19:channel-a@thread.tacv2' };
+    for (const command of ['partners', 'feedback']) {
+      const [reply] = await h.say(coordinator, command, { where, locale: 'en-US' });
+      expect(reply.activity.text, command).toBe('This shows personal data, so ask me in a personal chat with Sidos, not here.');
+      expect(cardOf(reply), command).toBeUndefined();
+    }
+    const [personal] = await h.say(coordinator, 'partners', { locale: 'en-US' });
+    expect(cardOf(personal)).toBeDefined();
+  });
+
   it('greets once on install and keeps the conversation reference, in a personal chat and a channel', async () => {
     const from = h.connector.posted.length;
     for (const activity of [installationAdd(h.serviceUrl, partner), botAdded(h.serviceUrl, partner)]) {

@@ -327,7 +327,11 @@ async function staffView(turn: Turn, args: string): Promise<void> {
 
 export function registerFeedback(routes: Routes): void {
   routes.command('feedback', async (turn, args) => {
-    if (turn.user.role !== 'partner') return staffView(turn, args);
+    if (turn.user.role !== 'partner') {
+      // Answers carry partners' names and texts; channels can have guests.
+      if (turn.conversation.kind !== 'personal') return void (await turn.context.sendActivity(turn.t('error.personalChatOnly')));
+      return staffView(turn, args);
+    }
     const partner = turn.user.partner;
     if (!partner) {
       await turn.context.sendActivity(turn.t('feedback.notRegistered'));

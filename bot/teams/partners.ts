@@ -250,6 +250,8 @@ function segmentArg(turn: Turn, args: string): ListView {
 
 export function registerPartners(routes: Routes): void {
   routes.command('partners', async (turn, args) => {
+    // The register holds partners' e-mail addresses; channels can have guests.
+    if (turn.conversation.kind !== 'personal') return void (await turn.context.sendActivity(turn.t('error.personalChatOnly')));
     await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(listCard(turn, segmentArg(turn, args)))] });
   });
   routes.cardAction('partner.list', EDITORS, async (turn, data) =>

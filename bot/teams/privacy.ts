@@ -170,14 +170,14 @@ async function reply(turn: Turn, answer: Card | string): Promise<void> {
 
 export function registerPrivacy(routes: Routes): void {
   routes.command('mydata', async (turn) => {
-    if (turn.conversation.kind !== 'personal') return reply(turn, turn.t('privacy.personalOnly'));
+    if (turn.conversation.kind !== 'personal') return reply(turn, turn.t('error.personalChatOnly'));
     const { identity, partner } = turn.user;
     const who: Who = { partnerId: partner?.id, aadObjectId: identity.aadObjectId, email: identity.email };
     await reply(turn, await dataCard(turn, who, personalData(turn.deps.store, turn.deps.config, who), false));
   });
 
   routes.command('privacy', async (turn, args) => {
-    if (turn.conversation.kind !== 'personal') return reply(turn, turn.t('privacy.personalOnly'));
+    if (turn.conversation.kind !== 'personal') return reply(turn, turn.t('error.personalChatOnly'));
     if (!EMAIL.test(args)) return reply(turn, turn.t('privacy.usage'));
     await reply(turn, await adminCard(turn, args));
   });
