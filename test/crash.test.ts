@@ -2,7 +2,7 @@
 // of feedback submissions keeps every submission it acknowledged, whole and
 // once; and a write that fails (a full disk) is reported to the user in their
 // language and leaves both the file and the bot's memory as they were.
-import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { coordinator, partner, type TestUser } from './harness/people.js';
 import { spawnSidos, type SidosProcess } from './harness/process.js';
 import { editData, meetingFixture, partnerFor } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
+import { dataFileText, readDataFile } from './harness/data-files.js';
 
 const fi = translator('fi');
 
@@ -169,8 +170,8 @@ describe('a process killed with SIGKILL during a burst of feedback', () => {
   async function checkFiles(): Promise<{ onDisk: number }> {
     const names = (await readdir(dataDir)).filter((n) => n.endsWith('.json'));
     expect(names.sort()).toEqual([`${year}.json`, 'shared.json']);
-    const shared = JSON.parse(await readFile(join(dataDir, 'shared.json'), 'utf8'));
-    const data = JSON.parse(await readFile(join(dataDir, `${year}.json`), 'utf8'));
+    const shared = await readDataFile(join(dataDir, 'shared.json'));
+    const data = await readDataFile(join(dataDir, `${year}.json`));
     expect(shared.partners).toHaveLength(N);
     const copy = await mkdtemp(join(tmpdir(), 'sidos-crash-copy-'));
     try {
@@ -223,7 +224,7 @@ describe('a write that fails like a full disk', () => {
   const clock = new FakeClock('2027-03-02T14:00:00.000Z');
   let dir: string;
   let h: Harness;
-  const tempPath = () => join(dir, 'data', '.2027.json.tmp');
+  const journalPath = () => join(dir, 'data', '2027.json.journal');
   const submission = answer('fr-1', {
     rating: '2',
     works: 'Asialista tuli ajoissa.',
@@ -252,9 +253,9 @@ describe('a write that fails like a full disk', () => {
   });
 
   it('tells the partner in their language that nothing was saved, and changes neither the file nor memory', async () => {
-    const before = await readFile(join(dir, 'data', '2027.json'), 'utf8');
-    // A directory where the temp file should go: the write fails as on a full disk.
-    await mkdir(tempPath());
+    const before = await dataFileText(join(dir, 'data', '2027.json'));
+    // A directory where the journal should go (nothing was written to the year since it was opened): the append fails as on a full disk.
+    await mkdir(journalPath());
 
     for (const [locale, lang] of [['fi-FI', 'fi'], ['sv-SE', 'sv'], ['en-US', 'en']] as const) {
       const res = await h.click(partner, 'feedback.submit', submission, { locale });
@@ -262,9 +263,9 @@ describe('a write that fails like a full disk', () => {
     }
     expect(translator('en')('error.storage')).toContain('nothing was changed');
 
-    const after = await readFile(join(dir, 'data', '2027.json'), 'utf8');
+    const after = await dataFileText(join(dir, 'data', '2027.json'));
     expect(after).toBe(before);
-    const data = JSON.parse(after);
+    const data = await readDataFile(join(dir, 'data', '2027.json'));
     expect(data.feedback).toEqual([]);
     expect(data.proposals).toEqual([]);
     expect(data.feedbackRequests[0]).toMatchObject({ id: 'fr-1', status: 'open' });
@@ -279,7 +280,7 @@ describe('a write that fails like a full disk', () => {
   });
 
   it('saves the same answer once the disk has room again', async () => {
-    await rm(tempPath(), { recursive: true });
+    await rm(journalPath(), { recursive: true });
     const res = await h.click(partner, 'feedback.submit', submission);
     expect(cardText(res.value)).toContain(fi('feedback.saved'));
 

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../bot/config.js';
@@ -7,6 +6,7 @@ import { botAdded, installationAdd, message } from './harness/activities.js';
 import { cardOf } from './harness/connector.js';
 import { admin, coordinator, national, partner, stranger, swedishCoordinator } from './harness/people.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
+import { dataFileText, readDataFile } from './harness/data-files.js';
 
 describe('Sidos over HTTP', () => {
   let h: Harness;
@@ -87,7 +87,7 @@ describe('Sidos over HTTP', () => {
     expect(cardText(cardOf(greetings[0]))).toContain('Hei! Olen Sidos.');
     expect(cardText(cardOf(greetings[1]))).toContain('Hello! I am Sidos.');
 
-    const shared = JSON.parse(await readFile(join(h.dataDir, 'data', 'shared.json'), 'utf8'));
+    const shared = await readDataFile(join(h.dataDir, 'data', 'shared.json'));
     const personal = shared.conversations.find((c: any) => c.id === `a:personal-${partner.aadObjectId}`);
     expect(personal).toMatchObject({ kind: 'personal', aadObjectId: partner.aadObjectId, tenantId: '11111111-2222-4333-8444-555555555555' });
     expect(personal.reference.serviceUrl).toBe(h.serviceUrl);
@@ -102,11 +102,11 @@ describe('Sidos over HTTP', () => {
   });
 
   it('answers a click on an unknown or outdated card action without changing anything', async () => {
-    const before = await readFile(join(h.dataDir, 'data', 'shared.json'), 'utf8');
+    const before = await dataFileText(join(h.dataDir, 'data', 'shared.json'));
     const res = await h.click(partner, 'no-such-action', { x: 1 }, { locale: 'en-US' });
     expect(res.statusCode).toBe(200);
     expect(res.value).toContain('This card is out of date');
-    expect(await readFile(join(h.dataDir, 'data', 'shared.json'), 'utf8')).toBe(before);
+    expect(await dataFileText(join(h.dataDir, 'data', 'shared.json'))).toBe(before);
   });
 });
 

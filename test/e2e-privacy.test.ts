@@ -54,7 +54,7 @@ describe('privacy end to end', () => {
 
   const download = (url: string) => fetch(`${h.sidos.url}${new URL(url).pathname}`);
   const dataFiles = async () => {
-    const names = (await readdir(join(dir, 'data'))).filter((n) => n.endsWith('.json'));
+    const names = (await readdir(join(dir, 'data'))).filter((n) => n.endsWith('.json') || n.endsWith('.json.journal'));
     return (await Promise.all(names.map((n) => readFile(join(dir, 'data', n), 'utf8')))).join('\n');
   };
 

@@ -1,6 +1,5 @@
 // Proposals moving through their statuses with the author told, and the
 // office's feedback to partner organisations, over HTTP.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Proposal } from '../bot/domain/types.js';
@@ -10,6 +9,7 @@ import { coordinator, national, partner, swedishCoordinator } from './harness/pe
 import { meetingFixture, partnerFixture, partnerFor, seedMeeting } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
+import { dataFileText } from './harness/data-files.js';
 
 const MEETING_ID = 'meeting-1';
 const PEKKA_CHAT = `a:personal-${partner.aadObjectId}`;
@@ -49,7 +49,7 @@ describe('proposals and office feedback over HTTP', () => {
   let mails: CapturedMail[];
 
   const year = async () => (await h.readData()).year(2027);
-  const yearFile = () => readFile(join(h.dataDir, 'data', '2027.json'), 'utf8');
+  const yearFile = () => dataFileText(join(h.dataDir, 'data', '2027.json'));
 
   beforeAll(async () => {
     smtp = await startSmtpCapture();

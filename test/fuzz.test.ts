@@ -4,7 +4,7 @@
 // to the real server. No answer may be a server error, no turn may fail, the
 // store must stay valid, and nobody may change what is not theirs to change.
 // Deterministic: FUZZ_SEED picks the seed; failures name it and the case.
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import { cardOf } from './harness/connector.js';
 import { admin, coordinator, national, partner, stranger, swedishCoordinator, type TestUser } from './harness/people.js';
 import { editData, meetingFixture, partnerFixture, partnerFor } from './harness/seed.js';
 import { Harness } from './harness/sidos-harness.js';
+import { readDataFile } from './harness/data-files.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20270201);
 const BATCH = 20;
@@ -669,8 +670,8 @@ describe(`fuzz: hostile activities and card payloads (FUZZ_SEED=${SEED})`, () =>
     const dataDir = join(dir, 'data');
     const names = (await readdir(dataDir)).filter((f) => /^\d{4}\.json$/.test(f)).sort();
     const years = new Map<string, any>();
-    for (const name of names) years.set(name, JSON.parse(await readFile(join(dataDir, name), 'utf8')));
-    return { shared: JSON.parse(await readFile(join(dataDir, 'shared.json'), 'utf8')), years };
+    for (const name of names) years.set(name, await readDataFile(join(dataDir, name)));
+    return { shared: await readDataFile(join(dataDir, 'shared.json')), years };
   }
 
   it('the crawl found a card submission for most verbs', () => {

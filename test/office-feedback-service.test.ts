@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { giveOfficeFeedback, organisationsToReview, sendFeedbackPrompts } from '
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { partnerFixture, personalChat } from './harness/seed.js';
 import { cardText } from './harness/sidos-harness.js';
+import { dataFileText } from './harness/data-files.js';
 
 const ended = new Date('2027-03-02T15:00:00.000Z');
 const coordinator = { role: 'coordinator' as const, officeId: 'uusimaa', id: 'aad-kaisa' };
@@ -90,7 +91,7 @@ describe('office feedback service', () => {
   });
 
   it('refuses, saving nothing: unknown or coming meeting, another office, national role, an organisation that did not attend', async () => {
-    const before = await readFile(join(dir, '2027.json'), 'utf8');
+    const before = await dataFileText(join(dir, '2027.json'));
     const refused = async (patch: object, by: object = {}) => {
       const result = await giveOfficeFeedback(store, { ...input, ...patch }, { ...coordinator, ...by }, ended);
       return result.ok ? 'saved' : result.code;
@@ -100,7 +101,7 @@ describe('office feedback service', () => {
     expect(await refused({}, { officeId: 'pohjanmaa' })).toBe('office-feedback-not-allowed');
     expect(await refused({}, { role: 'national' })).toBe('office-feedback-not-allowed');
     expect(await refused({ organisation: 'Vantaan kaupunki' })).toBe('office-feedback-not-attended');
-    expect(await readFile(join(dir, '2027.json'), 'utf8')).toBe(before);
+    expect(await dataFileText(join(dir, '2027.json'))).toBe(before);
   });
 
   it('keeps one feedback per meeting and organisation; an identical resubmission keeps its version', async () => {

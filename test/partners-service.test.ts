@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -17,6 +17,7 @@ import {
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { StoreWriteError } from '../bot/store/store.js';
 import { valueOf } from './harness/parse-results.js';
+import { dataFileText, readDataFile } from './harness/data-files.js';
 
 const ctx = { segments: ['municipalities', 'debt-counsellors'], offices: ['uusimaa', 'pohjanmaa'], defaultOffice: 'uusimaa' };
 const T0 = new Date('2027-01-10T08:00:00.000Z');
@@ -42,7 +43,7 @@ describe('partner register', () => {
   let dir: string;
   let store: LowdbStore;
   const emails = () => store.readShared((d) => d.partners.map((p) => p.email));
-  const onDisk = async (): Promise<Partner[]> => JSON.parse(await readFile(join(dir, 'shared.json'), 'utf8')).partners;
+  const onDisk = async (): Promise<Partner[]> => (await readDataFile(join(dir, 'shared.json'))).partners;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sidos-partners-'));
@@ -234,12 +235,14 @@ describe('partner register', () => {
 
     it('saves none of the rows when the write fails', async () => {
       const before = await onDisk();
-      // A directory where the temp file should go makes the write fail like a full disk would.
-      await mkdir(join(dir, '.shared.json.tmp'));
+      // A directory where the journal should go makes the append fail like a full disk would.
+      await store.close();
+      store = await LowdbStore.open(dir);
+      await mkdir(join(dir, 'shared.json.journal'));
       await expect(importPartners(store, parsePartnerCsv(csv, ctx).rows, T1)).rejects.toThrow(StoreWriteError);
       expect(store.readShared((d) => d.partners)).toEqual(before);
       expect(await onDisk()).toEqual(before);
-      await rm(join(dir, '.shared.json.tmp'), { recursive: true });
+      await rm(join(dir, 'shared.json.journal'), { recursive: true });
     });
 
     it('updates the language and Teams identity when the file has them', async () => {

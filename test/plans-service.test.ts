@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import {
   updatePlan,
 } from '../bot/services/plans.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { dataFileText, readDataFile } from './harness/data-files.js';
 
 const ZONE = 'Europe/Helsinki';
 const office: Office = { id: 'uusimaa', name: 'Uusimaa', timeZone: ZONE, locale: 'fi', email: 'u@example.fi' };
@@ -45,7 +46,7 @@ const slots = (dates = DATES, subThemes = input().subThemes): EditedSlot[] =>
 describe('plans service', () => {
   let dir: string;
   let store: LowdbStore;
-  const onDisk = async (year = 2027) => JSON.parse(await readFile(join(dir, `${year}.json`), 'utf8'));
+  const onDisk = async (year = 2027) => readDataFile(join(dir, `${year}.json`));
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sidos-plans-'));

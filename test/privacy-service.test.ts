@@ -1,7 +1,7 @@
 // The privacy service on a real LowdbStore with records in two year files:
 // what is found about a person, erasing them (identity gone from every file,
 // digest aggregates unchanged, a second run changes nothing) and retention.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import type { Feedback, FeedbackRequest, Invitation, Meeting, Partner, Proposal 
 import { buildDigestFor, digestInput } from '../bot/services/digest.js';
 import { applyRetention, erasePerson, exportLink, personalData, resolveExportDownload } from '../bot/services/privacy.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { dataFileText } from './harness/data-files.js';
 
 const T0 = '2025-01-15T08:00:00.000Z';
 const id = (n: number) => `0b5c2f4e-1d3a-4c8e-9f10-${String(n).padStart(12, '0')}`;
@@ -234,7 +235,7 @@ describe('privacy service', () => {
   let store: LowdbStore;
   let config: AppConfig;
   const files = async () =>
-    Object.fromEntries(await Promise.all(['shared.json', '2026.json', '2027.json'].map(async (f) => [f, await readFile(join(dir, f), 'utf8')] as const)));
+    Object.fromEntries(await Promise.all(['shared.json', '2026.json', '2027.json'].map(async (f) => [f, await dataFileText(join(dir, f))] as const)));
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sidos-privacy-'));

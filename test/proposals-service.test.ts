@@ -1,5 +1,5 @@
 import { EmailDelivery } from '../bot/delivery/email-delivery.js';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { changeStatus, listProposals, notifyAuthor } from '../bot/services/propo
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { partnerFixture as partner, personalChat } from './harness/seed.js';
 import { cardText } from './harness/sidos-harness.js';
+import { dataFileText, readDataFile } from './harness/data-files.js';
 
 const now = new Date('2027-03-10T10:00:00.000Z');
 const coordinator = { role: 'coordinator' as const, officeId: 'uusimaa', id: 'aad-coordinator' };
@@ -94,7 +95,7 @@ describe('proposals service', () => {
       expect(result.ok).toBe(true);
       const planned = await changeStatus(store, 'local', { status: 'planned', reason: 'Lisätään malli kirjeeseen.' }, coordinator, now);
       expect(planned).toMatchObject({ ok: true, proposal: { status: 'planned' } });
-      const onDisk = JSON.parse(await readFile(join(dir, '2027.json'), 'utf8')).proposals.find((p: Proposal) => p.id === 'local');
+      const onDisk = (await readDataFile(join(dir, '2027.json'))).proposals.find((p: Proposal) => p.id === 'local');
       expect(onDisk.status).toBe('planned');
       expect(onDisk.history).toEqual([
         { status: 'received', at: '2027-02-01T10:00:00.000Z', by: 'author' },
@@ -111,7 +112,7 @@ describe('proposals service', () => {
     });
 
     it('refuses, changing nothing: wrong role or office, invalid move, missing reason, unknown proposal', async () => {
-      const before = await readFile(join(dir, '2027.json'), 'utf8');
+      const before = await dataFileText(join(dir, '2027.json'));
       const swedish = { role: 'coordinator' as const, officeId: 'pohjanmaa', id: 'aad-sven' };
       expect(await changeStatus(store, 'national', { status: 'under-review' }, coordinator, now)).toEqual({ ok: false, code: 'proposal-not-allowed' });
       expect(await changeStatus(store, 'local', { status: 'under-review' }, national, now)).toEqual({ ok: false, code: 'proposal-not-allowed' });
@@ -125,7 +126,7 @@ describe('proposals service', () => {
         code: 'proposal-reason-required',
       });
       expect(await changeStatus(store, 'nope', { status: 'under-review' }, coordinator, now)).toEqual({ ok: false, code: 'proposal-not-found' });
-      expect(await readFile(join(dir, '2027.json'), 'utf8')).toBe(before);
+      expect(await dataFileText(join(dir, '2027.json'))).toBe(before);
     });
 
     it('validates inside the update: of two simultaneous identical moves only one happens', async () => {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { StoreFileError, StoreWriteError } from '../bot/store/store.js';
 import type { Partner } from '../bot/domain/types.js';
+import { dataFileText, readDataFile } from './harness/data-files.js';
 
 const partner = (id: string): Partner => ({
   id,
@@ -31,8 +32,8 @@ describe('LowdbStore', () => {
     const store = await LowdbStore.open(dir);
     await store.updateShared((d) => d.partners.push(partner('p1')));
     await store.updateYear(2027, (d) => d.plans.push({ id: 'plan1' } as never));
-    const shared = JSON.parse(await readFile(join(dir, 'shared.json'), 'utf8'));
-    const year = JSON.parse(await readFile(join(dir, '2027.json'), 'utf8'));
+    const shared = await readDataFile(join(dir, 'shared.json'));
+    const year = await readDataFile(join(dir, '2027.json'));
     expect(shared.partners.map((p: Partner) => p.id)).toEqual(['p1']);
     expect(year.plans).toEqual([{ id: 'plan1' }]);
     expect(store.years()).toEqual([2027]);
@@ -83,13 +84,17 @@ describe('LowdbStore', () => {
   });
 
   it('refuses a change it could not write and keeps memory equal to the file', async () => {
+    const first = await LowdbStore.open(dir);
+    await first.updateShared((d) => d.partners.push(partner('kept')));
+    await first.close();
+    // Reopened, the journal is folded into the snapshot and gone: a directory in its place makes the append fail like a full disk would.
     const store = await LowdbStore.open(dir);
-    await store.updateShared((d) => d.partners.push(partner('kept')));
-    // A directory where the temp file should go makes the write fail like a full disk would.
-    await mkdir(join(dir, '.shared.json.tmp'));
+    const kept = await dataFileText(join(dir, 'shared.json'));
+    await mkdir(join(dir, 'shared.json.journal'));
     await expect(store.updateShared((d) => d.partners.push(partner('lost')))).rejects.toThrow(StoreWriteError);
     expect(store.readShared((d) => d.partners.map((p) => p.id))).toEqual(['kept']);
-    await rm(join(dir, '.shared.json.tmp'), { recursive: true });
+    expect(await dataFileText(join(dir, 'shared.json'))).toBe(kept);
+    await rm(join(dir, 'shared.json.journal'), { recursive: true });
     await store.updateShared((d) => d.partners.push(partner('after')));
     await store.close();
     const shared = JSON.parse(await readFile(join(dir, 'shared.json'), 'utf8'));

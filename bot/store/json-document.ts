@@ -1,17 +1,34 @@
-// One lowdb JSON file held in memory. Changes are applied in memory at once
-// and written in batches: while a write is in flight, further changes wait and
-// go out together in the next write (steno writes a temp file and renames it,
-// so the file on disk is always a whole, earlier or later, version).
-import { readFile } from 'node:fs/promises';
+// One lowdb JSON file held in memory, kept on disk as a snapshot (<file>, a
+// lowdb file) plus an append-only journal (<file>.journal, JSON lines) of the
+// records changed since. Changes are applied in memory at once and appended in
+// batches: while an append is in flight, further changes wait and go out
+// together in the next one. An append costs what the change costs, not what
+// the file costs. When the journal grows past a threshold, or when a batch
+// removes data (a deleted field or record, an erased person), the snapshot is
+// rewritten (steno: temp file + rename) and the journal emptied.
+import { appendFile, rm, truncate } from 'node:fs/promises';
 import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
+import { DataFile, TextFile } from 'lowdb/node';
 import { StoreFileError, StoreWriteError } from './store.js';
+import { newBatch, runTracked, type Batch } from './change-tracking.js';
+import { DEFAULTS, journalOf, readState, type JsonDocumentOptions } from './journal.js';
+
+export { journalOf, readDocumentFile, type JsonDocumentOptions } from './journal.js';
 
 export class JsonDocument<T extends object> {
   private readonly low: Low<T>;
+  private readonly snapshot: TextFile;
+  private readonly journal: string;
+  private readonly limits: Required<JsonDocumentOptions>;
   private inFlight: Promise<unknown> = Promise.resolve();
   private nextWrite: Promise<number> | null = null;
-  /** Bumped when memory is rolled back to the file after a failed write. */
+  /** Changes made since the last batch went out. */
+  private pending: Batch = newBatch();
+  private journalLines = 0;
+  /** An append failed and its start could not be cut off: nothing may be appended after it. */
+  private journalUnknown = false;
+  private journalBytes = 0;
+  /** Bumped when memory is rolled back to the files after a failed write. */
   private epoch = 0;
   private closed = false;
 
@@ -19,44 +36,46 @@ export class JsonDocument<T extends object> {
     readonly file: string,
     low: Low<T>,
     private readonly validate: (data: unknown) => string | null,
+    options: JsonDocumentOptions,
   ) {
     this.low = low;
+    this.snapshot = new TextFile(file);
+    this.journal = journalOf(file);
+    this.limits = { ...DEFAULTS, ...options };
   }
 
-  /** Opens the file, creating it with `initial` if it does not exist. */
+  /** Opens the file, creating it with `initial` if it does not exist; a journal left behind is folded into the snapshot. */
   static async open<T extends object>(
     file: string,
     initial: () => T,
     validate: (data: unknown) => string | null,
+    options: JsonDocumentOptions = {},
   ): Promise<JsonDocument<T>> {
     // Compact JSON: a year file can hold 100k records, and indentation makes every write a quarter slower.
     const adapter = new DataFile<T>(file, { parse: JSON.parse, stringify: (data) => JSON.stringify(data) });
-    const doc = new JsonDocument(file, new Low<T>(adapter, initial()), validate);
+    const doc = new JsonDocument(file, new Low<T>(adapter, initial()), validate, options);
     const existing = await doc.readFromDisk();
     if (existing === null) await doc.low.write();
-    else doc.low.data = existing;
+    else {
+      doc.low.data = existing.data;
+      // Also a journal holding only a line cut off by a crash: the next append must not follow it.
+      if (existing.journalChars > 0) {
+        await doc.low.write();
+        await rm(doc.journal, { force: true });
+      }
+    }
     return doc;
   }
 
-  private async readFromDisk(): Promise<T | null> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new StoreFileError(this.file, `cannot be read (${(err as Error).message})`);
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (err) {
-      throw new StoreFileError(this.file, `is not valid JSON (${(err as Error).message})`);
-    }
+  private async readFromDisk(): Promise<{ data: T; journalChars: number } | null> {
+    const { data, journalChars } = await readState(this.file);
+    if (data === null) return null;
     const problem = this.validate(data);
     if (problem) throw new StoreFileError(this.file, `does not look like a Sidos data file: ${problem}`);
-    return data as T;
+    return { data: data as T, journalChars };
   }
 
+  /** The data as it is in memory: for reading only; change it through update(). */
   get data(): T {
     return this.low.data;
   }
@@ -64,7 +83,7 @@ export class JsonDocument<T extends object> {
   async update<R>(change: (data: T) => R): Promise<R> {
     if (this.closed) throw new StoreWriteError(this.file, new Error('the store is closed'));
     const epoch = this.epoch;
-    const result = change(this.low.data);
+    const result = runTracked(this.low.data, this.pending, change);
     const writtenEpoch = await this.flush();
     // A failed write rolled memory back before ours went out: ours is not on disk.
     if (writtenEpoch !== epoch) throw new StoreWriteError(this.file, new Error('an earlier write failed'));
@@ -77,7 +96,7 @@ export class JsonDocument<T extends object> {
       this.nextWrite = this.inFlight.then(() => {
         this.nextWrite = null;
         const epoch = this.epoch;
-        const write = this.low.write().then(
+        const write = this.write().then(
           () => epoch,
           async (err) => {
             await this.rollback();
@@ -91,15 +110,103 @@ export class JsonDocument<T extends object> {
     return this.nextWrite;
   }
 
+  /** The journal lines for a batch, serialized now, from memory as it is at this moment. */
+  private linesOf(batch: Batch): { text: string; lines: number } {
+    const data = this.low.data as Record<string, unknown>;
+    let out = '';
+    let entries = 0;
+    for (const key of batch.replaced) {
+      out += `${JSON.stringify({ replace: key, value: data[key] })}\n`;
+      entries += 1;
+    }
+    for (const [key, records] of batch.dirty) {
+      if (batch.replaced.has(key)) continue;
+      const list = data[key];
+      if (!Array.isArray(list)) continue;
+      // A record changed after it left its collection is not in the document any more.
+      const members = records.size > 8 ? new Set<unknown>(list) : null;
+      for (const record of records) {
+        if (members ? members.has(record) : list.includes(record)) {
+          out += `${JSON.stringify({ put: key, record })}\n`;
+          entries += 1;
+        }
+      }
+    }
+    return { text: entries > 0 ? `${out}${JSON.stringify({ commit: entries })}\n` : '', lines: entries > 0 ? entries + 1 : 0 };
+  }
+
+  /** Appends the pending batch; compacts first when the journal is large or the batch removes data. */
+  private async write(): Promise<void> {
+    const batch = this.pending;
+    this.pending = newBatch();
+    const { text, lines } = this.linesOf(batch);
+    const compact =
+      batch.removes || this.journalBytes + text.length > this.limits.maxJournalBytes || this.journalLines + lines > this.limits.maxJournalLines;
+    // The snapshot is taken in the same tick as the batch, so it holds exactly what the journal will.
+    const snapshot = compact || this.journalUnknown ? JSON.stringify(this.low.data) : null;
+    if (this.journalUnknown) {
+      // The batch is on disk once the snapshot is: a failure here is the batch's failure.
+      await this.snapshot.write(snapshot!);
+      await this.emptyJournal().catch(() => undefined);
+      return;
+    }
+    if (text) {
+      try {
+        await appendFile(this.journal, text, 'utf8');
+      } catch (err) {
+        // A part of the batch may have reached the file: cut it off, so that later batches follow whole lines.
+        // If that fails too, the journal's end is unknown: the next batch goes into a new snapshot instead.
+        await truncate(this.journal, this.journalBytes).catch((cut: NodeJS.ErrnoException) => {
+          // No file there (or a directory): then nothing of the batch was written either.
+          if (cut.code !== 'ENOENT' && cut.code !== 'EISDIR') this.journalUnknown = true;
+        });
+        throw err;
+      }
+      this.journalBytes += Buffer.byteLength(text);
+      this.journalLines += lines;
+    }
+    if (snapshot !== null) await this.compact(snapshot);
+  }
+
+  /**
+   * Writes the snapshot, then empties the journal. The batch is already in the
+   * journal, so a failure here loses nothing; and a crash between the two only
+   * replays the journal onto a snapshot that already holds it, to the same state.
+   */
+  private async compact(snapshot: string): Promise<void> {
+    try {
+      await this.snapshot.write(snapshot);
+      await this.emptyJournal();
+    } catch {
+      // Retried with the next batch that crosses the threshold; the journal still holds everything.
+    }
+  }
+
+  private async emptyJournal(): Promise<void> {
+    await rm(this.journal, { force: true });
+    this.journalBytes = 0;
+    this.journalLines = 0;
+    this.journalUnknown = false;
+  }
+
   private async rollback(): Promise<void> {
-    this.epoch += 1;
-    const onDisk = await this.readFromDisk();
-    if (onDisk) this.low.data = onDisk;
+    try {
+      const onDisk = await this.readFromDisk();
+      if (onDisk) this.low.data = onDisk.data;
+    } finally {
+      // Bumped only now, so that a change made while the files were read is refused too: it was made on the old memory.
+      this.epoch += 1;
+      this.pending = newBatch();
+    }
   }
 
   async close(): Promise<void> {
     this.closed = true;
     while (this.nextWrite) await this.nextWrite.catch(() => undefined);
     await this.inFlight;
+    if (this.journalLines > 0) {
+      this.inFlight = this.compact(JSON.stringify(this.low.data));
+      await this.inFlight;
+    }
   }
 }

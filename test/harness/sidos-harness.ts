@@ -69,8 +69,8 @@ export class Harness {
 
   /** The data files as they are on disk now. */
   async readData(): Promise<{ shared: any; year: (y: number) => Promise<any> }> {
-    const { readFile } = await import('node:fs/promises');
-    const read = async (name: string) => JSON.parse(await readFile(join(this.dataDir, 'data', name), 'utf8'));
+    const { readDataFile } = await import('./data-files.js');
+    const read = (name: string) => readDataFile(join(this.dataDir, 'data', name));
     return { shared: await read('shared.json'), year: (y) => read(`${y}.json`) };
   }
 

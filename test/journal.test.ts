@@ -1,0 +1,344 @@
+// The store's journal: every change is appended as the records it touched, and
+// replayed on top of the snapshot when the file is opened again.
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { types } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+// Appends to the journal can be made to fail like a full disk, keeping what the journal already holds.
+const disk = vi.hoisted(() => ({ full: false, stuck: false }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs/promises')>();
+  return {
+    ...fs,
+    appendFile: (async (...args: Parameters<typeof fs.appendFile>) => {
+      if (disk.full) {
+        // Half of the batch reaches the file before the disk is full.
+        await fs.appendFile(args[0], String(args[1]).slice(0, 20));
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      }
+      return fs.appendFile(...args);
+    }) as typeof fs.appendFile,
+    truncate: (async (...args: Parameters<typeof fs.truncate>) => {
+      if (disk.stuck) throw Object.assign(new Error('EIO: i/o error, truncate'), { code: 'EIO' });
+      return fs.truncate(...args);
+    }) as typeof fs.truncate,
+  };
+});
+import type { Feedback, Partner, Proposal } from '../bot/domain/types.js';
+import { JsonDocument, journalOf, readDocumentFile } from '../bot/store/json-document.js';
+import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { StoreFileError, StoreWriteError, emptyYear, type YearData } from '../bot/store/store.js';
+
+const partner = (id: string, extra: Partial<Partner> = {}): Partner =>
+  ({
+    id,
+    name: `Person ${id}`,
+    organisation: 'Kunta',
+    segment: 'municipalities',
+    officeId: 'uusimaa',
+    email: `${id}@example.fi`,
+    locale: 'fi',
+    createdAt: '2027-01-01T00:00:00.000Z',
+    updatedAt: '2027-01-01T00:00:00.000Z',
+    ...extra,
+  }) as Partner;
+
+const proposal = (id: string): Proposal =>
+  ({ id, text: `Ehdotus ${id}`, status: 'received', history: [{ status: 'received', at: '2027-01-01T00:00:00.000Z', by: 'x' }] }) as unknown as Proposal;
+
+/** Fails if any value reachable from `value` is a proxy. */
+function expectNoProxies(value: unknown, path = 'data'): void {
+  if (typeof value !== 'object' || value === null) return;
+  expect(types.isProxy(value), path).toBe(false);
+  for (const [key, item] of Object.entries(value)) expectNoProxies(item, `${path}.${key}`);
+}
+
+const exists = (file: string) => stat(file).then(() => true, () => false);
+
+describe('the journal', () => {
+  let dir: string;
+  const sharedFile = () => join(dir, 'shared.json');
+  const yearFile = () => join(dir, '2027.json');
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sidos-journal-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('appends changes instead of rewriting the snapshot, and keeps every one of many concurrent changes', async () => {
+    const store = await LowdbStore.open(dir);
+    const snapshot = await readFile(sharedFile(), 'utf8');
+    await Promise.all(Array.from({ length: 200 }, (_, i) => store.updateShared((d) => d.partners.push(partner(`p${i}`)))));
+    expect(await readFile(sharedFile(), 'utf8')).toBe(snapshot);
+    const lines = (await readFile(journalOf(sharedFile()), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.filter((l) => 'put' in l)).toHaveLength(200);
+    expect(lines[0]).toEqual({ put: 'partners', record: partner('p0') });
+    // Each batch ends with a line that commits it.
+    expect(lines.at(-1)).toHaveProperty('commit');
+    expect(lines.filter((l) => 'commit' in l).reduce((n, l) => n + l.commit, 0)).toBe(200);
+    const onDisk = (await readDocumentFile(sharedFile())) as { partners: Partner[] };
+    expect(onDisk.partners.map((p) => p.id)).toEqual(Array.from({ length: 200 }, (_, i) => `p${i}`));
+    await store.close();
+
+    // Closing folds the journal into the snapshot.
+    expect(await exists(journalOf(sharedFile()))).toBe(false);
+    expect(JSON.parse(await readFile(sharedFile(), 'utf8')).partners).toHaveLength(200);
+    const reopened = await LowdbStore.open(dir);
+    expect(reopened.readShared((d) => d.partners.length)).toBe(200);
+    await reopened.close();
+  });
+
+  it('keeps a record update, a push, a removal by filter, a nested history push and a jobState change across a crash', async () => {
+    const store = await LowdbStore.open(dir);
+    await store.updateShared((d) => d.partners.push(partner('a'), partner('b'), partner('c')));
+    await store.updateYear(2027, (d) => d.proposals.push(proposal('x'), proposal('y')));
+    // A snapshot with all of that, and a journal of what follows.
+    await store.close();
+    const live = await LowdbStore.open(dir);
+    await live.updateShared((d) => {
+      d.partners.find((p) => p.id === 'b')!.name = 'Renamed';
+    });
+    await live.updateShared((d) => d.partners.push(partner('d')));
+    await live.updateShared((d) => {
+      d.jobState['digest.last'] = '2027-W10';
+    });
+    await live.updateYear(2027, (d) => {
+      d.proposals.find((p) => p.id === 'y')!.history.push({ status: 'planned', at: '2027-02-01T00:00:00.000Z', by: 'z' } as never);
+    });
+    await live.updateYear(2027, (d) => {
+      d.proposals = d.proposals.filter((p) => p.id !== 'x');
+    });
+    const expectedShared = live.readShared((d) => JSON.parse(JSON.stringify(d)));
+    const expectedYear = live.readYear(2027, (d) => JSON.parse(JSON.stringify(d)));
+    expect(expectedShared.partners.map((p: Partner) => [p.id, p.name])).toEqual([
+      ['a', 'Person a'],
+      ['b', 'Renamed'],
+      ['c', 'Person c'],
+      ['d', 'Person d'],
+    ]);
+    expect(expectedShared.jobState).toEqual({ 'digest.last': '2027-W10' });
+    expect(expectedYear.proposals.map((p: Proposal) => [p.id, p.history.length])).toEqual([['y', 2]]);
+    // Without close(): what a crash leaves behind.
+    expect(await readDocumentFile(sharedFile())).toEqual(expectedShared);
+    expect(await readDocumentFile(yearFile())).toEqual(expectedYear);
+
+    const reopened = await LowdbStore.open(dir);
+    expect(reopened.readShared((d) => d)).toEqual(expectedShared);
+    expect(reopened.readYear(2027, (d) => d)).toEqual(expectedYear);
+    await reopened.close();
+    await live.close();
+  });
+
+  it('ignores a batch a crash cut off: a torn last line, or whole lines without their commit', async () => {
+    const store = await LowdbStore.open(dir);
+    await store.close();
+    const put = (id: string) => JSON.stringify({ put: 'partners', record: partner(id) });
+    const committed = `${put('whole')}\n{"commit":1}\n`;
+    for (const tail of [`${put('cut1')}\n{"put":"partners","record":{"id":"torn","na`, `${put('cut1')}\n${put('cut2')}\n`, `${put('cut1')}\n{"com`]) {
+      await writeFile(journalOf(sharedFile()), committed + tail);
+      expect(((await readDocumentFile(sharedFile())) as { partners: Partner[] }).partners.map((p) => p.id)).toEqual(['whole']);
+    }
+    // Lines left by an append that failed half-way, then a whole batch: only the batch counts.
+    await writeFile(journalOf(sharedFile()), `${committed}${put('aborted')}\n${put('b1')}\n${put('b2')}\n{"commit":2}\n`);
+    expect(((await readDocumentFile(sharedFile())) as { partners: Partner[] }).partners.map((p) => p.id)).toEqual(['whole', 'b1', 'b2']);
+
+    await writeFile(journalOf(sharedFile()), `${committed}${put('cut1')}\n{"put":"partners","record":{"id":"torn","na`);
+    const reopened = await LowdbStore.open(dir);
+    expect(reopened.readShared((d) => d.partners.map((p) => p.id))).toEqual(['whole']);
+    // The cut-off batch is gone with the journal, so the next append starts on a fresh line.
+    await reopened.updateShared((d) => d.partners.push(partner('next')));
+    await reopened.close();
+    const again = await LowdbStore.open(dir);
+    expect(again.readShared((d) => d.partners.map((p) => p.id))).toEqual(['whole', 'next']);
+    await again.close();
+  });
+
+  it('reports a broken line before the last one, naming the file and the line, and changes nothing', async () => {
+    const store = await LowdbStore.open(dir);
+    await store.close();
+    const journal = `${JSON.stringify({ put: 'partners', record: partner('a') })}\n{"put":"partners",\n${JSON.stringify({ put: 'partners', record: partner('b') })}\n{"commit":2}\n`;
+    await writeFile(journalOf(sharedFile()), journal);
+    await expect(LowdbStore.open(dir)).rejects.toThrow(StoreFileError);
+    await expect(LowdbStore.open(dir)).rejects.toThrow(/shared\.json\.journal has a broken line 2/);
+    await writeFile(journalOf(sharedFile()), `${JSON.stringify({ nonsense: true })}\n`);
+    await expect(LowdbStore.open(dir)).rejects.toThrow(/shared\.json\.journal has a line 1 that is not a journal entry/);
+    expect(await readFile(journalOf(sharedFile()), 'utf8')).toBe(`${JSON.stringify({ nonsense: true })}\n`);
+  });
+
+  it('refuses a journal whose snapshot is gone', async () => {
+    await writeFile(journalOf(yearFile()), `${JSON.stringify({ put: 'plans', record: { id: 'p' } })}\n{"commit":1}\n`);
+    await expect(JsonDocument.open<YearData>(yearFile(), emptyYear, () => null)).rejects.toThrow(/2027\.json\.journal is left without/);
+    expect(await exists(yearFile())).toBe(false);
+  });
+
+  it('compacts when the journal passes its threshold, and keeps everything', async () => {
+    const doc = await JsonDocument.open<YearData>(yearFile(), emptyYear, () => null, { maxJournalLines: 10 });
+    for (let i = 0; i < 25; i++) {
+      await doc.update((d) => d.feedback.push({ id: `f${i}`, rating: i } as unknown as Feedback));
+      const lines = (await readFile(journalOf(yearFile()), 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
+      expect(lines).toBeLessThanOrEqual(10);
+    }
+    await Promise.all(Array.from({ length: 30 }, (_, i) => doc.update((d) => d.feedback.push({ id: `g${i}`, rating: i } as unknown as Feedback))));
+    const snapshot = JSON.parse(await readFile(yearFile(), 'utf8'));
+    expect(snapshot.feedback.length).toBeGreaterThanOrEqual(20);
+    const onDisk = (await readDocumentFile(yearFile())) as YearData;
+    expect(onDisk.feedback).toHaveLength(55);
+    expect(onDisk).toEqual(JSON.parse(JSON.stringify(doc.data)));
+    await doc.close();
+  });
+
+  it('a crash between writing the snapshot and emptying the journal replays to the same state', async () => {
+    const store = await LowdbStore.open(dir);
+    await store.updateYear(2027, (d) => d.proposals.push(proposal('x'), proposal('y')));
+    await store.close();
+    const live = await LowdbStore.open(dir);
+    // Puts and replaces of the same collection, interleaved, with records that come and go.
+    await live.updateYear(2027, (d) => {
+      d.proposals.find((p) => p.id === 'x')!.status = 'planned' as never;
+    });
+    await live.updateYear(2027, (d) => d.proposals.push(proposal('z')));
+    await live.updateYear(2027, (d) => {
+      d.proposals = d.proposals.filter((p) => p.id !== 'x');
+    });
+    await live.updateYear(2027, (d) => {
+      d.proposals.find((p) => p.id === 'z')!.history.push({ status: 'done', at: '2027-03-01T00:00:00.000Z', by: 'q' } as never);
+      d.proposals.push(proposal('x'));
+    });
+    await live.updateYear(2027, (d) => {
+      d.proposals.find((p) => p.id === 'y')!.text = 'Muutettu';
+    });
+    const journal = await readFile(journalOf(yearFile()), 'utf8');
+    const expected = live.readYear(2027, (d) => JSON.parse(JSON.stringify(d)));
+    expect(expected.proposals.map((p: Proposal) => p.id)).toEqual(['y', 'z', 'x']);
+    await live.close();
+    // The snapshot is written; the journal was never emptied.
+    expect(JSON.parse(await readFile(yearFile(), 'utf8'))).toEqual(expected);
+    await writeFile(journalOf(yearFile()), journal);
+    expect(await readDocumentFile(yearFile())).toEqual(expected);
+    const reopened = await LowdbStore.open(dir);
+    expect(reopened.readYear(2027, (d) => d)).toEqual(expected);
+    await reopened.close();
+  });
+
+  it('a failed append refuses every change of its batch and rolls memory back to snapshot and journal', async () => {
+    const store = await LowdbStore.open(dir);
+    await store.updateShared((d) => d.partners.push(partner('kept')));
+    await store.close();
+    const reopened = await LowdbStore.open(dir);
+    await reopened.updateShared((d) => {
+      d.partners[0].name = 'Journaled';
+    });
+    const before = await readFile(journalOf(sharedFile()), 'utf8');
+    disk.full = true;
+    try {
+      const results = await Promise.allSettled([
+        reopened.updateShared((d) => d.partners.push(partner('lost1'))),
+        reopened.updateShared((d) => {
+          d.partners[0].email = 'lost@example.fi';
+        }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(StoreWriteError);
+    } finally {
+      disk.full = false;
+    }
+    // Memory is what the files hold: the snapshot and the journal, whose torn tail was cut off.
+    expect(reopened.readShared((d) => d.partners.map((p) => [p.id, p.name, p.email]))).toEqual([['kept', 'Journaled', 'kept@example.fi']]);
+    expect(await readFile(journalOf(sharedFile()), 'utf8')).toBe(before);
+    await reopened.updateShared((d) => d.partners.push(partner('after')));
+    expect(await readDocumentFile(sharedFile())).toEqual(JSON.parse(JSON.stringify(reopened.readShared((d) => d))));
+    await reopened.close();
+    const again = await LowdbStore.open(dir);
+    expect(again.readShared((d) => d.partners.map((p) => [p.id, p.name]))).toEqual([
+      ['kept', 'Journaled'],
+      ['after', 'Person after'],
+    ]);
+    await again.close();
+  });
+
+  it('after an append whose torn end could not be cut off, the next batch goes into a snapshot, not after it', async () => {
+    const store = await LowdbStore.open(dir);
+    await store.updateShared((d) => d.partners.push(partner('a')));
+    disk.full = true;
+    disk.stuck = true;
+    try {
+      await expect(store.updateShared((d) => d.partners.push(partner('lost')))).rejects.toThrow(StoreWriteError);
+    } finally {
+      disk.full = false;
+      disk.stuck = false;
+    }
+    expect(await readFile(journalOf(sharedFile()), 'utf8')).not.toMatch(/\n$/);
+    expect(store.readShared((d) => d.partners.map((p) => p.id))).toEqual(['a']);
+    await store.updateShared((d) => d.partners.push(partner('b')));
+    expect(await exists(journalOf(sharedFile()))).toBe(false);
+    expect(JSON.parse(await readFile(sharedFile(), 'utf8')).partners.map((p: Partner) => p.id)).toEqual(['a', 'b']);
+    await store.updateShared((d) => d.partners.push(partner('c')));
+    await store.close();
+    const again = await LowdbStore.open(dir);
+    expect(again.readShared((d) => d.partners.map((p) => p.id))).toEqual(['a', 'b', 'c']);
+    await again.close();
+  });
+
+  it('a directory in place of the journal fails the append (how the other tests fill the disk)', async () => {
+    const store = await LowdbStore.open(dir);
+    await mkdir(journalOf(sharedFile()));
+    await expect(store.updateShared((d) => d.partners.push(partner('lost')))).rejects.toThrow(StoreWriteError);
+    expect(store.readShared((d) => d.partners)).toEqual([]);
+    await rm(journalOf(sharedFile()), { recursive: true });
+    await store.updateShared((d) => d.partners.push(partner('after')));
+    await store.close();
+  });
+
+  it('never stores a proxy into the data, and reads outside updates see plain objects', async () => {
+    const store = await LowdbStore.open(dir);
+    await store.updateShared((d) => d.partners.push(partner('a', { locale: 'fi' }), partner('b')));
+    await store.updateYear(2027, (d) => d.proposals.push(proposal('x')));
+    const returned = await store.updateShared((d) => {
+      const a = d.partners.find((p) => p.id === 'a')!;
+      // Copies of tracked records (with nested tracked values), tracked records in new places, new arrays of them.
+      d.partners.push({ ...a, id: 'copy', extra: { nested: d.partners[1] } } as never);
+      d.partners = d.partners.filter((p) => p.id !== 'b').concat([d.partners.find((p) => p.id === 'b')!]);
+      d.subscriptions.push({ id: 's1', topic: 'digest', conversationRecordId: 'c', by: 'b', at: 'now', who: a } as never);
+      d.jobState = { ...d.jobState, last: 'x' };
+      // structuredClone works on what the change sees.
+      const clone = structuredClone(a);
+      clone.name = 'Clone';
+      d.partners.push({ ...clone, id: 'clone' });
+      return { a, list: d.partners.slice(0, 2) };
+    });
+    await store.updateYear(2027, (d) => {
+      const x = d.proposals[0];
+      x.history = [...x.history, { ...x.history[0], status: 'planned' as never }];
+      d.proposals.splice(0, 1, { ...x });
+    });
+    expect(types.isProxy(returned.a)).toBe(false);
+    expect(returned.list.map((p) => types.isProxy(p))).toEqual([false, false]);
+    const shared = store.readShared((d) => d);
+    const year = store.readYear(2027, (d) => d);
+    expectNoProxies(shared);
+    expectNoProxies(year);
+    expect(types.isProxy(shared.partners)).toBe(false);
+    expect(JSON.parse(JSON.stringify(shared))).toEqual(shared);
+    expect(await readDocumentFile(sharedFile())).toEqual(JSON.parse(JSON.stringify(shared)));
+    expect(await readDocumentFile(yearFile())).toEqual(JSON.parse(JSON.stringify(year)));
+    expect(shared.partners.map((p) => p.id)).toEqual(['a', 'copy', 'b', 'clone']);
+    expect(year.proposals[0].history.map((h) => h.status)).toEqual(['received', 'planned']);
+    await store.close();
+  });
+
+  it('folds a removal into the snapshot at once, so removed data does not stay on disk', async () => {
+    const store = await LowdbStore.open(dir);
+    await store.updateShared((d) => d.partners.push(partner('keep'), partner('gone', { email: 'secret@example.fi' })));
+    expect(await readFile(journalOf(sharedFile()), 'utf8')).toContain('secret@example.fi');
+    await store.updateShared((d) => {
+      d.partners = d.partners.filter((p) => p.id !== 'gone');
+    });
+    expect(await exists(journalOf(sharedFile()))).toBe(false);
+    expect(await readFile(sharedFile(), 'utf8')).not.toContain('secret@example.fi');
+    await store.close();
+  });
+});
