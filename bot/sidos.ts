@@ -8,7 +8,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { createDownloadProvider } from './services/downloads.js';
 import { LowdbStore } from './store/lowdb-store.js';
-import { startServer, type RunningServer } from './server.js';
+import { startServer } from './server.js';
 import { createAdapter, createTeamsApp } from './teams/app.js';
 import { AdapterConversationPort } from './teams/conversation-port.js';
 import { buildRoutes } from './teams/routes.js';

@@ -17,7 +17,7 @@ import {
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { StoreWriteError } from '../bot/store/store.js';
 import { valueOf } from './harness/parse-results.js';
-import { dataFileText, readDataFile } from './harness/data-files.js';
+import { readDataFile } from './harness/data-files.js';
 
 const ctx = { segments: ['municipalities', 'debt-counsellors'], offices: ['uusimaa', 'pohjanmaa'], defaultOffice: 'uusimaa' };
 const T0 = new Date('2027-01-10T08:00:00.000Z');

@@ -19,7 +19,7 @@ import {
   updatePlan,
 } from '../bot/services/plans.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
-import { dataFileText, readDataFile } from './harness/data-files.js';
+import { readDataFile } from './harness/data-files.js';
 
 const ZONE = 'Europe/Helsinki';
 const office: Office = { id: 'uusimaa', name: 'Uusimaa', timeZone: ZONE, locale: 'fi', email: 'u@example.fi' };

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EmailMessage, EmailSender } from '../bot/delivery/email.js';
+import type { EmailMessage } from '../bot/delivery/email.js';
 import type { OutgoingMessage } from '../bot/delivery/outgoing.js';
 import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
 import type { Proposal } from '../bot/domain/types.js';

@@ -22,7 +22,7 @@ import {
 } from '../domain/periods.js';
 import type { Locale } from '../domain/types.js';
 import { localeFrom, translator } from '../i18n.js';
-import type { ConversationKind, DownloadLink, SendRecord, Store, Subscription } from '../store/store.js';
+import type { ConversationKind, DownloadLink, Store, Subscription } from '../store/store.js';
 import type { FileDownload } from './downloads.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

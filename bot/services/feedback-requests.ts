@@ -9,7 +9,7 @@ import { recordSend } from '../delivery/send-log.js';
 import type { OutgoingMessage } from '../delivery/outgoing.js';
 import type { SendResult, TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { FeedbackKind, FeedbackRequest, Instant, Invitation, Meeting, Partner, Survey, SurveyRound } from '../domain/types.js';
-import type { SendRecord, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { personalConversation } from './conversations.js';
 
 export type FeedbackSettings = AppConfig['feedback'];

@@ -10,7 +10,7 @@ import type { EmailDelivery } from '../delivery/email-delivery.js';
 import { sendRecordOf } from '../delivery/send-log.js';
 import type { SendResult, TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { Invitation, Meeting, Partner, Rsvp } from '../domain/types.js';
-import type { SendRecord, Store, YearData } from '../store/store.js';
+import type { Store, YearData } from '../store/store.js';
 import { personalConversation } from './conversations.js';
 import { canAnswer, icsTexts, inviteCard, inviteEmail, type InviteContext, type InviteKind } from './invite-messages.js';
 
