@@ -46,7 +46,8 @@ function botDomain(publicBaseUrl: string): string {
       `PUBLIC_BASE_URL = "${publicBaseUrl}": expected the bot's public base URL, e.g. https://sidos.example.org`,
     );
   }
-  return url.host;
+  // Teams matches validDomains by host name; a port is not part of a domain.
+  return url.hostname;
 }
 
 /** Width and height from the IHDR chunk, which a valid PNG has first. */

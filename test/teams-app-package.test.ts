@@ -125,10 +125,10 @@ describe('Teams app package', () => {
     expect(visible).toBeGreaterThan(50);
   });
 
-  it('puts host:port in validDomains for the localhost default', async () => {
+  it('puts the host name, without the port, in validDomains for the localhost default', async () => {
     const out = await buildTeamsAppPackage({ botId: BOT_ID, outFile: join(dir, 'local.zip') });
     const local = JSON.parse(readZip(await readFile(out)).get('manifest.json')!.toString('utf8'));
-    expect(local.validDomains).toEqual(['localhost:3978']);
+    expect(local.validDomains).toEqual(['localhost']);
   });
 
   it.each(['', 'not-a-guid', '0b7c1d2e-3f40-4a5b-8c6d'])('rejects the bot id %j naming MicrosoftAppId', async (botId) => {
