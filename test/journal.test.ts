@@ -330,6 +330,21 @@ describe('the journal', () => {
     await store.close();
   });
 
+  it('keeps an overwritten value in the journal, but a purge write folds it into the snapshot at once', async () => {
+    const store = await LowdbStore.open(dir);
+    await store.updateShared((d) => d.partners.push(partner('p1', { name: 'Old Name' })));
+    await store.updateShared((d) => void (d.partners[0].name = 'Edited Name'));
+    expect(await readFile(journalOf(sharedFile()), 'utf8')).toContain('Old Name');
+
+    await store.updateShared((d) => void (d.partners[0].name = 'erased'), { purge: true });
+    expect(await exists(journalOf(sharedFile()))).toBe(false);
+    const snapshot = await readFile(sharedFile(), 'utf8');
+    expect(snapshot).not.toContain('Old Name');
+    expect(snapshot).not.toContain('Edited Name');
+    expect(JSON.parse(snapshot).partners[0].name).toBe('erased');
+    await store.close();
+  });
+
   it('folds a removal into the snapshot at once, so removed data does not stay on disk', async () => {
     const store = await LowdbStore.open(dir);
     await store.updateShared((d) => d.partners.push(partner('keep'), partner('gone', { email: 'secret@example.fi' })));

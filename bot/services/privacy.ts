@@ -324,7 +324,7 @@ async function anonymiseYears(store: Store, select: YearSelection): Promise<{ co
       for (const given of selected.officeFeedback) given.givenBy = tombstone();
       for (const change of selected.decisions) change.by = tombstone();
       return countsOf(selected);
-    });
+    }, { purge: true });
     for (const key of Object.keys(counts) as (keyof YearCounts)[]) counts[key] += done[key];
   }
   return { counts, droppedTokens };
@@ -423,7 +423,7 @@ export async function erasePerson(store: Store, config: AppConfig, who: Who): Pr
         d.links = without(d.links, selected.links);
         for (const key of selected.jobState) delete d.jobState[key];
         return sharedCounts(selected);
-      })
+      }, { purge: true })
     : pending;
   const summary = { ...counts, ...shared };
   return { ...summary, found: Object.values(summary).some((n) => n > 0) };
@@ -520,7 +520,7 @@ export async function applyRetention(store: Store, config: AppConfig, now: Date)
         d.links = without(d.links, selected.links);
         for (const key of selected.jobState) delete d.jobState[key];
         return sizes(selected);
-      })
+      }, { purge: true })
     : pending;
   return { ...counts, ...shared, partnersErased: stale.length };
 }
@@ -548,7 +548,7 @@ export async function exportLink(store: Store, config: AppConfig, who: Who, now:
   await store.updateShared((d) => {
     d.links = d.links.filter((l) => l.kind !== 'export' || Date.parse(l.expiresAt) > now.getTime());
     d.links.push({ id: token, kind: 'export', ref, expiresAt });
-  });
+  }, { purge: true });
   return `${config.publicBaseUrl}/files/${token}`;
 }
 

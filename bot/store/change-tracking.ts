@@ -20,9 +20,6 @@ const proxies = new WeakMap<object, object>();
 const owners = new WeakMap<object, Owner>();
 const targets = new WeakMap<object, object>();
 
-/** Values written by the privacy service in place of a person's identifiers. */
-const ERASED = 'erased:';
-
 export const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
 const isPlain = (value: object): boolean => {
   const proto = Object.getPrototypeOf(value);
@@ -120,7 +117,7 @@ function markRecord(key: string, record: object): void {
 function noteWrite(target: object, prop: string | symbol, value: unknown, deleting: boolean): void {
   const batch = current;
   if (!batch) return;
-  if (deleting || (typeof value === 'string' && value.startsWith(ERASED))) batch.removes = true;
+  if (deleting) batch.removes = true;
   const owner = owners.get(target);
   if (!owner) return;
   switch (owner.kind) {

@@ -4,12 +4,12 @@
 // batches: while an append is in flight, further changes wait and go out
 // together in the next one. An append costs what the change costs, not what
 // the file costs. When the journal grows past a threshold, or when a batch
-// removes data (a deleted field or record, an erased person), the snapshot is
+// removes data (a deleted field or record, or an update marked `purge`), the snapshot is
 // rewritten (steno: temp file + rename) and the journal emptied.
 import { appendFile, rm, truncate } from 'node:fs/promises';
 import { Low } from 'lowdb';
 import { DataFile, TextFile } from 'lowdb/node';
-import { StoreFileError, StoreWriteError } from './store.js';
+import { StoreFileError, StoreWriteError, type WriteOptions } from './store.js';
 import { newBatch, runTracked, type Batch } from './change-tracking.js';
 import { DEFAULTS, journalOf, readState, type JsonDocumentOptions } from './journal.js';
 
@@ -80,10 +80,11 @@ export class JsonDocument<T extends object> {
     return this.low.data;
   }
 
-  async update<R>(change: (data: T) => R): Promise<R> {
+  async update<R>(change: (data: T) => R, options: WriteOptions = {}): Promise<R> {
     if (this.closed) throw new StoreWriteError(this.file, new Error('the store is closed'));
     const epoch = this.epoch;
     const result = runTracked(this.low.data, this.pending, change);
+    if (options.purge) this.pending.removes = true;
     const writtenEpoch = await this.flush();
     // A failed write rolled memory back before ours went out: ours is not on disk.
     if (writtenEpoch !== epoch) throw new StoreWriteError(this.file, new Error('an earlier write failed'));

@@ -6,6 +6,7 @@ import {
   emptyShared,
   emptyYear,
   type SharedData,
+  type WriteOptions,
   type Store,
   type YearData,
 } from './store.js';
@@ -69,10 +70,10 @@ export class LowdbStore implements Store {
     return read(this.yearDocs.get(year)?.data ?? emptyYear());
   }
 
-  async updateYear<T>(year: number, change: (data: YearData) => T): Promise<T> {
+  async updateYear<T>(year: number, change: (data: YearData) => T, options?: WriteOptions): Promise<T> {
     if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new RangeError(`year ${year} is out of range`);
     const doc = this.yearDocs.get(year) ?? (await this.openYear(year));
-    return doc.update(change);
+    return doc.update(change, options);
   }
 
   /** Creates a year file once, even when several updates ask for it at the same moment. */
@@ -93,8 +94,8 @@ export class LowdbStore implements Store {
     return read(this.shared.data);
   }
 
-  updateShared<T>(change: (data: SharedData) => T): Promise<T> {
-    return this.shared.update(change);
+  updateShared<T>(change: (data: SharedData) => T, options?: WriteOptions): Promise<T> {
+    return this.shared.update(change, options);
   }
 
   async close(): Promise<void> {

@@ -124,12 +124,17 @@ export const emptyShared = (): SharedData => ({
  * change is on disk and rejects (StoreWriteError) if it could not be written,
  * in which case the change is not kept.
  */
+export interface WriteOptions {
+  /** The change erases data: its old values must leave the disk now, not at the next compaction. */
+  purge?: boolean;
+}
+
 export interface Store {
   years(): number[];
   readYear<T>(year: number, read: (data: Readonly<YearData>) => T): T;
-  updateYear<T>(year: number, change: (data: YearData) => T): Promise<T>;
+  updateYear<T>(year: number, change: (data: YearData) => T, options?: WriteOptions): Promise<T>;
   readShared<T>(read: (data: Readonly<SharedData>) => T): T;
-  updateShared<T>(change: (data: SharedData) => T): Promise<T>;
+  updateShared<T>(change: (data: SharedData) => T, options?: WriteOptions): Promise<T>;
   /** Waits for writes in flight; later updates are refused. */
   close(): Promise<void>;
 }
