@@ -5,18 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { buildDigest, type DigestInput } from '../bot/domain/digest.js';
 import { parsePeriodKey } from '../bot/domain/periods.js';
 import { PROPOSAL_STATUSES, type Rsvp } from '../bot/domain/types.js';
-
-/** mulberry32: a small seeded PRNG, so every run measures the same data. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { prng } from './bench/prng.js';
 
 export function syntheticDigestInput(records: number, seed = 1): DigestInput {
   const random = prng(seed);

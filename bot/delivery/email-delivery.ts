@@ -6,9 +6,10 @@ import type { Store } from '../store/store.js';
 import type { EmailMessage, EmailSender } from './email.js';
 import { recordSend, wasSent } from './send-log.js';
 import type { SendResult } from './teams-delivery.js';
+import { SendsInFlight } from './sends-in-flight.js';
 
 export class EmailDelivery {
-  private readonly inFlight = new Map<string, Promise<SendResult>>();
+  private readonly inFlight = new SendsInFlight();
 
   constructor(
     private readonly store: Store,
@@ -19,11 +20,7 @@ export class EmailDelivery {
 
   /** `target` names the recipient in the send log (a partner id or the address); `what` describes the message. */
   send(key: string, target: string, message: Omit<EmailMessage, 'idempotencyKey'>, what: string): Promise<SendResult> {
-    const running = this.inFlight.get(key);
-    if (running) return running.then((r) => (r === 'sent' ? 'already-sent' : r));
-    const attempt = this.sendOnce(key, target, message, what).finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, attempt);
-    return attempt;
+    return this.inFlight.run(key, () => this.sendOnce(key, target, message, what));
   }
 
   private async sendOnce(key: string, target: string, message: Omit<EmailMessage, 'idempotencyKey'>, what: string): Promise<SendResult> {

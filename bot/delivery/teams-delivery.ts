@@ -6,6 +6,7 @@ import type { Clock } from '../services/clock.js';
 import type { SendRecord, Store } from '../store/store.js';
 import { SendError, type ConversationPort, type OutgoingMessage } from './outgoing.js';
 import { recordSend, wasSent } from './send-log.js';
+import { SendsInFlight } from './sends-in-flight.js';
 
 export type SendResult = 'sent' | 'already-sent' | 'failed';
 
@@ -18,7 +19,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
 
 export class TeamsDelivery {
-  private readonly inFlight = new Map<string, Promise<SendResult>>();
+  private readonly inFlight = new SendsInFlight();
 
   constructor(
     private readonly store: Store,
@@ -34,11 +35,7 @@ export class TeamsDelivery {
    * `what` is a short description for the send log (never secrets).
    */
   send(key: string, conversationId: string, message: OutgoingMessage, what: string): Promise<SendResult> {
-    const running = this.inFlight.get(key);
-    if (running) return running.then((r) => (r === 'sent' ? 'already-sent' : r));
-    const attempt = this.sendOnce(key, conversationId, message, what).finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, attempt);
-    return attempt;
+    return this.inFlight.run(key, () => this.sendOnce(key, conversationId, message, what));
   }
 
   private async sendOnce(key: string, conversationId: string, message: OutgoingMessage, what: string): Promise<SendResult> {

@@ -1,7 +1,7 @@
 // Validation of a partner as the partner card submits it (and as a CSV row is
 // read). Errors are codes with params; the Teams layer translates them.
 import { z } from 'zod';
-import { LOCALES, type Locale } from './types.js';
+import { LOCALES, type Locale, type Partner } from './types.js';
 import type { FieldError, ParseResult } from './field-errors.js';
 
 export const PARTNER_INPUT_ERROR_CODES = [
@@ -20,15 +20,8 @@ export type PartnerInputErrorCode = (typeof PARTNER_INPUT_ERROR_CODES)[number];
 export type PartnerFieldError = FieldError;
 export type PartnerParseResult<T> = ParseResult<T>;
 
-export interface PartnerInput {
-  name: string;
-  organisation: string;
-  segment: string;
-  officeId: string;
-  email: string;
-  aadObjectId?: string;
-  locale: Locale;
-}
+/** The fields of a register entry a coordinator gives. */
+export type PartnerInput = Pick<Partner, 'name' | 'organisation' | 'segment' | 'officeId' | 'email' | 'aadObjectId' | 'locale'>;
 
 export interface PartnerInputContext {
   segments: string[];

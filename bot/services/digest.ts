@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
-import { wasSent } from '../delivery/send-log.js';
+import { sendRecordOf, wasSent } from '../delivery/send-log.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
 import { buildDigest, type Digest, type DigestInput } from '../domain/digest.js';
 import { DIGEST_LABEL_KEYS, digestToCsv, digestToHtml } from '../domain/digest-render.js';
@@ -204,7 +204,7 @@ const digestEmails = (config: AppConfig) => [...new Set(config.digest.emails)];
 export async function deliverDigest(ports: DigestPorts, now: Date, only: 'unsent' | 'failed' = 'unsent'): Promise<DigestDeliveryReport> {
   const { config, store, delivery, email, log } = ports;
   const key = periodKey(lastCompletedPeriod(now.toISOString(), config.digest.period, config.digest.timeZone));
-  const failed = (id: string) => store.readShared((d) => d.sends.some((s) => s.id === id && s.status === 'failed'));
+  const failed = (id: string) => sendRecordOf(store, id)?.status === 'failed';
   const pending = (id: string) => (only === 'failed' ? failed(id) : !wasSent(store, id));
   const subscriptions = digestSubscriptions(store).filter((s) => pending(teamsKey(key, s)));
   const addresses = email ? digestEmails(config).filter((a) => pending(emailKey(key, a))) : [];

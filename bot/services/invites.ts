@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { buildInvite, icsFileName } from '../calendar/ics.js';
 import type { AppConfig } from '../config.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
-import { sendRecordOf } from '../delivery/send-log.js';
+import { sendRecordOf, wasSent } from '../delivery/send-log.js';
 import type { SendResult, TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { Invitation, Meeting, Partner, Rsvp } from '../domain/types.js';
 import type { Store, YearData } from '../store/store.js';
@@ -440,7 +440,7 @@ export async function sendReminders(ports: InvitePorts, now: Date): Promise<void
     );
     for (const { invitation, meeting } of due) {
       const key = reminderKey(invitation.id, meeting.sequence);
-      if (sendRecordOf(ports.store, key)?.status === 'sent') continue;
+      if (wasSent(ports.store, key)) continue;
       const ctx = contextOf(ports, year, invitation, meeting);
       if (!ctx) continue;
       const conversation = personalConversation(ports.store, ctx.partner.aadObjectId);

@@ -238,6 +238,13 @@ export async function updatePlan(
   });
 }
 
+/** Runs `change` in a write of the year file that holds the meeting. */
+async function updateMeetingYear<R>(store: Store, meetingId: string, change: (data: YearData) => R | Failure): Promise<R | Failure> {
+  const year = yearHolding(store, (d) => d.meetings.some((m) => m.id === meetingId));
+  if (year === undefined) return { ok: false, code: 'not-found' };
+  return store.updateYear(year, change);
+}
+
 /** Finds the meeting inside a write and checks that it may be changed now. */
 function changeableMeeting(data: YearData, meetingId: string, scope: OfficeScope, now: Date): Meeting | Failure {
   const meeting = data.meetings.find((m) => m.id === meetingId);
@@ -255,9 +262,7 @@ export async function updateMeeting(
   scope: OfficeScope,
   now: Date,
 ): Promise<{ ok: true; meeting: Meeting; changed: boolean } | Failure> {
-  const year = yearHolding(store, (d) => d.meetings.some((m) => m.id === meetingId));
-  if (year === undefined) return { ok: false, code: 'not-found' };
-  return store.updateYear(year, (data) => {
+  return updateMeetingYear(store, meetingId, (data) => {
     const meeting = changeableMeeting(data, meetingId, scope, now);
     if ('ok' in meeting) return meeting;
     if (Date.parse(edit.startsAt) <= now.getTime()) return { ok: false as const, code: 'past' as const };
@@ -273,9 +278,7 @@ export async function cancelMeeting(
   scope: OfficeScope,
   now: Date,
 ): Promise<{ ok: true; meeting: Meeting; changed: boolean } | Failure> {
-  const year = yearHolding(store, (d) => d.meetings.some((m) => m.id === meetingId));
-  if (year === undefined) return { ok: false, code: 'not-found' };
-  return store.updateYear(year, (data) => {
+  return updateMeetingYear(store, meetingId, (data) => {
     const meeting = changeableMeeting(data, meetingId, scope, now);
     if ('ok' in meeting) {
       if (meeting.code !== 'cancelled') return meeting;

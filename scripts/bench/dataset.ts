@@ -22,6 +22,7 @@ import type {
 import { PROPOSAL_STATUSES } from '../../bot/domain/types.js';
 import type { ConversationRecord, SendRecord, SharedData, YearData } from '../../bot/store/store.js';
 import { cardAction } from '../../test/harness/activities.js';
+import { prng } from './prng.js';
 import type { TestUser } from '../../test/harness/people.js';
 
 export const BENCH_YEAR = 2027;
@@ -85,18 +86,6 @@ const PROPOSALS = [
   'Neuvontapuhelimen aukioloajat iltaan',
   'Selkokielinen ohje velalliselle kirjeen liitteeksi',
 ];
-
-/** mulberry32, so every run measures the same data. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
