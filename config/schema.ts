@@ -24,6 +24,15 @@ const threshold = z
     message: 'allowed: green at or beyond yellow in the better direction (higherIsBetter says which)',
   });
 
+const officeNameText = z.string().min(1).max(120);
+
+const officeNameRule = 'allowed: a name of 1 to 120 characters, or names per language such as { "fi": "…", "sv": "…", "en": "…" }';
+
+const officeName = z.union(
+  [officeNameText, z.object({ fi: officeNameText.optional(), sv: officeNameText.optional(), en: officeNameText.optional() }).strict(officeNameRule)],
+  { errorMap: () => ({ message: officeNameRule }) },
+);
+
 const person = z
   .object({
     aadObjectId: z.string().uuid('allowed: an Entra ID (AAD) object id, a GUID').optional(),
@@ -43,8 +52,12 @@ export const configSchema = z
     offices: z
       .array(
         z
-          .object({ id, name: z.string().min(1).max(120), timeZone, locale, email })
-          .strict(),
+          .object({ id, name: officeName, timeZone, locale, email })
+          .strict()
+          .refine((o) => typeof o.name === 'string' || o.name[o.locale] !== undefined, (o) => ({
+            path: ['name'],
+            message: `allowed: names per language must include the office's language "${o.locale}"`,
+          })),
       )
       .min(1, 'allowed: at least one office'),
     segments: z

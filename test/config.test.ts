@@ -66,6 +66,26 @@ describe('configuration', () => {
     );
   });
 
+  it('takes an office name for all languages or per language, and names a wrong one', async () => {
+    const office = { id: 'uusimaa', timeZone: 'Europe/Helsinki', locale: 'sv', email: 'u@example.fi' };
+    expect(loadConfig({}).offices[0].name).toEqual({ fi: 'Uudenmaan aluetoimisto', sv: 'Nylands regionkontor', en: 'Uusimaa regional office' });
+    const one = await override('one-name.json', { offices: [{ ...office, name: 'Sidos' }] });
+    expect(loadConfig({ SIDOS_CONFIG: one }).offices[0].name).toBe('Sidos');
+    const bad = await override('bad-names.json', {
+      offices: [
+        { ...office, name: { fi: 'Uudenmaan aluetoimisto', en: 'Uusimaa regional office' } },
+        { ...office, id: 'b', locale: 'fi', name: { fi: 'B', de: 'B' } },
+        { ...office, id: 'c', name: 42 },
+      ],
+    });
+    const names = 'allowed: a name of 1 to 120 characters, or names per language such as { "fi": "…", "sv": "…", "en": "…" }';
+    expect(problemsOf({ SIDOS_CONFIG: bad })).toEqual([
+      'offices[0].name = {"fi":"Uudenmaan aluetoimisto","en":"Uusimaa regional office"}: allowed: names per language must include the office\'s language "sv"',
+      `offices[1].name = {"fi":"B","de":"B"}: ${names}`,
+      `offices[2].name = 42: ${names}`,
+    ]);
+  });
+
   it('checks references between keys: default office, people, unique ids', async () => {
     const file = await override('refs.json', {
       defaultOffice: 'lappi',

@@ -314,7 +314,7 @@ describe('digest service', () => {
         expect(mail.html).toContain('<h1>Sidosryhmäpalautteen kooste 2027-W09</h1>');
         expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['sidos-digest-2027-W09.csv', 'text/csv']]);
         const rows: string[][] = parse(mail.attachments[0].content.toString('utf8'), { bom: true });
-        expect(rows[1].slice(0, 3)).toEqual(['2027-W09', 'Uusimaa regional office', 'Kaikki sidosryhmät']);
+        expect(rows[1].slice(0, 3)).toEqual(['2027-W09', 'Uudenmaan aluetoimisto', 'Kaikki sidosryhmät']);
 
         const sends = () => store.readShared((d) => d.sends.filter((s) => s.channel === 'email'));
         expect(sends()).toEqual([

@@ -232,7 +232,7 @@ describe('national digest end to end', () => {
     expect(csv.contentType).toBe('text/csv');
     const rows: string[][] = parse(csv.content.toString('utf8'), { bom: true });
     expect(rows[0].slice(0, 3)).toEqual(['Jakso', 'Virasto', 'Sidosryhmä']);
-    expect(rows.some((r) => r[1] === 'Uusimaa regional office' && r[2] === 'Kaikki sidosryhmät')).toBe(true);
+    expect(rows.some((r) => r[1] === 'Uudenmaan aluetoimisto' && r[2] === 'Kaikki sidosryhmät')).toBe(true);
   });
 
   it('sends nothing twice: not on a second run, not after a restart', async () => {

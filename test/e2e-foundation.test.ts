@@ -30,7 +30,7 @@ describe('Sidos over HTTP', () => {
     expect(fi.replyToId).toBeDefined();
     const fiText = cardText(cardOf(fi));
     expect(fiText).toContain('Sidos – sidosryhmätapaamiset ja palaute');
-    expect(fiText).toContain('Roolisi: koordinaattori, Uusimaa regional office.');
+    expect(fiText).toContain('Roolisi: koordinaattori, Uudenmaan aluetoimisto.');
 
     const [sv] = await h.say(national, 'help', { locale: 'sv-SE' });
     expect(cardText(cardOf(sv))).toContain('Din roll: nationell ledning');
@@ -41,7 +41,7 @@ describe('Sidos over HTTP', () => {
 
   it('falls back to the office language when the Teams locale is not fi, sv or en', async () => {
     const [reply] = await h.say(swedishCoordinator, 'help', { locale: 'de-DE' });
-    expect(cardText(cardOf(reply))).toContain('Din roll: koordinator, Ostrobothnia regional office.');
+    expect(cardText(cardOf(reply))).toContain('Din roll: koordinator, Österbottens regionkontor.');
     const [unknown] = await h.say(stranger, 'help', { locale: 'de-DE' });
     expect(cardText(cardOf(unknown))).toContain('Roolisi: kumppani');
   });

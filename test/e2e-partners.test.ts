@@ -78,7 +78,7 @@ describe('partner register in Teams', () => {
   it('adds a partner through the form; a bad submission shows errors in Finnish and saves nothing', async () => {
     const [listed] = await h.say(coordinator, 'partners');
     const empty = cardOf(listed);
-    expect(cardText(empty)).toContain('Kumppanirekisteri – Uusimaa regional office');
+    expect(cardText(empty)).toContain('Kumppanirekisteri – Uudenmaan aluetoimisto');
     expect(cardText(empty)).toContain('Rekisterissä ei ole vielä kumppaneita.');
     expect(actions(empty).map((a) => a.verb)).toContain('partner.add');
 
@@ -86,7 +86,7 @@ describe('partner register in Teams', () => {
     expect(cardText(form)).toContain('Uusi kumppani');
     expect(input(form, 'aadObjectId').label).toBe('Teams-/Entra ID -objektitunnus (valinnainen)');
     expect(input(form, 'officeId')).toBeUndefined(); // a coordinator's office is fixed
-    expect(cardText(form)).toContain('Virasto: Uusimaa regional office');
+    expect(cardText(form)).toContain('Virasto: Uudenmaan aluetoimisto');
 
     const bad = (await h.click(coordinator, 'partner.save', { ...liisaForm, email: 'liisa@espoo', segment: 'kunnat' })).value;
     const badText = cardText(bad);
@@ -301,7 +301,7 @@ describe('partner register in Teams', () => {
     expect(await partnersOnDisk()).toEqual(before);
 
     const own = cardText(cardOf((await h.say(swedishCoordinator, 'partners', sv))[0]));
-    expect(own).toContain('Partnerregister – Ostrobothnia regional office');
+    expect(own).toContain('Partnerregister – Österbottens regionkontor');
     expect(own).toContain('Registret har inga partner ännu.');
 
     const csv = [
@@ -311,7 +311,7 @@ describe('partner register in Teams', () => {
       'Nils Nyström,Vasa stad,municipalities,nils@vasa.fi,',
     ].join('\n');
     const report = cardText((await h.click(swedishCoordinator, 'partners.import', { csv }, sv)).value);
-    expect(report).toContain('Rad 2: E-post: adressen hör till en partner i registret för Uusimaa regional office; bara det kontoret kan ändra uppgifterna.');
+    expect(report).toContain('Rad 2: E-post: adressen hör till en partner i registret för Nylands regionkontor; bara det kontoret kan ändra uppgifterna.');
     expect(report).toContain('Rad 3: Kontor: är inte ett av ämbetsverken.');
     const after = await partnersOnDisk();
     expect(after.find((p) => p.id === liisa.id)).toEqual(liisa);
@@ -348,7 +348,7 @@ describe('partner register in Teams', () => {
     delete activity.locale; // no Teams locale: her language from the register
     expect((await h.post(activity)).status).toBe(200);
     const [reply] = h.connector.messages(from);
-    expect(cardText(cardOf(reply))).toContain('Din roll: partner, Uusimaa regional office.');
+    expect(cardText(cardOf(reply))).toContain('Din roll: partner, Nylands regionkontor.');
 
     const data = await shared();
     expect(data.partners.find((p: any) => p.email === 'outi@kerava.fi').aadObjectId).toBe(outi.aadObjectId);

@@ -59,7 +59,7 @@ describe('planning a year over HTTP', () => {
   it('walks a coordinator through plan → errors → preview → date errors → edits → confirm', async () => {
     const form = await sayCard(coordinator, 'plan 2027');
     expect(cardText(form)).toContain('Sidosryhmätapaamiset 2027');
-    expect(cardText(form)).toContain('Toimisto: Uusimaa regional office');
+    expect(cardText(form)).toContain('Toimisto: Uudenmaan aluetoimisto');
     const defaults = inputsOf(form);
     expect(defaults).toMatchObject({ count: '4', weekday: '2', time: '13:00', durationMinutes: '120' });
     expect(defaults).not.toHaveProperty('officeId');
@@ -78,7 +78,7 @@ describe('planning a year over HTTP', () => {
     preview = valid.value;
     const previewText = cardText(preview);
     expect(previewText).toContain('Ehdotetut päivät vuodelle 2027');
-    expect(previewText).toContain('Uusimaa regional office');
+    expect(previewText).toContain('Uudenmaan aluetoimisto');
     expect(previewText).toContain('joka tiistai klo 13.00');
     const dates = [0, 1, 2, 3].map((n) => inputsOf(preview)[`date_${n}`]);
     for (const date of dates) {
@@ -132,7 +132,7 @@ describe('planning a year over HTTP', () => {
   it('lists the coming meetings with local times, answers and actions', async () => {
     const list = await sayCard(coordinator, 'meetings');
     const text = cardText(list);
-    expect(text).toContain('Tulevat tapaamiset – Uusimaa regional office');
+    expect(text).toContain('Tulevat tapaamiset – Uudenmaan aluetoimisto');
     expect(text).toContain('ti 15.6.2027 klo 13.00–15.00');
     expect(text).toContain('Vuokrasaatavat ja häädöt');
     expect(text).toContain('Sidosryhmät: Kunnat, Talous- ja velkaneuvonta');
@@ -144,7 +144,7 @@ describe('planning a year over HTTP', () => {
   it('refuses a second plan for the year and a replayed confirm, and offers the saved plan instead', async () => {
     const before = await year2027();
     const exists = await sayCard(coordinator, 'plan 2027');
-    expect(cardText(exists)).toContain('Toimistolla Uusimaa regional office on jo suunnitelma vuodelle 2027');
+    expect(cardText(exists)).toContain('Toimistolla Uudenmaan aluetoimisto on jo suunnitelma vuodelle 2027');
     expect(executeActions(exists, 'plan.edit')[0].data).toEqual({ planId: before.plans[0].id });
 
     const replay = await press(coordinator, preview, 'plan.confirm');
@@ -213,7 +213,7 @@ describe('planning a year over HTTP', () => {
   it('answers the Swedish coordinator in Swedish and keeps them out of another office’s meetings', async () => {
     const form = await sayCard(swedishCoordinator, 'plan 2027', 'sv-SE');
     expect(cardText(form)).toContain('Intressentmöten 2027');
-    expect(cardText(form)).toContain('Kontor: Ostrobothnia regional office');
+    expect(cardText(form)).toContain('Kontor: Österbottens regionkontor');
     const invalid = await press(swedishCoordinator, form, 'plan.preview', { ...validPlan, onlineUrl: 'http://teams.example/x' }, 'sv-SE');
     expect(cardText(invalid.value)).toContain('Länk till onlinemötet:');
 

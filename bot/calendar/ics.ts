@@ -8,6 +8,7 @@ import ical, {
   ICalEventStatus,
 } from 'ical-generator';
 import { DateTime, IANAZone } from 'luxon';
+import { officeName } from '../domain/office-name.js';
 import type { Locale, Meeting, Office, Rsvp } from '../domain/types.js';
 
 export type InviteMethod = 'REQUEST' | 'CANCEL';
@@ -69,7 +70,7 @@ export function buildInvite(input: InviteInput): string {
     // A URI value is not unescaped by parsers, so ical-generator's "\," would stick.
     url: meeting.onlineUrl?.replace(/[,;\\]/g, encodeURIComponent) ?? null,
     status: input.method === 'REQUEST' ? ICalEventStatus.CONFIRMED : ICalEventStatus.CANCELLED,
-    organizer: { name: displayName(office.name, office.email), email: office.email },
+    organizer: { name: displayName(officeName(office, input.locale), office.email), email: office.email },
     attendees: input.attendees.map((a) => ({
       name: displayName(a.name, a.email),
       email: a.email,

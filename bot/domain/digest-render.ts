@@ -73,6 +73,9 @@ function translator(labels: Labels): Translate {
     (labels[key] ?? DIGEST_LABELS_EN[key]).replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
+/** Office names come with the labels, in the reader's language (see digestLabels). */
+const officeName = (labels: Labels, officeId: string) => labels[`office.${officeId}`] ?? officeId;
+
 const segmentName = (labels: Labels, segment: string | null, t: Translate) =>
   segment === null ? t('allSegments') : (labels[`segment.${segment}`] ?? segment);
 
@@ -117,7 +120,7 @@ export function digestToCsv(digest: Digest, labels: Labels): string {
     [office.total, ...office.segments].map((row) =>
       [
         digest.periodKey,
-        office.name,
+        officeName(labels, office.officeId),
         segmentName(labels, row.segment, t),
         ...COUNT_COLUMNS.map((key) => row[key]),
         ...DIGEST_METRICS.flatMap((m) => [round(row.metrics[m]), round(row.previous.metrics[m]), round(row.change[m]), t(`light.${row.lights[m]}`)]),
@@ -236,7 +239,7 @@ function keyFigures(v: View, office: OfficeDigest): Html {
   </tr>`;
   const anyNotes = rows.flatMap((row) => notes(row, v.digest.anonymityMinimum, t));
   return html`<table>
-    <caption>${t('keyFigures')}: ${office.name}</caption>
+    <caption>${t('keyFigures')}: ${officeName(v.labels, office.officeId)}</caption>
     <thead><tr>
       <th scope="col">${t('segment')}</th>
       <th scope="col">${t('meetingsHeld')} / ${t('meetingsPlanned')}</th>
@@ -257,14 +260,13 @@ function keyFigures(v: View, office: OfficeDigest): Html {
 function proposalList(v: View, proposals: DigestProposal[], showOffice: boolean): Html {
   const { t } = v;
   if (proposals.length === 0) return html`<p>${t('none')}</p>`;
-  const officeName = new Map(v.digest.offices.map((o) => [o.officeId, o.name]));
   const author = (p: DigestProposal) =>
     p.anonymous ? t('anonymous') : p.author ? `${p.author.name}, ${p.author.organisation}` : '–';
   return html`<ul class="proposals">${proposals.map(
     (p) => html`<li>
       <p>${p.text}</p>
       <dl>
-        ${showOffice && html`<dt>${t('office')}</dt><dd>${officeName.get(p.officeId) ?? p.officeId}</dd>`}
+        ${showOffice && html`<dt>${t('office')}</dt><dd>${officeName(v.labels, p.officeId)}</dd>`}
         ${p.segment !== null && html`<dt>${t('segment')}</dt><dd>${segmentName(v.labels, p.segment, t)}</dd>`}
         <dt>${t('status')}</dt><dd>${t(`status.${p.status}`)}</dd>
         ${p.justification !== null && html`<dt>${t('justification')}</dt><dd>${p.justification}</dd>`}
@@ -280,7 +282,7 @@ function officeSection(v: View, office: OfficeDigest): Html {
   const rating = (value: number | null) => (value === null ? '–' : v.metric('averageRating', value));
   const headingId = `office-${office.officeId}`;
   return html`<section aria-labelledby="${headingId}">
-    <h2 id="${headingId}">${office.name}</h2>
+    <h2 id="${headingId}">${officeName(v.labels, office.officeId)}</h2>
     ${keyFigures(v, office)}
     <h3>${t('subThemes')}</h3>
     ${office.total.subThemes.length === 0 ? html`<p>${t('none')}</p>` : html`<ul>${office.total.subThemes.map((s) => html`<li>${s}</li>`)}</ul>`}
@@ -289,7 +291,7 @@ function officeSection(v: View, office: OfficeDigest): Html {
     ${proposalList(v, office.localProposals.items, false)}
     <h3>${t('officeFeedback')}</h3>
     <table>
-      <caption>${t('officeFeedback')}: ${office.name}</caption>
+      <caption>${t('officeFeedback')}: ${officeName(v.labels, office.officeId)}</caption>
       <thead><tr><th scope="col">${t('segment')}</th><th scope="col">${t('count')}</th><th scope="col">${t('averageRating')}</th></tr></thead>
       <tbody>
         <tr class="total"><th scope="row">${t('allSegments')}</th><td>${office.officeFeedback.count}</td><td>${rating(office.officeFeedback.averageRating)}</td></tr>

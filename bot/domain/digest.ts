@@ -126,7 +126,6 @@ export interface RatingSummary {
 
 export interface OfficeDigest {
   officeId: string;
-  name: string;
   total: DigestRow;
   segments: DigestRow[];
   localProposals: { counts: Record<ProposalStatus, number>; items: DigestProposal[] };
@@ -434,7 +433,6 @@ export function buildDigest(input: DigestInput): Digest {
       for (const proposal of local) counts[proposal.status]++;
       return {
         officeId: office.id,
-        name: office.name,
         total: digestRow(office.id, total, input.thresholds),
         segments: segments.map((row) => digestRow(office.id, row, input.thresholds)),
         localProposals: { counts, items: local },

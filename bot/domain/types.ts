@@ -10,9 +10,13 @@ export type Role = (typeof ROLES)[number];
 /** An ISO-8601 instant such as "2027-03-02T11:00:00.000Z". */
 export type Instant = string;
 
+/** One name for every language, or a name per language (the office's own language at least). */
+export type OfficeName = string | Partial<Record<Locale, string>>;
+
 export interface Office {
   id: string;
-  name: string;
+  /** Shown through officeName(), which picks the reader's language. */
+  name: OfficeName;
   /** IANA zone, e.g. "Europe/Helsinki": meetings are planned and shown in it. */
   timeZone: string;
   locale: Locale;

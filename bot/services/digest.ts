@@ -22,6 +22,7 @@ import {
 } from '../domain/periods.js';
 import type { Locale } from '../domain/types.js';
 import { localeFrom, translator } from '../i18n.js';
+import { officeName } from '../domain/office-name.js';
 import type { ConversationKind, DownloadLink, Store, Subscription } from '../store/store.js';
 import type { FileDownload } from './downloads.js';
 
@@ -32,11 +33,12 @@ export function defaultDigestLocale(config: AppConfig): Locale {
   return (config.offices.find((o) => o.id === config.defaultOffice) ?? config.offices[0]).locale;
 }
 
-/** Translated labels for digestToHtml / digestToCsv, segment names included. */
+/** Translated labels for digestToHtml / digestToCsv, office and segment names included. */
 export function digestLabels(config: AppConfig, locale: Locale): Record<string, string> {
   const t = translator(locale);
   const labels: Record<string, string> = { locale };
   for (const key of DIGEST_LABEL_KEYS) if (key !== 'locale') labels[key] = t(`digest.label.${key}`);
+  for (const office of config.offices) labels[`office.${office.id}`] = officeName(office, locale);
   for (const segment of config.segments) labels[`segment.${segment.id}`] = segment.name[locale];
   return labels;
 }

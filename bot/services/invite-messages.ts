@@ -2,6 +2,7 @@
 // the .ics, in the invitee's language with times in the office's zone.
 import { DateTime } from 'luxon';
 import { renderCard, type Card } from '../cards.js';
+import { officeName } from '../domain/office-name.js';
 import type { Invitation, Locale, Meeting, Office, Partner, Rsvp } from '../domain/types.js';
 import { translator } from '../i18n.js';
 
@@ -48,13 +49,13 @@ export function inviteCard(ctx: InviteContext, kind: InviteKind, locale: Locale,
     ...(meeting.onlineUrl ? [{ title: t('invite.fact.online'), value: meeting.onlineUrl }] : []),
     { title: t('invite.fact.theme'), value: ctx.theme },
     { title: t('invite.fact.subTheme'), value: meeting.subTheme },
-    { title: t('invite.fact.organizer'), value: office.name },
+    { title: t('invite.fact.organizer'), value: officeName(office, locale) },
   ];
   const open = kind !== 'cancel' && canAnswer(meeting, now);
   return renderCard('invite-card', {
     title: t(`invite.title.${kind}`, { subTheme: meeting.subTheme }),
     titleColor: kind === 'cancel' ? 'Attention' : 'Default',
-    intro: t(`invite.intro.${kind}`, { office: office.name }),
+    intro: t(`invite.intro.${kind}`, { office: officeName(office, locale) }),
     facts,
     answer: open && invitation.rsvp !== 'needs-action' ? t('invite.answer', { answer: t(`invite.answer.${invitation.rsvp}`) }) : '',
     invitationId: invitation.id,
@@ -81,7 +82,7 @@ export function inviteEmail(ctx: InviteContext, kind: InviteKind): { subject: st
   const lines = [
     t('invite.email.greeting', { name: ctx.partner.name }),
     '',
-    t(`invite.intro.${kind}`, { office: office.name }),
+    t(`invite.intro.${kind}`, { office: officeName(office, locale) }),
     '',
     `${t('invite.fact.when')}: ${when}`,
     ...(meeting.place ? [`${t('invite.fact.place')}: ${meeting.place}`] : []),
@@ -90,7 +91,7 @@ export function inviteEmail(ctx: InviteContext, kind: InviteKind): { subject: st
     `${t('invite.fact.subTheme')}: ${meeting.subTheme}`,
     ...(kind === 'request' || kind === 'update' ? ['', t('invite.email.calendarNote')] : []),
     '',
-    t('invite.email.signature', { office: office.name }),
+    t('invite.email.signature', { office: officeName(office, locale) }),
   ];
   return { subject: `${t(`invite.title.${kind}`, { subTheme: meeting.subTheme })} – ${when}`, text: lines.join('\n') };
 }
@@ -101,7 +102,7 @@ export function icsTexts(ctx: InviteContext, method: 'REQUEST' | 'CANCEL'): { su
   return {
     ...(method === 'CANCEL' ? { summaryPrefix: t('invite.icsCancelledPrefix') } : {}),
     descriptionLines: [
-      t(method === 'CANCEL' ? 'invite.intro.cancel' : 'invite.intro.request', { office: ctx.office.name }),
+      t(method === 'CANCEL' ? 'invite.intro.cancel' : 'invite.intro.request', { office: officeName(ctx.office, ctx.partner.locale) }),
       `${t('invite.fact.theme')}: ${ctx.theme}`,
       `${t('invite.fact.subTheme')}: ${ctx.meeting.subTheme}`,
     ],

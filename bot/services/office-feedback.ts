@@ -14,6 +14,7 @@ import { wasSent } from '../delivery/send-log.js';
 import { personalConversation } from './conversations.js';
 import { notifyPartner, type NotifyPorts, type NotifyResult } from './notify-partner.js';
 import type { Decider } from './proposals.js';
+import { officeName } from '../domain/office-name.js';
 
 export interface AttendingOrganisation {
   organisation: string;
@@ -154,7 +155,7 @@ function partnerMessage(config: AppConfig, feedback: OfficeFeedback, meeting: Me
   const t = translator(locale);
   const office = officeOf(config, feedback.officeId);
   const data = {
-    title: t('officeFeedback.notice.title', { office: office.name }),
+    title: t('officeFeedback.notice.title', { office: officeName(office, locale) }),
     intro: t('officeFeedback.notice.intro', { organisation: feedback.organisation }),
     meeting: t('officeFeedback.notice.meeting', { meeting: meetingLabel(config, meeting, locale) }),
     ratingLabel: t('officeFeedback.form.field.rating'),

@@ -5,6 +5,7 @@ import { CardFactory } from 'botbuilder';
 import { DateTime } from 'luxon';
 import { renderCard, type Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
+import { officeName as officeNameIn } from '../domain/office-name.js';
 import type { Digest, DigestMetric, DigestProposal, DigestRow, TrafficLight } from '../domain/digest.js';
 import { lastCompletedPeriod, periodContaining, periodKey } from '../domain/periods.js';
 import type { Locale } from '../domain/types.js';
@@ -62,7 +63,7 @@ export function digestCard(locale: Locale, config: AppConfig, digest: Digest, li
   const f = formats(locale, t);
   const date = (iso: string, format = DATE[locale]) => DateTime.fromISO(iso, { zone: digest.timeZone }).setLocale(locale).toFormat(format);
   const lastDay = DateTime.fromISO(digest.end, { zone: digest.timeZone }).minus({ days: 1 }).toISO() ?? digest.end;
-  const officeName = new Map(digest.offices.map((o) => [o.officeId, o.name]));
+  const officeName = new Map(config.offices.map((o) => [o.id, officeNameIn(o, locale)]));
   const segmentName = new Map(config.segments.map((s) => [s.id, s.name[locale]]));
   const waiting = digest.nationalProposals.filter((p) => NEEDS_DECISION.has(p.status));
   return renderCard('digest-summary', {
@@ -71,7 +72,7 @@ export function digestCard(locale: Locale, config: AppConfig, digest: Digest, li
     soFar: Date.parse(digest.generatedAt) < Date.parse(digest.end) ? t('digest.card.soFar', { time: date(digest.generatedAt, TIME[locale]) }) : '',
     notices,
     offices: digest.offices.map((office) => ({
-      name: office.name,
+      name: officeName.get(office.officeId) ?? office.officeId,
       summary: t('digest.card.officeSummary', {
         answers: office.total.feedbackCount,
         held: office.total.meetingsHeld,

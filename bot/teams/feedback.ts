@@ -24,6 +24,7 @@ import { answerTo, parseTopic, recentMeetings, submitFeedback, topicValue, type 
 import { feedbackForStaff, type StaffGroup } from '../services/feedback-view.js';
 import { errorLines } from './form-errors.js';
 import type { BotDeps, Routes, Turn } from './router.js';
+import { officeName } from '../domain/office-name.js';
 
 /** What a card is rendered with: the reader's language and the configuration. */
 interface Presenter {
@@ -318,7 +319,7 @@ async function staffView(turn: Turn, args: string): Promise<void> {
   if (groups.length > MAX_GROUPS) notes.push(turn.t('feedback.staff.more', { shown: MAX_GROUPS, total: groups.length }));
   const card = renderCard('feedback-staff', {
     title: turn.t('feedback.staff.title', { year }),
-    intro: turn.t('feedback.staff.intro', { office: office.name }),
+    intro: turn.t('feedback.staff.intro', { office: officeName(office, turn.user.locale) }),
     notes,
     groups: groups.slice(0, MAX_GROUPS).map((group) => groupData(p, group)),
   });

@@ -1,6 +1,7 @@
 import { renderCard, type Card } from '../cards.js';
 import { COMMAND_TEXT, COMMANDS_BY_ROLE, type Command } from '../domain/commands.js';
 import type { Turn } from './router.js';
+import { officeName } from '../domain/office-name.js';
 
 /** The help card: the commands this user's role may run, in their language. */
 export function helpCard(turn: Turn, available: ReadonlySet<Command>, intro: string): Card {
@@ -17,7 +18,7 @@ export function helpCard(turn: Turn, available: ReadonlySet<Command>, intro: str
   return renderCard('help', {
     title: t('help.title'),
     intro,
-    roleLine: t('help.role', { role: t(`role.${user.role}`), office: office?.name ?? user.officeId }),
+    roleLine: t('help.role', { role: t(`role.${user.role}`), office: office ? officeName(office, user.locale) : user.officeId }),
     commands,
   });
 }

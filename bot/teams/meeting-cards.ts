@@ -7,6 +7,7 @@ import type { Meeting } from '../domain/types.js';
 import { listInvitedMeetings, listUpcomingMeetings, type RsvpCounts } from '../services/plans.js';
 import { currentYear, officeById, scopeOf, textOf } from './plan-access.js';
 import type { Turn } from './router.js';
+import { officeName } from '../domain/office-name.js';
 
 function when(turn: Turn, meeting: Meeting): string {
   return formatMeetingSpan(meeting.startsAt, meeting.endsAt, officeById(turn, meeting.officeId).timeZone, turn.user.locale);
@@ -17,7 +18,7 @@ function detailLines(turn: Turn, meeting: Meeting, theme: string, showOffice: bo
   const segments = meeting.segments.map((id) => deps.config.segments.find((s) => s.id === id)?.name[user.locale] ?? id).join(', ');
   return [
     t('meetings.theme', { theme }),
-    ...(showOffice ? [t('meetings.office', { office: officeById(turn, meeting.officeId).name })] : []),
+    ...(showOffice ? [t('meetings.office', { office: officeName(officeById(turn, meeting.officeId), user.locale) })] : []),
     t('meetings.segments', { segments }),
     ...(meeting.place ? [t('meetings.place', { place: meeting.place })] : []),
     ...(meeting.onlineUrl ? [t('meetings.online', { url: meeting.onlineUrl })] : []),
@@ -56,7 +57,7 @@ export function meetingsCard(turn: Turn, notice?: string): Card {
     user.role === 'admin'
       ? t('meetings.titleAll')
       : staff
-        ? t('meetings.title', { office: officeById(turn, user.officeId).name })
+        ? t('meetings.title', { office: officeName(officeById(turn, user.officeId), user.locale) })
         : t('meetings.titleInvited');
   return renderCard('meetings-list', {
     title,

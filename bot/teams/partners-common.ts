@@ -4,6 +4,7 @@ import type { PartnerFieldError } from '../domain/partner-input.js';
 import type { Partner, Role } from '../domain/types.js';
 import { errorLines } from './form-errors.js';
 import type { Turn } from './router.js';
+import { officeName as officeNameIn } from '../domain/office-name.js';
 
 export const EDITORS: readonly Role[] = ['coordinator', 'admin'];
 
@@ -15,7 +16,8 @@ export function editableOffices(turn: Turn): string[] {
 export const mayTouch = (turn: Turn, partner: Partner) => editableOffices(turn).includes(partner.officeId);
 
 export function officeName(turn: Turn, officeId: string): string {
-  return turn.deps.config.offices.find((o) => o.id === officeId)?.name ?? officeId;
+  const office = turn.deps.config.offices.find((o) => o.id === officeId);
+  return office ? officeNameIn(office, turn.user.locale) : officeId;
 }
 
 /** The segment's name in the user's language; the id when the segment is no longer configured. */

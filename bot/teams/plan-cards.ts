@@ -9,6 +9,7 @@ import { instantToLocal, localToInstant, validateMeetingDate } from '../domain/s
 import type { Meeting, Plan } from '../domain/types.js';
 import { officeById, textOf } from './plan-access.js';
 import type { Turn } from './router.js';
+import { officeName } from '../domain/office-name.js';
 
 export const PLAN_FORM_FIELDS = [
   'officeId',
@@ -96,8 +97,8 @@ export function planFormCard(turn: Turn, year: number, values: PlanFormValues, e
     intro: t('plan.form.intro'),
     ...errorBox(turn, errors),
     chooseOffice: user.role === 'admin',
-    officeChoices: deps.config.offices.map((o) => ({ title: o.name, value: o.id })),
-    officeLine: t('plan.form.office', { office: officeById(turn, user.officeId).name }),
+    officeChoices: deps.config.offices.map((o) => ({ title: officeName(o, user.locale), value: o.id })),
+    officeLine: t('plan.form.office', { office: officeName(officeById(turn, user.officeId), user.locale) }),
     labels: Object.fromEntries(PLAN_FORM_FIELDS.map((f) => [f, label(f)])),
     hints: { subThemes: t('plan.hint.subThemes'), onlineUrl: t('plan.hint.onlineUrl'), dates: t('plan.hint.dates') },
     values: {
@@ -145,7 +146,7 @@ export function previewCard(turn: Turn, input: PlanInput, rows: DateRow[], opts:
     title: t('plan.preview.title', { year: input.year }),
     intro: t('plan.preview.intro'),
     summary: [
-      { title: t('plan.field.officeId'), value: office.name },
+      { title: t('plan.field.officeId'), value: officeName(office, user.locale) },
       { title: t('plan.field.theme'), value: input.theme },
       { title: t('plan.field.segments'), value: segmentNames(turn, input.segments) },
       { title: t('plan.preview.when'), value: t('plan.preview.whenValue', { weekday: weekdayName(turn, input.weekday), time: formatLocalTime(input.time, user.locale) }) },
@@ -178,7 +179,7 @@ export function savedPlanCard(turn: Turn, title: string, lines: string[], meetin
 export function planExistsCard(turn: Turn, plan: Plan): Card {
   const { t } = turn;
   return renderCard('plan-exists', {
-    title: t('plan.exists.title', { year: plan.year, office: officeById(turn, plan.officeId).name }),
+    title: t('plan.exists.title', { year: plan.year, office: officeName(officeById(turn, plan.officeId), turn.user.locale) }),
     text: t('plan.exists.text', { theme: plan.theme }),
     open: t('plan.exists.open'),
     planId: plan.id,
@@ -221,7 +222,7 @@ export function planEditCard(turn: Turn, plan: Plan, meetings: readonly Meeting[
   // Each row shows the meeting as saved now; its time of day stays when the date moves.
   const when = (_row: DateRow, n: number) => formatMeetingSpan(meetings[n].startsAt, meetings[n].endsAt, office.timeZone, user.locale);
   return renderCard('plan-edit', {
-    title: t('plan.edit.title', { year: plan.year, office: office.name }),
+    title: t('plan.edit.title', { year: plan.year, office: officeName(office, user.locale) }),
     intro: t('plan.edit.intro'),
     ...errorBox(turn, errors),
     labels: {

@@ -1,0 +1,8 @@
+// The one way to show an office's name: in the reader's language, falling
+// back to the office's own language (config validation guarantees that one).
+import type { Locale, Office } from './types.js';
+
+export function officeName(office: Pick<Office, 'name' | 'locale'>, locale: Locale): string {
+  const { name } = office;
+  return typeof name === 'string' ? name : (name[locale] ?? name[office.locale] ?? '');
+}
