@@ -44,7 +44,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
   const adapter = createAdapter(config.credentials, options.botFrameworkAuth);
   const delivery = new TeamsDelivery(store, new AdapterConversationPort(adapter, botAppId), clock, log, options.retry);
   const email = config.smtp
-    ? new EmailDelivery(store, createSmtpEmailSender({ url: config.smtp.url, from: config.smtp.from || config.offices[0].email }), clock, log)
+    ? new EmailDelivery(store, createSmtpEmailSender({ url: config.smtp.url, from: config.smtp.from || null }), clock, log)
     : null;
   const deps = { config, store, clock, delivery, email, log };
   const app = createTeamsApp(adapter, botAppId, deps, buildRoutes());

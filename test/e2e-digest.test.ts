@@ -228,6 +228,10 @@ describe('national digest end to end', () => {
     const mail = await parseMail(mails[0]);
     expect(mail.subject).toBe('Sidos-kooste 2027-W09');
     expect(mail.html).toContain('<h1>Sidosryhmäpalautteen kooste 2027-W09</h1>');
+    expect(mail.html).toContain('<h2 id="office-uusimaa">Uudenmaan aluetoimisto</h2>');
+    // SMTP_FROM fixes the From; answers go to the default office, since the digest covers every office.
+    expect(mail.from?.value).toEqual([{ name: '', address: 'sidos@example.fi' }]);
+    expect(mail.replyTo?.value).toEqual([{ name: 'Uudenmaan aluetoimisto', address: 'sidos-uusimaa@example.fi' }]);
     const csv = mail.attachments.find((a) => a.filename === 'sidos-digest-2027-W09.csv')!;
     expect(csv.contentType).toBe('text/csv');
     const rows: string[][] = parse(csv.content.toString('utf8'), { bom: true });

@@ -21,10 +21,17 @@ const maija: TestUser = {
 
 const PEKKA = partnerFor(pekka, { organisation: 'Helsingin kaupunki' });
 const MAIJA = partnerFor(maija, { organisation: 'Velkaneuvonta ry', segment: 'debt-counsellors', locale: 'sv' });
-const ERKKI = partnerFor({ name: 'Erkki Esimerkki', email: 'erkki@vantaa.example.fi' }, { organisation: 'Vantaan kaupunki', locale: 'en' });
+const ERKKI = partnerFor({ name: 'Erkki Esimerkki', email: 'erkki@vantaa.example.fi' }, { organisation: 'Vantaan kaupunki', locale: 'sv' });
 const OUTSIDER = partnerFor({ name: 'Olli Perintä', email: 'olli@perinta.example.fi' }, { organisation: 'Organisaatio', segment: 'collection-agencies' });
 
+// Markup in the sub-theme must reach the HTML e-mail as text.
+const SUB_THEME = 'Hakemuksen liitteet & <b>muistio</b>';
+const SUB_THEME_HTML = 'Hakemuksen liitteet &amp; &lt;b&gt;muistio&lt;/b&gt;';
+/** The organising office, named in Swedish for Erkki and Maija. */
+const OFFICE_SV = { name: 'Nylands regionkontor', address: 'sidos-uusimaa@example.fi' };
+
 const MEETING = meetingFixture({
+  subTheme: SUB_THEME,
   segments: ['municipalities', 'debt-counsellors'],
   onlineUrl: 'https://teams.microsoft.com/l/meetup-join/abc',
   uid: 'meeting-1@sidos',
@@ -61,13 +68,22 @@ const changeMeeting = (dir: string, change: Partial<Meeting>) =>
 
 /** What an invitee's calendar shows of an invite: exactly these fields, so assertions can be complete. */
 function parseIcs(content: string) {
-  const { method, uid, sequence, start, attendees } = icsEvent(content);
-  return { method, uid, sequence, start, attendees };
+  const { method, uid, sequence, start, organizer, attendees } = icsEvent(content);
+  return { method, uid, sequence, start, organizer, attendees };
 }
+
+/** The Content-Types of a raw mail's MIME parts, in order. */
+const partTypes = (raw: string) => [...raw.matchAll(/^Content-Type: ([\w/-]+)/gm)].map((m) => m[1]);
 
 async function mailOf(mail: CapturedMail) {
   const parsed = await parseMail(mail);
-  return { subject: parsed.subject, text: parsed.text ?? '', ics: parsed.calendar && parseIcs(parsed.calendar) };
+  return {
+    subject: parsed.subject,
+    from: parsed.from?.value,
+    text: parsed.text ?? '',
+    html: typeof parsed.html === 'string' ? parsed.html : '',
+    ics: parsed.calendar && parseIcs(parsed.calendar),
+  };
 }
 
 type Action = { type: string; verb?: string; url?: string; title: string; data?: Record<string, string> };
@@ -158,15 +174,36 @@ describe('invitations end to end', () => {
     expect(actionsOf(pekkaCard).map((a) => a.url)).toEqual(
       expect.arrayContaining([MEETING.onlineUrl, `https://sidos.example.fi/files/${invitation.icsToken}`]),
     );
-    expect(cardText(cardOf(to(posted, maija)[0]))).toContain('Inbjudan: Hakemuksen liitteet');
-    expect(cardText(cardOf(to(posted, maija)[0]))).toContain('tis 2.3.2027 kl. 13.00–14.30');
+    expect(pekkaText).toContain('Uudenmaan aluetoimisto');
+    const maijaText = cardText(cardOf(to(posted, maija)[0]));
+    expect(maijaText).toContain('Inbjudan: Hakemuksen liitteet');
+    expect(maijaText).toContain('tis 2.3.2027 kl. 13.00–14.30');
+    expect(maijaText).toContain('Nylands regionkontor');
 
     expect(received.map((m) => m.to)).toEqual([[ERKKI.email]]);
+    // Text, HTML and the calendar REQUEST as alternatives (Outlook, Gmail), plus the .ics attached.
+    expect(partTypes(received[0].raw)).toEqual(['multipart/mixed', 'multipart/alternative', 'text/plain', 'text/html', 'text/calendar', 'application/ics']);
     expect(received[0].raw).toMatch(/^Content-Type: text\/calendar; charset=utf-8; method=REQUEST/m);
+    expect(received[0].from).toBe(OFFICE_SV.address);
     const mail = await mailOf(received[0]);
-    expect(mail.subject).toBe('Invitation: Hakemuksen liitteet – Tue 2 Mar 2027 13:00–14:30');
-    expect(mail.text).toContain('Hello Erkki Esimerkki,');
-    expect(mail.ics).toEqual({ method: 'REQUEST', uid: MEETING.uid, sequence: 0, start: MEETING.startsAt, attendees: [`mailto:${ERKKI.email}`] });
+    expect(mail.subject).toBe(`Inbjudan: ${SUB_THEME} – tis 2.3.2027 kl. 13.00–14.30`);
+    expect(mail.from).toEqual([OFFICE_SV]);
+    expect(mail.text).toContain('Hej Erkki Esimerkki,');
+    expect(mail.text).toContain('Nylands regionkontor');
+    expect(mail.html).toContain('<html lang="sv">');
+    expect(mail.html).toContain(`<h1 style="font-size:22px;line-height:1.3;margin:0 0 16px;">Inbjudan: ${SUB_THEME_HTML}</h1>`);
+    expect(mail.html).toContain(`<td style="padding:4px 0;">${SUB_THEME_HTML}</td>`);
+    expect(mail.html).not.toContain('<b>');
+    expect(mail.html).toContain('Nylands regionkontor');
+    expect(mail.html).toContain(`<a href="${MEETING.onlineUrl}" style="color:#0f5ea8;">`);
+    expect(mail.ics).toEqual({
+      method: 'REQUEST',
+      uid: MEETING.uid,
+      sequence: 0,
+      start: MEETING.startsAt,
+      organizer: { address: `mailto:${OFFICE_SV.address}`, name: OFFICE_SV.name },
+      attendees: [`mailto:${ERKKI.email}`],
+    });
   });
 
   it('serves the .ics behind the card link over HTTP, and 404 for an unknown token', async () => {
@@ -179,6 +216,7 @@ describe('invitations end to end', () => {
       uid: MEETING.uid,
       sequence: 0,
       start: MEETING.startsAt,
+      organizer: { address: 'mailto:sidos-uusimaa@example.fi', name: 'Uudenmaan aluetoimisto' },
       attendees: [`mailto:${PEKKA.email}`],
     });
     expect((await fetch(`${h.sidos.url}/files/${'x'.repeat(32)}`)).status).toBe(404);
@@ -239,7 +277,8 @@ describe('invitations end to end', () => {
 
     expect(received.slice(mails).map((m) => m.to)).toEqual([[ERKKI.email]]);
     const mail = await mailOf(received[mails]);
-    expect(mail.subject).toBe('Updated invitation: Hakemuksen liitteet – Tue 9 Mar 2027 13:00–14:30');
+    expect(mail.subject).toBe(`Ändrad inbjudan: ${SUB_THEME} – tis 9.3.2027 kl. 13.00–14.30`);
+    expect(mail.html).toContain(`Ändrad inbjudan: ${SUB_THEME_HTML}`);
     expect(mail.ics).toMatchObject({ method: 'REQUEST', uid: MEETING.uid, sequence: 1, start: '2027-03-09T11:00:00.000Z' });
 
     const ics = parseIcs(await (await fetch(`${h.sidos.url}${icsPath(pekkaCard)}`)).text());
@@ -260,7 +299,11 @@ describe('invitations end to end', () => {
     expect(posted.map((p) => p.conversationId)).toEqual([personal(pekka)]);
     expect(cardText(cardOf(posted[0]))).toContain('Muistutus: Hakemuksen liitteet');
     expect(received.slice(mails).map((m) => m.to)).toEqual([[ERKKI.email]]);
-    expect((await mailOf(received[mails])).subject).toBe('Reminder: Hakemuksen liitteet – Tue 9 Mar 2027 13:00–14:30');
+    const reminder = await mailOf(received[mails]);
+    expect(reminder.subject).toBe(`Påminnelse: ${SUB_THEME} – tis 9.3.2027 kl. 13.00–14.30`);
+    expect(reminder.html).toContain(`Påminnelse: ${SUB_THEME_HTML}`);
+    expect(reminder.from).toEqual([OFFICE_SV]);
+    expect(partTypes(received[mails].raw)).toEqual(['multipart/alternative', 'text/plain', 'text/html']);
   });
 
   it('sends METHOD:CANCEL with the same UID when the meeting is cancelled, and no longer takes answers', async () => {
@@ -280,7 +323,11 @@ describe('invitations end to end', () => {
 
     expect(received.slice(mails).map((m) => m.to)).toEqual([[ERKKI.email]]);
     expect(received[mails].raw).toMatch(/^Content-Type: text\/calendar; charset=utf-8; method=CANCEL/m);
-    expect((await mailOf(received[mails])).ics).toMatchObject({ method: 'CANCEL', uid: MEETING.uid, sequence: 2 });
+    expect(partTypes(received[mails].raw)).toEqual(['multipart/mixed', 'multipart/alternative', 'text/plain', 'text/html', 'text/calendar', 'application/ics']);
+    const cancellation = await mailOf(received[mails]);
+    expect(cancellation.ics).toMatchObject({ method: 'CANCEL', uid: MEETING.uid, sequence: 2, organizer: { address: `mailto:${OFFICE_SV.address}`, name: OFFICE_SV.name } });
+    expect(cancellation.html).toContain(`Inställt: ${SUB_THEME_HTML}`);
+    expect(cancellation.from).toEqual([OFFICE_SV]);
 
     const res = await fetch(`${h.sidos.url}${icsPath(pekkaCard)}`);
     expect(res.headers.get('content-type')).toBe('text/calendar; charset=utf-8; method=CANCEL');

@@ -253,14 +253,17 @@ describe('proposals and office feedback over HTTP', () => {
       const delivered = h.connector.messages(from);
       expect(delivered.map((m) => m.conversationId)).toEqual([PEKKA_CHAT]);
       const card = cardText(cardOf(delivered[0]));
-      expect(card).toContain('Respons från Uusimaa regional office');
+      expect(card).toContain('Respons från Nylands regionkontor');
       expect(card).toContain('4/5');
       expect(card).toContain('Yhteyshenkilö vastaa nopeasti.');
       expect(card).toContain('Liittäkää maksusuunnitelma hakemukseen.');
 
       expect(mails.map((m) => m.to)).toEqual([['liisa@espoo.example.fi']]);
       const mail = await parseMail(mails[0]);
-      expect(mail.subject).toBe('Palautetta: Uusimaa regional office');
+      expect(mail.subject).toBe('Palautetta: Uudenmaan aluetoimisto');
+      expect(mail.from?.value).toEqual([{ name: 'Uudenmaan aluetoimisto', address: 'sidos-uusimaa@example.fi' }]);
+      expect(mail.html).toContain('<html lang="fi">');
+      expect(mail.html).toContain('Liittäkää maksusuunnitelma hakemukseen.');
       expect(mail.text).toContain('Viraston palaute organisaatiolle Espoon kaupunki tapaamisen jälkeen:');
       expect(mail.text).toContain('Liittäkää maksusuunnitelma hakemukseen.');
 

@@ -15,7 +15,13 @@ describe('EmailDelivery', () => {
   let smtp: SmtpCapture;
   let refuse = true;
   const now = new Date('2027-03-01T10:00:00Z');
-  const message = { to: 'erkki@vantaa.example.fi', subject: 'Kutsu', text: 'Tervetuloa' };
+  const message = {
+    to: 'erkki@vantaa.example.fi',
+    sender: { name: 'Uudenmaan aluetoimisto', address: 'sidos-uusimaa@example.fi' },
+    subject: 'Kutsu',
+    text: 'Tervetuloa',
+    html: '<p>Tervetuloa</p>',
+  };
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sidos-email-delivery-'));

@@ -8,6 +8,9 @@ import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from
 
 const REJECTED = 'nobody@example.org';
 
+/** The Content-Types of a raw mail's header and MIME parts, in order. */
+const partTypes = (raw: string) => [...raw.matchAll(/^Content-Type: ([\w/-]+)/gm)].map((m) => m[1]);
+
 describe('createSmtpEmailSender', () => {
   let smtp: SmtpCapture;
   let received: CapturedMail[];
@@ -42,26 +45,32 @@ describe('createSmtpEmailSender', () => {
     now: new Date('2027-01-10T08:00:00.000Z'),
   });
 
+  const office = { name: 'Uudenmaan ulosottovirasto', address: 'uusimaa@ulosotto.example.fi' };
   const invite = {
     to: 'anna@kunta.example.fi',
+    sender: office,
     subject: 'Kutsu: Hakemuksen liitteet – 2.3.2027 klo 13.00',
     text: 'Hei Anna,\nkutsu sidosryhmätapaamiseen on liitteenä.',
+    html: '<!DOCTYPE html><html lang="fi"><body><h1>Kutsu</h1><p>Hei Anna &amp; muut</p></body></html>',
     ics: { method: 'REQUEST' as const, content: ics },
     idempotencyKey: 'invite:m-1:anna:0',
   };
 
-  it('delivers the invite with a text/calendar REQUEST alternative', async () => {
+  it('delivers the invite as text, HTML and a text/calendar REQUEST in one multipart/alternative', async () => {
     await sender.send(invite);
 
     expect(received).toHaveLength(1);
     const [{ raw, from, to }] = received;
     expect(from).toBe('sidos@ulosotto.example.fi');
     expect(to).toEqual(['anna@kunta.example.fi']);
-    expect(raw).toMatch(/^Content-Type: multipart\/alternative;/m);
+    expect(partTypes(raw)).toEqual(['multipart/mixed', 'multipart/alternative', 'text/plain', 'text/html', 'text/calendar', 'application/ics']);
     expect(raw).toMatch(/^Content-Type: text\/calendar; charset=utf-8; method=REQUEST/m);
 
     const mail = await parseMail(received[0]);
+    // SMTP_FROM is set: the mail is from that account, and answers go to the office.
     expect(mail.from?.value).toEqual([{ name: 'Sidos', address: 'sidos@ulosotto.example.fi' }]);
+    expect(mail.replyTo?.value).toEqual([office]);
+    expect(mail.html).toBe(invite.html);
     expect(mail.to && !Array.isArray(mail.to) ? mail.to.value.map((a) => a.address) : []).toEqual([
       'anna@kunta.example.fi',
     ]);
@@ -78,6 +87,15 @@ describe('createSmtpEmailSender', () => {
     expect(vcalendar.getFirstSubcomponent('vevent')!.getFirstPropertyValue('uid')).toBe('m-1@sidos.example.fi');
   });
 
+  it('sends as the office itself when no fixed From is configured', async () => {
+    const asOffice = createSmtpEmailSender({ url: smtp.url, from: null });
+    await asOffice.send(invite);
+    expect(received[0].from).toBe(office.address);
+    const mail = await parseMail(received[0]);
+    expect(mail.from?.value).toEqual([office]);
+    expect(mail.replyTo).toBeUndefined();
+  });
+
   it('gives a resend the same Message-ID and another key a different one', async () => {
     await sender.send(invite);
     await sender.send(invite);
@@ -89,9 +107,11 @@ describe('createSmtpEmailSender', () => {
   });
 
   it('sends plain mail without a calendar part', async () => {
-    await sender.send({ to: 'anna@kunta.example.fi', subject: 'Muistutus', text: 'Hei', idempotencyKey: 'k' });
-    expect(received[0].raw).not.toMatch(/text\/calendar/);
-    expect((await parseMail(received[0])).text?.trim()).toBe('Hei');
+    await sender.send({ to: 'anna@kunta.example.fi', sender: office, subject: 'Muistutus', text: 'Hei', html: '<p>Hei</p>', idempotencyKey: 'k' });
+    expect(partTypes(received[0].raw)).toEqual(['multipart/alternative', 'text/plain', 'text/html']);
+    const mail = await parseMail(received[0]);
+    expect(mail.text?.trim()).toBe('Hei');
+    expect(mail.html).toBe('<p>Hei</p>');
   });
 
   it('rejects when the server refuses the recipient', async () => {
@@ -104,7 +124,7 @@ describe('createSmtpEmailSender', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const { port } = probe.address() as AddressInfo;
     await new Promise((resolve) => probe.close(resolve));
-    const down = createSmtpEmailSender({ url: `smtp://127.0.0.1:${port}`, from: 'sidos@example.org' });
+    const down = createSmtpEmailSender({ url: `smtp://127.0.0.1:${port}`, from: null });
     await expect(down.send(invite)).rejects.toThrow();
   });
 });

@@ -83,7 +83,12 @@ function outbox(sender: EmailSender | null): FeedbackOutbox {
     email: sender && new EmailDelivery(store, sender, () => ENDED, () => undefined),
     log: () => undefined,
     teamsMessage: (request, p, reminder) => ({ text: `${reminder} ${request.id} ${p.name}` }),
-    emailMessage: (request, p, reminder) => ({ subject: `${reminder} ${request.id}`, text: `answer in Teams, ${p.name}` }),
+    emailMessage: (request, p, reminder) => ({
+      subject: `${reminder} ${request.id}`,
+      text: `answer in Teams, ${p.name}`,
+      html: `<p>answer in Teams, ${p.name}</p>`,
+      sender: { name: 'Office', address: 'office@example.fi' },
+    }),
   };
 }
 

@@ -104,6 +104,18 @@ describe('buildInvite', () => {
     expect(event.getFirstPropertyValue('url')).toBe('https://teams.microsoft.com/l/meetup-join/abc');
   });
 
+  it('names the organising office in the language of the invite, falling back to the office language', () => {
+    const named = { ...office, name: { fi: 'Uudenmaan aluetoimisto', sv: 'Nylands regionkontor' } };
+    const cn = (locale: 'fi' | 'sv' | 'en') => {
+      const organizer = parse(buildInvite(input({ office: named, locale }))).event.getFirstProperty('organizer')!;
+      expect(organizer.getFirstValue()).toBe('mailto:sidos@ulosotto.example.fi');
+      return organizer.getParameter('cn');
+    };
+    expect(cn('sv')).toBe('Nylands regionkontor');
+    expect(cn('fi')).toBe('Uudenmaan aluetoimisto');
+    expect(cn('en')).toBe('Uudenmaan aluetoimisto');
+  });
+
   it('uses only the place or only the link as LOCATION when the other is missing', () => {
     const inPerson = parse(buildInvite(input({ meeting: meeting({ onlineUrl: undefined }) }))).event;
     expect(inPerson.getFirstPropertyValue('location')).toBe('Neuvotteluhuone Pasila');

@@ -1,3 +1,4 @@
+import { loadConfig } from '../bot/config.js';
 import { EmailDelivery } from '../bot/delivery/email-delivery.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -143,6 +144,7 @@ describe('proposals service', () => {
     let teamsSent: { reference: Record<string, unknown>; message: OutgoingMessage }[];
     let emails: EmailMessage[];
     let delivery: TeamsDelivery;
+    const config = loadConfig({});
     const emailSender = () => new EmailDelivery(store, { send: async (m) => void emails.push(m) }, () => new Date(), () => undefined);
 
     beforeEach(async () => {
@@ -161,7 +163,7 @@ describe('proposals service', () => {
 
     it('tells the author in Teams, in their language, what was decided and why — once', async () => {
       const decided = await decide('local', 'declined', 'Lagen tillåter det inte.');
-      const ports = { store, delivery, email: emailSender(), log: () => undefined };
+      const ports = { config, store, delivery, email: emailSender(), log: () => undefined };
       expect(await notifyAuthor(ports, decided, now)).toBe('teams');
       expect(await notifyAuthor(ports, decided, now)).toBe('teams');
       expect(teamsSent).toHaveLength(1);
@@ -178,7 +180,7 @@ describe('proposals service', () => {
 
     it('tells nobody about an anonymous proposal', async () => {
       const decided = await decide('anonymous', 'under-review');
-      expect(await notifyAuthor({ store, delivery, email: emailSender(), log: () => undefined }, decided, now)).toBe('anonymous');
+      expect(await notifyAuthor({ config, store, delivery, email: emailSender(), log: () => undefined }, decided, now)).toBe('anonymous');
       expect(teamsSent).toEqual([]);
       expect(emails).toEqual([]);
       expect(store.readShared((d) => d.sends)).toEqual([]);
@@ -189,7 +191,7 @@ describe('proposals service', () => {
       await store.updateShared((d) => {
         d.conversations = [];
       });
-      const ports = { store, delivery, email: emailSender(), log: () => undefined };
+      const ports = { config, store, delivery, email: emailSender(), log: () => undefined };
       expect(await notifyAuthor({ ...ports, email: null }, decided, now)).toBe('none');
       expect(await notifyAuthor(ports, decided, now)).toBe('email');
       expect(await notifyAuthor(ports, decided, now)).toBe('email');
@@ -198,7 +200,11 @@ describe('proposals service', () => {
         to: 'author@kunta.example.fi',
         subject: 'Ditt förslag har nu status "under behandling"',
         idempotencyKey: 'email:proposal-status:national:2',
+        // From the author's office, named in the author's language.
+        sender: { name: 'Nylands regionkontor', address: 'sidos-uusimaa@example.fi' },
       });
+      expect(emails[0].html).toContain('<html lang="sv">');
+      expect(emails[0].html).toContain('Du föreslog: Proposal national');
       expect(emails[0].text).toContain('Du föreslog: Proposal national');
       expect(emails[0].text).toContain('Vi gjorde: Vi har börjat behandla ditt förslag.');
       expect(emails[0].text).toContain('den nationella ledningen');
@@ -213,7 +219,7 @@ describe('proposals service', () => {
         { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
       );
       const decided = await decide('local', 'under-review');
-      expect(await notifyAuthor({ store, delivery: failing, email: emailSender(), log: () => undefined }, decided, now)).toBe('email');
+      expect(await notifyAuthor({ config, store, delivery: failing, email: emailSender(), log: () => undefined }, decided, now)).toBe('email');
       expect(store.readShared((d) => d.sends.map((s) => [s.id, s.channel, s.status]))).toEqual([
         ['proposal-status:local:2', 'teams', 'failed'],
         ['email:proposal-status:local:2', 'email', 'sent'],

@@ -2,11 +2,19 @@
 import { createHash } from 'node:crypto';
 import { createTransport } from 'nodemailer';
 
+export interface MailAddress {
+  name: string;
+  address: string;
+}
+
 export interface EmailMessage {
   to: string;
+  /** Whom the message is from (an office): its From, or its Reply-To when the SMTP account sends as one fixed address. */
+  sender: MailAddress;
   subject: string;
   text: string;
-  html?: string;
+  /** A whole HTML document (see renderHtml), sent as the text/html alternative. */
+  html: string;
   /** Sent as a text/calendar alternative, so mail clients show an invite with RSVP buttons. */
   ics?: { method: 'REQUEST' | 'CANCEL'; content: string };
   attachments?: { filename: string; content: string; contentType: string }[];
@@ -19,13 +27,15 @@ export interface EmailSender {
   send(message: EmailMessage): Promise<void>;
 }
 
-export function createSmtpEmailSender(options: { url: string; from: string }): EmailSender {
+/** `from`: SMTP_FROM, the one address the account may send as (then the sender is the Reply-To); null: From is the sender. */
+export function createSmtpEmailSender(options: { url: string; from: string | null }): EmailSender {
   parseSmtpUrl(options.url);
   const transport = createTransport(options.url);
   return {
     async send(message) {
       await transport.sendMail({
-        from: options.from,
+        from: options.from ?? message.sender,
+        ...(options.from ? { replyTo: message.sender } : {}),
         to: message.to,
         subject: message.subject,
         text: message.text,

@@ -2,6 +2,11 @@
 // back to the office's own language (config validation guarantees that one).
 import type { Locale, Office } from './types.js';
 
+/** The office as the sender of a message to a reader of `locale`. */
+export function officeSender(office: Pick<Office, 'name' | 'locale' | 'email'>, locale: Locale): { name: string; address: string } {
+  return { name: officeName(office, locale), address: office.email };
+}
+
 export function officeName(office: Pick<Office, 'name' | 'locale'>, locale: Locale): string {
   const { name } = office;
   return typeof name === 'string' ? name : (name[locale] ?? name[office.locale] ?? '');

@@ -22,15 +22,17 @@ import {
 } from '../domain/periods.js';
 import type { Locale } from '../domain/types.js';
 import { localeFrom, translator } from '../i18n.js';
-import { officeName } from '../domain/office-name.js';
+import { officeName, officeSender } from '../domain/office-name.js';
 import type { ConversationKind, DownloadLink, Store, Subscription } from '../store/store.js';
 import type { FileDownload } from './downloads.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+const defaultOffice = (config: AppConfig) => config.offices.find((o) => o.id === config.defaultOffice) ?? config.offices[0];
+
 /** The language of digests that have no reader's language: e-mails and links without ?lang=. */
 export function defaultDigestLocale(config: AppConfig): Locale {
-  return (config.offices.find((o) => o.id === config.defaultOffice) ?? config.offices[0]).locale;
+  return defaultOffice(config).locale;
 }
 
 /** Translated labels for digestToHtml / digestToCsv, office and segment names included. */
@@ -247,6 +249,8 @@ function digestEmail(config: AppConfig, digest: Digest) {
   const t = translator(locale);
   const labels = digestLabels(config, locale);
   return {
+    // The digest covers every office; it comes from the default one.
+    sender: officeSender(defaultOffice(config), locale),
     subject: t('digest.email.subject', { period: digest.periodKey }),
     text: t('digest.email.text', { period: digest.periodKey }),
     html: digestToHtml(digest, labels),

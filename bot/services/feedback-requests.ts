@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
+import type { EmailMessage } from '../delivery/email.js';
 import { recordSend } from '../delivery/send-log.js';
 import type { OutgoingMessage } from '../delivery/outgoing.js';
 import type { SendResult, TeamsDelivery } from '../delivery/teams-delivery.js';
@@ -180,7 +181,7 @@ export interface FeedbackOutbox {
   /** The card for a request; `reminder` 0 is the first send, n the n-th reminder. */
   teamsMessage(request: FeedbackRequest, partner: Partner, reminder: number): OutgoingMessage;
   /** An e-mail telling a partner without a Teams chat to answer in Teams. */
-  emailMessage(request: FeedbackRequest, partner: Partner, reminder: number): { subject: string; text: string };
+  emailMessage(request: FeedbackRequest, partner: Partner, reminder: number): Omit<EmailMessage, 'to' | 'idempotencyKey'>;
 }
 
 export type DeliveryResult = SendResult | 'unreachable';

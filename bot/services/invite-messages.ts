@@ -2,8 +2,10 @@
 // the .ics, in the invitee's language with times in the office's zone.
 import { DateTime } from 'luxon';
 import { renderCard, type Card } from '../cards.js';
-import { officeName } from '../domain/office-name.js';
+import type { EmailMessage } from '../delivery/email.js';
+import { officeName, officeSender } from '../domain/office-name.js';
 import type { Invitation, Locale, Meeting, Office, Partner, Rsvp } from '../domain/types.js';
+import { renderHtml } from '../html-templates.js';
 import { translator } from '../i18n.js';
 
 /** Everything about one invitation that its messages show. */
@@ -73,27 +75,47 @@ export function inviteCard(ctx: InviteContext, kind: InviteKind, locale: Locale,
   });
 }
 
-/** Subject and plain text of an invite, update, cancellation or reminder e-mail. */
-export function inviteEmail(ctx: InviteContext, kind: InviteKind): { subject: string; text: string } {
+/** Subject, plain text, HTML and sender (the office) of an invite, update, cancellation or reminder e-mail. */
+export function inviteEmail(ctx: InviteContext, kind: InviteKind): Pick<EmailMessage, 'subject' | 'text' | 'html' | 'sender'> {
   const locale = ctx.partner.locale;
   const t = translator(locale);
   const { meeting, office } = ctx;
   const when = meetingTime(meeting, office.timeZone, locale);
+  const greeting = t('invite.email.greeting', { name: ctx.partner.name });
+  const intro = t(`invite.intro.${kind}`, { office: officeName(office, locale) });
+  const online = meeting.onlineUrl && kind !== 'cancel' ? meeting.onlineUrl : '';
+  const calendarNote = kind === 'request' || kind === 'update' ? t('invite.email.calendarNote') : '';
+  const signature = t('invite.email.signature', { office: officeName(office, locale) });
   const lines = [
-    t('invite.email.greeting', { name: ctx.partner.name }),
+    greeting,
     '',
-    t(`invite.intro.${kind}`, { office: officeName(office, locale) }),
+    intro,
     '',
     `${t('invite.fact.when')}: ${when}`,
     ...(meeting.place ? [`${t('invite.fact.place')}: ${meeting.place}`] : []),
-    ...(meeting.onlineUrl && kind !== 'cancel' ? [t('invite.onlineLink', { url: meeting.onlineUrl })] : []),
+    ...(online ? [t('invite.onlineLink', { url: online })] : []),
     `${t('invite.fact.theme')}: ${ctx.theme}`,
     `${t('invite.fact.subTheme')}: ${meeting.subTheme}`,
-    ...(kind === 'request' || kind === 'update' ? ['', t('invite.email.calendarNote')] : []),
+    ...(calendarNote ? ['', calendarNote] : []),
     '',
-    t('invite.email.signature', { office: officeName(office, locale) }),
+    signature,
   ];
-  return { subject: `${t(`invite.title.${kind}`, { subTheme: meeting.subTheme })} – ${when}`, text: lines.join('\n') };
+  const subject = `${t(`invite.title.${kind}`, { subTheme: meeting.subTheme })} – ${when}`;
+  const html = renderHtml('invite', { lang: locale, title: t(`invite.title.${kind}`, { subTheme: meeting.subTheme }) }, {
+    greeting,
+    intro,
+    facts: [
+      { label: t('invite.fact.when'), value: when },
+      ...(meeting.place ? [{ label: t('invite.fact.place'), value: meeting.place }] : []),
+      { label: t('invite.fact.theme'), value: ctx.theme },
+      { label: t('invite.fact.subTheme'), value: meeting.subTheme },
+      { label: t('invite.fact.organizer'), value: officeName(office, locale) },
+    ],
+    online: online ? { url: online, label: t('invite.button.online') } : null,
+    calendarNote,
+    signature,
+  });
+  return { subject, text: lines.join('\n'), html, sender: officeSender(office, locale) };
 }
 
 /** SUMMARY prefix and DESCRIPTION lines of the .ics. */

@@ -2,13 +2,18 @@
 // one, otherwise (or when Teams keeps failing) by e-mail when SMTP is set up.
 // Both ways are recorded under an idempotency key, so nothing goes out twice.
 import type { Card } from '../cards.js';
+import type { AppConfig } from '../config.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
+import { officeSender } from '../domain/office-name.js';
 import type { Partner } from '../domain/types.js';
+import { renderHtml } from '../html-templates.js';
 import type { Store } from '../store/store.js';
 import { personalConversation } from './conversations.js';
 
 export interface NotifyPorts {
+  /** The offices: a partner's own office is the sender of their e-mails. */
+  config: Pick<AppConfig, 'offices'>;
   store: Store;
   delivery: TeamsDelivery;
   /** null when SMTP_URL is not set. */
@@ -42,6 +47,14 @@ export async function notifyPartner(
     if (sent !== 'failed') return 'teams';
   }
   if (!ports.email || !partner.email) return chat ? 'failed' : 'none';
-  const sent = await ports.email.send(emailKey(key), partner.id, { to: partner.email, subject: message.subject, text: message.text }, what);
+  const office = ports.config.offices.find((o) => o.id === partner.officeId) ?? ports.config.offices[0];
+  const email = {
+    to: partner.email,
+    sender: officeSender(office, partner.locale),
+    subject: message.subject,
+    text: message.text,
+    html: renderHtml('message', { lang: partner.locale, title: message.subject }, { body: message.text }),
+  };
+  const sent = await ports.email.send(emailKey(key), partner.id, email, what);
   return sent === 'failed' ? 'failed' : 'email';
 }

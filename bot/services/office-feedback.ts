@@ -7,6 +7,7 @@ import type { AppConfig } from '../config.js';
 import type { OfficeFeedbackInput } from '../domain/office-feedback-input.js';
 import { attendingInvitations, mayGiveOfficeFeedback, meetingEnded, promptDue } from '../domain/office-feedback-rules.js';
 import { formatMeetingSpan } from '../domain/format.js';
+import { officeName } from '../domain/office-name.js';
 import type { Locale, Meeting, OfficeFeedback, Partner } from '../domain/types.js';
 import { translator } from '../i18n.js';
 import type { Store, YearData } from '../store/store.js';
@@ -14,7 +15,6 @@ import { wasSent } from '../delivery/send-log.js';
 import { personalConversation } from './conversations.js';
 import { notifyPartner, type NotifyPorts, type NotifyResult } from './notify-partner.js';
 import type { Decider } from './proposals.js';
-import { officeName } from '../domain/office-name.js';
 
 export interface AttendingOrganisation {
   organisation: string;

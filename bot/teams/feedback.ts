@@ -8,7 +8,9 @@ import { renderCard, type Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
 import { MAX_PROPOSALS, MIN_JUSTIFICATION, parseFeedbackInput, PROPOSAL_LEVELS, proposalFields } from '../domain/feedback-input.js';
 import { formatMeetingTime } from '../domain/format.js';
+import { officeName, officeSender } from '../domain/office-name.js';
 import type { Feedback, FeedbackKind, FeedbackRequest, Instant, Locale, Partner, Proposal } from '../domain/types.js';
+import { renderHtml } from '../html-templates.js';
 import { translator, type Translate } from '../i18n.js';
 import {
   closesAt,
@@ -24,7 +26,6 @@ import { answerTo, parseTopic, recentMeetings, submitFeedback, topicValue, type 
 import { feedbackForStaff, type StaffGroup } from '../services/feedback-view.js';
 import { errorLines } from './form-errors.js';
 import type { BotDeps, Routes, Turn } from './router.js';
-import { officeName } from '../domain/office-name.js';
 
 /** What a card is rendered with: the reader's language and the configuration. */
 interface Presenter {
@@ -35,7 +36,8 @@ interface Presenter {
 
 const presenterOf = (turn: Turn): Presenter => ({ t: turn.t, locale: turn.user.locale, config: turn.deps.config });
 
-const zoneOf = (config: AppConfig, officeId: string) => (config.offices.find((o) => o.id === officeId) ?? config.offices[0]).timeZone;
+const officeOf = (config: AppConfig, officeId: string) => config.offices.find((o) => o.id === officeId) ?? config.offices[0];
+const zoneOf = (config: AppConfig, officeId: string) => officeOf(config, officeId).timeZone;
 
 function subjectText(p: Presenter, subject: RequestSubject): string {
   if (subject.meeting) {
@@ -362,9 +364,13 @@ export function feedbackOutbox(deps: BotDeps): FeedbackOutbox {
       const p = presenter(partner);
       const target = requestTarget(deps.store, p, request);
       const date = formatMeetingTime(target.closesAt, zoneOf(deps.config, request.officeId), p.locale);
+      const subject = p.t(reminder > 0 ? 'feedback.email.reminderSubject' : 'feedback.email.subject', { subject: target.subject });
+      const text = p.t('feedback.email.body', { name: partner.name, subject: target.subject, date });
       return {
-        subject: p.t(reminder > 0 ? 'feedback.email.reminderSubject' : 'feedback.email.subject', { subject: target.subject }),
-        text: p.t('feedback.email.body', { name: partner.name, subject: target.subject, date }),
+        subject,
+        text,
+        html: renderHtml('message', { lang: p.locale, title: subject }, { body: text }),
+        sender: officeSender(officeOf(deps.config, request.officeId), p.locale),
       };
     },
   };

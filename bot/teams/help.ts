@@ -1,7 +1,7 @@
 import { renderCard, type Card } from '../cards.js';
 import { COMMAND_TEXT, COMMANDS_BY_ROLE, type Command } from '../domain/commands.js';
-import type { Turn } from './router.js';
 import { officeName } from '../domain/office-name.js';
+import type { Turn } from './router.js';
 
 /** The help card: the commands this user's role may run, in their language. */
 export function helpCard(turn: Turn, available: ReadonlySet<Command>, intro: string): Card {

@@ -2,12 +2,12 @@
 // confirmation before cancelling one.
 import { renderCard, type Card } from '../cards.js';
 import { formatMeetingSpan } from '../domain/format.js';
+import { officeName } from '../domain/office-name.js';
 import { instantToLocal } from '../domain/schedule.js';
 import type { Meeting } from '../domain/types.js';
 import { listInvitedMeetings, listUpcomingMeetings, type RsvpCounts } from '../services/plans.js';
 import { currentYear, officeById, scopeOf, textOf } from './plan-access.js';
 import type { Turn } from './router.js';
-import { officeName } from '../domain/office-name.js';
 
 function when(turn: Turn, meeting: Meeting): string {
   return formatMeetingSpan(meeting.startsAt, meeting.endsAt, officeById(turn, meeting.officeId).timeZone, turn.user.locale);

@@ -1,10 +1,10 @@
 // What the partner register cards and the import share: who may touch which
 // office's partners, segment names, and error lines in the user's language.
+import { officeName as officeNameIn } from '../domain/office-name.js';
 import type { PartnerFieldError } from '../domain/partner-input.js';
 import type { Partner, Role } from '../domain/types.js';
 import { errorLines } from './form-errors.js';
 import type { Turn } from './router.js';
-import { officeName as officeNameIn } from '../domain/office-name.js';
 
 export const EDITORS: readonly Role[] = ['coordinator', 'admin'];
 

@@ -4,12 +4,12 @@
 import { Info } from 'luxon';
 import { renderCard, type Card } from '../cards.js';
 import { formatLocalTime, formatMeetingSpan, formatMeetingTime } from '../domain/format.js';
+import { officeName } from '../domain/office-name.js';
 import type { PlanInput } from '../domain/plan-input.js';
 import { instantToLocal, localToInstant, validateMeetingDate } from '../domain/schedule.js';
 import type { Meeting, Plan } from '../domain/types.js';
 import { officeById, textOf } from './plan-access.js';
 import type { Turn } from './router.js';
-import { officeName } from '../domain/office-name.js';
 
 export const PLAN_FORM_FIELDS = [
   'officeId',

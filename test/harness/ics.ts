@@ -1,7 +1,7 @@
 // Reading iCalendar text the way a calendar client does, for assertions.
 import ICAL from 'ical.js';
 
-/** The calendar's METHOD and what its first event says: identity, version, status, start and attendees. */
+/** The calendar's METHOD and what its first event says: identity, version, status, start, organiser and attendees. */
 export function icsEvent(content: string) {
   const calendar = new ICAL.Component(ICAL.parse(content));
   const event = calendar.getFirstSubcomponent('vevent')!;
@@ -12,6 +12,7 @@ export function icsEvent(content: string) {
     status: event.getFirstPropertyValue('status'),
     summary: event.getFirstPropertyValue('summary'),
     start: new Date((event.getFirstPropertyValue('dtstart') as ICAL.Time).toUnixTime() * 1000).toISOString(),
+    organizer: { address: String(event.getFirstPropertyValue('organizer')).toLowerCase(), name: event.getFirstProperty('organizer')?.getParameter('cn') },
     attendees: event.getAllProperties('attendee').map((p) => String(p.getFirstValue()).toLowerCase()),
     partstat: event.getFirstProperty('attendee')?.getParameter('partstat'),
   };
