@@ -1,3 +1,4 @@
+import { loadConfig } from '../bot/config.js';
 import { EmailDelivery } from '../bot/delivery/email-delivery.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import { feedbackForStaff } from '../bot/services/feedback-view.js';
 import { submitFeedback } from '../bot/services/feedback.js';
 import { createSurvey, createSurveyRounds, stopSurvey, surveyPeriodKey } from '../bot/services/surveys.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { feedbackOutbox } from '../bot/teams/feedback.js';
 import { valueOf } from './harness/parse-results.js';
 import { personalChat } from './harness/seed.js';
 
@@ -192,6 +194,20 @@ describe('meeting feedback requests', () => {
     expect(await deliverNewRequests(store, outbox(recordingEmail), settings, 'meeting', ENDED)).toEqual({ sent: 0, 'already-sent': 0, failed: 0, unreachable: 0 });
     expect(teamsSends).toHaveLength(1);
     expect(emails).toHaveLength(2);
+  });
+
+  it('e-mails a request as text and HTML in the partner’s language, from the partner’s office', async () => {
+    await seed([partner(1, { locale: 'sv' })], [meeting('m', { subTheme: 'Liitteet & <b>muistio</b>' })], [invitation('m', 'p-1', 'accepted')], []);
+    await createMeetingRequests(store, settings, ENDED);
+    const deps = { config: loadConfig({}), store, clock: () => ENDED, log: () => undefined };
+    const messages = feedbackOutbox({ ...deps, delivery: outbox(null).teams, email: new EmailDelivery(store, recordingEmail, deps.clock, deps.log) });
+    expect(await deliverNewRequests(store, messages, settings, 'meeting', ENDED)).toMatchObject({ sent: 1 });
+    const [mail] = emails;
+    expect(mail.sender).toEqual({ name: 'Nylands regionkontor', address: 'sidos-uusimaa@example.fi' });
+    expect(mail.text).toContain('Liitteet & <b>muistio</b>');
+    expect(mail.html).toContain('<html lang="sv">');
+    expect(mail.html).toContain('Liitteet &amp; &lt;b&gt;muistio&lt;/b&gt;');
+    expect(mail.html).not.toContain('<b>');
   });
 
   it('without SMTP a partner without a Teams chat is recorded as unreachable, once', async () => {
