@@ -295,6 +295,21 @@ describe('invitations service', () => {
     expect(received.flatMap((r) => r.to).sort()).toEqual(['anna@kunta.example.fi', 'bertil@kunta.example.fi']);
   });
 
+  it('sends a meeting of another office from that office: ORGANIZER and Reply-To, named in the invitee’s language', async () => {
+    await store.updateYear(2027, (d) => {
+      d.meetings.push({ ...meeting, id: 'm2', officeId: 'pohjanmaa', segments: ['municipalities'], uid: 'm2@sidos.example.fi' });
+    });
+    expect(await createInvitations(ports, 'm2', ['dan'], 'pohjanmaa', NOW)).toMatchObject({ ok: true });
+    expect(await syncInvitations(ports, 'm2', NOW)).toMatchObject({ sent: { teams: 0, email: 1 } });
+    const office = { name: 'Pohjanmaan aluetoimisto', address: 'sidos-pohjanmaa@example.fi' };
+    const { parsed, ics } = await calendarOf(received[0]);
+    expect(ics!.organizer).toEqual({ address: `mailto:${office.address}`, name: office.name });
+    // This SMTP account sends as one address (SMTP_FROM), so the office is the Reply-To.
+    expect(parsed.from?.value).toEqual([{ name: '', address: 'sidos-uusimaa@example.fi' }]);
+    expect(parsed.replyTo?.value).toEqual([office]);
+    expect(parsed.text).toContain('Pohjanmaan aluetoimisto');
+  });
+
   it('sends no cancellation to someone who never got the meeting', async () => {
     ports = { ...ports, email: null };
     await inviteBoth();
