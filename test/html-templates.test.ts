@@ -42,5 +42,4 @@ describe('renderHtml', () => {
     expect(() => renderHtml('layout', { lang: 'fi', title: 't' }, {})).toThrow(/No HTML template "layout"/);
     expect(() => renderHtml('invite', { lang: 'fi', title: 't' }, { greeting: 'Hei' })).toThrow();
   });
-
 });
