@@ -158,7 +158,7 @@ describe('planning a year over HTTP', () => {
     expect(cardText(blocked.value)).toContain('Tapaamisen 1 päivämäärä: osuu heinäkuun lomakauteen.');
     expect(await year2027()).toEqual(before);
     const updated = await press(coordinator, editCard, 'plan.update', { subTheme_1: 'Maksusuunnitelmat ja maksuajat' });
-    expect(cardText(updated.value)).toContain('Muuttuneita tapaamisia: 1.');
+    expect(cardText(updated.value)).toContain('Muuttuneita tapaamisia: 1. Niihin ei ole vielä kutsuttu ketään, joten lähetettävää ei ollut.');
     const data = await year2027();
     expect(data.plans).toHaveLength(1);
     expect(data.meetings.map((m: any) => m.sequence)).toEqual([0, 1, 0, 0]);
@@ -175,7 +175,7 @@ describe('planning a year over HTTP', () => {
     expect(await year2027()).toEqual(before);
 
     const saved = await press(coordinator, form, 'meeting.save', { time: '09:30' });
-    expect(cardText(saved.value)).toContain('"Vireilletulo ja ensimmäiset kirjeet" on päivitetty.');
+    expect(cardText(saved.value)).toContain('"Vireilletulo ja ensimmäiset kirjeet" on päivitetty. Ketään ei ole vielä kutsuttu, joten lähetettävää ei ollut.');
     const meeting = (await year2027()).meetings[0];
     expect(meeting).toMatchObject({ sequence: 1, startsAt: `${inputsOf(form).date}T07:30:00.000Z` });
     expect(cardText(saved.value)).toContain('klo 09.30–11.30');
@@ -193,10 +193,17 @@ describe('planning a year over HTTP', () => {
     expect(await year2027()).toEqual(before);
 
     const done = await press(coordinator, ask, 'meeting.cancel.confirm');
-    expect(cardText(done.value)).toContain('"Palkanulosmittaus" on peruttu.');
+    expect(cardText(done.value)).toContain('"Palkanulosmittaus" on peruttu. Kenellekään ei ollut lähetetty kutsua, joten lähetettävää ei ollut.');
     expect(executeActions(done.value, 'meeting.edit').map((a) => a.data.meetingId)).toEqual([meetingIds[0], meetingIds[1], meetingIds[3]]);
     expect((await year2027()).meetings[2]).toMatchObject({ status: 'cancelled', sequence: 1 });
     expect(cardText(await sayCard(coordinator, 'meetings'))).not.toContain('Palkanulosmittaus');
+
+    // The confirmation clicked again: told it was already cancelled, nothing changes.
+    const cancelled = await year2027();
+    const replay = await press(coordinator, ask, 'meeting.cancel.confirm');
+    expect(cardText(replay.value)).toContain('"Palkanulosmittaus" oli jo peruttu; mitään ei lähetetty uudelleen.');
+    expect(cardText(replay.value)).not.toContain('on peruttu');
+    expect(await year2027()).toEqual(cancelled);
   });
 
   it('politely refuses a partner, and nothing changes', async () => {

@@ -301,6 +301,20 @@ function rsvpCounts(data: Readonly<YearData>, meetingId: string): RsvpCounts {
   return counts;
 }
 
+/**
+ * How many invitations the latest change of these meetings (all in one year)
+ * goes out to: every invitation of a changed meeting, and of a cancelled one
+ * those already sent, since nobody is told of a cancellation of a meeting
+ * they never heard of.
+ */
+export function invitationsToUpdate(store: Store, year: number, meetingIds: readonly string[]): number {
+  return store.readYear(year, (data) => {
+    const ids = new Set(meetingIds);
+    const cancelled = new Set(data.meetings.filter((m) => ids.has(m.id) && m.status === 'cancelled').map((m) => m.id));
+    return data.invitations.filter((i) => ids.has(i.meetingId) && (!cancelled.has(i.meetingId) || i.sentSequence >= 0)).length;
+  });
+}
+
 /** How the invitees of a meeting have answered so far. */
 export function meetingRsvp(store: Store, meeting: Meeting): RsvpCounts {
   return store.readYear(meeting.year, (data) => rsvpCounts(data, meeting.id));

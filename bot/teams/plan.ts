@@ -6,7 +6,7 @@ import type { Card } from '../cards.js';
 import { parsePlanEdit } from '../domain/plan-edits.js';
 import { parseDateEdits, parsePlanInput } from '../domain/plan-input.js';
 import { sendMeetingUpdates } from './sync-invites.js';
-import { confirmPlan, findPlanFor, getPlan, proposeSchedule, updatePlan } from '../services/plans.js';
+import { confirmPlan, findPlanFor, getPlan, invitationsToUpdate, proposeSchedule, updatePlan } from '../services/plans.js';
 import { errorLines } from './form-errors.js';
 import { currentYear, failureText, officeById, scopeOf, textOf } from './plan-access.js';
 import {
@@ -157,7 +157,12 @@ export function registerPlanRoutes(routes: Routes): void {
     const saved = await updatePlan(deps.store, plan.id, parsed.value, scopeOf(turn), now);
     if (!saved.ok) return failureText(turn, saved.code);
     await sendMeetingUpdates(turn, saved.changed);
-    const line = saved.changed.length ? t('plan.updated.changed', { count: saved.changed.length }) : t('plan.updated.unchanged');
+    const count = saved.changed.length;
+    const invitations = invitationsToUpdate(deps.store, plan.year, saved.changed);
+    const line =
+      count === 0
+        ? t('plan.updated.unchanged')
+        : t(invitations > 0 ? 'plan.updated.changed' : 'plan.updated.changedNoInvitees', { count, invitations });
     return savedPlanCard(turn, t('plan.updated.title', { year: plan.year }), [line], saved.meetings);
   });
 }
