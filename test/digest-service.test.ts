@@ -30,6 +30,7 @@ import {
   type DigestLinks,
   type DigestPorts,
 } from '../bot/services/digest.js';
+import { createSurvey, createSurveyRounds } from '../bot/services/surveys.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import type { ConversationKind } from '../bot/store/store.js';
 import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
@@ -116,6 +117,26 @@ describe('digest service', () => {
       for (const key of ['2027-Q5', '2027-W54', '2027-13', 'Q1', '2027-q1']) expect(buildDigestFor(store, config, key, now)).toEqual({ ok: false, code: 'bad-period' });
       expect(buildDigestFor(store, config, '2027-W01', now)).toEqual({ ok: false, code: 'future-period' });
       expect(buildDigestFor(store, config, '2027-01', now).ok).toBe(true);
+    });
+  });
+
+  describe('survey rounds', () => {
+    it('counts each round in the period it was sent in, also when rounds do not start with a calendar quarter', async () => {
+      // Scheduled 29 June: rounds on 30 June (Q2) and 30 September (Q3), nothing on 1 July.
+      const survey = await createSurvey(store, 'uusimaa', { segment: 'municipalities', topic: 'Neuvonta', cadence: 'quarterly' }, 'c', new Date('2027-06-29T10:00:00.000Z'));
+      for (const at of ['2027-06-30T04:00:00.000Z', '2027-07-01T04:00:00.000Z', '2027-09-30T04:00:00.000Z']) {
+        await createSurveyRounds(store, config, new Date(at));
+      }
+      expect(store.readYear(2027, (d) => d.surveyRounds.filter((r) => r.surveyId === survey.id).map((r) => r.periodKey))).toEqual(['2027-Q2', '2027-Q3']);
+
+      const now = new Date('2027-10-10T10:00:00.000Z');
+      const requests = (key: string) => {
+        const result = buildDigestFor(store, config, key, now);
+        if (!result.ok) throw new Error(result.code);
+        return result.digest.offices.find((o) => o.officeId === 'uusimaa')!.total.feedbackRequests;
+      };
+      expect([requests('2027-Q2'), requests('2027-Q3')]).toEqual([4, 4]);
+      expect([requests('2027-06'), requests('2027-07'), requests('2027-09')]).toEqual([4, 0, 4]);
     });
   });
 

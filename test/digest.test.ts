@@ -248,6 +248,18 @@ describe('buildDigest', () => {
     expect(row(P, null)).toMatchObject({ targetGroupSize: 3, respondents: 3 });
   });
 
+  it('gives no response rate, and so no change, for a period in which nothing was held, asked or answered', () => {
+    // Collection agencies: one answer in March, nothing at all in February.
+    expect(row(U, COLL).metrics.responseRate).toBe(1);
+    expect(row(U, COLL).previous.metrics.responseRate).toBeNull();
+    expect(row(U, COLL).change.responseRate).toBeNull();
+    expect(row(P, null).previous.metrics.responseRate).toBeNull();
+    const quietMarch = buildDigest({ ...input, feedback: [], feedbackRequests: [], meetings: [] });
+    const quiet = quietMarch.offices.find((o) => o.officeId === U)!.total;
+    expect(quiet.metrics.responseRate).toBeNull();
+    expect(quiet.lights.responseRate).toBe('none');
+  });
+
   it('gives the average rating and the positive and critical shares with their change', () => {
     const mun = row(U, MUN);
     expect(mun.metrics).toMatchObject({ averageRating: 3.75, positiveShare: 0.75, criticalShare: 0.25 });
@@ -411,6 +423,9 @@ describe('digest rendering', () => {
     expect(page).toContain('+50 pp');
     expect(page).toContain('First letters');
     expect(page).toContain('Under review');
+    // No data in the previous period: no "0 %" to compare with and no trend.
+    expect(page).not.toContain('Previous period: 0%');
+    expect(page).not.toContain('+100 pp');
   });
 
   it('writes a CSV that parses back with the figures', () => {
@@ -452,6 +467,9 @@ describe('digest rendering', () => {
     expect(debt['Average rating – Status']).toBe('No data');
     expect(debt.Note).toContain('hidden for anonymity');
     expect(debt['Feedback answers']).toBe('2');
+
+    const collection = find('Uusimaa regional office', COLL);
+    expect(collection).toMatchObject({ 'Response rate': '1', 'Response rate – Previous period': '', 'Response rate – Change': '' });
   });
 
   it('keeps spreadsheet formulas out of CSV text cells', () => {

@@ -157,8 +157,9 @@ describe('national digest end to end', () => {
     expect(en).toContain('Average rating\n3.5 · ▼ -0.17 · 🟡 Watch');
     expect(en).toContain('Positive (4–5)\n67% · ± 0 pp · 🟢 Good');
     expect(en).toContain('Critical (1–2)\n33% · ▲ +33 pp · 🔴 Needs attention');
-    // One answer in Ostrobothnia: its rating is hidden, the response rate is not.
-    expect(en).toContain('Response rate\n50% (1/2) · ▲ +50 pp · 🟡 Watch');
+    // One answer in Ostrobothnia: its rating is hidden, the response rate is not. Nothing was asked
+    // or answered there the week before, so there is no rate to compare with and no trend.
+    expect(en).toContain('Response rate\n50% (1/2) · 🟡 Watch');
     expect(en).toContain('Average rating\nhidden');
     expect(en).toContain('fewer than 3 answers');
     // Six proposals wait for a national decision (one from last year's file); five are shown.

@@ -2,7 +2,7 @@
 // refused and accepted submissions, an edit, reminders, anonymity in what
 // staff see, survey rounds, and feedback at any time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inputElements } from './harness/card-inputs.js';
+import { executeActions, inputElements } from './harness/card-inputs.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { coordinator, partner, stranger, type TestUser } from './harness/people.js';
@@ -234,16 +234,23 @@ describe('partner feedback over HTTP', () => {
     const denied = await h.click(partner, 'survey.create', { segment: 'municipalities', topic: 'Oma kysely', cadence: 'monthly' });
     expect(denied.value).toContain('Valitettavasti tämä on vain rooleille');
 
+    // Thursday 11 March 15:10 in Helsinki: the first round goes out the next morning at 07:00.
     const ok = await h.click(coordinator, 'survey.create', { segment: 'municipalities', topic: 'Asiakaspalvelu', cadence: 'quarterly' });
     const text = cardText(ok.value);
-    expect(text).toContain('Kysely "Asiakaspalvelu" on ajoitettu.');
+    expect(text).toContain('Kysely "Asiakaspalvelu" on ajoitettu. Ensimmäinen kierros lähtee pe 12.3.2027 klo 07.00.');
     expect(text).toContain('Asiakaspalvelu – Kunnat, neljännesvuosittain');
+    expect(text).toContain('Ei vielä kierroksia; ensimmäinen lähtee pe 12.3.2027 klo 07.00.');
     expect((await h.readData()).shared.surveys).toEqual([
       expect.objectContaining({ officeId: 'uusimaa', segment: 'municipalities', topic: 'Asiakaspalvelu', cadence: 'quarterly', active: true }),
     ]);
   });
 
-  it('the survey job sends round 2027-Q1 once to the segment’s partners', async () => {
+  it('the survey job sends round 2027-Q1 once to the segment’s partners, when promised and not at a restart before', async () => {
+    expect(await h.runJob('feedback.surveys')).toEqual([]);
+    await h.restart();
+    expect(await h.runJob('feedback.surveys')).toEqual([]);
+
+    clock.set('2027-03-12T05:00:00.000Z');
     surveyCards = await h.runJob('feedback.surveys');
     expect(surveyCards.map((m) => m.conversationId).sort()).toEqual([chatOf(partner), chatOf(liisaUser)].sort());
     expect(cardText(cardOf(surveyCards[0]))).toContain('Kysely: Asiakaspalvelu (2027-Q1)');
@@ -279,8 +286,10 @@ describe('partner feedback over HTTP', () => {
     expect(data.feedback.find((f: any) => f.partnerId === 'p-pekka' && f.kind === 'survey')).toMatchObject({ anonymous: true, rating: 5 });
   });
 
-  it('the next quarter gets a new round; answers are kept per round', async () => {
+  it('the next round goes a quarter after the first, not at the calendar quarter; answers are kept per round', async () => {
     clock.set('2027-04-01T05:00:00.000Z');
+    expect(await h.runJob('feedback.surveys')).toEqual([]);
+    clock.set('2027-06-12T04:00:00.000Z');
     const sent = await h.runJob('feedback.surveys');
     expect(sent).toHaveLength(2);
     const card = cardOf(sent.find((m) => m.conversationId === chatOf(partner)));
@@ -295,6 +304,19 @@ describe('partner feedback over HTTP', () => {
       ['2027-Q1', 5],
       ['2027-Q2', 4],
     ]);
+  });
+
+  it('the coordinator sees each round’s answers, and stopping the survey twice says it is already stopped', async () => {
+    const [reply] = await h.say(coordinator, 'survey');
+    const card = cardOf(reply)!;
+    expect(cardText(card)).toContain('Kierrokset: 2027-Q2 vastasi 1/2 · 2027-Q1 vastasi 2/2');
+
+    const stop = executeActions(card, 'survey.stop')[0];
+    const stopped = await h.click(coordinator, 'survey.stop', stop.data);
+    expect(cardText(stopped.value)).toContain('Kysely "Asiakaspalvelu" on lopetettu');
+    const again = await h.click(coordinator, 'survey.stop', stop.data);
+    expect(cardText(again.value)).toContain('Kysely "Asiakaspalvelu" oli jo lopetettu; mitään ei muutettu.');
+    expect((await h.readData()).shared.surveys).toEqual([expect.objectContaining({ topic: 'Asiakaspalvelu', active: false })]);
   });
 
   it('a partner gives feedback at any time on a topic they choose; the same card submitted twice updates', async () => {

@@ -76,7 +76,9 @@ describe('a meeting from plan to cancellation, through the cards', () => {
     const [list] = await h.say(coordinator, 'meetings');
     const editButton = executeActions(cardOf(list)!, 'meeting.edit').findIndex((a) => a.data.meetingId === meetingId);
     const form = (await h.click(coordinator, 'meeting.edit', submission(cardOf(list)!, 'meeting.edit', {}, editButton))).value;
-    await h.click(coordinator, 'meeting.save', submission(form, 'meeting.save', { time: '10:00' }));
+    const saved = await h.click(coordinator, 'meeting.save', submission(form, 'meeting.save', { time: '10:00' }));
+    // The update went out with the click: the coordinator is not asked to send it again.
+    expect(cardText(saved.value)).toContain('"Vireilletulo" on päivitetty. Päivitetty kutsu lähetetään sen kutsutuille (1).');
 
     const [update] = toPartner(from);
     expect(cardText(cardOf(update))).toContain('Muuttunut kutsu: Vireilletulo');
@@ -90,13 +92,16 @@ describe('a meeting from plan to cancellation, through the cards', () => {
     const [list] = await h.say(coordinator, 'meetings');
     const index = executeActions(cardOf(list)!, 'meeting.cancel').findIndex((a) => a.data.meetingId === meetingId);
     const ask = (await h.click(coordinator, 'meeting.cancel', submission(cardOf(list)!, 'meeting.cancel', {}, index))).value;
-    await h.click(coordinator, 'meeting.cancel.confirm', submission(ask, 'meeting.cancel.confirm'));
+    const done = await h.click(coordinator, 'meeting.cancel.confirm', submission(ask, 'meeting.cancel.confirm'));
+    expect(cardText(done.value)).toContain('"Vireilletulo" on peruttu. Peruutus lähetetään sen kutsutuille (1).');
 
     const [cancellation] = toPartner(from);
     expect(cardText(cardOf(cancellation))).toContain('Peruttu: Vireilletulo');
     const ics = icsEvent(await (await fetch(`${h.sidos.url}${new URL(icsUrl).pathname}`)).text());
     expect(ics).toMatchObject({ method: 'CANCEL', uid: `${meetingId}@sidos`, sequence: 2 });
 
+    const replay = await h.click(coordinator, 'meeting.cancel.confirm', submission(ask, 'meeting.cancel.confirm'));
+    expect(cardText(replay.value)).toContain('"Vireilletulo" oli jo peruttu; mitään ei lähetetty uudelleen.');
     await h.runJob('invites.sync');
     await h.restart();
     await h.runJob('invites.sync');

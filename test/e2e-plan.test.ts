@@ -49,9 +49,24 @@ describe('planning a year over HTTP', () => {
   let preview: Card;
   let meetingIds: string[];
 
-  it('refuses a missing or past year with an example', async () => {
-    const [missing] = await h.say(coordinator, 'plan', { locale: 'fi-FI' });
-    expect(missing.activity.text).toBe('Mille vuodelle? Kirjoita vuosi komennon perään, esimerkiksi: plan 2027');
+  it('opens the coming year from the help card’s plan button (December), and the current year before October', async () => {
+    const [help] = await h.say(coordinator, 'help', { locale: 'fi-FI' });
+    const buttons = JSON.stringify(cardOf(help)).match(/"value":"plan"/g);
+    expect(buttons).toHaveLength(1);
+    const form = await sayCard(coordinator, 'plan');
+    expect(cardText(form)).toContain('Sidosryhmätapaamiset 2027');
+    clock.set('2026-09-30T10:00:00Z');
+    try {
+      expect(cardText(await sayCard(coordinator, 'plan'))).toContain('Sidosryhmätapaamiset 2026');
+    } finally {
+      clock.set('2026-12-01T10:00:00Z');
+    }
+    expect(existsSync(YEAR_FILE(h))).toBe(false);
+  });
+
+  it('refuses a malformed or past year with an example', async () => {
+    const [malformed] = await h.say(coordinator, 'plan ensi vuonna', { locale: 'fi-FI' });
+    expect(malformed.activity.text).toBe('Mille vuodelle? Kirjoita vuosi komennon perään, esimerkiksi: plan 2027');
     const [past] = await h.say(coordinator, 'plan 2025', { locale: 'fi-FI' });
     expect(past.activity.text).toContain('Vuosi 2025 on jo mennyt');
   });
@@ -158,7 +173,7 @@ describe('planning a year over HTTP', () => {
     expect(cardText(blocked.value)).toContain('Tapaamisen 1 päivämäärä: osuu heinäkuun lomakauteen.');
     expect(await year2027()).toEqual(before);
     const updated = await press(coordinator, editCard, 'plan.update', { subTheme_1: 'Maksusuunnitelmat ja maksuajat' });
-    expect(cardText(updated.value)).toContain('Muuttuneita tapaamisia: 1.');
+    expect(cardText(updated.value)).toContain('Muuttuneita tapaamisia: 1. Niihin ei ole vielä kutsuttu ketään, joten lähetettävää ei ollut.');
     const data = await year2027();
     expect(data.plans).toHaveLength(1);
     expect(data.meetings.map((m: any) => m.sequence)).toEqual([0, 1, 0, 0]);
@@ -175,7 +190,7 @@ describe('planning a year over HTTP', () => {
     expect(await year2027()).toEqual(before);
 
     const saved = await press(coordinator, form, 'meeting.save', { time: '09:30' });
-    expect(cardText(saved.value)).toContain('"Vireilletulo ja ensimmäiset kirjeet" on päivitetty.');
+    expect(cardText(saved.value)).toContain('"Vireilletulo ja ensimmäiset kirjeet" on päivitetty. Ketään ei ole vielä kutsuttu, joten lähetettävää ei ollut.');
     const meeting = (await year2027()).meetings[0];
     expect(meeting).toMatchObject({ sequence: 1, startsAt: `${inputsOf(form).date}T07:30:00.000Z` });
     expect(cardText(saved.value)).toContain('klo 09.30–11.30');
@@ -193,10 +208,32 @@ describe('planning a year over HTTP', () => {
     expect(await year2027()).toEqual(before);
 
     const done = await press(coordinator, ask, 'meeting.cancel.confirm');
-    expect(cardText(done.value)).toContain('"Palkanulosmittaus" on peruttu.');
+    expect(cardText(done.value)).toContain('"Palkanulosmittaus" on peruttu. Kenellekään ei ollut lähetetty kutsua, joten lähetettävää ei ollut.');
     expect(executeActions(done.value, 'meeting.edit').map((a) => a.data.meetingId)).toEqual([meetingIds[0], meetingIds[1], meetingIds[3]]);
     expect((await year2027()).meetings[2]).toMatchObject({ status: 'cancelled', sequence: 1 });
     expect(cardText(await sayCard(coordinator, 'meetings'))).not.toContain('Palkanulosmittaus');
+
+    // The confirmation clicked again: told it was already cancelled, nothing changes.
+    const cancelled = await year2027();
+    const replay = await press(coordinator, ask, 'meeting.cancel.confirm');
+    expect(cardText(replay.value)).toContain('"Palkanulosmittaus" oli jo peruttu; mitään ei lähetetty uudelleen.');
+    expect(cardText(replay.value)).not.toContain('on peruttu');
+    expect(await year2027()).toEqual(cancelled);
+  });
+
+  it('lists the saved plan’s meetings by date, not in the order they were entered or edited', async () => {
+    const meetingDays = (card: Card) => (card.body as Card[]).find((b) => b.type === 'FactSet')!.facts.map((f: Card) => f.title.split(' ')[1]);
+    const form = await sayCard(coordinator, 'plan 2028');
+    const preview2028 = (await press(coordinator, form, 'plan.preview', validPlan)).value;
+    const entered = { date_0: '2028-11-14', date_1: '2028-02-15', date_2: '2028-09-12', date_3: '2028-05-16' };
+    const saved = (await press(coordinator, preview2028, 'plan.confirm', entered)).value;
+    expect(meetingDays(saved)).toEqual(['15.2.2028', '16.5.2028', '12.9.2028', '14.11.2028']);
+
+    const planId = (await (await h.readData()).year(2028)).plans[0].id;
+    const editCard = (await h.click(coordinator, 'plan.edit', { planId }, { locale: 'fi-FI' })).value;
+    expect(inputsOf(editCard).date_0).toBe('2028-02-15');
+    const updated = (await press(coordinator, editCard, 'plan.update', { date_0: '2028-12-12' })).value;
+    expect(meetingDays(updated)).toEqual(['16.5.2028', '12.9.2028', '14.11.2028', '12.12.2028']);
   });
 
   it('politely refuses a partner, and nothing changes', async () => {

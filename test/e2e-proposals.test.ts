@@ -41,6 +41,7 @@ const proposal = (id: string, text: string, patch: Partial<Proposal>): Proposal 
 const LOCAL_TEXT = 'Lähettäkää maksusuunnitelman malli jo ensimmäisen kirjeen mukana.';
 const NATIONAL_TEXT = 'Muuttakaa ulosottokaaren määräaikoja.';
 const ANON_TEXT = 'Päätökseen käsittelijän suora puhelinnumero.';
+const DIRECT_TEXT = 'Neuvontapuhelin auki myös keskiviikkoiltaisin.';
 
 describe('proposals and office feedback over HTTP', () => {
   const clock = new FakeClock('2027-03-03T09:00:00.000Z');
@@ -65,6 +66,7 @@ describe('proposals and office feedback over HTTP', () => {
             proposal('prop-local', LOCAL_TEXT, {}),
             proposal('prop-national', NATIONAL_TEXT, { level: 'national', createdAt: '2027-03-02T14:01:00.000Z' }),
             proposal('prop-anon', ANON_TEXT, { anonymous: true, authorPartnerId: 'p-olli', createdAt: '2027-03-02T14:02:00.000Z' }),
+            proposal('prop-direct', DIRECT_TEXT, { createdAt: '2027-03-02T14:03:00.000Z' }),
           );
         });
       },
@@ -145,11 +147,32 @@ describe('proposals and office feedback over HTTP', () => {
       expect(JSON.stringify(cardOf(list))).not.toContain('proposal.status');
     });
 
+    it('decides a received proposal "planned" in one click and tells the author once; the click replayed changes nothing', async () => {
+      const [list] = await h.say(coordinator, 'proposals received');
+      const offered = JSON.stringify(cardOf(list));
+      expect(offered).toContain('"proposalId":"prop-direct","status":"planned"');
+      expect(offered).toContain('"proposalId":"prop-direct","status":"done"');
+
+      clock.advance(60_000);
+      const from = h.connector.posted.length;
+      const save = { proposalId: 'prop-direct', status: 'planned', reason: 'Kokeilemme keskiviikkoiltoja syksystä alkaen.', filter: '' };
+      const planned = await h.click(coordinator, 'proposal.status.save', save);
+      expect(cardText(planned.value)).toContain('Tila muutettu: suunniteltu. Ehdottajalle kerrottiin Teamsissa.');
+      const replay = await h.click(coordinator, 'proposal.status.save', save);
+      expect(replay.value).toBe('Ehdotusta, jonka tila on "suunniteltu", ei voi muuttaa tilaan "suunniteltu". Mitään ei muutettu.');
+
+      const told = h.connector.messages(from);
+      expect(told.map((m) => m.conversationId)).toEqual([PEKKA_CHAT]);
+      expect(cardText(cardOf(told[0]))).toContain('Vi har planerat en ändring.');
+      const stored = (await year()).proposals.find((p: Proposal) => p.id === 'prop-direct');
+      expect(stored.history.map((c: { status: string }) => c.status)).toEqual(['received', 'planned']);
+    });
+
     it('refuses an invalid move and a decline without a reason, changing nothing', async () => {
       const before = await yearFile();
       const from = h.connector.posted.length;
-      const jump = await h.click(coordinator, 'proposal.status.save', { proposalId: 'prop-anon', status: 'done', reason: 'Tämä on jo tehty kauan sitten.' });
-      expect(jump.value).toBe('Ehdotusta, jonka tila on "vastaanotettu", ei voi muuttaa tilaan "toteutettu". Mitään ei muutettu.');
+      const reopen = await h.click(coordinator, 'proposal.status.save', { proposalId: 'prop-local', status: 'planned', reason: 'Avataan tämä uudelleen.' });
+      expect(reopen.value).toBe('Ehdotusta, jonka tila on "toteutettu", ei voi muuttaa tilaan "suunniteltu". Mitään ei muutettu.');
 
       const noReason = await h.click(coordinator, 'proposal.status.save', { proposalId: 'prop-anon', status: 'declined', reason: '  ' });
       const form = cardText(noReason.value);

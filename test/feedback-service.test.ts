@@ -18,7 +18,7 @@ import {
 } from '../bot/services/feedback-requests.js';
 import { feedbackForStaff } from '../bot/services/feedback-view.js';
 import { submitFeedback } from '../bot/services/feedback.js';
-import { createSurvey, createSurveyRounds, stopSurvey, surveyPeriodKey } from '../bot/services/surveys.js';
+import { createSurvey, createSurveyRounds, roundAnswers, stopSurvey, surveyPeriodKey } from '../bot/services/surveys.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { feedbackOutbox } from '../bot/teams/feedback.js';
 import { valueOf } from './harness/parse-results.js';
@@ -342,23 +342,61 @@ describe('surveys', () => {
     expect(surveyPeriodKey('quarterly', lateMarch, 'UTC')).toBe('2027-Q1');
   });
 
-  it('creates one round per period with a request to each partner of the segment', async () => {
+  it('sends the first round when promised and the next one a quarter later, not at the next calendar quarter', async () => {
     await seed([partner(1), partner(2), partner(3, { segment: 'debt-counsellors' }), partner(4, { officeId: 'pohjanmaa' })], [], []);
-    const survey = await createSurvey(store, 'uusimaa', { segment: 'municipalities', topic: 'Asiakaspalvelu', cadence: 'quarterly' }, 'aad-c', ENDED);
+    // 29 June 13:00 in Helsinki: the card promises the first round at 07:00 the next morning.
+    const created = new Date('2027-06-29T10:00:00.000Z');
+    const survey = await createSurvey(store, 'uusimaa', { segment: 'municipalities', topic: 'Asiakaspalvelu', cadence: 'quarterly' }, 'aad-c', created);
     const config = { offices, feedback: settings };
 
-    const q1 = await createSurveyRounds(store, config, ENDED);
-    expect(q1.map((r) => [r.kind, r.partnerId])).toEqual([['survey', 'p-1'], ['survey', 'p-2']]);
-    expect(await createSurveyRounds(store, config, at(20 * DAY))).toEqual([]);
-    const q2 = await createSurveyRounds(store, config, new Date('2027-04-01T04:00:00.000Z'));
-    expect(q2).toHaveLength(2);
-    const rounds = year().surveyRounds;
-    expect(rounds.map((r) => [r.surveyId, r.periodKey])).toEqual([[survey.id, '2027-Q1'], [survey.id, '2027-Q2']]);
-    expect(q1.every((r) => r.surveyRoundId === rounds[0].id) && q2.every((r) => r.surveyRoundId === rounds[1].id)).toBe(true);
+    // A restart the same afternoon runs the job: nothing is due yet.
+    expect(await createSurveyRounds(store, config, new Date('2027-06-29T11:00:00.000Z'))).toEqual([]);
+    const first = await createSurveyRounds(store, config, new Date('2027-06-30T04:00:00.000Z'));
+    expect(first.map((r) => [r.kind, r.partnerId])).toEqual([['survey', 'p-1'], ['survey', 'p-2']]);
+    // 1 July starts a calendar quarter, but the next round is due on 30 September.
+    expect(await createSurveyRounds(store, config, new Date('2027-07-01T04:00:00.000Z'))).toEqual([]);
+    expect(await createSurveyRounds(store, config, new Date('2027-09-30T03:45:00.000Z'))).toEqual([]);
+    const second = await createSurveyRounds(store, config, new Date('2027-09-30T04:00:00.000Z'));
+    expect(second).toHaveLength(2);
+    expect(await createSurveyRounds(store, config, new Date('2027-09-30T04:15:00.000Z'))).toEqual([]);
 
+    const rounds = year().surveyRounds;
+    expect(rounds.map((r) => [r.surveyId, r.periodKey, r.sentAt])).toEqual([
+      [survey.id, '2027-Q2', '2027-06-30T04:00:00.000Z'],
+      [survey.id, '2027-Q3', '2027-09-30T04:00:00.000Z'],
+    ]);
+    expect(first.every((r) => r.surveyRoundId === rounds[0].id) && second.every((r) => r.surveyRoundId === rounds[1].id)).toBe(true);
+  });
+
+  it('never leaves two open requests of one survey with a partner, and counts answers per round', async () => {
+    await seed([partner(1), partner(2)], [], []);
+    // Answers stay open for 60 days, longer than a month between rounds.
+    const config = { offices, feedback: { ...settings, reminderAfterDays: 20 } };
+    const survey = await createSurvey(store, 'uusimaa', { segment: 'municipalities', topic: 'Neuvonta', cadence: 'monthly' }, 'aad-c', ENDED);
+    const first = await createSurveyRounds(store, config, new Date('2027-03-03T05:00:00.000Z'));
+    expect(first.map((r) => r.partnerId)).toEqual(['p-1', 'p-2']);
+    await store.updateYear(2027, (d) => {
+      const answered = d.feedbackRequests.find((r) => r.partnerId === 'p-2')!;
+      answered.status = 'answered';
+      answered.answeredAt = '2027-03-04T10:00:00.000Z';
+    });
+
+    // A month later p-1 still has the first round's request open, so only p-2 is asked again.
+    const second = await createSurveyRounds(store, config, new Date('2027-04-03T04:00:00.000Z'));
+    expect(second.map((r) => r.partnerId)).toEqual(['p-2']);
+    expect(roundAnswers(store, survey.id).map((r) => [r.round.periodKey, r.answered, r.surveyed])).toEqual([
+      ['2027-03', 1, 2],
+      ['2027-04', 0, 1],
+    ]);
+  });
+
+  it('stops a survey once; stopping it again says it is already stopped', async () => {
+    const survey = await createSurvey(store, 'uusimaa', { segment: 'municipalities', topic: 'Asiakaspalvelu', cadence: 'quarterly' }, 'aad-c', ENDED);
     expect(await stopSurvey(store, survey.id, { role: 'coordinator', officeId: 'pohjanmaa' })).toEqual({ ok: false, code: 'other-office' });
     expect(await stopSurvey(store, survey.id, { role: 'coordinator', officeId: 'uusimaa' })).toMatchObject({ ok: true });
-    expect(await createSurveyRounds(store, config, new Date('2027-07-01T04:00:00.000Z'))).toEqual([]);
+    expect(await stopSurvey(store, survey.id, { role: 'coordinator', officeId: 'uusimaa' })).toMatchObject({ ok: false, code: 'already-stopped', survey: { topic: 'Asiakaspalvelu' } });
+    expect(await stopSurvey(store, 'no-such-survey', { role: 'admin', officeId: 'uusimaa' })).toEqual({ ok: false, code: 'not-found' });
+    expect(await createSurveyRounds(store, { offices, feedback: settings }, new Date('2027-07-01T04:00:00.000Z'))).toEqual([]);
   });
 });
 

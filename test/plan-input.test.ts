@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDateEdits, parsePlanInput } from '../bot/domain/plan-input.js';
+import { defaultPlanYear, parseDateEdits, parsePlanInput } from '../bot/domain/plan-input.js';
 import { errorsOf, valueOf } from './harness/parse-results.js';
 
 const ctx = { segments: ['municipalities', 'debt-counsellors', 'rental-agencies'], offices: ['helsinki', 'oulu'], year: 2027 };
@@ -306,5 +306,14 @@ describe('parseDateEdits', () => {
       { field: 'subTheme_1', code: 'required' },
       { field: 'date_2', code: 'date-holiday' },
     ]);
+  });
+});
+
+describe('defaultPlanYear', () => {
+  it('opens the current year until September and the coming year from October on', () => {
+    expect(defaultPlanYear({ year: 2027, month: 1 })).toBe(2027);
+    expect(defaultPlanYear({ year: 2027, month: 9 })).toBe(2027);
+    expect(defaultPlanYear({ year: 2027, month: 10 })).toBe(2028);
+    expect(defaultPlanYear({ year: 2027, month: 12 })).toBe(2028);
   });
 });

@@ -13,6 +13,8 @@ import { PROPOSAL_STATUSES, type ProposalStatus } from '../bot/domain/types.js';
 
 const ALLOWED: [ProposalStatus, ProposalStatus][] = [
   ['received', 'under-review'],
+  ['received', 'planned'],
+  ['received', 'done'],
   ['received', 'declined'],
   ['under-review', 'planned'],
   ['under-review', 'done'],

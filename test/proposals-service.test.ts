@@ -66,7 +66,7 @@ describe('proposals service', () => {
     it('shows a coordinator the local proposals of their office from every year, newest first', () => {
       const views = listProposals(store, coordinator);
       expect(views.map((v) => v.proposal.id)).toEqual(['anonymous', 'local', 'gone-author', 'old-local']);
-      expect(views[1].next).toEqual(['under-review', 'declined']);
+      expect(views[1].next).toEqual(['under-review', 'planned', 'done', 'declined']);
     });
 
     it('shows national leadership the national ones and an admin all', () => {
@@ -118,7 +118,7 @@ describe('proposals service', () => {
       expect(await changeStatus(store, 'national', { status: 'under-review' }, coordinator, now)).toEqual({ ok: false, code: 'proposal-not-allowed' });
       expect(await changeStatus(store, 'local', { status: 'under-review' }, national, now)).toEqual({ ok: false, code: 'proposal-not-allowed' });
       expect(await changeStatus(store, 'local', { status: 'under-review' }, swedish, now)).toEqual({ ok: false, code: 'proposal-not-allowed' });
-      expect(await changeStatus(store, 'local', { status: 'done', reason: 'Tehty jo aikaa sitten.' }, coordinator, now)).toEqual({
+      expect(await changeStatus(store, 'local', { status: 'received' }, coordinator, now)).toEqual({
         ok: false,
         code: 'proposal-invalid-transition',
       });

@@ -15,7 +15,8 @@
 // - feedback requests: sentAt in the period, answered = status "answered".
 // - feedback: submittedAt in the period. Response rate = distinct partners of
 //   the target group (partners registered in the office and segment now) who
-//   gave feedback / target group size.
+//   gave feedback / target group size; none (null) for a period in which no
+//   meeting was held, no feedback request sent and no feedback given.
 // - rating metrics (average, positive 4–5, critical 1–2) are hidden when a row
 //   has fewer than `anonymityMinimum` answers, and further rows are hidden when
 //   the office total minus the visible rows would reveal a small group.
@@ -253,8 +254,10 @@ function suppressSmallGroups(total: Tally, segments: Tally[], minimum: number): 
 
 function metricsOf(tally: Tally, targetGroupSize: number): MetricValues {
   const rated = tally.feedbackCount > 0 && !tally.suppressed;
+  // A period in which nothing was held, asked or answered has no response rate (not 0 %), so no trend either.
+  const asked = tally.meetingsHeld + tally.feedbackRequests + tally.feedbackCount > 0;
   return {
-    responseRate: targetGroupSize > 0 ? tally.respondents.size / targetGroupSize : null,
+    responseRate: targetGroupSize > 0 && asked ? tally.respondents.size / targetGroupSize : null,
     attendanceRate: tally.invitedToHeld > 0 ? tally.attended / tally.invitedToHeld : null,
     averageRating: rated ? tally.ratingSum / tally.feedbackCount : null,
     positiveShare: rated ? tally.positive / tally.feedbackCount : null,

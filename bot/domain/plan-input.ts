@@ -34,6 +34,14 @@ export type PlanInputErrorCode = (typeof PLAN_INPUT_ERROR_CODES)[number];
 export type PlanFieldError = FieldError<PlanInputErrorCode>;
 export type PlanParseResult<T> = ParseResult<T, PlanInputErrorCode>;
 
+/** From this month on, `plan` without a year opens the coming year: most of this year's meeting dates are behind. */
+const NEXT_YEAR_FROM_MONTH = 10;
+
+/** The year `plan` opens when none is given, from today's date in the office's time zone. */
+export function defaultPlanYear(today: { year: number; month: number }): number {
+  return today.month >= NEXT_YEAR_FROM_MONTH ? today.year + 1 : today.year;
+}
+
 export interface PlanInput {
   year: number;
   officeId: string;

@@ -2,9 +2,11 @@
 // decide, and what a status change must say. Errors are codes with params;
 // the Teams layer translates them.
 //
-// done and declined are final: the author has already been told the outcome,
-// and reopening would later tell them something else. A change of mind is a
-// new proposal.
+// A received proposal can be decided at once (planned, done, declined) or
+// first taken under review; each change tells the author once. done and
+// declined are final: the author has already been told the outcome, and
+// reopening would later tell them something else. A change of mind is a new
+// proposal.
 import { z } from 'zod';
 import { PROPOSAL_STATUSES, type Proposal, type ProposalLevel, type ProposalStatus, type Role } from './types.js';
 import type { FieldError, ParseResult } from './field-errors.js';
@@ -12,7 +14,7 @@ import type { FieldError, ParseResult } from './field-errors.js';
 export const PROPOSAL_LEVELS: readonly ProposalLevel[] = ['local', 'national'];
 
 export const NEXT_STATUSES: Record<ProposalStatus, readonly ProposalStatus[]> = {
-  received: ['under-review', 'declined'],
+  received: ['under-review', 'planned', 'done', 'declined'],
   'under-review': ['planned', 'done', 'declined'],
   planned: ['done', 'declined'],
   done: [],

@@ -69,10 +69,11 @@ export function buildJobs(deps: BotDeps): Job[] {
         await remindAndClose(deps.store, outbox, feedback, now);
       },
     },
-    // The round of the current period of each active survey, sent once.
+    // Each active survey's round once it is due (07:00 office time, see domain/survey-schedule.ts), sent once.
+    // Checked every 15 minutes so offices in other time zones are not a day late; a run before the time sends nothing.
     {
       name: 'feedback.surveys',
-      cron: '0 7 * * *',
+      cron: '*/15 * * * *',
       timeZone,
       runAtStart: true,
       run: async (now) => {

@@ -60,6 +60,7 @@ export function proposeSchedule(office: Office, input: PlanInput, now: Date): Sc
 }
 
 const copy = <T extends object>(record: T): T => structuredClone(record);
+const byStart = (a: { startsAt: Instant }, b: { startsAt: Instant }) => Date.parse(a.startsAt) - Date.parse(b.startsAt);
 
 /** Sets or removes an optional field, so no `"place": undefined` reaches the file. */
 function setOptional<T extends object, K extends keyof T>(record: T, key: K, value: T[K] | undefined): void {
@@ -79,7 +80,7 @@ export function findPlanFor(store: Store, officeId: string, year: number): Plan 
   });
 }
 
-/** Saves the plan and its meetings in one write; refused when the office already has a plan for the year. */
+/** Saves the plan and its meetings in one write (returned earliest first); refused when the office already has a plan for the year. */
 export function confirmPlan(
   store: Store,
   input: PlanInput,
@@ -130,7 +131,7 @@ export function confirmPlan(
     });
     data.plans.push(plan);
     data.meetings.push(...meetings);
-    return { ok: true as const, plan: copy(plan), meetings: meetings.map(copy) };
+    return { ok: true as const, plan: copy(plan), meetings: meetings.map(copy).sort(byStart) };
   });
 }
 
@@ -140,7 +141,6 @@ function yearHolding(store: Store, has: (data: Readonly<YearData>) => boolean): 
 
 const inScope = (scope: OfficeScope, officeId: string) => scope === 'all' || scope === officeId;
 const startsAfter = (meeting: Meeting, now: Date) => Date.parse(meeting.startsAt) > now.getTime();
-const byStart = (a: { startsAt: Instant }, b: { startsAt: Instant }) => Date.parse(a.startsAt) - Date.parse(b.startsAt);
 
 /** The meetings of a plan that can still be changed: scheduled and not yet started, earliest first. */
 function editableMeetings(data: Readonly<YearData>, planId: string, now: Date): Meeting[] {
@@ -197,7 +197,7 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
  * Changes a saved plan and its editable meetings. `changes.meetings` must
  * name exactly the plan's editable meetings (else 'stale': the card is older
  * than the data). A new place or link applies to every editable meeting.
- * Returns the ids of the meetings whose invitations should be re-sent.
+ * Returns the meetings earliest first, and the ids of those whose invitations should be re-sent.
  */
 export async function updatePlan(
   store: Store,
@@ -234,7 +234,7 @@ export async function updatePlan(
     setOptional(plan, 'place', changes.place);
     setOptional(plan, 'onlineUrl', changes.onlineUrl);
     plan.updatedAt = now.toISOString();
-    return { ok: true as const, plan: copy(plan), meetings: meetings.map(copy), changed };
+    return { ok: true as const, plan: copy(plan), meetings: meetings.map(copy).sort(byStart), changed };
   });
 }
 
@@ -299,6 +299,20 @@ function rsvpCounts(data: Readonly<YearData>, meetingId: string): RsvpCounts {
     else counts[invitation.rsvp] += 1;
   }
   return counts;
+}
+
+/**
+ * How many invitations the latest change of these meetings (all in one year)
+ * goes out to: every invitation of a changed meeting, and of a cancelled one
+ * those already sent, since nobody is told of a cancellation of a meeting
+ * they never heard of.
+ */
+export function invitationsToUpdate(store: Store, year: number, meetingIds: readonly string[]): number {
+  return store.readYear(year, (data) => {
+    const ids = new Set(meetingIds);
+    const cancelled = new Set(data.meetings.filter((m) => ids.has(m.id) && m.status === 'cancelled').map((m) => m.id));
+    return data.invitations.filter((i) => ids.has(i.meetingId) && (!cancelled.has(i.meetingId) || i.sentSequence >= 0)).length;
+  });
 }
 
 /** How the invitees of a meeting have answered so far. */

@@ -4,7 +4,7 @@ import { CardFactory } from 'botbuilder';
 import { parseMeetingEdit } from '../domain/plan-edits.js';
 import type { Meeting } from '../domain/types.js';
 import { sendMeetingUpdates } from './sync-invites.js';
-import { cancelMeeting, getMeeting, meetingRsvp, updateMeeting, type PlanErrorCode } from '../services/plans.js';
+import { cancelMeeting, getMeeting, invitationsToUpdate, meetingRsvp, updateMeeting, type PlanErrorCode } from '../services/plans.js';
 import { errorLines } from './form-errors.js';
 import { meetingCancelCard, meetingEditCard, meetingEditValues, meetingEditValuesFrom, meetingsCard } from './meeting-cards.js';
 import { failureText, officeById, scopeOf, textOf } from './plan-access.js';
@@ -24,6 +24,13 @@ function changeable(turn: Turn, data: Record<string, unknown>) {
   if (!found.ok) return found;
   const code = closed(found.meeting, turn.deps.clock());
   return code ? { ok: false as const, code } : found;
+}
+
+/** What happened to a changed meeting, and to how many invitees the change is going out. */
+function changeNotice(turn: Turn, meeting: Meeting, change: 'saved' | 'cancelled'): string {
+  const count = invitationsToUpdate(turn.deps.store, meeting.year, [meeting.id]);
+  const key = count > 0 ? `meetings.notice.${change}` : `meetings.notice.${change}NoInvitees`;
+  return turn.t(key, { subTheme: meeting.subTheme, count });
 }
 
 export function registerMeetingRoutes(routes: Routes): void {
@@ -55,8 +62,9 @@ export function registerMeetingRoutes(routes: Routes): void {
     }
     const saved = await updateMeeting(deps.store, found.meeting.id, parsed.value, scopeOf(turn), now);
     if (!saved.ok) return failureText(turn, saved.code);
-    if (saved.changed) await sendMeetingUpdates(turn, [saved.meeting.id]);
-    return meetingsCard(turn, saved.changed ? t('meetings.notice.saved', { subTheme: saved.meeting.subTheme }) : t('meetings.notice.unchanged'));
+    if (!saved.changed) return meetingsCard(turn, t('meetings.notice.unchanged'));
+    await sendMeetingUpdates(turn, [saved.meeting.id]);
+    return meetingsCard(turn, changeNotice(turn, saved.meeting, 'saved'));
   });
 
   routes.cardAction('meeting.cancel', PLANNERS, async (turn, data) => {
@@ -69,7 +77,10 @@ export function registerMeetingRoutes(routes: Routes): void {
     const { t, deps } = turn;
     const cancelled = await cancelMeeting(deps.store, textOf(data.meetingId), scopeOf(turn), deps.clock());
     if (!cancelled.ok) return failureText(turn, cancelled.code);
-    if (cancelled.changed) await sendMeetingUpdates(turn, [cancelled.meeting.id]);
-    return meetingsCard(turn, t('meetings.notice.cancelled', { subTheme: cancelled.meeting.subTheme }));
+    const { meeting } = cancelled;
+    // A replayed confirmation: the cancellation went out with the first one.
+    if (!cancelled.changed) return meetingsCard(turn, t('meetings.notice.alreadyCancelled', { subTheme: meeting.subTheme }));
+    await sendMeetingUpdates(turn, [meeting.id]);
+    return meetingsCard(turn, changeNotice(turn, meeting, 'cancelled'));
   });
 }

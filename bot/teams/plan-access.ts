@@ -1,6 +1,7 @@
 // Which office's plans and meetings a user may touch, and how a refused or
 // failed change is explained to them.
 import { DateTime } from 'luxon';
+import { defaultPlanYear } from '../domain/plan-input.js';
 import type { Office } from '../domain/types.js';
 import type { OfficeScope, PlanErrorCode } from '../services/plans.js';
 import type { Turn } from './router.js';
@@ -16,9 +17,16 @@ export function officeById(turn: Turn, officeId: string): Office {
   return office;
 }
 
+const officeNow = (turn: Turn) => DateTime.fromJSDate(turn.deps.clock()).setZone(officeById(turn, turn.user.officeId).timeZone);
+
 /** The current year in the user's office time zone. */
 export function currentYear(turn: Turn): number {
-  return DateTime.fromJSDate(turn.deps.clock()).setZone(officeById(turn, turn.user.officeId).timeZone).year;
+  return officeNow(turn).year;
+}
+
+/** The year `plan` opens when the user gives none (the help card's button sends just `plan`). */
+export function yearToPlan(turn: Turn): number {
+  return defaultPlanYear(officeNow(turn));
 }
 
 export function failureText(turn: Turn, code: PlanErrorCode): string {

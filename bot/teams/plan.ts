@@ -1,4 +1,4 @@
-// `plan <year>`: the plan form → date preview → saved plan, and re-opening a
+// `plan [year]`: the plan form → date preview → saved plan, and re-opening a
 // saved plan. The plan travels in the cards' Action.Execute data (no draft is
 // kept on the server) and is validated again at every step.
 import { CardFactory } from 'botbuilder';
@@ -6,9 +6,9 @@ import type { Card } from '../cards.js';
 import { parsePlanEdit } from '../domain/plan-edits.js';
 import { parseDateEdits, parsePlanInput } from '../domain/plan-input.js';
 import { sendMeetingUpdates } from './sync-invites.js';
-import { confirmPlan, findPlanFor, getPlan, proposeSchedule, updatePlan } from '../services/plans.js';
+import { confirmPlan, findPlanFor, getPlan, invitationsToUpdate, proposeSchedule, updatePlan } from '../services/plans.js';
 import { errorLines } from './form-errors.js';
-import { currentYear, failureText, officeById, scopeOf, textOf } from './plan-access.js';
+import { currentYear, failureText, officeById, scopeOf, textOf, yearToPlan } from './plan-access.js';
 import {
   defaultPlanValues,
   planEditCard,
@@ -63,7 +63,7 @@ async function send(turn: Turn, reply: Card | string): Promise<void> {
 
 export function registerPlanRoutes(routes: Routes): void {
   routes.command('plan', async (turn, args) => {
-    const checked = checkYear(turn, args);
+    const checked = args === '' ? { ok: true as const, year: yearToPlan(turn) } : checkYear(turn, args);
     if (!checked.ok) return send(turn, checked.message);
     const { officeId } = turn.user;
     const existing = turn.user.role === 'admin' ? undefined : findPlanFor(turn.deps.store, officeId, checked.year);
@@ -157,7 +157,12 @@ export function registerPlanRoutes(routes: Routes): void {
     const saved = await updatePlan(deps.store, plan.id, parsed.value, scopeOf(turn), now);
     if (!saved.ok) return failureText(turn, saved.code);
     await sendMeetingUpdates(turn, saved.changed);
-    const line = saved.changed.length ? t('plan.updated.changed', { count: saved.changed.length }) : t('plan.updated.unchanged');
+    const count = saved.changed.length;
+    const invitations = invitationsToUpdate(deps.store, plan.year, saved.changed);
+    const line =
+      count === 0
+        ? t('plan.updated.unchanged')
+        : t(invitations > 0 ? 'plan.updated.changed' : 'plan.updated.changedNoInvitees', { count, invitations });
     return savedPlanCard(turn, t('plan.updated.title', { year: plan.year }), [line], saved.meetings);
   });
 }

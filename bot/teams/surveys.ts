@@ -1,13 +1,19 @@
 // `survey`: a coordinator schedules a short recurring survey to a segment of
-// their office's partners, sees the running ones and stops them.
+// their office's partners, sees the running ones with each round's answers,
+// and stops them.
 import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { parseSurveyInput, SURVEY_CADENCES } from '../domain/feedback-input.js';
-import { activeSurveys, createSurvey, roundsOf, stopSurvey } from '../services/surveys.js';
+import { formatMeetingTime } from '../domain/format.js';
+import { firstRoundAt } from '../domain/survey-schedule.js';
+import type { Survey } from '../domain/types.js';
+import { activeSurveys, createSurvey, roundAnswers, stopSurvey } from '../services/surveys.js';
 import { errorLines } from './form-errors.js';
 import type { Routes, Turn } from './router.js';
 
 const STAFF = ['coordinator', 'admin'] as const;
+/** Rounds listed per survey, newest first; a card has a size limit in Teams. */
+const ROUNDS_SHOWN = 4;
 
 interface SurveyFormValues {
   segment: string;
@@ -15,15 +21,22 @@ interface SurveyFormValues {
   cadence: string;
 }
 
+/** When the survey's first round goes out, as the user reads it. */
+function firstRound(turn: Turn, survey: Survey): string {
+  const zone = turn.deps.config.offices.find((o) => o.id === survey.officeId)?.timeZone ?? turn.deps.config.offices[0].timeZone;
+  return formatMeetingTime(firstRoundAt(survey.createdAt, zone).toUTC().toISO()!, zone, turn.user.locale);
+}
+
 function surveyCard(turn: Turn, banners: { text: string; color: 'Good' | 'Attention' }[], values?: SurveyFormValues): Card {
   const { t, deps, user } = turn;
   const segmentName = (id: string) => deps.config.segments.find((s) => s.id === id)?.name[user.locale] ?? id;
   const surveys = activeSurveys(deps.store, user.officeId).map((survey) => {
-    const last = roundsOf(deps.store, survey.id).at(-1);
+    const rounds = roundAnswers(deps.store, survey.id).reverse().slice(0, ROUNDS_SHOWN);
+    const answers = rounds.map(({ round, answered, surveyed }) => t('survey.roundAnswers', { period: round.periodKey, answered, surveyed }));
     return {
       id: survey.id,
       text: t('survey.item', { topic: survey.topic, segment: segmentName(survey.segment), cadence: t(`survey.cadence.${survey.cadence}`) }),
-      rounds: last ? t('survey.lastRound', { period: last.periodKey }) : t('survey.noRounds'),
+      rounds: answers.length > 0 ? t('survey.rounds', { rounds: answers.join(' · ') }) : t('survey.noRounds', { when: firstRound(turn, survey) }),
     };
   });
   return renderCard('feedback-survey', {
@@ -65,11 +78,14 @@ export function registerSurveys(routes: Routes): void {
     }
     const by = turn.user.identity.aadObjectId ?? turn.user.identity.email ?? '';
     const survey = await createSurvey(store, turn.user.officeId, parsed.value, by, clock());
-    return surveyCard(turn, [{ text: turn.t('survey.created', { topic: survey.topic }), color: 'Good' }]);
+    return surveyCard(turn, [{ text: turn.t('survey.created', { topic: survey.topic, when: firstRound(turn, survey) }), color: 'Good' }]);
   });
 
   routes.cardAction('survey.stop', STAFF, async (turn, data) => {
     const result = await stopSurvey(turn.deps.store, text(data.surveyId), { role: turn.user.role, officeId: turn.user.officeId });
+    if (!result.ok && result.code === 'already-stopped') {
+      return surveyCard(turn, [{ text: turn.t('survey.alreadyStopped', { topic: result.survey.topic }), color: 'Good' }]);
+    }
     if (!result.ok) return turn.t('error.cardOutdated');
     return surveyCard(turn, [{ text: turn.t('survey.stopped', { topic: result.survey.topic }), color: 'Good' }]);
   });
