@@ -261,7 +261,7 @@ describe('proposals and office feedback over HTTP', () => {
       expect(mails.map((m) => m.to)).toEqual([['liisa@espoo.example.fi']]);
       const mail = await parseMail(mails[0]);
       expect(mail.subject).toBe('Palautetta: Uusimaa regional office');
-      expect(mail.text).toContain('Viraston palaute organisaatiolle Espoon kaupunki tapaamisen jälkeen:');
+      expect(mail.text).toContain('Toimiston palaute organisaatiolle Espoon kaupunki tapaamisen jälkeen:');
       expect(mail.text).toContain('Liittäkää maksusuunnitelma hakemukseen.');
 
       const stored = (await year()).officeFeedback;
@@ -307,7 +307,7 @@ describe('proposals and office feedback over HTTP', () => {
       expect((await h.click(coordinator, 'office-feedback.open', { ...valid, organisation: 'Vantaan kaupunki' })).value).toContain(notAttended);
       expect((await h.click(coordinator, 'office-feedback.submit', { ...valid, organisation: 'Vantaan kaupunki' })).value).toContain(notAttended);
       const otherOffice = await h.click(swedishCoordinator, 'office-feedback.submit', { ...valid, organisation: 'Espoon kaupunki' }, { locale: 'sv-SE' });
-      expect(otherOffice.value).toContain('Endast koordinatorerna vid mötets ämbetsverk');
+      expect(otherOffice.value).toContain('Endast koordinatorerna vid mötets kontor');
       expect(await yearFile()).toBe(before);
     });
   });
