@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { renderCard, type Card } from '../cards.js';
 import type { Invitation, Locale, Meeting, Office, Partner, Rsvp } from '../domain/types.js';
 import { translator } from '../i18n.js';
+import { languageOf } from './people.js';
 
 /** Everything about one invitation that its messages show. */
 export interface InviteContext {
@@ -74,7 +75,7 @@ export function inviteCard(ctx: InviteContext, kind: InviteKind, locale: Locale,
 
 /** Subject and plain text of an invite, update, cancellation or reminder e-mail. */
 export function inviteEmail(ctx: InviteContext, kind: InviteKind): { subject: string; text: string } {
-  const locale = ctx.partner.locale;
+  const locale = languageOf(ctx.partner);
   const t = translator(locale);
   const { meeting, office } = ctx;
   const when = meetingTime(meeting, office.timeZone, locale);
@@ -97,7 +98,7 @@ export function inviteEmail(ctx: InviteContext, kind: InviteKind): { subject: st
 
 /** SUMMARY prefix and DESCRIPTION lines of the .ics. */
 export function icsTexts(ctx: InviteContext, method: 'REQUEST' | 'CANCEL'): { summaryPrefix?: string; descriptionLines: string[] } {
-  const t = translator(ctx.partner.locale);
+  const t = translator(languageOf(ctx.partner));
   return {
     ...(method === 'CANCEL' ? { summaryPrefix: t('invite.icsCancelledPrefix') } : {}),
     descriptionLines: [

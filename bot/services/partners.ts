@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CsvRowResult, PartnerImport } from '../domain/partner-csv.js';
 import { DEFAULT_PARTNER_LOCALE, type PartnerFieldError, type PartnerInput } from '../domain/partner-input.js';
-import type { Partner } from '../domain/types.js';
+import type { Locale, Partner } from '../domain/types.js';
 import type { Store } from '../store/store.js';
 
 export const PARTNER_ERROR_CODES = [
@@ -77,6 +77,16 @@ export function updatePartner(store: Store, id: string, input: PartnerInput, now
     if (isUnchanged(current, input)) return { ok: true, partner: { ...current } };
     const partner = toPartner(input, id, current.createdAt, now.toISOString());
     data.partners[index] = partner;
+    return { ok: true, partner: { ...partner } };
+  });
+}
+
+/** The partner's own choice of language ("language" command); the rest of the entry stays as it is. */
+export function setPartnerLanguage(store: Store, id: string, locale: Locale, now: Date): Promise<PartnerResult> {
+  return store.updateShared((data): PartnerResult => {
+    const partner = data.partners.find((p) => p.id === id);
+    if (!partner) return { ok: false, code: 'not-found' };
+    if (partner.locale !== locale) Object.assign(partner, { locale, updatedAt: now.toISOString() });
     return { ok: true, partner: { ...partner } };
   });
 }
