@@ -55,6 +55,15 @@ describe('locales', () => {
     expect(translator('en')('digest.label.suppressed')).toContain('fewer than {minimum} answers');
   });
 
+  it('keeps the digest labels to plain {name} placeholders, which the HTML and CSV digest fills itself', () => {
+    for (const locale of LOCALES) {
+      for (const key of Object.keys(files[locale]).filter((k) => k.startsWith('digest.label.'))) {
+        const { plurals, selects } = shape(locale, key);
+        expect({ plurals, selects }, `${locale}:${key}`).toEqual({ plurals: {}, selects: {} });
+      }
+    }
+  });
+
   it('puts counts in the right form: 1 and 5 in each language', () => {
     const cases: [string, Record<string, number>, Record<(typeof LOCALES)[number], [string, string]>][] = [
       ['meetings.answers', { invited: 0, accepted: 0, tentative: 0, declined: 0, waiting: 0 }, { fi: ['1 kutsuttu ·', '5 kutsuttua ·'], sv: ['1 inbjuden ·', '5 inbjudna ·'], en: ['1 invited ·', '5 invited ·'] }],
