@@ -1,3 +1,4 @@
+import { isLiteralElement, isPluralElement, isSelectElement, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../bot/domain/commands.js';
 import { LOCALES, ROLES } from '../bot/domain/types.js';
@@ -19,6 +20,21 @@ describe('locales', () => {
     for (const locale of LOCALES) {
       for (const [key, value] of Object.entries(files[locale])) expect(() => compileMessage(value, locale), `${locale}:${key}`).not.toThrow();
     }
+  });
+
+  it('reads every {name} in a message as a value, none quoted into text by an apostrophe', () => {
+    // ICU reads '{ as the start of quoted text: a placeholder there would show as "{name}".
+    const literalText = (elements: MessageFormatElement[]): string[] =>
+      elements.flatMap((el) => [
+        ...(isLiteralElement(el) ? [el.value] : []),
+        ...(isPluralElement(el) || isSelectElement(el) ? Object.values(el.options).flatMap((option) => literalText(option.value)) : []),
+      ]);
+    const quotedPlaceholders = (template: string, locale: (typeof LOCALES)[number]) =>
+      literalText(compileMessage(template, locale).getAst()).filter((text) => /\{\w+\}/.test(text));
+    for (const locale of LOCALES) {
+      for (const [key, template] of Object.entries(files[locale])) expect(quotedPlaceholders(template, locale), `${locale}:${key}`).toEqual([]);
+    }
+    expect(quotedPlaceholders("Theme '{theme}'", 'en')).toEqual(['Theme {theme}']);
   });
 
   it('uses the same arguments in every language, and the same plural and select arguments', () => {
