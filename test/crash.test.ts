@@ -257,9 +257,10 @@ describe('a write that fails like a full disk', () => {
     // A directory where the journal should go (nothing was written to the year since it was opened): the append fails as on a full disk.
     await mkdir(journalPath());
 
-    for (const [locale, lang] of [['fi-FI', 'fi'], ['sv-SE', 'sv'], ['en-US', 'en']] as const) {
+    // Pekka's register language is fi: he reads Finnish whatever language his Teams client uses.
+    for (const locale of ['fi-FI', 'sv-SE', 'en-US']) {
       const res = await h.click(partner, 'feedback.submit', submission, { locale });
-      expect(res.value).toBe(translator(lang)('error.storage'));
+      expect(res.value).toBe(translator('fi')('error.storage'));
     }
     expect(translator('en')('error.storage')).toContain('nothing was changed');
 

@@ -236,7 +236,7 @@ describe('national digest end to end', () => {
     const csv = mail.attachments.find((a) => a.filename === 'sidos-digest-2027-W09.csv')!;
     expect(csv.contentType).toBe('text/csv');
     const rows: string[][] = parse(csv.content.toString('utf8'), { bom: true });
-    expect(rows[0].slice(0, 3)).toEqual(['Jakso', 'Virasto', 'Sidosryhmä']);
+    expect(rows[0].slice(0, 3)).toEqual(['Jakso', 'Toimisto', 'Sidosryhmä']);
     expect(rows.some((r) => r[1] === 'Uudenmaan aluetoimisto' && r[2] === 'Kaikki sidosryhmät')).toBe(true);
   });
 

@@ -103,7 +103,7 @@ describe('partner feedback over HTTP', () => {
     expect(fields.get('rating').choices[4].title).toBe('5 – erinomainen');
     expect(fields.get('works').isMultiline).toBe(true);
     expect(fields.get('level_0').choices.map((c: any) => [c.value, c.title])).toEqual([
-      ['local', 'Paikallinen virasto voi korjata'],
+      ['local', 'Paikallinen toimisto voi korjata'],
       ['national', 'Vaatii valtakunnallisen tason'],
     ]);
     expect(fields.get('anonymous')).toMatchObject({ type: 'Input.Toggle', valueOn: 'true', valueOff: 'false' });
@@ -117,7 +117,7 @@ describe('partner feedback over HTTP', () => {
     const byLiisa = await h.click(liisaUser, 'feedback.submit', { requestId: pekkaRequestId, topic: '', ...answer({ rating: '5' }) });
     expect(byLiisa.value).toBe('Tämä palautepyyntö on lähetetty toiselle henkilölle, joten et voi vastata siihen. Mitään ei muutettu.');
     const byStranger = await h.click(stranger, 'feedback.submit', { requestId: pekkaRequestId, topic: '', ...answer({ rating: '5' }) });
-    expect(byStranger.value).toContain('Palautteen antaminen edellyttää, että virasto on lisännyt sinut kumppanirekisteriinsä.');
+    expect(byStranger.value).toContain('Palautteen antaminen edellyttää, että toimisto on lisännyt sinut kumppanirekisteriinsä.');
     const data = await (await h.readData()).year(2027);
     expect(data.feedback).toEqual([]);
     expect(data.feedbackRequests.every((r: any) => r.status === 'open')).toBe(true);
@@ -344,6 +344,6 @@ describe('partner feedback over HTTP', () => {
     expect(year.feedbackRequests.filter((r: any) => r.kind === 'adhoc')).toEqual([expect.objectContaining({ id: data.requestId, status: 'answered' })]);
 
     const [unregistered] = await h.say(stranger, 'feedback');
-    expect(unregistered.activity.text).toContain('Palautteen antaminen edellyttää, että virasto on lisännyt sinut kumppanirekisteriinsä.');
+    expect(unregistered.activity.text).toContain('Palautteen antaminen edellyttää, että toimisto on lisännyt sinut kumppanirekisteriinsä.');
   });
 });

@@ -68,7 +68,7 @@ describe('a meeting from plan to cancellation, through the cards', () => {
     const accept = executeActions(card, 'invite.rsvp').find((a) => a.data.response === 'accepted')!;
     await h.click(partner, 'invite.rsvp', accept.data);
     const [list] = await h.say(coordinator, 'meetings');
-    expect(cardText(cardOf(list))).toContain('Kutsuttu 1 · tulee 1 · ehkä 0 · ei tule 0 · ei vastannut 0');
+    expect(cardText(cardOf(list))).toContain('1 kutsuttu · tulee 1 · ehkä 0 · ei tule 0 · ei vastannut 0');
   });
 
   it('sends the change at once when the coordinator moves the meeting', async () => {

@@ -86,7 +86,7 @@ describe('partner register in Teams', () => {
     expect(cardText(form)).toContain('Uusi kumppani');
     expect(input(form, 'aadObjectId').label).toBe('Teams-/Entra ID -objektitunnus (valinnainen)');
     expect(input(form, 'officeId')).toBeUndefined(); // a coordinator's office is fixed
-    expect(cardText(form)).toContain('Virasto: Uudenmaan aluetoimisto');
+    expect(cardText(form)).toContain('Toimisto: Uudenmaan aluetoimisto');
 
     const bad = (await h.click(coordinator, 'partner.save', { ...liisaForm, email: 'liisa@espoo', segment: 'kunnat' })).value;
     const badText = cardText(bad);
@@ -297,7 +297,7 @@ describe('partner register in Teams', () => {
 
     // A new partner in another office, by a crafted office input.
     const crafted = (await h.click(swedishCoordinator, 'partner.save', { ...liisaForm, email: 'ny@kommun.fi', officeId: 'uusimaa' }, sv)).value;
-    expect(cardText(crafted)).toContain('Kontor: är inte ett av ämbetsverken.');
+    expect(cardText(crafted)).toContain('Kontor: är inte ett av kontoren.');
     expect(await partnersOnDisk()).toEqual(before);
 
     const own = cardText(cardOf((await h.say(swedishCoordinator, 'partners', sv))[0]));
@@ -312,11 +312,12 @@ describe('partner register in Teams', () => {
     ].join('\n');
     const report = cardText((await h.click(swedishCoordinator, 'partners.import', { csv }, sv)).value);
     expect(report).toContain('Rad 2: E-post: adressen hör till en partner i registret för Nylands regionkontor; bara det kontoret kan ändra uppgifterna.');
-    expect(report).toContain('Rad 3: Kontor: är inte ett av ämbetsverken.');
+    expect(report).toContain('Rad 3: Kontor: är inte ett av kontoren.');
     const after = await partnersOnDisk();
     expect(after.find((p) => p.id === liisa.id)).toEqual(liisa);
     expect(after.filter((p) => !before.some((b) => b.id === p.id))).toEqual([
-      expect.objectContaining({ email: 'nils@vasa.fi', officeId: 'pohjanmaa', locale: 'fi' }),
+      // No language in the file: the language of his office (Pohjanmaa: sv).
+      expect.objectContaining({ email: 'nils@vasa.fi', officeId: 'pohjanmaa', locale: 'sv' }),
     ]);
   });
 
@@ -324,7 +325,7 @@ describe('partner register in Teams', () => {
     const en = { locale: 'en-GB' };
     const list = cardText(cardOf((await h.say(admin, 'partners', en))[0]));
     expect(list).toContain('Partner register – all offices');
-    expect(list).toContain('nils@vasa.fi · Finnish · not in Teams yet · Ostrobothnia regional office');
+    expect(list).toContain('nils@vasa.fi · Swedish · not in Teams yet · Ostrobothnia regional office');
     expect(list).toContain('liisa.laine@espoo.fi · Swedish · not in Teams yet · Uusimaa regional office');
 
     const form = (await h.click(admin, 'partner.add', {}, en)).value;

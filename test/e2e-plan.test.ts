@@ -151,7 +151,7 @@ describe('planning a year over HTTP', () => {
     expect(text).toContain('ti 15.6.2027 klo 13.00–15.00');
     expect(text).toContain('Vuokrasaatavat ja häädöt');
     expect(text).toContain('Sidosryhmät: Kunnat, Talous- ja velkaneuvonta');
-    expect(text).toContain('Kutsuttu 0 · tulee 0 · ehkä 0 · ei tule 0 · ei vastannut 0');
+    expect(text).toContain('0 kutsuttua · tulee 0 · ehkä 0 · ei tule 0 · ei vastannut 0');
     expect(executeActions(list, 'invites.open').map((a) => a.data.meetingId)).toEqual(meetingIds);
     expect(executeActions(list, 'meeting.edit')).toHaveLength(4);
   });

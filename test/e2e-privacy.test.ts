@@ -165,7 +165,7 @@ describe('privacy end to end', () => {
     const doneText = cardText(done.value);
     expect(doneText).toContain(`Erased: ${liisa.email}`);
     expect(doneText).toContain('Removed from the partner register.');
-    expect(doneText).toContain('Anonymised: 1 invitations, 0 feedback requests, 1 feedback answers (texts deleted from 1 given under their name), 0 proposals.');
+    expect(doneText).toContain('Anonymised: 1 invitation, 0 feedback requests, 1 feedback answer (texts deleted from 1 given under their name), 0 proposals.');
 
     const files = await dataFiles();
     for (const gone of [liisa.id, liisa.email, 'Liisa Laine', 'Liisan vastaus']) expect(files).not.toContain(gone);

@@ -55,11 +55,18 @@ describe('parsePartnerCsv', () => {
   });
 
   it('accepts Finnish and Swedish names for the office, language and Teams identity columns', () => {
-    const csv = 'nimi,organisaatio,segmentti,virasto,sähköposti,kieli,aad\nMatti,Espoo,municipalities,pohjanmaa,m@espoo.fi,sv,3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+    const csv = 'nimi,organisaatio,segmentti,toimisto,sähköposti,kieli,aad\nMatti,Espoo,municipalities,pohjanmaa,m@espoo.fi,sv,3f2504e0-4f89-41d3-9a0c-0305e82c3301';
     expect(parsePartnerCsv(csv, ctx).rows[0]).toMatchObject({
       ok: true,
       value: { officeId: 'pohjanmaa', locale: 'sv', aadObjectId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301' },
     });
+  });
+
+  it('reads the office from a "toimisto" column (the Finnish word the cards use) as from an older "virasto" one', () => {
+    for (const header of ['toimisto', 'virasto']) {
+      const csv = `nimi,organisaatio,segmentti,${header},sähköposti\nMatti,Espoo,municipalities,pohjanmaa,m@espoo.fi`;
+      expect(parsePartnerCsv(csv, ctx).rows[0], header).toMatchObject({ ok: true, value: { officeId: 'pohjanmaa' } });
+    }
   });
 
   it('ignores other columns, empty lines and rows of empty cells, and counts lines as an editor does', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parsePartnerCsv } from '../bot/domain/partner-csv.js';
 import { parsePartnerInput, type PartnerInput } from '../bot/domain/partner-input.js';
-import type { Partner } from '../bot/domain/types.js';
+import type { Locale, Partner } from '../bot/domain/types.js';
 import {
   addPartner,
   importPartners,
@@ -20,6 +20,7 @@ import { valueOf } from './harness/parse-results.js';
 import { readDataFile } from './harness/data-files.js';
 
 const ctx = { segments: ['municipalities', 'debt-counsellors'], offices: ['uusimaa', 'pohjanmaa'], defaultOffice: 'uusimaa' };
+const officeLanguage = (officeId: string): Locale => (officeId === 'pohjanmaa' ? 'sv' : 'fi');
 const T0 = new Date('2027-01-10T08:00:00.000Z');
 const T1 = new Date('2027-02-01T09:30:00.000Z');
 const AAD = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
@@ -188,7 +189,7 @@ describe('partner register', () => {
     it('reports row by row what was added, updated, unchanged or rejected and why', async () => {
       const parsed = parsePartnerCsv(csv, ctx);
       expect(parsed.fatal).toBeUndefined();
-      expect(await importPartners(store, parsed.rows, T1)).toStrictEqual([
+      expect(await importPartners(store, parsed.rows, T1, officeLanguage)).toStrictEqual([
         { line: 2, status: 'added', email: 'pekka@vantaa.fi' },
         { line: 3, status: 'updated', email: 'matti@espoo.fi' },
         { line: 4, status: 'unchanged', email: 'liisa@takuu.fi' },
@@ -220,7 +221,7 @@ describe('partner register', () => {
 
     it('saves all accepted rows in one write', async () => {
       const updateShared = vi.spyOn(store, 'updateShared');
-      await importPartners(store, parsePartnerCsv(csv, ctx).rows, T1);
+      await importPartners(store, parsePartnerCsv(csv, ctx).rows, T1, officeLanguage);
       expect(updateShared).toHaveBeenCalledTimes(1);
       await store.close();
 
@@ -239,7 +240,7 @@ describe('partner register', () => {
       await store.close();
       store = await LowdbStore.open(dir);
       await mkdir(join(dir, 'shared.json.journal'));
-      await expect(importPartners(store, parsePartnerCsv(csv, ctx).rows, T1)).rejects.toThrow(StoreWriteError);
+      await expect(importPartners(store, parsePartnerCsv(csv, ctx).rows, T1, officeLanguage)).rejects.toThrow(StoreWriteError);
       expect(store.readShared((d) => d.partners)).toEqual(before);
       expect(await onDisk()).toEqual(before);
       await rm(join(dir, 'shared.json.journal'), { recursive: true });
@@ -248,15 +249,22 @@ describe('partner register', () => {
     it('updates the language and Teams identity when the file has them', async () => {
       const other = '8c6f3a1e-1b2d-4c3e-9f4a-5b6c7d8e9f01';
       const file = `name,organisation,segment,email,language,aad\nMatti Meikäläinen,Espoon kaupunki,municipalities,matti@espoo.fi,en,${other}\n`;
-      expect(await importPartners(store, parsePartnerCsv(file, ctx).rows, T1)).toEqual([
+      expect(await importPartners(store, parsePartnerCsv(file, ctx).rows, T1, officeLanguage)).toEqual([
         { line: 2, status: 'updated', email: 'matti@espoo.fi' },
       ]);
       expect(listPartners(store).find((p) => p.id === matti.id)).toMatchObject({ locale: 'en', aadObjectId: other });
     });
 
+    it('gives a new partner without a language the language of their office', async () => {
+      const file = 'name,organisation,segment,email,office,language\nEva,Vasa stad,municipalities,eva@vasa.fi,pohjanmaa,\nOlli,Oulu,municipalities,olli@oulu.fi,pohjanmaa,en\nUrho,Espoo,municipalities,urho@espoo.fi,uusimaa,';
+      await importPartners(store, parsePartnerCsv(file, ctx).rows, T1, officeLanguage);
+      const localeOf = (email: string) => listPartners(store).find((p) => p.email === email)?.locale;
+      expect([localeOf('eva@vasa.fi'), localeOf('olli@oulu.fi'), localeOf('urho@espoo.fi')]).toEqual(['sv', 'en', 'fi']);
+    });
+
     it('rejects a row whose Teams identity another partner has', async () => {
       const file = `name,organisation,segment,email,aad\nUusi,Espoo,municipalities,uusi@espoo.fi,${AAD}\nLiisa Virtanen,Takuusäätiö,debt-counsellors,liisa@takuu.fi,${AAD}`;
-      expect(await importPartners(store, parsePartnerCsv(file, ctx).rows, T1)).toEqual([
+      expect(await importPartners(store, parsePartnerCsv(file, ctx).rows, T1, officeLanguage)).toEqual([
         { line: 2, status: 'rejected', email: 'uusi@espoo.fi', errors: [{ field: 'aadObjectId', code: 'duplicate-aad-object-id' }] },
         { line: 3, status: 'rejected', email: 'liisa@takuu.fi', errors: [{ field: 'aadObjectId', code: 'duplicate-aad-object-id' }] },
       ]);

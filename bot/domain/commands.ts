@@ -14,12 +14,13 @@ export const COMMANDS = [
   'mydata',
   'survey',
   'privacy',
+  'language',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** What each role may run; the help card shows exactly these. */
 export const COMMANDS_BY_ROLE: Record<Role, readonly Command[]> = {
-  partner: ['feedback', 'meetings', 'mydata', 'help'],
+  partner: ['feedback', 'meetings', 'mydata', 'language', 'help'],
   coordinator: ['plan', 'meetings', 'partners', 'import', 'proposals', 'feedback', 'survey', 'mydata', 'help'],
   national: ['digest', 'subscribe', 'unsubscribe', 'proposals', 'mydata', 'help'],
   admin: ['plan', 'meetings', 'partners', 'import', 'proposals', 'feedback', 'survey', 'digest', 'subscribe', 'unsubscribe', 'privacy', 'mydata', 'help'],
@@ -40,6 +41,7 @@ export const COMMAND_TEXT: Record<Command, string> = {
   mydata: 'my data',
   survey: 'survey',
   privacy: 'privacy',
+  language: 'language',
 };
 
 /** Parses typed text into a command and its arguments; null when it is not one. */

@@ -59,7 +59,8 @@ const HEADERS: Record<string, Column> = {
   segment: 'segment',
   segmentti: 'segment',
   office: 'office',
-  virasto: 'office',
+  toimisto: 'office',
+  virasto: 'office', // the older Finnish word, still read
   kontor: 'office',
   email: 'email',
   'e-mail': 'email',

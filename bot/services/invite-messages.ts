@@ -7,6 +7,7 @@ import { officeName, officeSender } from '../domain/office-name.js';
 import type { Invitation, Locale, Meeting, Office, Partner, Rsvp } from '../domain/types.js';
 import { renderHtml } from '../html-templates.js';
 import { translator } from '../i18n.js';
+import { languageOf } from './people.js';
 
 /** Everything about one invitation that its messages show. */
 export interface InviteContext {
@@ -77,7 +78,7 @@ export function inviteCard(ctx: InviteContext, kind: InviteKind, locale: Locale,
 
 /** Subject, plain text, HTML and sender (the office) of an invite, update, cancellation or reminder e-mail. */
 export function inviteEmail(ctx: InviteContext, kind: InviteKind): Pick<EmailMessage, 'subject' | 'text' | 'html' | 'sender'> {
-  const locale = ctx.partner.locale;
+  const locale = languageOf(ctx.partner);
   const t = translator(locale);
   const { meeting, office } = ctx;
   const when = meetingTime(meeting, office.timeZone, locale);
@@ -120,11 +121,11 @@ export function inviteEmail(ctx: InviteContext, kind: InviteKind): Pick<EmailMes
 
 /** SUMMARY prefix and DESCRIPTION lines of the .ics. */
 export function icsTexts(ctx: InviteContext, method: 'REQUEST' | 'CANCEL'): { summaryPrefix?: string; descriptionLines: string[] } {
-  const t = translator(ctx.partner.locale);
+  const t = translator(languageOf(ctx.partner));
   return {
     ...(method === 'CANCEL' ? { summaryPrefix: t('invite.icsCancelledPrefix') } : {}),
     descriptionLines: [
-      t(method === 'CANCEL' ? 'invite.intro.cancel' : 'invite.intro.request', { office: officeName(ctx.office, ctx.partner.locale) }),
+      t(method === 'CANCEL' ? 'invite.intro.cancel' : 'invite.intro.request', { office: officeName(ctx.office, languageOf(ctx.partner)) }),
       `${t('invite.fact.theme')}: ${ctx.theme}`,
       `${t('invite.fact.subTheme')}: ${ctx.meeting.subTheme}`,
     ],

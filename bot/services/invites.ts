@@ -13,6 +13,7 @@ import type { Invitation, Meeting, Partner, Rsvp } from '../domain/types.js';
 import type { Store, YearData } from '../store/store.js';
 import { personalConversation } from './conversations.js';
 import { canAnswer, icsTexts, inviteCard, inviteEmail, type InviteContext, type InviteKind } from './invite-messages.js';
+import { languageOf } from './people.js';
 
 /** What the invitation use cases need; BotDeps provides all of it. */
 export interface InvitePorts {
@@ -260,7 +261,7 @@ async function deliverVersion(ports: InvitePorts, ctx: InviteContext, now: Date,
     }
     const result =
       channel === 'teams'
-        ? await ports.delivery.send(key, conversationId!, { card: inviteCard(ctx, kind, partner.locale, now) }, what)
+        ? await ports.delivery.send(key, conversationId!, { card: inviteCard(ctx, kind, languageOf(partner), now) }, what)
         : await ports.email!.send(key, partner.id, { to: partner.email, ...inviteEmail(ctx, kind), ics: { method, content: icsContent(ctx, method, now) } }, what);
     if (result === 'sent') summary.sent[channel] += 1;
     else if (result === 'already-sent') summary.alreadySent += 1;
@@ -281,7 +282,7 @@ function icsContent(ctx: InviteContext, method: 'REQUEST' | 'CANCEL', now: Date)
     office: ctx.office,
     // Each invitee gets their own copy: partners of other organisations are not listed.
     attendees: [{ name: partner.name, email: partner.email, rsvp: invitation.rsvp }],
-    locale: partner.locale,
+    locale: languageOf(partner),
     texts: icsTexts(ctx, method),
     now,
   });
@@ -447,7 +448,7 @@ export async function sendReminders(ports: InvitePorts, now: Date): Promise<void
       const what = `reminder of meeting ${meeting.id} SEQUENCE ${meeting.sequence} to partner ${ctx.partner.id}`;
       let result: SendResult | null = null;
       if (conversation) {
-        result = await ports.delivery.send(key, conversation.id, { card: inviteCard(ctx, 'reminder', ctx.partner.locale, now) }, what);
+        result = await ports.delivery.send(key, conversation.id, { card: inviteCard(ctx, 'reminder', languageOf(ctx.partner), now) }, what);
       } else if (ports.email) {
         result = await ports.email.send(key, ctx.partner.id, { to: ctx.partner.email, ...inviteEmail(ctx, 'reminder') }, what);
       }

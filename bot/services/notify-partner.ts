@@ -10,6 +10,7 @@ import type { Partner } from '../domain/types.js';
 import { renderHtml } from '../html-templates.js';
 import type { Store } from '../store/store.js';
 import { personalConversation } from './conversations.js';
+import { languageOf } from './people.js';
 
 export interface NotifyPorts {
   /** The offices: a partner's own office is the sender of their e-mails. */
@@ -48,12 +49,13 @@ export async function notifyPartner(
   }
   if (!ports.email || !partner.email) return chat ? 'failed' : 'none';
   const office = ports.config.offices.find((o) => o.id === partner.officeId) ?? ports.config.offices[0];
+  const locale = languageOf(partner);
   const email = {
     to: partner.email,
-    sender: officeSender(office, partner.locale),
+    sender: officeSender(office, locale),
     subject: message.subject,
     text: message.text,
-    html: renderHtml('message', { lang: partner.locale, title: message.subject }, { body: message.text }),
+    html: renderHtml('message', { lang: locale, title: message.subject }, { body: message.text }),
   };
   const sent = await ports.email.send(emailKey(key), partner.id, email, what);
   return sent === 'failed' ? 'failed' : 'email';

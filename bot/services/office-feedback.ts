@@ -14,6 +14,7 @@ import type { Store, YearData } from '../store/store.js';
 import { wasSent } from '../delivery/send-log.js';
 import { personalConversation } from './conversations.js';
 import { notifyPartner, type NotifyPorts, type NotifyResult } from './notify-partner.js';
+import { languageOf } from './people.js';
 import type { Decider } from './proposals.js';
 
 export interface AttendingOrganisation {
@@ -135,7 +136,7 @@ export async function deliverOfficeFeedback(
   const version = feedback.updatedAt ?? feedback.givenAt;
   for (const partner of recipients) {
     const key = `office-feedback:${feedback.id}:${partner.id}:${version}`;
-    const result = await notifyPartner(ports, partner, key, partnerMessage(ports.config, feedback, meeting, partner.locale), 'office feedback', now);
+    const result = await notifyPartner(ports, partner, key, partnerMessage(ports.config, feedback, meeting, languageOf(partner)), 'office feedback', now);
     counts[result] += 1;
   }
   return counts;

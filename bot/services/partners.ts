@@ -3,8 +3,8 @@
 // domain/partner-csv.ts; the codes here are about the register itself.
 import { randomUUID } from 'node:crypto';
 import type { CsvRowResult, PartnerImport } from '../domain/partner-csv.js';
-import { DEFAULT_PARTNER_LOCALE, type PartnerFieldError, type PartnerInput } from '../domain/partner-input.js';
-import type { Partner } from '../domain/types.js';
+import type { PartnerFieldError, PartnerInput } from '../domain/partner-input.js';
+import type { Locale, Partner } from '../domain/types.js';
 import type { Store } from '../store/store.js';
 
 export const PARTNER_ERROR_CODES = [
@@ -81,6 +81,16 @@ export function updatePartner(store: Store, id: string, input: PartnerInput, now
   });
 }
 
+/** The partner's own choice of language ("language" command); the rest of the entry stays as it is. */
+export function setPartnerLanguage(store: Store, id: string, locale: Locale, now: Date): Promise<PartnerResult> {
+  return store.updateShared((data): PartnerResult => {
+    const partner = data.partners.find((p) => p.id === id);
+    if (!partner) return { ok: false, code: 'not-found' };
+    if (partner.locale !== locale) Object.assign(partner, { locale, updatedAt: now.toISOString() });
+    return { ok: true, partner: { ...partner } };
+  });
+}
+
 /** Removes the partner and returns it, so the caller can offer to undo with restorePartner. */
 export function removePartner(store: Store, id: string): Promise<PartnerResult> {
   return store.updateShared((data): PartnerResult => {
@@ -127,15 +137,15 @@ const merge = (current: Partner, row: PartnerImport): PartnerInput => ({
   locale: row.locale ?? current.locale,
 });
 
-/** Applies one row to the working list `partners`. */
-function importRow(partners: Partner[], row: CsvRowResult, now: string): ImportRowResult {
+/** Applies one row to the working list `partners`; a new partner without a language gets their office's. */
+function importRow(partners: Partner[], row: CsvRowResult, now: string, officeLanguage: (officeId: string) => Locale): ImportRowResult {
   const { line, email } = row;
   const reject = (...errors: PartnerFieldError[]): ImportRowResult => ({ line, status: 'rejected', email, errors });
   if (!row.ok) return reject(...row.errors);
 
   const index = partners.findIndex((p) => sameEmail(p.email, row.value.email));
   if (index < 0) {
-    const input = { ...row.value, locale: row.value.locale ?? DEFAULT_PARTNER_LOCALE };
+    const input = { ...row.value, locale: row.value.locale ?? officeLanguage(row.value.officeId) };
     const code = conflict(partners, input);
     if (code) return reject({ field: 'aadObjectId', code });
     partners.push(toPartner(input, randomUUID(), now, now));
@@ -158,11 +168,11 @@ function importRow(partners: Partner[], row: CsvRowResult, now: string): ImportR
  * Imports parsed CSV rows and reports each. Accepted rows are saved together
  * in one write: all of them are on disk when this resolves, or none if it rejects.
  */
-export function importPartners(store: Store, rows: CsvRowResult[], now: Date): Promise<ImportRowResult[]> {
+export function importPartners(store: Store, rows: CsvRowResult[], now: Date, officeLanguage: (officeId: string) => Locale): Promise<ImportRowResult[]> {
   return store.updateShared((data) => {
     // Rows change a copy that replaces the list at the end: should anything throw, the register is untouched.
     const partners = [...data.partners];
-    const results = rows.map((row) => importRow(partners, row, now.toISOString()));
+    const results = rows.map((row) => importRow(partners, row, now.toISOString(), officeLanguage));
     data.partners = partners;
     return results;
   });

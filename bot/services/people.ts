@@ -30,13 +30,28 @@ export function findPartner(shared: Readonly<SharedData>, identity: Identity): P
   );
 }
 
-export function resolveUser(config: AppConfig, shared: Readonly<SharedData>, identity: Identity, preferred: Locale | null): UserContext {
+/**
+ * The one language rule. A partner in the register reads the language recorded
+ * there (set when added or imported; changed on the partner form or by the
+ * partner's own "language" command) in every reply, card and e-mail, whatever
+ * their Teams client says: the register is what proactive sends use, so the
+ * partner never sees two languages. Anyone else (staff, an unregistered sender)
+ * reads their Teams client's language when it is fi, sv or en, otherwise the
+ * office's default.
+ */
+export function languageOf(partner: Pick<Partner, 'locale'>): Locale;
+export function languageOf(partner: Pick<Partner, 'locale'> | undefined, teamsLocale: Locale | null, officeLocale: Locale): Locale;
+export function languageOf(partner: Pick<Partner, 'locale'> | undefined, teamsLocale: Locale | null = null, officeLocale?: Locale): Locale {
+  return partner?.locale ?? teamsLocale ?? officeLocale!;
+}
+
+export function resolveUser(config: AppConfig, shared: Readonly<SharedData>, identity: Identity, teamsLocale: Locale | null): UserContext {
   const staff = config.people.find((p) => matches(p, identity)) ?? shared.roleAssignments.find((p) => matches(p, identity));
   const partner = staff ? undefined : findPartner(shared, identity);
   const role: Role = staff?.role ?? 'partner';
   const officeId = staff?.office ?? partner?.officeId ?? config.defaultOffice;
   const office = config.offices.find((o) => o.id === officeId) ?? config.offices[0];
-  return { identity, role, officeId: office.id, partner, locale: preferred ?? partner?.locale ?? office.locale };
+  return { identity, role, officeId: office.id, partner, locale: languageOf(partner, teamsLocale, office.locale) };
 }
 
 /** True when the identity is known to Sidos by aadObjectId alone, so no e-mail lookup is needed. */

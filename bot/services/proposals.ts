@@ -6,6 +6,7 @@ import type { Partner, Proposal, ProposalStatus } from '../domain/types.js';
 import { translator } from '../i18n.js';
 import type { Store } from '../store/store.js';
 import { notifyPartner, type NotifyPorts, type NotifyResult } from './notify-partner.js';
+import { languageOf } from './people.js';
 
 export interface ProposalView {
   proposal: Proposal;
@@ -96,7 +97,7 @@ export async function notifyAuthor(ports: NotifyPorts, proposal: Proposal, now: 
 }
 
 function authorMessage(author: Partner, proposal: Proposal, reason: string | undefined) {
-  const t = translator(author.locale);
+  const t = translator(languageOf(author));
   const status = t(`proposals.status.${proposal.status}`);
   const data = {
     title: t('proposals.notice.title', { status }),

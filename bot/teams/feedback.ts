@@ -24,6 +24,7 @@ import {
 } from '../services/feedback-requests.js';
 import { answerTo, parseTopic, recentMeetings, submitFeedback, topicValue, type FeedbackErrorCode, type FeedbackTopic } from '../services/feedback.js';
 import { feedbackForStaff, type StaffGroup } from '../services/feedback-view.js';
+import { languageOf } from '../services/people.js';
 import { errorLines } from './form-errors.js';
 import type { BotDeps, Routes, Turn } from './router.js';
 
@@ -348,7 +349,10 @@ export function registerFeedback(routes: Routes): void {
 
 /** The messages of the feedback jobs, in each partner's own language. */
 export function feedbackOutbox(deps: BotDeps): FeedbackOutbox {
-  const presenter = (partner: Partner): Presenter => ({ t: translator(partner.locale), locale: partner.locale, config: deps.config });
+  const presenter = (partner: Partner): Presenter => {
+    const locale = languageOf(partner);
+    return { t: translator(locale), locale, config: deps.config };
+  };
   return {
     teams: deps.delivery,
     email: deps.email,

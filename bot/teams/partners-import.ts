@@ -7,6 +7,7 @@ import { MAX_CSV_BYTES, parsePartnerCsv, type PartnerCsvResult } from '../domain
 import { importPartners, type ImportRowResult } from '../services/partners.js';
 import { DownloadError, downloadText, type SentFile } from './file-download.js';
 import { EDITORS, editableOffices, officeName, partnerErrorLines } from './partners-common.js';
+import { officeById } from './plan-access.js';
 import type { Routes, Turn } from './router.js';
 
 /** Rejected rows listed on the report; the rest are counted. */
@@ -63,7 +64,7 @@ async function runImport(turn: Turn, csv: string): Promise<ImportRowResult[] | s
     defaultOffice: turn.user.officeId,
   });
   if (parsed.fatal) return fatalText(turn, parsed.fatal);
-  return importPartners(store, parsed.rows, clock());
+  return importPartners(store, parsed.rows, clock(), (officeId) => officeById(turn, officeId).locale);
 }
 
 function reportCard(turn: Turn, outcome: ImportRowResult[] | string, source: string): Card {

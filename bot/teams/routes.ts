@@ -4,6 +4,7 @@ import { registerDigest } from './digest.js';
 import { registerFeedback } from './feedback.js';
 import { helpCard } from './help.js';
 import { registerInvites } from './invites.js';
+import { registerLanguage } from './language.js';
 import { registerMeetingRoutes } from './meetings.js';
 import { registerOfficeFeedback } from './office-feedback.js';
 import { registerPartners } from './partners.js';
@@ -29,5 +30,6 @@ export function buildRoutes(): Routes {
   registerFeedback(routes);
   registerSurveys(routes);
   registerPrivacy(routes);
+  registerLanguage(routes);
   return routes;
 }

@@ -1,0 +1,25 @@
+// "language fi|sv|en": a registered partner picks the language Sidos uses with
+// them, in replies and in invitations and e-mails alike (see languageOf in
+// services/people.ts). Staff follow their Teams language and have no command.
+import { LOCALES, type Locale } from '../domain/types.js';
+import { translator } from '../i18n.js';
+import { setPartnerLanguage } from '../services/partners.js';
+import type { Routes, Turn } from './router.js';
+
+const isLocale = (word: string): word is Locale => (LOCALES as readonly string[]).includes(word);
+
+async function changeLanguage(turn: Turn, args: string): Promise<string> {
+  const { partner } = turn.user;
+  if (!partner) return turn.t('language.notRegistered');
+  const chosen = args.toLowerCase();
+  if (!isLocale(chosen)) return turn.t('language.usage');
+  const result = await setPartnerLanguage(turn.deps.store, partner.id, chosen, turn.deps.clock());
+  // Removed from the register meanwhile: as if never registered.
+  return result.ok ? translator(chosen)('language.changed') : turn.t('language.notRegistered');
+}
+
+export function registerLanguage(routes: Routes): void {
+  routes.command('language', async (turn, args) => {
+    await turn.context.sendActivity(await changeLanguage(turn, args));
+  });
+}
