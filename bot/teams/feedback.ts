@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { renderCard, type Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
 import { MAX_PROPOSALS, MIN_JUSTIFICATION, parseFeedbackInput, PROPOSAL_LEVELS, proposalFields } from '../domain/feedback-input.js';
-import { formatMeetingTime } from '../domain/format.js';
+import { clipText, formatMeetingTime } from '../domain/format.js';
 import type { Feedback, FeedbackKind, FeedbackRequest, Instant, Locale, Partner, Proposal, Role } from '../domain/types.js';
 import { translator, type Translate } from '../i18n.js';
 import {
@@ -271,11 +271,11 @@ async function submit(turn: Turn, data: Record<string, unknown>): Promise<Card |
 }
 
 /** Answers per page of the staff view; with their texts cut to MAX_SHOWN_TEXT a page stays within a card's size. */
-export const STAFF_ANSWERS_PER_PAGE = 10;
+export const STAFF_ANSWERS_PER_PAGE = 8;
 const MAX_SHOWN_TEXT = 300;
 const STAFF: readonly Role[] = ['coordinator', 'national', 'admin'];
 
-const clip = (s: string) => (s.length > MAX_SHOWN_TEXT ? `${s.slice(0, MAX_SHOWN_TEXT - 1)}…` : s);
+const clip = (s: string) => clipText(s, MAX_SHOWN_TEXT);
 
 function groupData(p: Presenter, group: StaffGroup, answers: StaffAnswer[]) {
   const { t } = p;

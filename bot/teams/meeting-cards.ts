@@ -11,7 +11,7 @@ import { withPager } from './pager.js';
 import type { Turn } from './router.js';
 
 /** Meetings with every detail as long as allowed still fit a card this many at a time. */
-export const MEETINGS_PER_PAGE = 20;
+export const MEETINGS_PER_PAGE = 10;
 
 function when(turn: Turn, meeting: Meeting): string {
   return formatMeetingSpan(meeting.startsAt, meeting.endsAt, officeById(turn, meeting.officeId).timeZone, turn.user.locale);

@@ -6,6 +6,7 @@ import { parsePartnerInput, type PartnerFieldError } from '../domain/partner-inp
 import { LOCALES, type Partner } from '../domain/types.js';
 import { removedPartner, removePartnerWithUndo, undoRemoval } from '../services/partner-undo.js';
 import { addPartner, listPartners, updatePartner } from '../services/partners.js';
+import { clipText } from '../domain/format.js';
 import { paginate } from '../domain/paging.js';
 import { registerPartnerImport } from './partners-import.js';
 import { withPager } from './pager.js';
@@ -42,7 +43,7 @@ function segmentOrder(turn: Turn, partners: Partner[]): string[] {
 }
 
 /** Very long names are cut on the list (the form shows them whole), so a page stays within the card size. */
-const clip = (text: string) => (text.length > 100 ? `${text.slice(0, 99)}…` : text);
+const clip = (text: string) => clipText(text, 100);
 
 function partnerLine(turn: Turn, partner: Partner, reachable: Set<string>) {
   const { t } = turn;

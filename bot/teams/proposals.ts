@@ -3,7 +3,7 @@
 // the author unless the proposal is anonymous.
 import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
-import { formatMeetingTime } from '../domain/format.js';
+import { clipText, formatMeetingTime } from '../domain/format.js';
 import {
   canHandle,
   canMove,
@@ -25,8 +25,6 @@ import type { Routes, Turn } from './router.js';
 const DECIDERS: readonly Role[] = ['coordinator', 'national', 'admin'];
 /** Proposals as long as allowed, with every fact, still fit a card this many at a time. */
 export const PROPOSALS_PER_PAGE = 10;
-/** Long texts are cut on the list; the status form shows the proposal whole. */
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** A card value as text; anything but a string (a crafted object, an array) is empty. */
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -53,10 +51,10 @@ function facts(turn: Turn, view: ProposalView) {
     { title: t('proposals.fact.office'), value: officeName(turn, proposal.officeId) },
     { title: t('proposals.fact.segment'), value: segmentName(turn, proposal.segment) },
     { title: t('proposals.fact.status'), value: t(`proposals.status.${proposal.status}`) },
-    ...(proposal.justification ? [{ title: t('proposals.fact.justification'), value: clip(proposal.justification, 300) }] : []),
+    ...(proposal.justification ? [{ title: t('proposals.fact.justification'), value: clipText(proposal.justification, 300) }] : []),
     { title: t('proposals.fact.author'), value: authorText(turn, view) },
     { title: t('proposals.fact.received'), value: formatMeetingTime(proposal.createdAt, timeZone, user.locale) },
-    ...(latest?.reason ? [{ title: t('proposals.fact.decision'), value: clip(latest.reason, 300) }] : []),
+    ...(latest?.reason ? [{ title: t('proposals.fact.decision'), value: clipText(latest.reason, 300) }] : []),
   ];
 }
 
@@ -75,7 +73,8 @@ function listCard(turn: Turn, filter: ProposalFilter, notice = '', requestedPage
     notice,
     summary,
     proposals: shown.map((view) => ({
-      text: clip(view.proposal.text, 500),
+      // Cut on the list; the status form shows the proposal whole.
+      text: clipText(view.proposal.text, 500),
       facts: facts(turn, view),
       actions: view.next.map((status) => ({
         title: t(`proposals.action.${status}`),
