@@ -14,7 +14,7 @@ import { LIST_LIMIT } from '../bot/teams/partners.js';
 import { PROPOSALS_PER_PAGE } from '../bot/teams/proposals.js';
 import { STAFF_ANSWERS_PER_PAGE } from '../bot/teams/feedback.js';
 import { checkCard } from './harness/card-check.js';
-import { executeActions } from './harness/card-inputs.js';
+import { executeActions, submission } from './harness/card-inputs.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf } from './harness/connector.js';
 import { admin, coordinator, national, partner, type TestUser } from './harness/people.js';
@@ -283,6 +283,25 @@ describe('card sizes with 1,000+ items', () => {
     expect(facts.at(-1)).toEqual({ title: fi('import.report.rejected'), value: String(MAX_CSV_ROWS) });
     expect(cardText(report)).toContain(fi('import.report.more', { count: MAX_CSV_ROWS - 30 }));
     expect((await h.readData()).shared.partners).toHaveLength(MANY + 1);
+  });
+
+  // Last: the plan adds meetings in 2028, which the meetings tests above do not count.
+  it('plan: the most meetings a plan can have (24), every text as long as allowed, in the preview, the saved plan and the edit form', async () => {
+    const form = await say(coordinator, 'plan 2028');
+    const typed = {
+      theme: long('Teema', 200),
+      subThemes: Array.from({ length: 24 }, (_, i) => long(`Alateema ${i}`, 200)).join('\n'),
+      segments: plan.segments.join(','),
+      count: '24',
+      place: long('Paikka', 200),
+      onlineUrl: `https://teams.example.fi/${'l'.repeat(170)}`,
+    };
+    const preview = await click(coordinator, 'plan.preview', submission(form, 'plan.preview', typed));
+    expect(executeActions(preview, 'plan.confirm')).toHaveLength(1);
+    const saved = await click(coordinator, 'plan.confirm', submission(preview, 'plan.confirm'));
+    expect(cardText(saved)).toContain(long('Alateema 23', 200));
+    const plans = (await (await h.readData()).year(2028)).plans;
+    await click(coordinator, 'plan.edit', { planId: plans[0].id });
   });
 
   it('my data and the admin view of a person with 1,000+ records: a summary and the full export link', async () => {
