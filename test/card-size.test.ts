@@ -14,7 +14,7 @@ import { LIST_LIMIT } from '../bot/teams/partners.js';
 import { PROPOSALS_PER_PAGE } from '../bot/teams/proposals.js';
 import { STAFF_ANSWERS_PER_PAGE } from '../bot/teams/feedback.js';
 import { checkCard } from './harness/card-check.js';
-import { executeActions, submission } from './harness/card-inputs.js';
+import { executeActions, inputsOf, submission } from './harness/card-inputs.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf } from './harness/connector.js';
 import { admin, coordinator, national, partner, type TestUser } from './harness/people.js';
@@ -298,6 +298,9 @@ describe('card sizes with 1,000+ items', () => {
     };
     const preview = await click(coordinator, 'plan.preview', submission(form, 'plan.preview', typed));
     expect(executeActions(preview, 'plan.confirm')).toHaveLength(1);
+    // The buttons carry the sub-themes once, in the rows' inputs: Back returns them as edited there.
+    const back = await click(coordinator, 'plan.form', submission(preview, 'plan.form', { subTheme_0: 'Muokattu alateema' }));
+    expect(inputsOf(back).subThemes.split('\n')).toEqual(['Muokattu alateema', ...typed.subThemes.split('\n').slice(1)]);
     const saved = await click(coordinator, 'plan.confirm', submission(preview, 'plan.confirm'));
     expect(cardText(saved)).toContain(long('Alateema 23', 200));
     const plans = (await (await h.readData()).year(2028)).plans;
