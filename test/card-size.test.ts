@@ -257,8 +257,10 @@ describe('card sizes with 1,000+ items', () => {
     expect(cardText(last)).toContain(`Toimii: Toimii ${pad(MANY - 1)}`);
   });
 
-  it('staff feedback view refuses partners, channels and crafted years, and changes nothing', async () => {
-    expect((await h.click(partner, 'feedback.staff', { year: 2027 })).value).toContain(fi('role.coordinator'));
+  it('staff feedback view refuses partners, national users, channels and crafted years', async () => {
+    for (const user of [partner, national]) {
+      expect((await h.click(user, 'feedback.staff', { year: 2027 })).value).toBe(fi('error.notAllowed', { roles: `${fi('role.coordinator')}, ${fi('role.admin')}` }));
+    }
     expect((await h.click(coordinator, 'feedback.staff', { year: 2027 }, { where: { kind: 'channel', teamId: 'team-1', channelId: '19:channel-1' } })).value).toBe(fi('error.personalChatOnly'));
     expect((await h.click(coordinator, 'feedback.staff', { year: 'x' })).value).toBe(fi('error.cardOutdated'));
   });

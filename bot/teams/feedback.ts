@@ -273,7 +273,7 @@ async function submit(turn: Turn, data: Record<string, unknown>): Promise<Card |
 /** Answers per page of the staff view; with their texts cut to MAX_SHOWN_TEXT a page stays within a card's size. */
 export const STAFF_ANSWERS_PER_PAGE = 8;
 const MAX_SHOWN_TEXT = 300;
-const STAFF: readonly Role[] = ['coordinator', 'national', 'admin'];
+const STAFF: readonly Role[] = ['coordinator', 'admin'];
 
 const clip = (s: string) => clipText(s, MAX_SHOWN_TEXT);
 
