@@ -10,6 +10,14 @@ export const CARD_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../ada
 
 export type Card = Record<string, unknown>;
 
+/** Teams refuses a message larger than about 28 KB, its card included. */
+export const TEAMS_MESSAGE_LIMIT_BYTES = 28 * 1024;
+/** What one card may take: the limit less room for the rest of the activity around it. */
+export const CARD_BUDGET_BYTES = TEAMS_MESSAGE_LIMIT_BYTES - 2 * 1024;
+
+/** The card's size as Teams counts it: its JSON in UTF-8. */
+export const cardBytes = (card: unknown) => Buffer.byteLength(JSON.stringify(card), 'utf8');
+
 // Parsed once: building a Template parses every ${…} expression, about 15× the cost of expanding it.
 const templates = new Map<string, ACData.Template>(
   readdirSync(CARD_DIR)

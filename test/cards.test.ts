@@ -3,27 +3,11 @@
 // 1.5 or lower (what Teams renders), nothing left unbound.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AdaptiveCard, SerializationContext, ValidationResults } from 'adaptivecards';
 import { describe, expect, it } from 'vitest';
 import { cardNames, renderCard } from '../bot/cards.js';
+import { checkCard } from './harness/card-check.js';
 
 const SAMPLES = join(import.meta.dirname, 'card-samples');
-
-export function checkCard(card: object): string[] {
-  const problems: string[] = [];
-  const json = JSON.stringify(card);
-  const unbound = json.match(/\$\{[^}]*\}/g);
-  if (unbound) problems.push(`unresolved ${unbound.join(', ')}`);
-  const version = String((card as { version?: string }).version ?? '');
-  if (!/^1\.[0-5]$/.test(version)) problems.push(`version ${version} is not 1.0–1.5`);
-  const context = new SerializationContext();
-  const parsed = new AdaptiveCard();
-  parsed.parse(card, context);
-  for (let i = 0; i < context.eventCount; i++) problems.push(`parse: ${context.getEventAt(i).message}`);
-  const validation: ValidationResults = parsed.validateProperties();
-  for (const event of validation.validationEvents) problems.push(`validate: ${event.message}`);
-  return problems;
-}
 
 describe('card templates', () => {
   it('has at least the foundation cards', () => {

@@ -35,3 +35,6 @@ export function formatLocalTime(time: string, locale: Locale): string {
 export function formatMeetingSpan(startsAt: Instant, endsAt: Instant, timeZone: string, locale: Locale): string {
   return `${formatMeetingTime(startsAt, timeZone, locale)}–${formatClockTime(endsAt, timeZone, locale)}`;
 }
+
+/** Text cut to `max` characters with an ellipsis: how lists on cards keep long user text within a card's size. */
+export const clipText = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

@@ -15,6 +15,7 @@ import { localeFrom, translator } from '../i18n.js';
 import { claimGreeting, rememberConversation } from '../services/conversations.js';
 import { knownByAadObjectId, resolveUser } from '../services/people.js';
 import { StoreWriteError } from '../store/store.js';
+import { cardSizeGuard } from './card-size-guard.js';
 import { sentFiles } from './file-download.js';
 import { helpCard } from './help.js';
 import type { BotDeps, Routes, Turn } from './router.js';
@@ -75,6 +76,7 @@ export function createTeamsApp(adapter: TeamsAdapter, botAppId: string, deps: Bo
     startTypingTimer: false,
   });
   const available = new Set<Command>(routes.commands.keys());
+  adapter.use(cardSizeGuard(deps.log));
 
   const greet = async (context: TurnContext) => {
     const turn = await loadTurn(context, deps);

@@ -7,6 +7,7 @@ import { renderCard, type Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
 import { officeName as officeNameIn } from '../domain/office-name.js';
 import type { Digest, DigestMetric, DigestProposal, DigestRow, TrafficLight } from '../domain/digest.js';
+import { clipText } from '../domain/format.js';
 import { lastCompletedPeriod, periodContaining, periodKey } from '../domain/periods.js';
 import type { Locale } from '../domain/types.js';
 import { translator, type Translate } from '../i18n.js';
@@ -82,12 +83,13 @@ export function digestCard(locale: Locale, config: AppConfig, digest: Digest, li
       note: office.total.suppressed ? t('digest.label.suppressed', { minimum: digest.anonymityMinimum }) : '',
     })),
     proposalsTitle: `${t('digest.label.nationalProposals')} (${waiting.length})`,
+    // Texts cut on the card; the full digest has them whole.
     proposals: waiting.slice(0, CARD_PROPOSALS).map((p) => ({
-      text: p.text,
+      text: clipText(p.text, 300),
       meta: [officeName.get(p.officeId) ?? p.officeId, p.segment && (segmentName.get(p.segment) ?? p.segment), t(`digest.label.status.${p.status}`), `${t('digest.label.receivedOn')} ${date(p.createdAt)}`]
         .filter(Boolean)
         .join(' · '),
-      justification: p.justification ? `${t('digest.label.justification')}: ${p.justification}` : '',
+      justification: p.justification ? `${t('digest.label.justification')}: ${clipText(p.justification, 200)}` : '',
     })),
     proposalsNone: waiting.length === 0 ? t('digest.label.none') : '',
     proposalsMore: waiting.length > CARD_PROPOSALS ? t('digest.card.moreProposals', { shown: CARD_PROPOSALS, count: waiting.length }) : '',

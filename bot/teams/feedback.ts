@@ -7,9 +7,10 @@ import { DateTime } from 'luxon';
 import { renderCard, type Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
 import { MAX_PROPOSALS, MIN_JUSTIFICATION, parseFeedbackInput, PROPOSAL_LEVELS, proposalFields } from '../domain/feedback-input.js';
-import { formatMeetingTime } from '../domain/format.js';
+import { clipText, formatMeetingTime } from '../domain/format.js';
 import { officeName, officeSender } from '../domain/office-name.js';
-import type { Feedback, FeedbackKind, FeedbackRequest, Instant, Locale, Partner, Proposal } from '../domain/types.js';
+import { paginate } from '../domain/paging.js';
+import type { Feedback, FeedbackKind, FeedbackRequest, Instant, Locale, Partner, Proposal, Role } from '../domain/types.js';
 import { renderHtml } from '../html-templates.js';
 import { translator, type Translate } from '../i18n.js';
 import {
@@ -23,9 +24,10 @@ import {
   type RequestSubject,
 } from '../services/feedback-requests.js';
 import { answerTo, parseTopic, recentMeetings, submitFeedback, topicValue, type FeedbackErrorCode, type FeedbackTopic } from '../services/feedback.js';
-import { feedbackForStaff, type StaffGroup } from '../services/feedback-view.js';
+import { feedbackForStaff, type StaffAnswer, type StaffGroup } from '../services/feedback-view.js';
 import { languageOf } from '../services/people.js';
 import { errorLines } from './form-errors.js';
+import { withPager } from './pager.js';
 import type { BotDeps, Routes, Turn } from './router.js';
 
 /** What a card is rendered with: the reader's language and the configuration. */
@@ -272,12 +274,14 @@ async function submit(turn: Turn, data: Record<string, unknown>): Promise<Card |
   return formCard(p, requestTarget(store, p, result.request), storedValues(result.feedback, result.proposals), [saved], partner.name);
 }
 
-const MAX_GROUPS = 10;
-const MAX_SHOWN_TEXT = 600;
+/** Answers per page of the staff view; with their texts cut to MAX_SHOWN_TEXT a page stays within a card's size. */
+export const STAFF_ANSWERS_PER_PAGE = 8;
+const MAX_SHOWN_TEXT = 300;
+const STAFF: readonly Role[] = ['coordinator', 'admin'];
 
-const clip = (s: string) => (s.length > MAX_SHOWN_TEXT ? `${s.slice(0, MAX_SHOWN_TEXT - 1)}…` : s);
+const clip = (s: string) => clipText(s, MAX_SHOWN_TEXT);
 
-function groupData(p: Presenter, group: StaffGroup) {
+function groupData(p: Presenter, group: StaffGroup, answers: StaffAnswer[]) {
   const { t } = p;
   const average = new Intl.NumberFormat(p.locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   return {
@@ -285,7 +289,7 @@ function groupData(p: Presenter, group: StaffGroup) {
     summary: group.hidden
       ? t('feedback.staff.hidden', { min: p.config.feedback.anonymityMinimum })
       : t('feedback.staff.summary', { count: group.count, average: average.format(group.average ?? 0) }),
-    answers: group.answers.map((answer) => {
+    answers: answers.map((answer) => {
       const who = answer.anonymous
         ? t('feedback.staff.anonymous')
         : answer.author
@@ -308,25 +312,45 @@ function groupData(p: Presenter, group: StaffGroup) {
   };
 }
 
+/**
+ * One row per answer, and one for a group with nothing to show: pages cut
+ * between rows, and a group split over pages has its heading on each.
+ */
+function staffRows(groups: StaffGroup[]): { group: StaffGroup; answer: StaffAnswer | null }[] {
+  return groups.flatMap((group) =>
+    group.answers.length > 0 ? group.answers.map((answer) => ({ group, answer: answer as StaffAnswer | null })) : [{ group, answer: null }],
+  );
+}
+
+const staffOffice = (turn: Turn) => turn.deps.config.offices.find((o) => o.id === turn.user.officeId) ?? turn.deps.config.offices[0];
+
+function staffCard(turn: Turn, year: number, requestedPage: unknown): Card {
+  const { store, config } = turn.deps;
+  const office = staffOffice(turn);
+  const groups = feedbackForStaff(store, office.id, { year }, config.feedback.anonymityMinimum);
+  const { page, shown } = paginate(staffRows(groups), requestedPage, STAFF_ANSWERS_PER_PAGE);
+  const onPage: { group: StaffGroup; answers: StaffAnswer[] }[] = [];
+  for (const { group, answer } of shown) {
+    if (onPage.at(-1)?.group !== group) onPage.push({ group, answers: [] });
+    if (answer) onPage.at(-1)!.answers.push(answer);
+  }
+  const p = presenterOf(turn);
+  const card = renderCard('feedback-staff', {
+    title: turn.t('feedback.staff.title', { year }),
+    intro: turn.t('feedback.staff.intro', { office: officeName(office, turn.user.locale) }),
+    notes: groups.length === 0 ? [turn.t('feedback.staff.empty', { year })] : [],
+    groups: onPage.map(({ group, answers }) => groupData(p, group, answers)),
+  });
+  return withPager(card, p, page, { verb: 'feedback.staff', keep: { year } });
+}
+
 async function staffView(turn: Turn, args: string): Promise<void> {
-  const { store, config, clock } = turn.deps;
-  const office = config.offices.find((o) => o.id === turn.user.officeId) ?? config.offices[0];
   if (args && !/^\d{4}$/.test(args)) {
     await turn.context.sendActivity(turn.t('feedback.staff.badYear', { text: args.slice(0, 40) }));
     return;
   }
-  const year = args ? Number(args) : DateTime.fromJSDate(clock(), { zone: office.timeZone }).year;
-  const groups = feedbackForStaff(store, office.id, { year }, config.feedback.anonymityMinimum);
-  const p = presenterOf(turn);
-  const notes = groups.length === 0 ? [turn.t('feedback.staff.empty', { year })] : [];
-  if (groups.length > MAX_GROUPS) notes.push(turn.t('feedback.staff.more', { shown: MAX_GROUPS, total: groups.length }));
-  const card = renderCard('feedback-staff', {
-    title: turn.t('feedback.staff.title', { year }),
-    intro: turn.t('feedback.staff.intro', { office: officeName(office, turn.user.locale) }),
-    notes,
-    groups: groups.slice(0, MAX_GROUPS).map((group) => groupData(p, group)),
-  });
-  await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+  const year = args ? Number(args) : DateTime.fromJSDate(turn.deps.clock(), { zone: staffOffice(turn).timeZone }).year;
+  await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(staffCard(turn, year, 0))] });
 }
 
 export function registerFeedback(routes: Routes): void {
@@ -342,6 +366,11 @@ export function registerFeedback(routes: Routes): void {
       return;
     }
     await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(topicCard(turn, partner))] });
+  });
+  routes.cardAction('feedback.staff', STAFF, async (turn, data) => {
+    if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
+    const year = Number(data.year);
+    return Number.isInteger(year) && year >= 1000 && year <= 9999 ? staffCard(turn, year, data.page) : turn.t('error.cardOutdated');
   });
   routes.cardAction('feedback.topic', ['partner'], chooseTopic);
   routes.cardAction('feedback.submit', ['partner'], submit);

@@ -3,11 +3,16 @@
 import { renderCard, type Card } from '../cards.js';
 import { formatMeetingSpan } from '../domain/format.js';
 import { officeName } from '../domain/office-name.js';
+import { pageOf } from '../domain/paging.js';
 import { instantToLocal } from '../domain/schedule.js';
 import type { Meeting } from '../domain/types.js';
 import { listInvitedMeetings, listUpcomingMeetings, type RsvpCounts } from '../services/plans.js';
 import { currentYear, officeById, scopeOf, textOf } from './plan-access.js';
+import { withPager } from './pager.js';
 import type { Turn } from './router.js';
+
+/** Meetings with every detail as long as allowed still fit a card this many at a time. */
+export const MEETINGS_PER_PAGE = 10;
 
 function when(turn: Turn, meeting: Meeting): string {
   return formatMeetingSpan(meeting.startsAt, meeting.endsAt, officeById(turn, meeting.officeId).timeZone, turn.user.locale);
@@ -32,12 +37,15 @@ const answers = (turn: Turn, rsvp: RsvpCounts) => turn.t('meetings.answers', { .
  * both with the answers so far and actions; a partner sees the meetings
  * they are invited to and their own answer.
  */
-export function meetingsCard(turn: Turn, notice?: string): Card {
+export function meetingsCard(turn: Turn, notice?: string, requestedPage?: unknown): Card {
   const { t, user, deps } = turn;
   const now = deps.clock();
   const staff = user.role !== 'partner';
+  const listed = staff ? listUpcomingMeetings(deps.store, scopeOf(turn), now) : [];
+  const invited = !staff && user.partner ? listInvitedMeetings(deps.store, user.partner.id, now) : [];
+  const page = pageOf(listed.length + invited.length, requestedPage, MEETINGS_PER_PAGE);
   const meetings = staff
-    ? listUpcomingMeetings(deps.store, scopeOf(turn), now).map((row) => ({
+    ? listed.slice(page.start, page.end).map((row) => ({
         when: when(turn, row.meeting),
         subTheme: row.meeting.subTheme,
         lines: detailLines(turn, row.meeting, row.theme, user.role === 'admin'),
@@ -45,7 +53,7 @@ export function meetingsCard(turn: Turn, notice?: string): Card {
         showActions: true,
         meetingId: row.meeting.id,
       }))
-    : (user.partner ? listInvitedMeetings(deps.store, user.partner.id, now) : []).map((row) => ({
+    : invited.slice(page.start, page.end).map((row) => ({
         when: when(turn, row.meeting),
         subTheme: row.meeting.subTheme,
         lines: detailLines(turn, row.meeting, row.theme, false),
@@ -59,7 +67,7 @@ export function meetingsCard(turn: Turn, notice?: string): Card {
       : staff
         ? t('meetings.title', { office: officeName(officeById(turn, user.officeId), user.locale) })
         : t('meetings.titleInvited');
-  return renderCard('meetings-list', {
+  const card = renderCard('meetings-list', {
     title,
     hasNotice: !!notice,
     notice: notice ?? '',
@@ -68,6 +76,7 @@ export function meetingsCard(turn: Turn, notice?: string): Card {
     meetings,
     buttons: { invites: t('meetings.button.invites'), edit: t('meetings.button.edit'), cancel: t('meetings.button.cancel') },
   });
+  return withPager(card, { t, locale: user.locale }, page, { verb: 'meetings.list' });
 }
 
 export interface MeetingEditValues {

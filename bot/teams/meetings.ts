@@ -38,7 +38,7 @@ export function registerMeetingRoutes(routes: Routes): void {
     await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(meetingsCard(turn))] });
   });
 
-  routes.cardAction('meetings.list', ['coordinator', 'admin', 'partner'], async (turn) => meetingsCard(turn));
+  routes.cardAction('meetings.list', ['coordinator', 'admin', 'partner'], async (turn, data) => meetingsCard(turn, undefined, data.page));
 
   routes.cardAction('meeting.edit', PLANNERS, async (turn, data) => {
     const found = changeable(turn, data);

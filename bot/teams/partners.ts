@@ -6,7 +6,10 @@ import { parsePartnerInput, type PartnerFieldError } from '../domain/partner-inp
 import { LOCALES, type Partner } from '../domain/types.js';
 import { removedPartner, removePartnerWithUndo, undoRemoval } from '../services/partner-undo.js';
 import { addPartner, listPartners, updatePartner } from '../services/partners.js';
+import { clipText } from '../domain/format.js';
+import { paginate } from '../domain/paging.js';
 import { registerPartnerImport } from './partners-import.js';
+import { withPager } from './pager.js';
 import { EDITORS, editableOffices, mayTouch, officeName, partnerErrorLines, segmentName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
 
@@ -18,14 +21,13 @@ export const LIST_LIMIT = 30;
 
 interface ListView {
   segment?: string;
-  page?: number;
+  /** From a Previous / Next button: clamped to the pages there are. */
+  page?: unknown;
   notice?: string;
   warning?: string;
   /** A partner just removed, offered for undo. */
   undoPartnerId?: string;
 }
-
-const NO_PAGE = { segment: '', page: -1 };
 
 /** Personal chats the bot has: those partners can be reached in Teams. */
 function reachableIds(turn: Turn): Set<string> {
@@ -41,7 +43,7 @@ function segmentOrder(turn: Turn, partners: Partner[]): string[] {
 }
 
 /** Very long names are cut on the list (the form shows them whole), so a page stays within the card size. */
-const clip = (text: string) => (text.length > 100 ? `${text.slice(0, 99)}…` : text);
+const clip = (text: string) => clipText(text, 100);
 
 function partnerLine(turn: Turn, partner: Partner, reachable: Set<string>) {
   const { t } = turn;
@@ -65,9 +67,7 @@ export function listCard(turn: Turn, view: ListView = {}): Card {
   const inSegment = (id: string) => partners.filter((p) => p.segment === id);
   const summarise = !segment && partners.length > LIST_LIMIT;
 
-  const pages = Math.max(1, Math.ceil(partners.length / LIST_LIMIT));
-  const page = Math.min(Math.max(0, Math.floor(view.page ?? 0)), pages - 1);
-  const shown = summarise ? [] : partners.slice(page * LIST_LIMIT, (page + 1) * LIST_LIMIT);
+  const { page, shown } = paginate(summarise ? [] : partners, view.page, LIST_LIMIT);
   const reachable = reachableIds(turn);
   const groups = order
     .map((id) => ({ id, partners: shown.filter((p) => p.segment === id) }))
@@ -84,7 +84,7 @@ export function listCard(turn: Turn, view: ListView = {}): Card {
 
   const empty = t(segment ? 'partner.list.emptySegment' : 'partner.list.empty', { segment: segmentName(turn, segment) });
   const intro = partners.length === 0 ? empty : summarise ? t('partner.list.summary', { count: partners.length, limit: LIST_LIMIT }) : '';
-  return renderCard('partner-list', {
+  const card = renderCard('partner-list', {
     title: user.role === 'admin' ? t('partner.list.titleAll') : t('partner.list.title', { office: officeName(turn, user.officeId) }),
     notice: view.notice ?? '',
     warning: view.warning ?? '',
@@ -92,9 +92,6 @@ export function listCard(turn: Turn, view: ListView = {}): Card {
     intro,
     groups,
     summary,
-    pageLine: pages > 1 && segment ? t('partner.list.page', { page: page + 1, pages }) : '',
-    previous: segment && page > 0 ? { segment, page: page - 1 } : NO_PAGE,
-    next: segment && page < pages - 1 ? { segment, page: page + 1 } : NO_PAGE,
     showAll: !!segment,
     labels: {
       edit: t('partner.button.edit'),
@@ -102,11 +99,10 @@ export function listCard(turn: Turn, view: ListView = {}): Card {
       show: t('partner.button.show'),
       add: t('partner.button.add'),
       import: t('partner.button.import'),
-      previous: t('partner.button.previous'),
-      next: t('partner.button.next'),
       all: t('partner.button.all'),
     },
   });
+  return withPager(card, { t, locale: user.locale }, page, { verb: 'partner.list', keep: { segment } });
 }
 
 type FormValues = Record<'name' | 'organisation' | 'email' | 'segment' | 'locale' | 'officeId' | 'aadObjectId', string>;
@@ -255,7 +251,7 @@ export function registerPartners(routes: Routes): void {
     await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(listCard(turn, segmentArg(turn, args)))] });
   });
   routes.cardAction('partner.list', EDITORS, async (turn, data) =>
-    listCard(turn, { segment: text(data.segment) || undefined, page: Number(data.page) || 0 }),
+    listCard(turn, { segment: text(data.segment) || undefined, page: data.page }),
   );
   routes.cardAction('partner.add', EDITORS, async (turn) => formCard(turn, '', emptyValues(turn)));
   routes.cardAction('partner.edit', EDITORS, async (turn, data) => {

@@ -52,12 +52,16 @@ export function planValuesFrom(raw: Record<string, unknown>): PlanFormValues {
 }
 
 /** The validated plan as it travels in the preview's Action.Execute data, re-validated at every step. */
+/**
+ * The plan as the preview's buttons carry it. The sub-themes are not in it:
+ * the rows' inputs hold them (see planFromPreview in plan.ts), and a second and third
+ * copy of 24 long sub-themes would take the card past Teams' size limit.
+ */
 export function planData(input: PlanInput): Record<string, string | number> {
   return {
     year: input.year,
     officeId: input.officeId,
     theme: input.theme,
-    subThemes: input.subThemes.join('\n'),
     segments: input.segments.join(','),
     count: String(input.count),
     weekday: String(input.weekday),

@@ -29,6 +29,13 @@ function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+/** The plan a preview button sent, with the sub-themes as the rows' inputs hold them (see planData). */
+function planFromPreview(data: Record<string, unknown>): Record<string, unknown> {
+  const subThemes: string[] = [];
+  for (let n = 0; `subTheme_${n}` in data; n++) subThemes.push(textOf(data[`subTheme_${n}`]));
+  return { ...asRecord(data.plan), subThemes: subThemes.join('\n') };
+}
+
 /** The plan year: four digits, not in the past (in the user's office time zone), at most YEARS_AHEAD ahead. */
 function checkYear(turn: Turn, raw: unknown): { ok: true; year: number } | { ok: false; message: string } {
   const text = textOf(raw).trim();
@@ -70,9 +77,9 @@ export function registerPlanRoutes(routes: Routes): void {
     await send(turn, existing ? planExistsCard(turn, existing) : planFormCard(turn, checked.year, defaultPlanValues(officeId)));
   });
 
-  // "Back" on the preview: the form again, with the plan as it was sent.
+  // "Back" on the preview: the form again, with the plan as it was sent and the sub-themes as edited.
   routes.cardAction('plan.form', PLANNERS, async (turn, data) => {
-    const plan = asRecord(data.plan);
+    const plan = planFromPreview(data);
     const checked = checkYear(turn, plan.year);
     if (!checked.ok) return checked.message;
     return planFormCard(turn, checked.year, parsePlan(turn, plan, checked.year).values);
@@ -98,7 +105,7 @@ export function registerPlanRoutes(routes: Routes): void {
 
   routes.cardAction('plan.confirm', PLANNERS, async (turn, data) => {
     const { t, deps } = turn;
-    const plan = asRecord(data.plan);
+    const plan = planFromPreview(data);
     const checked = checkYear(turn, plan.year);
     if (!checked.ok) return checked.message;
     const { values, result } = parsePlan(turn, plan, checked.year);

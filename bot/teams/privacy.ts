@@ -4,7 +4,7 @@
 // answer shows personal data.
 import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
-import { formatMeetingTime } from '../domain/format.js';
+import { clipText, formatMeetingTime } from '../domain/format.js';
 import type { Role } from '../domain/types.js';
 import { erasePerson, EXPORT_LINK_HOURS, exportLink, nothingStored, personalData, type PersonalData, type Who } from '../services/privacy.js';
 import { officeName, segmentName } from './partners-common.js';
@@ -20,7 +20,7 @@ interface Section {
   lines: string[];
 }
 
-const clip = (text: string) => (text.length > 120 ? `${text.slice(0, 119)}…` : text);
+const clip = (text: string) => clipText(text, 120);
 
 function sections(turn: Turn, data: PersonalData): Section[] {
   const { t, deps, user } = turn;

@@ -3,7 +3,7 @@
 // the author unless the proposal is anonymous.
 import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
-import { formatMeetingTime } from '../domain/format.js';
+import { clipText, formatMeetingTime } from '../domain/format.js';
 import {
   canHandle,
   canMove,
@@ -16,13 +16,15 @@ import {
 } from '../domain/proposal-rules.js';
 import type { Proposal, ProposalStatus, Role } from '../domain/types.js';
 import { changeStatus, findProposal, listProposals, notifyAuthor, proposalView, type ChangeErrorCode, type ProposalView } from '../services/proposals.js';
+import { paginate, requestedPage } from '../domain/paging.js';
 import { errorLines } from './form-errors.js';
+import { withPager } from './pager.js';
 import { officeName, segmentName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
 
 const DECIDERS: readonly Role[] = ['coordinator', 'national', 'admin'];
-/** A card has a size limit in Teams; more than this asks the user to filter. */
-const MAX_LISTED = 20;
+/** Proposals as long as allowed, with every fact, still fit a card this many at a time. */
+export const PROPOSALS_PER_PAGE = 10;
 
 /** A card value as text; anything but a string (a crafted object, an array) is empty. */
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -49,42 +51,45 @@ function facts(turn: Turn, view: ProposalView) {
     { title: t('proposals.fact.office'), value: officeName(turn, proposal.officeId) },
     { title: t('proposals.fact.segment'), value: segmentName(turn, proposal.segment) },
     { title: t('proposals.fact.status'), value: t(`proposals.status.${proposal.status}`) },
-    ...(proposal.justification ? [{ title: t('proposals.fact.justification'), value: proposal.justification }] : []),
+    ...(proposal.justification ? [{ title: t('proposals.fact.justification'), value: clipText(proposal.justification, 300) }] : []),
     { title: t('proposals.fact.author'), value: authorText(turn, view) },
     { title: t('proposals.fact.received'), value: formatMeetingTime(proposal.createdAt, timeZone, user.locale) },
-    ...(latest?.reason ? [{ title: t('proposals.fact.decision'), value: latest.reason }] : []),
+    ...(latest?.reason ? [{ title: t('proposals.fact.decision'), value: clipText(latest.reason, 300) }] : []),
   ];
 }
 
-function listCard(turn: Turn, filter: ProposalFilter, notice = ''): Card {
+function listCard(turn: Turn, filter: ProposalFilter, notice = '', requestedPage: unknown = 0): Card {
   const { t, user } = turn;
   const views = listProposals(turn.deps.store, user, filter);
-  const shown = views.slice(0, MAX_LISTED);
+  const { page, shown } = paginate(views, requestedPage, PROPOSALS_PER_PAGE);
   const scope = t(`proposals.scope.${user.role}`, { office: officeName(turn, user.officeId) });
   const only = [filter.status && t(`proposals.status.${filter.status}`), filter.level && t(`proposals.level.${filter.level}`)].filter(Boolean).join(', ');
   const summary = [
     only ? t('proposals.summary.filtered', { scope, filter: only, count: views.length }) : t('proposals.summary', { scope, count: views.length }),
-    ...(views.length > shown.length ? [t('proposals.summary.more', { shown: shown.length })] : []),
     ...(views.length === 0 ? [t('proposals.empty')] : []),
   ].join(' ');
-  return renderCard('proposal-list', {
+  const card = renderCard('proposal-list', {
     title: t('proposals.title'),
     notice,
     summary,
     proposals: shown.map((view) => ({
-      text: view.proposal.text,
+      // Cut on the list; the status form shows the proposal whole.
+      text: clipText(view.proposal.text, 500),
       facts: facts(turn, view),
       actions: view.next.map((status) => ({
         title: t(`proposals.action.${status}`),
         proposalId: view.proposal.id,
         status,
         filter: filterArgs(filter),
+        page: page.index,
       })),
     })),
   });
+  return withPager(card, { t, locale: user.locale }, page, { verb: 'proposal.list', keep: { filter: filterArgs(filter) } });
 }
 
-function formCard(turn: Turn, proposal: Proposal, status: ProposalStatus, filter: ProposalFilter, reason: string, errors: string[]): Card {
+/** `page`: the list page the form was opened from, to return to. */
+function formCard(turn: Turn, proposal: Proposal, status: ProposalStatus, filter: ProposalFilter, page: unknown, reason: string, errors: string[]): Card {
   const { t } = turn;
   return renderCard('proposal-status-form', {
     title: t('proposals.form.title', { status: t(`proposals.status.${status}`) }),
@@ -104,6 +109,7 @@ function formCard(turn: Turn, proposal: Proposal, status: ProposalStatus, filter
     proposalId: proposal.id,
     status,
     filter: filterArgs(filter),
+    page: requestedPage(page),
   });
 }
 
@@ -128,12 +134,12 @@ export function registerProposals(routes: Routes): void {
     await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(listCard(turn, filter))] });
   });
 
-  routes.cardAction('proposal.list', DECIDERS, async (turn, data) => listCard(turn, filterFrom(data)));
+  routes.cardAction('proposal.list', DECIDERS, async (turn, data) => listCard(turn, filterFrom(data), '', data.page));
 
   routes.cardAction('proposal.status', DECIDERS, async (turn, data) => {
     const target = decidable(turn, data);
     if (typeof target === 'string') return target;
-    return formCard(turn, target.proposal, target.status, filterFrom(data), '', []);
+    return formCard(turn, target.proposal, target.status, filterFrom(data), data.page, '', []);
   });
 
   routes.cardAction('proposal.status.save', DECIDERS, async (turn, data) => {
@@ -143,7 +149,7 @@ export function registerProposals(routes: Routes): void {
     const parsed = parseStatusChange(data);
     if (!parsed.ok) {
       const reason = typeof data.reason === 'string' ? data.reason : '';
-      return formCard(turn, target.proposal, target.status, filter, reason, errorLines(turn.t, 'proposals.form', parsed.errors));
+      return formCard(turn, target.proposal, target.status, filter, data.page, reason, errorLines(turn.t, 'proposals.form', parsed.errors));
     }
     const { deps, user } = turn;
     const now = deps.clock();
@@ -152,6 +158,6 @@ export function registerProposals(routes: Routes): void {
     if (!result.ok) return refusalText(turn, result.code, target.proposal, target.status);
     const told = await notifyAuthor(deps, result.proposal, now);
     const notice = `${turn.t('proposals.saved', { status: turn.t(`proposals.status.${result.proposal.status}`) })} ${turn.t(`proposals.told.${told}`)}`;
-    return listCard(turn, filter, notice);
+    return listCard(turn, filter, notice, data.page);
   });
 }
