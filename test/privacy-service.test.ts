@@ -389,7 +389,7 @@ describe('privacy service', () => {
       );
     });
     await store.updateYear(2026, (d) => d.invitations.push(invitation('inv-6-nov', 'm-nov', id(6), 'declined')));
-    const cfg: AppConfig = { ...config, retention: { personalDataDays: 365 } };
+    const cfg: AppConfig = { ...config, retention: { ...config.retention, personalDataDays: 365 } };
     const now = new Date('2027-12-01T01:00:00.000Z'); // cut-off 1 December 2026
 
     const summary = await applyRetention(store, cfg, now);

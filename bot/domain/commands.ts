@@ -14,6 +14,8 @@ export const COMMANDS = [
   'mydata',
   'survey',
   'privacy',
+  'staff',
+  'audit',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -22,7 +24,7 @@ export const COMMANDS_BY_ROLE: Record<Role, readonly Command[]> = {
   partner: ['feedback', 'meetings', 'mydata', 'help'],
   coordinator: ['plan', 'meetings', 'partners', 'import', 'proposals', 'feedback', 'survey', 'mydata', 'help'],
   national: ['digest', 'subscribe', 'unsubscribe', 'proposals', 'mydata', 'help'],
-  admin: ['plan', 'meetings', 'partners', 'import', 'proposals', 'feedback', 'survey', 'digest', 'subscribe', 'unsubscribe', 'privacy', 'mydata', 'help'],
+  admin: ['plan', 'meetings', 'partners', 'import', 'proposals', 'feedback', 'survey', 'digest', 'subscribe', 'unsubscribe', 'privacy', 'staff', 'audit', 'mydata', 'help'],
 };
 
 /** The text a button sends for a command (the words users type). */
@@ -40,6 +42,8 @@ export const COMMAND_TEXT: Record<Command, string> = {
   mydata: 'my data',
   survey: 'survey',
   privacy: 'privacy',
+  staff: 'staff',
+  audit: 'audit',
 };
 
 /** Parses typed text into a command and its arguments; null when it is not one. */

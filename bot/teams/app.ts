@@ -17,6 +17,7 @@ import { knownByAadObjectId, resolveUser } from '../services/people.js';
 import { StoreWriteError } from '../store/store.js';
 import { sentFiles } from './file-download.js';
 import { helpCard } from './help.js';
+import { deliverRoleNotice } from './staff.js';
 import type { BotDeps, Routes, Turn } from './router.js';
 import { seenConversation, senderIdentity } from './turn.js';
 
@@ -94,6 +95,7 @@ export function createTeamsApp(adapter: TeamsAdapter, botAppId: string, deps: Bo
 
   app.activity(ActivityTypes.Message, async (context) => {
     const turn = await loadTurn(context, deps);
+    await deliverRoleNotice(turn);
     const files = sentFiles(context.activity);
     const fileHandler = routes.fileHandler;
     if (files.length > 0 && fileHandler) {

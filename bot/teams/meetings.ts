@@ -8,6 +8,7 @@ import { cancelMeeting, getMeeting, meetingRsvp, updateMeeting, type PlanErrorCo
 import { errorLines } from './form-errors.js';
 import { meetingCancelCard, meetingEditCard, meetingEditValues, meetingEditValuesFrom, meetingsCard } from './meeting-cards.js';
 import { failureText, officeById, scopeOf, textOf } from './plan-access.js';
+import { audited } from './audit.js';
 import type { Routes, Turn } from './router.js';
 
 const PLANNERS = ['coordinator', 'admin'] as const;
@@ -69,6 +70,7 @@ export function registerMeetingRoutes(routes: Routes): void {
     const { t, deps } = turn;
     const cancelled = await cancelMeeting(deps.store, textOf(data.meetingId), scopeOf(turn), deps.clock());
     if (!cancelled.ok) return failureText(turn, cancelled.code);
+    if (cancelled.changed) await audited(turn, 'meeting.cancel', { ref: cancelled.meeting.id }, { office: cancelled.meeting.officeId });
     if (cancelled.changed) await sendMeetingUpdates(turn, [cancelled.meeting.id]);
     return meetingsCard(turn, t('meetings.notice.cancelled', { subTheme: cancelled.meeting.subTheme }));
   });

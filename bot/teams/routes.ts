@@ -1,5 +1,6 @@
 // Every command and card action the bot understands, registered in one place.
 import { CardFactory } from 'botbuilder';
+import { registerAudit } from './audit.js';
 import { registerDigest } from './digest.js';
 import { registerFeedback } from './feedback.js';
 import { helpCard } from './help.js';
@@ -11,6 +12,7 @@ import { registerPlanRoutes } from './plan.js';
 import { registerPrivacy } from './privacy.js';
 import { registerProposals } from './proposals.js';
 import { Routes } from './router.js';
+import { registerStaff } from './staff.js';
 import { registerSurveys } from './surveys.js';
 
 export function buildRoutes(): Routes {
@@ -29,5 +31,7 @@ export function buildRoutes(): Routes {
   registerFeedback(routes);
   registerSurveys(routes);
   registerPrivacy(routes);
+  registerStaff(routes);
+  registerAudit(routes);
   return routes;
 }
