@@ -182,7 +182,7 @@ export function registerPrivacy(routes: Routes): void {
     if (turn.conversation.kind !== 'personal') return reply(turn, turn.t('error.personalChatOnly'));
     const { identity, partner } = turn.user;
     const who: Who = { partnerId: partner?.id, aadObjectId: identity.aadObjectId, email: identity.email };
-    await audited(turn, 'privacy.export', { partnerId: who.partnerId, aadObjectId: who.aadObjectId, email: who.email, name: identity.name });
+    await audited(turn, 'privacy.export', { partnerId: partner?.id, aadObjectId: identity.aadObjectId, email: identity.email ?? partner?.email, name: identity.name });
     await reply(turn, await dataCard(turn, who, personalData(turn.deps.store, turn.deps.config, who), false));
   });
 
