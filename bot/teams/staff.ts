@@ -160,24 +160,24 @@ async function afterChange(turn: Turn, result: StaffResult, doneKey: string): Pr
   return staffCard(turn, { notice: `${turn.t(doneKey, { person: who })} ${told}` });
 }
 
+/** Saves the Change form (the button carries the person's key) or the Add form. */
 async function save(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
   const { deps } = turn;
   const shown = shownOf(data);
-  const member = shown.key ? stillShown(turn, shown) : undefined;
-  if (shown.key && !member) return staleCard(turn);
   const values: FormValues = { person: text(data.person), email: text(data.email), role: text(data.role), office: text(data.office) };
-  const offices = deps.config.offices.map((o) => o.id);
-  const role = parseStaffRole(values, offices);
-  const person = member ? null : parseStaffPerson(values);
-  const errors = [...(person && !person.ok ? person.errors : []), ...(role.ok ? [] : role.errors)];
-  if (errors.length > 0 || !role.ok) return formCard(turn, values, member, errorLines(turn.t, 'staff', errors));
+  const role = parseStaffRole(values, deps.config.offices.map((o) => o.id));
   const now = deps.clock();
-  if (member) {
-    const result = await changeStaff(deps.store, deps.config, actorOf(turn), member.key, shown, role.value, now);
-    return afterChange(turn, result, 'staff.changed');
+  if (shown.key) {
+    const member = stillShown(turn, shown);
+    if (!member) return staleCard(turn);
+    if (!role.ok) return formCard(turn, values, member, errorLines(turn.t, 'staff', role.errors));
+    return afterChange(turn, await changeStaff(deps.store, deps.config, actorOf(turn), member.key, shown, role.value, now), 'staff.changed');
   }
-  const result = await addStaff(deps.store, deps.config, actorOf(turn), (person as { ok: true; value: StaffPerson }).value, role.value, now);
-  return afterChange(turn, result, 'staff.added');
+  const person = parseStaffPerson(values);
+  if (!person.ok || !role.ok) {
+    return formCard(turn, values, undefined, errorLines(turn.t, 'staff', [...(person.ok ? [] : person.errors), ...(role.ok ? [] : role.errors)]));
+  }
+  return afterChange(turn, await addStaff(deps.store, deps.config, actorOf(turn), person.value, role.value, now), 'staff.added');
 }
 
 async function remove(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
