@@ -125,6 +125,12 @@ describe('audit trail end to end', () => {
       expect(text).toContain('Lokimerkinnät, joissa sinut mainitaan');
       expect(text).toContain('Henkilötietoja katsottu');
       expect(text).toContain('Kumppani poistettu');
+      // The download has the entries too, without who looked Pekka up or removed him.
+      const url = (cardOf(mine)!.actions as any[]).find((a) => a.type === 'Action.OpenUrl').url as string;
+      const download: any = await (await fetch(`${h.sidos.url}${new URL(url).pathname}`)).json();
+      expect(download.audit.map((e: any) => e.action)).toEqual(['partner.remove', 'partner.restore', 'privacy.lookup', 'privacy.export']);
+      expect(download.audit[2]).toMatchObject({ actor: { role: 'admin' }, target: { email: pekka.email } });
+      for (const staff of [admin.email, admin.name, coordinator.aadObjectId]) expect(JSON.stringify(download.audit)).not.toContain(staff);
     });
     expect(exported).toMatchObject({ actor: { aadObjectId: partner.aadObjectId, role: 'partner' }, target: { partnerId: pekka.id, email: pekka.email } });
     const erased = await once('privacy.erase', () => h.click(admin, 'privacy.erase.confirm', { email: pekka.email }));

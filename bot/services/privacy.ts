@@ -111,6 +111,13 @@ function identify(shared: Readonly<SharedData>, people: readonly IdentityEntry[]
 const isPerson = (person: Person, who: AuditPerson) => refers(person, who.partnerId) || refers(person, who.aadObjectId) || refers(person, who.email);
 const namesPerson = (person: Person, entry: AuditEntry) => isPerson(person, entry.actor) || isPerson(person, entry.target);
 
+/** An entry as the person may see it: the other side (who looked them up, whom they looked up) is not their data. */
+const ownPart = (person: Person, entry: AuditEntry): AuditEntry => ({
+  ...structuredClone(entry),
+  actor: isPerson(person, entry.actor) ? { ...entry.actor } : { role: entry.actor.role },
+  target: isPerson(person, entry.target) ? { ...entry.target } : entry.target.ref ? { ref: entry.target.ref } : {},
+});
+
 /** The person's personal chats with the bot. */
 const ownConversation = (person: Person, c: ConversationRecord) => c.kind === 'personal' && refers(person, c.aadObjectId);
 
@@ -154,7 +161,7 @@ export interface PersonalData {
   sends: SendRecord[];
   /** Facts the jobs keep, e.g. a copy of a partner removed from the register, kept for undo. */
   jobState: Record<string, string>;
-  /** Audit trail entries naming the person, as the one who acted or the one acted on. */
+  /** Audit trail entries naming the person, as the one who acted or the one acted on; the other side is left out. */
   audit: AuditEntry[];
   /** What the person did as office staff. */
   staffRecords: {
@@ -199,7 +206,7 @@ export function personalData(store: Store, config: AppConfig, who: Who): Persona
     organisationFeedback: [],
     sends: shared.sends.filter((s) => addressedTo(person, s, chats)),
     jobState: Object.fromEntries(Object.entries(shared.jobState).filter(([key, value]) => mentions(person, key) || mentions(person, value))),
-    audit: shared.audit.filter((e) => namesPerson(person, e)),
+    audit: shared.audit.filter((e) => namesPerson(person, e)).map((e) => ownPart(person, e)),
     staffRecords: {
       plans: [],
       surveys: shared.surveys.filter((s) => refers(person, s.createdBy)).map(({ id, officeId, topic, createdAt }) => ({ id, officeId, topic, createdAt })),

@@ -57,8 +57,8 @@ export function registerAudit(routes: Routes): void {
   routes.command('audit', async (turn, args) => {
     // Entries name people: not in a channel, where guests may read.
     if (turn.conversation.kind !== 'personal') return void (await turn.context.sendActivity(turn.t('error.personalChatOnly')));
-    const days = args ? Number(args) : DEFAULT_AUDIT_DAYS;
-    if (!/^\d+$/.test(args || '0') || days < 1 || days > MAX_AUDIT_DAYS) {
+    const days = args === '' ? DEFAULT_AUDIT_DAYS : /^\d+$/.test(args) ? Number(args) : NaN;
+    if (!(days >= 1 && days <= MAX_AUDIT_DAYS)) {
       return void (await turn.context.sendActivity(turn.t('audit.usage', { max: MAX_AUDIT_DAYS })));
     }
     await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await auditCard(turn, days))] });
