@@ -100,6 +100,7 @@ describe('staff roles in Teams', () => {
     const told = h.connector.messages(from).filter((p) => p.conversationId === `a:personal-${olli.aadObjectId}`);
     expect(told.map((p) => p.activity.text)).toEqual(['Roolisi Sidosissa on nyt: valtakunnallinen johto. Kirjoita "help" nähdäksesi, mitä voit tehdä.']);
     expect((await shared()).roleAssignments).toContainEqual({ aadObjectId: olli.aadObjectId, role: 'national' });
+    expect((await shared()).audit.at(-1).target).toEqual({ aadObjectId: olli.aadObjectId, name: olli.name });
     expect(Object.keys((await shared()).jobState).filter((k) => k.startsWith('roleNotice:'))).toEqual([]);
 
     const [digest] = await h.say(olli, 'digest');

@@ -106,6 +106,8 @@ function leaveNotice(shared: SharedData, person: StaffPerson, notice: RoleNotice
 }
 
 const actorOf = (actor: StaffActor) => ({ ...actor.identity, role: actor.role });
+/** The person as the trail names them: their identifier, and their name when they chat with Sidos. */
+const targetOf = (shared: Readonly<SharedData>, person: StaffPerson) => ({ ...person, name: knownNames(shared).get(person.aadObjectId ?? '') });
 const officeDetail = (office?: string): { office?: string } => (office ? { office } : {});
 /** Audit details: role and office now, and before when it changed. */
 function roleDetails(now: { role?: Role; office?: string }, before: { role?: Role; office?: string } = {}): Record<string, string> {
@@ -118,7 +120,7 @@ export function addStaff(store: Store, config: AppConfig, actor: StaffActor, per
     const refusal = refusalOfNew(config, d, actor, person);
     if (refusal) return { ok: false, code: refusal };
     d.roleAssignments.push({ ...person, role: input.role, ...officeDetail(input.office) });
-    const entry = appendAudit(d, { actor: actorOf(actor), action: 'role.add', target: person, details: roleDetails(input) }, now);
+    const entry = appendAudit(d, { actor: actorOf(actor), action: 'role.add', target: targetOf(d, person), details: roleDetails(input) }, now);
     leaveNotice(d, person, { role: input.role, ...officeDetail(input.office), auditId: entry.id });
     return { ok: true, entry, person };
   });
@@ -142,7 +144,7 @@ export function changeStaff(
     if (input.office) assignment.office = input.office;
     else delete assignment.office;
     const person = personOf(assignment);
-    const entry = appendAudit(d, { actor: actorOf(actor), action: 'role.change', target: person, details: roleDetails(input, before) }, now);
+    const entry = appendAudit(d, { actor: actorOf(actor), action: 'role.change', target: targetOf(d, person), details: roleDetails(input, before) }, now);
     leaveNotice(d, person, { role: input.role, ...officeDetail(input.office), auditId: entry.id });
     return { ok: true, entry, person };
   });
@@ -155,7 +157,7 @@ export function removeStaff(store: Store, config: AppConfig, actor: StaffActor, 
     if (assignment.role === 'admin' && adminCount(config, d) <= 1) return { ok: false, code: 'last-admin' };
     d.roleAssignments = d.roleAssignments.filter((a) => a !== assignment);
     const person = personOf(assignment);
-    const entry = appendAudit(d, { actor: actorOf(actor), action: 'role.remove', target: person, details: roleDetails({}, assignment) }, now);
+    const entry = appendAudit(d, { actor: actorOf(actor), action: 'role.remove', target: targetOf(d, person), details: roleDetails({}, assignment) }, now);
     leaveNotice(d, person, { role: null, auditId: entry.id });
     return { ok: true, entry, person };
   });
