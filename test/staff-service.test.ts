@@ -1,4 +1,4 @@
-// The staff service's rule that over HTTP cannot be reached through a second
+// The staff service: the rule that over HTTP cannot be reached through a second
 // admin: the last administrator cannot be removed or demoted. (With the Teams
 // check in front, the one acting is always an admin, so never the last.)
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../bot/config.js';
-import { addStaff, changeStaff, removeStaff } from '../bot/services/staff.js';
+import { STAFF_INPUT_ERROR_CODES } from '../bot/domain/staff-input.js';
+import { LOCALES } from '../bot/domain/types.js';
+import { loadLocaleStrings } from '../bot/i18n.js';
+import { addStaff, changeStaff, removeStaff, STAFF_REFUSALS } from '../bot/services/staff.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { readDataFile } from './harness/data-files.js';
 
@@ -52,5 +55,15 @@ describe('staff service: the last administrator', () => {
       { aadObjectId: OWNER, role: 'national' },
       { email: 'second@office.example.fi', role: 'admin' },
     ]);
+  });
+});
+
+describe('staff messages', () => {
+  it('every refusal and every input error has a message in fi, sv and en', () => {
+    for (const locale of LOCALES) {
+      const strings = loadLocaleStrings(locale);
+      for (const code of STAFF_REFUSALS) expect(strings, `${locale} staff.refused.${code}`).toHaveProperty(`staff.refused.${code}`);
+      for (const code of STAFF_INPUT_ERROR_CODES) expect(strings, `${locale} validation.${code}`).toHaveProperty(`validation.${code}`);
+    }
   });
 });

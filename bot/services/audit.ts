@@ -37,7 +37,7 @@ export const AUDIT_LINK_HOURS = 24;
 const DAY_MS = 86_400_000;
 
 /** Only the identifiers that are set: an entry keeps no empty fields. */
-export function auditPerson(who: AuditPerson): AuditPerson {
+function auditPerson(who: AuditPerson): AuditPerson {
   return Object.fromEntries(Object.entries(who).filter(([, v]) => v !== undefined && v !== '')) as AuditPerson;
 }
 

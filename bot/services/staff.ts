@@ -26,7 +26,8 @@ export interface StaffActor {
   role: Role;
 }
 
-export type StaffRefusal = 'self' | 'last-admin' | 'configured' | 'exists' | 'stale';
+export const STAFF_REFUSALS = ['self', 'last-admin', 'configured', 'exists', 'stale'] as const;
+export type StaffRefusal = (typeof STAFF_REFUSALS)[number];
 
 export type StaffResult = { ok: true; entry: AuditEntry; person: StaffPerson } | { ok: false; code: StaffRefusal };
 

@@ -8,10 +8,10 @@ import { AUDIT_LINK_HOURS, auditCsvLink, auditSince, recordAudit, type AuditActi
 import type { AuditEntry, AuditPerson } from '../store/store.js';
 import type { Routes, Turn } from './router.js';
 
-export const DEFAULT_AUDIT_DAYS = 30;
+const DEFAULT_AUDIT_DAYS = 30;
 const MAX_AUDIT_DAYS = 3650;
 /** Entries shown on the card; with ~300 characters each the card stays far below the 28 KB Teams takes. The CSV has all. */
-export const AUDIT_CARD_ENTRIES = 25;
+const AUDIT_CARD_ENTRIES = 25;
 
 /** Records that the user of this turn did `action` on `target`, right after the action. */
 export async function audited(turn: Turn, action: AuditAction, target: AuditEntry['target'], details: AuditEntry['details'] = {}): Promise<void> {
