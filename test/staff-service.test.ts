@@ -1,6 +1,7 @@
-// The staff service: the rule that over HTTP cannot be reached through a second
-// admin: the last administrator cannot be removed or demoted. (With the Teams
-// check in front, the one acting is always an admin, so never the last.)
+// The staff service: the rule that over HTTP cannot be reached through a
+// second admin, that the last administrator cannot be removed or demoted (with
+// the Teams check in front, the one acting is always an admin, so never the
+// last); and a message in every language for each refusal and input error.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
