@@ -99,7 +99,7 @@ export const configSchema = z
       .object({ reminderBeforeHours: positiveInt(24 * 14), alsoEmailTeamsUsers: z.boolean() })
       .strict(),
     links: z.object({ expireAfterDays: positiveInt(3650) }).strict(),
-    retention: z.object({ personalDataDays: positiveInt(36500) }).strict(),
+    retention: z.object({ personalDataDays: positiveInt(36500), auditDays: positiveInt(36500) }).strict(),
   })
   .strict()
   .superRefine((cfg, ctx) => {

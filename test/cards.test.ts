@@ -23,6 +23,14 @@ describe('card templates', () => {
     });
   }
 
+  it('leaves the people picker out of the staff form when it has no choice (the parser requires one)', () => {
+    const sample = JSON.parse(readFileSync(join(SAMPLES, 'staff-form.json'), 'utf8'));
+    const card = renderCard('staff-form', { ...sample, people: [] });
+    expect(checkCard(card)).toEqual([]);
+    expect(JSON.stringify(card)).not.toContain('graph.microsoft.com/users');
+    expect(JSON.stringify(renderCard('staff-form', sample))).toContain('graph.microsoft.com/users');
+  });
+
   it('binds user text as data: markup-like text cannot add elements or break the card', () => {
     const hostile = '"}]},{"type":"Action.OpenUrl","url":"https://evil.example"} ${title} <script>';
     const card = renderCard('message', { title: hostile, color: 'Attention', lines: [hostile] });

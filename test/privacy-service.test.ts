@@ -389,7 +389,7 @@ describe('privacy service', () => {
       );
     });
     await store.updateYear(2026, (d) => d.invitations.push(invitation('inv-6-nov', 'm-nov', id(6), 'declined')));
-    const cfg: AppConfig = { ...config, retention: { personalDataDays: 365 } };
+    const cfg: AppConfig = { ...config, retention: { ...config.retention, personalDataDays: 365 } };
     const now = new Date('2027-12-01T01:00:00.000Z'); // cut-off 1 December 2026
 
     const summary = await applyRetention(store, cfg, now);
@@ -406,6 +406,7 @@ describe('privacy service', () => {
       conversations: 1,
       links: 3, // the expired export link and both .ics links (a meeting in March 2027)
       jobState: 1, // the undo copy of a removal in June 2026
+      audit: 0, // this store has no audit entries (test/audit-service.test.ts has them)
     });
     const shared = JSON.parse((await files())['shared.json']);
     expect(shared.partners.map((p: Partner) => p.id)).toEqual([id(1), id(2), id(3), id(5)]);

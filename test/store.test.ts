@@ -83,6 +83,20 @@ describe('LowdbStore', () => {
     await expect(LowdbStore.open(dir)).rejects.toThrow(/unknown key "partnres"/);
   });
 
+  it('opens a shared file written before the audit trail existed, with an empty trail kept on disk', async () => {
+    const store = await LowdbStore.open(dir);
+    await store.updateShared((d) => d.partners.push(partner('p1')));
+    await store.close();
+    const shared = await readDataFile(join(dir, 'shared.json'));
+    delete shared.audit;
+    await rm(join(dir, 'shared.json.journal'), { force: true });
+    await writeFile(join(dir, 'shared.json'), JSON.stringify(shared));
+    const reopened = await LowdbStore.open(dir);
+    expect(reopened.readShared((d) => [d.audit, d.partners.map((p) => p.id)])).toEqual([[], ['p1']]);
+    await reopened.close();
+    expect((await readDataFile(join(dir, 'shared.json'))).audit).toEqual([]);
+  });
+
   it('refuses a change it could not write and keeps memory equal to the file', async () => {
     const first = await LowdbStore.open(dir);
     await first.updateShared((d) => d.partners.push(partner('kept')));

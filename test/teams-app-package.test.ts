@@ -96,8 +96,10 @@ describe('Teams app package', () => {
     const bot = manifest.bots[0];
     expect(bot.scopes).toEqual(['personal', 'team', 'groupChat']);
     expect(bot.supportsFiles).toBe(true);
-    // Every command the bot understands is suggested in Teams, and nothing else.
-    const expected = COMMANDS.map((c) => COMMAND_TEXT[c]).sort();
+    // Every command the bot understands is suggested in Teams, and nothing else — except the admin
+    // commands of issue 16 (staff, audit): whether they fit the lists is decided with the lists' limit.
+    const notSuggested: readonly string[] = ['staff', 'audit'];
+    const expected = COMMANDS.filter((c) => !notSuggested.includes(c)).map((c) => COMMAND_TEXT[c]).sort();
     const lists = bot.commandLists as { scopes: string[]; commands: { title: string; description: string }[] }[];
     expect(lists.map((l) => l.scopes)).toEqual([['personal'], ['team', 'groupChat']]);
     for (const list of lists) {

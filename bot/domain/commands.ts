@@ -15,6 +15,8 @@ export const COMMANDS = [
   'survey',
   'privacy',
   'language',
+  'staff',
+  'audit',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -23,7 +25,7 @@ export const COMMANDS_BY_ROLE: Record<Role, readonly Command[]> = {
   partner: ['feedback', 'meetings', 'mydata', 'language', 'help'],
   coordinator: ['plan', 'meetings', 'partners', 'import', 'proposals', 'feedback', 'survey', 'mydata', 'help'],
   national: ['digest', 'subscribe', 'unsubscribe', 'proposals', 'mydata', 'help'],
-  admin: ['plan', 'meetings', 'partners', 'import', 'proposals', 'feedback', 'survey', 'digest', 'subscribe', 'unsubscribe', 'privacy', 'mydata', 'help'],
+  admin: ['plan', 'meetings', 'partners', 'import', 'proposals', 'feedback', 'survey', 'digest', 'subscribe', 'unsubscribe', 'privacy', 'staff', 'audit', 'mydata', 'help'],
 };
 
 /** The text a button sends for a command (the words users type). */
@@ -42,6 +44,8 @@ export const COMMAND_TEXT: Record<Command, string> = {
   survey: 'survey',
   privacy: 'privacy',
   language: 'language',
+  staff: 'staff',
+  audit: 'audit',
 };
 
 /** Parses typed text into a command and its arguments; null when it is not one. */

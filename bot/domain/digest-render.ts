@@ -102,7 +102,7 @@ const COUNT_COLUMNS = [
 const round = (value: number | null) => (value === null ? '' : Math.round(value * 10_000) / 10_000);
 
 // A cell starting with = + - @ is run as a formula by spreadsheet programs.
-const spreadsheetSafe = (cell: string | number) => (typeof cell === 'string' && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
+export const spreadsheetSafe = (cell: string | number) => (typeof cell === 'string' && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
 
 /** One row per office total and office × segment; rates are fractions 0–1. Starts with a BOM so spreadsheets read UTF-8. */
 export function digestToCsv(digest: Digest, labels: Labels): string {

@@ -2,6 +2,7 @@
 // Each kind has one resolver. `lang` is the ?lang= of the requested URL, if any.
 import type { AppConfig } from '../config.js';
 import type { DownloadLink, Store } from '../store/store.js';
+import { resolveAuditDownload } from './audit.js';
 import type { Clock } from './clock.js';
 import { resolveDigestDownload } from './digest.js';
 import { resolveIcsDownload } from './invites.js';
@@ -22,6 +23,7 @@ const RESOLVERS: Partial<Record<DownloadLink['kind'], Resolver>> = {
   'digest-html': resolveDigestDownload,
   'digest-csv': resolveDigestDownload,
   export: resolveExportDownload,
+  'audit-csv': resolveAuditDownload,
 };
 
 /** The server's DownloadProvider: null for an unknown or expired token. */

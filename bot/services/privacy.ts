@@ -5,6 +5,8 @@
 // and loses whom it was about (a random tombstone replaces the partner id, one
 // per record, so records cannot be linked to each other either) and the free
 // text a named author wrote. Text written anonymously and proposal texts stay.
+// The audit trail keeps its entries too: erasing drops the person's name and
+// identifiers from them (as the one who acted and the one acted on).
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../config.js';
 import type {
@@ -20,7 +22,7 @@ import type {
   ProposalStatusChange,
   Role,
 } from '../domain/types.js';
-import type { ConversationRecord, SendRecord, SharedData, Store, YearData } from '../store/store.js';
+import type { AuditEntry, AuditPerson, ConversationRecord, SendRecord, SharedData, Store, YearData } from '../store/store.js';
 import type { FileDownload } from './downloads.js';
 import { removedPartner } from './partner-undo.js';
 
@@ -105,6 +107,17 @@ function identify(shared: Readonly<SharedData>, people: readonly IdentityEntry[]
   return person;
 }
 
+/** An audit trail actor or target that is the person. */
+const isPerson = (person: Person, who: AuditPerson) => refers(person, who.partnerId) || refers(person, who.aadObjectId) || refers(person, who.email);
+const namesPerson = (person: Person, entry: AuditEntry) => isPerson(person, entry.actor) || isPerson(person, entry.target);
+
+/** An entry as the person may see it: the other side (who looked them up, whom they looked up) is not their data. */
+const ownPart = (person: Person, entry: AuditEntry): AuditEntry => ({
+  ...structuredClone(entry),
+  actor: isPerson(person, entry.actor) ? { ...entry.actor } : { role: entry.actor.role },
+  target: isPerson(person, entry.target) ? { ...entry.target } : entry.target.ref ? { ref: entry.target.ref } : {},
+});
+
 /** The person's personal chats with the bot. */
 const ownConversation = (person: Person, c: ConversationRecord) => c.kind === 'personal' && refers(person, c.aadObjectId);
 
@@ -148,6 +161,8 @@ export interface PersonalData {
   sends: SendRecord[];
   /** Facts the jobs keep, e.g. a copy of a partner removed from the register, kept for undo. */
   jobState: Record<string, string>;
+  /** Audit trail entries naming the person, as the one who acted or the one acted on; the other side is left out. */
+  audit: AuditEntry[];
   /** What the person did as office staff. */
   staffRecords: {
     plans: { id: string; year: number; officeId: string; theme: string; createdAt: Instant }[];
@@ -191,6 +206,7 @@ export function personalData(store: Store, config: AppConfig, who: Who): Persona
     organisationFeedback: [],
     sends: shared.sends.filter((s) => addressedTo(person, s, chats)),
     jobState: Object.fromEntries(Object.entries(shared.jobState).filter(([key, value]) => mentions(person, key) || mentions(person, value))),
+    audit: shared.audit.filter((e) => namesPerson(person, e)).map((e) => ownPart(person, e)),
     staffRecords: {
       plans: [],
       surveys: shared.surveys.filter((s) => refers(person, s.createdBy)).map(({ id, officeId, topic, createdAt }) => ({ id, officeId, topic, createdAt })),
@@ -344,6 +360,8 @@ export interface SharedCounts {
   sends: number;
   links: number;
   jobState: number;
+  /** Audit entries in which the person was anonymised (they are kept). */
+  audit: number;
 }
 
 export type ErasureSummary = YearCounts & SharedCounts & { found: boolean };
@@ -365,6 +383,7 @@ function selectShared(data: Readonly<SharedData>, person: Person, droppedTokens:
     surveys: data.surveys.filter((s) => refers(person, s.createdBy)),
     sends: data.sends.filter((s) => addressedTo(person, s, chatIds)),
     links: data.links.filter((l) => (l.kind === 'ics' && droppedTokens.has(l.id)) || (l.kind === 'export' && exportOf(l.ref))),
+    audit: data.audit.filter((e) => namesPerson(person, e)),
     jobState: Object.entries(data.jobState)
       .filter(([key, value]) => mentions(person, key) || mentions(person, value))
       .map(([key]) => key),
@@ -381,6 +400,7 @@ function sharedCounts(selected: ReturnType<typeof selectShared>): SharedCounts {
     sends: selected.sends.length,
     links: selected.links.length,
     jobState: selected.jobState.length,
+    audit: selected.audit.length,
   };
 }
 
@@ -422,6 +442,10 @@ export async function erasePerson(store: Store, config: AppConfig, who: Who): Pr
         d.sends = without(d.sends, selected.sends);
         d.links = without(d.links, selected.links);
         for (const key of selected.jobState) delete d.jobState[key];
+        for (const entry of selected.audit) {
+          if (isPerson(person, entry.actor)) entry.actor = { role: entry.actor.role, erased: true };
+          if (isPerson(person, entry.target)) entry.target = { ...(entry.target.ref ? { ref: entry.target.ref } : {}), erased: true };
+        }
         return sharedCounts(selected);
       }, { purge: true })
     : pending;
@@ -439,6 +463,8 @@ export interface RetentionSummary extends YearCounts {
   conversations: number;
   links: number;
   jobState: number;
+  /** Audit entries older than retention.auditDays, deleted. */
+  audit: number;
 }
 
 /** The latest moment each partner did something or something was done with them. */
@@ -470,12 +496,14 @@ function lastActivity(store: Store): Map<string, number> {
  * way erasing does it (invitations of meetings that ended before the cut-off,
  * feedback requests, feedback and proposals last changed before it); older
  * sends, unused personal chats of people Sidos does not know, spent undo copies
- * of removed partners and expired download links are deleted. Partners stay,
+ * of removed partners, expired download links and audit entries older than
+ * retention.auditDays are deleted. Partners stay,
  * as the current register, unless they and everything they did are older than
  * the cut-off: then they are erased. Running it again changes nothing.
  */
 export async function applyRetention(store: Store, config: AppConfig, now: Date): Promise<RetentionSummary> {
   const cutoff = now.getTime() - config.retention.personalDataDays * DAY_MS;
+  const auditCutoff = now.getTime() - config.retention.auditDays * DAY_MS;
   const before = (at: Instant | undefined) => !!at && Date.parse(at) < cutoff;
 
   const activity = lastActivity(store);
@@ -503,6 +531,7 @@ export async function applyRetention(store: Store, config: AppConfig, now: Date)
       chats: d.conversations.filter((c) => c.kind === 'personal' && unused(c)),
       links: d.links.filter((l) => Date.parse(l.expiresAt) <= now.getTime()),
       jobState: spentUndo.filter((key) => key in d.jobState),
+      audit: d.audit.filter((e) => Date.parse(e.at) < auditCutoff),
     };
   };
   const sizes = (s: ReturnType<typeof select>) => ({
@@ -510,6 +539,7 @@ export async function applyRetention(store: Store, config: AppConfig, now: Date)
     conversations: s.chats.length,
     links: s.links.length,
     jobState: s.jobState.length,
+    audit: s.audit.length,
   });
   const pending = store.readShared((d) => sizes(select(d)));
   const shared = Object.values(pending).some((n) => n > 0)
@@ -519,6 +549,7 @@ export async function applyRetention(store: Store, config: AppConfig, now: Date)
         d.conversations = without(d.conversations, selected.chats);
         d.links = without(d.links, selected.links);
         for (const key of selected.jobState) delete d.jobState[key];
+        d.audit = without(d.audit, selected.audit);
         return sizes(selected);
       }, { purge: true })
     : pending;

@@ -13,8 +13,11 @@ import {
 
 const YEAR_FILE = /^(\d{4})\.json$/;
 
+/** Collections added after the first release: files written before them lack the key, which then starts empty. */
+const ADDED_SHARED_KEYS: readonly (keyof SharedData)[] = ['audit'];
+
 /** Checks the shape a hand edit is likely to break: known collections, each an array of records. */
-function shapeChecker(template: object): (data: unknown) => string | null {
+function shapeChecker(template: object, added: readonly string[] = []): (data: unknown) => string | null {
   const expected = Object.entries(template);
   return (data) => {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) return 'the top level is not an object';
@@ -24,6 +27,7 @@ function shapeChecker(template: object): (data: unknown) => string | null {
     }
     for (const [key, empty] of expected) {
       const value = record[key];
+      if (value === undefined && added.includes(key)) continue;
       if (value === undefined) return `missing key "${key}"`;
       if (Array.isArray(empty)) {
         if (!Array.isArray(value)) return `"${key}" is not a list`;
@@ -38,7 +42,7 @@ function shapeChecker(template: object): (data: unknown) => string | null {
 }
 
 const checkYear = shapeChecker(emptyYear());
-const checkShared = shapeChecker(emptyShared());
+const checkShared = shapeChecker(emptyShared(), ADDED_SHARED_KEYS);
 
 export class LowdbStore implements Store {
   private readonly opening = new Map<number, Promise<JsonDocument<YearData>>>();
@@ -53,6 +57,8 @@ export class LowdbStore implements Store {
   static async open(dir: string): Promise<LowdbStore> {
     await mkdir(dir, { recursive: true });
     const shared = await JsonDocument.open(join(dir, 'shared.json'), emptyShared, checkShared);
+    const missing = ADDED_SHARED_KEYS.filter((key) => shared.data[key] === undefined);
+    if (missing.length > 0) await shared.update((d) => Object.assign(d, Object.fromEntries(missing.map((key) => [key, emptyShared()[key]]))));
     const yearDocs = new Map<number, JsonDocument<YearData>>();
     for (const name of (await readdir(dir)).sort()) {
       const match = YEAR_FILE.exec(name);

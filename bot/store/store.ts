@@ -78,10 +78,32 @@ export interface Subscription {
 
 export interface DownloadLink {
   id: string;
-  kind: 'ics' | 'digest-html' | 'digest-csv' | 'export';
+  kind: 'ics' | 'digest-html' | 'digest-csv' | 'export' | 'audit-csv';
   /** What the link serves, e.g. an invitation id or a period key. */
   ref: string;
   expiresAt: Instant;
+}
+
+/** A person named in the audit trail; erasure drops the identifiers and sets `erased`. */
+export interface AuditPerson {
+  aadObjectId?: string;
+  email?: string;
+  name?: string;
+  partnerId?: string;
+  erased?: true;
+}
+
+/** One administrative or privacy action: who did what, when, on whom. Append-only. */
+export interface AuditEntry {
+  id: string;
+  at: Instant;
+  actor: AuditPerson & { role: Role };
+  /** A stable code, e.g. "role.add" (see AUDIT_ACTIONS in services/audit.ts). */
+  action: string;
+  /** Whom the action was about, and `ref`, the id of what it was about (a plan, a proposal, …). */
+  target: AuditPerson & { ref?: string };
+  /** Facts without names or addresses: office ids, statuses, counts. */
+  details: Record<string, string | number>;
 }
 
 export interface SharedData {
@@ -92,6 +114,7 @@ export interface SharedData {
   sends: SendRecord[];
   surveys: Survey[];
   links: DownloadLink[];
+  audit: AuditEntry[];
   /** Small facts the jobs keep between runs, e.g. the last digest period delivered. */
   jobState: Record<string, string>;
 }
@@ -115,6 +138,7 @@ export const emptyShared = (): SharedData => ({
   sends: [],
   surveys: [],
   links: [],
+  audit: [],
   jobState: {},
 });
 

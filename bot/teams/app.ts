@@ -18,6 +18,7 @@ import { StoreWriteError } from '../store/store.js';
 import { cardSizeGuard } from './card-size-guard.js';
 import { sentFiles } from './file-download.js';
 import { helpCard } from './help.js';
+import { deliverRoleNotice } from './staff.js';
 import type { BotDeps, Routes, Turn } from './router.js';
 import { seenConversation, senderIdentity } from './turn.js';
 
@@ -96,6 +97,7 @@ export function createTeamsApp(adapter: TeamsAdapter, botAppId: string, deps: Bo
 
   app.activity(ActivityTypes.Message, async (context) => {
     const turn = await loadTurn(context, deps);
+    await deliverRoleNotice(turn);
     const files = sentFiles(context.activity);
     const fileHandler = routes.fileHandler;
     if (files.length > 0 && fileHandler) {

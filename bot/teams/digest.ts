@@ -20,6 +20,7 @@ import {
   type DigestLinks,
   type DigestPorts,
 } from '../services/digest.js';
+import { audited } from './audit.js';
 import type { Routes, Turn } from './router.js';
 
 const CARD_METRICS = ['responseRate', 'averageRating', 'positiveShare', 'criticalShare'] as const satisfies readonly DigestMetric[];
@@ -148,6 +149,7 @@ export function registerDigest(routes: Routes): void {
     const { deps, t, user, conversation } = turn;
     const by = user.identity.aadObjectId ?? user.identity.email ?? '';
     const result = await subscribeDigest(deps.store, { conversationRecordId: conversation.id, by, locale: user.locale }, deps.clock());
+    if (result === 'subscribed') await audited(turn, 'subscription.add', { ref: conversation.id }, { topic: 'digest', where: conversation.kind });
     const where = t(`digest.where.${conversation.kind}`);
     await turn.context.sendActivity(
       result === 'subscribed'
@@ -159,6 +161,7 @@ export function registerDigest(routes: Routes): void {
   routes.command('unsubscribe', async (turn) => {
     const { deps, t, conversation } = turn;
     const removed = await unsubscribeDigest(deps.store, conversation.id);
+    if (removed) await audited(turn, 'subscription.remove', { ref: conversation.id }, { topic: 'digest', where: conversation.kind });
     const where = t(`digest.where.${conversation.kind}`);
     await turn.context.sendActivity(t(removed ? 'digest.unsubscribed' : 'digest.notSubscribed', { where }));
   });

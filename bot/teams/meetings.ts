@@ -8,6 +8,7 @@ import { cancelMeeting, getMeeting, invitationsToUpdate, meetingRsvp, updateMeet
 import { errorLines } from './form-errors.js';
 import { meetingCancelCard, meetingEditCard, meetingEditValues, meetingEditValuesFrom, meetingsCard } from './meeting-cards.js';
 import { failureText, officeById, scopeOf, textOf } from './plan-access.js';
+import { audited } from './audit.js';
 import type { Routes, Turn } from './router.js';
 
 const PLANNERS = ['coordinator', 'admin'] as const;
@@ -80,6 +81,7 @@ export function registerMeetingRoutes(routes: Routes): void {
     const { meeting } = cancelled;
     // A replayed confirmation: the cancellation went out with the first one.
     if (!cancelled.changed) return meetingsCard(turn, t('meetings.notice.alreadyCancelled', { subTheme: meeting.subTheme }));
+    await audited(turn, 'meeting.cancel', { ref: meeting.id }, { office: meeting.officeId });
     await sendMeetingUpdates(turn, [meeting.id]);
     return meetingsCard(turn, changeNotice(turn, meeting, 'cancelled'));
   });

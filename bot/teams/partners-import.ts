@@ -5,6 +5,7 @@ import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { MAX_CSV_BYTES, parsePartnerCsv, type PartnerCsvResult } from '../domain/partner-csv.js';
 import { importPartners, type ImportRowResult } from '../services/partners.js';
+import { audited } from './audit.js';
 import { DownloadError, downloadText, type SentFile } from './file-download.js';
 import { EDITORS, editableOffices, officeName, partnerErrorLines } from './partners-common.js';
 import { officeById } from './plan-access.js';
@@ -64,7 +65,10 @@ async function runImport(turn: Turn, csv: string): Promise<ImportRowResult[] | s
     defaultOffice: turn.user.officeId,
   });
   if (parsed.fatal) return fatalText(turn, parsed.fatal);
-  return importPartners(store, parsed.rows, clock(), (officeId) => officeById(turn, officeId).locale);
+  const rows = await importPartners(store, parsed.rows, clock(), (officeId) => officeById(turn, officeId).locale);
+  const count = (status: ImportRowResult['status']) => rows.filter((r) => r.status === status).length;
+  await audited(turn, 'partners.import', {}, { added: count('added'), updated: count('updated'), unchanged: count('unchanged'), rejected: count('rejected') });
+  return rows;
 }
 
 function reportCard(turn: Turn, outcome: ImportRowResult[] | string, source: string): Card {

@@ -8,6 +8,7 @@ import { removedPartner, removePartnerWithUndo, undoRemoval } from '../services/
 import { addPartner, listPartners, updatePartner } from '../services/partners.js';
 import { clipText } from '../domain/format.js';
 import { paginate } from '../domain/paging.js';
+import { audited } from './audit.js';
 import { registerPartnerImport } from './partners-import.js';
 import { withPager } from './pager.js';
 import { EDITORS, editableOffices, mayTouch, officeName, partnerErrorLines, segmentName } from './partners-common.js';
@@ -162,6 +163,7 @@ function partnerToTouch(turn: Turn, data: Record<string, unknown>): Partner | st
 }
 
 const who = (p: Partner) => ({ name: p.name, organisation: p.organisation });
+const auditTarget = (p: Partner) => ({ partnerId: p.id, name: p.name, email: p.email });
 
 /** The form field a register conflict is about. */
 const conflictField = (code: string) => (code === 'duplicate-aad-object-id' ? 'aadObjectId' : 'email');
@@ -216,6 +218,7 @@ async function remove(turn: Turn, data: Record<string, unknown>): Promise<Card |
   if (typeof partner === 'string') return partner;
   const result = await removePartnerWithUndo(turn.deps.store, partner, turn.deps.clock());
   if (!result.ok) return turn.t('partner.notFound');
+  await audited(turn, 'partner.remove', auditTarget(partner), { office: partner.officeId, segment: partner.segment });
   return listCard(turn, {
     segment: partner.segment,
     notice: turn.t('partner.removed', who(result.partner)),
@@ -232,6 +235,7 @@ async function restore(turn: Turn, data: Record<string, unknown>): Promise<Card 
     const [reason] = partnerErrorLines(turn, [{ field: conflictField(result.code), code: result.code }]);
     return turn.t('partner.restoreFailed', { reason });
   }
+  await audited(turn, 'partner.restore', auditTarget(partner), { office: partner.officeId, segment: partner.segment });
   return listCard(turn, { segment: partner.segment, notice: turn.t('partner.restored', who(partner)) });
 }
 

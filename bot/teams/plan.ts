@@ -20,6 +20,7 @@ import {
   previewCard,
   savedPlanCard,
 } from './plan-cards.js';
+import { audited } from './audit.js';
 import type { Routes, Turn } from './router.js';
 
 const PLANNERS = ['coordinator', 'admin'] as const;
@@ -126,6 +127,7 @@ export function registerPlanRoutes(routes: Routes): void {
     }
     const saved = await confirmPlan(deps.store, input, edits.value, createdBy(turn), now);
     if (!saved.ok) return saved.plan ? planExistsCard(turn, saved.plan) : failureText(turn, saved.code);
+    await audited(turn, 'plan.confirm', { ref: saved.plan.id }, { office: input.officeId, year: input.year, meetings: saved.meetings.length });
     return savedPlanCard(
       turn,
       t('plan.saved.title', { year: input.year }),

@@ -7,6 +7,7 @@ import { renderCard, type Card } from '../cards.js';
 import { clipText, formatMeetingTime } from '../domain/format.js';
 import type { Role } from '../domain/types.js';
 import { erasePerson, EXPORT_LINK_HOURS, exportLink, nothingStored, personalData, type PersonalData, type Who } from '../services/privacy.js';
+import { audited } from './audit.js';
 import { officeName, segmentName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
 
@@ -102,6 +103,10 @@ function sections(turn: Turn, data: PersonalData): Section[] {
     ...(latestSend ? [t('privacy.line.sends', { count: data.sends.length, date: when(latestSend) })] : []),
     ...(jobState > 0 ? [t('privacy.line.jobState', { count: jobState })] : []),
   ]);
+  add(
+    'privacy.section.audit',
+    [...data.audit].reverse().map((e) => t('privacy.line.audit', { date: when(e.at), action: t(`audit.action.${e.action}`) })),
+  );
   return result;
 }
 
@@ -123,6 +128,8 @@ async function dataCard(turn: Turn, who: Who, data: PersonalData, admin: boolean
 async function adminCard(turn: Turn, email: string): Promise<Card | string> {
   const who = { email };
   const data = personalData(turn.deps.store, turn.deps.config, who);
+  // Recorded after gathering: the look-up itself is not what the admin found stored.
+  await audited(turn, 'privacy.lookup', who);
   return nothingStored(data) ? turn.t('privacy.notFound', { email }) : dataCard(turn, who, data, true);
 }
 
@@ -140,6 +147,8 @@ function confirmCard(turn: Turn, email: string): Card {
 async function erase(turn: Turn, email: string): Promise<Card> {
   const { t, deps } = turn;
   const summary = await erasePerson(deps.store, deps.config, { email });
+  // Whom is not kept: after an erasure the trail must not name the person.
+  await audited(turn, 'privacy.erase', { erased: true }, { found: summary.found ? 'yes' : 'no' });
   if (!summary.found) return renderCard('message', { title: t('privacy.erased.nothing', { email }), color: 'Default', lines: [] });
   // No names or addresses in the log: only that it happened.
   deps.log(`privacy: an admin erased a person's data (${summary.partner} register entry, ${summary.invitations + summary.feedback + summary.proposals} records anonymised)`);
@@ -173,6 +182,7 @@ export function registerPrivacy(routes: Routes): void {
     if (turn.conversation.kind !== 'personal') return reply(turn, turn.t('error.personalChatOnly'));
     const { identity, partner } = turn.user;
     const who: Who = { partnerId: partner?.id, aadObjectId: identity.aadObjectId, email: identity.email };
+    await audited(turn, 'privacy.export', { partnerId: partner?.id, aadObjectId: identity.aadObjectId, email: identity.email ?? partner?.email, name: identity.name });
     await reply(turn, await dataCard(turn, who, personalData(turn.deps.store, turn.deps.config, who), false));
   });
 

@@ -20,6 +20,7 @@ import { paginate, requestedPage } from '../domain/paging.js';
 import { errorLines } from './form-errors.js';
 import { withPager } from './pager.js';
 import { officeName, segmentName } from './partners-common.js';
+import { audited } from './audit.js';
 import type { Routes, Turn } from './router.js';
 
 const DECIDERS: readonly Role[] = ['coordinator', 'national', 'admin'];
@@ -156,6 +157,7 @@ export function registerProposals(routes: Routes): void {
     const by = { role: user.role, officeId: user.officeId, id: user.identity.aadObjectId ?? user.identity.email ?? 'unknown' };
     const result = await changeStatus(deps.store, target.proposal.id, parsed.value, by, now);
     if (!result.ok) return refusalText(turn, result.code, target.proposal, target.status);
+    await audited(turn, 'proposal.decide', { ref: result.proposal.id }, { office: result.proposal.officeId, status: result.proposal.status });
     const told = await notifyAuthor(deps, result.proposal, now);
     const notice = `${turn.t('proposals.saved', { status: turn.t(`proposals.status.${result.proposal.status}`) })} ${turn.t(`proposals.told.${told}`)}`;
     return listCard(turn, filter, notice, data.page);

@@ -1,5 +1,6 @@
 // Every command and card action the bot understands, registered in one place.
 import { CardFactory } from 'botbuilder';
+import { registerAudit } from './audit.js';
 import { registerDigest } from './digest.js';
 import { registerFeedback } from './feedback.js';
 import { helpCard } from './help.js';
@@ -12,6 +13,7 @@ import { registerPlanRoutes } from './plan.js';
 import { registerPrivacy } from './privacy.js';
 import { registerProposals } from './proposals.js';
 import { Routes } from './router.js';
+import { registerStaff } from './staff.js';
 import { registerSurveys } from './surveys.js';
 
 export function buildRoutes(): Routes {
@@ -31,5 +33,7 @@ export function buildRoutes(): Routes {
   registerSurveys(routes);
   registerPrivacy(routes);
   registerLanguage(routes);
+  registerStaff(routes);
+  registerAudit(routes);
   return routes;
 }

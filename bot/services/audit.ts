@@ -1,0 +1,129 @@
+// The audit trail: who did which administrative or privacy action, when and
+// on whom. Entries are only appended; erasure anonymises the person in them
+// (services/privacy.ts) and retention deletes entries older than
+// retention.auditDays.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
+import type { AppConfig } from '../config.js';
+import { spreadsheetSafe } from '../domain/digest-render.js';
+import type { AuditEntry, AuditPerson, SharedData, Store } from '../store/store.js';
+import type { FileDownload } from './downloads.js';
+
+/** Every action code the trail records. */
+export const AUDIT_ACTIONS = [
+  'role.add',
+  'role.change',
+  'role.remove',
+  'partner.remove',
+  'partner.restore',
+  'partners.import',
+  'plan.confirm',
+  'meeting.cancel',
+  'proposal.decide',
+  'subscription.add',
+  'subscription.remove',
+  'privacy.lookup',
+  'privacy.export',
+  'privacy.erase',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at' | 'action' | 'details'> & {
+  action: AuditAction;
+  details?: AuditEntry['details'];
+};
+
+export const AUDIT_LINK_HOURS = 24;
+const DAY_MS = 86_400_000;
+
+/** Only the identifiers that are set: an entry keeps no empty fields. */
+function auditPerson(who: AuditPerson): AuditPerson {
+  return Object.fromEntries(Object.entries(who).filter(([, v]) => v !== undefined && v !== '')) as AuditPerson;
+}
+
+/** Appends an entry inside an update of the shared document, so it is written with the action itself. */
+export function appendAudit(shared: SharedData, entry: NewAuditEntry, now: Date): AuditEntry {
+  const stored: AuditEntry = {
+    id: randomUUID(),
+    at: now.toISOString(),
+    actor: { ...auditPerson(entry.actor), role: entry.actor.role },
+    action: entry.action,
+    target: auditPerson(entry.target),
+    details: entry.details ?? {},
+  };
+  shared.audit.push(stored);
+  return stored;
+}
+
+/** Records an action that changed a year document or nothing: right after it, in a write of its own. */
+export function recordAudit(store: Store, entry: NewAuditEntry, now: Date): Promise<AuditEntry> {
+  return store.updateShared((d) => appendAudit(d, entry, now));
+}
+
+/** Entries of the last `days` days, newest first. */
+export function auditSince(store: Store, days: number, now: Date): AuditEntry[] {
+  const since = now.getTime() - days * DAY_MS;
+  return store.readShared((d) => d.audit.filter((e) => Date.parse(e.at) >= since).reverse().map((e) => structuredClone(e)));
+}
+
+// ---------------------------------------------------------------- the CSV download
+
+/** A download link (valid AUDIT_LINK_HOURS) to the entries of the last `days` days as CSV, gathered when opened. */
+export async function auditCsvLink(store: Store, config: AppConfig, days: number, now: Date): Promise<string> {
+  const token = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(now.getTime() + AUDIT_LINK_HOURS * 3_600_000).toISOString();
+  await store.updateShared((d) => {
+    d.links = d.links.filter((l) => l.kind !== 'audit-csv' || Date.parse(l.expiresAt) > now.getTime());
+    d.links.push({ id: token, kind: 'audit-csv', ref: String(days), expiresAt });
+  });
+  return `${config.publicBaseUrl}/files/${token}`;
+}
+
+const CSV_COLUMNS = [
+  'at',
+  'action',
+  'actor_role',
+  'actor_name',
+  'actor_email',
+  'actor_aad_object_id',
+  'target_name',
+  'target_email',
+  'target_aad_object_id',
+  'target_partner_id',
+  'target_ref',
+  'target_erased',
+  'details',
+];
+
+/** Starts with a BOM so spreadsheets read UTF-8. */
+export function auditCsv(entries: readonly AuditEntry[]): string {
+  const rows = entries.map((e) => [
+    e.at,
+    e.action,
+    e.actor.role,
+    e.actor.name ?? '',
+    e.actor.email ?? '',
+    e.actor.aadObjectId ?? '',
+    e.target.name ?? '',
+    e.target.email ?? '',
+    e.target.aadObjectId ?? '',
+    e.target.partnerId ?? '',
+    e.target.ref ?? '',
+    e.target.erased || e.actor.erased ? 'yes' : '',
+    Object.entries(e.details)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; '),
+  ].map(spreadsheetSafe));
+  return stringify([CSV_COLUMNS, ...rows], { bom: true });
+}
+
+/** What an audit CSV link serves; null when unknown or expired. */
+export function resolveAuditDownload(store: Store, _config: AppConfig, token: string, now: Date): FileDownload | null {
+  const link = store.readShared((d) => d.links.find((l) => l.id === token && l.kind === 'audit-csv'));
+  if (!link || Date.parse(link.expiresAt) <= now.getTime()) return null;
+  return {
+    contentType: 'text/csv; charset=utf-8',
+    fileName: `sidos-audit-${now.toISOString().slice(0, 10)}.csv`,
+    body: auditCsv(auditSince(store, Number(link.ref), now)),
+  };
+}

@@ -1,0 +1,217 @@
+// "staff" (admins, personal chat): who has which staff role, by office; add a
+// person by picking them or by e-mail, change a role or office, remove after a
+// confirmation. People of the configuration are shown but not editable. The
+// person is told of the change in their own language: at once when Sidos has a
+// personal chat with them, else with their next message.
+import { CardFactory } from 'botbuilder';
+import { renderCard, type Card } from '../cards.js';
+import { parseStaffPerson, parseStaffRole, STAFF_ROLES, type StaffPerson } from '../domain/staff-input.js';
+import type { Role } from '../domain/types.js';
+import { translator, type Translate } from '../i18n.js';
+import { resolveUser } from '../services/people.js';
+import {
+  addStaff,
+  changeStaff,
+  clearRoleNotice,
+  knownNames,
+  listStaff,
+  pendingRoleNotice,
+  personalChatId,
+  removeStaff,
+  staffKey,
+  type RoleNotice,
+  type StaffMember,
+  type StaffResult,
+} from '../services/staff.js';
+import { errorLines } from './form-errors.js';
+import { officeName } from './partners-common.js';
+import type { Routes, Turn } from './router.js';
+
+const ADMIN: readonly Role[] = ['admin'];
+
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+const clip = (s: string) => (s.length > 100 ? `${s.slice(0, 99)}…` : s);
+
+/** What a Change or Remove button carries: whom, and the role and office the card showed. */
+interface Shown {
+  key: string;
+  role: string;
+  office: string;
+}
+const shownOf = (data: Record<string, unknown>): Shown => ({ key: text(data.key), role: text(data.shownRole), office: text(data.shownOffice) });
+
+const personTitle = (m: { name?: string; email?: string; aadObjectId?: string }) => m.name ?? m.email ?? m.aadObjectId ?? '';
+
+function roleLine(t: Translate, turn: Turn, role: Role | null, office?: string): string {
+  if (!role) return t('staff.noRole');
+  return [t(`role.${role}`), office ? officeName(turn, office) : ''].filter(Boolean).join(', ');
+}
+
+export function staffCard(turn: Turn, view: { notice?: string; warning?: string } = {}): Card {
+  const { t, deps } = turn;
+  const members = deps.store.readShared((d) => listStaff(deps.config, d));
+  const line = (m: StaffMember) => ({
+    key: m.key,
+    role: m.role,
+    office: m.office ?? '',
+    editable: m.source === 'assigned',
+    title: clip(personTitle(m)),
+    details: clip(
+      [t(`role.${m.role}`), ...(m.name && m.email ? [m.email] : []), ...(m.source === 'configuration' ? [t('staff.list.fromConfiguration')] : [])].join(' · '),
+    ),
+  });
+  const groups = [...deps.config.offices.map((o) => o.id), '']
+    .map((office) => ({ office, members: members.filter((m) => (m.office ?? '') === office) }))
+    .filter((g) => g.members.length > 0)
+    .map((g) => ({ title: g.office ? officeName(turn, g.office) : t('staff.list.noOffice'), members: g.members.map(line) }));
+  return renderCard('staff-list', {
+    title: t('staff.list.title'),
+    notice: view.notice ?? '',
+    warning: view.warning ?? '',
+    intro: t('staff.list.intro'),
+    groups,
+    labels: { change: t('staff.button.change'), remove: t('staff.button.remove'), add: t('staff.button.add') },
+  });
+}
+
+type FormValues = Record<'person' | 'email' | 'role' | 'office', string>;
+
+/** The Add form (no `member`) or the Change form of one assigned person. */
+function formCard(turn: Turn, values: FormValues, member?: StaffMember, errors: string[] = []): Card {
+  const { t, deps, user } = turn;
+  // People who chat with Sidos are offered in the picker; Teams adds the directory search (choices.data).
+  // A picker with no choice at all is not a valid card, so then only the e-mail field is shown.
+  const people = member
+    ? []
+    : deps.store.readShared((d) => [...knownNames(d)].filter(([id]) => id !== user.identity.aadObjectId).map(([value, title]) => ({ value, title })));
+  return renderCard('staff-form', {
+    title: member ? t('staff.form.changeTitle', { person: personTitle(member) }) : t('staff.form.addTitle'),
+    errorsTitle: t('staff.form.errorsTitle'),
+    errors,
+    personLine: member ? `${personTitle(member)} · ${roleLine(t, turn, member.role, member.office)}` : '',
+    people,
+    askEmail: !member,
+    values,
+    roles: STAFF_ROLES.map((r) => ({ value: r, title: t(`role.${r}`) })),
+    offices: deps.config.offices.map((o) => ({ value: o.id, title: o.name })),
+    help: t(member ? 'staff.form.changeHelp' : 'staff.form.addHelp'),
+    key: member?.key ?? '',
+    shown: { role: member?.role ?? '', office: member?.office ?? '' },
+    labels: {
+      person: t('staff.field.person'),
+      personPlaceholder: t('staff.form.personPlaceholder'),
+      email: t('staff.field.email'),
+      role: t('staff.field.role'),
+      office: t('staff.field.office'),
+      choose: t('staff.form.choose'),
+      noOffice: t('staff.form.noOffice'),
+      save: t('staff.button.save'),
+      cancel: t('staff.button.cancel'),
+    },
+  });
+}
+
+/** The assigned person a button is about, when they still have the role and office the card showed. */
+function stillShown(turn: Turn, shown: Shown): StaffMember | undefined {
+  const member = turn.deps.store.readShared((d) => listStaff(turn.deps.config, d)).find((m) => m.source === 'assigned' && m.key === shown.key);
+  return member && member.role === shown.role && (member.office ?? '') === shown.office ? member : undefined;
+}
+
+const staleCard = (turn: Turn) => staffCard(turn, { warning: turn.t('staff.refused.stale') });
+
+function confirmCard(turn: Turn, member: StaffMember): Card {
+  const { t } = turn;
+  return renderCard('staff-confirm', {
+    title: t('staff.removeConfirm.title'),
+    text: t('staff.removeConfirm.text', { person: personTitle(member) }),
+    details: roleLine(t, turn, member.role, member.office),
+    key: member.key,
+    shown: { role: member.role, office: member.office ?? '' },
+    labels: { confirm: t('staff.button.confirmRemove'), cancel: t('staff.button.cancel') },
+  });
+}
+
+const actorOf = (turn: Turn) => ({ identity: turn.user.identity, role: turn.user.role });
+
+/**
+ * Tells the person at once when Sidos has a personal chat with them; otherwise
+ * the notice waits for their next message. Returns the line for the admin.
+ */
+async function tellPerson(turn: Turn, person: StaffPerson, auditId: string): Promise<string> {
+  const { deps } = turn;
+  const found = deps.store.readShared((d) => ({ chat: personalChatId(d, person), pending: pendingRoleNotice(d, person) }));
+  if (!found.chat || !found.pending) return turn.t('staff.told.later');
+  const locale = deps.store.readShared((d) => resolveUser(deps.config, d, person, null).locale);
+  const message = noticeText(translator(locale), turn, found.pending.notice);
+  const sent = await deps.delivery.send(`role-notice:${auditId}`, found.chat, { text: message }, 'staff role notice');
+  if (sent === 'failed') return turn.t('staff.told.later');
+  await clearRoleNotice(deps.store, staffKey(person), auditId);
+  return turn.t('staff.told.now');
+}
+
+const noticeText = (t: Translate, turn: Turn, notice: RoleNotice) =>
+  notice.role ? t('staff.notice.role', { role: roleLine(t, turn, notice.role, notice.office) }) : t('staff.notice.removed');
+
+/** The list with what happened: a refusal as a warning (nothing changed), or the change and whether the person was told. */
+async function afterChange(turn: Turn, result: StaffResult, doneKey: string): Promise<Card> {
+  if (!result.ok) return staffCard(turn, { warning: turn.t(`staff.refused.${result.code}`) });
+  const told = await tellPerson(turn, result.person, result.entry.id);
+  const who = turn.deps.store.readShared((d) => knownNames(d).get(result.person.aadObjectId ?? '')) ?? result.person.email ?? result.person.aadObjectId!;
+  return staffCard(turn, { notice: `${turn.t(doneKey, { person: who })} ${told}` });
+}
+
+/** Saves the Change form (the button carries the person's key) or the Add form. */
+async function save(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const { deps } = turn;
+  const shown = shownOf(data);
+  const values: FormValues = { person: text(data.person), email: text(data.email), role: text(data.role), office: text(data.office) };
+  const role = parseStaffRole(values, deps.config.offices.map((o) => o.id));
+  const now = deps.clock();
+  if (shown.key) {
+    const member = stillShown(turn, shown);
+    if (!member) return staleCard(turn);
+    if (!role.ok) return formCard(turn, values, member, errorLines(turn.t, 'staff', role.errors));
+    return afterChange(turn, await changeStaff(deps.store, deps.config, actorOf(turn), member.key, shown, role.value, now), 'staff.changed');
+  }
+  const person = parseStaffPerson(values);
+  if (!person.ok || !role.ok) {
+    return formCard(turn, values, undefined, errorLines(turn.t, 'staff', [...(person.ok ? [] : person.errors), ...(role.ok ? [] : role.errors)]));
+  }
+  return afterChange(turn, await addStaff(deps.store, deps.config, actorOf(turn), person.value, role.value, now), 'staff.added');
+}
+
+async function remove(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const { deps } = turn;
+  const shown = shownOf(data);
+  const result = await removeStaff(deps.store, deps.config, actorOf(turn), shown.key, shown, deps.clock());
+  return afterChange(turn, result, 'staff.removed');
+}
+
+/** A notice left for this person is delivered with their next message, in their language. */
+export async function deliverRoleNotice(turn: Turn): Promise<void> {
+  const pending = turn.deps.store.readShared((d) => pendingRoleNotice(d, turn.user.identity));
+  if (!pending) return;
+  await turn.context.sendActivity(noticeText(turn.t, turn, pending.notice));
+  await clearRoleNotice(turn.deps.store, pending.key, pending.notice.auditId);
+}
+
+export function registerStaff(routes: Routes): void {
+  routes.command('staff', async (turn) => {
+    // The list holds staff e-mail addresses; channels can have guests.
+    if (turn.conversation.kind !== 'personal') return void (await turn.context.sendActivity(turn.t('error.personalChatOnly')));
+    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(staffCard(turn))] });
+  });
+  routes.cardAction('staff.list', ADMIN, async (turn) => staffCard(turn));
+  routes.cardAction('staff.add', ADMIN, async (turn) => formCard(turn, { person: '', email: '', role: '', office: '' }));
+  routes.cardAction('staff.edit', ADMIN, async (turn, data) => {
+    const member = stillShown(turn, shownOf(data));
+    if (!member) return staleCard(turn);
+    return formCard(turn, { person: '', email: '', role: member.role, office: member.office ?? '' }, member);
+  });
+  routes.cardAction('staff.save', ADMIN, save);
+  routes.cardAction('staff.remove', ADMIN, async (turn, data) => {
+    const member = stillShown(turn, shownOf(data));
+    return member ? confirmCard(turn, member) : staleCard(turn);
+  });
+  routes.cardAction('staff.remove.confirm', ADMIN, remove);
+}

@@ -1,0 +1,64 @@
+// The audit trail's retention (its own period, longer than personal data's)
+// and its CSV, on a real LowdbStore.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig, type AppConfig } from '../bot/config.js';
+import { appendAudit, auditCsv, auditSince } from '../bot/services/audit.js';
+import { applyRetention } from '../bot/services/privacy.js';
+import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { readDataFile } from './harness/data-files.js';
+
+const NOW = new Date('2030-06-01T09:00:00.000Z');
+const DAY = 86_400_000;
+const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY);
+const admin = { email: 'aino@office.example.fi', name: 'Aino Admin', role: 'admin' as const };
+
+describe('audit service', () => {
+  let dir: string;
+  let store: LowdbStore;
+  let config: AppConfig;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sidos-audit-'));
+    store = await LowdbStore.open(dir);
+    config = loadConfig({ PORT: '0', DATA_DIR: dir });
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('has its own retention, by default longer than personal data', () => {
+    expect(config.retention.auditDays).toBeGreaterThan(config.retention.personalDataDays);
+  });
+
+  it('retention deletes entries older than retention.auditDays and keeps the rest, even those older than personalDataDays', async () => {
+    const cfg: AppConfig = { ...config, retention: { personalDataDays: 30, auditDays: 365 } };
+    await store.updateShared((d) => {
+      for (const [days, ref] of [[400, 'too-old'], [366, 'just-too-old'], [364, 'kept-old'], [31, 'older-than-personal-data'], [1, 'recent']] as const) {
+        appendAudit(d, { actor: admin, action: 'plan.confirm', target: { ref } }, daysAgo(days));
+      }
+    });
+    const summary = await applyRetention(store, cfg, NOW);
+    expect(summary.audit).toBe(2);
+    const refs = (await readDataFile(join(dir, 'shared.json'))).audit.map((e: { target: { ref: string } }) => e.target.ref);
+    expect(refs).toEqual(['kept-old', 'older-than-personal-data', 'recent']);
+    expect((await applyRetention(store, cfg, NOW)).audit).toBe(0);
+  });
+
+  it('lists the entries of the last days newest first, and writes them to a CSV a spreadsheet does not run', async () => {
+    await store.updateShared((d) => {
+      appendAudit(d, { actor: admin, action: 'role.add', target: { email: 'liisa@office.example.fi' }, details: { role: 'coordinator' } }, daysAgo(10));
+      appendAudit(d, { actor: { ...admin, name: '=HYPERLINK("http://evil")' }, action: 'partner.remove', target: { partnerId: 'p1', name: '+Pekka' } }, daysAgo(2));
+    });
+    expect(auditSince(store, 5, NOW).map((e) => e.action)).toEqual(['partner.remove']);
+    const entries = auditSince(store, 30, NOW);
+    expect(entries.map((e) => e.action)).toEqual(['partner.remove', 'role.add']);
+    const rows: Record<string, string>[] = parse(auditCsv(entries), { columns: true, bom: true });
+    expect(rows[0]).toMatchObject({ action: 'partner.remove', actor_name: `'=HYPERLINK("http://evil")`, target_name: "'+Pekka", target_partner_id: 'p1' });
+    expect(rows[1]).toMatchObject({ at: daysAgo(10).toISOString(), action: 'role.add', actor_email: admin.email, target_email: 'liisa@office.example.fi', details: 'role=coordinator' });
+  });
+});
