@@ -47,7 +47,7 @@ describe('staff roles in Teams', () => {
     const card = await staffList();
     const text = cardText(card);
     expect(text).toContain('Henkilöstön roolit');
-    expect(text).toContain('Uusimaa');
+    expect(text).toContain('Uudenmaan aluetoimisto');
     expect(text).toContain('asetustiedostosta');
     expect(executeActions(card, 'staff.edit')).toEqual([]);
     expect(executeActions(card, 'staff.remove')).toEqual([]);
@@ -78,8 +78,8 @@ describe('staff roles in Teams', () => {
     expect(executeActions(saved.value, 'staff.edit').map((a) => a.data)).toEqual([{ key: 'liisa@office.example.fi', shownRole: 'coordinator', shownOffice: 'uusimaa' }]);
 
     const replies = await h.say(liisa, 'partners', { locale: 'sv-SE' });
-    expect(replies[0].activity.text).toBe('Din roll i Sidos är nu: koordinator, Uusimaa regional office. Skriv "help" för att se vad du kan göra.');
-    expect(cardText(cardOf(replies[1]))).toContain('Uusimaa');
+    expect(replies[0].activity.text).toBe('Din roll i Sidos är nu: koordinator, Nylands regionkontor. Skriv "help" för att se vad du kan göra.');
+    expect(cardText(cardOf(replies[1]))).toContain('Nylands regionkontor');
     expect(replies).toHaveLength(2);
     // Told once: the next message has no notice.
     const again = await h.say(liisa, 'help', { locale: 'sv-SE' });
@@ -114,7 +114,7 @@ describe('staff roles in Teams', () => {
       [{ email: 'liisa.office.example.fi', role: 'coordinator', office: 'uusimaa' }, 'Sähköposti: sähköpostiosoite ei kelpaa.'],
       [{ email: '', role: 'coordinator', office: 'uusimaa' }, 'Sähköposti: pakollinen tieto.'],
       [{ email: 'new@office.example.fi', role: 'superuser', office: 'uusimaa' }, 'Rooli: "superuser" ei ole rooli'],
-      [{ email: 'new@office.example.fi', role: 'coordinator', office: 'lappi' }, 'Toimisto: ei ole mikään virastoista.'],
+      [{ email: 'new@office.example.fi', role: 'coordinator', office: 'lappi' }, 'Toimisto: ei ole mikään toimistoista.'],
       [{ email: 'new@office.example.fi', role: 'coordinator', office: '' }, 'Toimisto: koordinaattorilla pitää olla toimisto.'],
       [{ person: 'not-a-guid', email: '', role: 'national', office: '' }, 'Henkilö:'],
     ];

@@ -93,7 +93,7 @@ function formCard(turn: Turn, values: FormValues, member?: StaffMember, errors: 
     askEmail: !member,
     values,
     roles: STAFF_ROLES.map((r) => ({ value: r, title: t(`role.${r}`) })),
-    offices: deps.config.offices.map((o) => ({ value: o.id, title: o.name })),
+    offices: deps.config.offices.map((o) => ({ value: o.id, title: officeName(turn, o.id) })),
     help: t(member ? 'staff.form.changeHelp' : 'staff.form.addHelp'),
     key: member?.key ?? '',
     shown: { role: member?.role ?? '', office: member?.office ?? '' },
