@@ -47,10 +47,10 @@ describe('partner register in Teams', () => {
   const byEmail = async (email: string) => (await partnersOnDisk()).find((p) => p.email === email);
 
   /** Sends a file in the personal chat as Teams does; returns the bot's replies. */
-  async function sendFile(user: TestUser, name: string, fileType: string, path: string) {
+  async function sendFile(user: TestUser, name: string, fileType: string, path: string, host = filesUrl) {
     const from = h.connector.posted.length;
     const activity = message(h.serviceUrl, user, '', {});
-    const downloadUrl = `${filesUrl}${path}`;
+    const downloadUrl = `${host}${path}`;
     activity.attachments = [{ contentType: FILE_DOWNLOAD_INFO, contentUrl: downloadUrl, name, content: { downloadUrl, uniqueId: 'f1', fileType } }];
     const res = await h.post(activity);
     expect(res.status).toBe(200);
@@ -257,6 +257,16 @@ describe('partner register in Teams', () => {
     const [gone] = await sendFile(coordinator, 'poistettu.csv', 'csv', '/poistettu.csv');
     expect(gone.activity.text).toContain('En saanut ladattua tiedostoa poistettu.csv, joten mitään ei tuotu.');
     expect(await partnersOnDisk()).toEqual(before);
+  });
+
+  it('does not download a file whose link is not where Teams keeps files, says so, and saves nothing', async () => {
+    const before = await partnersOnDisk();
+    const [reply] = await sendFile(coordinator, 'muualla.csv', 'csv', '/elsewhere.csv', 'https://files.example');
+    expect(reply.activity.text).toBe(
+      'En tuonut tiedostoa muualla.csv: lataan vain tiedostoja, jotka Teams säilyttää (OneDrivessa tai SharePointissa), ja tämä linkki osoittaa muualle. Lähetä tiedosto uudelleen tähän keskusteluun tai liitä sen sisältö tuontikorttiin (import).',
+    );
+    expect(await partnersOnDisk()).toEqual(before);
+    expect(h.logs).toContain('partner import: file download not-allowed: host files.example');
   });
 
   it('refuses a partner politely and changes nothing: commands, crafted card actions and files', async () => {

@@ -111,11 +111,12 @@ async function importFile(turn: Turn, file: SentFile): Promise<Card | string> {
     csv = await downloadText(file.downloadUrl, {
       maxBytes: MAX_CSV_BYTES,
       timeoutMs: DOWNLOAD_TIMEOUT_MS,
-      allowHttp: deps.config.credentials === null,
+      allowLoopback: deps.config.credentials === null,
     });
   } catch (err) {
     if (!(err instanceof DownloadError)) throw err;
     deps.log(`partner import: ${err.message}`);
+    if (err.problem === 'not-allowed') return t('import.error.notTeamsFile', { name: file.name });
     if (err.problem !== 'too-large') return t('import.error.download', { name: file.name });
     return reportCard(turn, fatalText(turn, { code: 'too-large', params: { maxBytes: MAX_CSV_BYTES } }), source);
   }
