@@ -3,6 +3,7 @@
 import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { singleLine } from '../bot/domain/plain-text.js';
 import { LOCALES, ROLES } from '../bot/domain/types.js';
 
 const id = z
@@ -12,6 +13,9 @@ const id = z
 const timeZone = z
   .string()
   .refine((zone) => IANAZone.isValidZone(zone), 'allowed: an IANA time zone such as "Europe/Helsinki"');
+
+// Names are shown in cards, e-mails and calendar invites.
+const name = () => singleLine(z.string().min(1), 'allowed: one line without control or text-direction characters');
 
 const locale = z.enum(LOCALES, { errorMap: () => ({ message: `allowed: ${LOCALES.join(', ')}` }) });
 
@@ -43,7 +47,7 @@ export const configSchema = z
     offices: z
       .array(
         z
-          .object({ id, name: z.string().min(1).max(120), timeZone, locale, email })
+          .object({ id, name: name().max(120), timeZone, locale, email })
           .strict(),
       )
       .min(1, 'allowed: at least one office'),
@@ -52,7 +56,7 @@ export const configSchema = z
         z
           .object({
             id,
-            name: z.object({ fi: z.string().min(1), sv: z.string().min(1), en: z.string().min(1) }).strict(),
+            name: z.object({ fi: name(), sv: name(), en: name() }).strict(),
           })
           .strict(),
       )

@@ -220,6 +220,21 @@ describe('partner register in Teams', () => {
     expect(await byEmail('liisa.laine@espoo.fi')).toMatchObject({ id: before.id, organisation: 'Espoon kaupunki', locale: 'sv' });
   });
 
+  it('strips a text-direction override from an imported organisation, says on which line, and refuses one in the form', async () => {
+    const csv = ['Nimi;Organisaatio;Segmentti;Sähköposti', 'Oona Oikea;Keravan \u202ekaupunki\u202c;municipalities;oona@kerava.fi'].join('\n');
+    const report = (await h.click(coordinator, 'partners.import', { csv })).value;
+    expect(cardText(report)).toContain('Riveiltä 2 poistettiin rivinvaihtoja, ohjausmerkkejä tai tekstin suuntamerkkejä.');
+    expect(await byEmail('oona@kerava.fi')).toMatchObject({ name: 'Oona Oikea', organisation: 'Keravan kaupunki' });
+
+    const before = await partnersOnDisk();
+    const form = { ...liisaForm, name: 'Olli \u202eollO', organisation: 'Keravan\nkaupunki', email: 'olli@kerava.fi' };
+    const bad = cardText((await h.click(coordinator, 'partner.save', form)).value);
+    expect(bad).toContain('Tarkista nämä kohdat – mitään ei tallennettu:');
+    expect(bad).toContain('Nimi: vain yksi rivi tavallista tekstiä: ei rivinvaihtoja, ohjausmerkkejä eikä tekstin suuntamerkkejä.');
+    expect(bad).toContain('Organisaatio: vain yksi rivi tavallista tekstiä: ei rivinvaihtoja, ohjausmerkkejä eikä tekstin suuntamerkkejä.');
+    expect(await partnersOnDisk()).toEqual(before);
+  });
+
   it('refuses a CSV that cannot be imported as a whole, saving nothing and keeping the text', async () => {
     const before = await partnersOnDisk();
     const csv = 'Nimi;Organisaatio\nUusi Ihminen;Uusi Oy';

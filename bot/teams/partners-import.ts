@@ -54,8 +54,13 @@ function fatalText(turn: Turn, fatal: Fatal): string {
   }
 }
 
+interface ImportOutcome {
+  rows: ImportRowResult[];
+  cleanedLines: number[];
+}
+
 /** Parses and imports; the text of a fatal problem when nothing could be imported. */
-async function runImport(turn: Turn, csv: string): Promise<ImportRowResult[] | string> {
+async function runImport(turn: Turn, csv: string): Promise<ImportOutcome | string> {
   const { config, store, clock } = turn.deps;
   const parsed = parsePartnerCsv(csv, {
     segments: config.segments.map((s) => s.id),
@@ -63,10 +68,10 @@ async function runImport(turn: Turn, csv: string): Promise<ImportRowResult[] | s
     defaultOffice: turn.user.officeId,
   });
   if (parsed.fatal) return fatalText(turn, parsed.fatal);
-  return importPartners(store, parsed.rows, clock());
+  return { rows: await importPartners(store, parsed.rows, clock()), cleanedLines: parsed.cleanedLines ?? [] };
 }
 
-function reportCard(turn: Turn, outcome: ImportRowResult[] | string, source: string): Card {
+function reportCard(turn: Turn, outcome: ImportOutcome | string, source: string): Card {
   const { t } = turn;
   const labels = { list: t('partner.button.list'), again: t('import.button.again') };
   if (typeof outcome === 'string') {
@@ -78,11 +83,13 @@ function reportCard(turn: Turn, outcome: ImportRowResult[] | string, source: str
       rejectedTitle: '',
       lines: [outcome],
       more: '',
+      note: '',
       labels,
     });
   }
-  const count = (status: ImportRowResult['status']) => outcome.filter((r) => r.status === status).length;
-  const rejected = outcome.filter((r) => r.status === 'rejected');
+  const { rows, cleanedLines } = outcome;
+  const count = (status: ImportRowResult['status']) => rows.filter((r) => r.status === status).length;
+  const rejected = rows.filter((r) => r.status === 'rejected');
   return renderCard('partner-import-report', {
     title: t('import.report.title'),
     color: rejected.length ? 'Warning' : 'Good',
@@ -96,6 +103,7 @@ function reportCard(turn: Turn, outcome: ImportRowResult[] | string, source: str
       .slice(0, REPORT_LINES)
       .map((r) => t('import.report.line', { line: r.line, problems: partnerErrorLines(turn, r.errors ?? []).join(' ') })),
     more: rejected.length > REPORT_LINES ? t('import.report.more', { count: rejected.length - REPORT_LINES }) : '',
+    note: cleanedLines.length ? t('import.report.cleaned', { lines: cleanedLines.slice(0, REPORT_LINES).join(', ') }) : '',
     labels,
   });
 }
