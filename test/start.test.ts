@@ -58,5 +58,6 @@ describe('the Sidos process', () => {
     expect(await third.exited).toBe(0);
     // A clean stop releases the lock.
     await expect(access(join(dir, 'sidos.lock'))).rejects.toThrow();
-  });
+    // Three process starts, one after another: more than the default timeout on a loaded machine.
+  }, 120_000);
 });
