@@ -53,9 +53,9 @@ describe('the Sidos process', () => {
     // The killed process's lock is still there; its process is gone, so the next start takes it over.
     await access(join(dir, 'sidos.lock'));
     const third = spawnSidos({ PORT: '0', DATA_DIR: dir });
-    await third.ready;
+    expect((await fetch(`${await third.ready}/healthz`)).status).toBe(200);
     third.child.kill('SIGTERM');
-    expect(await third.exited).toBe(0);
+    expect(await third.exited, third.output()).toBe(0);
     // A clean stop releases the lock.
     await expect(access(join(dir, 'sidos.lock'))).rejects.toThrow();
     // Three process starts, one after another: more than the default timeout on a loaded machine.
