@@ -2,6 +2,7 @@
 // it cleanly on SIGINT/SIGTERM (writes in flight are finished first).
 import { ConfigError, loadConfig } from './config.js';
 import { startSidos } from './sidos.js';
+import { DataDirLockedError } from './store/data-dir-lock.js';
 import { StoreFileError } from './store/store.js';
 
 async function main(): Promise<void> {
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof StoreFileError) console.error(err.message);
+  if (err instanceof ConfigError || err instanceof StoreFileError || err instanceof DataDirLockedError) console.error(err.message);
   else console.error('Sidos could not start:', err);
   process.exit(1);
 });

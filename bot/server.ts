@@ -24,6 +24,36 @@ function isAuthenticationFailure(err: unknown): boolean {
   return !!e && (AUTH_ERROR_NAMES.has(e.name ?? '') || e.statusCode === 401);
 }
 
+/**
+ * botbuilder fetches the channel's OpenID metadata and signing keys on the first
+ * request (and daily); when that fails it throws a network FetchError or an
+ * AuthenticationError "Failed to load …" with status 500.
+ */
+function isSigningKeyFetchFailure(err: unknown): boolean {
+  const e = err as { name?: string; statusCode?: number; message?: string } | null;
+  return !!e && (e.name === 'FetchError' || (e.statusCode === 500 && /^Failed to load/.test(e.message ?? '')));
+}
+
+/** Seconds a caller is asked to wait while the signing keys cannot be fetched. */
+const SIGNING_KEYS_RETRY_AFTER = 30;
+
+/** Logs an outage of the signing keys once when it starts and once when it ends, not per request. */
+function signingKeyOutageLog(log: (line: string) => void) {
+  let down = false;
+  return {
+    failed(err: unknown) {
+      if (down) return;
+      down = true;
+      log(`Bot Framework signing keys cannot be fetched (${(err as Error).message}): /api/messages answers 503 until they can.`);
+    },
+    authenticated() {
+      if (!down) return;
+      down = false;
+      log('Bot Framework signing keys can be fetched again: /api/messages authenticates requests.');
+    },
+  };
+}
+
 const text = z.string().nullish();
 // Ids end up in connector URLs and headers: visible ASCII only, as Teams sends them.
 const id = z.string().max(1024).regex(/^[!-~]+$/);
@@ -94,6 +124,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // the bot is public (local mode listens on loopback only).
   const messageLimit = options.mode === 'authenticated' ? [restify.plugins.throttle({ burst: 300, rate: 100, ip: true })] : [];
   const downloadLimit = restify.plugins.throttle({ burst: 30, rate: 5, ip: true });
+  const keyOutage = signingKeyOutageLog(options.log);
 
   server.post('/api/messages', ...messageLimit, async (req: restify.Request, res: restify.Response) => {
     const activity = req.body as Partial<Activity> | undefined;
@@ -102,8 +133,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     const authorization = String(req.headers.authorization ?? '');
+    // The adapter authenticates the request before it runs the turn.
+    let authenticated = false;
     try {
       const invokeResponse = await options.adapter.handleActivity(authorization, activity as Activity, async (context) => {
+        authenticated = true;
+        keyOutage.authenticated();
         await options.app.run(context);
       });
       // The adapter answers 501 to an invoke nobody handles (task/fetch, signin/…); for a
@@ -113,6 +148,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     } catch (err) {
       if (isAuthenticationFailure(err)) {
         res.send(401, { error: 'Unauthorized' });
+        return;
+      }
+      // Without the keys no token can be checked, good or bad: the caller should retry later.
+      if (!authenticated && isSigningKeyFetchFailure(err)) {
+        keyOutage.failed(err);
+        res.header('Retry-After', String(SIGNING_KEYS_RETRY_AFTER));
+        res.send(503, { error: 'Service unavailable' });
         return;
       }
       options.log(`/api/messages failed: ${(err as Error).stack ?? String(err)}`);

@@ -3,6 +3,7 @@
 import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { singleLine } from '../bot/domain/plain-text.js';
 import { LOCALES, ROLES } from '../bot/domain/types.js';
 
 const id = z
@@ -12,6 +13,9 @@ const id = z
 const timeZone = z
   .string()
   .refine((zone) => IANAZone.isValidZone(zone), 'allowed: an IANA time zone such as "Europe/Helsinki"');
+
+// Names are shown in cards, e-mails and calendar invites.
+const name = () => singleLine(z.string().min(1), 'allowed: one line without control or text-direction characters');
 
 const locale = z.enum(LOCALES, { errorMap: () => ({ message: `allowed: ${LOCALES.join(', ')}` }) });
 
@@ -24,7 +28,7 @@ const threshold = z
     message: 'allowed: green at or beyond yellow in the better direction (higherIsBetter says which)',
   });
 
-const officeNameText = z.string().min(1).max(120);
+const officeNameText = name().max(120);
 
 const officeNameRule = 'allowed: a name of 1 to 120 characters, or names per language such as { "fi": "…", "sv": "…", "en": "…" }';
 
@@ -65,7 +69,7 @@ export const configSchema = z
         z
           .object({
             id,
-            name: z.object({ fi: z.string().min(1), sv: z.string().min(1), en: z.string().min(1) }).strict(),
+            name: z.object({ fi: name(), sv: name(), en: name() }).strict(),
           })
           .strict(),
       )

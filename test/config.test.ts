@@ -86,6 +86,17 @@ describe('configuration', () => {
     ]);
   });
 
+  it('refuses an office or segment name with a line break, control or text-direction character', async () => {
+    const file = await override('names.json', {
+      offices: [{ id: 'uusimaa', name: 'Uusimaa\u202e office', timeZone: 'Europe/Helsinki', locale: 'fi', email: 'u@example.fi' }],
+      segments: [{ id: 'a', name: { fi: 'Kunnat', sv: 'Kom\nmuner', en: 'Municipalities' } }],
+    });
+    expect(problemsOf({ SIDOS_CONFIG: file })).toEqual([
+      'offices[0].name = "Uusimaa\u202e office": allowed: one line without control or text-direction characters',
+      'segments[0].name.sv = "Kom\\nmuner": allowed: one line without control or text-direction characters',
+    ]);
+  });
+
   it('checks references between keys: default office, people, unique ids', async () => {
     const file = await override('refs.json', {
       defaultOffice: 'lappi',

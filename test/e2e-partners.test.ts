@@ -48,10 +48,10 @@ describe('partner register in Teams', () => {
   const byEmail = async (email: string) => (await partnersOnDisk()).find((p) => p.email === email);
 
   /** Sends a file in the personal chat as Teams does; returns the bot's replies. */
-  async function sendFile(user: TestUser, name: string, fileType: string, path: string) {
+  async function sendFile(user: TestUser, name: string, fileType: string, path: string, host = filesUrl) {
     const from = h.connector.posted.length;
     const activity = message(h.serviceUrl, user, '', {});
-    const downloadUrl = `${filesUrl}${path}`;
+    const downloadUrl = `${host}${path}`;
     activity.attachments = [{ contentType: FILE_DOWNLOAD_INFO, contentUrl: downloadUrl, name, content: { downloadUrl, uniqueId: 'f1', fileType } }];
     const res = await h.post(activity);
     expect(res.status).toBe(200);
@@ -221,6 +221,21 @@ describe('partner register in Teams', () => {
     expect(await byEmail('liisa.laine@espoo.fi')).toMatchObject({ id: before.id, organisation: 'Espoon kaupunki', locale: 'sv' });
   });
 
+  it('strips a text-direction override from an imported organisation, says on which line, and refuses one in the form', async () => {
+    const csv = ['Nimi;Organisaatio;Segmentti;Sähköposti', 'Oona Oikea;Keravan \u202ekaupunki\u202c;municipalities;oona@kerava.fi'].join('\n');
+    const report = (await h.click(coordinator, 'partners.import', { csv })).value;
+    expect(cardText(report)).toContain('Riveiltä 2 poistettiin rivinvaihtoja, ohjausmerkkejä tai tekstin suuntamerkkejä.');
+    expect(await byEmail('oona@kerava.fi')).toMatchObject({ name: 'Oona Oikea', organisation: 'Keravan kaupunki' });
+
+    const before = await partnersOnDisk();
+    const form = { ...liisaForm, name: 'Olli \u202eollO', organisation: 'Keravan\nkaupunki', email: 'olli@kerava.fi' };
+    const bad = cardText((await h.click(coordinator, 'partner.save', form)).value);
+    expect(bad).toContain('Tarkista nämä kohdat – mitään ei tallennettu:');
+    expect(bad).toContain('Nimi: vain yksi rivi tavallista tekstiä: ei rivinvaihtoja, ohjausmerkkejä eikä tekstin suuntamerkkejä.');
+    expect(bad).toContain('Organisaatio: vain yksi rivi tavallista tekstiä: ei rivinvaihtoja, ohjausmerkkejä eikä tekstin suuntamerkkejä.');
+    expect(await partnersOnDisk()).toEqual(before);
+  });
+
   it('refuses a CSV that cannot be imported as a whole, saving nothing and keeping the text', async () => {
     const before = await partnersOnDisk();
     const csv = 'Nimi;Organisaatio\nUusi Ihminen;Uusi Oy';
@@ -258,6 +273,16 @@ describe('partner register in Teams', () => {
     const [gone] = await sendFile(coordinator, 'poistettu.csv', 'csv', '/poistettu.csv');
     expect(gone.activity.text).toContain('En saanut ladattua tiedostoa poistettu.csv, joten mitään ei tuotu.');
     expect(await partnersOnDisk()).toEqual(before);
+  });
+
+  it('does not download a file whose link is not where Teams keeps files, says so, and saves nothing', async () => {
+    const before = await partnersOnDisk();
+    const [reply] = await sendFile(coordinator, 'muualla.csv', 'csv', '/elsewhere.csv', 'https://files.example');
+    expect(reply.activity.text).toBe(
+      'En tuonut tiedostoa muualla.csv: lataan vain tiedostoja, jotka Teams säilyttää (OneDrivessa tai SharePointissa), ja tämä linkki osoittaa muualle. Lähetä tiedosto uudelleen tähän keskusteluun tai liitä sen sisältö tuontikorttiin (import).',
+    );
+    expect(await partnersOnDisk()).toEqual(before);
+    expect(h.logs).toContain('partner import: file download not-allowed: host files.example');
   });
 
   it('refuses a partner politely and changes nothing: commands, crafted card actions and files', async () => {

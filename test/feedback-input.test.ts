@@ -153,3 +153,29 @@ describe('parseSurveyInput', () => {
     });
   });
 });
+
+describe('feedback texts and control characters', () => {
+  it('keeps the line breaks of free texts, normalised, and drops control and direction characters', () => {
+    const value = valueOf(
+      parseFeedbackInput({ ...valid, works: 'Hyvä\r\nasialista\u202e', change: '\u0000Enemmän\taikaa', proposal_0: 'Ajan\u2066varaus\u2069', proposalJustification_0: 'Säästää\rpuheluita.' }),
+    );
+    expect(value.works).toBe('Hyvä\nasialista');
+    expect(value.change).toBe('Enemmän aikaa');
+    expect(value.proposals[0]).toEqual({ text: 'Ajanvaraus', level: 'local', justification: 'Säästää\npuheluita.' });
+  });
+
+  it('a free text that is nothing but control characters counts as empty', () => {
+    const errors = errorsOf(parseFeedbackInput({ ...valid, rating: '1', justification: '\u202e\u0000 ' }), 'justification');
+    expect(errors).toEqual([{ field: 'justification', code: 'feedback-justification-required', params: { min: 10 } }]);
+  });
+
+  it('refuses a survey topic with a line break or a direction override', () => {
+    const ctx = { segments: ['municipalities'] };
+    for (const topic of ['Ensimmäiset\nviikot', 'Ensimmäiset \u202eviikot']) {
+      expect(errorsOf(parseSurveyInput({ segment: 'municipalities', topic, cadence: 'monthly' }, ctx), topic)).toEqual([
+        { field: 'topic', code: 'control-characters' },
+      ]);
+    }
+    expect(FEEDBACK_INPUT_ERROR_CODES).toContain('control-characters');
+  });
+});

@@ -116,3 +116,14 @@ describe('meeting timing and access', () => {
     expect(mayGiveOfficeFeedback({ role: 'partner', officeId: 'uusimaa' }, meeting)).toBe(false);
   });
 });
+
+describe('office feedback and control characters', () => {
+  it('refuses them in the organisation and the meeting id, and drops them from the texts, keeping line breaks', () => {
+    expect(errorsFor({ organisation: 'Espoon\u202e kaupunki', meetingId: 'm-\n1' })).toEqual([
+      { field: 'meetingId', code: 'control-characters' },
+      { field: 'organisation', code: 'control-characters' },
+    ]);
+    const result = parseOfficeFeedbackInput({ ...valid, works: 'Ajallaan\r\nja\u0007 kattavasti\u2067', couldDoDifferently: 'Liitteet\u202d mukaan' });
+    expect(result).toMatchObject({ ok: true, value: { works: 'Ajallaan\nja kattavasti', couldDoDifferently: 'Liitteet mukaan' } });
+  });
+});

@@ -12,6 +12,23 @@ const matti = {
 };
 
 describe('parsePartnerCsv', () => {
+  it('strips line breaks, control and text-direction characters from cells and names the lines', () => {
+    const csv = [
+      'name;organisation;segment;email',
+      'Matti Meikäläinen;Espoon \u202ekaupunki\u202c;municipalities;matti@espoo.fi',
+      'Liisa Virtanen;Takuusäätiö;debt-counsellors;liisa@takuu.fi',
+      '"Jänis\r\nJärvinen\u0000";"Hämeen\u2066linna\u2069";municipalities;\u200fjanis@hameenlinna.fi',
+    ].join('\r\n');
+    const result = parsePartnerCsv(csv, ctx);
+    expect(result.cleanedLines).toEqual([2, 4]);
+    expect(result.rows.map((r) => (r.ok ? [r.line, r.value.name, r.value.organisation, r.value.email] : r))).toEqual([
+      [2, 'Matti Meikäläinen', 'Espoon kaupunki', 'matti@espoo.fi'],
+      [3, 'Liisa Virtanen', 'Takuusäätiö', 'liisa@takuu.fi'],
+      [4, 'Jänis Järvinen', 'Hämeenlinna', 'janis@hameenlinna.fi'],
+    ]);
+    expect(parsePartnerCsv('name,organisation,segment,email\nMatti,Espoo,municipalities,m@espoo.fi', ctx).cleanedLines).toBeUndefined();
+  });
+
   it('reads an English header with "," and reports each row with its line', () => {
     const csv = [
       'Name,Organisation,Segment,Office,E-mail,Language,AAD',
@@ -85,7 +102,8 @@ describe('parsePartnerCsv', () => {
       [5, 'liisa@takuu.fi', true],
       [7, 'pekka@vantaa.fi', true],
     ]);
-    expect(rows[1]).toMatchObject({ value: { name: 'Liisa\nVirtanen' } });
+    // A quoted line break inside a cell becomes a space: names are single lines.
+    expect(rows[1]).toMatchObject({ value: { name: 'Liisa Virtanen' } });
   });
 
   it('rejects rows with the same rules as the card, reporting every reason', () => {

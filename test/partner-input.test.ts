@@ -106,6 +106,21 @@ describe('parsePartnerInput', () => {
     const collect = (patch: Record<string, unknown>) => errorsFor(patch).forEach((e) => seen.add(e.code));
     collect({ name: '', organisation: 3, segment: 'x', officeId: 'x', email: 'x', aadObjectId: 'x', locale: 'x' });
     collect({ name: 'n'.repeat(121) });
+    collect({ name: 'n\u202e' });
     expect([...seen].sort()).toEqual([...PARTNER_INPUT_ERROR_CODES].sort());
+  });
+});
+
+describe('parsePartnerInput and control characters', () => {
+  it('refuses line breaks, control and text-direction characters in every text field with a field error', () => {
+    const bad = { name: 'Matti\u202eneniälakieM', organisation: 'Espoo\nkaupunki', email: 'matti@espoo.fi\u0000', segment: 'munic\u202eipalities' };
+    expect(errorsFor(bad)).toEqual([
+      { field: 'name', code: 'control-characters' },
+      { field: 'organisation', code: 'control-characters' },
+      { field: 'segment', code: 'control-characters' },
+      { field: 'email', code: 'control-characters' },
+    ]);
+    expect(errorsFor({ organisation: 'Espoo \u2066kaupunki\u2069' })).toEqual([{ field: 'organisation', code: 'control-characters' }]);
+    expect(PARTNER_INPUT_ERROR_CODES).toContain('control-characters');
   });
 });

@@ -317,3 +317,25 @@ describe('defaultPlanYear', () => {
     expect(defaultPlanYear({ year: 2027, month: 12 })).toBe(2028);
   });
 });
+
+describe('plan texts and control characters', () => {
+  it('refuses them in the theme, a sub-theme, the place and the online link', () => {
+    const errors = errorsFor({ theme: 'Perinnän \u202eensimmäiset viikot', subThemes: 'Ulosottoilmoitus\nMaksu\u2066suunnitelmat\nPalkan ulosmittaus', place: 'Sali\t1' });
+    expect(errors.map((e) => [e.field, e.code])).toEqual([
+      ['theme', 'control-characters'],
+      ['subThemes', 'control-characters'],
+      ['place', 'control-characters'],
+    ]);
+    expect(errorsFor({ onlineUrl: 'https://teams.example/\u202emeet' }).map((e) => e.code)).toEqual(['control-characters']);
+  });
+
+  it('refuses them in an edited sub-theme', () => {
+    expect(editErrorsWith({ subTheme_1: 'Maksu\u0000suunnitelmat' })).toEqual([{ field: 'subTheme_1', code: 'control-characters' }]);
+  });
+});
+
+function editErrorsWith(patch: Record<string, unknown>) {
+  const edits = { date_0: '2027-03-23', date_1: '2027-03-30', subTheme_0: 'Ulosottoilmoitus', subTheme_1: 'Maksusuunnitelmat' };
+  const ctx = { year: 2027, count: 2, time: '13:00', durationMinutes: 90, timeZone: 'Europe/Helsinki' };
+  return errorsOf(parseDateEdits({ ...edits, ...patch }, ctx), patch);
+}

@@ -157,3 +157,19 @@ describe('parseProposalFilter', () => {
     }
   });
 });
+
+describe('status changes and control characters', () => {
+  it('refuses them in the proposal id and status, and drops them from the reason, keeping line breaks', () => {
+    expect(parseStatusChange({ proposalId: 'p-1\u202e', status: 'plan\u202ened', reason: 'Budjetoitu ensi vuodelle.' })).toEqual({
+      ok: false,
+      errors: [
+        { field: 'proposalId', code: 'control-characters' },
+        { field: 'status', code: 'control-characters' },
+      ],
+    });
+    expect(parseStatusChange({ proposalId: 'p-1', status: 'planned', reason: 'Budjetoitu\r\nensi\u2066 vuodelle.\u0000' })).toEqual({
+      ok: true,
+      value: { proposalId: 'p-1', status: 'planned', reason: 'Budjetoitu\nensi vuodelle.' },
+    });
+  });
+});

@@ -1,6 +1,6 @@
 // `npm start` as a process: local mode line, /healthz, clean stop, and a clear
 // refusal to start on bad configuration or a corrupt data file.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -39,4 +39,25 @@ describe('the Sidos process', () => {
     expect(await sidos.exited).toBe(1);
     expect(sidos.output()).toMatch(/Data file .*2027\.json is not valid JSON/);
   });
+
+  it('refuses a second process on the same DATA_DIR, naming the holder, and starts again after the holder was killed', async () => {
+    const first = spawnSidos({ PORT: '0', DATA_DIR: dir });
+    await first.ready;
+    const second = spawnSidos({ PORT: '0', DATA_DIR: dir });
+    expect(await second.exited).toBe(1);
+    const refusal = second.output().trim().split('\n');
+    expect(refusal).toEqual([expect.stringContaining(`DATA_DIR ${dir} is in use by process ${first.child.pid} on `)]);
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // The killed process's lock is still there; its process is gone, so the next start takes it over.
+    await access(join(dir, 'sidos.lock'));
+    const third = spawnSidos({ PORT: '0', DATA_DIR: dir });
+    expect((await fetch(`${await third.ready}/healthz`)).status).toBe(200);
+    third.child.kill('SIGTERM');
+    expect(await third.exited, third.output()).toBe(0);
+    // A clean stop releases the lock.
+    await expect(access(join(dir, 'sidos.lock'))).rejects.toThrow();
+    // Three process starts, one after another: more than the default timeout on a loaded machine.
+  }, 120_000);
 });

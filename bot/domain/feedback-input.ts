@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { ProposalLevel, SurveyCadence } from './types.js';
 import type { FieldError, ParseResult } from './field-errors.js';
+import { freeText, singleLine } from './plain-text.js';
 
 export const FEEDBACK_INPUT_ERROR_CODES = [
   'required',
@@ -15,6 +16,7 @@ export const FEEDBACK_INPUT_ERROR_CODES = [
   'unknown-segment', // params: value
   'feedback-justification-required', // a rating of 1 or 2 without a reason; params: min
   'feedback-justification-too-short', // params: min
+  'control-characters', // a line break, control or text-direction character in a single-line field
 ] as const;
 export type FeedbackInputErrorCode = (typeof FEEDBACK_INPUT_ERROR_CODES)[number];
 
@@ -56,11 +58,12 @@ export const proposalFields = (n: number) => ({ text: `proposal_${n}`, level: `l
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
+// The texts of the feedback card are multi-line; the survey card's fields are single lines.
 const optionalText = (max: number) =>
-  z.preprocess(blankToUndefined, z.string({ invalid_type_error: 'invalid' }).trim().max(max, 'too-long').optional());
+  freeText(z.preprocess(blankToUndefined, z.string({ invalid_type_error: 'invalid' }).trim().max(max, 'too-long').optional()));
 
 const requiredText = (max: number) =>
-  z.string({ required_error: 'required', invalid_type_error: 'invalid' }).trim().min(1, 'required').max(max, 'too-long');
+  singleLine(z.string({ required_error: 'required', invalid_type_error: 'invalid' }).trim().min(1, 'required').max(max, 'too-long'));
 
 // Card inputs arrive as strings; numbers are accepted too.
 const rating = z.preprocess(

@@ -2,6 +2,7 @@
 // params; the Teams layer translates them.
 import { z } from 'zod';
 import type { FieldError, ParseResult } from './field-errors.js';
+import { freeText, singleLine } from './plain-text.js';
 
 export const OFFICE_FEEDBACK_ERROR_CODES = [
   'required',
@@ -11,6 +12,7 @@ export const OFFICE_FEEDBACK_ERROR_CODES = [
   'out-of-range', // params: min, max
   'office-feedback-text-required', // neither what works nor what could change was written
   'office-feedback-low-rating-needs-change', // params: max (the highest rating that needs it)
+  'control-characters', // a line break, control or text-direction character in a single-line field
 ] as const;
 export type OfficeFeedbackErrorCode = (typeof OFFICE_FEEDBACK_ERROR_CODES)[number];
 
@@ -31,11 +33,11 @@ export const MAX_FEEDBACK_TEXT = 2000;
 export const LOW_RATING = 2;
 
 const text = () => z.string({ required_error: 'required', invalid_type_error: 'invalid' }).trim();
-const optionalText = () => z.preprocess((v) => (v === undefined || v === null ? '' : v), text().max(MAX_FEEDBACK_TEXT, 'too-long'));
+const optionalText = () => freeText(z.preprocess((v) => (v === undefined || v === null ? '' : v), text().max(MAX_FEEDBACK_TEXT, 'too-long')));
 
 const schema = z.object({
-  meetingId: text().min(1, 'required').max(100, 'too-long'),
-  organisation: text().min(1, 'required').max(160, 'too-long'),
+  meetingId: singleLine(text().min(1, 'required').max(100, 'too-long')),
+  organisation: singleLine(text().min(1, 'required').max(160, 'too-long')),
   // Card inputs arrive as strings; numbers are accepted too.
   rating: z.preprocess(
     (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : Number(v)) : v),

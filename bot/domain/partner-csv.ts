@@ -1,6 +1,9 @@
 // Partner import from CSV, pasted into a card or sent as a file. Every data row
 // is validated like a card submission and reported on its own; problems with
-// the text as a whole are fatal and nothing is imported.
+// the text as a whole are fatal and nothing is imported. Line breaks, control
+// and text-direction characters are stripped from the cells rather than
+// refused (a spreadsheet export easily carries them); the report names the
+// lines where that happened.
 import { CsvError, parse, type Info } from 'csv-parse/sync';
 import {
   partnerInputParser,
@@ -8,6 +11,7 @@ import {
   type PartnerInput,
   type PartnerInputContext,
 } from './partner-input.js';
+import { stripToSingleLine } from './plain-text.js';
 import type { Locale } from './types.js';
 
 export const PARTNER_CSV_ERROR_CODES = [
@@ -37,6 +41,8 @@ export type CsvRowResult = { line: number; email: string } & (
 
 export interface PartnerCsvResult {
   rows: CsvRowResult[];
+  /** Lines where line breaks, control or text-direction characters were removed from a cell. */
+  cleanedLines?: number[];
   fatal?: { code: PartnerCsvErrorCode; params?: Record<string, string | number> };
 }
 
@@ -135,11 +141,15 @@ export function parsePartnerCsv(text: string, ctx: PartnerCsvContext): PartnerCs
 
   const parsePartner = partnerInputParser(ctx);
   const firstLineOf = new Map<string, number>();
+  const cleanedLines: number[] = [];
   const rows = data.map(({ record, line }): CsvRowResult => {
-    const cell = (column: Column) => {
-      const i = columns.get(column);
-      return i === undefined ? '' : (record[i] ?? '');
-    };
+    const cells = new Map<Column, string>();
+    for (const [column, i] of columns) {
+      const raw = record[i] ?? '';
+      cells.set(column, stripToSingleLine(raw).trim());
+      if (cells.get(column) !== raw.trim() && !cleanedLines.includes(line)) cleanedLines.push(line);
+    }
+    const cell = (column: Column) => cells.get(column) ?? '';
     const email = cell('email').toLowerCase();
     const errors: PartnerFieldError[] = [];
     // More cells than headers: most likely a value with an unquoted delimiter, so the columns shifted.
@@ -164,5 +174,5 @@ export function parsePartnerCsv(text: string, ctx: PartnerCsvContext): PartnerCs
     const { locale, ...withoutLocale } = parsed.value;
     return { line, email, ok: true, value: cell('language') ? parsed.value : withoutLocale };
   });
-  return { rows };
+  return cleanedLines.length ? { rows, cleanedLines } : { rows };
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { LOCALES, type Locale, type Partner } from './types.js';
 import type { FieldError, ParseResult } from './field-errors.js';
+import { singleLine } from './plain-text.js';
 
 export const PARTNER_INPUT_ERROR_CODES = [
   'required',
@@ -13,6 +14,7 @@ export const PARTNER_INPUT_ERROR_CODES = [
   'invalid-email',
   'invalid-aad-object-id', // not a GUID
   'unknown-locale', // params: value
+  'control-characters', // a line break, control or text-direction character
 ] as const;
 export type PartnerInputErrorCode = (typeof PARTNER_INPUT_ERROR_CODES)[number];
 
@@ -37,7 +39,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
-const text = () => z.string({ required_error: 'required', invalid_type_error: 'invalid' }).trim().min(1, 'required');
+const text = () => singleLine(z.string({ required_error: 'required', invalid_type_error: 'invalid' }).trim().min(1, 'required'));
 
 /** One of `ids`, matched case-insensitively and returned as spelled in `ids`. */
 const oneOf = <T extends string>(ids: readonly T[], code: PartnerInputErrorCode) =>

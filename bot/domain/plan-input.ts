@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { meetingSlot, validateMeetingDate, type ProposedSlot } from './schedule.js';
 import type { Instant } from './types.js';
 import type { FieldError, ParseResult } from './field-errors.js';
+import { singleLine } from './plain-text.js';
 
 export const PLAN_INPUT_ERROR_CODES = [
   'required',
@@ -27,6 +28,7 @@ export const PLAN_INPUT_ERROR_CODES = [
   'date-july',
   'date-christmas',
   'date-duplicate', // params: date
+  'control-characters', // a line break, control or text-direction character
   'date-past',
 ] as const;
 export type PlanInputErrorCode = (typeof PLAN_INPUT_ERROR_CODES)[number];
@@ -68,7 +70,7 @@ const LATEST = '18:00';
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const text = () =>
-  z.string({ required_error: 'required', invalid_type_error: 'invalid' }).trim().min(1, 'required').max(MAX_TEXT, 'too-long');
+  singleLine(z.string({ required_error: 'required', invalid_type_error: 'invalid' }).trim().min(1, 'required').max(MAX_TEXT, 'too-long'));
 
 const optionalText = () => z.preprocess(blankToUndefined, text().optional());
 
@@ -100,7 +102,7 @@ function planFields(ctx: { segments: string[]; offices: string[] }) {
     officeId: text().pipe(z.string().refine((id) => ctx.offices.includes(id), 'unknown-office')),
     theme: text(),
     subThemes: list(/\r?\n/).pipe(
-      z.array(z.string().max(MAX_TEXT, 'too-long')).min(1, 'required').max(MAX_MEETINGS, 'too-many'),
+      z.array(singleLine(z.string().max(MAX_TEXT, 'too-long'))).min(1, 'required').max(MAX_MEETINGS, 'too-many'),
     ),
     segments: list(/,/)
       .pipe(z.array(z.string()).min(1, 'required'))
@@ -126,10 +128,7 @@ function planFields(ctx: { segments: string[]; offices: string[] }) {
     place: optionalText(),
     onlineUrl: z.preprocess(
       blankToUndefined,
-      z
-        .string({ invalid_type_error: 'invalid-url' })
-        .trim()
-        .url('invalid-url')
+      singleLine(z.string({ invalid_type_error: 'invalid-url' }).trim().url('invalid-url'))
         .pipe(z.string().refine((u) => new URL(u).protocol === 'https:', 'not-https'))
         .optional(),
     ),

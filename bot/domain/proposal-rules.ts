@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { PROPOSAL_STATUSES, type Proposal, type ProposalLevel, type ProposalStatus, type Role } from './types.js';
 import type { FieldError, ParseResult } from './field-errors.js';
+import { freeText, singleLine } from './plain-text.js';
 
 export const PROPOSAL_LEVELS: readonly ProposalLevel[] = ['local', 'national'];
 
@@ -55,6 +56,7 @@ export const PROPOSAL_ERROR_CODES = [
   'proposal-unknown-status', // params: value
   'proposal-reason-required', // params: min
   'proposal-reason-too-short', // params: min
+  'control-characters', // a line break, control or text-direction character in a single-line field
 ] as const;
 export type ProposalErrorCode = (typeof PROPOSAL_ERROR_CODES)[number];
 
@@ -71,16 +73,15 @@ export type StatusChangeResult = ParseResult<StatusChangeInput, ProposalErrorCod
 const text = () => z.string({ required_error: 'required', invalid_type_error: 'invalid' }).trim();
 
 const changeSchema = z.object({
-  proposalId: text().min(1, 'required').max(100, 'too-long'),
-  status: text()
-    .min(1, 'required')
+  proposalId: singleLine(text().min(1, 'required').max(100, 'too-long')),
+  status: singleLine(text().min(1, 'required'))
     .pipe(
       z.string().refine(isProposalStatus, (value) => ({
         message: 'proposal-unknown-status',
         params: { value },
       })),
     ),
-  reason: z.preprocess((v) => (v === undefined || v === null ? '' : v), text().max(MAX_REASON, 'too-long')),
+  reason: freeText(z.preprocess((v) => (v === undefined || v === null ? '' : v), text().max(MAX_REASON, 'too-long'))),
 });
 
 function toFieldError(issue: z.ZodIssue): ProposalFieldError {

@@ -1,6 +1,7 @@
 // The lowdb Store: DATA_DIR/shared.json plus DATA_DIR/<year>.json per year.
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { JsonDocument } from './json-document.js';
 import {
   emptyShared,
@@ -51,21 +52,31 @@ export class LowdbStore implements Store {
     private readonly dir: string,
     private readonly shared: JsonDocument<SharedData>,
     private readonly yearDocs: Map<number, JsonDocument<YearData>>,
+    private readonly lock: DataDirLock,
   ) {}
 
-  /** Opens every data file now, so a corrupt file stops start-up instead of a later request. */
+  /**
+   * Locks the directory against other processes (DataDirLockedError), then opens
+   * every data file now, so a corrupt file stops start-up instead of a later request.
+   */
   static async open(dir: string): Promise<LowdbStore> {
     await mkdir(dir, { recursive: true });
-    const shared = await JsonDocument.open(join(dir, 'shared.json'), emptyShared, checkShared);
-    const missing = ADDED_SHARED_KEYS.filter((key) => shared.data[key] === undefined);
-    if (missing.length > 0) await shared.update((d) => Object.assign(d, Object.fromEntries(missing.map((key) => [key, emptyShared()[key]]))));
-    const yearDocs = new Map<number, JsonDocument<YearData>>();
-    for (const name of (await readdir(dir)).sort()) {
-      const match = YEAR_FILE.exec(name);
-      if (!match) continue;
-      yearDocs.set(Number(match[1]), await JsonDocument.open(join(dir, name), emptyYear, checkYear));
+    const lock = await lockDataDir(dir);
+    try {
+      const shared = await JsonDocument.open(join(dir, 'shared.json'), emptyShared, checkShared);
+      const missing = ADDED_SHARED_KEYS.filter((key) => shared.data[key] === undefined);
+      if (missing.length > 0) await shared.update((d) => Object.assign(d, Object.fromEntries(missing.map((key) => [key, emptyShared()[key]]))));
+      const yearDocs = new Map<number, JsonDocument<YearData>>();
+      for (const name of (await readdir(dir)).sort()) {
+        const match = YEAR_FILE.exec(name);
+        if (!match) continue;
+        yearDocs.set(Number(match[1]), await JsonDocument.open(join(dir, name), emptyYear, checkYear));
+      }
+      return new LowdbStore(dir, shared, yearDocs, lock);
+    } catch (err) {
+      await lock.release();
+      throw err;
     }
-    return new LowdbStore(dir, shared, yearDocs);
   }
 
   years(): number[] {
@@ -105,6 +116,10 @@ export class LowdbStore implements Store {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.shared.close(), ...[...this.yearDocs.values()].map((d) => d.close())]);
+    try {
+      await Promise.all([this.shared.close(), ...[...this.yearDocs.values()].map((d) => d.close())]);
+    } finally {
+      await this.lock.release();
+    }
   }
 }

@@ -34,8 +34,50 @@ export class DownloadError extends Error {
 export interface DownloadLimits {
   maxBytes: number;
   timeoutMs: number;
-  /** Plain http is only for local mode (tests, Emulator); Teams links are https. */
-  allowHttp: boolean;
+  /** Local mode (tests, Emulator): loopback hosts too, over http as well. */
+  allowLoopback: boolean;
+}
+
+/**
+ * Where Teams keeps a file sent to a bot: the downloadUrl of a file download
+ * info attachment is a pre-authorised link to the sender's OneDrive or the
+ * team's SharePoint, in the public cloud or a sovereign one. Nothing else is
+ * fetched, so a crafted attachment cannot make Sidos request an internal address.
+ */
+const TEAMS_FILE_HOST_SUFFIXES = ['.sharepoint.com', '.sharepoint.us', '.sharepoint-mil.us', '.sharepoint.cn'];
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const MAX_REDIRECTS = 5;
+
+/** Why `url` may not be fetched, or null when it may. */
+export function downloadRefusal(url: URL, limits: DownloadLimits): string | null {
+  const host = url.hostname.toLowerCase();
+  if (limits.allowLoopback && LOOPBACK_HOSTS.has(host) && (url.protocol === 'http:' || url.protocol === 'https:')) return null;
+  if (url.protocol !== 'https:') return `protocol ${url.protocol}`;
+  if (url.port !== '' || !TEAMS_FILE_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix))) return `host ${url.host}`;
+  return null;
+}
+
+/** Fetches `url`, following redirects only while they stay on allowed hosts. */
+async function fetchAllowed(url: URL, limits: DownloadLimits, signal: AbortSignal): Promise<Response> {
+  for (let redirects = 0; ; redirects++) {
+    const problem = downloadRefusal(url, limits);
+    if (problem) throw new DownloadError('not-allowed', redirects ? `redirected to ${problem}` : problem);
+    let response: Response;
+    try {
+      response = await fetch(url, { signal, redirect: 'manual' });
+    } catch (err) {
+      throw new DownloadError('failed', (err as Error).message);
+    }
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status > 399 || location === null) return response;
+    await response.body?.cancel();
+    if (redirects === MAX_REDIRECTS) throw new DownloadError('failed', 'too many redirects');
+    try {
+      url = new URL(location, url);
+    } catch {
+      throw new DownloadError('failed', 'a redirect to something that is not a URL');
+    }
+  }
 }
 
 /** UTF-8 (with or without BOM); anything else is read as Windows-1252, which is what Excel saves in Finland. */
@@ -55,18 +97,7 @@ export async function downloadText(url: string, limits: DownloadLimits): Promise
   } catch {
     throw new DownloadError('not-allowed', 'not a URL');
   }
-  const protocols = limits.allowHttp ? ['https:', 'http:'] : ['https:'];
-  if (!protocols.includes(parsed.protocol)) throw new DownloadError('not-allowed', `protocol ${parsed.protocol}`);
-
-  const signal = AbortSignal.timeout(limits.timeoutMs);
-  let response: Response;
-  try {
-    response = await fetch(parsed, { signal, redirect: 'follow' });
-  } catch (err) {
-    throw new DownloadError('failed', (err as Error).message);
-  }
-  const finalProtocol = new URL(response.url || parsed.href).protocol;
-  if (!protocols.includes(finalProtocol)) throw new DownloadError('not-allowed', `redirected to ${finalProtocol}`);
+  const response = await fetchAllowed(parsed, limits, AbortSignal.timeout(limits.timeoutMs));
   if (!response.ok || !response.body) throw new DownloadError('failed', `status ${response.status}`);
   if (Number(response.headers.get('content-length') ?? 0) > limits.maxBytes) {
     await response.body.cancel();

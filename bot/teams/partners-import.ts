@@ -56,8 +56,13 @@ function fatalText(turn: Turn, fatal: Fatal): string {
   }
 }
 
+interface ImportOutcome {
+  rows: ImportRowResult[];
+  cleanedLines: number[];
+}
+
 /** Parses and imports; the text of a fatal problem when nothing could be imported. */
-async function runImport(turn: Turn, csv: string): Promise<ImportRowResult[] | string> {
+async function runImport(turn: Turn, csv: string): Promise<ImportOutcome | string> {
   const { config, store, clock } = turn.deps;
   const parsed = parsePartnerCsv(csv, {
     segments: config.segments.map((s) => s.id),
@@ -68,10 +73,10 @@ async function runImport(turn: Turn, csv: string): Promise<ImportRowResult[] | s
   const rows = await importPartners(store, parsed.rows, clock(), (officeId) => officeById(turn, officeId).locale);
   const count = (status: ImportRowResult['status']) => rows.filter((r) => r.status === status).length;
   await audited(turn, 'partners.import', {}, { added: count('added'), updated: count('updated'), unchanged: count('unchanged'), rejected: count('rejected') });
-  return rows;
+  return { rows, cleanedLines: parsed.cleanedLines ?? [] };
 }
 
-function reportCard(turn: Turn, outcome: ImportRowResult[] | string, source: string): Card {
+function reportCard(turn: Turn, outcome: ImportOutcome | string, source: string): Card {
   const { t } = turn;
   const labels = { list: t('partner.button.list'), again: t('import.button.again') };
   if (typeof outcome === 'string') {
@@ -83,11 +88,13 @@ function reportCard(turn: Turn, outcome: ImportRowResult[] | string, source: str
       rejectedTitle: '',
       lines: [outcome],
       more: '',
+      note: '',
       labels,
     });
   }
-  const count = (status: ImportRowResult['status']) => outcome.filter((r) => r.status === status).length;
-  const rejected = outcome.filter((r) => r.status === 'rejected');
+  const { rows, cleanedLines } = outcome;
+  const count = (status: ImportRowResult['status']) => rows.filter((r) => r.status === status).length;
+  const rejected = rows.filter((r) => r.status === 'rejected');
   return renderCard('partner-import-report', {
     title: t('import.report.title'),
     color: rejected.length ? 'Warning' : 'Good',
@@ -101,6 +108,7 @@ function reportCard(turn: Turn, outcome: ImportRowResult[] | string, source: str
       .slice(0, REPORT_LINES)
       .map((r) => t('import.report.line', { line: r.line, problems: partnerErrorLines(turn, r.errors ?? []).join(' ') })),
     more: rejected.length > REPORT_LINES ? t('import.report.more', { count: rejected.length - REPORT_LINES }) : '',
+    note: cleanedLines.length ? t('import.report.cleaned', { lines: cleanedLines.slice(0, REPORT_LINES).join(', ') }) : '',
     labels,
   });
 }
@@ -116,11 +124,12 @@ async function importFile(turn: Turn, file: SentFile): Promise<Card | string> {
     csv = await downloadText(file.downloadUrl, {
       maxBytes: MAX_CSV_BYTES,
       timeoutMs: DOWNLOAD_TIMEOUT_MS,
-      allowHttp: deps.config.credentials === null,
+      allowLoopback: deps.config.credentials === null,
     });
   } catch (err) {
     if (!(err instanceof DownloadError)) throw err;
     deps.log(`partner import: ${err.message}`);
+    if (err.problem === 'not-allowed') return t('import.error.notTeamsFile', { name: file.name });
     if (err.problem !== 'too-large') return t('import.error.download', { name: file.name });
     return reportCard(turn, fatalText(turn, { code: 'too-large', params: { maxBytes: MAX_CSV_BYTES } }), source);
   }
