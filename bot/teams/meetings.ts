@@ -55,7 +55,7 @@ export function registerMeetingRoutes(routes: Routes): void {
     }
     const saved = await updateMeeting(deps.store, found.meeting.id, parsed.value, scopeOf(turn), now);
     if (!saved.ok) return failureText(turn, saved.code);
-    if (saved.changed) await sendMeetingUpdates(turn, [saved.meeting.id]);
+    if (saved.changed) sendMeetingUpdates(turn, [saved.meeting.id]);
     return meetingsCard(turn, saved.changed ? t('meetings.notice.saved', { subTheme: saved.meeting.subTheme }) : t('meetings.notice.unchanged'));
   });
 
@@ -69,7 +69,7 @@ export function registerMeetingRoutes(routes: Routes): void {
     const { t, deps } = turn;
     const cancelled = await cancelMeeting(deps.store, textOf(data.meetingId), scopeOf(turn), deps.clock());
     if (!cancelled.ok) return failureText(turn, cancelled.code);
-    if (cancelled.changed) await sendMeetingUpdates(turn, [cancelled.meeting.id]);
+    if (cancelled.changed) sendMeetingUpdates(turn, [cancelled.meeting.id]);
     return meetingsCard(turn, t('meetings.notice.cancelled', { subTheme: cancelled.meeting.subTheme }));
   });
 }

@@ -156,7 +156,7 @@ export function registerPlanRoutes(routes: Routes): void {
     }
     const saved = await updatePlan(deps.store, plan.id, parsed.value, scopeOf(turn), now);
     if (!saved.ok) return failureText(turn, saved.code);
-    await sendMeetingUpdates(turn, saved.changed);
+    sendMeetingUpdates(turn, saved.changed);
     const line = saved.changed.length ? t('plan.updated.changed', { count: saved.changed.length }) : t('plan.updated.unchanged');
     return savedPlanCard(turn, t('plan.updated.title', { year: plan.year }), [line], saved.meetings);
   });
