@@ -61,6 +61,7 @@ describe('a meeting from plan to cancellation, through the cards', () => {
     const manage = (await h.click(coordinator, 'invites.open', { meetingId })).value;
     expect(inputsOf(manage)).toHaveProperty(Object.keys(inputsOf(manage)).find((k) => k.startsWith('invite_'))!, 'true');
     await h.click(coordinator, 'invites.send', submission(manage, 'invites.send'));
+    await h.idle(); // the sends go out in the background, after the click is answered
     const [invite] = toPartner(from);
     const card = cardOf(invite)!;
     expect(cardText(card)).toContain('Kutsu: Vireilletulo');
@@ -77,6 +78,7 @@ describe('a meeting from plan to cancellation, through the cards', () => {
     const editButton = executeActions(cardOf(list)!, 'meeting.edit').findIndex((a) => a.data.meetingId === meetingId);
     const form = (await h.click(coordinator, 'meeting.edit', submission(cardOf(list)!, 'meeting.edit', {}, editButton))).value;
     await h.click(coordinator, 'meeting.save', submission(form, 'meeting.save', { time: '10:00' }));
+    await h.idle(); // the sends go out in the background, after the click is answered
 
     const [update] = toPartner(from);
     expect(cardText(cardOf(update))).toContain('Muuttunut kutsu: Vireilletulo');
@@ -91,6 +93,7 @@ describe('a meeting from plan to cancellation, through the cards', () => {
     const index = executeActions(cardOf(list)!, 'meeting.cancel').findIndex((a) => a.data.meetingId === meetingId);
     const ask = (await h.click(coordinator, 'meeting.cancel', submission(cardOf(list)!, 'meeting.cancel', {}, index))).value;
     await h.click(coordinator, 'meeting.cancel.confirm', submission(ask, 'meeting.cancel.confirm'));
+    await h.idle(); // the sends go out in the background, after the click is answered
 
     const [cancellation] = toPartner(from);
     expect(cardText(cardOf(cancellation))).toContain('Peruttu: Vireilletulo');
