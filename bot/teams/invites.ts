@@ -235,7 +235,7 @@ export function manageCard(
   const failed = invitees.filter((i) => i.delivery === 'failed');
   const count = (rsvp: string) => invitees.filter((i) => i.invitation.rsvp === rsvp).length;
   const channelCount = (channel: Channel) => invitees.filter((i) => i.delivery === 'sent' && i.channels.includes(channel)).length;
-  return renderCard('invite-manage', {
+  const card = renderCard('invite-manage', {
     title: t('invites.title', { subTheme: meeting.subTheme }),
     when: meetingTime(meeting, office.timeZone, view.locale),
     sending,
@@ -280,6 +280,9 @@ export function manageCard(
     refreshLabel: t('invites.button.refresh'),
     meetingsLabel: t('invites.button.meetings'),
   });
+  // The template leaves `refresh: null` when not sending; a finished card asks Teams for nothing.
+  if (!sending) delete card.refresh;
+  return card;
 }
 
 /** A partner's RSVP button: saves the answer and shows the invite with it. */
