@@ -1,4 +1,5 @@
 // Composition root: config → store → services → Teams app → server.
+import { setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AppConfig } from './config.js';
 import { createSmtpEmailSender } from './delivery/email.js';
@@ -56,6 +57,8 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
   const botAppId = config.credentials?.appId ?? '';
   const adapter = createAdapter(config.credentials, options.botFrameworkAuth);
   const shutdown = new AbortController();
+  // Every send waiting in the queue listens for the shutdown: thousands at once are expected.
+  setMaxListeners(0, shutdown.signal);
   const queue = new SendQueue(config.sending, shutdown.signal);
   const port = new AdapterConversationPort(adapter, botAppId);
   const delivery = new TeamsDelivery(store, port, clock, log, options.retry, undefined, queue);

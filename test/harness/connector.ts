@@ -41,7 +41,8 @@ export class ConnectorStandIn {
   private server: Server | null = null;
   url = '';
 
-  async start(): Promise<this> {
+  /** `port` 0 picks a free one; a fixed port lets a test bring the service back where the bot's references point. */
+  async start(port = 0): Promise<this> {
     this.server = createServer(async (req, res) => {
       this.requests += 1;
       const body = await readBody(req);
@@ -80,7 +81,7 @@ export class ConnectorStandIn {
       }
       send(404, { error: { code: 'NotFound', message: `${req.method} ${path}` } });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/`;
     return this;
   }
