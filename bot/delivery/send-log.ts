@@ -17,30 +17,32 @@ interface SendIndex {
 
 const indexes = new WeakMap<Store, SendIndex>();
 
-function build(list: readonly SendRecord[]): SendIndex {
-  return { list, indexed: 0, positions: new Map() };
-}
-
-function catchUp(index: SendIndex): void {
+/** Indexes the entries appended since; false when the list was reshaped instead (an entry inserted or moved). */
+function catchUp(index: SendIndex): boolean {
   for (; index.indexed < index.list.length; index.indexed++) {
     const id = index.list[index.indexed].id;
-    // The first entry with a key wins, as a search from the start would find it.
-    if (!index.positions.has(id)) index.positions.set(id, index.indexed);
+    const known = index.positions.get(id);
+    if (known === undefined) index.positions.set(id, index.indexed);
+    // The first entry with a key wins, as a search from the start would find it; a moved one means a reshape.
+    else if (index.list[known]?.id !== id) return false;
   }
+  return true;
+}
+
+function fresh(store: Store, list: readonly SendRecord[]): SendIndex {
+  const index: SendIndex = { list, indexed: 0, positions: new Map() };
+  catchUp(index);
+  indexes.set(store, index);
+  return index;
 }
 
 /** The position of `key` in the store's send log, or -1. */
 function positionOf(store: Store, key: string): number {
   return store.readShared((d) => {
     let index = indexes.get(store);
-    if (!index || index.list !== d.sends || index.indexed > d.sends.length) indexes.set(store, (index = build(d.sends)));
-    catchUp(index);
+    if (!index || index.list !== d.sends || index.indexed > d.sends.length || !catchUp(index)) index = fresh(store, d.sends);
     let at = index.positions.get(key);
-    if (at !== undefined && d.sends[at]?.id !== key) {
-      indexes.set(store, (index = build(d.sends)));
-      catchUp(index);
-      at = index.positions.get(key);
-    }
+    if (at !== undefined && d.sends[at]?.id !== key) at = fresh(store, d.sends).positions.get(key);
     return at ?? -1;
   });
 }
