@@ -6,11 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Partner } from '../bot/domain/types.js';
 import type { LowdbStore } from '../bot/store/lowdb-store.js';
-import { TENANT_ID, BOT } from './harness/activities.js';
 import { FakeClock } from './harness/clock.js';
 import type { PostedActivity } from './harness/connector.js';
 import { coordinator } from './harness/people.js';
-import { editData, meetingFixture, partnerFixture, personalChat } from './harness/seed.js';
+import { editData, meetingFixture, partnerChat, partnerFixture } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { startSmtpCapture, type SmtpCapture } from './harness/smtp.js';
 
@@ -20,27 +19,14 @@ const TEAMS_MESSAGE_LIMIT_BYTES = 28 * 1024;
 const BIG = meetingFixture({ id: 'meeting-big', uid: 'meeting-big@sidos' });
 const SMALL = meetingFixture({ id: 'meeting-small', uid: 'meeting-small@sidos', segments: ['debt-counsellors'] });
 
-const chatOf = (partnerId: string) => `a:chat-${partnerId}`;
 const teamsPartner = (n: number, segment = 'municipalities') =>
   partnerFixture(`t${segment.slice(0, 1)}${String(n).padStart(4, '0')}`, { aadObjectId: `aad-${segment}-${n}`, segment });
 const emailPartner = (n: number) => partnerFixture(`e${String(n).padStart(4, '0')}`);
 
 async function seed(store: LowdbStore, serviceUrl: string, partners: Partner[]): Promise<void> {
-  const at = new Date('2027-01-01T00:00:00.000Z');
   await store.updateShared((d) => {
     d.partners.push(...partners);
-    for (const p of partners.filter((p) => p.aadObjectId)) {
-      const id = chatOf(p.id);
-      d.conversations.push(
-        personalChat(id, p.aadObjectId, at, {
-          channelId: 'msteams',
-          serviceUrl,
-          bot: BOT,
-          user: { id: `29:${p.id}`, aadObjectId: p.aadObjectId },
-          conversation: { id, conversationType: 'personal', tenantId: TENANT_ID },
-        }),
-      );
-    }
+    d.conversations.push(...partners.filter((p) => p.aadObjectId).map((p) => partnerChat(p, serviceUrl)));
   });
   await store.updateYear(2027, (d) => d.meetings.push({ ...BIG }, { ...SMALL }));
 }

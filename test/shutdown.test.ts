@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BOT, TENANT_ID } from './harness/activities.js';
 import { ConnectorStandIn } from './harness/connector.js';
 import { spawnSidos, type SidosProcess } from './harness/process.js';
-import { editData, meetingFixture, partnerFixture, personalChat } from './harness/seed.js';
+import { editData, meetingFixture, partnerChat, partnerFixture } from './harness/seed.js';
 
 const INVITEES = 40;
 const STOP_DEADLINE_MS = 10_000;
@@ -49,18 +48,7 @@ describe('stopping with sends pending', () => {
     await editData(dir, async (store) => {
       await store.updateShared((d) => {
         d.partners.push(...partners);
-        for (const p of partners) {
-          const id = `a:chat-${p.id}`;
-          d.conversations.push(
-            personalChat(id, p.aadObjectId, new Date('2027-01-01T00:00:00.000Z'), {
-              channelId: 'msteams',
-              serviceUrl,
-              bot: BOT,
-              user: { id: `29:${p.id}`, aadObjectId: p.aadObjectId },
-              conversation: { id, conversationType: 'personal', tenantId: TENANT_ID },
-            }),
-          );
-        }
+        d.conversations.push(...partners.map((p) => partnerChat(p, serviceUrl)));
       });
       await store.updateYear(MEETING.year, (d) => {
         d.meetings.push(MEETING);

@@ -56,6 +56,8 @@ export type RsvpAnswer = Exclude<Rsvp, 'needs-action'>;
 export const GIVE_UP_AFTER_ATTEMPTS = 10;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Invitations delivered at the same time by one run; the send queue paces the sends themselves. */
+const SYNC_WORKERS = 32;
 const collator = new Intl.Collator('fi');
 
 const inviteKey = (invitationId: string, sequence: number, channel: Channel) => `invite:${invitationId}:${sequence}:${channel}`;
@@ -240,19 +242,24 @@ async function syncNow(ports: InvitePorts, meetingId: string, now: Date, retryGi
   if (pending.length === 0) return summary;
   await ensureIcsLinks(ports, meeting, pending);
   ports.inviteProgress?.changed(meetingId, true);
-  await Promise.all(
-    pending.map(async (invitation) => {
-      const ctx = contextOf(ports, year, invitation, meeting);
-      if (!ctx) return;
-      if (await deliverVersion(ports, ctx, now, summary, retryGivenUp)) {
-        await ports.store.updateYear(year, (d) => {
-          const stored = d.invitations.find((i) => i.id === invitation.id);
-          if (stored && stored.sentSequence < meeting.sequence) stored.sentSequence = meeting.sequence;
-        });
-      }
-      ports.inviteProgress?.changed(meetingId, true);
-    }),
-  );
+  const deliverOne = async (invitation: Invitation) => {
+    const ctx = contextOf(ports, year, invitation, meeting);
+    if (!ctx) return;
+    if (await deliverVersion(ports, ctx, now, summary, retryGivenUp)) {
+      await ports.store.updateYear(year, (d) => {
+        const stored = d.invitations.find((i) => i.id === invitation.id);
+        if (stored && stored.sentSequence < meeting.sequence) stored.sentSequence = meeting.sequence;
+      });
+    }
+    ports.inviteProgress?.changed(meetingId, true);
+  };
+  // A few more workers than the send queue runs at once keep it busy; building every
+  // message up front would hold the event loop (and the click's answer) for a second per thousand.
+  let next = 0;
+  const worker = async () => {
+    while (next < pending.length) await deliverOne(pending[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(SYNC_WORKERS, pending.length) }, worker));
   return summary;
 }
 
@@ -400,14 +407,15 @@ export function meetingInvitees(store: Store, meetingId: string): Invitee[] {
   if (!found) return [];
   const { meeting } = found;
   const invitations = store.readYear(found.year, (d) => d.invitations.filter((i) => i.meetingId === meetingId).map((i) => ({ ...i })));
-  return store.readShared((d) =>
-    invitations
+  return store.readShared((d) => {
+    const partners = new Map(d.partners.map((p) => [p.id, p]));
+    return invitations
       .map((invitation): Invitee => {
         const records = (['teams', 'email'] as const)
           .map((channel) => ({ channel, record: sendRecordOf(store, inviteKey(invitation.id, meeting.sequence, channel)) }))
           .filter((r) => r.record);
         const failed = records.find((r) => r.record!.status === 'failed');
-        const partner = d.partners.find((p) => p.id === invitation.partnerId);
+        const partner = partners.get(invitation.partnerId);
         return {
           invitation,
           ...(partner ? { partner: { ...partner } } : {}),
@@ -420,8 +428,8 @@ export function meetingInvitees(store: Store, meetingId: string): Invitee[] {
         (a, b) =>
           collator.compare(a.partner?.organisation ?? '', b.partner?.organisation ?? '') ||
           collator.compare(a.partner?.name ?? '', b.partner?.name ?? ''),
-      ),
-  );
+      );
+  });
 }
 
 export interface InviteCounts {

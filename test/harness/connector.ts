@@ -33,6 +33,8 @@ export class ConnectorStandIn {
   /** Posts being answered right now, and the most there ever were at once. */
   inFlight = 0;
   peakInFlight = 0;
+  /** How long each activity post takes to answer, as a busy service would. */
+  latencyMs = 0;
   private gate: Promise<void> | null = null;
   private openGate: (() => void) | null = null;
   readonly members = new Map<string, Member>();
@@ -68,6 +70,7 @@ export class ConnectorStandIn {
         this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
         try {
           if (this.gate) await this.gate;
+          if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
         } finally {
           this.inFlight -= 1;
         }
