@@ -39,7 +39,11 @@ const positiveInt = (max: number) =>
 
 /** A limit of things at once: 0 would stop all sending. */
 const countFrom1 = (max: number) =>
-  z.number().int(`allowed: a whole number from 1 to ${max}`).min(1, `allowed: 1 to ${max}`).max(max, `allowed: 1 to ${max}`);
+  z
+    .number({ invalid_type_error: `allowed: a whole number from 1 to ${max}` })
+    .int(`allowed: a whole number from 1 to ${max}`)
+    .min(1, `allowed: a whole number from 1 to ${max}`)
+    .max(max, `allowed: a whole number from 1 to ${max}`);
 
 export const configSchema = z
   .object({
