@@ -18,6 +18,7 @@ const EMAIL_INVITEES = 600;
 const TEAMS_MESSAGE_LIMIT_BYTES = 28 * 1024;
 const BIG = meetingFixture({ id: 'meeting-big', uid: 'meeting-big@sidos' });
 const SMALL = meetingFixture({ id: 'meeting-small', uid: 'meeting-small@sidos', segments: ['debt-counsellors'] });
+const RESTARTED = meetingFixture({ id: 'meeting-restarted', uid: 'meeting-restarted@sidos', segments: ['rental-agencies'] });
 
 const teamsPartner = (n: number, segment = 'municipalities') =>
   partnerFixture(`t${segment.slice(0, 1)}${String(n).padStart(4, '0')}`, { aadObjectId: `aad-${segment}-${n}`, segment });
@@ -28,7 +29,7 @@ async function seed(store: LowdbStore, serviceUrl: string, partners: Partner[]):
     d.partners.push(...partners);
     d.conversations.push(...partners.filter((p) => p.aadObjectId).map((p) => partnerChat(p, serviceUrl)));
   });
-  await store.updateYear(2027, (d) => d.meetings.push({ ...BIG }, { ...SMALL }));
+  await store.updateYear(2027, (d) => d.meetings.push({ ...BIG }, { ...SMALL }, { ...RESTARTED }));
 }
 
 /** The invites posted to partner chats, counted per conversation. */
@@ -44,6 +45,7 @@ describe('sending invitations in the background', () => {
   const teams = Array.from({ length: TEAMS_INVITEES }, (_, i) => teamsPartner(i));
   const email = Array.from({ length: EMAIL_INVITEES }, (_, i) => emailPartner(i));
   const counsellors = Array.from({ length: 30 }, (_, i) => teamsPartner(i, 'debt-counsellors'));
+  const landlords = Array.from({ length: 40 }, (_, i) => teamsPartner(i, 'rental-agencies'));
 
   beforeAll(async () => {
     smtp = await startSmtpCapture();
@@ -54,7 +56,7 @@ describe('sending invitations in the background', () => {
     });
     // The partners' chats point at this connector stand-in, so they are written once it is running.
     await h.sidos.stop();
-    await editData(h.dataDir, (store) => seed(store, h.serviceUrl, [...teams, ...email, ...counsellors]));
+    await editData(h.dataDir, (store) => seed(store, h.serviceUrl, [...teams, ...email, ...counsellors, ...landlords]));
     await h.restart();
   }, 60_000);
   afterAll(async () => {
@@ -138,5 +140,28 @@ describe('sending invitations in the background', () => {
     const done = h.connector.updated.filter((u) => u.replyToId === 'manage-small').at(-1)!.activity.attachments[0].content;
     expect(cardText(done)).toContain('30 / 30 kutsua lähetetty, 0 epäonnistui');
     expect((done.actions as any[]).some((a) => a.verb === 'invites.retry')).toBe(false);
+  }, 60_000);
+
+  it('finishes a batch cut short by a restart once, and still ends the card with the final counts', async () => {
+    const posts = h.connector.posted.length;
+    h.connector.hold();
+    await h.click(coordinator, 'invites.send', { meetingId: RESTARTED.id, inviteAll: 'true' }, { replyToId: 'manage-restarted' });
+    await h.connector.waitingAtGate(8);
+    // Stopping drops the sends not started; the ones on the wire finish within the grace period and are recorded.
+    const stopping = h.sidos.stop();
+    h.connector.release();
+    await stopping;
+    const beforeRestart = invitesPerChat(h.connector.messages(posts)).size;
+    expect(beforeRestart).toBeLessThan(landlords.length);
+    expect((await h.readData()).shared.jobState).toHaveProperty(['invites.progressCard.meeting-restarted']);
+
+    await h.restart();
+    await h.runJob('invites.sync');
+    await h.idle();
+    const perChat = invitesPerChat(h.connector.messages(posts));
+    expect(perChat.size).toBe(landlords.length);
+    expect([...perChat.values()].every((n) => n === 1)).toBe(true);
+    const final = h.connector.updated.filter((u) => u.replyToId === 'manage-restarted').at(-1)!.activity.attachments[0].content;
+    expect(cardText(final)).toContain('40 / 40 kutsua lähetetty, 0 epäonnistui');
   }, 60_000);
 });
