@@ -1,6 +1,6 @@
 // The one queue every outgoing send goes through: a bounded number of sends
 // at a time, paced to Teams' limits and to the mail server. Services hand it
-// all their sends at once (Promise.all); it decides how many run together.
+// many sends at once; it decides how many run together.
 // On shutdown (the signal) the sends not started are dropped and every
 // waiting caller gets an AbortError; nothing of them is recorded, so they
 // go out once after the next start.
@@ -34,7 +34,7 @@ const LONGEST_WINDOW_MS = CONVERSATION_LIMITS[CONVERSATION_LIMITS.length - 1].ms
 export class SendQueue {
   private readonly teams: PQueue;
   private readonly email: PQueue;
-  /** Start times (ms) of the recent sends per conversation, oldest first. */
+  /** Start times (ms) of the recent sends per conversation, oldest first (as many entries as chats, like the stored references). */
   private readonly recent = new Map<string, number[]>();
   /** The sends themselves: after an abort their callers have moved on, but a send in flight still ends and records. */
   private readonly inFlight = new Set<Promise<unknown>>();
