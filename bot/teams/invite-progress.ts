@@ -10,7 +10,7 @@ import { findMeeting, isSending, type InviteProgressPort } from '../services/inv
 import { forgetProgressCard, manageCard, progressCardOf } from './invites.js';
 import type { BotDeps } from './router.js';
 
-export const UPDATE_EVERY_MS = 2_000;
+const UPDATE_EVERY_MS = 2_000;
 
 export class InviteProgressCards implements InviteProgressPort {
   private readonly lastUpdate = new Map<string, number>();

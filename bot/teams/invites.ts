@@ -43,7 +43,7 @@ const RSVP_ERRORS: Record<RsvpErrorCode, string> = {
 
 const TOGGLE_PREFIX = 'invite_';
 /** Partners and invitees listed per page: with 1,000+ partners the card must stay under Teams' 28 KB. */
-export const INVITE_PAGE_SIZE = 20;
+const INVITE_PAGE_SIZE = 20;
 /** Failed deliveries named on the card; the rest are counted. */
 const FAILED_LISTED = 20;
 
