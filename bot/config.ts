@@ -41,6 +41,7 @@ const ENV_OVERRIDES: Record<string, { path: string[]; parse: (v: string) => unkn
   SIDOS_DIGEST_TIMEZONE: { path: ['digest', 'timeZone'], parse: (v) => v },
   SIDOS_DIGEST_PERIOD: { path: ['digest', 'period'], parse: (v) => v },
   SIDOS_DIGEST_EMAILS: { path: ['digest', 'emails'], parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
+  SMTP_MAX_CONCURRENT: { path: ['sending', 'smtpMaxConcurrent'], parse: (v) => (/^\d+$/.test(v) ? Number(v) : v) },
 };
 
 function readJson(file: string, label: string): unknown {

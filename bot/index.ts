@@ -1,9 +1,13 @@
 // Process entry: `npm start`. Reads the configuration, starts Sidos, and stops
-// it cleanly on SIGINT/SIGTERM (writes in flight are finished first).
+// it cleanly on SIGINT/SIGTERM within 10 s (container platforms kill after
+// about 30 s): sends not done are dropped and go out once after the next
+// start, writes in flight are finished first.
 import { ConfigError, loadConfig } from './config.js';
 import { startSidos } from './sidos.js';
 import { DataDirLockedError } from './store/data-dir-lock.js';
 import { StoreFileError } from './store/store.js';
+
+const EXIT_DEADLINE_MS = 9_000;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -17,6 +21,11 @@ async function main(): Promise<void> {
   }
   const stop = (signal: string) => {
     console.log(`${signal} received: finishing writes and stopping.`);
+    // sidos.stop() is bounded itself; this is the last resort if something in it hangs.
+    setTimeout(() => {
+      console.error(`Sidos did not stop within ${EXIT_DEADLINE_MS / 1000} s; exiting anyway.`);
+      process.exit(1);
+    }, EXIT_DEADLINE_MS).unref();
     sidos.stop().then(
       () => process.exit(0),
       (err) => {

@@ -1,8 +1,12 @@
 // Composition root: config → store → services → Teams app → server.
+import { setMaxListeners } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { AppConfig } from './config.js';
 import { createSmtpEmailSender } from './delivery/email.js';
 import { EmailDelivery } from './delivery/email-delivery.js';
+import { SendQueue } from './delivery/send-queue.js';
 import { TeamsDelivery, type RetryPolicy } from './delivery/teams-delivery.js';
+import { BackgroundWork } from './scheduler/background.js';
 import { buildJobs } from './scheduler/jobs.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { systemClock, type Clock } from './services/clock.js';
@@ -11,6 +15,7 @@ import { LowdbStore } from './store/lowdb-store.js';
 import { startServer } from './server.js';
 import { createAdapter, createTeamsApp } from './teams/app.js';
 import { AdapterConversationPort } from './teams/conversation-port.js';
+import { InviteProgressCards } from './teams/invite-progress.js';
 import { buildRoutes } from './teams/routes.js';
 
 export interface SidosOptions {
@@ -30,9 +35,18 @@ export interface RunningSidos {
   mode: 'local' | 'authenticated';
   /** Runs a scheduled job now, at the clock's time. */
   runJob(name: string): Promise<void>;
-  /** Stops taking requests and jobs, then waits for writes in flight. */
+  /** Resolves when the sends started by button presses have finished (tests and the benchmark wait for it). */
+  idle(): Promise<void>;
+  /**
+   * Stops taking requests and jobs, drops the sends not started and ends
+   * retry waits, gives sends in flight a short grace, then finishes the
+   * writes in flight. Bounded: well within the 10 s a platform allows.
+   */
   stop(): Promise<void>;
 }
+
+/** How long sends in flight and job runs get to end at shutdown before the store is closed anyway. */
+const STOP_GRACE_MS = 3_000;
 
 export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
   const { config } = options;
@@ -42,13 +56,20 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
 
   const botAppId = config.credentials?.appId ?? '';
   const adapter = createAdapter(config.credentials, options.botFrameworkAuth);
-  const delivery = new TeamsDelivery(store, new AdapterConversationPort(adapter, botAppId), clock, log, options.retry);
+  const shutdown = new AbortController();
+  // Every send waiting in the queue listens for the shutdown: thousands at once are expected.
+  setMaxListeners(0, shutdown.signal);
+  const queue = new SendQueue(config.sending, shutdown.signal);
+  const port = new AdapterConversationPort(adapter, botAppId);
+  const delivery = new TeamsDelivery(store, port, clock, log, options.retry, undefined, queue);
   const email = config.smtp
-    ? new EmailDelivery(store, createSmtpEmailSender({ url: config.smtp.url, from: config.smtp.from || null }), clock, log)
+    ? new EmailDelivery(store, createSmtpEmailSender({ url: config.smtp.url, from: config.smtp.from || null }), clock, log, queue)
     : null;
-  const deps = { config, store, clock, delivery, email, log };
-  const app = createTeamsApp(adapter, botAppId, deps, buildRoutes());
-  const scheduler = new Scheduler(buildJobs(deps), clock, log);
+  const background = new BackgroundWork(log, shutdown.signal);
+  const deps = { config, store, clock, delivery, email, log, background };
+  const inviteProgress = new InviteProgressCards({ ...deps, cards: port }, shutdown.signal);
+  const app = createTeamsApp(adapter, botAppId, { ...deps, inviteProgress }, buildRoutes());
+  const scheduler = new Scheduler(buildJobs({ ...deps, inviteProgress }), clock, log, shutdown.signal);
 
   const mode = config.credentials ? 'authenticated' : 'local';
   const server = await startServer({
@@ -70,6 +91,16 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     port: server.port,
     mode,
     runJob: (name) => scheduler.run(name),
-    stop: () => (stopping ??= Promise.all([server.close(), scheduler.stop()]).then(() => store.close())),
+    idle: async () => {
+      await background.idle();
+      await inviteProgress.idle();
+    },
+    stop: () =>
+      (stopping ??= (async () => {
+        shutdown.abort();
+        const ended = Promise.allSettled([server.close(), scheduler.stop(), background.idle(), queue.inFlightDone(), inviteProgress.idle()]);
+        await Promise.race([ended, delay(STOP_GRACE_MS, undefined, { ref: false })]);
+        await store.close();
+      })()),
   };
 }

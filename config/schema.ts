@@ -50,6 +50,14 @@ const person = z
 const positiveInt = (max: number) =>
   z.number().int(`allowed: a whole number from 0 to ${max}`).min(0, `allowed: 0 to ${max}`).max(max, `allowed: 0 to ${max}`);
 
+/** A limit of things at once: 0 would stop all sending. */
+const countFrom1 = (max: number) =>
+  z
+    .number({ invalid_type_error: `allowed: a whole number from 1 to ${max}` })
+    .int(`allowed: a whole number from 1 to ${max}`)
+    .min(1, `allowed: a whole number from 1 to ${max}`)
+    .max(max, `allowed: a whole number from 1 to ${max}`);
+
 export const configSchema = z
   .object({
     defaultOffice: id,
@@ -103,6 +111,9 @@ export const configSchema = z
       .object({ reminderBeforeHours: positiveInt(24 * 14), alsoEmailTeamsUsers: z.boolean() })
       .strict(),
     links: z.object({ expireAfterDays: positiveInt(3650) }).strict(),
+    sending: z
+      .object({ teamsConcurrency: countFrom1(50), teamsPerSecond: countFrom1(50), smtpMaxConcurrent: countFrom1(20) })
+      .strict(),
     retention: z.object({ personalDataDays: positiveInt(36500), auditDays: positiveInt(36500) }).strict(),
   })
   .strict()

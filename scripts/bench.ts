@@ -1,7 +1,8 @@
 // npm run bench [-- --quick]
 // Feedback submissions through POST /api/messages with 1k, 10k and 100k stored
 // feedback records, against a bare botbuilder echo bot under the same load;
-// then digest aggregation at 100k, ICS generations per second and peak memory.
+// then digest aggregation at 100k, ICS generations per second, sending 1,000
+// invitations in the background (scripts/bench-invites.ts) and peak memory.
 // Sidos runs in this process on a temp DATA_DIR; the load generator, the data
 // generator and the memory sampler run in worker threads.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { cardAction } from '../test/harness/activities.js';
 import { ConnectorStandIn } from '../test/harness/connector.js';
 import { cardText } from '../test/harness/sidos-harness.js';
 import { benchDigest } from './bench-digest.js';
+import { benchInvites } from './bench-invites.js';
 import { BENCH_NOW, BENCH_YEAR, type Dataset, type DatasetSpec, type Submission } from './bench/dataset.js';
 import { startEchoBot } from './bench/echo-bot.js';
 import { icsPerSecond } from './bench/ics.js';
@@ -34,6 +36,9 @@ const SINGLE = quick ? 5 : 10;
 const ROUNDS = 4;
 const DIGEST_RECORDS = quick ? 10_000 : 100_000;
 const ICS_MS = quick ? 1_000 : 2_000;
+const INVITEES = quick ? 200 : 1_000;
+/** How long the connector stand-in takes per post while the invitations go out. */
+const CONNECTOR_LATENCY_MS = 100;
 
 const progress = (line: string) => console.error(`[bench] ${line}`);
 
@@ -179,6 +184,8 @@ async function main(): Promise<void> {
   const digest = await benchDigest(DIGEST_RECORDS);
   progress('ICS generation');
   const ics = icsPerSecond(ICS_MS);
+  progress(`sending ${INVITEES} invitations`);
+  const invites = await benchInvites(INVITEES, CONNECTOR_LATENCY_MS);
   await sampler.stop();
 
   console.log(`\nSidos benchmark${quick ? ' (--quick)' : ''}: node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores`);
@@ -234,6 +241,16 @@ async function main(): Promise<void> {
         ['peak RSS of the whole run (process maxRSS)', `${mib(process.resourceUsage().maxRSS * 1024)} MiB`],
         ['calls to the connector stand-in', connectorCalls],
       ],
+    ),
+  );
+  console.log(
+    `\nSending invitations: one Send click for ${num(invites.invitees)} invitees in Teams, default pacing, ` +
+      `the connector stand-in taking ${CONNECTOR_LATENCY_MS} ms per post.\n`,
+  );
+  console.log(
+    table(
+      ['invitees', 'click answered ms', 'all sent ms', 'peak posts in flight', 'invites posted'],
+      [[num(invites.invitees), ms(invites.answeredMs), num(invites.allSentMs), invites.peakInFlight, num(invites.posted)]],
     ),
   );
   const lost = results.reduce((n, r) => n + r.lost, 0);

@@ -48,6 +48,20 @@ describe('configuration', () => {
     expect(config.smtp).toEqual({ url: 'smtp://mail.example.fi:25', from: '' });
   });
 
+  it('paces sends by the defaults, the file and SMTP_MAX_CONCURRENT, and refuses a limit that would stop sending', async () => {
+    expect(loadConfig({}).sending).toEqual({ teamsConcurrency: 8, teamsPerSecond: 40, smtpMaxConcurrent: 2 });
+    const file = await override('sending.json', { sending: { teamsPerSecond: 20 } });
+    expect(loadConfig({ SIDOS_CONFIG: file, SMTP_MAX_CONCURRENT: '5' }).sending).toEqual({ teamsConcurrency: 8, teamsPerSecond: 20, smtpMaxConcurrent: 5 });
+    const bad = await override('sending-bad.json', { sending: { teamsConcurrency: 0, teamsPerSecond: 200 } });
+    expect(problemsOf({ SIDOS_CONFIG: bad, SMTP_MAX_CONCURRENT: 'many' })).toEqual(
+      expect.arrayContaining([
+        'sending.teamsConcurrency = 0: allowed: a whole number from 1 to 50',
+        'sending.teamsPerSecond = 200: allowed: a whole number from 1 to 50',
+        'sending.smtpMaxConcurrent = "many" (from SMTP_MAX_CONCURRENT): allowed: a whole number from 1 to 20',
+      ]),
+    );
+  });
+
   it('names the key, the value and what is allowed for each wrong value', async () => {
     const file = await override('bad.json', {
       offices: [{ id: 'uusimaa', name: 'U', timeZone: 'Europe/Helsnki', locale: 'de', email: 'not-an-email' }],

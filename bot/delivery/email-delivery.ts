@@ -1,11 +1,12 @@
 // Sends an e-mail once per idempotency key and records the result, the way
 // TeamsDelivery does for Teams. One attempt per call: the jobs that call it
-// run again later, which is the retry.
+// run again later, which is the retry. It goes through the paced send queue.
 import type { Clock } from '../services/clock.js';
 import type { Store } from '../store/store.js';
 import type { EmailMessage, EmailSender } from './email.js';
 import { recordSend, wasSent } from './send-log.js';
 import type { SendResult } from './teams-delivery.js';
+import { SendQueue } from './send-queue.js';
 import { SendsInFlight } from './sends-in-flight.js';
 
 export class EmailDelivery {
@@ -16,6 +17,7 @@ export class EmailDelivery {
     private readonly sender: EmailSender,
     private readonly clock: Clock,
     private readonly log: (line: string) => void,
+    private readonly queue: SendQueue = new SendQueue(),
   ) {}
 
   /** `target` names the recipient in the send log (a partner id or the address); `what` describes the message. */
@@ -25,6 +27,10 @@ export class EmailDelivery {
 
   private async sendOnce(key: string, target: string, message: Omit<EmailMessage, 'idempotencyKey'>, what: string): Promise<SendResult> {
     if (wasSent(this.store, key)) return 'already-sent';
+    return this.queue.emailSend(() => this.attempt(key, target, message, what));
+  }
+
+  private async attempt(key: string, target: string, message: Omit<EmailMessage, 'idempotencyKey'>, what: string): Promise<SendResult> {
     let lastError: string | undefined;
     try {
       await this.sender.send({ ...message, idempotencyKey: key });

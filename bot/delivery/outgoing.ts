@@ -11,6 +11,11 @@ export interface ConversationPort {
   send(reference: Record<string, unknown>, message: OutgoingMessage): Promise<void>;
 }
 
+/** Replaces a message the bot sent earlier, e.g. a card that shows progress. */
+export interface CardUpdatePort {
+  update(reference: Record<string, unknown>, activityId: string, message: OutgoingMessage): Promise<void>;
+}
+
 /** A send that failed with an HTTP status; 429 and 5xx are worth retrying. */
 export class SendError extends Error {
   constructor(

@@ -1,8 +1,55 @@
 // The record of outgoing messages, one entry per idempotency key.
+//
+// Every send looks its key up, so the log keeps an index from key to position
+// in `sends` beside the store's data. The index is checked on use rather than
+// told about writes: it belongs to one `sends` array (a restart, a rollback
+// after a failed write or an erasure that filters the list brings a new one
+// and rebuilds it), records appended since it was built are added, and a hit
+// whose position no longer holds its key (a list reshaped in place) rebuilds it.
 import type { SendRecord, Store } from '../store/store.js';
 
+interface SendIndex {
+  list: readonly SendRecord[];
+  /** How many entries of `list` are indexed. */
+  indexed: number;
+  positions: Map<string, number>;
+}
+
+const indexes = new WeakMap<Store, SendIndex>();
+
+/** Indexes the entries appended since; false when the list was reshaped instead (an entry inserted or moved). */
+function catchUp(index: SendIndex): boolean {
+  for (; index.indexed < index.list.length; index.indexed++) {
+    const id = index.list[index.indexed].id;
+    const known = index.positions.get(id);
+    if (known === undefined) index.positions.set(id, index.indexed);
+    // The first entry with a key wins, as a search from the start would find it; a moved one means a reshape.
+    else if (index.list[known]?.id !== id) return false;
+  }
+  return true;
+}
+
+function fresh(store: Store, list: readonly SendRecord[]): SendIndex {
+  const index: SendIndex = { list, indexed: 0, positions: new Map() };
+  catchUp(index);
+  indexes.set(store, index);
+  return index;
+}
+
+/** The position of `key` in the store's send log, or -1. */
+function positionOf(store: Store, key: string): number {
+  return store.readShared((d) => {
+    let index = indexes.get(store);
+    if (!index || index.list !== d.sends || index.indexed > d.sends.length || !catchUp(index)) index = fresh(store, d.sends);
+    let at = index.positions.get(key);
+    if (at !== undefined && d.sends[at]?.id !== key) at = fresh(store, d.sends).positions.get(key);
+    return at ?? -1;
+  });
+}
+
 export function sendRecordOf(store: Store, key: string): SendRecord | undefined {
-  return store.readShared((d) => d.sends.find((s) => s.id === key));
+  const at = positionOf(store, key);
+  return at < 0 ? undefined : store.readShared((d) => d.sends[at]);
 }
 
 export function wasSent(store: Store, key: string): boolean {
@@ -12,8 +59,9 @@ export function wasSent(store: Store, key: string): boolean {
 /** Adds or updates the entry for `record.id`; `attempts` is added to the attempts so far. */
 export async function recordSend(store: Store, record: SendRecord): Promise<void> {
   await store.updateShared((d) => {
-    const existing = d.sends.find((s) => s.id === record.id);
-    if (!existing) return void d.sends.push(record);
+    const at = positionOf(store, record.id);
+    if (at < 0) return void d.sends.push(record);
+    const existing = d.sends[at];
     Object.assign(existing, record, { attempts: existing.attempts + record.attempts });
     if (!record.lastError) delete existing.lastError;
   });

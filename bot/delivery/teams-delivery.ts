@@ -1,11 +1,14 @@
-// The one proactive-send helper: sends a message to a stored conversation,
-// retries throttling (429) and server errors with backoff (honouring
-// Retry-After), and records the result under an idempotency key so that a
-// retry, a double click or a restart never sends the same thing twice.
+// The one proactive-send helper: sends a message to a stored conversation
+// through the paced send queue, retries throttling (429) and server errors
+// with backoff (honouring Retry-After; the wait ends at shutdown), and records
+// the result under an idempotency key so that a retry, a double click or a
+// restart never sends the same thing twice.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Clock } from '../services/clock.js';
 import type { SendRecord, Store } from '../store/store.js';
 import { SendError, type ConversationPort, type OutgoingMessage } from './outgoing.js';
 import { recordSend, wasSent } from './send-log.js';
+import { SendQueue } from './send-queue.js';
 import { SendsInFlight } from './sends-in-flight.js';
 
 export type SendResult = 'sent' | 'already-sent' | 'failed';
@@ -27,12 +30,14 @@ export class TeamsDelivery {
     private readonly clock: Clock,
     private readonly log: (line: string) => void,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly sleep?: (ms: number) => Promise<void>,
+    private readonly queue: SendQueue = new SendQueue(),
   ) {}
 
   /**
    * Sends `message` to the conversation record `conversationId` once per `key`.
-   * `what` is a short description for the send log (never secrets).
+   * `what` is a short description for the send log (never secrets). Rejects
+   * with an AbortError, recording nothing, when Sidos stops before it is done.
    */
   send(key: string, conversationId: string, message: OutgoingMessage, what: string): Promise<SendResult> {
     return this.inFlight.run(key, () => this.sendOnce(key, conversationId, message, what));
@@ -45,12 +50,16 @@ export class TeamsDelivery {
       await this.record(key, conversationId, what, 'failed', 0, 'no stored conversation');
       return 'failed';
     }
+    return this.queue.teamsSend(conversationId, () => this.attempt(key, conversationId, conversation.reference, message, what));
+  }
+
+  private async attempt(key: string, conversationId: string, reference: Record<string, unknown>, message: OutgoingMessage, what: string): Promise<SendResult> {
     let attempts = 0;
     let lastError = '';
     while (attempts < this.retry.maxAttempts) {
       attempts += 1;
       try {
-        await this.port.send(conversation.reference, message);
+        await this.port.send(reference, message);
         await this.record(key, conversationId, what, 'sent', attempts);
         return 'sent';
       } catch (err) {
@@ -58,7 +67,8 @@ export class TeamsDelivery {
         lastError = failure.status ? `HTTP ${failure.status}: ${failure.message}` : failure.message;
         if (!failure.retryable || attempts >= this.retry.maxAttempts) break;
         const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempts - 1));
-        await this.sleep(Math.min(this.retry.maxDelayMs, failure.retryAfterMs ?? backoff));
+        const wait = Math.min(this.retry.maxDelayMs, failure.retryAfterMs ?? backoff);
+        await (this.sleep ? this.sleep(wait) : delay(wait, undefined, { signal: this.queue.signal }));
       }
     }
     this.log(`send ${key} to ${conversationId} failed after ${attempts} attempt(s): ${lastError}`);

@@ -17,7 +17,7 @@ export function buildJobs(deps: BotDeps): Job[] {
   const outbox = feedbackOutbox(deps);
   return [
     // Catches up meeting changes made while down and retries failed invitation sends.
-    { name: 'invites.sync', cron: '*/5 * * * *', timeZone, runAtStart: true, run: (now) => syncAllPending(deps, now) },
+    { name: 'invites.sync', cron: '*/5 * * * *', timeZone, runAtStart: true, run: (now, signal) => syncAllPending(deps, now, signal) },
     { name: 'invites.reminders', cron: '*/15 * * * *', timeZone, runAtStart: true, run: (now) => sendReminders(deps, now) },
     // At start-up it delivers the last completed period if someone has not got it yet (missed while down, or failed).
     {

@@ -1,6 +1,8 @@
 // node-cron wiring of the service jobs. A job is a service function given the
 // time; the scheduler only decides when to call it. Jobs can also be run on
 // demand (at start-up to catch up, and by tests with an injected clock).
+// At shutdown (the signal) no job starts, and the runs in progress end soon:
+// their sends are dropped from the send queue and their waits end.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock } from '../services/clock.js';
 
@@ -11,7 +13,8 @@ export interface Job {
   timeZone: string;
   /** Also run once right after start-up (to catch up on what was missed while down). */
   runAtStart: boolean;
-  run(now: Date): Promise<void>;
+  /** `signal` is aborted when Sidos stops: stop starting more work. */
+  run(now: Date, signal: AbortSignal): Promise<void>;
 }
 
 export class Scheduler {
@@ -22,6 +25,7 @@ export class Scheduler {
     private readonly jobs: Job[],
     private readonly clock: Clock,
     private readonly log: (line: string) => void,
+    private readonly signal: AbortSignal = new AbortController().signal,
   ) {}
 
   start(): void {
@@ -37,15 +41,16 @@ export class Scheduler {
     if (!job) return Promise.reject(new Error(`No job named "${name}"`));
     const existing = this.running.get(name);
     if (existing) return existing;
+    if (this.signal.aborted) return Promise.resolve();
     const run = job
-      .run(this.clock())
-      .catch((err: Error) => this.log(`job ${name} failed: ${err.stack ?? err.message}`))
+      .run(this.clock(), this.signal)
+      .catch((err: Error) => this.log(this.signal.aborted ? `job ${name} stopped: Sidos is shutting down` : `job ${name} failed: ${err.stack ?? err.message}`))
       .finally(() => this.running.delete(name));
     this.running.set(name, run);
     return run;
   }
 
-  /** Stops the timers and waits for runs in progress. */
+  /** Stops the timers and waits for runs in progress (abort the signal first, so that they end soon). */
   async stop(): Promise<void> {
     for (const task of this.tasks) await task.stop();
     await Promise.all(this.running.values());

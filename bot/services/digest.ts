@@ -218,18 +218,21 @@ export async function deliverDigest(ports: DigestPorts, now: Date, only: 'unsent
   if (subscriptions.length > 0 || addresses.length > 0) {
     const result = buildDigestFor(store, config, key, now);
     if (!result.ok) throw new Error(`The last completed period ${key} has no digest (${result.code})`);
+    // All sends are handed to the paced send queue at once; it decides how many run together.
+    const sends: Promise<void>[] = [];
     for (const subscription of subscriptions) {
       const locale = subscription.locale ?? defaultDigestLocale(config);
       const links = await digestLinks(store, config, key, locale, now);
       const card = ports.card(result.digest, locale, links);
-      count((await delivery.send(teamsKey(key, subscription), subscription.conversationRecordId, { card }, `digest ${key}`)) !== 'failed');
+      sends.push(delivery.send(teamsKey(key, subscription), subscription.conversationRecordId, { card }, `digest ${key}`).then((r) => void count(r !== 'failed')));
     }
     if (email && addresses.length > 0) {
       const message = digestEmail(config, result.digest);
       for (const address of addresses) {
-        count((await email.send(emailKey(key, address), address, { ...message, to: address }, message.subject)) !== 'failed');
+        sends.push(email.send(emailKey(key, address), address, { ...message, to: address }, message.subject).then((r) => void count(r !== 'failed')));
       }
     }
+    await Promise.all(sends);
   }
 
   if (report.failed > 0) log(`digest ${key}: ${report.failed} send(s) failed and will be retried on the next run`);
@@ -268,8 +271,11 @@ export interface UndeliveredDigest {
 export function undeliveredDigest(store: Store, config: AppConfig, now: Date): UndeliveredDigest {
   const key = periodKey(lastCompletedPeriod(now.toISOString(), config.digest.period, config.digest.timeZone));
   const subscriptions = digestSubscriptions(store);
+  const failed = (id: string) => {
+    const send = sendRecordOf(store, id);
+    return send?.status === 'failed' ? send : undefined;
+  };
   return store.readShared((d) => {
-    const failed = (id: string) => d.sends.find((s) => s.id === id && s.status === 'failed');
     const recipients: UndeliveredDigest['recipients'] = [];
     for (const subscription of subscriptions) {
       const send = failed(teamsKey(key, subscription));

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
 import type { EmailMessage } from '../delivery/email.js';
-import { recordSend } from '../delivery/send-log.js';
+import { recordSend, sendRecordOf } from '../delivery/send-log.js';
 import type { OutgoingMessage } from '../delivery/outgoing.js';
 import type { SendResult, TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { FeedbackKind, FeedbackRequest, Instant, Invitation, Meeting, Partner, Survey, SurveyRound } from '../domain/types.js';
@@ -219,16 +219,18 @@ export async function deliverNewRequests(
   kind: FeedbackKind,
   now: Date,
 ): Promise<Record<DeliveryResult, number>> {
-  const attempted = store.readShared((d) => new Set(d.sends.map((s) => s.id)));
   const partners = store.readShared((d) => new Map(d.partners.map((p) => [p.id, { ...p }])));
   const pending = openYears(store, settings, now).flatMap((y) =>
-    store.readYear(y, (d) => d.feedbackRequests.filter((r) => r.kind === kind && r.status === 'open' && !attempted.has(requestKey(r.id))).map((r) => ({ ...r }))),
+    store.readYear(y, (d) => d.feedbackRequests.filter((r) => r.kind === kind && r.status === 'open' && !sendRecordOf(store, requestKey(r.id))).map((r) => ({ ...r }))),
   );
   const counts: Record<DeliveryResult, number> = { sent: 0, 'already-sent': 0, failed: 0, unreachable: 0 };
-  for (const request of pending) {
-    const partner = partners.get(request.partnerId);
-    if (partner) counts[await deliver(store, outbox, request, partner, 0, now)]++;
-  }
+  // All sends are handed to the paced send queue at once; it decides how many run together.
+  await Promise.all(
+    pending.map(async (request) => {
+      const partner = partners.get(request.partnerId);
+      if (partner) counts[await deliver(store, outbox, request, partner, 0, now)]++;
+    }),
+  );
   return counts;
 }
 

@@ -23,6 +23,13 @@ export interface InvitePorts {
   /** null when SMTP_URL is not set. */
   email: EmailDelivery | null;
   log: (line: string) => void;
+  /** Told as a meeting's invitations go out, to show the progress (the coordinator's card). */
+  inviteProgress?: InviteProgressPort;
+}
+
+export interface InviteProgressPort {
+  /** `sending` false: this run for the meeting has ended. */
+  changed(meetingId: string, sending: boolean): void;
 }
 
 export type Channel = 'teams' | 'email';
@@ -50,6 +57,8 @@ export type RsvpAnswer = Exclude<Rsvp, 'needs-action'>;
 export const GIVE_UP_AFTER_ATTEMPTS = 10;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Invitations delivered at the same time by one run; the send queue paces the sends themselves. */
+const SYNC_WORKERS = 32;
 const collator = new Intl.Collator('fi');
 
 const inviteKey = (invitationId: string, sequence: number, channel: Channel) => `invite:${invitationId}:${sequence}:${channel}`;
@@ -179,22 +188,32 @@ async function ensureIcsLinks(ports: Pick<InvitePorts, 'store' | 'config'>, meet
 
 // --- delivery --------------------------------------------------------------
 
-const runs = new WeakMap<Store, Map<string, Promise<unknown>>>();
+const runs = new WeakMap<Store, Map<string, { tail: Promise<unknown>; waiting: number }>>();
 
 /** Runs `task` after any earlier task with the same key has finished (per store). */
 function oneAtATime<T>(store: Store, key: string, task: () => Promise<T>): Promise<T> {
   let queue = runs.get(store);
   if (!queue) runs.set(store, (queue = new Map()));
-  const next = (queue.get(key) ?? Promise.resolve()).then(task);
-  const settled = next.then(
+  let entry = queue.get(key);
+  if (!entry) queue.set(key, (entry = { tail: Promise.resolve(), waiting: 0 }));
+  const run = entry;
+  run.waiting += 1;
+  const next = run.tail.then(task);
+  run.tail = next.then(
     () => undefined,
     () => undefined,
   );
-  queue.set(key, settled);
-  void settled.then(() => {
-    if (queue.get(key) === settled) queue.delete(key);
+  return next.finally(() => {
+    run.waiting -= 1;
+    if (run.waiting === 0 && queue.get(key) === run) queue.delete(key);
   });
-  return next;
+}
+
+const meetingRunKey = (meetingId: string) => `meeting:${meetingId}`;
+
+/** True while invitations of the meeting are being sent (or a run waits for the one before it). */
+export function isSending(store: Store, meetingId: string): boolean {
+  return runs.get(store)?.has(meetingRunKey(meetingId)) ?? false;
 }
 
 /**
@@ -203,9 +222,14 @@ function oneAtATime<T>(store: Store, key: string, task: () => Promise<T>): Promi
  * meeting (the change bumps `sequence`) and after inviting partners. Runs for
  * the same meeting wait for each other, so a double click sends once.
  * `retryGivenUp: false` (the job) skips deliveries that failed too often.
+ * Every send is handed to the paced send queue at once.
  */
-export function syncInvitations(ports: InvitePorts, meetingId: string, now: Date, options: { retryGivenUp?: boolean } = {}): Promise<SyncSummary> {
-  return oneAtATime(ports.store, `meeting:${meetingId}`, () => syncNow(ports, meetingId, now, options.retryGivenUp ?? true));
+export async function syncInvitations(ports: InvitePorts, meetingId: string, now: Date, options: { retryGivenUp?: boolean } = {}): Promise<SyncSummary> {
+  try {
+    return await oneAtATime(ports.store, meetingRunKey(meetingId), () => syncNow(ports, meetingId, now, options.retryGivenUp ?? true));
+  } finally {
+    ports.inviteProgress?.changed(meetingId, isSending(ports.store, meetingId));
+  }
 }
 
 async function syncNow(ports: InvitePorts, meetingId: string, now: Date, retryGivenUp: boolean): Promise<SyncSummary> {
@@ -218,29 +242,40 @@ async function syncNow(ports: InvitePorts, meetingId: string, now: Date, retryGi
   );
   if (pending.length === 0) return summary;
   await ensureIcsLinks(ports, meeting, pending);
-  for (const invitation of pending) {
+  ports.inviteProgress?.changed(meetingId, true);
+  const deliverOne = async (invitation: Invitation) => {
     const ctx = contextOf(ports, year, invitation, meeting);
-    if (!ctx) continue;
+    if (!ctx) return;
     if (await deliverVersion(ports, ctx, now, summary, retryGivenUp)) {
       await ports.store.updateYear(year, (d) => {
         const stored = d.invitations.find((i) => i.id === invitation.id);
         if (stored && stored.sentSequence < meeting.sequence) stored.sentSequence = meeting.sequence;
       });
     }
-  }
+    ports.inviteProgress?.changed(meetingId, true);
+  };
+  // A few more workers than the send queue runs at once keep it busy; building every
+  // message up front would hold the event loop (and the click's answer) for a second per thousand.
+  let next = 0;
+  const worker = async () => {
+    while (next < pending.length) await deliverOne(pending[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(SYNC_WORKERS, pending.length) }, worker));
   return summary;
 }
 
-/** True when some version of this invitation reached the partner. */
-function deliveredBefore(store: Store, invitationId: string): boolean {
-  const prefix = `invite:${invitationId}:`;
-  return store.readShared((d) => d.sends.some((s) => s.id.startsWith(prefix) && s.status === 'sent'));
+/** True when some version (up to `sequence`) of this invitation reached the partner. */
+function deliveredBefore(store: Store, invitationId: string, sequence: number): boolean {
+  for (let version = 0; version <= sequence; version++) {
+    if (wasSent(store, inviteKey(invitationId, version, 'teams')) || wasSent(store, inviteKey(invitationId, version, 'email'))) return true;
+  }
+  return false;
 }
 
 /** Sends the current version on every channel the partner needs; true when all of them have it. */
 async function deliverVersion(ports: InvitePorts, ctx: InviteContext, now: Date, summary: SyncSummary, retryGivenUp: boolean): Promise<boolean> {
   const { invitation, meeting, partner } = ctx;
-  const delivered = deliveredBefore(ports.store, invitation.id);
+  const delivered = deliveredBefore(ports.store, invitation.id, meeting.sequence);
   const method = meeting.status === 'cancelled' ? 'CANCEL' : 'REQUEST';
   // Someone who never got the meeting gets no cancellation of it either.
   if (method === 'CANCEL' && !delivered) return true;
@@ -289,7 +324,7 @@ function icsContent(ctx: InviteContext, method: 'REQUEST' | 'CANCEL', now: Date)
 }
 
 /** Job: delivers every pending invitation of meetings still ahead (changes made while down, failed sends). */
-export async function syncAllPending(ports: InvitePorts, now: Date): Promise<void> {
+export async function syncAllPending(ports: InvitePorts, now: Date, signal?: AbortSignal): Promise<void> {
   const meetingIds = ports.store.years().flatMap((year) =>
     ports.store.readYear(year, (d) =>
       d.meetings
@@ -299,6 +334,7 @@ export async function syncAllPending(ports: InvitePorts, now: Date): Promise<voi
     ),
   );
   for (const meetingId of meetingIds) {
+    signal?.throwIfAborted();
     const summary = await syncInvitations(ports, meetingId, now, { retryGivenUp: false });
     if (summary.sent.teams + summary.sent.email + summary.failed.length === 0) continue;
     ports.log(
@@ -372,14 +408,15 @@ export function meetingInvitees(store: Store, meetingId: string): Invitee[] {
   if (!found) return [];
   const { meeting } = found;
   const invitations = store.readYear(found.year, (d) => d.invitations.filter((i) => i.meetingId === meetingId).map((i) => ({ ...i })));
-  return store.readShared((d) =>
-    invitations
+  return store.readShared((d) => {
+    const partners = new Map(d.partners.map((p) => [p.id, p]));
+    return invitations
       .map((invitation): Invitee => {
         const records = (['teams', 'email'] as const)
-          .map((channel) => ({ channel, record: d.sends.find((s) => s.id === inviteKey(invitation.id, meeting.sequence, channel)) }))
+          .map((channel) => ({ channel, record: sendRecordOf(store, inviteKey(invitation.id, meeting.sequence, channel)) }))
           .filter((r) => r.record);
         const failed = records.find((r) => r.record!.status === 'failed');
-        const partner = d.partners.find((p) => p.id === invitation.partnerId);
+        const partner = partners.get(invitation.partnerId);
         return {
           invitation,
           ...(partner ? { partner: { ...partner } } : {}),
@@ -392,8 +429,8 @@ export function meetingInvitees(store: Store, meetingId: string): Invitee[] {
         (a, b) =>
           collator.compare(a.partner?.organisation ?? '', b.partner?.organisation ?? '') ||
           collator.compare(a.partner?.name ?? '', b.partner?.name ?? ''),
-      ),
-  );
+      );
+  });
 }
 
 export interface InviteCounts {

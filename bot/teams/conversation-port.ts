@@ -1,7 +1,7 @@
 // The Bot Framework side of proactive sends (the retry and idempotency logic
 // lives in bot/delivery/teams-delivery.ts).
-import { CardFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
-import { SendError, type ConversationPort, type OutgoingMessage } from '../delivery/outgoing.js';
+import { CardFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import { SendError, type CardUpdatePort, type ConversationPort, type OutgoingMessage } from '../delivery/outgoing.js';
 
 export function toActivity(message: OutgoingMessage) {
   return {
@@ -30,20 +30,28 @@ function withoutClientRetries(connector: unknown): void {
   pipeline?.removePolicy({ phase: 'Retry' });
 }
 
-export class AdapterConversationPort implements ConversationPort {
+export class AdapterConversationPort implements ConversationPort, CardUpdatePort {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly botAppId: string,
   ) {}
 
-  async send(reference: Record<string, unknown>, message: OutgoingMessage): Promise<void> {
+  send(reference: Record<string, unknown>, message: OutgoingMessage): Promise<void> {
+    return this.inConversation(reference, (context) => context.sendActivity(toActivity(message)));
+  }
+
+  update(reference: Record<string, unknown>, activityId: string, message: OutgoingMessage): Promise<void> {
+    return this.inConversation(reference, (context) => context.updateActivity({ ...toActivity(message), id: activityId }));
+  }
+
+  private async inConversation(reference: Record<string, unknown>, act: (context: TurnContext) => Promise<unknown>): Promise<void> {
     try {
       // The failure is carried out of the callback: an error thrown there would go
       // to the adapter's onTurnError (set by the teams-ai Application) and be swallowed.
       let failure: unknown;
       await this.adapter.continueConversationAsync(this.botAppId, reference as Partial<ConversationReference>, async (context) => {
         withoutClientRetries(context.turnState.get(this.adapter.ConnectorClientKey));
-        await context.sendActivity(toActivity(message)).catch((err: unknown) => {
+        await act(context).catch((err: unknown) => {
           failure = err;
         });
       });

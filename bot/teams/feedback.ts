@@ -377,7 +377,7 @@ export function registerFeedback(routes: Routes): void {
 }
 
 /** The messages of the feedback jobs, in each partner's own language. */
-export function feedbackOutbox(deps: BotDeps): FeedbackOutbox {
+export function feedbackOutbox(deps: Pick<BotDeps, 'config' | 'store' | 'delivery' | 'email' | 'log'>): FeedbackOutbox {
   const presenter = (partner: Partner): Presenter => {
     const locale = languageOf(partner);
     return { t: translator(locale), locale, config: deps.config };

@@ -1,7 +1,11 @@
 // Invitations in Teams: the coordinator's per-meeting card (invites.open),
-// sending (invites.send) and the partner's RSVP buttons (invite.rsvp).
+// sending (invites.send, invites.retry) and the partner's RSVP buttons
+// (invite.rsvp). Sending runs in the background: the click is answered at
+// once with the card showing progress, and the card is kept up to date
+// (teams/invite-progress.ts) until the sends are done.
 import { renderCard, type Card } from '../cards.js';
-import type { Meeting } from '../domain/types.js';
+import type { Locale, Meeting } from '../domain/types.js';
+import type { Translate } from '../i18n.js';
 import { inviteCard, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
 import {
   claimNoEmailNotice,
@@ -10,6 +14,7 @@ import {
   invitationContext,
   inviteCandidates,
   inviteChannels,
+  isSending,
   meetingInvitees,
   recordRsvp,
   syncInvitations,
@@ -17,9 +22,9 @@ import {
   type Invitee,
   type InviteErrorCode,
   type RsvpErrorCode,
-  type SyncSummary,
 } from '../services/invites.js';
-import type { Routes, Turn } from './router.js';
+import type { Store } from '../store/store.js';
+import type { BotDeps, Routes, Turn } from './router.js';
 
 const INVITE_ERRORS: Record<InviteErrorCode, string> = {
   'not-found': 'invites.error.notFound',
@@ -37,13 +42,69 @@ const RSVP_ERRORS: Record<RsvpErrorCode, string> = {
 };
 
 const TOGGLE_PREFIX = 'invite_';
+/** Partners and invitees listed per page: with 1,000+ partners the card must stay under Teams' 28 KB. */
+const INVITE_PAGE_SIZE = 20;
+/** Failed deliveries named on the card; the rest are counted. */
+const FAILED_LISTED = 20;
+
+/** What the coordinator's card is rendered for: in a turn, or in the background for a stored card. */
+export interface InviteView {
+  t: Translate;
+  deps: BotDeps;
+  locale: Locale;
+  /** Teams user ids whose client refreshes the card by itself while sending. */
+  refreshUserIds: string[];
+}
+
+const viewOf = (turn: Turn): InviteView => ({
+  t: turn.t,
+  deps: turn.deps,
+  locale: turn.user.locale,
+  refreshUserIds: turn.context.activity.from?.id ? [turn.context.activity.from.id] : [],
+});
+/** The card a coordinator clicked Send on, kept up to date until its sends are done (in jobState, so it survives a restart). */
+export interface ProgressCard {
+  conversationId: string;
+  /** The id of the message holding the card (the invoke's replyToId). */
+  activityId: string;
+  locale: Locale;
+  userId: string;
+}
+
+const progressCardKey = (meetingId: string) => `invites.progressCard.${meetingId}`;
+
+export function progressCardOf(store: Store, meetingId: string): ProgressCard | undefined {
+  const value = store.readShared((d) => d.jobState[progressCardKey(meetingId)]);
+  return value ? (JSON.parse(value) as ProgressCard) : undefined;
+}
+
+export async function forgetProgressCard(store: Store, meetingId: string, card: ProgressCard): Promise<void> {
+  await store.updateShared((d) => {
+    // A newer click may have taken over the tracking meanwhile.
+    if (d.jobState[progressCardKey(meetingId)] === JSON.stringify(card)) delete d.jobState[progressCardKey(meetingId)];
+  });
+}
+
+async function rememberProgressCard(store: Store, meetingId: string, turn: Turn): Promise<void> {
+  const activityId = turn.context.activity.replyToId;
+  if (!activityId) return;
+  const card: ProgressCard = { conversationId: turn.conversation.id, activityId, locale: turn.user.locale, userId: turn.context.activity.from?.id ?? '' };
+  const value = JSON.stringify(card);
+  if (store.readShared((d) => d.jobState[progressCardKey(meetingId)]) === value) return;
+  await store.updateShared((d) => {
+    d.jobState[progressCardKey(meetingId)] = value;
+  });
+}
+
+const pageOf = (data: Record<string, unknown>) => Math.max(0, Math.floor(Number(data.page) || 0));
 
 export function registerInvites(routes: Routes): void {
   routes.cardAction('invites.open', ['coordinator', 'admin'], async (turn, data) => {
     const meeting = ownMeeting(turn, data);
-    return typeof meeting === 'string' ? meeting : manageCard(turn, meeting, []);
+    return typeof meeting === 'string' ? meeting : manageCard(viewOf(turn), meeting, { page: pageOf(data) });
   });
   routes.cardAction('invites.send', ['coordinator', 'admin'], sendInvites);
+  routes.cardAction('invites.retry', ['coordinator', 'admin'], retryFailed);
   routes.cardAction('invite.rsvp', ['partner'], answerInvite);
 }
 
@@ -58,79 +119,143 @@ function ownMeeting(turn: Turn, data: Record<string, unknown>): Meeting | string
 async function sendInvites(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
   const meeting = ownMeeting(turn, data);
   if (typeof meeting === 'string') return meeting;
+  const view = viewOf(turn);
+  const page = pageOf(data);
   const selection = Object.fromEntries(
     Object.entries(data)
       .filter(([key]) => key.startsWith(TOGGLE_PREFIX))
       .map(([key, value]) => [key.slice(TOGGLE_PREFIX.length), value === 'true' || value === true]),
   );
-  const selected = Object.keys(selection).filter((id) => selection[id]);
   const now = turn.deps.clock();
+  const everyone = data.inviteAll === 'true' || data.inviteAll === true;
+  const selected = everyone ? inviteCandidates(turn.deps.store, meeting).map((p) => p.id) : Object.keys(selection).filter((id) => selection[id]);
   const created = await createInvitations(turn.deps, meeting.id, selected, meeting.officeId, now);
-  if (!created.ok) return manageCard(turn, meeting, [turn.t(INVITE_ERRORS[created.code])], selection);
-  const summary = await syncInvitations(turn.deps, meeting.id, now);
-  const results = await resultLines(turn, meeting, summary, now);
-  return manageCard(turn, findMeeting(turn.deps.store, meeting.id)?.meeting ?? meeting, results);
+  if (!created.ok) return manageCard(view, meeting, { results: [turn.t(INVITE_ERRORS[created.code])], selection, page });
+  const started = await startSending(turn, meeting, created.created.length > 0);
+  const current = findMeeting(turn.deps.store, meeting.id)?.meeting ?? meeting;
+  return manageCard(view, current, { results: started ? await reachLines(turn, current, now) : [turn.t('invites.result.nothing')], page });
 }
 
-async function resultLines(turn: Turn, meeting: Meeting, summary: SyncSummary, now: Date): Promise<string[]> {
-  const { t } = turn;
-  const lines: string[] = [];
-  if (summary.sent.teams + summary.sent.email > 0) lines.push(t('invites.result.sent', summary.sent));
-  for (const failure of summary.failed) lines.push(t('invites.result.failed', { name: failure.partner.name, reason: failure.reason }));
-  if (summary.unreachable.length > 0) {
-    lines.push(t('invites.result.unreachable', { names: summary.unreachable.map((p) => `${p.name} (${p.organisation})`).join(', ') }));
-    if (!turn.deps.email && (await claimNoEmailNotice(turn.deps.store, meeting.officeId, now))) lines.push(t('invites.result.noSmtp'));
-  }
-  return lines.length > 0 ? lines : [t('invites.result.nothing')];
-}
-
-function channelList(turn: Turn, channels: Channel[]): string {
-  return channels.map((c) => turn.t(`invites.reach.${c}`)).join(', ') || '–';
-}
-
-function deliveryLabel(turn: Turn, invitee: Invitee): string {
-  if (invitee.delivery === 'sent') return turn.t('invites.delivery.sent', { channels: channelList(turn, invitee.channels) });
-  if (invitee.delivery === 'failed') return turn.t('invites.delivery.failed', { reason: invitee.error ?? '' });
-  const channels = invitee.partner ? inviteChannels(turn.deps, invitee.partner).channels : [];
-  return channels.length > 0
-    ? turn.t('invites.delivery.pending', { channels: channelList(turn, channels) })
-    : turn.t('invites.delivery.unreachable');
+/** Sends again what failed (and anything else not delivered); the Retry failed button. */
+async function retryFailed(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const meeting = ownMeeting(turn, data);
+  if (typeof meeting === 'string') return meeting;
+  const started = await startSending(turn, meeting, false);
+  return manageCard(viewOf(turn), meeting, { results: started ? [] : [turn.t('invites.result.nothing')], page: pageOf(data) });
 }
 
 /**
- * The coordinator's card for one meeting: partners still to invite (toggles,
- * preselected unless `selection` says otherwise) with how they can be
- * reached, and the invitees with their answers and delivery state.
+ * Starts delivering the meeting's invitations in the background and keeps the
+ * clicked card up to date. A click while a run is going joins it, unless it
+ * invited someone new (then one more run follows, for them). False when there
+ * is nothing to send.
  */
-function manageCard(turn: Turn, meeting: Meeting, results: string[], selection: Record<string, boolean> = {}): Card {
-  const { t, deps } = turn;
+async function startSending(turn: Turn, meeting: Meeting, invitedNew: boolean): Promise<boolean> {
+  const { deps } = turn;
+  const running = isSending(deps.store, meeting.id);
+  const pending = meetingInvitees(deps.store, meeting.id).some((i) => i.delivery !== 'sent');
+  if (!running && !pending) return false;
+  await rememberProgressCard(deps.store, meeting.id, turn);
+  if (running && !invitedNew) return true;
+  deps.background.start(`sending the invitations of meeting ${meeting.id}`, () => syncInvitations(deps, meeting.id, deps.clock()));
+  return true;
+}
+
+/** Who cannot be reached at all, and (once per office) that e-mail is not set up. */
+async function reachLines(turn: Turn, meeting: Meeting, now: Date): Promise<string[]> {
+  const unreachable = meetingInvitees(turn.deps.store, meeting.id)
+    .filter((i) => i.delivery !== 'sent' && i.partner && inviteChannels(turn.deps, i.partner).channels.length === 0)
+    .map((i) => i.partner!);
+  if (unreachable.length === 0) return [];
+  const lines = [turn.t('invites.result.unreachable', { names: unreachable.map((p) => `${p.name} (${p.organisation})`).join(', ') })];
+  if (!turn.deps.email && (await claimNoEmailNotice(turn.deps.store, meeting.officeId, now))) lines.push(turn.t('invites.result.noSmtp'));
+  return lines;
+}
+
+function channelList(view: InviteView, channels: Channel[]): string {
+  return channels.map((c) => view.t(`invites.reach.${c}`)).join(', ') || '–';
+}
+
+function deliveryLabel(view: InviteView, invitee: Invitee): string {
+  if (invitee.delivery === 'sent') return view.t('invites.delivery.sent', { channels: channelList(view, invitee.channels) });
+  if (invitee.delivery === 'failed') return view.t('invites.delivery.failed', { reason: invitee.error ?? '' });
+  const channels = invitee.partner ? inviteChannels(view.deps, invitee.partner).channels : [];
+  return channels.length > 0
+    ? view.t('invites.delivery.pending', { channels: channelList(view, channels) })
+    : view.t('invites.delivery.unreachable');
+}
+
+/** "120 / 200 invitations sent, 2 failed", with the plural form the language needs. */
+function progressLine(view: InviteView, invitees: Invitee[]): string {
+  const total = invitees.length;
+  const form = new Intl.PluralRules(view.locale).select(total) === 'one' ? 'one' : 'other';
+  const sent = invitees.filter((i) => i.delivery === 'sent').length;
+  const failed = invitees.filter((i) => i.delivery === 'failed').length;
+  return view.t(`invites.progress.${form}`, { sent, total, failed });
+}
+
+function inviteeLine(view: InviteView, invitee: Invitee): string {
+  return view.t('invites.inviteeLine', {
+    name: invitee.partner?.name ?? view.t('invites.partnerRemoved'),
+    organisation: invitee.partner?.organisation ?? '–',
+    answer: view.t(`invites.rsvp.${invitee.invitation.rsvp}`),
+    delivery: deliveryLabel(view, invitee),
+  });
+}
+
+const slice = <T>(items: T[], page: number) => items.slice(page * INVITE_PAGE_SIZE, (page + 1) * INVITE_PAGE_SIZE);
+
+/**
+ * The coordinator's card for one meeting: the sending progress, the failed
+ * deliveries, partners still to invite (toggles, preselected unless
+ * `selection` says otherwise) and the invitees with their answers and
+ * delivery state, both lists a page at a time.
+ */
+export function manageCard(
+  view: InviteView,
+  meeting: Meeting,
+  options: { results?: string[]; selection?: Record<string, boolean>; page?: number } = {},
+): Card {
+  const { t, deps } = view;
   const now = deps.clock();
+  const selection = options.selection ?? {};
   const office = deps.config.offices.find((o) => o.id === meeting.officeId) ?? deps.config.offices[0];
   const invitees = meetingInvitees(deps.store, meeting.id);
   const invited = new Set(invitees.map((i) => i.invitation.partnerId));
   const open = meeting.status === 'scheduled' && Date.parse(meeting.startsAt) > now.getTime();
-  const candidates = open
-    ? inviteCandidates(deps.store, meeting)
-        .filter((p) => !invited.has(p.id))
-        .map((p) => {
-          const { channels } = inviteChannels(deps, p);
-          const reach = channels.length > 0 ? channelList(turn, channels) : t('invites.reach.none');
-          return {
-            id: p.id,
-            line: t('invites.partnerLine', { name: p.name, organisation: p.organisation, reach }),
-            value: String(selection[p.id] ?? true),
-          };
-        })
-    : [];
+  const allCandidates = open ? inviteCandidates(deps.store, meeting).filter((p) => !invited.has(p.id)) : [];
+  const pages = Math.max(1, Math.ceil(Math.max(allCandidates.length, invitees.length) / INVITE_PAGE_SIZE));
+  const page = Math.min(options.page ?? 0, pages - 1);
+  const candidates = slice(allCandidates, page).map((p) => {
+    const { channels } = inviteChannels(deps, p);
+    const reach = channels.length > 0 ? channelList(view, channels) : t('invites.reach.none');
+    return { id: p.id, line: t('invites.partnerLine', { name: p.name, organisation: p.organisation, reach }), value: String(selection[p.id] ?? true) };
+  });
+  const sending = isSending(deps.store, meeting.id);
+  const failed = invitees.filter((i) => i.delivery === 'failed');
   const count = (rsvp: string) => invitees.filter((i) => i.invitation.rsvp === rsvp).length;
-  return renderCard('invite-manage', {
+  const channelCount = (channel: Channel) => invitees.filter((i) => i.delivery === 'sent' && i.channels.includes(channel)).length;
+  const card = renderCard('invite-manage', {
     title: t('invites.title', { subTheme: meeting.subTheme }),
-    when: meetingTime(meeting, office.timeZone, turn.user.locale),
-    results,
+    when: meetingTime(meeting, office.timeZone, view.locale),
+    sending,
+    refreshUserIds: view.refreshUserIds,
+    progress: invitees.length > 0 ? progressLine(view, invitees) : '',
+    progressState: sending
+      ? t('invites.progress.running')
+      : t('invites.result.sent', { teams: channelCount('teams'), email: channelCount('email') }),
+    results: options.results ?? [],
     status: meeting.status === 'cancelled' ? t('invites.meetingCancelled') : open ? '' : t('invites.meetingPast'),
+    failedHeading: t('invites.failed.heading', { count: failed.length }),
+    failed: [
+      ...failed.slice(0, FAILED_LISTED).map((i) => inviteeLine(view, i)),
+      ...(failed.length > FAILED_LISTED ? [t('invites.failed.more', { count: failed.length - FAILED_LISTED })] : []),
+    ],
     canSend: open,
+    canRetry: open && !sending && failed.length > 0,
     candidatesHeading: t('invites.candidates'),
     noCandidates: t('invites.candidates.none'),
+    selectAll: allCandidates.length > INVITE_PAGE_SIZE ? t('invites.selectAll', { count: allCandidates.length }) : '',
     candidates,
     inviteesHeading: t('invites.invitees'),
     counts: t('invites.counts', {
@@ -140,19 +265,24 @@ function manageCard(turn: Turn, meeting: Meeting, results: string[], selection: 
       needsAction: count('needs-action'),
     }),
     noInvitees: t('invites.invitees.none'),
-    invitees: invitees.map((i) =>
-      t('invites.inviteeLine', {
-        name: i.partner?.name ?? t('invites.partnerRemoved'),
-        organisation: i.partner?.organisation ?? '–',
-        answer: t(`invites.rsvp.${i.invitation.rsvp}`),
-        delivery: deliveryLabel(turn, i),
-      }),
-    ),
+    invitees: slice(invitees, page).map((i) => inviteeLine(view, i)),
+    pageLine: pages > 1 ? t('invites.page', { page: page + 1, pages }) : '',
     meetingId: meeting.id,
+    page: String(page),
+    hasPrevious: page > 0,
+    previousPage: String(page - 1),
+    hasNext: page + 1 < pages,
+    nextPage: String(page + 1),
     sendLabel: t('invites.button.send'),
+    retryLabel: t('invites.button.retryFailed'),
+    previousLabel: t('invites.button.previous'),
+    nextLabel: t('invites.button.next'),
     refreshLabel: t('invites.button.refresh'),
     meetingsLabel: t('invites.button.meetings'),
   });
+  // The template leaves `refresh: null` when not sending; a finished card asks Teams for nothing.
+  if (!sending) delete card.refresh;
+  return card;
 }
 
 /** A partner's RSVP button: saves the answer and shows the invite with it. */

@@ -64,7 +64,7 @@ export function registerMeetingRoutes(routes: Routes): void {
     const saved = await updateMeeting(deps.store, found.meeting.id, parsed.value, scopeOf(turn), now);
     if (!saved.ok) return failureText(turn, saved.code);
     if (!saved.changed) return meetingsCard(turn, t('meetings.notice.unchanged'));
-    await sendMeetingUpdates(turn, [saved.meeting.id]);
+    sendMeetingUpdates(turn, [saved.meeting.id]);
     return meetingsCard(turn, changeNotice(turn, saved.meeting, 'saved'));
   });
 
@@ -82,7 +82,7 @@ export function registerMeetingRoutes(routes: Routes): void {
     // A replayed confirmation: the cancellation went out with the first one.
     if (!cancelled.changed) return meetingsCard(turn, t('meetings.notice.alreadyCancelled', { subTheme: meeting.subTheme }));
     await audited(turn, 'meeting.cancel', { ref: meeting.id }, { office: meeting.officeId });
-    await sendMeetingUpdates(turn, [meeting.id]);
+    sendMeetingUpdates(turn, [meeting.id]);
     return meetingsCard(turn, changeNotice(turn, meeting, 'cancelled'));
   });
 }

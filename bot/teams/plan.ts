@@ -165,7 +165,7 @@ export function registerPlanRoutes(routes: Routes): void {
     }
     const saved = await updatePlan(deps.store, plan.id, parsed.value, scopeOf(turn), now);
     if (!saved.ok) return failureText(turn, saved.code);
-    await sendMeetingUpdates(turn, saved.changed);
+    sendMeetingUpdates(turn, saved.changed);
     const count = saved.changed.length;
     const invitations = invitationsToUpdate(deps.store, plan.year, saved.changed);
     const line =

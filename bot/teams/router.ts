@@ -6,6 +6,8 @@ import type { Command } from '../domain/commands.js';
 import type { Role } from '../domain/types.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
+import type { BackgroundWork } from '../scheduler/background.js';
+import type { InviteProgressPort } from '../services/invites.js';
 import type { Translate } from '../i18n.js';
 import type { Clock } from '../services/clock.js';
 import type { UserContext } from '../services/people.js';
@@ -20,6 +22,9 @@ export interface BotDeps {
   /** null when SMTP_URL is not set. */
   email: EmailDelivery | null;
   log: (line: string) => void;
+  /** Sends started by a button press run here, after the press is answered. */
+  background: BackgroundWork;
+  inviteProgress?: InviteProgressPort;
 }
 
 export interface Turn {

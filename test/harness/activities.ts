@@ -52,9 +52,17 @@ export function botAdded(serviceUrl: string, user: TestUser, opts: { where?: Whe
 }
 
 /** A click on an Action.Execute button: an adaptiveCard/action invoke. */
-export function cardAction(serviceUrl: string, user: TestUser, verb: string, data: Record<string, unknown>, opts: { where?: Where; locale?: string } = {}) {
+export function cardAction(
+  serviceUrl: string,
+  user: TestUser,
+  verb: string,
+  data: Record<string, unknown>,
+  opts: { where?: Where; locale?: string; replyToId?: string } = {},
+) {
   return {
     ...base(serviceUrl, user, opts.where ?? { kind: 'personal' }, opts.locale ?? 'fi-FI'),
+    // The id of the message whose card was clicked: Teams always sends it with an Action.Execute.
+    replyToId: opts.replyToId ?? `card-${randomUUID()}`,
     type: 'invoke',
     name: 'adaptiveCard/action',
     value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },

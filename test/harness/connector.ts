@@ -1,6 +1,9 @@
 // A local stand-in for the Bot Framework connector service: records what the
-// bot posts to /v3/conversations/..., answers roster lookups, and can be told
-// to fail the next requests (throttling, outages) the way the service does.
+// bot posts to /v3/conversations/... and the messages it replaces (PUT, card
+// updates), answers roster lookups, can be told to fail the next requests
+// (throttling, outages) the way the service does, can hold posts until
+// released (so a test can prove what happened before a send), and counts how
+// many posts were in flight at once.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -25,13 +28,23 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export class ConnectorStandIn {
   readonly posted: PostedActivity[] = [];
+  /** Messages replaced by the bot (updateActivity): replyToId is the id of the replaced message. */
+  readonly updated: PostedActivity[] = [];
+  /** Posts being answered right now, and the most there ever were at once. */
+  inFlight = 0;
+  peakInFlight = 0;
+  /** How long each activity post takes to answer, as a busy service would. */
+  latencyMs = 0;
+  private gate: Promise<void> | null = null;
+  private openGate: (() => void) | null = null;
   readonly members = new Map<string, Member>();
   requests = 0;
   private failures: { status: number; retryAfter?: string }[] = [];
   private server: Server | null = null;
   url = '';
 
-  async start(): Promise<this> {
+  /** `port` 0 picks a free one; a fixed port lets a test bring the service back where the bot's references point. */
+  async start(port = 0): Promise<this> {
     this.server = createServer(async (req, res) => {
       this.requests += 1;
       const body = await readBody(req);
@@ -48,7 +61,19 @@ export class ConnectorStandIn {
           : send(404, { error: { code: 'MemberNotFoundInConversation', message: 'The member was not found.' } });
       }
       const activities = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
+      if (req.method === 'PUT' && activities?.[2]) {
+        this.updated.push({ conversationId: decodeURIComponent(activities[1]), replyToId: decodeURIComponent(activities[2]), activity: JSON.parse(body) });
+        return send(200, { id: activities[2] });
+      }
       if (req.method === 'POST' && activities) {
+        this.inFlight += 1;
+        this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+        try {
+          if (this.gate) await this.gate;
+          if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+        } finally {
+          this.inFlight -= 1;
+        }
         const failure = this.failures.shift();
         if (failure) {
           return send(failure.status, { error: { code: 'Throttled', message: 'simulated' } }, failure.retryAfter ? { 'Retry-After': failure.retryAfter } : {});
@@ -59,7 +84,7 @@ export class ConnectorStandIn {
       }
       send(404, { error: { code: 'NotFound', message: `${req.method} ${path}` } });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/`;
     return this;
   }
@@ -67,6 +92,22 @@ export class ConnectorStandIn {
   /** The next `count` activity posts fail with `status`. */
   failNext(count: number, status: number, retryAfter?: string): void {
     for (let i = 0; i < count; i++) this.failures.push({ status, retryAfter });
+  }
+
+  /** Holds every activity post until release(): the bot's sends wait, as with a slow service. */
+  hold(): void {
+    this.gate ??= new Promise((resolve) => (this.openGate = resolve));
+  }
+
+  release(): void {
+    this.openGate?.();
+    this.gate = null;
+    this.openGate = null;
+  }
+
+  /** Resolves once `count` posts are waiting at the gate. */
+  async waitingAtGate(count: number): Promise<void> {
+    while (this.inFlight < count) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
   /** Activities of type message posted since `from` (an index into posted). */

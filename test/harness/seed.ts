@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Invitation, Meeting, Partner } from '../../bot/domain/types.js';
 import { LowdbStore } from '../../bot/store/lowdb-store.js';
 import type { ConversationRecord } from '../../bot/store/store.js';
+import { BOT, TENANT_ID } from './activities.js';
 import type { TestUser } from './people.js';
 
 const REGISTERED = '2027-01-01T00:00:00.000Z';
@@ -69,6 +70,18 @@ export const personalChat = (
   at: Date,
   reference: Record<string, unknown> = { conversation: { id } },
 ): ConversationRecord => ({ id, kind: 'personal', conversationId: id, aadObjectId, reference, updatedAt: at.toISOString() });
+
+/** A partner's personal chat with the bot, whose reference sends through `serviceUrl` (a connector stand-in). */
+export const partnerChat = (partner: Pick<Partner, 'id' | 'aadObjectId'>, serviceUrl: string): ConversationRecord => {
+  const id = `a:chat-${partner.id}`;
+  return personalChat(id, partner.aadObjectId, new Date(REGISTERED), {
+    channelId: 'msteams',
+    serviceUrl,
+    bot: BOT,
+    user: { id: `29:${partner.id}`, aadObjectId: partner.aadObjectId },
+    conversation: { id, conversationType: 'personal', tenantId: TENANT_ID },
+  });
+};
 
 /** Writes to the data files of a Sidos data directory that is not running, the way its own services do. */
 export async function editData(dir: string, change: (store: LowdbStore) => Promise<unknown>): Promise<void> {

@@ -97,10 +97,15 @@ export class Harness {
   }
 
   /** Clicks an Action.Execute button; returns the invoke response body ({ statusCode, type, value }). */
-  async click(user: TestUser, verb: string, data: Record<string, unknown>, opts: { where?: Where; locale?: string } = {}) {
+  async click(user: TestUser, verb: string, data: Record<string, unknown>, opts: { where?: Where; locale?: string; replyToId?: string } = {}) {
     const res = await this.post(cardAction(this.serviceUrl, user, verb, data, opts));
     if (res.status !== 200) throw new Error(`invoke answered ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body as { statusCode: number; type: string; value: any };
+  }
+
+  /** Waits until the sends started by clicks (and the card updates they cause) are done. */
+  idle(): Promise<void> {
+    return this.sidos.idle();
   }
 
   async stop(): Promise<void> {
