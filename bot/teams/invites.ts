@@ -188,10 +188,9 @@ function deliveryLabel(view: InviteView, invitee: Invitee): string {
 /** "120 / 200 invitations sent, 2 failed", with the plural form the language needs. */
 function progressLine(view: InviteView, invitees: Invitee[]): string {
   const total = invitees.length;
-  const form = new Intl.PluralRules(view.locale).select(total) === 'one' ? 'one' : 'other';
   const sent = invitees.filter((i) => i.delivery === 'sent').length;
   const failed = invitees.filter((i) => i.delivery === 'failed').length;
-  return view.t(`invites.progress.${form}`, { sent, total, failed });
+  return view.t('invites.progress', { sent, total, failed });
 }
 
 function inviteeLine(view: InviteView, invitee: Invitee): string {
