@@ -12,6 +12,7 @@ import { startServer } from './server.js';
 import { createAdapter, createTeamsApp } from './teams/app.js';
 import { AdapterConversationPort } from './teams/conversation-port.js';
 import { buildRoutes } from './teams/routes.js';
+import { infoPageLocale, renderInfoPage } from './web/info-pages.js';
 
 export interface SidosOptions {
   config: AppConfig;
@@ -58,6 +59,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     port: config.port,
     mode,
     downloads: createDownloadProvider(store, config, clock),
+    infoPage: (page, lang, acceptLanguage) => renderInfoPage(page, infoPageLocale(config, lang, acceptLanguage), config),
     log,
   });
 

@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import yazl from 'yazl';
+import type { InfoPage } from '../bot/web/info-pages.js';
 import { ADDITIONAL_LOCALES, appTexts, localizationFile, MANIFEST_LOCALE, type CommandList } from './teams-app-texts.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,8 +34,8 @@ export interface DeveloperUrls {
   termsOfUseUrl: string;
 }
 
-/** Where each developer page is served by Sidos when no other URL is given. */
-export const DEVELOPER_PAGES: Record<keyof DeveloperUrls, string> = { websiteUrl: '/about', privacyUrl: '/privacy', termsOfUseUrl: '/terms' };
+/** The page Sidos serves for each developer URL when no other URL is given. */
+export const DEVELOPER_PAGES: Record<keyof DeveloperUrls, InfoPage> = { websiteUrl: 'about', privacyUrl: 'privacy', termsOfUseUrl: 'terms' };
 
 /** The environment variable that gives each developer page explicitly. */
 export const DEVELOPER_URL_ENV: Record<keyof DeveloperUrls, string> = {
@@ -79,9 +80,9 @@ function botDomain(publicBaseUrl: string): string {
 function developerUrls(publicBaseUrl: string, given: Partial<DeveloperUrls>): DeveloperUrls {
   const base = publicBaseUrl.replace(/\/+$/, '');
   const urls = {} as DeveloperUrls;
-  for (const [key, path] of Object.entries(DEVELOPER_PAGES) as [keyof DeveloperUrls, string][]) {
+  for (const [key, page] of Object.entries(DEVELOPER_PAGES) as [keyof DeveloperUrls, InfoPage][]) {
     const explicit = given[key]?.trim();
-    const url = explicit || `${base}${path}`;
+    const url = explicit || `${base}/${page}`;
     if (!URL.canParse(url) || new URL(url).protocol !== 'https:') {
       const from = explicit ? DEVELOPER_URL_ENV[key] : 'PUBLIC_BASE_URL';
       throw new TeamsAppPackageError(
