@@ -4,51 +4,16 @@
 // partner on :56151, national leadership on :56152 (config/playground/).
 // Ctrl-C stops them all.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { playgroundConfig, readPlaygroundSetup } from './playground-config.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = resolve(ROOT, '.playground-data');
 const SIDOS_PORT = 3978;
 const SIDOS_URL = `http://127.0.0.1:${SIDOS_PORT}`;
-
-interface PlaygroundUser {
-  id: string;
-  name: string;
-  aadObjectId: string;
-  email: string;
-}
-interface PlaygroundSetup {
-  tenantId: string;
-  users: PlaygroundUser[];
-  playgrounds: { port: number; user: string }[];
-}
-
-/**
- * The Playground's configuration file with `user` signed in. Chat ids differ
- * per Playground so that Sidos keeps each person's chat apart. JSON is valid
- * YAML, which the Playground reads.
- */
-function playgroundConfig(setup: PlaygroundSetup, user: PlaygroundUser): string {
-  const suffix = user.id;
-  return JSON.stringify({
-    version: '0.1.1',
-    tenantId: setup.tenantId,
-    bot: { id: '00000000-0000-4000-8000-000000000011', name: 'Sidos' },
-    currentUser: user,
-    users: setup.users.filter((u) => u.id !== user.id),
-    personalChat: { id: `personal-${suffix}` },
-    groupChat: { id: `group-${suffix}`, name: 'Stakeholder group' },
-    team: {
-      id: `team-${suffix}`,
-      name: 'Regional office',
-      aadGroupId: '00000000-0000-4000-8000-000000000031',
-      channels: [{ id: `channel-${suffix}`, name: 'Announcements' }],
-    },
-  });
-}
 
 function run(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: 'inherit' });
@@ -95,7 +60,7 @@ children.push(
 );
 await waitForSidos();
 const cli = createRequire(import.meta.url).resolve('@microsoft/m365agentsplayground/cli.js');
-const setup = JSON.parse(readFileSync(resolve(ROOT, 'config/playground/playground.json'), 'utf8')) as PlaygroundSetup;
+const setup = readPlaygroundSetup();
 const opened: string[] = [];
 for (const { port, user: userId } of setup.playgrounds) {
   const user = setup.users.find((u) => u.id === userId)!;

@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../bot/config.js';
 import { resolveUser } from '../bot/services/people.js';
 import type { SharedData } from '../bot/store/store.js';
+import { readPlaygroundSetup } from '../scripts/playground-config.js';
 
-const setup = JSON.parse(readFileSync('config/playground/playground.json', 'utf8')) as {
-  users: { id: string; aadObjectId: string; email: string }[];
-  playgrounds: { port: number; user: string }[];
-};
+const setup = readPlaygroundSetup();
 
 describe('npm run playground configuration', () => {
   const config = loadConfig({ SIDOS_CONFIG: 'config/playground/sidos.json', DATA_DIR: '.playground-data/data' });
