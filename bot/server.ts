@@ -1,8 +1,10 @@
-// The HTTP surface: /api/messages for the Bot Framework, /healthz, and the
-// download links the bot hands out (/files/<token>).
+// The HTTP surface: /api/messages for the Bot Framework, /healthz, the
+// download links the bot hands out (/files/<token>), and the about, privacy and
+// terms pages the Teams app links to.
 import type { Application } from '@microsoft/teams-ai';
 import type { Activity } from 'botbuilder';
 import type { SidosAdapter } from './teams/app.js';
+import { INFO_PAGES, type InfoPage } from './web/info-pages.js';
 import restify from 'restify';
 import { z } from 'zod';
 
@@ -16,6 +18,9 @@ export interface Download {
 
 /** Finds what an unguessable token serves; null when unknown or expired. `lang` is the link's ?lang=, if any. */
 export type DownloadProvider = (token: string, lang?: string) => Download | null;
+
+/** The HTML of an about/privacy/terms page; `lang` is the link's ?lang=, `acceptLanguage` the browser's header. */
+export type InfoPageProvider = (page: InfoPage, lang: string | undefined, acceptLanguage: string | undefined) => string;
 
 const AUTH_ERROR_NAMES = new Set(['AuthenticationError', 'JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
 
@@ -104,6 +109,7 @@ export interface ServerOptions {
   port: number;
   mode: 'local' | 'authenticated';
   downloads: DownloadProvider;
+  infoPage: InfoPageProvider;
   log: (line: string) => void;
 }
 
@@ -184,6 +190,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     res.end(file.body);
     return next();
   });
+
+  for (const page of INFO_PAGES) {
+    server.get(`/${page}`, downloadLimit, (req: restify.Request, res: restify.Response, next: restify.Next) => {
+      const lang = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang') ?? undefined;
+      const accept = req.headers['accept-language'];
+      res.writeHead(200, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+        'X-Content-Type-Options': 'nosniff',
+      });
+      res.end(options.infoPage(page, lang, Array.isArray(accept) ? accept.join(',') : accept));
+      return next();
+    });
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -17,6 +17,7 @@ import { createAdapter, createTeamsApp } from './teams/app.js';
 import { AdapterConversationPort } from './teams/conversation-port.js';
 import { InviteProgressCards } from './teams/invite-progress.js';
 import { buildRoutes } from './teams/routes.js';
+import { infoPageLocale, renderInfoPage } from './web/info-pages.js';
 
 export interface SidosOptions {
   config: AppConfig;
@@ -79,6 +80,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     port: config.port,
     mode,
     downloads: createDownloadProvider(store, config, clock),
+    infoPage: (page, lang, acceptLanguage) => renderInfoPage(page, infoPageLocale(config, lang, acceptLanguage), config),
     log,
   });
 

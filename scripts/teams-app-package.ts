@@ -1,11 +1,14 @@
-// Builds the Teams app package (manifest.json + two icons at the zip root)
-// from config/teams-app, filling in the bot id and the bot's domain.
+// Builds the Teams app package from config/teams-app: manifest.json, the two
+// icons and a language file per additional language, all at the zip root. Fills
+// in the bot id, the bot's domain, the developer pages and the texts.
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import yazl from 'yazl';
+import type { InfoPage } from '../bot/web/info-pages.js';
+import { ADDITIONAL_LOCALES, appTexts, localizationFile, MANIFEST_LOCALE, type CommandList } from './teams-app-texts.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TEAMS_APP_DIR = resolve(ROOT, 'config/teams-app');
@@ -24,18 +27,42 @@ export class TeamsAppPackageError extends Error {
   }
 }
 
+/** The developer's pages Teams links to from the app's details. */
+export interface DeveloperUrls {
+  websiteUrl: string;
+  privacyUrl: string;
+  termsOfUseUrl: string;
+}
+
+/** The page Sidos serves for each developer URL when no other URL is given. */
+export const DEVELOPER_PAGES: Record<keyof DeveloperUrls, InfoPage> = { websiteUrl: 'about', privacyUrl: 'privacy', termsOfUseUrl: 'terms' };
+
+/** The environment variable that gives each developer page explicitly. */
+export const DEVELOPER_URL_ENV: Record<keyof DeveloperUrls, string> = {
+  websiteUrl: 'SIDOS_WEBSITE_URL',
+  privacyUrl: 'SIDOS_PRIVACY_URL',
+  termsOfUseUrl: 'SIDOS_TERMS_URL',
+};
+
 export interface TeamsAppPackageOptions {
   /** MicrosoftAppId: the Azure Bot's app id; also used as the Teams app id. */
   botId: string;
-  /** PUBLIC_BASE_URL; its host goes into validDomains. */
+  /** PUBLIC_BASE_URL; its host goes into validDomains, and the developer pages default to it. */
   publicBaseUrl?: string;
+  /** Developer pages given explicitly; the rest are PUBLIC_BASE_URL + DEVELOPER_PAGES. */
+  developerUrls?: Partial<DeveloperUrls>;
   outFile: string;
 }
 
 interface Manifest {
+  manifestVersion: string;
   id: string;
+  developer: { name: string } & Partial<DeveloperUrls>;
+  name?: { short: string; full: string };
+  description?: { short: string; full: string };
   icons: Record<keyof typeof ICON_SIZES, string>;
-  bots: { botId: string }[];
+  bots: { botId: string; commandLists?: CommandList[] }[];
+  localizationInfo?: { defaultLanguageTag: string; additionalLanguages: { languageTag: string; file: string }[] };
   validDomains: string[];
 }
 
@@ -48,6 +75,23 @@ function botDomain(publicBaseUrl: string): string {
   }
   // Teams matches validDomains by host name; a port is not part of a domain.
   return url.hostname;
+}
+
+function developerUrls(publicBaseUrl: string, given: Partial<DeveloperUrls>): DeveloperUrls {
+  const base = publicBaseUrl.replace(/\/+$/, '');
+  const urls = {} as DeveloperUrls;
+  for (const [key, page] of Object.entries(DEVELOPER_PAGES) as [keyof DeveloperUrls, InfoPage][]) {
+    const explicit = given[key]?.trim();
+    const url = explicit || `${base}/${page}`;
+    if (!URL.canParse(url) || new URL(url).protocol !== 'https:') {
+      const from = explicit ? DEVELOPER_URL_ENV[key] : 'PUBLIC_BASE_URL';
+      throw new TeamsAppPackageError(
+        `developer.${key} = "${url}" (from ${from}): Teams requires an https URL; set PUBLIC_BASE_URL to the bot's https address or ${DEVELOPER_URL_ENV[key]} to the page`,
+      );
+    }
+    urls[key] = url;
+  }
+  return urls;
 }
 
 /** Width and height from the IHDR chunk, which a valid PNG has first. */
@@ -70,7 +114,9 @@ export async function buildTeamsAppPackage(options: TeamsAppPackageOptions): Pro
       `MicrosoftAppId = "${botId}": expected the Azure Bot's Microsoft App ID, a GUID like 00000000-0000-0000-0000-000000000000`,
     );
   }
-  const domain = botDomain(options.publicBaseUrl ?? DEFAULT_PUBLIC_BASE_URL);
+  const publicBaseUrl = options.publicBaseUrl ?? DEFAULT_PUBLIC_BASE_URL;
+  const domain = botDomain(publicBaseUrl);
+  const urls = developerUrls(publicBaseUrl, options.developerUrls ?? {});
   const values: Record<string, string> = { BOT_ID: botId.toLowerCase(), BOT_DOMAIN: domain };
 
   const template = await readFile(resolve(TEAMS_APP_DIR, 'manifest.json'), 'utf8');
@@ -86,6 +132,16 @@ export async function buildTeamsAppPackage(options: TeamsAppPackageOptions): Pro
   if (!manifest.validDomains?.includes(domain)) {
     throw new TeamsAppPackageError('manifest.json: validDomains must contain ${{BOT_DOMAIN}}');
   }
+  const texts = appTexts(MANIFEST_LOCALE);
+  manifest.developer = { ...manifest.developer, ...urls };
+  manifest.name = texts.name;
+  manifest.description = texts.description;
+  manifest.bots[0].commandLists = texts.commandLists;
+  manifest.localizationInfo = {
+    defaultLanguageTag: MANIFEST_LOCALE,
+    additionalLanguages: ADDITIONAL_LOCALES.map((locale) => ({ languageTag: locale, file: `${locale}.json` })),
+  };
+  const languageFiles = ADDITIONAL_LOCALES.map((locale) => [`${locale}.json`, localizationFile(locale, manifest.manifestVersion)] as const);
 
   const icons: [string, Buffer][] = [];
   for (const [kind, size] of Object.entries(ICON_SIZES) as [keyof typeof ICON_SIZES, number][]) {
@@ -103,8 +159,10 @@ export async function buildTeamsAppPackage(options: TeamsAppPackageOptions): Pro
   const outFile = resolve(options.outFile);
   await mkdir(dirname(outFile), { recursive: true });
   const zip = new yazl.ZipFile();
-  zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), 'manifest.json');
+  const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
+  zip.addBuffer(json(manifest), 'manifest.json');
   for (const [name, png] of icons) zip.addBuffer(png, name);
+  for (const [name, strings] of languageFiles) zip.addBuffer(json(strings), name);
   zip.end();
   await pipeline(zip.outputStream, createWriteStream(outFile));
   return outFile;

@@ -1,12 +1,47 @@
-import { COMMANDS, COMMAND_TEXT } from '../bot/domain/commands.js';
+import { AppManifestUtils } from '@microsoft/app-manifest';
+import { COMMAND_TEXT } from '../bot/domain/commands.js';
+import { loadLocaleStrings } from '../bot/i18n.js';
+import { buildRoutes } from '../bot/teams/routes.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync, inflateSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTeamsAppPackage, pngSize, TeamsAppPackageError } from '../scripts/teams-app-package.js';
+import { COMMAND_LISTS, MAX_COMMANDS_PER_LIST } from '../scripts/teams-app-texts.js';
 
 const BOT_ID = '0b7c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3';
+
+type Json = Parameters<typeof AppManifestUtils.validateAgainstSchema>[0];
+
+/**
+ * Validates a manifest or language file against the schema its $schema names,
+ * which @microsoft/app-manifest bundles. The test run must not need the
+ * internet, so any download attempt fails the validation.
+ */
+async function schemaErrors(document: Record<string, unknown>): Promise<string[]> {
+  const downloads: string[] = [];
+  vi.stubGlobal('fetch', async (url: string) => {
+    downloads.push(String(url));
+    throw new Error(`offline: ${url}`);
+  });
+  const schema = await AppManifestUtils.fetchSchema(String(document.$schema));
+  expect(downloads).toEqual([]);
+  return AppManifestUtils.validateAgainstSchema(document as unknown as Json, unicodeSafe(schema));
+}
+
+/**
+ * The published localization schema has property patterns like
+ * `activityTypes\[\b(…)\b]\.description$`: a lone `]` is a literal in a plain
+ * regular expression but an error in the Unicode mode ajv compiles with.
+ * Escaping it keeps the meaning; schemas without such patterns pass unchanged.
+ */
+function unicodeSafe<T>(schema: T): T {
+  const patterns = (schema as { patternProperties?: Record<string, unknown> }).patternProperties;
+  if (!patterns) return schema;
+  const fixed = Object.fromEntries(Object.entries(patterns).map(([key, value]) => [key.replaceAll('\\b]', '\\b\\]'), value]));
+  return { ...schema, patternProperties: fixed };
+}
 
 /** Minimal zip reader: entries listed in the central directory, inflated. */
 function readZip(zip: Buffer): Map<string, Buffer> {
@@ -79,9 +114,23 @@ describe('Teams app package', () => {
     manifest = JSON.parse(files.get('manifest.json')!.toString('utf8'));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
+  afterEach(() => vi.unstubAllGlobals());
 
-  it('has exactly manifest.json and the two icons at the root', () => {
-    expect([...files.keys()].sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+  it('has exactly manifest.json, the two icons and the fi and sv language files at the root', () => {
+    expect([...files.keys()].sort()).toEqual(['color.png', 'fi.json', 'manifest.json', 'outline.png', 'sv.json']);
+  });
+
+  it('validates against the Teams schema it declares, offline, with zero errors', async () => {
+    expect(manifest.$schema).toBe('https://developer.microsoft.com/json-schemas/teams/v1.29/MicrosoftTeams.schema.json');
+    expect(await schemaErrors(manifest)).toEqual([]);
+  });
+
+  it('is rejected by the same validation when a command list has 13 commands', async () => {
+    const tooMany = structuredClone(manifest);
+    const commands = tooMany.bots[0].commandLists[0].commands;
+    while (commands.length < 13) commands.push({ title: `extra ${commands.length}`, description: 'One too many' });
+    const errors = await schemaErrors(tooMany);
+    expect(errors.join('\n')).toMatch(/\/bots\/0\/commandLists\/0\/commands must NOT have more than 12 items/);
   });
 
   it('fills in the bot id and the domain, leaving no placeholder', () => {
@@ -96,16 +145,89 @@ describe('Teams app package', () => {
     const bot = manifest.bots[0];
     expect(bot.scopes).toEqual(['personal', 'team', 'groupChat']);
     expect(bot.supportsFiles).toBe(true);
-    // Every command the bot understands is suggested in Teams, and nothing else — except the admin
-    // commands of issue 16 (staff, audit): whether they fit the lists is decided with the lists' limit.
-    const notSuggested: readonly string[] = ['staff', 'audit'];
-    const expected = COMMANDS.filter((c) => !notSuggested.includes(c)).map((c) => COMMAND_TEXT[c]).sort();
     const lists = bot.commandLists as { scopes: string[]; commands: { title: string; description: string }[] }[];
     expect(lists.map((l) => l.scopes)).toEqual([['personal'], ['team', 'groupChat']]);
-    for (const list of lists) {
-      expect(list.commands.map((c) => c.title).sort()).toEqual(expected);
-      for (const c of list.commands) expect(c.description.length).toBeGreaterThan(0);
+    const en = loadLocaleStrings('en');
+    lists.forEach((list, i) => {
+      expect(list.commands.length).toBeLessThanOrEqual(MAX_COMMANDS_PER_LIST);
+      expect(list.commands.map((c) => c.title)).toContain('help');
+      // Titles are what Teams sends; descriptions are the help card's.
+      expect(list.commands).toEqual(COMMAND_LISTS[i].commands.map((c) => ({ title: COMMAND_TEXT[c], description: en[`cmd.${c}.description`] })));
+    });
+  });
+
+  it('suggests only commands the bot registers', () => {
+    const registered = [...buildRoutes().commands.keys()].map((c) => COMMAND_TEXT[c]);
+    for (const list of manifest.bots[0].commandLists) {
+      for (const command of list.commands) expect(registered, command.title).toContain(command.title);
     }
+  });
+
+  it('declares English as its language and ships fi.json and sv.json that validate and match the manifest', async () => {
+    expect(manifest.localizationInfo).toEqual({
+      defaultLanguageTag: 'en',
+      additionalLanguages: [
+        { languageTag: 'fi', file: 'fi.json' },
+        { languageTag: 'sv', file: 'sv.json' },
+      ],
+    });
+    for (const locale of ['fi', 'sv'] as const) {
+      const file = JSON.parse(files.get(`${locale}.json`)!.toString('utf8'));
+      const strings = loadLocaleStrings(locale);
+      expect(file.$schema).toBe(`https://developer.microsoft.com/json-schemas/teams/v${manifest.manifestVersion}/MicrosoftTeams.Localization.schema.json`);
+      expect(await schemaErrors(file), locale).toEqual([]);
+      expect(file['name.short']).toBe(strings['teamsApp.name.short']);
+      expect(file['description.full']).toBe(strings['teamsApp.description.full']);
+      expect(file['description.full']).not.toBe(manifest.description.full);
+      // One title and one description per command of the manifest, nothing else.
+      const expected: Record<string, string> = {};
+      manifest.bots[0].commandLists.forEach((list: { commands: { title: string }[] }, i: number) =>
+        list.commands.forEach((command, j) => {
+          const key = COMMAND_LISTS[i].commands[j];
+          expected[`bots[0].commandLists[${i}].commands[${j}].title`] = command.title;
+          expected[`bots[0].commandLists[${i}].commands[${j}].description`] = strings[`cmd.${key}.description`];
+        }),
+      );
+      const commandKeys = Object.fromEntries(Object.entries(file).filter(([key]) => key.startsWith('bots[')));
+      expect(commandKeys, locale).toEqual(expected);
+    }
+  });
+
+  it('links the developer pages Sidos serves under PUBLIC_BASE_URL', () => {
+    expect(manifest.developer).toEqual({
+      name: 'Sidos project',
+      websiteUrl: 'https://sidos.example.org/base/about',
+      privacyUrl: 'https://sidos.example.org/base/privacy',
+      termsOfUseUrl: 'https://sidos.example.org/base/terms',
+    });
+  });
+
+  it('uses developer page URLs given explicitly', async () => {
+    const out = await buildTeamsAppPackage({
+      botId: BOT_ID,
+      publicBaseUrl: 'https://sidos.example.org',
+      developerUrls: { privacyUrl: 'https://www.example.fi/tietosuoja', websiteUrl: ' ' },
+      outFile: join(dir, 'urls.zip'),
+    });
+    const built = JSON.parse(readZip(await readFile(out)).get('manifest.json')!.toString('utf8'));
+    expect(built.developer).toMatchObject({
+      websiteUrl: 'https://sidos.example.org/about',
+      privacyUrl: 'https://www.example.fi/tietosuoja',
+      termsOfUseUrl: 'https://sidos.example.org/terms',
+    });
+  });
+
+  it('refuses developer pages that are not https, naming the value and where it came from', async () => {
+    const fromBase = buildTeamsAppPackage({ botId: BOT_ID, publicBaseUrl: 'http://sidos.example.org', outFile: join(dir, 'bad.zip') });
+    await expect(fromBase).rejects.toThrow('developer.websiteUrl = "http://sidos.example.org/about" (from PUBLIC_BASE_URL): Teams requires an https URL');
+    const explicit = buildTeamsAppPackage({
+      botId: BOT_ID,
+      publicBaseUrl: 'https://sidos.example.org',
+      developerUrls: { termsOfUseUrl: 'http://www.example.fi/terms' },
+      outFile: join(dir, 'bad.zip'),
+    });
+    await expect(explicit).rejects.toBeInstanceOf(TeamsAppPackageError);
+    await expect(explicit).rejects.toThrow('developer.termsOfUseUrl = "http://www.example.fi/terms" (from SIDOS_TERMS_URL)');
   });
 
   it('uses a manifest version that allows more than 10 commands per list (1.24 or later)', () => {

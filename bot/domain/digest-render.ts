@@ -5,6 +5,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { DIGEST_METRICS, type Digest, type DigestMetric, type DigestProposal, type DigestRow, type OfficeDigest, type TrafficLight } from './digest.js';
+import { Html, html } from './html.js';
 import { PROPOSAL_STATUSES } from './types.js';
 
 export const DIGEST_LABELS_EN = {
@@ -133,25 +134,6 @@ export function digestToCsv(digest: Digest, labels: Labels): string {
 }
 
 // ---------------------------------------------------------------- HTML
-
-class Html {
-  constructor(readonly text: string) {}
-}
-type Part = Html | string | number | null | undefined | false | Part[];
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-function toHtml(part: Part): string {
-  if (part instanceof Html) return part.text;
-  if (Array.isArray(part)) return part.map(toHtml).join('');
-  if (part === null || part === undefined || part === false) return '';
-  return String(part).replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
-
-/** Template tag: every interpolated value is escaped unless it is itself built with `html`. */
-function html(strings: TemplateStringsArray, ...parts: Part[]): Html {
-  return new Html(strings.reduce((out, text, i) => out + toHtml(parts[i - 1]) + text));
-}
 
 const STYLE = `
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b; margin: 2rem auto; max-width: 78rem; padding: 0 1rem; line-height: 1.45; }
