@@ -2,6 +2,7 @@
 // terms of use. Plain HTML in the reader's language, no scripts.
 import type { AppConfig } from '../config.js';
 import { html, type Html } from '../domain/html.js';
+import { officeName } from '../domain/office-name.js';
 import type { Locale } from '../domain/types.js';
 import { localeFrom, translator, type Translate } from '../i18n.js';
 
@@ -22,24 +23,24 @@ function paragraphs(t: Translate, keys: string[], params: Record<string, number>
   return keys.map((key) => html`<p>${t(key, params)}</p>`);
 }
 
-function contacts(config: AppConfig): Html {
-  return html`<ul>${config.offices.map((o) => html`<li>${o.name}: <a href="mailto:${o.email}">${o.email}</a></li>`)}</ul>`;
+function contacts(config: AppConfig, locale: Locale): Html {
+  return html`<ul>${config.offices.map((o) => html`<li>${officeName(o, locale)}: <a href="mailto:${o.email}">${o.email}</a></li>`)}</ul>`;
 }
 
-function body(page: InfoPage, t: Translate, config: AppConfig): Html[] {
+function body(page: InfoPage, t: Translate, config: AppConfig, locale: Locale): Html[] {
   switch (page) {
     case 'about':
-      return [html`<p>${t('teamsApp.description.full')}</p><h2>${t('page.contact')}</h2>`, contacts(config)];
+      return [html`<p>${t('teamsApp.description.full')}</p><h2>${t('page.contact')}</h2>`, contacts(config, locale)];
     case 'privacy':
       return [
         ...paragraphs(t, ['page.privacy.stored', 'page.privacy.purpose', 'page.privacy.see', 'page.privacy.erase']),
         ...paragraphs(t, ['page.privacy.retention'], { days: config.retention.personalDataDays }),
         ...paragraphs(t, ['page.privacy.anonymity'], { minimum: config.feedback.anonymityMinimum }),
         ...paragraphs(t, ['page.privacy.contact']),
-        contacts(config),
+        contacts(config, locale),
       ];
     case 'terms':
-      return [...paragraphs(t, ['page.terms.purpose', 'page.terms.content', 'page.terms.visibility', 'page.terms.service']), contacts(config)];
+      return [...paragraphs(t, ['page.terms.purpose', 'page.terms.content', 'page.terms.visibility', 'page.terms.service']), contacts(config, locale)];
   }
 }
 
@@ -60,7 +61,7 @@ export function renderInfoPage(page: InfoPage, locale: Locale, config: AppConfig
 <nav>${nav}</nav>
 <main>
 <h1>${title}</h1>
-${body(page, t, config)}
+${body(page, t, config, locale)}
 </main>
 </body>
 </html>
