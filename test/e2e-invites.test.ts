@@ -8,7 +8,7 @@ import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { coordinator, partner as pekka, stranger, swedishCoordinator, type TestUser } from './harness/people.js';
 import { icsEvent } from './harness/ics.js';
-import { editData, meetingFixture, partnerFor } from './harness/seed.js';
+import { editData, meetingFixture, partnerFor, seedPlannedMeeting } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
 
@@ -37,25 +37,7 @@ const MEETING = meetingFixture({
   uid: 'meeting-1@sidos',
 });
 
-async function seed(store: LowdbStore, partners: Partner[]): Promise<void> {
-  await store.updateShared((d) => d.partners.push(...partners));
-  await store.updateYear(2027, (d) => {
-    d.plans.push({
-      id: 'plan-1',
-      officeId: 'uusimaa',
-      year: 2027,
-      theme: 'Perintäasian ensimmäiset viikot',
-      segments: MEETING.segments,
-      weekday: 2,
-      time: '13:00',
-      durationMinutes: 90,
-      createdBy: coordinator.aadObjectId,
-      createdAt: '2027-01-10T08:00:00.000Z',
-      updatedAt: '2027-01-10T08:00:00.000Z',
-    });
-    d.meetings.push({ ...MEETING });
-  });
-}
+const seed = (store: LowdbStore, partners: Partner[]) => seedPlannedMeeting(store, MEETING, partners, coordinator.aadObjectId);
 
 /** Changes the meeting while Sidos is stopped, as an edit does: with the next SEQUENCE. */
 const changeMeeting = (dir: string, change: Partial<Meeting>) =>

@@ -8,7 +8,7 @@ import type { LowdbStore } from '../bot/store/lowdb-store.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { coordinator, partner as pekka, stranger, swedishCoordinator, type TestUser } from './harness/people.js';
-import { meetingFixture, partnerFor } from './harness/seed.js';
+import { meetingFixture, partnerFor, seedPlannedMeeting } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { parseMail, startSmtpCapture, type SmtpCapture } from './harness/smtp.js';
 
@@ -24,25 +24,7 @@ const MAIJA = partnerFor(maija, { organisation: 'Velkaneuvonta ry', locale: 'sv'
 const STINA = partnerFor({ name: 'Stina Sundberg', email: 'stina@borga.example.fi' }, { organisation: 'Borgå stad', locale: 'sv' }); // e-mail only
 const MEETING = meetingFixture();
 
-async function seed(store: LowdbStore, partners: Partner[]): Promise<void> {
-  await store.updateShared((d) => d.partners.push(...partners));
-  await store.updateYear(2027, (d) => {
-    d.plans.push({
-      id: 'plan-1',
-      officeId: 'uusimaa',
-      year: 2027,
-      theme: 'Perintäasian ensimmäiset viikot',
-      segments: MEETING.segments,
-      weekday: 2,
-      time: '13:00',
-      durationMinutes: 90,
-      createdBy: coordinator.aadObjectId,
-      createdAt: '2027-01-10T08:00:00.000Z',
-      updatedAt: '2027-01-10T08:00:00.000Z',
-    });
-    d.meetings.push({ ...MEETING });
-  });
-}
+const seed = (store: LowdbStore, partners: Partner[]) => seedPlannedMeeting(store, MEETING, partners, coordinator.aadObjectId);
 
 const personal = (user: TestUser) => `a:personal-${user.aadObjectId}`;
 const cardTo = (posted: PostedActivity[], user: TestUser) => cardText(cardOf(posted.find((p) => p.conversationId === personal(user))));

@@ -52,6 +52,27 @@ export const meetingFixture = (overrides: Partial<Meeting> = {}): Meeting => {
   };
 };
 
+/** Stores partners (nobody invited yet) and a meeting of the 2027 plan "Perintäasian ensimmäiset viikot". */
+export async function seedPlannedMeeting(store: LowdbStore, meeting: Meeting, partners: Partner[], createdBy: string): Promise<void> {
+  await store.updateShared((d) => d.partners.push(...partners));
+  await store.updateYear(meeting.year, (d) => {
+    d.plans.push({
+      id: meeting.planId,
+      officeId: meeting.officeId,
+      year: meeting.year,
+      theme: 'Perintäasian ensimmäiset viikot',
+      segments: meeting.segments,
+      weekday: 2,
+      time: '13:00',
+      durationMinutes: 90,
+      createdBy,
+      createdAt: '2027-01-10T08:00:00.000Z',
+      updatedAt: '2027-01-10T08:00:00.000Z',
+    });
+    d.meetings.push({ ...meeting });
+  });
+}
+
 /** Stores a meeting, its invited partners and their delivered invitations (SEQUENCE 0) with each one's answer. */
 export async function seedMeeting(store: LowdbStore, meeting: Meeting, invitees: [Partner, Invitation['rsvp']][]): Promise<void> {
   await store.updateShared((d) => d.partners.push(...invitees.map(([partner]) => partner)));
