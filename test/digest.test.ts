@@ -403,6 +403,56 @@ describe('buildDigest', () => {
   });
 });
 
+describe('digest chart data', () => {
+  it('splits the answers into positive, neutral and critical, hidden where the shares are', () => {
+    expect(row(U, null).split).toEqual({ positive: 4, neutral: 1, critical: 2 });
+    expect(row(U, MUN).split).toEqual({ positive: 3, neutral: 0, critical: 1 });
+    expect(row(U, COLL).suppressed).toBe(true);
+    expect(row(U, COLL).split).toBeNull();
+  });
+
+  it('gives each office the response rate and positive share of the last 8 periods, each counted as its own digest', () => {
+    const history = officeOf(U).history;
+    expect(history.map((p) => p.periodKey)).toEqual(['2026-08', '2026-09', '2026-10', '2026-11', '2026-12', '2027-01', '2027-02', '2027-03']);
+    expect(history[7]).toEqual({ periodKey: '2027-03', responseRate: row(U, null).metrics.responseRate, positiveShare: row(U, null).metrics.positiveShare });
+    const february = buildDigest({ ...input, period: parsePeriodKey('2027-02')! }).offices.find((o) => o.officeId === U)!.total;
+    expect(history[6]).toEqual({ periodKey: '2027-02', responseRate: february.metrics.responseRate, positiveShare: february.metrics.positiveShare });
+    expect(history[6].responseRate).not.toBeNull();
+    // Nothing held, asked or answered: no figures, not zeros.
+    expect(history[0]).toEqual({ periodKey: '2026-08', responseRate: null, positiveShare: null });
+  });
+
+  it('rates each meeting and survey round over the partners it asked, beside the office rate over its whole register', () => {
+    const asked = (partnerId: string, segment: string, status: FeedbackRequest['status'], ref: { meetingId?: string; surveyRoundId?: string }) => ({
+      ...request(partnerId, U, segment, '2027-03-10T12:00:00.000Z', status),
+      ...ref,
+      kind: ref.meetingId ? ('meeting' as const) : ('survey' as const),
+    });
+    const surveyed = buildDigest({
+      ...input,
+      feedbackRequests: [
+        asked('m1', MUN, 'answered', { meetingId: 'mt1' }),
+        asked('m2', MUN, 'open', { meetingId: 'mt1' }),
+        asked('partner-anna', DEBT, 'answered', { surveyRoundId: 'round-1' }),
+        asked('d2', DEBT, 'answered', { surveyRoundId: 'round-1' }),
+        asked('d3', DEBT, 'closed', { surveyRoundId: 'round-1' }),
+        { ...asked('d3', DEBT, 'answered', { surveyRoundId: 'round-1' }), sentAt: '2027-03-09T12:00:00.000Z' },
+        { ...asked('m3', MUN, 'answered', { meetingId: 'mt5' }), sentAt: '2027-02-10T12:00:00.000Z' },
+      ],
+    }).offices.find((o) => o.officeId === U)!;
+    expect(surveyed.rounds).toEqual([
+      { kind: 'survey', ref: 'round-1', subTheme: null, segments: [DEBT], firstSentAt: '2027-03-09T12:00:00.000Z', asked: 3, answered: 3, rate: 1 },
+      { kind: 'meeting', ref: 'mt1', subTheme: 'First letters', segments: [MUN], firstSentAt: '2027-03-10T12:00:00.000Z', asked: 2, answered: 1, rate: 0.5 },
+    ]);
+    expect(surveyed.total.targetGroupSize).toBe(8);
+  });
+
+  it('counts the open national proposals of each office', () => {
+    expect(officeOf(U).openNationalProposals).toBe(2);
+    expect(officeOf(P).openNationalProposals).toBe(0);
+  });
+});
+
 describe('digest rendering', () => {
   // Office names reach the renderer with the labels, in the reader's language.
   const LABELS = { ...DIGEST_LABELS_EN, [`office.${U}`]: 'Uusimaa regional office', [`office.${P}`]: 'Pohjanmaa "Ostrobothnia" & co' };

@@ -9,7 +9,7 @@ import type { AppConfig } from '../config.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
 import { sendRecordOf, wasSent } from '../delivery/send-log.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
-import { buildDigest, type Digest, type DigestInput } from '../domain/digest.js';
+import { buildDigest, HISTORY_PERIODS, type Digest, type DigestInput } from '../domain/digest.js';
 import { DIGEST_LABEL_KEYS, digestToCsv, digestToHtml } from '../domain/digest-render.js';
 import {
   lastCompletedPeriod,
@@ -45,15 +45,22 @@ export function digestLabels(config: AppConfig, locale: Locale): Record<string, 
   return labels;
 }
 
+/** The earliest period a digest of `period` counts: the one before its history starts. */
+function earliestCounted(period: Period): Period {
+  let earliest = period;
+  for (let i = 0; i < HISTORY_PERIODS; i++) earliest = previousPeriod(earliest);
+  return earliest;
+}
+
 /**
  * Everything buildDigest needs for `period`. Records are read from the year
- * files that overlap the period and the previous one (a day either side, so
+ * files that overlap the period and the ones its history and trend compare (a day either side, so
  * it does not matter whether a record's year is taken in UTC or local time);
  * proposals from every year up to then, since an old one may still be open.
  */
 export function digestInput(store: Store, config: AppConfig, period: Period, now: Date): DigestInput {
   const zone = config.digest.timeZone;
-  const firstYear = new Date(Date.parse(periodBounds(previousPeriod(period), zone).start) - DAY_MS).getUTCFullYear();
+  const firstYear = new Date(Date.parse(periodBounds(earliestCounted(period), zone).start) - DAY_MS).getUTCFullYear();
   const lastYear = new Date(Date.parse(periodBounds(period, zone).end) + DAY_MS).getUTCFullYear();
   const input: DigestInput = {
     period,
