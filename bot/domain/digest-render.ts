@@ -61,6 +61,19 @@ export const DIGEST_LABELS_EN = {
   'status.declined': 'Declined',
   officeFeedback: 'Office feedback to partners',
   count: 'Count',
+  neutral: 'Neutral (3)',
+  answerSplit: 'Answers this period',
+  trend: 'Response rate and positive share, last {count} periods',
+  officesSideBySide: 'Offices side by side',
+  openNationalProposals: 'Open national proposals',
+  responseRateRegister: 'Response rate over the whole register',
+  responseRateNote:
+    'The office response rate counts the partners who gave feedback against every partner in the office register, also segments not asked this period. The rates by segment and by meeting or survey count only those segments and the partners asked.',
+  askedRounds: 'Answered by those asked',
+  meeting: 'Meeting',
+  survey: 'Survey',
+  answeredOfAsked: 'answered / asked',
+  chartTable: 'The figures of the chart',
 } as const;
 
 export type DigestLabelKey = keyof typeof DIGEST_LABELS_EN;
