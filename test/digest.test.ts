@@ -341,8 +341,8 @@ describe('buildDigest', () => {
     expect(total.metrics.averageRating).toBeNull();
   });
 
-  it('never shows who gave anonymous feedback or proposals', () => {
-    for (const text of [JSON.stringify(digest), digestToHtml(digest, DIGEST_LABELS_EN), digestToCsv(digest, DIGEST_LABELS_EN)]) {
+  it('never shows who gave anonymous feedback or proposals', async () => {
+    for (const text of [JSON.stringify(digest), await digestToHtml(digest, DIGEST_LABELS_EN), digestToCsv(digest, DIGEST_LABELS_EN)]) {
       for (const secret of ['partner-anna', 'Anna Anonyymi', 'Velkaneuvonta Anna', 'partner-carl', 'Carl Collector', 'Collector Carl']) {
         expect(text).not.toContain(secret);
       }
@@ -457,8 +457,8 @@ describe('digest rendering', () => {
   // Office names reach the renderer with the labels, in the reader's language.
   const LABELS = { ...DIGEST_LABELS_EN, [`office.${U}`]: 'Uusimaa regional office', [`office.${P}`]: 'Pohjanmaa "Ostrobothnia" & co' };
 
-  it('escapes all text in the HTML page and labels the traffic lights in words', () => {
-    const page = digestToHtml(digest, { ...LABELS, 'segment.municipalities': 'Municipalities <all>' });
+  it('escapes all text in the HTML page and labels the traffic lights in words', async () => {
+    const page = await digestToHtml(digest, { ...LABELS, 'segment.municipalities': 'Municipalities <all>' });
     expect(page).toMatch(/^<!DOCTYPE html>/);
     expect(page).toContain('<html lang="en">');
     expect(page).not.toContain('<script');
@@ -476,6 +476,54 @@ describe('digest rendering', () => {
     // No data in the previous period: no "0 %" to compare with and no trend.
     expect(page).not.toContain('Previous period: 0%');
     expect(page).not.toContain('+100 pp');
+  });
+
+  it('draws each chart as an inline SVG image with a title, a description and the table of its figures beside it', async () => {
+    const page = await digestToHtml(digest, LABELS);
+    const svgs = [...page.matchAll(/<svg[^>]*>[\s\S]*?<\/svg>/g)].map((m) => m[0]);
+    // Offices side by side, then per office the trend and the split of the answers.
+    expect(svgs).toHaveLength(5);
+    for (const svg of svgs) {
+      const id = /aria-labelledby="([\w-]+)-title \1-desc"/.exec(svg)?.[1];
+      expect(id, svg.slice(0, 300)).toBeDefined();
+      expect(svg).toMatch(/^<svg [^>]*role="img"/);
+      expect(svg).toContain(`<title id="${id}-title">`);
+      expect(svg).toContain(`<desc id="${id}-desc">`);
+    }
+    const trend = svgs.find((svg) => svg.includes('id="trend-uusimaa-title"'))!;
+    expect(trend).toContain('<title id="trend-uusimaa-title">Response rate and positive share, last 8 periods: Uusimaa regional office</title>');
+    // The points are the computed figures: response rate and positive share in February and March, nothing before.
+    const u = officeOf(U).history;
+    expect(u.slice(0, 6).every((p) => p.responseRate === null && p.positiveShare === null)).toBe(true);
+    expect(trend).toContain(`Response rate: 2026-08 –, 2026-09 –, 2026-10 –, 2026-11 –, 2026-12 –, 2027-01 –, 2027-02 ${Math.round(u[6].responseRate! * 100)}%, 2027-03 75%`);
+    expect(trend).toContain(`Positive (4–5): 2026-08 –, 2026-09 –, 2026-10 –, 2026-11 –, 2026-12 –, 2027-01 –, 2027-02 25%, 2027-03 57%`);
+    const points = /<g class="mark-symbol role-mark[^>]*>(.*?)<\/g>/.exec(trend)![1];
+    expect(points.match(/<path /g)).toHaveLength(4);
+    expect(page).toContain('<tr><th scope="row">2027-03</th><td>75%</td><td>57%</td></tr>');
+    expect(page).toContain('<tr><th scope="row">2026-08</th><td>–</td><td>–</td></tr>');
+    const split = svgs.find((svg) => svg.includes('id="split-uusimaa-title"'))!;
+    expect(split).toContain('<desc id="split-uusimaa-desc">Positive (4–5): 4, Neutral (3): 1, Critical (1–2): 2</desc>');
+    expect(page).toContain('<tr><th scope="row">Neutral (3)</th><td>1</td></tr>');
+    // Offices side by side: the table holds lights and open national proposals, the chart the shares.
+    const offices = svgs.find((svg) => svg.includes('id="offices-title"'))!;
+    expect(offices).toContain('Uusimaa regional office: Response rate 75%, Positive (4–5) 57%, Critical (1–2) 29%');
+    expect(page).toMatch(/<h2 id="offices">Offices side by side<\/h2>/);
+    // The office rate says what it counts; each meeting or survey has its own.
+    expect(page).toContain(DIGEST_LABELS_EN.responseRateNote);
+  });
+
+  it('keeps the charts safe and the page printable on A4', async () => {
+    const page = await digestToHtml(digest, { ...LABELS, [`office.${P}`]: '<img src=x onerror=alert(1)> & "co"', 'segment.municipalities': '<script>x</script>' });
+    for (const unsafe of [/<script/i, /<img/i, /<foreignObject/i, /<[^>]*\son\w+="/i, /javascript:/i, /href=/i]) expect(page.match(unsafe)?.[0]).toBeUndefined();
+    expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(page).toContain('@page { size: A4;');
+    expect(page).toContain('@media print');
+  });
+
+  it('draws the Finnish page with Finnish number formats in the charts', async () => {
+    const page = await digestToHtml(digest, { ...LABELS, locale: 'fi' });
+    const trend = /<svg[^>]*aria-labelledby="trend-uusimaa-title[\s\S]*?<\/svg>/.exec(page)![0];
+    expect(trend).toContain('>100\u00a0%</text>');
   });
 
   it('writes a CSV that parses back with the figures', () => {

@@ -119,7 +119,7 @@ function parseDigestRef(ref: string): { key: string; officeId?: string } {
 }
 
 /** What a digest link serves (built when fetched, in the ?lang= language); null when unknown or expired. */
-export function resolveDigestDownload(store: Store, config: AppConfig, token: string, now: Date, lang?: string): FileDownload | null {
+export async function resolveDigestDownload(store: Store, config: AppConfig, token: string, now: Date, lang?: string): Promise<FileDownload | null> {
   const link = store.readShared((d) => d.links.find((l) => l.id === token && l.kind.startsWith('digest-')));
   if (!link || Date.parse(link.expiresAt) <= now.getTime()) return null;
   const { key, officeId } = parseDigestRef(link.ref);
@@ -128,7 +128,7 @@ export function resolveDigestDownload(store: Store, config: AppConfig, token: st
   const labels = digestLabels(config, localeFrom(lang) ?? defaultDigestLocale(config));
   const fileName = ['sidos-digest', result.digest.periodKey, officeId].filter(Boolean).join('-');
   return link.kind === 'digest-html'
-    ? { contentType: 'text/html; charset=utf-8', fileName: `${fileName}.html`, body: digestToHtml(result.digest, labels), inline: true }
+    ? { contentType: 'text/html; charset=utf-8', fileName: `${fileName}.html`, body: await digestToHtml(result.digest, labels), inline: true }
     : { contentType: 'text/csv; charset=utf-8', fileName: `${fileName}.csv`, body: digestToCsv(result.digest, labels) };
 }
 
@@ -250,7 +250,7 @@ export async function deliverDigest(ports: DigestPorts, now: Date, only: 'unsent
       sends.push(delivery.send(teamsKey(key, subscription), subscription.conversationRecordId, { card }, `digest ${key}`).then((r) => void count(r !== 'failed')));
     }
     if (email && addresses.length > 0) {
-      const message = digestEmail(config, result.digest);
+      const message = await digestEmail(config, result.digest);
       for (const address of addresses) {
         sends.push(email.send(emailKey(key, address), address, { ...message, to: address }, message.subject).then((r) => void count(r !== 'failed')));
       }
@@ -270,7 +270,7 @@ export async function deliverDigest(ports: DigestPorts, now: Date, only: 'unsent
   return report;
 }
 
-function digestEmail(config: AppConfig, digest: Digest) {
+async function digestEmail(config: AppConfig, digest: Digest) {
   const locale = defaultDigestLocale(config);
   const t = translator(locale);
   const labels = digestLabels(config, locale);
@@ -279,7 +279,7 @@ function digestEmail(config: AppConfig, digest: Digest) {
     sender: officeSender(defaultOffice(config), locale),
     subject: t('digest.email.subject', { period: digest.periodKey }),
     text: t('digest.email.text', { period: digest.periodKey }),
-    html: digestToHtml(digest, labels),
+    html: await digestToHtml(digest, labels),
     attachments: [{ filename: `sidos-digest-${digest.periodKey}.csv`, content: digestToCsv(digest, labels), contentType: 'text/csv; charset=utf-8' }],
   };
 }
