@@ -2,12 +2,15 @@
 // chat, the scheduled job with an injected clock, the card's figures and
 // links, the HTML and CSV downloads, e-mail through a real SMTP server,
 // exactly once across reruns and restarts, catch-up after downtime, a failed
-// send retried, and the on-demand command.
+// send retried, the on-demand command, and the HTML page in a real browser.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feedback, Partner, Proposal, ProposalStatus } from '../bot/domain/types.js';
 import type { LowdbStore } from '../bot/store/lowdb-store.js';
 import type { Where } from './harness/activities.js';
+import { launchChromium } from './harness/browser.js';
 import { checkCard, withoutCharts } from './harness/card-check.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
@@ -76,6 +79,7 @@ const CHANNEL_ID = '19:digest@thread.tacv2;messageid=1';
 const GROUP: Where = { kind: 'groupChat', chatId: '19:leaders-chat@thread.v2' };
 const PERSONAL_ID = `a:personal-${national.aadObjectId}`;
 const MAIL_TO = 'johto@national.example.fi';
+const SCREENSHOTS = join(import.meta.dirname, '../test-output/screenshots');
 
 /** Visible text with non-breaking spaces (Intl uses them in "86 %") made plain. */
 const textOf = (posted: PostedActivity | undefined) => cardText(cardOf(posted)).replace(/\u00a0|\u202f/g, ' ');
@@ -268,6 +272,43 @@ describe('national digest end to end', () => {
 
     expect((await download(`http://x/files/${'x'.repeat(32)}`)).status).toBe(404);
   });
+
+  it('shows the HTML digest with its charts in a real browser, runs no script, and prints on A4 (screenshot in test-output/)', async () => {
+    const { shared } = await h.readData();
+    const token = shared.links.find((l: { kind: string; ref: string }) => l.kind === 'digest-html' && l.ref === '2027-W09').id;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (message) => problems.push(message.text()));
+      page.on('pageerror', (error) => problems.push(error.message));
+      const response = await page.goto(`${h.sidos.url}/files/${token}?lang=en`);
+      expect(response?.status()).toBe(200);
+      expect(response?.headers()['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'");
+      // The charts are drawn (they have a size on the page) and named for screen readers.
+      const charts = await page.locator('svg[role="img"]').evaluateAll((svgs) =>
+        svgs.map((svg) => ({ label: svg.getAttribute('aria-labelledby'), width: svg.getBoundingClientRect().width, height: svg.getBoundingClientRect().height })),
+      );
+      expect(charts.map((c) => c.label)).toEqual([
+        'offices-title offices-desc',
+        'trend-uusimaa-title trend-uusimaa-desc',
+        'split-uusimaa-title split-uusimaa-desc',
+        'trend-pohjanmaa-title trend-pohjanmaa-desc',
+      ]);
+      for (const chart of charts) expect(chart.width * chart.height).toBeGreaterThan(100 * 30);
+      expect(await page.locator('script').count()).toBe(0);
+      expect(problems).toEqual([]);
+      await mkdir(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'digest-2027-W09-en.png'), fullPage: true });
+      // Printed, the page asks for A4: 210 × 297 mm is 595.3 × 841.9 pt.
+      const pdf = (await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString('latin1');
+      const sizes = [...pdf.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((m) => [Math.round(Number(m[1])), Math.round(Number(m[2]))]);
+      expect(sizes.length).toBeGreaterThan(0);
+      expect(new Set(sizes.map(String))).toEqual(new Set(['595,842']));
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 
   it('e-mails the digest to the configured address with the CSV attached', async () => {
     expect(mails).toHaveLength(1);

@@ -105,12 +105,13 @@ export interface ComparisonRow {
 export function comparisonChart(rows: ComparisonRow[], offices: string[], metrics: string[], text: ChartText): Promise<Html> {
   return renderSvg(
     {
-      width: { step: 24 * metrics.length + 16 },
+      // Room for each office's name under its group of bars.
+      width: Math.max(300, 180 * offices.length),
       height: 200,
       data: { values: rows },
       mark: { type: 'bar' },
       encoding: {
-        x: { field: 'office', type: 'nominal', sort: offices, title: null, axis: { labelAngle: 0, labelLimit: 160 } },
+        x: { field: 'office', type: 'nominal', sort: offices, title: null, axis: { labelAngle: 0, labelLimit: 170 } },
         xOffset: { field: 'metric', type: 'nominal', sort: metrics },
         y: { field: 'value', type: 'quantitative', scale: { domain: [0, 1] }, axis: percentAxis },
         color: { field: 'metric', type: 'nominal', sort: metrics, title: null, legend: { orient: 'bottom' } },
