@@ -111,7 +111,7 @@ export function comparisonChart(rows: ComparisonRow[], offices: string[], metric
       data: { values: rows },
       mark: { type: 'bar' },
       encoding: {
-        x: { field: 'office', type: 'nominal', sort: offices, title: null, axis: { labelAngle: 0, labelLimit: 170 } },
+        x: { field: 'office', type: 'nominal', sort: offices, title: null, axis: { labelAngle: 0, labelLimit: 0 } },
         xOffset: { field: 'metric', type: 'nominal', sort: metrics },
         y: { field: 'value', type: 'quantitative', scale: { domain: [0, 1] }, axis: percentAxis },
         color: { field: 'metric', type: 'nominal', sort: metrics, title: null, legend: { orient: 'bottom' } },

@@ -355,10 +355,12 @@ function ratingSummary(sum: { count: number; ratingSum: number }): RatingSummary
 export function buildDigest(input: DigestInput): Digest {
   const digest = aggregatePeriod(input);
   const histories = new Map(digest.offices.map((office) => [office.officeId, [pointOf(digest.periodKey, office.total)]]));
+  // The history needs only response rates and rating shares: proposals, invitations and office feedback do not count in them.
+  const ratesOnly: DigestInput = { ...input, proposals: [], invitations: [], officeFeedback: [] };
   let period = input.period;
   for (let i = 1; i < HISTORY_PERIODS; i++) {
     period = previousPeriod(period);
-    const earlier = aggregatePeriod({ ...input, period });
+    const earlier = aggregatePeriod({ ...ratesOnly, period });
     for (const office of earlier.offices) histories.get(office.officeId)?.unshift(pointOf(earlier.periodKey, office.total));
   }
   for (const office of digest.offices) office.history = histories.get(office.officeId) ?? [];

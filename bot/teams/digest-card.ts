@@ -23,6 +23,12 @@ const TIME: Record<Locale, string> = { fi: "d.M.yyyy 'klo' HH.mm", sv: "d.M.yyyy
 const CARD_PROPOSALS = 5;
 /** Meetings and survey rounds with their own rate on the card, the latest ones; the full digest has all. */
 const CARD_ROUNDS = 5;
+/**
+ * Offices shown one by one with their figures and charts. With more, the card
+ * keeps to the side-by-side table and chart so it stays within what Teams takes;
+ * `digest <period> <office>` opens one office.
+ */
+export const CARD_OFFICE_SECTIONS = 4;
 /** Chart values are whole percentages: Teams prints them as they are. */
 const percentPoints = (share: number) => Math.round(share * 100);
 
@@ -158,7 +164,9 @@ export function digestCard(locale: Locale, config: AppConfig, digest: Digest, li
     soFar: Date.parse(digest.generatedAt) < Date.parse(digest.end) ? t('digest.card.soFar', { time: date(digest.generatedAt, TIME[locale]) }) : '',
     notices,
     ...comparison(digest, t, f, names),
-    offices: digest.offices.map((office) => ({
+    officesOmitted:
+      digest.offices.length > CARD_OFFICE_SECTIONS ? t('digest.card.officesOmitted', { example: `digest ${digest.periodKey} ${digest.offices[0].officeId}` }) : '',
+    offices: (digest.offices.length > CARD_OFFICE_SECTIONS ? [] : digest.offices).map((office) => ({
       name: names.office(office.officeId),
       summary: t('digest.card.officeSummary', {
         answers: office.total.feedbackCount,
