@@ -53,8 +53,8 @@ export interface TrendRow {
   value: number | null;
 }
 
-/** Lines over the periods, one per series; a period without a figure breaks the line instead of dropping to 0. */
-export function trendChart(rows: TrendRow[], periods: string[], text: ChartText): Promise<Html> {
+/** Lines over the periods, one per series (in the order given, so colours match the comparison chart); a period without a figure breaks the line instead of dropping to 0. */
+export function trendChart(rows: TrendRow[], periods: string[], series: string[], text: ChartText): Promise<Html> {
   return renderSvg(
     {
       width: 420,
@@ -64,7 +64,7 @@ export function trendChart(rows: TrendRow[], periods: string[], text: ChartText)
       encoding: {
         x: { field: 'period', type: 'ordinal', sort: periods, title: null, axis: { labelAngle: -40 } },
         y: { field: 'value', type: 'quantitative', scale: { domain: [0, 1] }, axis: percentAxis },
-        color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom' } },
+        color: { field: 'series', type: 'nominal', sort: series, title: null, legend: { orient: 'bottom' } },
       },
     },
     text,

@@ -299,6 +299,7 @@ async function trendFigure(v: View, office: OfficeDigest): Promise<Html> {
   const svg = await trendChart(
     office.history.flatMap((p) => TREND_METRICS.map((m) => ({ period: p.periodKey, series: t(m), value: p[m] }))),
     periods,
+    TREND_METRICS.map((m) => t(m)),
     {
       id: `trend-${office.officeId}`,
       title: `${heading}: ${officeName(v.labels, office.officeId)}`,
