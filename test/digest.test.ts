@@ -422,13 +422,13 @@ describe('digest chart data', () => {
     expect(history[0]).toEqual({ periodKey: '2026-08', responseRate: null, positiveShare: null });
   });
 
-  it('rates each meeting and survey round over the partners it asked, beside the office rate over its whole register', () => {
+  it('rates each meeting and survey round over the partners it asked, beside the office rate over its whole register', async () => {
     const asked = (partnerId: string, segment: string, status: FeedbackRequest['status'], ref: { meetingId?: string; surveyRoundId?: string }) => ({
       ...request(partnerId, U, segment, '2027-03-10T12:00:00.000Z', status),
       ...ref,
       kind: ref.meetingId ? ('meeting' as const) : ('survey' as const),
     });
-    const surveyed = buildDigest({
+    const surveyedDigest = buildDigest({
       ...input,
       feedbackRequests: [
         asked('m1', MUN, 'answered', { meetingId: 'mt1' }),
@@ -439,12 +439,16 @@ describe('digest chart data', () => {
         { ...asked('d3', DEBT, 'answered', { surveyRoundId: 'round-1' }), sentAt: '2027-03-09T12:00:00.000Z' },
         { ...asked('m3', MUN, 'answered', { meetingId: 'mt5' }), sentAt: '2027-02-10T12:00:00.000Z' },
       ],
-    }).offices.find((o) => o.officeId === U)!;
+    });
+    const surveyed = surveyedDigest.offices.find((o) => o.officeId === U)!;
     expect(surveyed.rounds).toEqual([
       { kind: 'survey', ref: 'round-1', subTheme: null, segments: [DEBT], firstSentAt: '2027-03-09T12:00:00.000Z', asked: 3, answered: 3, rate: 1 },
       { kind: 'meeting', ref: 'mt1', subTheme: 'First letters', segments: [MUN], firstSentAt: '2027-03-10T12:00:00.000Z', asked: 2, answered: 1, rate: 0.5 },
     ]);
     expect(surveyed.total.targetGroupSize).toBe(8);
+    const page = await digestToHtml(surveyedDigest, DIGEST_LABELS_EN);
+    expect(page).toMatch(/<th scope="row">Survey<\/th>\s*<td>debt-counsellors<\/td>\s*<td>Mar 9, 2027<\/td>\s*<td>3 \/ 3<\/td>\s*<td>100%<\/td>/);
+    expect(page).toMatch(/<th scope="row">Meeting: First letters<\/th>\s*<td>municipalities<\/td>\s*<td>Mar 10, 2027<\/td>\s*<td>1 \/ 2<\/td>\s*<td>50%<\/td>/);
   });
 
   it('counts the open national proposals of each office', () => {

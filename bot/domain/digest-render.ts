@@ -74,6 +74,7 @@ export const DIGEST_LABELS_EN = {
   meeting: 'Meeting',
   survey: 'Survey',
   answeredOfAsked: 'answered / asked',
+  askedOn: 'Asked on',
   chartTable: 'The figures of the chart',
 } as const;
 
@@ -347,7 +348,7 @@ function roundsTable(v: View, office: OfficeDigest): Html | null {
     <thead><tr>
       <th scope="col">${t('meeting')} / ${t('survey')}</th>
       <th scope="col">${t('segment')}</th>
-      <th scope="col">${t('feedbackRequests')}</th>
+      <th scope="col">${t('askedOn')}</th>
       <th scope="col">${t('answeredOfAsked')}</th>
       <th scope="col">${t('responseRate')}</th>
     </tr></thead>
