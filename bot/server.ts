@@ -17,7 +17,8 @@ export interface Download {
 }
 
 /** Finds what an unguessable token serves; null when unknown or expired. `lang` is the link's ?lang=, if any. */
-export type DownloadProvider = (token: string, lang?: string) => Download | null;
+/** Async: some downloads (the digest page with its charts) are drawn when fetched. */
+export type DownloadProvider = (token: string, lang?: string) => Promise<Download | null>;
 
 /** The HTML of an about/privacy/terms page; `lang` is the link's ?lang=, `acceptLanguage` the browser's header. */
 export type InfoPageProvider = (page: InfoPage, lang: string | undefined, acceptLanguage: string | undefined) => string;
@@ -173,22 +174,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     next();
   });
 
-  server.get('/files/:token', downloadLimit, (req: restify.Request, res: restify.Response, next: restify.Next) => {
+  server.get('/files/:token', downloadLimit, async (req: restify.Request, res: restify.Response) => {
     const token = String(req.params.token ?? '');
     const lang = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang') ?? undefined;
-    const file = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? options.downloads(token, lang) : null;
+    const file = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? await options.downloads(token, lang) : null;
     if (!file) {
       res.send(404, { error: 'This link is unknown or has expired.' });
-      return next();
+      return;
     }
     res.writeHead(200, {
       'Content-Type': file.contentType,
       'Content-Disposition': `${file.inline ? 'inline' : 'attachment'}; filename="${file.fileName.replace(/[^\w.-]/g, '_')}"`,
       'Cache-Control': 'private, no-store',
       'X-Content-Type-Options': 'nosniff',
+      // A page shown inline runs nothing: its styles and SVG charts are inline, it has no script.
+      ...(file.inline ? { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" } : {}),
     });
     res.end(file.body);
-    return next();
   });
 
   for (const page of INFO_PAGES) {

@@ -1,7 +1,10 @@
 // Times buildDigest over synthetic data: `records` feedback records (and as
-// many feedback requests) spread over 20 offices, 5 segments and two periods.
+// many feedback requests) spread over 20 offices, 5 segments and two periods,
+// then the HTML page of that digest with its SVG charts (one offices-side-by-side
+// chart, and a trend and an answer split per office: 41 charts).
 // Run: npx tsx scripts/bench-digest.ts [records]
 import { pathToFileURL } from 'node:url';
+import { DIGEST_LABELS_EN, digestToHtml } from '../bot/domain/digest-render.js';
 import { buildDigest, type DigestInput } from '../bot/domain/digest.js';
 import { parsePeriodKey } from '../bot/domain/periods.js';
 import { PROPOSAL_STATUSES, type Rsvp } from '../bot/domain/types.js';
@@ -146,15 +149,22 @@ export function syntheticDigestInput(records: number, seed = 1): DigestInput {
   };
 }
 
-export async function benchDigest(records: number): Promise<{ records: number; ms: number }> {
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** ms: buildDigest (this period and the 7 before it, for the trend); htmlMs: the page with its charts. */
+export async function benchDigest(records: number): Promise<{ records: number; ms: number; htmlMs: number; charts: number }> {
   const input = syntheticDigestInput(records);
-  buildDigest(syntheticDigestInput(1_000, 2)); // warm up the JIT on other data
+  await digestToHtml(buildDigest(syntheticDigestInput(1_000, 2)), DIGEST_LABELS_EN); // warm up the JIT on other data
   const started = performance.now();
-  buildDigest(input);
-  return { records, ms: Math.round((performance.now() - started) * 10) / 10 };
+  const digest = buildDigest(input);
+  const built = performance.now();
+  const page = await digestToHtml(digest, DIGEST_LABELS_EN);
+  return { records, ms: round(built - started), htmlMs: round(performance.now() - built), charts: page.match(/<svg /g)?.length ?? 0 };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const records = Number(process.argv[2] ?? 100_000);
-  void benchDigest(records).then(({ ms }) => console.log(`buildDigest: ${records} feedback records in ${ms} ms`));
+  void benchDigest(records).then(({ ms, htmlMs, charts }) =>
+    console.log(`buildDigest: ${records} feedback records in ${ms} ms; HTML page with ${charts} SVG charts in ${htmlMs} ms`),
+  );
 }

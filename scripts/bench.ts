@@ -1,7 +1,7 @@
 // npm run bench [-- --quick]
 // Feedback submissions through POST /api/messages with 1k, 10k and 100k stored
 // feedback records, against a bare botbuilder echo bot under the same load;
-// then digest aggregation at 100k, ICS generations per second, sending 1,000
+// then digest aggregation at 100k and its HTML page with charts, ICS generations per second, sending 1,000
 // invitations in the background (scripts/bench-invites.ts) and peak memory.
 // Sidos runs in this process on a temp DATA_DIR; the load generator, the data
 // generator and the memory sampler run in worker threads.
@@ -236,7 +236,8 @@ async function main(): Promise<void> {
     table(
       ['other figures', 'value'],
       [
-        [`digest aggregation (buildDigest), ${num(DIGEST_RECORDS)} feedback records`, `${ms(digest.ms)} ms`],
+        [`digest aggregation (buildDigest, 8 periods), ${num(DIGEST_RECORDS)} feedback records`, `${ms(digest.ms)} ms`],
+        [`digest HTML page with ${digest.charts} SVG charts (20 offices)`, `${ms(digest.htmlMs)} ms`],
         ['ICS generation (buildInvite, 25 attendees)', `${num(ics.perSecond)} / s (${num(ics.bytes)} bytes each)`],
         ['peak RSS of the whole run (process maxRSS)', `${mib(process.resourceUsage().maxRSS * 1024)} MiB`],
         ['calls to the connector stand-in', connectorCalls],

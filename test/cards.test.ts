@@ -45,6 +45,17 @@ describe('card templates', () => {
     expect(text.replace('\u200B', '')).toBe('See [the form](https://evil.example/pay) now');
   });
 
+  it('the checker knows Teams charts: their data is checked, each needs a fallback, and the fallbacks must parse', () => {
+    const data = [{ legend: 'Response rate', values: [{ x: '2027-W09', y: 86 }] }];
+    const line = (chart: object) => ({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Chart.Line', title: 'Trend', ...chart }] });
+    expect(checkCard(line({ data, fallback: { type: 'TextBlock', text: 'Response rate: 2027-W09 86 %' } }))).toEqual([]);
+    expect(checkCard(line({ data: [{ legend: 'Response rate', values: [{ x: '2027-W09', y: null }] }], fallback: 'drop' }))).toEqual([
+      expect.stringContaining('Chart.Line has no valid data'),
+    ]);
+    expect(checkCard(line({ data }))).toEqual([expect.stringContaining('Chart.Line has no fallback')]);
+    expect(checkCard(line({ data, fallback: { type: 'Chart.Nonsense' } }))).toEqual([expect.stringContaining('without charts: parse')]);
+  });
+
   it('the checker itself rejects a broken card', () => {
     expect(checkCard({ type: 'AdaptiveCard', version: '1.6', body: [{ type: 'TextBlock', text: '${oops}' }] })).toEqual(
       expect.arrayContaining([expect.stringContaining('unresolved ${oops}'), expect.stringContaining('version 1.6')]),

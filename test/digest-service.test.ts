@@ -86,9 +86,12 @@ describe('digest service', () => {
       });
     });
 
-    it('reads the years of the period and the previous one (Q1 after Q4), and open proposals of any earlier year', () => {
+    it('reads the years of the period and of the periods its history compares, and open proposals of any earlier year', () => {
+      // Q1 2027 charts eight quarters from Q2 2025, compared with Q1 2025: 2025 is read too, 2028 is not.
       const input = digestInput(store, config, parsePeriodKey('2027-Q1')!, new Date('2027-04-05T06:00:00.000Z'));
-      expect(input.feedback.map((f) => f.id).sort()).toEqual(['f-dec29', 'f-feb', 'f-jan2', 'f-newyear', 'f-nov']);
+      expect(input.feedback.map((f) => f.id).sort()).toEqual(['f-dec29', 'f-feb', 'f-jan2', 'f-newyear', 'f-nov', 'f2025']);
+      const month = digestInput(store, config, parsePeriodKey('2027-03')!, new Date('2027-04-05T06:00:00.000Z'));
+      expect(month.feedback.map((f) => f.id).sort()).toEqual(['f-dec29', 'f-feb', 'f-jan2', 'f-newyear', 'f-nov']);
       expect(input.proposals.map((p) => p.id)).toEqual(['p2025']);
       expect(input).toMatchObject({ timeZone: 'Europe/Helsinki', anonymityMinimum: 3, thresholds: config.thresholds, segments: config.segments.map((s) => s.id) });
       expect(input.partners).toHaveLength(4);
@@ -186,19 +189,19 @@ describe('digest service', () => {
     it('serves the HTML in the ?lang= language (default: the default office language) and the CSV', async () => {
       await store.updateYear(2027, (d) => d.feedback.push(feedback('f1', 'a', 5, '2027-03-03T10:00:00.000Z')));
       const links = await digestLinks(store, config, '2027-W09', 'sv', now);
-      const html = resolveDigestDownload(store, config, tokenOf(links.html), now, 'sv')!;
+      const html = (await resolveDigestDownload(store, config, tokenOf(links.html), now, 'sv'))!;
       expect(html).toMatchObject({ contentType: 'text/html; charset=utf-8', fileName: 'sidos-digest-2027-W09.html', inline: true });
       expect(html.body).toContain('<h1>Sammanfattning av intressentresponsen 2027-W09</h1>');
-      expect(resolveDigestDownload(store, config, tokenOf(links.html), now, undefined)!.body).toContain('<html lang="fi">');
-      expect(resolveDigestDownload(store, config, tokenOf(links.html), now, 'de')!.body).toContain('<html lang="fi">');
+      expect((await resolveDigestDownload(store, config, tokenOf(links.html), now, undefined))!.body).toContain('<html lang="fi">');
+      expect((await resolveDigestDownload(store, config, tokenOf(links.html), now, 'de'))!.body).toContain('<html lang="fi">');
 
-      const csv = resolveDigestDownload(store, config, tokenOf(links.csv), now, 'en')!;
+      const csv = (await resolveDigestDownload(store, config, tokenOf(links.csv), now, 'en'))!;
       expect(csv).toMatchObject({ contentType: 'text/csv; charset=utf-8', fileName: 'sidos-digest-2027-W09.csv' });
       const rows: Record<string, string>[] = parse(csv.body, { bom: true, columns: true });
       expect(rows.find((r) => r.Office === 'Uusimaa regional office' && r.Segment === 'Municipalities')).toMatchObject({ 'Feedback answers': '1' });
 
-      expect(resolveDigestDownload(store, config, 'unknown-token-unknown-token', now, 'fi')).toBeNull();
-      expect(resolveDigestDownload(store, config, tokenOf(links.html), new Date('2027-05-01T00:00:00.000Z'), 'fi')).toBeNull();
+      expect(await resolveDigestDownload(store, config, 'unknown-token-unknown-token', now, 'fi')).toBeNull();
+      expect(await resolveDigestDownload(store, config, tokenOf(links.html), new Date('2027-05-01T00:00:00.000Z'), 'fi')).toBeNull();
     });
   });
 

@@ -341,8 +341,8 @@ describe('buildDigest', () => {
     expect(total.metrics.averageRating).toBeNull();
   });
 
-  it('never shows who gave anonymous feedback or proposals', () => {
-    for (const text of [JSON.stringify(digest), digestToHtml(digest, DIGEST_LABELS_EN), digestToCsv(digest, DIGEST_LABELS_EN)]) {
+  it('never shows who gave anonymous feedback or proposals', async () => {
+    for (const text of [JSON.stringify(digest), await digestToHtml(digest, DIGEST_LABELS_EN), digestToCsv(digest, DIGEST_LABELS_EN)]) {
       for (const secret of ['partner-anna', 'Anna Anonyymi', 'Velkaneuvonta Anna', 'partner-carl', 'Carl Collector', 'Collector Carl']) {
         expect(text).not.toContain(secret);
       }
@@ -403,12 +403,66 @@ describe('buildDigest', () => {
   });
 });
 
+describe('digest chart data', () => {
+  it('splits the answers into positive, neutral and critical, hidden where the shares are', () => {
+    expect(row(U, null).split).toEqual({ positive: 4, neutral: 1, critical: 2 });
+    expect(row(U, MUN).split).toEqual({ positive: 3, neutral: 0, critical: 1 });
+    expect(row(U, COLL).suppressed).toBe(true);
+    expect(row(U, COLL).split).toBeNull();
+  });
+
+  it('gives each office the response rate and positive share of the last 8 periods, each counted as its own digest', () => {
+    const history = officeOf(U).history;
+    expect(history.map((p) => p.periodKey)).toEqual(['2026-08', '2026-09', '2026-10', '2026-11', '2026-12', '2027-01', '2027-02', '2027-03']);
+    expect(history[7]).toEqual({ periodKey: '2027-03', responseRate: row(U, null).metrics.responseRate, positiveShare: row(U, null).metrics.positiveShare });
+    const february = buildDigest({ ...input, period: parsePeriodKey('2027-02')! }).offices.find((o) => o.officeId === U)!.total;
+    expect(history[6]).toEqual({ periodKey: '2027-02', responseRate: february.metrics.responseRate, positiveShare: february.metrics.positiveShare });
+    expect(history[6].responseRate).not.toBeNull();
+    // Nothing held, asked or answered: no figures, not zeros.
+    expect(history[0]).toEqual({ periodKey: '2026-08', responseRate: null, positiveShare: null });
+  });
+
+  it('rates each meeting and survey round over the partners it asked, beside the office rate over its whole register', async () => {
+    const asked = (partnerId: string, segment: string, status: FeedbackRequest['status'], ref: { meetingId?: string; surveyRoundId?: string }) => ({
+      ...request(partnerId, U, segment, '2027-03-10T12:00:00.000Z', status),
+      ...ref,
+      kind: ref.meetingId ? ('meeting' as const) : ('survey' as const),
+    });
+    const surveyedDigest = buildDigest({
+      ...input,
+      feedbackRequests: [
+        asked('m1', MUN, 'answered', { meetingId: 'mt1' }),
+        asked('m2', MUN, 'open', { meetingId: 'mt1' }),
+        asked('partner-anna', DEBT, 'answered', { surveyRoundId: 'round-1' }),
+        asked('d2', DEBT, 'answered', { surveyRoundId: 'round-1' }),
+        asked('d3', DEBT, 'closed', { surveyRoundId: 'round-1' }),
+        { ...asked('d3', DEBT, 'answered', { surveyRoundId: 'round-1' }), sentAt: '2027-03-09T12:00:00.000Z' },
+        { ...asked('m3', MUN, 'answered', { meetingId: 'mt5' }), sentAt: '2027-02-10T12:00:00.000Z' },
+      ],
+    });
+    const surveyed = surveyedDigest.offices.find((o) => o.officeId === U)!;
+    expect(surveyed.rounds).toEqual([
+      { kind: 'survey', ref: 'round-1', subTheme: null, segments: [DEBT], firstSentAt: '2027-03-09T12:00:00.000Z', asked: 3, answered: 3, rate: 1 },
+      { kind: 'meeting', ref: 'mt1', subTheme: 'First letters', segments: [MUN], firstSentAt: '2027-03-10T12:00:00.000Z', asked: 2, answered: 1, rate: 0.5 },
+    ]);
+    expect(surveyed.total.targetGroupSize).toBe(8);
+    const page = await digestToHtml(surveyedDigest, DIGEST_LABELS_EN);
+    expect(page).toMatch(/<th scope="row">Survey<\/th>\s*<td>debt-counsellors<\/td>\s*<td>Mar 9, 2027<\/td>\s*<td>3 \/ 3<\/td>\s*<td>100%<\/td>/);
+    expect(page).toMatch(/<th scope="row">Meeting: First letters<\/th>\s*<td>municipalities<\/td>\s*<td>Mar 10, 2027<\/td>\s*<td>1 \/ 2<\/td>\s*<td>50%<\/td>/);
+  });
+
+  it('counts the open national proposals of each office', () => {
+    expect(officeOf(U).openNationalProposals).toBe(2);
+    expect(officeOf(P).openNationalProposals).toBe(0);
+  });
+});
+
 describe('digest rendering', () => {
   // Office names reach the renderer with the labels, in the reader's language.
   const LABELS = { ...DIGEST_LABELS_EN, [`office.${U}`]: 'Uusimaa regional office', [`office.${P}`]: 'Pohjanmaa "Ostrobothnia" & co' };
 
-  it('escapes all text in the HTML page and labels the traffic lights in words', () => {
-    const page = digestToHtml(digest, { ...LABELS, 'segment.municipalities': 'Municipalities <all>' });
+  it('escapes all text in the HTML page and labels the traffic lights in words', async () => {
+    const page = await digestToHtml(digest, { ...LABELS, 'segment.municipalities': 'Municipalities <all>' });
     expect(page).toMatch(/^<!DOCTYPE html>/);
     expect(page).toContain('<html lang="en">');
     expect(page).not.toContain('<script');
@@ -426,6 +480,54 @@ describe('digest rendering', () => {
     // No data in the previous period: no "0 %" to compare with and no trend.
     expect(page).not.toContain('Previous period: 0%');
     expect(page).not.toContain('+100 pp');
+  });
+
+  it('draws each chart as an inline SVG image with a title, a description and the table of its figures beside it', async () => {
+    const page = await digestToHtml(digest, LABELS);
+    const svgs = [...page.matchAll(/<svg[^>]*>[\s\S]*?<\/svg>/g)].map((m) => m[0]);
+    // Offices side by side, then per office the trend and the split of the answers.
+    expect(svgs).toHaveLength(5);
+    for (const svg of svgs) {
+      const id = /aria-labelledby="([\w-]+)-title \1-desc"/.exec(svg)?.[1];
+      expect(id, svg.slice(0, 300)).toBeDefined();
+      expect(svg).toMatch(/^<svg [^>]*role="img"/);
+      expect(svg).toContain(`<title id="${id}-title">`);
+      expect(svg).toContain(`<desc id="${id}-desc">`);
+    }
+    const trend = svgs.find((svg) => svg.includes('id="trend-uusimaa-title"'))!;
+    expect(trend).toContain('<title id="trend-uusimaa-title">Response rate and positive share, last 8 periods: Uusimaa regional office</title>');
+    // The points are the computed figures: response rate and positive share in February and March, nothing before.
+    const u = officeOf(U).history;
+    expect(u.slice(0, 6).every((p) => p.responseRate === null && p.positiveShare === null)).toBe(true);
+    expect(trend).toContain(`Response rate: 2026-08 –, 2026-09 –, 2026-10 –, 2026-11 –, 2026-12 –, 2027-01 –, 2027-02 ${Math.round(u[6].responseRate! * 100)}%, 2027-03 75%`);
+    expect(trend).toContain(`Positive (4–5): 2026-08 –, 2026-09 –, 2026-10 –, 2026-11 –, 2026-12 –, 2027-01 –, 2027-02 25%, 2027-03 57%`);
+    const points = /<g class="mark-symbol role-mark[^>]*>(.*?)<\/g>/.exec(trend)![1];
+    expect(points.match(/<path /g)).toHaveLength(4);
+    expect(page).toContain('<tr><th scope="row">2027-03</th><td>75%</td><td>57%</td></tr>');
+    expect(page).toContain('<tr><th scope="row">2026-08</th><td>–</td><td>–</td></tr>');
+    const split = svgs.find((svg) => svg.includes('id="split-uusimaa-title"'))!;
+    expect(split).toContain('<desc id="split-uusimaa-desc">Positive (4–5): 4, Neutral (3): 1, Critical (1–2): 2</desc>');
+    expect(page).toContain('<tr><th scope="row">Neutral (3)</th><td>1</td></tr>');
+    // Offices side by side: the table holds lights and open national proposals, the chart the shares.
+    const offices = svgs.find((svg) => svg.includes('id="offices-title"'))!;
+    expect(offices).toContain('Uusimaa regional office: Response rate 75%, Positive (4–5) 57%, Critical (1–2) 29%');
+    expect(page).toMatch(/<h2 id="offices">Offices side by side<\/h2>/);
+    // The office rate says what it counts; each meeting or survey has its own.
+    expect(page).toContain(DIGEST_LABELS_EN.responseRateNote);
+  });
+
+  it('keeps the charts safe and the page printable on A4', async () => {
+    const page = await digestToHtml(digest, { ...LABELS, [`office.${P}`]: '<img src=x onerror=alert(1)> & "co"', 'segment.municipalities': '<script>x</script>' });
+    for (const unsafe of [/<script/i, /<img/i, /<foreignObject/i, /<[^>]*\son\w+="/i, /javascript:/i, /href=/i]) expect(page.match(unsafe)?.[0]).toBeUndefined();
+    expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(page).toContain('@page { size: A4;');
+    expect(page).toContain('@media print');
+  });
+
+  it('draws the Finnish page with Finnish number formats in the charts', async () => {
+    const page = await digestToHtml(digest, { ...LABELS, locale: 'fi' });
+    const trend = /<svg[^>]*aria-labelledby="trend-uusimaa-title[\s\S]*?<\/svg>/.exec(page)![0];
+    expect(trend).toContain('>100\u00a0%</text>');
   });
 
   it('writes a CSV that parses back with the figures', () => {

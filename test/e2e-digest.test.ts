@@ -2,12 +2,16 @@
 // chat, the scheduled job with an injected clock, the card's figures and
 // links, the HTML and CSV downloads, e-mail through a real SMTP server,
 // exactly once across reruns and restarts, catch-up after downtime, a failed
-// send retried, and the on-demand command.
+// send retried, the on-demand command, and the HTML page in a real browser.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feedback, Partner, Proposal, ProposalStatus } from '../bot/domain/types.js';
 import type { LowdbStore } from '../bot/store/lowdb-store.js';
 import type { Where } from './harness/activities.js';
+import { launchChromium } from './harness/browser.js';
+import { checkCard, withoutCharts } from './harness/card-check.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { admin, coordinator, national, partner } from './harness/people.js';
@@ -75,10 +79,23 @@ const CHANNEL_ID = '19:digest@thread.tacv2;messageid=1';
 const GROUP: Where = { kind: 'groupChat', chatId: '19:leaders-chat@thread.v2' };
 const PERSONAL_ID = `a:personal-${national.aadObjectId}`;
 const MAIL_TO = 'johto@national.example.fi';
+const SCREENSHOTS = join(import.meta.dirname, '../test-output/screenshots');
 
 /** Visible text with non-breaking spaces (Intl uses them in "86 %") made plain. */
 const textOf = (posted: PostedActivity | undefined) => cardText(cardOf(posted)).replace(/\u00a0|\u202f/g, ' ');
 const replyText = (posted: PostedActivity[]) => posted.map((p) => p.activity.text ?? '').join('\n');
+/** The chart elements of a type in a card, in card order. */
+function chartsOf(card: unknown, type: string): { data: unknown }[] {
+  const found: { data: unknown }[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    if ((node as { type?: unknown }).type === type) found.push(node as { data: unknown });
+    Object.values(node).forEach(walk);
+  };
+  walk(card);
+  return found;
+}
 const urlsOf = (posted: PostedActivity | undefined): string[] => (cardOf(posted)?.actions ?? []).map((a: { url: string }) => a.url);
 
 describe('national digest end to end', () => {
@@ -153,13 +170,15 @@ describe('national digest end to end', () => {
     expect(en).toContain('Uusimaa regional office');
     expect(en).toContain('Feedback answers: 6 · Meetings held: 0/0');
     // 6 of 7 partners answered (3 of 7 the week before); ratings 5,4,2,4,5,1 against 3,4,4.
-    expect(en).toContain('Response rate\n86% (6/7) · ▲ +43 pp · 🟢 Good');
+    // The office rate says what it counts: everyone in the register; the segments asked have their own rates.
+    expect(en).toContain('Response rate over the whole register\n86% (6/7) · ▲ +43 pp · 🟢 Good');
+    expect(en).toContain('By segment: Municipalities 75% (3/4) · Debt counsellors 100% (3/3)');
     expect(en).toContain('Average rating\n3.5 · ▼ -0.17 · 🟡 Watch');
     expect(en).toContain('Positive (4–5)\n67% · ± 0 pp · 🟢 Good');
     expect(en).toContain('Critical (1–2)\n33% · ▲ +33 pp · 🔴 Needs attention');
     // One answer in Ostrobothnia: its rating is hidden, the response rate is not. Nothing was asked
     // or answered there the week before, so there is no rate to compare with and no trend.
-    expect(en).toContain('Response rate\n50% (1/2) · 🟡 Watch');
+    expect(en).toContain('Response rate over the whole register\n50% (1/2) · 🟡 Watch');
     expect(en).toContain('Average rating\nhidden');
     expect(en).toContain('fewer than 3 answers');
     // Six proposals wait for a national decision (one from last year's file); five are shown.
@@ -173,7 +192,38 @@ describe('national digest end to end', () => {
 
     const fi = textOf(sent.find((s) => s.conversationId === PERSONAL_ID));
     expect(fi).toContain('Sidosryhmäpalautteen kooste 2027-W09');
-    expect(fi).toContain('Vastausaste\n86 % (6/7) · ▲ +43 %-yks. · 🟢 Hyvä');
+    expect(fi).toContain('Vastausprosentti koko rekisteristä\n86 % (6/7) · ▲ +43 %-yks. · 🟢 Hyvä');
+
+    // The charts carry the computed figures: 3 of 7 answered in W08 and 6 of 7 in W09, positive 2 of 3 and 4 of 6;
+    // no point for the six weeks before, in which nothing was asked or answered.
+    const card = cardOf(sent.find((s) => s.conversationId === CHANNEL_ID))!;
+    const [uusimaaTrend, pohjanmaaTrend] = chartsOf(card, 'Chart.Line');
+    expect(uusimaaTrend.data).toEqual([
+      { legend: 'Response rate', values: [{ x: '2027-W08', y: 43 }, { x: '2027-W09', y: 86 }] },
+      { legend: 'Positive (4–5)', values: [{ x: '2027-W08', y: 67 }, { x: '2027-W09', y: 67 }] },
+    ]);
+    // Ostrobothnia's one answer keeps its ratings hidden: no positive share, no split.
+    expect(pohjanmaaTrend.data).toEqual([{ legend: 'Response rate', values: [{ x: '2027-W09', y: 50 }] }]);
+    expect(chartsOf(card, 'Chart.Donut').map((c) => c.data)).toEqual([
+      [
+        { legend: 'Positive (4–5)', value: 4, color: 'good' },
+        { legend: 'Neutral (3)', value: 0, color: 'neutral' },
+        { legend: 'Critical (1–2)', value: 2, color: 'attention' },
+      ],
+    ]);
+    // Offices side by side: a grouped bar chart and a table with lights and open national proposals.
+    expect(chartsOf(card, 'Chart.VerticalBar.Grouped')[0].data).toEqual([
+      { legend: 'Response rate', values: [{ x: 'Uusimaa regional office', y: 86 }, { x: 'Ostrobothnia regional office', y: 50 }] },
+      { legend: 'Positive (4–5)', values: [{ x: 'Uusimaa regional office', y: 67 }] },
+      { legend: 'Critical (1–2)', values: [{ x: 'Uusimaa regional office', y: 33 }] },
+    ]);
+    expect(en).toContain('Uusimaa regional office\n86% 🟢\n67% 🟢\n33% 🔴\n3.5 🟡\n6\nOstrobothnia regional office\n50% 🟡\nhidden\nhidden\nhidden\n0');
+    // A client without charts shows the fallbacks: the same figures as text.
+    const plain = cardText(withoutCharts(card)).replace(/\u00a0|\u202f/g, ' ');
+    expect(plain).not.toContain('"Chart.');
+    expect(plain).toContain('Response rate: 2027-W02 –, 2027-W03 –, 2027-W04 –, 2027-W05 –, 2027-W06 –, 2027-W07 –, 2027-W08 43%, 2027-W09 86%');
+    expect(plain).toContain('Answers this period: Positive (4–5): 4 · Neutral (3): 0 · Critical (1–2): 2');
+    expect(checkCard(card)).toEqual([]);
 
     const [htmlUrl, csvUrl] = urlsOf(sent.find((s) => s.conversationId === CHANNEL_ID));
     expect(htmlUrl).toMatch(/\/files\/[A-Za-z0-9_-]{32}\?lang=en$/);
@@ -222,6 +272,43 @@ describe('national digest end to end', () => {
 
     expect((await download(`http://x/files/${'x'.repeat(32)}`)).status).toBe(404);
   });
+
+  it('shows the HTML digest with its charts in a real browser, runs no script, and prints on A4 (screenshot in test-output/)', async () => {
+    const { shared } = await h.readData();
+    const token = shared.links.find((l: { kind: string; ref: string }) => l.kind === 'digest-html' && l.ref === '2027-W09').id;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (message) => problems.push(message.text()));
+      page.on('pageerror', (error) => problems.push(error.message));
+      const response = await page.goto(`${h.sidos.url}/files/${token}?lang=en`);
+      expect(response?.status()).toBe(200);
+      expect(response?.headers()['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'");
+      // The charts are drawn (they have a size on the page) and named for screen readers.
+      const charts = await page.locator('svg[role="img"]').evaluateAll((svgs) =>
+        svgs.map((svg) => ({ label: svg.getAttribute('aria-labelledby'), width: svg.getBoundingClientRect().width, height: svg.getBoundingClientRect().height })),
+      );
+      expect(charts.map((c) => c.label)).toEqual([
+        'offices-title offices-desc',
+        'trend-uusimaa-title trend-uusimaa-desc',
+        'split-uusimaa-title split-uusimaa-desc',
+        'trend-pohjanmaa-title trend-pohjanmaa-desc',
+      ]);
+      for (const chart of charts) expect(chart.width * chart.height).toBeGreaterThan(100 * 30);
+      expect(await page.locator('script').count()).toBe(0);
+      expect(problems).toEqual([]);
+      await mkdir(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'digest-2027-W09-en.png'), fullPage: true });
+      // Printed, the page asks for A4: 210 × 297 mm is 595.3 × 841.9 pt.
+      const pdf = (await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString('latin1');
+      const sizes = [...pdf.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((m) => [Math.round(Number(m[1])), Math.round(Number(m[2]))]);
+      expect(sizes.length).toBeGreaterThan(0);
+      expect(new Set(sizes.map(String))).toEqual(new Set(['595,842']));
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 
   it('e-mails the digest to the configured address with the CSV attached', async () => {
     expect(mails).toHaveLength(1);
@@ -296,7 +383,7 @@ describe('national digest end to end', () => {
     const text = textOf(quarter);
     expect(text).toContain('Stakeholder feedback digest 2027-Q1');
     expect(text).toContain('The period is still running: figures as of 22 Mar 2027 08:00.');
-    expect(text).toContain('Response rate\n100% (7/7)');
+    expect(text).toContain('Response rate over the whole register\n100% (7/7)');
     const [htmlUrl] = urlsOf(quarter);
     const html = await (await download(htmlUrl)).text();
     expect(html).toContain('<h1>Stakeholder feedback digest 2027-Q1</h1>');
@@ -307,6 +394,30 @@ describe('national digest end to end', () => {
     // The same links as the delivered W09 card: one pair per period.
     const { shared } = await h.readData();
     expect(shared.links.filter((l: { ref: string }) => l.ref === '2027-W09')).toHaveLength(2);
+
+    // One office's digest, named by its id or by its name in any language.
+    const [office] = await h.say(national, 'digest 2027-W09 pohjanmaa', { locale: 'en-US' });
+    const officeText = textOf(office);
+    expect(officeText).toContain('Ostrobothnia regional office');
+    expect(officeText).not.toContain('Uusimaa regional office');
+    expect(officeText).not.toContain('Offices side by side');
+    expect(officeText).toContain('Proposals needing a national decision (0)');
+    const [byName] = await h.say(national, 'digest 2027-w09 Österbottens regionkontor', { locale: 'en-US' });
+    expect(urlsOf(byName)).toEqual(urlsOf(office));
+    const officePage = await (await download(urlsOf(office)[0])).text();
+    expect(officePage).toContain('<h2 id="office-pohjanmaa">Ostrobothnia regional office</h2>');
+    expect(officePage).not.toContain('office-uusimaa');
+    const officeLinks = (await h.readData()).shared.links.filter((l: { ref: string }) => l.ref === '2027-W09/pohjanmaa');
+    expect(officeLinks.map((l: { kind: string }) => l.kind).sort()).toEqual(['digest-csv', 'digest-html']);
+    const [thisWeek] = await h.say(national, 'digest uusimaa', { locale: 'en-US' });
+    expect(textOf(thisWeek)).toContain('Stakeholder feedback digest 2027-W12');
+    expect(textOf(thisWeek)).not.toContain('Ostrobothnia regional office');
+    const linksBefore = (await h.readData()).shared.links.length;
+    expect(replyText(await h.say(national, 'digest 2027-W09 Lappi', { locale: 'en-US' }))).toBe(
+      '"Lappi" is not an office I know. The offices are: uusimaa (Uusimaa regional office), pohjanmaa (Ostrobothnia regional office).',
+    );
+    expect(replyText(await h.say(national, 'digest 2027-W09 Lappi', { locale: 'fi-FI' }))).toContain('En tunne toimistoa "Lappi"');
+    expect((await h.readData()).shared.links).toHaveLength(linksBefore);
 
     const [current] = await h.say(national, 'digest', { locale: 'en-US' });
     expect(textOf(current)).toContain('Stakeholder feedback digest 2027-W12');

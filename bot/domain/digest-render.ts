@@ -4,6 +4,7 @@
 // shown. The "locale" label is the BCP 47 tag used for lang and number formats.
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
+import { comparisonChart, splitChart, trendChart } from './digest-charts.js';
 import { DIGEST_METRICS, type Digest, type DigestMetric, type DigestProposal, type DigestRow, type OfficeDigest, type TrafficLight } from './digest.js';
 import { Html, html } from './html.js';
 import { PROPOSAL_STATUSES } from './types.js';
@@ -61,6 +62,20 @@ export const DIGEST_LABELS_EN = {
   'status.declined': 'Declined',
   officeFeedback: 'Office feedback to partners',
   count: 'Count',
+  neutral: 'Neutral (3)',
+  answerSplit: 'Answers this period',
+  trend: 'Response rate and positive share, last {count} periods',
+  officesSideBySide: 'Offices side by side',
+  openNationalProposals: 'Open national proposals',
+  responseRateRegister: 'Response rate over the whole register',
+  responseRateNote:
+    'The office response rate counts the partners who gave feedback against every partner in the office register, also segments not asked this period. The rates by segment and by meeting or survey count only those segments and the partners asked.',
+  askedRounds: 'Answered by those asked',
+  meeting: 'Meeting',
+  survey: 'Survey',
+  answeredOfAsked: 'answered / asked',
+  askedOn: 'Asked on',
+  chartTable: 'The figures of the chart',
 } as const;
 
 export type DigestLabelKey = keyof typeof DIGEST_LABELS_EN;
@@ -156,6 +171,19 @@ tr.total th, tr.total td { font-weight: 600; background: #fafbfc; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.1rem 0.8rem; margin: 0; font-size: 0.9rem; }
 dt { color: #4a5058; } dd { margin: 0; white-space: pre-wrap; }
 .note { font-size: 0.88rem; color: #4a5058; }
+.chart { display: flex; flex-wrap: wrap; gap: 1rem 2rem; align-items: flex-start; margin: 0.5rem 0 1.5rem; }
+.chart svg { max-width: 100%; height: auto; flex: 0 1 auto; }
+.chart table { width: auto; flex: 1 1 16rem; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 9.5pt; }
+  h2 { break-before: auto; break-after: avoid; }
+  h3, caption { break-after: avoid; }
+  table, .chart, .proposals li { break-inside: avoid; }
+  tr { break-inside: avoid; }
+  thead th, tr.total th, tr.total td, .light { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+  .chart svg { max-height: 70mm; }
+}
 `;
 
 const SHAPES: Record<TrafficLight, string> = { green: '●', yellow: '▲', red: '■', none: '○' };
@@ -259,13 +287,146 @@ function proposalList(v: View, proposals: DigestProposal[], showOffice: boolean)
   )}</ul>`;
 }
 
-function officeSection(v: View, office: OfficeDigest): Html {
+const orDash = (v: View, m: DigestMetric, value: number | null) => (value === null ? '–' : v.metric(m, value));
+/** A chart with the table of its figures beside it (below it on narrow screens). */
+const chartWithTable = (svg: Html, table: Html) => html`<div class="chart">${svg}${table}</div>`;
+const TREND_METRICS = ['responseRate', 'positiveShare'] as const;
+const COMPARED_METRICS = ['responseRate', 'positiveShare', 'criticalShare'] as const;
+
+async function trendFigure(v: View, office: OfficeDigest): Promise<Html> {
+  const { t } = v;
+  const periods = office.history.map((p) => p.periodKey);
+  const heading = t('trend', { count: periods.length });
+  const svg = await trendChart(
+    office.history.flatMap((p) => TREND_METRICS.map((m) => ({ period: p.periodKey, series: t(m), value: p[m] }))),
+    periods,
+    TREND_METRICS.map((m) => t(m)),
+    {
+      id: `trend-${office.officeId}`,
+      title: `${heading}: ${officeName(v.labels, office.officeId)}`,
+      description: TREND_METRICS.map((m) => `${t(m)}: ${office.history.map((p) => `${p.periodKey} ${orDash(v, m, p[m])}`).join(', ')}`).join('. '),
+      locale: t('locale'),
+    },
+  );
+  const table = html`<table>
+    <caption>${t('chartTable')}</caption>
+    <thead><tr><th scope="col">${t('period')}</th>${TREND_METRICS.map((m) => html`<th scope="col">${t(m)}</th>`)}</tr></thead>
+    <tbody>${office.history.map((p) => html`<tr><th scope="row">${p.periodKey}</th>${TREND_METRICS.map((m) => html`<td>${orDash(v, m, p[m])}</td>`)}</tr>`)}</tbody>
+  </table>`;
+  return html`<h3>${heading}</h3>${chartWithTable(svg, table)}`;
+}
+
+/** This period's answers split positive / neutral / critical; nothing when they are hidden or there are none. */
+async function splitFigure(v: View, office: OfficeDigest): Promise<Html | null> {
+  const { t } = v;
+  const split = office.total.split;
+  if (split === null) return null;
+  const rows = [
+    { label: t('positiveShare'), count: split.positive },
+    { label: t('neutral'), count: split.neutral },
+    { label: t('criticalShare'), count: split.critical },
+  ];
+  const svg = await splitChart(rows, {
+    id: `split-${office.officeId}`,
+    title: `${t('answerSplit')}: ${officeName(v.labels, office.officeId)}`,
+    description: rows.map((r) => `${r.label}: ${r.count}`).join(', '),
+    locale: t('locale'),
+  });
+  const table = html`<table>
+    <caption>${t('chartTable')}</caption>
+    <tbody>${rows.map((r) => html`<tr><th scope="row">${r.label}</th><td>${r.count}</td></tr>`)}</tbody>
+  </table>`;
+  return html`<h3>${t('answerSplit')}</h3>${chartWithTable(svg, table)}`;
+}
+
+/** The response rate of each meeting and survey round over the partners it asked. */
+function roundsTable(v: View, office: OfficeDigest): Html | null {
+  const { t } = v;
+  if (office.rounds.length === 0) return null;
+  return html`<table>
+    <caption>${t('askedRounds')}: ${officeName(v.labels, office.officeId)}</caption>
+    <thead><tr>
+      <th scope="col">${t('meeting')} / ${t('survey')}</th>
+      <th scope="col">${t('segment')}</th>
+      <th scope="col">${t('askedOn')}</th>
+      <th scope="col">${t('answeredOfAsked')}</th>
+      <th scope="col">${t('responseRate')}</th>
+    </tr></thead>
+    <tbody>${office.rounds.map(
+      (round) => html`<tr>
+        <th scope="row">${round.kind === 'meeting' ? `${t('meeting')}: ${round.subTheme ?? '–'}` : t('survey')}</th>
+        <td>${round.segments.map((segment) => segmentName(v.labels, segment, t)).join(', ')}</td>
+        <td>${v.date(round.firstSentAt)}</td>
+        <td>${round.answered} / ${round.asked}</td>
+        <td>${v.metric('responseRate', round.rate)}</td>
+      </tr>`,
+    )}</tbody>
+  </table>`;
+}
+
+/** Every office's totals in one table and one grouped bar chart; nothing for a digest of one office. */
+async function comparisonSection(v: View): Promise<Html | null> {
+  const { t, digest } = v;
+  if (digest.offices.length < 2) return null;
+  const names = digest.offices.map((office) => officeName(v.labels, office.officeId));
+  const metricNames = COMPARED_METRICS.map((m) => t(m));
+  const svg = await comparisonChart(
+    digest.offices.flatMap((office, i) =>
+      COMPARED_METRICS.flatMap((m) => {
+        const value = office.total.metrics[m];
+        return value === null ? [] : [{ office: names[i], metric: t(m), value }];
+      }),
+    ),
+    names,
+    metricNames,
+    {
+      id: 'offices',
+      title: `${t('officesSideBySide')} ${digest.periodKey}`,
+      description: digest.offices
+        .map((office, i) => `${names[i]}: ${COMPARED_METRICS.map((m) => `${t(m)} ${orDash(v, m, office.total.metrics[m])}`).join(', ')}`)
+        .join('. '),
+      locale: t('locale'),
+    },
+  );
+  const table = html`<table>
+    <caption>${t('officesSideBySide')}</caption>
+    <thead><tr>
+      <th scope="col">${t('office')}</th>
+      <th scope="col">${t('responseRateRegister')} (${t('respondents')} / ${t('targetGroupSize')})</th>
+      <th scope="col">${t('positiveShare')}</th>
+      <th scope="col">${t('criticalShare')}</th>
+      <th scope="col">${t('averageRating')}</th>
+      <th scope="col">${t('openNationalProposals')}</th>
+    </tr></thead>
+    <tbody>${digest.offices.map(
+      (office, i) => html`<tr>
+        <th scope="row">${names[i]}</th>
+        ${metricCell(v, office.total, 'responseRate', `${office.total.respondents} / ${office.total.targetGroupSize}`)}
+        ${metricCell(v, office.total, 'positiveShare')}
+        ${metricCell(v, office.total, 'criticalShare')}
+        ${metricCell(v, office.total, 'averageRating')}
+        <td>${office.openNationalProposals}</td>
+      </tr>`,
+    )}</tbody>
+  </table>`;
+  return html`<section aria-labelledby="offices">
+<h2 id="offices">${t('officesSideBySide')}</h2>
+${chartWithTable(svg, table)}
+</section>`;
+}
+
+async function officeSection(v: View, office: OfficeDigest): Promise<Html> {
   const { t } = v;
   const rating = (value: number | null) => (value === null ? '–' : v.metric('averageRating', value));
   const headingId = `office-${office.officeId}`;
+  const [trend, split] = await Promise.all([trendFigure(v, office), splitFigure(v, office)]);
   return html`<section aria-labelledby="${headingId}">
     <h2 id="${headingId}">${officeName(v.labels, office.officeId)}</h2>
     ${keyFigures(v, office)}
+    <p class="note">${t('responseRateNote')}</p>
+    ${roundsTable(v, office)}
+    ${trend}
+    ${split}
     <h3>${t('subThemes')}</h3>
     ${office.total.subThemes.length === 0 ? html`<p>${t('none')}</p>` : html`<ul>${office.total.subThemes.map((s) => html`<li>${s}</li>`)}</ul>`}
     <h3>${t('localProposals')}</h3>
@@ -285,9 +446,10 @@ function officeSection(v: View, office: OfficeDigest): Html {
   </section>`;
 }
 
-/** A standalone page: inline CSS, no scripts, every text escaped. */
-export function digestToHtml(digest: Digest, labels: Labels): string {
+/** A standalone page: inline CSS and SVG charts, no scripts, every text escaped. */
+export async function digestToHtml(digest: Digest, labels: Labels): Promise<string> {
   const v = view(digest, labels);
+  const [comparison, offices] = await Promise.all([comparisonSection(v), Promise.all(digest.offices.map((office) => officeSection(v, office)))]);
   const { t } = v;
   const lastDay = DateTime.fromISO(digest.end, { zone: digest.timeZone }).minus({ days: 1 }).toISO() ?? digest.end;
   const generated = DateTime.fromISO(digest.generatedAt, { zone: digest.timeZone }).setLocale(t('locale')).toLocaleString(DateTime.DATETIME_MED);
@@ -308,7 +470,8 @@ export function digestToHtml(digest: Digest, labels: Labels): string {
 <h2 id="national">${t('nationalProposals')}</h2>
 ${proposalList(v, digest.nationalProposals, true)}
 </section>
-${digest.offices.map((office) => officeSection(v, office))}
+${comparison}
+${offices}
 </main>
 </body>
 </html>

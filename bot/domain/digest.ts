@@ -23,6 +23,11 @@
 // - proposals: status as of the cutoff (from their history). Listed: those
 //   still open plus those created or changed in the period.
 // - office → partner feedback: givenAt in the period.
+// - asked rounds: per meeting and per survey round, the partners sent a
+//   feedback request in the period and how many of them answered: a rate over
+//   the people actually asked, beside the office rate over its whole register.
+// - history: the office totals' response rate and positive share in the
+//   HISTORY_PERIODS periods up to this one, each counted as its own digest.
 // A segment not in `segments` counts in its office total only; records of
 // offices not in `offices` are left out.
 import { periodBounds, periodKey, previousPeriod, type Period } from './periods.js';
@@ -74,6 +79,15 @@ export interface DigestInput {
   anonymityMinimum: number;
 }
 
+/** How many periods the trend charts cover, this one included. */
+export const HISTORY_PERIODS = 8;
+
+export interface RatingSplit {
+  positive: number;
+  neutral: number;
+  critical: number;
+}
+
 export interface DigestRow {
   officeId: string;
   /** null on the office total row. */
@@ -93,6 +107,8 @@ export interface DigestRow {
   feedbackCount: number;
   /** Rating metrics hidden for anonymity. */
   suppressed: boolean;
+  /** Answers rated 4–5, 3 and 1–2; null when hidden or there are none. */
+  split: RatingSplit | null;
   metrics: MetricValues;
   lights: Record<DigestMetric, TrafficLight>;
   previous: { feedbackCount: number; suppressed: boolean; metrics: MetricValues };
@@ -125,10 +141,37 @@ export interface RatingSummary {
   averageRating: number | null;
 }
 
+/** One meeting's or survey round's feedback requests sent in the period. */
+export interface AskedRound {
+  kind: 'meeting' | 'survey';
+  /** The meeting id or survey round id. */
+  ref: string;
+  /** The meeting's sub-theme; null for a survey round. */
+  subTheme: string | null;
+  segments: string[];
+  firstSentAt: Instant;
+  /** Distinct partners asked, and how many of them answered. */
+  asked: number;
+  answered: number;
+  rate: number;
+}
+
+export interface HistoryPoint {
+  periodKey: string;
+  responseRate: number | null;
+  positiveShare: number | null;
+}
+
 export interface OfficeDigest {
   officeId: string;
   total: DigestRow;
   segments: DigestRow[];
+  /** Meetings and survey rounds that asked for feedback in the period, oldest first. */
+  rounds: AskedRound[];
+  /** The office total over the last HISTORY_PERIODS periods, oldest first, this one last. */
+  history: HistoryPoint[];
+  /** National proposals of this office open at the cutoff. */
+  openNationalProposals: number;
   localProposals: { counts: Record<ProposalStatus, number>; items: DigestProposal[] };
   /** Feedback the office gave to partner organisations. */
   officeFeedback: RatingSummary & { bySegment: (RatingSummary & { segment: string })[] };
@@ -288,6 +331,10 @@ function digestRow(officeId: string, row: RowTallies, thresholds: DigestThreshol
     respondents: current.respondents.size,
     feedbackCount: current.feedbackCount,
     suppressed: current.suppressed,
+    split:
+      metrics.positiveShare === null
+        ? null
+        : { positive: current.positive, neutral: current.feedbackCount - current.positive - current.critical, critical: current.critical },
     metrics,
     lights: mapMetrics((m) => light(metrics[m], thresholds[m])),
     previous: { feedbackCount: previous.feedbackCount, suppressed: previous.suppressed, metrics: previousMetrics },
@@ -304,7 +351,29 @@ function ratingSummary(sum: { count: number; ratingSum: number }): RatingSummary
   return { count: sum.count, averageRating: sum.count > 0 ? sum.ratingSum / sum.count : null };
 }
 
+/** The digest of input.period, with each office's history over the periods before it. */
 export function buildDigest(input: DigestInput): Digest {
+  const digest = aggregatePeriod(input);
+  const histories = new Map(digest.offices.map((office) => [office.officeId, [pointOf(digest.periodKey, office.total)]]));
+  // The history needs only response rates and rating shares: proposals, invitations and office feedback do not count in them.
+  const ratesOnly: DigestInput = { ...input, proposals: [], invitations: [], officeFeedback: [] };
+  let period = input.period;
+  for (let i = 1; i < HISTORY_PERIODS; i++) {
+    period = previousPeriod(period);
+    const earlier = aggregatePeriod({ ...ratesOnly, period });
+    for (const office of earlier.offices) histories.get(office.officeId)?.unshift(pointOf(earlier.periodKey, office.total));
+  }
+  for (const office of digest.offices) office.history = histories.get(office.officeId) ?? [];
+  return digest;
+}
+
+const pointOf = (key: string, total: DigestRow): HistoryPoint => ({
+  periodKey: key,
+  responseRate: total.metrics.responseRate,
+  positiveShare: total.metrics.positiveShare,
+});
+
+function aggregatePeriod(input: DigestInput): Digest {
   const previous = previousPeriod(input.period);
   const bounds = periodBounds(input.period, input.timeZone);
   const previousBounds = periodBounds(previous, input.timeZone);
@@ -369,9 +438,12 @@ export function buildDigest(input: DigestInput): Digest {
     }
   }
 
+  const rounds = new Map<string, RoundTally>();
+  const meetingsById = new Map(input.meetings.map((m) => [m.id, m]));
   for (const request of input.feedbackRequests) {
     const slot = slotOf(Date.parse(request.sentAt));
     if (slot === -1) continue;
+    if (slot === 0 && offices.has(request.officeId)) countRound(rounds, request, meetingsById);
     for (const row of rowsOf(request.officeId, request.segment)) {
       const tally = row.periods[slot];
       tally.feedbackRequests++;
@@ -438,6 +510,9 @@ export function buildDigest(input: DigestInput): Digest {
         officeId: office.id,
         total: digestRow(office.id, total, input.thresholds),
         segments: segments.map((row) => digestRow(office.id, row, input.thresholds)),
+        rounds: roundsOf(rounds, office.id),
+        history: [],
+        openNationalProposals: proposals.filter((p) => p.level === 'national' && p.officeId === office.id && OPEN.has(p.status)).length,
         localProposals: { counts, items: local },
         officeFeedback: {
           ...ratingSummary(total.officeFeedback),
@@ -447,6 +522,38 @@ export function buildDigest(input: DigestInput): Digest {
     }),
     nationalProposals: proposals.filter((p) => p.level === 'national'),
   };
+}
+
+interface RoundTally {
+  officeId: string;
+  round: Omit<AskedRound, 'asked' | 'answered' | 'rate' | 'segments'>;
+  segments: Set<string>;
+  asked: Set<string>;
+  answered: Set<string>;
+}
+
+function countRound(rounds: Map<string, RoundTally>, request: FeedbackRequest, meetings: Map<string, Meeting>): void {
+  const ref = request.meetingId ?? request.surveyRoundId;
+  if (ref === undefined) return;
+  const kind = request.meetingId !== undefined ? 'meeting' : 'survey';
+  const key = `${request.officeId}\u0000${kind}\u0000${ref}`;
+  let tally = rounds.get(key);
+  if (!tally) {
+    const subTheme = kind === 'meeting' ? (meetings.get(ref)?.subTheme ?? null) : null;
+    tally = { officeId: request.officeId, round: { kind, ref, subTheme, firstSentAt: request.sentAt }, segments: new Set(), asked: new Set(), answered: new Set() };
+    rounds.set(key, tally);
+  }
+  if (Date.parse(request.sentAt) < Date.parse(tally.round.firstSentAt)) tally.round.firstSentAt = request.sentAt;
+  tally.segments.add(request.segment);
+  tally.asked.add(request.partnerId);
+  if (request.status === 'answered') tally.answered.add(request.partnerId);
+}
+
+function roundsOf(rounds: Map<string, RoundTally>, officeId: string): AskedRound[] {
+  return [...rounds.values()]
+    .filter((tally) => tally.officeId === officeId)
+    .map(({ round, segments, asked, answered }) => ({ ...round, segments: [...segments], asked: asked.size, answered: answered.size, rate: answered.size / asked.size }))
+    .sort((a, b) => Date.parse(a.firstSentAt) - Date.parse(b.firstSentAt));
 }
 
 function statusAt(proposal: Proposal, cutoff: number): { status: ProposalStatus; changedAt: Instant | null } {

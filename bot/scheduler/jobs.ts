@@ -5,7 +5,7 @@ import { sendReminders, syncAllPending } from '../services/invites.js';
 import { sendFeedbackPrompts } from '../services/office-feedback.js';
 import { applyRetention } from '../services/privacy.js';
 import { createSurveyRounds } from '../services/surveys.js';
-import { digestCardPort } from '../teams/digest.js';
+import { digestCardPort } from '../teams/digest-card.js';
 import { feedbackOutbox } from '../teams/feedback.js';
 import type { BotDeps } from '../teams/router.js';
 import type { Job } from './scheduler.js';

@@ -9,7 +9,7 @@ import type { AppConfig } from '../config.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
 import { sendRecordOf, wasSent } from '../delivery/send-log.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
-import { buildDigest, type Digest, type DigestInput } from '../domain/digest.js';
+import { buildDigest, HISTORY_PERIODS, type Digest, type DigestInput } from '../domain/digest.js';
 import { DIGEST_LABEL_KEYS, digestToCsv, digestToHtml } from '../domain/digest-render.js';
 import {
   lastCompletedPeriod,
@@ -45,15 +45,22 @@ export function digestLabels(config: AppConfig, locale: Locale): Record<string, 
   return labels;
 }
 
+/** The earliest period a digest of `period` counts: the one before its history starts. */
+function earliestCounted(period: Period): Period {
+  let earliest = period;
+  for (let i = 0; i < HISTORY_PERIODS; i++) earliest = previousPeriod(earliest);
+  return earliest;
+}
+
 /**
  * Everything buildDigest needs for `period`. Records are read from the year
- * files that overlap the period and the previous one (a day either side, so
+ * files that overlap the period and the ones its history and trend compare (a day either side, so
  * it does not matter whether a record's year is taken in UTC or local time);
  * proposals from every year up to then, since an old one may still be open.
  */
 export function digestInput(store: Store, config: AppConfig, period: Period, now: Date): DigestInput {
   const zone = config.digest.timeZone;
-  const firstYear = new Date(Date.parse(periodBounds(previousPeriod(period), zone).start) - DAY_MS).getUTCFullYear();
+  const firstYear = new Date(Date.parse(periodBounds(earliestCounted(period), zone).start) - DAY_MS).getUTCFullYear();
   const lastYear = new Date(Date.parse(periodBounds(period, zone).end) + DAY_MS).getUTCFullYear();
   const input: DigestInput = {
     period,
@@ -87,26 +94,41 @@ export function digestInput(store: Store, config: AppConfig, period: Period, now
   return input;
 }
 
-export type DigestResult = { ok: true; digest: Digest } | { ok: false; code: 'bad-period' | 'future-period' };
+export type DigestResult = { ok: true; digest: Digest } | { ok: false; code: 'bad-period' | 'future-period' | 'unknown-office' };
 
-/** The digest of a period key ("2027-Q1", "2027-03", "2027-W05") or of the running period so far ('current'). */
-export function buildDigestFor(store: Store, config: AppConfig, key: string, now: Date): DigestResult {
+/**
+ * The digest of a period key ("2027-Q1", "2027-03", "2027-W05") or of the
+ * running period so far ('current'); with `officeId`, of that office alone
+ * (its figures and its national proposals).
+ */
+export function buildDigestFor(store: Store, config: AppConfig, key: string, now: Date, officeId?: string): DigestResult {
   const period = key === 'current' ? periodContaining(now.toISOString(), config.digest.period, config.digest.timeZone) : parsePeriodKey(key);
   if (!period) return { ok: false, code: 'bad-period' };
   if (Date.parse(periodBounds(period, config.digest.timeZone).start) > now.getTime()) return { ok: false, code: 'future-period' };
-  return { ok: true, digest: buildDigest(digestInput(store, config, period, now)) };
+  if (officeId !== undefined && !config.offices.some((o) => o.id === officeId)) return { ok: false, code: 'unknown-office' };
+  const input = digestInput(store, config, period, now);
+  if (officeId !== undefined) input.offices = input.offices.filter((o) => o.id === officeId);
+  return { ok: true, digest: buildDigest(input) };
+}
+
+/** What a digest link refers to: a period key, and an office id when the digest is of one office. */
+const digestRef = (key: string, officeId?: string) => (officeId === undefined ? key : `${key}/${officeId}`);
+function parseDigestRef(ref: string): { key: string; officeId?: string } {
+  const [key, officeId] = ref.split('/', 2);
+  return officeId === undefined ? { key } : { key, officeId };
 }
 
 /** What a digest link serves (built when fetched, in the ?lang= language); null when unknown or expired. */
-export function resolveDigestDownload(store: Store, config: AppConfig, token: string, now: Date, lang?: string): FileDownload | null {
+export async function resolveDigestDownload(store: Store, config: AppConfig, token: string, now: Date, lang?: string): Promise<FileDownload | null> {
   const link = store.readShared((d) => d.links.find((l) => l.id === token && l.kind.startsWith('digest-')));
   if (!link || Date.parse(link.expiresAt) <= now.getTime()) return null;
-  const result = buildDigestFor(store, config, link.ref, now);
+  const { key, officeId } = parseDigestRef(link.ref);
+  const result = buildDigestFor(store, config, key, now, officeId);
   if (!result.ok) return null;
   const labels = digestLabels(config, localeFrom(lang) ?? defaultDigestLocale(config));
-  const fileName = `sidos-digest-${result.digest.periodKey}`;
+  const fileName = ['sidos-digest', result.digest.periodKey, officeId].filter(Boolean).join('-');
   return link.kind === 'digest-html'
-    ? { contentType: 'text/html; charset=utf-8', fileName: `${fileName}.html`, body: digestToHtml(result.digest, labels), inline: true }
+    ? { contentType: 'text/html; charset=utf-8', fileName: `${fileName}.html`, body: await digestToHtml(result.digest, labels), inline: true }
     : { contentType: 'text/csv; charset=utf-8', fileName: `${fileName}.csv`, body: digestToCsv(result.digest, labels) };
 }
 
@@ -118,11 +140,12 @@ export interface DigestLinks {
 const LINK_KINDS = { html: 'digest-html', csv: 'digest-csv' } as const;
 
 /**
- * The download URLs of a period's digest, in `locale` (?lang=). Each period
- * has one link per format, reused while unexpired; expired digest links are
- * dropped when a new one is made.
+ * The download URLs of a period's digest (of one office with `officeId`), in
+ * `locale` (?lang=). Each period has one link per format, reused while
+ * unexpired; expired digest links are dropped when a new one is made.
  */
-export async function digestLinks(store: Store, config: AppConfig, key: string, locale: Locale, now: Date): Promise<DigestLinks> {
+export async function digestLinks(store: Store, config: AppConfig, period: string, locale: Locale, now: Date, officeId?: string): Promise<DigestLinks> {
+  const key = digestRef(period, officeId);
   const valid = (links: readonly DownloadLink[], kind: DownloadLink['kind']) =>
     links.find((l) => l.kind === kind && l.ref === key && Date.parse(l.expiresAt) > now.getTime());
   const html = store.readShared((d) => valid(d.links, LINK_KINDS.html)?.id);
@@ -227,7 +250,7 @@ export async function deliverDigest(ports: DigestPorts, now: Date, only: 'unsent
       sends.push(delivery.send(teamsKey(key, subscription), subscription.conversationRecordId, { card }, `digest ${key}`).then((r) => void count(r !== 'failed')));
     }
     if (email && addresses.length > 0) {
-      const message = digestEmail(config, result.digest);
+      const message = await digestEmail(config, result.digest);
       for (const address of addresses) {
         sends.push(email.send(emailKey(key, address), address, { ...message, to: address }, message.subject).then((r) => void count(r !== 'failed')));
       }
@@ -247,7 +270,7 @@ export async function deliverDigest(ports: DigestPorts, now: Date, only: 'unsent
   return report;
 }
 
-function digestEmail(config: AppConfig, digest: Digest) {
+async function digestEmail(config: AppConfig, digest: Digest) {
   const locale = defaultDigestLocale(config);
   const t = translator(locale);
   const labels = digestLabels(config, locale);
@@ -256,7 +279,7 @@ function digestEmail(config: AppConfig, digest: Digest) {
     sender: officeSender(defaultOffice(config), locale),
     subject: t('digest.email.subject', { period: digest.periodKey }),
     text: t('digest.email.text', { period: digest.periodKey }),
-    html: digestToHtml(digest, labels),
+    html: await digestToHtml(digest, labels),
     attachments: [{ filename: `sidos-digest-${digest.periodKey}.csv`, content: digestToCsv(digest, labels), contentType: 'text/csv; charset=utf-8' }],
   };
 }

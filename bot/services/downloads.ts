@@ -16,7 +16,7 @@ export interface FileDownload {
   inline?: boolean;
 }
 
-type Resolver = (store: Store, config: AppConfig, token: string, now: Date, lang?: string) => FileDownload | null;
+type Resolver = (store: Store, config: AppConfig, token: string, now: Date, lang?: string) => FileDownload | null | Promise<FileDownload | null>;
 
 const RESOLVERS: Partial<Record<DownloadLink['kind'], Resolver>> = {
   ics: resolveIcsDownload,
@@ -27,8 +27,8 @@ const RESOLVERS: Partial<Record<DownloadLink['kind'], Resolver>> = {
 };
 
 /** The server's DownloadProvider: null for an unknown or expired token. */
-export function createDownloadProvider(store: Store, config: AppConfig, clock: Clock): (token: string, lang?: string) => FileDownload | null {
-  return (token, lang) => {
+export function createDownloadProvider(store: Store, config: AppConfig, clock: Clock): (token: string, lang?: string) => Promise<FileDownload | null> {
+  return async (token, lang) => {
     const kind = store.readShared((d) => d.links.find((l) => l.id === token)?.kind);
     const resolve = kind && RESOLVERS[kind];
     return resolve ? resolve(store, config, token, clock(), lang) : null;
