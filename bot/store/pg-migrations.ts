@@ -1,6 +1,7 @@
 // The PostgreSQL schema is created and upgraded by the versioned migrations in
 // migrations/ (node-pg-migrate). Every start runs the pending ones; the
-// library's advisory lock lets several instances start together safely.
+// library's advisory lock makes instances started together wait for the one
+// that migrates, instead of failing.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
@@ -18,6 +19,7 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
       direction: 'up',
       migrationsTable: 'pgmigrations',
       checkOrder: true,
+      advisoryLockMode: 'wait',
       log: () => undefined,
     });
     return applied.map((m) => m.name);
