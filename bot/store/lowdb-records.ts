@@ -96,6 +96,11 @@ interface Changes {
 const copy = <T>(value: T): T => structuredClone(value);
 const documentOf = (entry: Entry) => (entry.year === null ? 'shared' : String(entry.year));
 
+/** A record as the document lists it, with the derived id of a role assignment added. */
+function fromDocument(kind: Kind, item: unknown): AnyRecord {
+  return (kind === 'roleAssignments' ? { ...(item as object), id: roleAssignmentId(item as never) } : item) as AnyRecord;
+}
+
 /** Role assignments are kept in the document without the derived id, as LowdbStore has them. */
 function toDocument(kind: Kind, record: AnyRecord): unknown {
   if (kind !== 'roleAssignments') return record;
@@ -128,7 +133,7 @@ export class LowdbRecordStore implements RecordStore {
       const list = (data as unknown as Record<string, Record<string, unknown>[]>)[kind] ?? [];
       const positions = new Map<string, number>();
       list.forEach((item, at) => {
-        const record = (kind === 'roleAssignments' ? { ...item, id: roleAssignmentId(item as never) } : item) as AnyRecord;
+        const record = fromDocument(kind, item);
         positions.set(record.id, at);
         this.tables.get(kind)!.add({ year, record });
       });
@@ -217,10 +222,7 @@ export class LowdbRecordStore implements RecordStore {
       list.splice(at, 1);
       // Removals are rare (erasure, a dropped proposal): renumbering the list is fine.
       positions.clear();
-      for (const [position, item] of list.entries()) {
-        const record = item as AnyRecord;
-        positions.set(kind === 'roleAssignments' ? roleAssignmentId(record as never) : record.id, position);
-      }
+      for (const [position, item] of list.entries()) positions.set(fromDocument(kind, item).id, position);
     }
   }
 
@@ -254,8 +256,13 @@ export class LowdbRecordStore implements RecordStore {
     if (this.leases.get(name)?.holder === holder) this.leases.delete(name);
   }
 
+  /** In the order of the documents' lists: shared, then year by year. */
   async *scan<K extends Kind>(kind: K): AsyncIterable<Filed<K>> {
-    for (const entry of [...this.tables.get(kind)!.byId.values()]) yield copy(entry) as Filed<K>;
+    const years = isYearKind(kind) ? this.store.years() : [null];
+    for (const year of years) {
+      const list = (year === null ? this.store.readShared((d) => d[kind as SharedKind]) : this.store.readYear(year, (d) => d[kind as YearKind])) as unknown as AnyRecord[];
+      for (const item of [...list]) yield { year, record: copy(fromDocument(kind, item)) } as unknown as Filed<K>;
+    }
   }
 
   async jobStates(): Promise<Record<string, string>> {

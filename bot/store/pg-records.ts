@@ -160,15 +160,13 @@ export class PgRecordStore extends PgReader implements RecordStore {
 
   async *scan<K extends Kind>(kind: K): AsyncIterable<Filed<K>> {
     const year = isYearKind(kind) ? 'year' : 'NULL::integer AS year';
-    // The audit trail is copied in the order it was written; other kinds in id order.
-    const order = kind === 'audit' ? 'seq' : 'id';
-    for (let after: string | null = null; ; ) {
-      const where: string = after === null ? '' : `WHERE ${order} > $1`;
-      const sql: string = `SELECT ${order}::text AS position, ${year}, data FROM ${table(kind)} ${where} ORDER BY ${order} LIMIT ${SCAN_PAGE}`;
-      const { rows }: pg.QueryResult<{ position: string; year: number | null; data: RecordKinds[K] }> = await this.pool.query(sql, after === null ? [] : [after]);
+    // In the order the records were added, as lowdb's lists have them; a page at a time.
+    const sql = `SELECT seq::text, ${year}, data FROM ${table(kind)} WHERE seq > $1 ORDER BY seq LIMIT ${SCAN_PAGE}`;
+    for (let after = '0'; ; ) {
+      const { rows } = await this.pool.query<{ seq: string; year: number | null; data: RecordKinds[K] }>(sql, [after]);
       for (const row of rows) yield { year: row.year, record: row.data };
       if (rows.length < SCAN_PAGE) return;
-      after = rows[rows.length - 1].position;
+      after = rows[rows.length - 1].seq;
     }
   }
 
