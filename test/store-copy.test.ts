@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
-import { YEAR_KINDS } from '../bot/store/record-kinds.js';
+import { ALL_KINDS, isYearKind } from '../bot/store/record-kinds.js';
 import type { SendRecord, SharedData, YearData } from '../bot/store/store.js';
 import { readDataFile } from './harness/data-files.js';
 import { ROOT } from './harness/process.js';
@@ -55,7 +55,7 @@ async function seed(dir: string): Promise<void> {
     d.jobState['digest.lastPeriod'] = '2027-W09';
   });
   await store.updateYear(2027, (d: YearData) => {
-    for (const kind of YEAR_KINDS) (d[kind] as unknown[]).push(records[kind]);
+    for (const kind of ALL_KINDS.filter(isYearKind)) (d[kind] as unknown[]).push(records[kind]);
   });
   await store.updateYear(2028, (d: YearData) => {
     d.meetings.push(meetingFixture({ id: 'meeting-2028', year: 2028 }));

@@ -161,8 +161,6 @@ export const KINDS = {
 
 export type IndexName<K extends Kind> = keyof (typeof KINDS)[K]['indexes'] & string;
 
-export const YEAR_KINDS = Object.keys(KINDS).filter((k) => KINDS[k as Kind].perYear) as YearKind[];
-export const SHARED_KINDS = Object.keys(KINDS).filter((k) => !KINDS[k as Kind].perYear) as SharedKind[];
 export const ALL_KINDS = Object.keys(KINDS) as Kind[];
 
 export const isYearKind = (kind: Kind): kind is YearKind => KINDS[kind].perYear;

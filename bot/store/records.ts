@@ -30,6 +30,11 @@ export interface RecordReader {
   jobState(key: string): Promise<string | undefined>;
 }
 
+/**
+ * Reads and writes of one use case. get() locks the record it reads until the
+ * end (PostgreSQL: SELECT … FOR UPDATE), so two instances changing one record
+ * take turns instead of overwriting each other.
+ */
 export interface RecordTransaction extends RecordReader {
   /** Adds or replaces a record that is not tied to a year. */
   put<K extends SharedKind>(kind: K, record: RecordKinds[K]): Promise<void>;
@@ -61,7 +66,8 @@ export interface RecordStore extends RecordReader {
   /**
    * Runs a use case's reads and writes as one: either every write is kept or,
    * when `work` throws, none is. A unique field taken by another record throws
-   * RecordConflictError (and so rolls the transaction back).
+   * RecordConflictError (and so rolls the transaction back). `work` must not
+   * start another transaction (lowdb runs them one at a time: it would wait forever).
    */
   transaction<T>(work: (tx: RecordTransaction) => Promise<T>): Promise<T>;
   /**
