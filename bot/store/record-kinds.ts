@@ -153,9 +153,17 @@ export const KINDS = {
     indexes: { topic: { column: 'topic', key: (r) => r.topic }, conversationRecordId: { column: 'conversation_record_id', key: (r) => r.conversationRecordId } },
     unique: { subscriptions_topic_conversation: (r) => both(r.topic, r.conversationRecordId) },
   },
-  sends: { table: 'sends', perYear: false, indexes: { status: { column: 'status', key: (r) => r.status } } },
+  sends: {
+    table: 'sends',
+    perYear: false,
+    indexes: { status: { column: 'status', key: (r) => r.status }, target: { column: 'target', key: (r) => r.target } },
+  },
   surveys: { table: 'surveys', perYear: false, indexes: { officeId: { column: 'office_id', key: (r) => r.officeId } } },
-  links: { table: 'links', perYear: false, indexes: { ref: { column: 'ref', key: (r) => r.ref } } },
+  links: {
+    table: 'links',
+    perYear: false,
+    indexes: { ref: { column: 'ref', key: (r) => r.ref }, kind: { column: 'kind', key: (r) => r.kind } },
+  },
   audit: { table: 'audit', perYear: false, indexes: {} },
 } satisfies { [K in Kind]: KindDefinition<K> };
 

@@ -124,9 +124,11 @@ CREATE INDEX subscriptions_conversation_record_id ON subscriptions (conversation
 -- The send log: the id is the idempotency key, so two instances cannot both insert one.
 CREATE TABLE sends (
   id text PRIMARY KEY, seq bigserial NOT NULL, data jsonb NOT NULL,
-  status text GENERATED ALWAYS AS (data->>'status') STORED
+  status text GENERATED ALWAYS AS (data->>'status') STORED,
+  target text GENERATED ALWAYS AS (data->>'target') STORED
 );
 CREATE INDEX sends_status ON sends (status);
+CREATE INDEX sends_target ON sends (target);
 
 CREATE TABLE surveys (
   id text PRIMARY KEY, seq bigserial NOT NULL, data jsonb NOT NULL,
@@ -136,9 +138,11 @@ CREATE INDEX surveys_office_id ON surveys (office_id);
 
 CREATE TABLE links (
   id text PRIMARY KEY, seq bigserial NOT NULL, data jsonb NOT NULL,
-  ref text GENERATED ALWAYS AS (data->>'ref') STORED
+  ref text GENERATED ALWAYS AS (data->>'ref') STORED,
+  kind text GENERATED ALWAYS AS (data->>'kind') STORED
 );
 CREATE INDEX links_ref ON links (ref);
+CREATE INDEX links_kind ON links (kind);
 
 -- Append-only.
 CREATE TABLE audit (
