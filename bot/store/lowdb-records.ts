@@ -131,14 +131,9 @@ export class LowdbRecordStore implements RecordStore {
     const kinds = ALL_KINDS.filter((kind) => isYearKind(kind) === (year !== null));
     for (const kind of kinds) {
       const list = (data as unknown as Record<string, Record<string, unknown>[]>)[kind] ?? [];
-      const positions = new Map<string, number>();
-      list.forEach((item, at) => {
-        const record = fromDocument(kind, item);
-        positions.set(record.id, at);
-        this.tables.get(kind)!.add({ year, record });
-      });
-      this.positions.set(`${year ?? 'shared'}/${kind}`, positions);
+      for (const item of list) this.tables.get(kind)!.add({ year, record: fromDocument(kind, item) });
     }
+    this.reindexPositions(year === null ? 'shared' : String(year));
   }
 
   /** Runs `work` after every earlier exclusive piece of work. */
@@ -147,7 +142,6 @@ export class LowdbRecordStore implements RecordStore {
     this.queue = run.catch(() => undefined);
     return run;
   }
-
 
   years(): Promise<number[]> {
     return this.committed.years();
@@ -201,13 +195,26 @@ export class LowdbRecordStore implements RecordStore {
         for (const { kind, id, entry } of writes) this.applyToDocument(document, data, kind, id, entry);
         if (document === 'shared') for (const [key, value] of changes.jobState) (data.jobState as Record<string, string>)[key] = value;
       };
-      if (document === 'shared') await this.store.updateShared((d) => apply(d as unknown as Record<string, unknown>), { purge });
-      else await this.store.updateYear(Number(document), (d) => apply(d as unknown as Record<string, unknown>), { purge });
+      try {
+        if (document === 'shared') await this.store.updateShared((d) => apply(d as unknown as Record<string, unknown>), { purge });
+        else await this.store.updateYear(Number(document), (d) => apply(d as unknown as Record<string, unknown>), { purge });
+      } catch (err) {
+        // The document went back to what is on disk: so must the positions in its lists (the Maps were not changed yet).
+        this.reindexPositions(document);
+        throw err;
+      }
       for (const { kind, id, entry } of writes) {
         const table = this.tables.get(kind)!;
         table.delete(id);
         if (entry) table.add(entry);
       }
+    }
+  }
+
+  private reindexPositions(document: string): void {
+    const data = (document === 'shared' ? this.store.readShared((d) => d) : this.store.readYear(Number(document), (d) => d)) as unknown as Record<string, unknown[]>;
+    for (const kind of ALL_KINDS.filter((k) => isYearKind(k) === (document !== 'shared'))) {
+      this.positions.set(`${document}/${kind}`, new Map((data[kind] ?? []).map((item, at) => [fromDocument(kind, item).id, at])));
     }
   }
 
@@ -222,7 +229,7 @@ export class LowdbRecordStore implements RecordStore {
       list.splice(at, 1);
       // Removals are rare (erasure, a dropped proposal): renumbering the list is fine.
       positions.clear();
-      for (const [position, item] of list.entries()) positions.set(fromDocument(kind, item).id, position);
+      list.forEach((item, position) => positions.set(fromDocument(kind, item).id, position));
     }
   }
 
