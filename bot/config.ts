@@ -18,6 +18,8 @@ export interface BotCredentials {
 export interface AppConfig extends FileConfig {
   port: number;
   dataDir: string;
+  /** postgres:// URL of the database (DATABASE_URL), or null: the embedded lowdb store in dataDir. */
+  databaseUrl: string | null;
   /** Base of the download links the bot hands out (.ics, digests). */
   publicBaseUrl: string;
   smtp: { url: string; from: string } | null;
@@ -165,12 +167,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push(`SMTP_FROM = "${smtp.from}": allowed: an e-mail address, optionally as "Name <address>"`);
   }
   const credentials = parseCredentials(env, problems);
+  const databaseUrl = env.DATABASE_URL?.trim() ? parseUrl('DATABASE_URL', env.DATABASE_URL.trim(), ['postgres:', 'postgresql:'], problems) : null;
 
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return {
     ...parsed.data,
     port,
     dataDir: resolve(env.DATA_DIR || './data'),
+    databaseUrl,
     publicBaseUrl,
     smtp,
     credentials,

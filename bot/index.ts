@@ -5,12 +5,18 @@
 import { ConfigError, loadConfig } from './config.js';
 import { startSidos } from './sidos.js';
 import { DataDirLockedError } from './store/data-dir-lock.js';
+import { preparePostgresOnly } from './store/open-record-store.js';
+import { DatabaseUnavailableError } from './store/records.js';
 import { StoreFileError } from './store/store.js';
 
 const EXIT_DEADLINE_MS = 9_000;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  if (config.databaseUrl) {
+    console.error(await preparePostgresOnly(config.databaseUrl));
+    process.exit(1);
+  }
   const sidos = await startSidos({ config });
   if (sidos.mode === 'local') {
     console.log(
@@ -39,7 +45,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof StoreFileError || err instanceof DataDirLockedError) console.error(err.message);
+  const explained = [ConfigError, StoreFileError, DataDirLockedError, DatabaseUnavailableError].some((kind) => err instanceof kind);
+  if (explained) console.error(err.message);
   else console.error('Sidos could not start:', err);
   process.exit(1);
 });

@@ -1,0 +1,29 @@
+// The PostgreSQL schema is created and upgraded by the versioned migrations in
+// migrations/ (node-pg-migrate). Every start runs the pending ones; the
+// library's advisory lock makes instances started together wait for the one
+// that migrates, instead of failing.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runner } from 'node-pg-migrate';
+import type pg from 'pg';
+
+export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/** Applies the pending migrations; returns the names of those it applied. */
+export async function migrate(pool: pg.Pool): Promise<string[]> {
+  const client = await pool.connect();
+  try {
+    const applied = await runner({
+      dbClient: client,
+      dir: MIGRATIONS_DIR,
+      direction: 'up',
+      migrationsTable: 'pgmigrations',
+      checkOrder: true,
+      advisoryLockMode: 'wait',
+      log: () => undefined,
+    });
+    return applied.map((m) => m.name);
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,181 @@
+// The RecordStore on PostgreSQL (node-postgres Pool). Tables and indexes come
+// from migrations/; the races between instances are settled by the database:
+// primary keys and unique indexes (send keys, one invitation per meeting and
+// partner, one partner per e-mail in an office…), row locks for records read
+// in a transaction (get() is SELECT … FOR UPDATE), and a lease row per job.
+import pg from 'pg';
+import type { Instant } from '../domain/types.js';
+import { ALL_KINDS, KINDS, isYearKind, type IndexName, type Kind, type RecordKinds, type SharedKind, type YearKind } from './record-kinds.js';
+import {
+  RecordConflictError,
+  type Filed,
+  type RecordReader,
+  type RecordStore,
+  type RecordTransaction,
+  type SendClaim,
+  type SendResult,
+} from './records.js';
+import { canClaim, claimedSend, sendWithResult } from './send-claims.js';
+
+const SCAN_PAGE = 1000;
+const UNIQUE_VIOLATION = '23505';
+
+/** pg's query function, on the pool (one statement) or on a client inside a transaction. */
+type Query = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
+
+const table = (kind: Kind) => KINDS[kind].table;
+const kindOfTable = new Map(ALL_KINDS.map((kind) => [table(kind), kind]));
+
+/** Turns a unique violation into RecordConflictError; other errors pass. */
+function conflictOf(err: unknown): unknown {
+  const e = err as { code?: string; table?: string; constraint?: string };
+  if (e?.code === UNIQUE_VIOLATION && e.table && kindOfTable.has(e.table)) return new RecordConflictError(kindOfTable.get(e.table)!, e.constraint ?? 'key');
+  return err;
+}
+
+class PgReader implements RecordReader {
+  constructor(
+    protected readonly query: Query,
+    /** In a transaction a record read with get() is locked until the end, so read-change-write use cases take turns. */
+    private readonly lockReads: boolean,
+  ) {}
+
+  async years(): Promise<number[]> {
+    return (await this.query<{ year: number }>('SELECT year FROM years ORDER BY year')).rows.map((r) => r.year);
+  }
+
+  async get<K extends Kind>(kind: K, id: string): Promise<RecordKinds[K] | undefined> {
+    const lock = this.lockReads ? ' FOR UPDATE' : '';
+    return (await this.query<{ data: RecordKinds[K] }>(`SELECT data FROM ${table(kind)} WHERE id = $1${lock}`, [id])).rows[0]?.data;
+  }
+
+  async yearOf(kind: YearKind, id: string): Promise<number | undefined> {
+    return (await this.query<{ year: number }>(`SELECT year FROM ${table(kind)} WHERE id = $1`, [id])).rows[0]?.year;
+  }
+
+  async findBy<K extends Kind>(kind: K, index: IndexName<K>, key: string): Promise<RecordKinds[K][]> {
+    const column = (KINDS[kind].indexes as Record<string, { column: string }>)[index].column;
+    return (await this.query<{ data: RecordKinds[K] }>(`SELECT data FROM ${table(kind)} WHERE ${column} = $1`, [key])).rows.map((r) => r.data);
+  }
+
+  async inYear<K extends YearKind>(kind: K, year: number): Promise<RecordKinds[K][]> {
+    return (await this.query<{ data: RecordKinds[K] }>(`SELECT data FROM ${table(kind)} WHERE year = $1`, [year])).rows.map((r) => r.data);
+  }
+
+  async feedbackSubmitted(from: Instant, to: Instant): Promise<RecordKinds['feedback'][]> {
+    const sql = 'SELECT data FROM feedback WHERE submitted_at >= $1 AND submitted_at < $2';
+    return (await this.query<{ data: RecordKinds['feedback'] }>(sql, [from, to])).rows.map((r) => r.data);
+  }
+
+  async auditSince(since: Instant): Promise<RecordKinds['audit'][]> {
+    const sql = 'SELECT data FROM audit WHERE at >= $1 ORDER BY at DESC, seq DESC';
+    return (await this.query<{ data: RecordKinds['audit'] }>(sql, [since])).rows.map((r) => r.data);
+  }
+
+  async jobState(key: string): Promise<string | undefined> {
+    return (await this.query<{ value: string }>('SELECT value FROM job_state WHERE key = $1', [key])).rows[0]?.value;
+  }
+}
+
+class PgTransaction extends PgReader implements RecordTransaction {
+  constructor(query: Query) {
+    super(query, true);
+  }
+
+  async put<K extends SharedKind>(kind: K, record: RecordKinds[K]): Promise<void> {
+    const sql = `INSERT INTO ${table(kind)} (id, data) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data`;
+    await this.query(sql, [record.id, JSON.stringify(record)]).catch((err) => Promise.reject(conflictOf(err)));
+  }
+
+  async putInYear<K extends YearKind>(kind: K, year: number, record: RecordKinds[K]): Promise<void> {
+    if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new RangeError(`year ${year} is out of range`);
+    // A record keeps the year it was first filed under; the years table lists every year in use.
+    const sql = `WITH stored AS (
+        INSERT INTO ${table(kind)} (id, year, data) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data RETURNING year
+      ) INSERT INTO years (year) SELECT year FROM stored ON CONFLICT DO NOTHING`;
+    await this.query(sql, [record.id, year, JSON.stringify(record)]).catch((err) => Promise.reject(conflictOf(err)));
+  }
+
+  async remove(kind: Kind, id: string): Promise<boolean> {
+    return ((await this.query(`DELETE FROM ${table(kind)} WHERE id = $1`, [id])).rowCount ?? 0) > 0;
+  }
+
+  async setJobState(key: string, value: string): Promise<void> {
+    await this.query('INSERT INTO job_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [key, value]);
+  }
+}
+
+export class PgRecordStore extends PgReader implements RecordStore {
+  constructor(private readonly pool: pg.Pool) {
+    super((text, values) => pool.query(text, values), false);
+  }
+
+  async transaction<T>(work: (tx: RecordTransaction) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(new PgTransaction((text, values) => client.query(text, values)));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async claimSend(claim: SendClaim, now: Instant): Promise<boolean> {
+    const fresh = JSON.stringify(claimedSend(claim, undefined, now));
+    const inserted = await this.pool.query('INSERT INTO sends (id, data) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [claim.key, fresh]);
+    if (inserted.rowCount === 1) return true;
+    // The key is known: take it over only if the rule allows, with the row locked against other claimers.
+    return this.transaction(async (tx) => {
+      const existing = await tx.get('sends', claim.key);
+      if (!existing || !canClaim(existing, claim.holder, now)) return false;
+      await tx.put('sends', claimedSend(claim, existing, now));
+      return true;
+    });
+  }
+
+  recordSendResult(key: string, holder: string, result: SendResult, now: Instant): Promise<boolean> {
+    return this.transaction(async (tx) => {
+      const existing = await tx.get('sends', key);
+      if (!existing || existing.status !== 'claimed' || existing.claimedBy !== holder) return false;
+      await tx.put('sends', sendWithResult(existing, result, now));
+      return true;
+    });
+  }
+
+  async takeLease(name: string, holder: string, until: Instant, now: Instant): Promise<boolean> {
+    const sql = `INSERT INTO leases (name, holder, until) VALUES ($1, $2, $3)
+      ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, until = EXCLUDED.until
+      WHERE leases.holder = EXCLUDED.holder OR leases.until <= $4`;
+    return (await this.pool.query(sql, [name, holder, until, now])).rowCount === 1;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+  }
+
+  async *scan<K extends Kind>(kind: K): AsyncIterable<Filed<K>> {
+    const year = isYearKind(kind) ? 'year' : 'NULL::integer AS year';
+    // In the order the records were added, as lowdb's lists have them; a page at a time.
+    const sql = `SELECT seq::text, ${year}, data FROM ${table(kind)} WHERE seq > $1 ORDER BY seq LIMIT ${SCAN_PAGE}`;
+    for (let after = '0'; ; ) {
+      const { rows } = await this.pool.query<{ seq: string; year: number | null; data: RecordKinds[K] }>(sql, [after]);
+      for (const row of rows) yield { year: row.year, record: row.data };
+      if (rows.length < SCAN_PAGE) return;
+      after = rows[rows.length - 1].seq;
+    }
+  }
+
+  async jobStates(): Promise<Record<string, string>> {
+    const { rows } = await this.pool.query<{ key: string; value: string }>('SELECT key, value FROM job_state');
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}

@@ -1,0 +1,188 @@
+// The kinds of record the RecordStore keeps and the fields each is looked up by.
+// Both implementations read this one table: lowdb keeps a Map per index, the
+// PostgreSQL migration has a column with an index for each (its names are
+// `column` here; a migration is fixed once released, so a new index here needs
+// a new migration too).
+import type {
+  Feedback,
+  FeedbackRequest,
+  Invitation,
+  Meeting,
+  OfficeFeedback,
+  Partner,
+  Plan,
+  Proposal,
+  Survey,
+  SurveyRound,
+} from '../domain/types.js';
+import type { AuditEntry, ConversationRecord, DownloadLink, RoleAssignment, SendRecord, SendStatus, Subscription } from './store.js';
+
+/** A role assignment as the RecordStore keeps it: with an id derived from what it assigns (see roleAssignmentId). */
+export type StoredRoleAssignment = RoleAssignment & { id: string };
+
+/**
+ * A send record as the RecordStore keeps it: `claimed` while an instance is
+ * sending it, until `claimedUntil` (after which another instance may take it over).
+ */
+export type StoredSend = Omit<SendRecord, 'status'> & { status: SendStatus | 'claimed'; claimedBy?: string; claimedUntil?: string };
+
+/** Records kept per year (the year a service files them under, e.g. a meeting's year). */
+export interface YearKinds {
+  plans: Plan;
+  meetings: Meeting;
+  invitations: Invitation;
+  feedbackRequests: FeedbackRequest;
+  feedback: Feedback;
+  proposals: Proposal;
+  officeFeedback: OfficeFeedback;
+  surveyRounds: SurveyRound;
+}
+
+/** Records not tied to a year. */
+export interface SharedKinds {
+  partners: Partner;
+  conversations: ConversationRecord;
+  roleAssignments: StoredRoleAssignment;
+  subscriptions: Subscription;
+  sends: StoredSend;
+  surveys: Survey;
+  links: DownloadLink;
+  audit: AuditEntry;
+}
+
+export type RecordKinds = YearKinds & SharedKinds;
+export type YearKind = keyof YearKinds;
+export type SharedKind = keyof SharedKinds;
+export type Kind = keyof RecordKinds;
+
+interface IndexDefinition<R> {
+  /** The PostgreSQL column holding the key (a generated column of the JSONB record). */
+  column: string;
+  /** The key a record is found under; undefined: not in this index. Must match the column's SQL expression. */
+  key: (record: R) => string | undefined;
+}
+
+interface KindDefinition<K extends Kind> {
+  table: string;
+  perYear: K extends YearKind ? true : false;
+  indexes: Record<string, IndexDefinition<RecordKinds[K]>>;
+  /**
+   * What two records of the kind may not share (two instances could otherwise
+   * race to add both). The name is the PostgreSQL unique index's name.
+   */
+  unique?: Record<string, (record: RecordKinds[K]) => string | undefined>;
+}
+
+const lower = (value: string | undefined) => value?.toLowerCase();
+/** A composite key; undefined when a part is missing (such records are not constrained). */
+const both = (a: string | undefined, b: string | undefined) => (a === undefined || b === undefined ? undefined : `${a}\u0000${b}`);
+
+/** What each kind is looked up by besides its id. Keys compare exactly; e-mail keys are lower case. */
+export const KINDS = {
+  plans: { table: 'plans', perYear: true, indexes: { officeId: { column: 'office_id', key: (r) => r.officeId } } },
+  meetings: {
+    table: 'meetings',
+    perYear: true,
+    indexes: { planId: { column: 'plan_id', key: (r) => r.planId }, officeId: { column: 'office_id', key: (r) => r.officeId } },
+  },
+  invitations: {
+    table: 'invitations',
+    perYear: true,
+    indexes: {
+      meetingId: { column: 'meeting_id', key: (r) => r.meetingId },
+      partnerId: { column: 'partner_id', key: (r) => r.partnerId },
+      icsToken: { column: 'ics_token', key: (r) => r.icsToken },
+    },
+    unique: { invitations_meeting_partner: (r) => both(r.meetingId, r.partnerId) },
+  },
+  feedbackRequests: {
+    table: 'feedback_requests',
+    perYear: true,
+    indexes: {
+      partnerId: { column: 'partner_id', key: (r) => r.partnerId },
+      meetingId: { column: 'meeting_id', key: (r) => r.meetingId },
+      surveyRoundId: { column: 'survey_round_id', key: (r) => r.surveyRoundId },
+      status: { column: 'status', key: (r) => r.status },
+    },
+    unique: { feedback_requests_meeting_partner: (r) => both(r.meetingId, r.partnerId) },
+  },
+  feedback: {
+    table: 'feedback',
+    perYear: true,
+    indexes: {
+      requestId: { column: 'request_id', key: (r) => r.requestId },
+      partnerId: { column: 'partner_id', key: (r) => r.partnerId },
+      officeId: { column: 'office_id', key: (r) => r.officeId },
+    },
+    unique: { feedback_request: (r) => r.requestId },
+  },
+  proposals: {
+    table: 'proposals',
+    perYear: true,
+    indexes: {
+      feedbackId: { column: 'feedback_id', key: (r) => r.feedbackId },
+      officeId: { column: 'office_id', key: (r) => r.officeId },
+      authorPartnerId: { column: 'author_partner_id', key: (r) => r.authorPartnerId },
+    },
+  },
+  officeFeedback: {
+    table: 'office_feedback',
+    perYear: true,
+    indexes: { meetingId: { column: 'meeting_id', key: (r) => r.meetingId }, officeId: { column: 'office_id', key: (r) => r.officeId } },
+  },
+  surveyRounds: { table: 'survey_rounds', perYear: true, indexes: { surveyId: { column: 'survey_id', key: (r) => r.surveyId } } },
+  partners: {
+    table: 'partners',
+    perYear: false,
+    indexes: {
+      officeId: { column: 'office_id', key: (r) => r.officeId },
+      email: { column: 'email', key: (r) => lower(r.email) },
+      aadObjectId: { column: 'aad_object_id', key: (r) => r.aadObjectId },
+    },
+    unique: { partners_office_email: (r) => both(r.officeId, lower(r.email)) },
+  },
+  conversations: { table: 'conversations', perYear: false, indexes: { aadObjectId: { column: 'aad_object_id', key: (r) => r.aadObjectId } } },
+  roleAssignments: {
+    table: 'role_assignments',
+    perYear: false,
+    indexes: { aadObjectId: { column: 'aad_object_id', key: (r) => r.aadObjectId }, email: { column: 'email', key: (r) => lower(r.email) } },
+  },
+  subscriptions: {
+    table: 'subscriptions',
+    perYear: false,
+    indexes: { topic: { column: 'topic', key: (r) => r.topic }, conversationRecordId: { column: 'conversation_record_id', key: (r) => r.conversationRecordId } },
+    unique: { subscriptions_topic_conversation: (r) => both(r.topic, r.conversationRecordId) },
+  },
+  sends: {
+    table: 'sends',
+    perYear: false,
+    indexes: { status: { column: 'status', key: (r) => r.status }, target: { column: 'target', key: (r) => r.target } },
+  },
+  surveys: { table: 'surveys', perYear: false, indexes: { officeId: { column: 'office_id', key: (r) => r.officeId } } },
+  links: {
+    table: 'links',
+    perYear: false,
+    indexes: { ref: { column: 'ref', key: (r) => r.ref }, kind: { column: 'kind', key: (r) => r.kind } },
+  },
+  audit: { table: 'audit', perYear: false, indexes: {} },
+} satisfies { [K in Kind]: KindDefinition<K> };
+
+export type IndexName<K extends Kind> = keyof (typeof KINDS)[K]['indexes'] & string;
+
+export const ALL_KINDS = Object.keys(KINDS) as Kind[];
+
+export const isYearKind = (kind: Kind): kind is YearKind => KINDS[kind].perYear;
+
+export function uniquesOf<K extends Kind>(kind: K): [string, (record: RecordKinds[K]) => string | undefined][] {
+  const unique = (KINDS[kind] as KindDefinition<K>).unique ?? {};
+  return Object.entries(unique);
+}
+
+export function indexesOf<K extends Kind>(kind: K): [string, IndexDefinition<RecordKinds[K]>][] {
+  return Object.entries(KINDS[kind].indexes) as [string, IndexDefinition<RecordKinds[K]>][];
+}
+
+/** Role assignments have no id of their own: this one names what they assign. */
+export function roleAssignmentId(a: RoleAssignment): string {
+  return [a.role, a.office ?? '', a.aadObjectId ?? '', a.email?.toLowerCase() ?? ''].join('|');
+}

@@ -1,0 +1,32 @@
+// The rules of claiming a send, shared by both RecordStores (PostgreSQL applies
+// the same rule in SQL, see pg-records.ts).
+import type { Instant } from '../domain/types.js';
+import type { StoredSend } from './record-kinds.js';
+import type { SendClaim, SendResult } from './records.js';
+
+/** A send may be claimed when its last attempt failed, when `holder` holds it already, or when another holder's claim lapsed. */
+export function canClaim(existing: StoredSend, holder: string, now: Instant): boolean {
+  if (existing.status === 'failed') return true;
+  if (existing.status !== 'claimed') return false;
+  return existing.claimedBy === holder || (existing.claimedUntil ?? '') <= now;
+}
+
+export function claimedSend(claim: SendClaim, existing: StoredSend | undefined, now: Instant): StoredSend {
+  return {
+    id: claim.key,
+    channel: claim.channel,
+    target: claim.target,
+    what: claim.what,
+    status: 'claimed',
+    attempts: existing?.attempts ?? 0,
+    ...(existing?.lastError ? { lastError: existing.lastError } : {}),
+    at: now,
+    claimedBy: claim.holder,
+    claimedUntil: claim.until,
+  };
+}
+
+export function sendWithResult(claimed: StoredSend, result: SendResult, now: Instant): StoredSend {
+  const { claimedBy: _by, claimedUntil: _until, lastError: _error, ...rest } = claimed;
+  return { ...rest, status: result.status, attempts: claimed.attempts + 1, at: now, ...(result.lastError ? { lastError: result.lastError } : {}) };
+}
