@@ -1,0 +1,277 @@
+// The pages a partner reaches from a personal link in an e-mail (/p/<token>):
+// answer an invitation, give and edit feedback, read the office's feedback or a
+// proposal's status, see their own data. The same services as the Teams cards
+// do the work. A link that is unknown, expired or altered gets an error page
+// and changes nothing; every form carries a CSRF token bound to the link.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AppConfig } from '../config.js';
+import { emptyValues, storedValues, submittedValues } from '../domain/feedback-form.js';
+import { parseFeedbackInput, type FeedbackFieldError } from '../domain/feedback-input.js';
+import { formatMeetingTime } from '../domain/format.js';
+import { officeName } from '../domain/office-name.js';
+import type { Locale, Partner } from '../domain/types.js';
+import { renderPage } from '../html-templates.js';
+import { localeFrom, translator, type Translate } from '../i18n.js';
+import type { Clock } from '../services/clock.js';
+import { findMeeting, findRequest, isEditable } from '../services/feedback-requests.js';
+import { answerTo, submitFeedback } from '../services/feedback.js';
+import { invitationContext, recordRsvp } from '../services/invites.js';
+import { canAnswer, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
+import { meetingLabel } from '../services/office-feedback.js';
+import { lookupPartnerLink } from '../services/partner-links.js';
+import { languageOf } from '../services/people.js';
+import { personalData } from '../services/privacy.js';
+import { findProposal } from '../services/proposals.js';
+import type { DownloadLink, Store } from '../store/store.js';
+import { feedbackPageData } from './feedback-page.js';
+import { infoPageLocale } from './info-pages.js';
+import { pageFrame } from './page-frame.js';
+
+export interface PageResponse {
+  status: number;
+  html: string;
+}
+
+export interface PartnerPages {
+  /** `lang`: the ?lang= of the address; `acceptLanguage`: the browser's, for a link that names nobody. */
+  get(token: string, lang: string | undefined, acceptLanguage: string | undefined): PageResponse;
+  post(token: string, lang: string | undefined, acceptLanguage: string | undefined, form: Record<string, unknown>): Promise<PageResponse>;
+}
+
+interface Page {
+  t: Translate;
+  locale: Locale;
+  partner: Partner;
+  link: DownloadLink;
+  token: string;
+  csrf: string;
+  now: Date;
+}
+
+const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
+
+export function createPartnerPages(deps: { store: Store; config: AppConfig; clock: Clock }): PartnerPages {
+  const { store, config, clock } = deps;
+  // Per process: a form opened before a restart asks the partner to open the link again.
+  const csrfKey = randomBytes(32);
+  const csrfOf = (token: string) => createHmac('sha256', csrfKey).update(token).digest('base64url');
+  const csrfValid = (token: string, given: unknown) => {
+    const expected = Buffer.from(csrfOf(token));
+    return typeof given === 'string' && given.length === expected.length && timingSafeEqual(Buffer.from(given), expected);
+  };
+
+  const frame = (page: Pick<Page, 'locale' | 'token'>, title: string) =>
+    pageFrame(page.locale, title, { stylesheet: 'assets/sidos.css', href: (lang) => `${page.token}?lang=${lang}` });
+
+  function errorPage(status: number, locale: Locale, key: string, token = ''): PageResponse {
+    const t = translator(locale);
+    const f = pageFrame(locale, t('web.error.title'), { stylesheet: 'assets/sidos.css', href: (lang) => (token ? `${token}?lang=${lang}` : `?lang=${lang}`) });
+    return { status, html: renderPage('error', f, { message: t(key) }) };
+  }
+
+  /** The page behind a token, or the error page to show instead. */
+  function open(token: string, lang: string | undefined, acceptLanguage: string | undefined): Page | PageResponse {
+    const now = clock();
+    const lookup = TOKEN.test(token) ? lookupPartnerLink(store, token, now) : ({ status: 'unknown' } as const);
+    if (lookup.status === 'unknown') return errorPage(404, infoPageLocale(config, lang, acceptLanguage), 'web.error.unknown');
+    const locale = localeFrom(lang) ?? languageOf(lookup.partner);
+    if (lookup.status === 'expired') return errorPage(410, locale, 'web.error.expired', token);
+    return { t: translator(locale), locale, partner: lookup.partner, link: lookup.link, token, csrf: csrfOf(token), now };
+  }
+
+  const action = (page: Page) => `${page.token}?lang=${page.locale}`;
+
+  function rsvpPage(page: Page, notice = ''): PageResponse {
+    const ctx = invitationContext({ store, config }, page.link.ref);
+    if (!ctx || ctx.invitation.partnerId !== page.partner.id) return errorPage(404, page.locale, 'web.error.unknown', page.token);
+    const { t, locale } = page;
+    const { meeting, office, invitation } = ctx;
+    const title = t('invite.title.request', { subTheme: meeting.subTheme });
+    return {
+      status: 200,
+      html: renderPage('rsvp', frame(page, title), {
+        notice,
+        intro: t('invite.intro.request', { office: officeName(office, locale) }),
+        facts: [
+          { label: t('invite.fact.when'), value: meetingTime(meeting, office.timeZone, locale) },
+          ...(meeting.place ? [{ label: t('invite.fact.place'), value: meeting.place }] : []),
+          ...(meeting.onlineUrl ? [{ label: t('invite.fact.online'), value: meeting.onlineUrl }] : []),
+          { label: t('invite.fact.theme'), value: ctx.theme },
+          { label: t('invite.fact.subTheme'), value: meeting.subTheme },
+          { label: t('invite.fact.organizer'), value: officeName(office, locale) },
+        ],
+        answer: t('invite.answer', { answer: t(`invite.answer.${invitation.rsvp}`) }),
+        open: canAnswer(meeting, page.now),
+        action: action(page),
+        csrf: page.csrf,
+        question: t('web.rsvp.question'),
+        choices: RSVP_ANSWERS.map((value) => ({
+          value,
+          label: t(`invite.rsvp.${value}`),
+          style: value === 'accepted' ? 'primary' : 'secondary',
+          current: invitation.rsvp === value,
+        })),
+        closedText: t(meeting.status === 'cancelled' ? 'invite.error.cancelled' : 'invite.error.past'),
+        icsUrl: ctx.icsUrl,
+        icsLabel: t('invite.button.ics'),
+      }),
+    };
+  }
+
+  async function answerRsvp(page: Page, form: Record<string, unknown>): Promise<PageResponse> {
+    const response = RSVP_ANSWERS.find((r) => r === form.response);
+    if (!response) return rsvpPage(page, page.t('web.error.badForm'));
+    const result = await recordRsvp(store, page.link.ref, page.partner.id, response, page.now);
+    if (!result.ok) return rsvpPage(page);
+    return rsvpPage(page, page.t('web.rsvp.saved', { answer: page.t(`invite.answer.${response}`) }));
+  }
+
+  function feedbackPage(page: Page, form?: { values: ReturnType<typeof emptyValues>; errors: FeedbackFieldError[]; notice: string; status: number }): PageResponse {
+    const found = findRequest(store, page.link.ref);
+    if (!found || found.request.partnerId !== page.partner.id) return errorPage(404, page.locale, 'web.error.unknown', page.token);
+    const { request } = found;
+    const answer = answerTo(store, request);
+    const values = form?.values ?? (answer ? storedValues(answer.feedback, answer.proposals) : emptyValues());
+    const data = feedbackPageData({
+      store,
+      config,
+      t: page.t,
+      locale: page.locale,
+      request,
+      partnerName: page.partner.name,
+      values,
+      errors: form?.errors ?? [],
+      notice: form?.notice ?? (isEditable(request, config.feedback, page.now) ? '' : page.t('feedback.closed')),
+      action: action(page),
+      csrf: page.csrf,
+      now: page.now,
+    });
+    return { status: form?.status ?? 200, html: renderPage('feedback', frame(page, page.t('feedback.form.title')), data) };
+  }
+
+  async function answerFeedback(page: Page, form: Record<string, unknown>): Promise<PageResponse> {
+    const parsed = parseFeedbackInput(form);
+    if (!parsed.ok) return feedbackPage(page, { values: submittedValues(form), errors: parsed.errors, notice: '', status: 422 });
+    const result = await submitFeedback(store, config.feedback, { requestId: page.link.ref, partner: page.partner, input: parsed.value, now: page.now });
+    if (!result.ok) {
+      const key = result.code === 'closed' ? 'feedback.closed' : 'web.error.unknown';
+      return feedbackPage(page, { values: submittedValues(form), errors: [], notice: page.t(key), status: 409 });
+    }
+    const notice = page.t(result.created ? 'feedback.saved' : 'feedback.updated');
+    return feedbackPage(page, { values: storedValues(result.feedback, result.proposals), errors: [], notice, status: 200 });
+  }
+
+  function officeFeedbackPage(page: Page): PageResponse {
+    const { t, locale } = page;
+    const found = store.years().flatMap((y) => store.readYear(y, (d) => d.officeFeedback.filter((f) => f.id === page.link.ref).map((f) => ({ ...f }))))[0];
+    const meeting = found?.meetingId ? findMeeting(store, found.meetingId) : undefined;
+    if (!found || !meeting) return errorPage(404, locale, 'web.error.unknown', page.token);
+    const office = config.offices.find((o) => o.id === found.officeId) ?? config.offices[0];
+    const title = t('officeFeedback.notice.title', { office: officeName(office, locale) });
+    return {
+      status: 200,
+      html: renderPage('notice', frame(page, title), {
+        intro: t('officeFeedback.notice.intro', { organisation: found.organisation }),
+        facts: [
+          { label: t('web.notice.meeting'), value: meetingLabel(config, meeting, locale) },
+          { label: t('officeFeedback.form.field.rating'), value: t('officeFeedback.notice.rating', { rating: found.rating }) },
+        ],
+        sections: [
+          { heading: t('officeFeedback.form.field.works'), text: found.works },
+          { heading: t('officeFeedback.form.field.couldDoDifferently'), text: found.couldDoDifferently },
+        ].filter((s) => s.text),
+      }),
+    };
+  }
+
+  function proposalPage(page: Page): PageResponse {
+    const { t, locale } = page;
+    const found = findProposal(store, page.link.ref);
+    if (!found || found.proposal.authorPartnerId !== page.partner.id) return errorPage(404, locale, 'web.error.unknown', page.token);
+    const { proposal } = found;
+    const office = config.offices.find((o) => o.id === proposal.officeId) ?? config.offices[0];
+    const status = t(`proposals.status.${proposal.status}`);
+    return {
+      status: 200,
+      html: renderPage('notice', frame(page, t('proposals.notice.title', { status })), {
+        intro: t('web.proposal.intro'),
+        facts: [
+          { label: t('proposals.notice.youSaid'), value: proposal.text },
+          { label: t('web.proposal.level'), value: t(`feedback.level.${proposal.level}`) },
+        ],
+        sections: proposal.history.map((change) => ({
+          heading: `${formatMeetingTime(change.at, office.timeZone, locale)}: ${t(`proposals.status.${change.status}`)}`,
+          text: [t(change.status === 'received' ? 'web.proposal.received' : `proposals.notice.decided.${change.status}`), change.reason ?? ''].filter(Boolean).join(' '),
+        })),
+      }),
+    };
+  }
+
+  function myDataPage(page: Page): PageResponse {
+    const { t, locale, partner } = page;
+    if (page.link.ref !== partner.id) return errorPage(404, locale, 'web.error.unknown', page.token);
+    const data = personalData(store, config, { partnerId: partner.id });
+    const office = config.offices.find((o) => o.id === partner.officeId) ?? config.offices[0];
+    const when = (instant: string) => formatMeetingTime(instant, office.timeZone, locale);
+    const meetingText = (m: { subTheme: string; startsAt: string } | null) => (m ? `${m.subTheme}, ${when(m.startsAt)}` : t('feedback.subject.general'));
+    return {
+      status: 200,
+      html: renderPage('my-data', frame(page, t('web.myData.title')), {
+        intro: t('web.myData.intro'),
+        empty: t('web.myData.empty'),
+        sections: [
+          {
+            heading: t('web.myData.register'),
+            items: [{ lines: [partner.name, partner.organisation, partner.email, t(`web.languageName.${partner.locale}`)] }],
+          },
+          {
+            heading: t('web.myData.invitations'),
+            items: data.invitations.map((i) => ({ lines: [meetingText(i.meeting), t('invite.answer', { answer: t(`invite.answer.${i.rsvp}`) })] })),
+          },
+          {
+            heading: t('web.myData.feedback'),
+            items: data.feedback.map((f) => ({
+              lines: [
+                meetingText(f.meeting),
+                t('feedback.staff.rating', { rating: f.rating }),
+                ...(f.anonymous ? [t('feedback.staff.anonymous')] : []),
+                ...(f.works ? [t('feedback.staff.works', { text: f.works })] : []),
+                ...(f.change ? [t('feedback.staff.change', { text: f.change })] : []),
+                ...(f.justification ? [t('feedback.staff.justification', { text: f.justification })] : []),
+              ],
+            })),
+          },
+          {
+            heading: t('web.myData.proposals'),
+            items: data.proposals.map((p) => ({
+              lines: [t('feedback.staff.proposal', { level: t(`feedback.levelShort.${p.level}`), status: t(`feedback.status.${p.status}`), text: p.text })],
+            })),
+          },
+        ],
+      }),
+    };
+  }
+
+  const renderers: Record<string, (page: Page) => PageResponse> = {
+    rsvp: (page) => rsvpPage(page),
+    feedback: (page) => feedbackPage(page),
+    'office-feedback': officeFeedbackPage,
+    proposal: proposalPage,
+    'my-data': myDataPage,
+  };
+
+  return {
+    get(token, lang, acceptLanguage) {
+      const page = open(token, lang, acceptLanguage);
+      return 'status' in page ? page : renderers[page.link.kind](page);
+    },
+    async post(token, lang, acceptLanguage, form) {
+      const page = open(token, lang, acceptLanguage);
+      if ('status' in page) return page;
+      if (!csrfValid(token, form.csrf)) return errorPage(403, page.locale, 'web.error.csrf', token);
+      if (page.link.kind === 'rsvp') return answerRsvp(page, form);
+      if (page.link.kind === 'feedback') return answerFeedback(page, form);
+      return errorPage(405, page.locale, 'web.error.badForm', token);
+    },
+  };
+}
