@@ -232,7 +232,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   server.get('/p/:token', downloadLimit, (req: restify.Request, res: restify.Response, next: restify.Next) => {
-    const page = options.partnerPages.get(String(req.params.token ?? ''), queryLang(req), acceptLanguage(req));
+    const answer = new URL(req.url ?? '/', 'http://localhost').searchParams.get('answer') ?? undefined;
+    const page = options.partnerPages.get(String(req.params.token ?? ''), { lang: queryLang(req), answer }, acceptLanguage(req));
     res.writeHead(page.status, PAGE_HEADERS);
     res.end(page.html);
     return next();

@@ -13,6 +13,7 @@ import type { Invitation, Meeting, Partner, Rsvp } from '../domain/types.js';
 import type { Store, YearData } from '../store/store.js';
 import { personalConversation } from './conversations.js';
 import { canAnswer, icsTexts, inviteCard, inviteEmail, type InviteContext, type InviteKind } from './invite-messages.js';
+import { partnerLinks } from './partner-links.js';
 import { languageOf } from './people.js';
 
 /** What the invitation use cases need; BotDeps provides all of it. */
@@ -171,6 +172,19 @@ export async function createInvitations(
   return { ok: true, created: result.created };
 }
 
+/** The invitation's context with the partner's RSVP and my-data pages, for an e-mail; the RSVP link lives as long as the .ics link. */
+async function withWebLinks(ports: Pick<InvitePorts, 'store' | 'config'>, ctx: InviteContext, now: Date): Promise<InviteContext> {
+  const expiresAt = new Date(Date.parse(ctx.meeting.endsAt) + ports.config.links.expireAfterDays * DAY_MS).toISOString();
+  const [rsvp, myData] = await partnerLinks(
+    ports.store,
+    ports.config,
+    ctx.partner,
+    [{ kind: 'rsvp', ref: ctx.invitation.id, expiresAt }, { kind: 'my-data', ref: ctx.partner.id }],
+    now,
+  );
+  return { ...ctx, web: { rsvp, myData } };
+}
+
 /** Each invitation's .ics link exists and expires `links.expireAfterDays` after the meeting ends. */
 async function ensureIcsLinks(ports: Pick<InvitePorts, 'store' | 'config'>, meeting: Meeting, invitations: Invitation[]): Promise<void> {
   const expiresAt = new Date(Date.parse(meeting.endsAt) + ports.config.links.expireAfterDays * DAY_MS).toISOString();
@@ -297,7 +311,7 @@ async function deliverVersion(ports: InvitePorts, ctx: InviteContext, now: Date,
     const result =
       channel === 'teams'
         ? await ports.delivery.send(key, conversationId!, { card: inviteCard(ctx, kind, languageOf(partner), now) }, what)
-        : await ports.email!.send(key, partner.id, { to: partner.email, ...inviteEmail(ctx, kind), ics: { method, content: icsContent(ctx, method, now) } }, what);
+        : await sendInviteEmail(ports, await withWebLinks(ports, ctx, now), kind, method, key, what, now);
     if (result === 'sent') summary.sent[channel] += 1;
     else if (result === 'already-sent') summary.alreadySent += 1;
     else {
@@ -306,6 +320,10 @@ async function deliverVersion(ports: InvitePorts, ctx: InviteContext, now: Date,
     }
   }
   return complete;
+}
+
+function sendInviteEmail(ports: InvitePorts, ctx: InviteContext, kind: InviteKind, method: 'REQUEST' | 'CANCEL', key: string, what: string, now: Date) {
+  return ports.email!.send(key, ctx.partner.id, { to: ctx.partner.email, ...inviteEmail(ctx, kind), ics: { method, content: icsContent(ctx, method, now) } }, what);
 }
 
 function icsContent(ctx: InviteContext, method: 'REQUEST' | 'CANCEL', now: Date): string {
@@ -487,7 +505,7 @@ export async function sendReminders(ports: InvitePorts, now: Date): Promise<void
       if (conversation) {
         result = await ports.delivery.send(key, conversation.id, { card: inviteCard(ctx, 'reminder', languageOf(ctx.partner), now) }, what);
       } else if (ports.email) {
-        result = await ports.email.send(key, ctx.partner.id, { to: ctx.partner.email, ...inviteEmail(ctx, 'reminder') }, what);
+        result = await ports.email.send(key, ctx.partner.id, { to: ctx.partner.email, ...inviteEmail(await withWebLinks(ports, ctx, now), 'reminder') }, what);
       }
       if (result !== 'sent') continue;
       await ports.store.updateYear(year, (d) => {

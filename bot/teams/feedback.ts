@@ -26,6 +26,7 @@ import {
 import { answerTo, parseTopic, recentMeetings, submitFeedback, topicValue, type FeedbackErrorCode, type FeedbackTopic } from '../services/feedback.js';
 import { subjectText } from '../services/feedback-subject.js';
 import { feedbackForStaff, type StaffAnswer, type StaffGroup } from '../services/feedback-view.js';
+import { partnerLinks } from '../services/partner-links.js';
 import { languageOf } from '../services/people.js';
 import { errorLines } from './form-errors.js';
 import { withPager } from './pager.js';
@@ -338,16 +339,29 @@ export function feedbackOutbox(deps: Pick<BotDeps, 'config' | 'store' | 'deliver
       const banners: Banner[] = reminder > 0 ? [{ text: p.t('feedback.reminder', { date }), color: 'Warning' }] : [];
       return { card: formCard(p, target, emptyValues(), banners, partner.name) };
     },
-    emailMessage(request, partner, reminder) {
+    async emailMessage(request, partner, reminder, now) {
       const p = presenter(partner);
       const target = requestTarget(deps.store, p, request);
       const date = formatMeetingTime(target.closesAt, zoneOf(deps.config, request.officeId), p.locale);
+      // The form's link closes with the request; the my-data link lives links.partnerPageDays.
+      const [form, myData] = await partnerLinks(
+        deps.store,
+        deps.config,
+        partner,
+        [{ kind: 'feedback', ref: request.id, expiresAt: target.closesAt }, { kind: 'my-data', ref: partner.id }],
+        now,
+      );
       const subject = p.t(reminder > 0 ? 'feedback.email.reminderSubject' : 'feedback.email.subject', { subject: target.subject });
-      const text = p.t('feedback.email.body', { name: partner.name, subject: target.subject, date });
+      const body = p.t('feedback.email.body', { name: partner.name, subject: target.subject, date, url: form });
+      const text = `${body}\n\n${p.t('web.link.line', { label: p.t('web.link.myData'), url: myData })}`;
+      const links = [
+        { url: form, label: p.t('web.link.feedback'), button: true },
+        { url: myData, label: p.t('web.link.myData') },
+      ];
       return {
         subject,
         text,
-        html: renderHtml('message', { lang: p.locale, title: subject }, { body: text }),
+        html: renderHtml('message', { lang: p.locale, title: subject, links }, { body }),
         sender: officeSender(officeOf(deps.config, request.officeId), p.locale),
       };
     },

@@ -33,8 +33,11 @@ export interface PageResponse {
 }
 
 export interface PartnerPages {
-  /** `lang`: the ?lang= of the address; `acceptLanguage`: the browser's, for a link that names nobody. */
-  get(token: string, lang: string | undefined, acceptLanguage: string | undefined): PageResponse;
+  /**
+   * `lang`: the ?lang= of the address; `acceptLanguage`: the browser's, for a link that names nobody;
+   * `answer`: an RSVP answer chosen in the e-mail, to confirm on the page.
+   */
+  get(token: string, query: { lang?: string; answer?: string }, acceptLanguage: string | undefined): PageResponse;
   post(token: string, lang: string | undefined, acceptLanguage: string | undefined, form: Record<string, unknown>): Promise<PageResponse>;
 }
 
@@ -81,7 +84,7 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
 
   const action = (page: Page) => `${page.token}?lang=${page.locale}`;
 
-  function rsvpPage(page: Page, notice = ''): PageResponse {
+  function rsvpPage(page: Page, notice = '', chosen?: string): PageResponse {
     const ctx = invitationContext({ store, config }, page.link.ref);
     if (!ctx || ctx.invitation.partnerId !== page.partner.id) return errorPage(404, page.locale, 'web.error.unknown', page.token);
     const { t, locale } = page;
@@ -108,7 +111,7 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
         choices: RSVP_ANSWERS.map((value) => ({
           value,
           label: t(`invite.rsvp.${value}`),
-          style: value === 'accepted' ? 'primary' : 'secondary',
+          style: value === (chosen ?? 'accepted') ? 'primary' : 'secondary',
           current: invitation.rsvp === value,
         })),
         closedText: t(meeting.status === 'cancelled' ? 'invite.error.cancelled' : 'invite.error.past'),
@@ -252,8 +255,12 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
     };
   }
 
-  const renderers: Record<string, (page: Page) => PageResponse> = {
-    rsvp: (page) => rsvpPage(page),
+  const renderers: Record<string, (page: Page, answer?: string) => PageResponse> = {
+    rsvp: (page, answer) => {
+      // Opening a link never answers: mail scanners open links too. The chosen answer waits for the button.
+      const chosen = RSVP_ANSWERS.find((r) => r === answer);
+      return rsvpPage(page, chosen ? page.t('web.rsvp.confirm', { answer: page.t(`invite.rsvp.${chosen}`) }) : '', chosen);
+    },
     feedback: (page) => feedbackPage(page),
     'office-feedback': officeFeedbackPage,
     proposal: proposalPage,
@@ -261,9 +268,9 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
   };
 
   return {
-    get(token, lang, acceptLanguage) {
-      const page = open(token, lang, acceptLanguage);
-      return 'status' in page ? page : renderers[page.link.kind](page);
+    get(token, query, acceptLanguage) {
+      const page = open(token, query.lang, acceptLanguage);
+      return 'status' in page ? page : renderers[page.link.kind](page, query.answer);
     },
     async post(token, lang, acceptLanguage, form) {
       const page = open(token, lang, acceptLanguage);
