@@ -98,7 +98,7 @@ describe('partner pages in a browser', () => {
 
   async function noSeriousViolations(p: Page, name: string): Promise<void> {
     await p.addScriptTag({ content: axe.source });
-    const result = await p.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run());
+    const result = await p.evaluate(() => (globalThis as unknown as { axe: typeof axe }).axe.run());
     const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(serious.map((v) => `${name}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   }
