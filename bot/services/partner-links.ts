@@ -23,37 +23,54 @@ export const partnerPageUrl = (config: Pick<AppConfig, 'publicBaseUrl'>, token: 
 
 const isPartnerPage = (link: DownloadLink): boolean => (PARTNER_PAGE_KINDS as readonly string[]).includes(link.kind) && !!link.partnerId;
 
-/**
- * The partner's links for `wanted` (created or extended as needed), as URLs in
- * the same order. One write for all of them, none when nothing changes.
- */
-export async function partnerLinks(
+/** The partner's links for `wanted` (created or extended as needed), as URLs in the same order. */
+export function partnerLinks(
   store: Store,
   config: Pick<AppConfig, 'publicBaseUrl' | 'links'>,
   partner: Pick<Partner, 'id'>,
   wanted: PartnerLinkRequest[],
   now: Date,
 ): Promise<string[]> {
+  return issueLinks(store, config, wanted.map((w) => ({ ...w, partnerId: partner.id })), now);
+}
+
+/**
+ * Links of any partners (created or extended as needed), as URLs in the same
+ * order: one write for all of them, none when nothing changes. A run that
+ * e-mails many partners issues theirs at once, before the sends.
+ */
+export async function issueLinks(
+  store: Store,
+  config: Pick<AppConfig, 'publicBaseUrl' | 'links'>,
+  wanted: (PartnerLinkRequest & { partnerId: string })[],
+  now: Date,
+): Promise<string[]> {
   const expiryOf = (w: PartnerLinkRequest) => w.expiresAt ?? new Date(now.getTime() + config.links.partnerPageDays * DAY_MS).toISOString();
-  const find = (links: readonly DownloadLink[], w: PartnerLinkRequest) =>
-    links.find((l) => l.kind === w.kind && l.ref === w.ref && l.partnerId === partner.id && Date.parse(l.expiresAt) > now.getTime());
-  const current = store.readShared((d) => wanted.map((w) => find(d.links, w)));
+  const keyOf = (l: { kind: string; ref: string; partnerId?: string }) => `${l.kind} ${l.ref} ${l.partnerId}`;
+  const index = (links: readonly DownloadLink[]) =>
+    new Map(links.filter((l) => l.partnerId && Date.parse(l.expiresAt) > now.getTime()).map((l) => [keyOf(l), l]));
+  const current = store.readShared((d) => {
+    const live = index(d.links);
+    return wanted.map((w) => live.get(keyOf(w)));
+  });
   if (current.every((link, i) => link && link.expiresAt >= expiryOf(wanted[i]))) {
     return current.map((link) => partnerPageUrl(config, link!.id));
   }
-  const tokens = await store.updateShared((d) =>
-    wanted.map((w) => {
+  const tokens = await store.updateShared((d) => {
+    const live = index(d.links);
+    return wanted.map((w) => {
       const expiresAt = expiryOf(w);
-      const link = find(d.links, w);
+      const link = live.get(keyOf(w));
       if (link) {
         if (link.expiresAt < expiresAt) link.expiresAt = expiresAt;
         return link.id;
       }
-      const id = randomBytes(32).toString('base64url');
-      d.links.push({ id, kind: w.kind, ref: w.ref, partnerId: partner.id, expiresAt });
-      return id;
-    }),
-  );
+      const created: DownloadLink = { id: randomBytes(32).toString('base64url'), kind: w.kind, ref: w.ref, partnerId: w.partnerId, expiresAt };
+      d.links.push(created);
+      live.set(keyOf(created), created);
+      return created.id;
+    });
+  });
   return tokens.map((token) => partnerPageUrl(config, token));
 }
 
