@@ -15,7 +15,7 @@ import { translator } from '../bot/i18n.js';
 import type { LowdbStore } from '../bot/store/lowdb-store.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf } from './harness/connector.js';
-import { coordinator } from './harness/people.js';
+import { coordinator, national } from './harness/people.js';
 import { meetingFixture, partnerFor } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { parseMail, startSmtpCapture, type SmtpCapture } from './harness/smtp.js';
@@ -168,7 +168,7 @@ describe('partner pages in a browser', () => {
   let erkkiForm = '';
   let annaForm = '';
 
-  it('refuses rating 1 without a justification beside the field and saves nothing, then saves it; editing updates it', async () => {
+  it('refuses rating 1 without a justification beside the field and saves nothing, then saves it; editing updates it; staff view, proposals and digest count it', async () => {
     clock.set('2027-03-03T08:00:00.000Z');
     await h.runJob('feedback.requests');
     await h.idle();
@@ -217,6 +217,14 @@ describe('partner pages in a browser', () => {
     const text = cardText(cardOf(staff));
     expect(text).toContain('Erkki Esimerkki, Vantaan kaupunki');
     expect(text).toContain('Skicka kallelsen två veckor före mötet.');
+    // So do the proposals list and the digest: one answer of the two attendees, rated 4.
+    const proposals = cardText(cardOf((await h.say(coordinator, 'proposals'))[0]));
+    expect(proposals).toContain('Skicka kallelsen två veckor före mötet.');
+    expect(proposals).toContain('Erkki Esimerkki, Vantaan kaupunki');
+    const digest = cardText(cardOf((await h.say(national, 'digest 2027-03'))[0]));
+    expect(digest).toContain('Palautevastauksia: 1 · Pidettyjä tapaamisia: 1/1');
+    expect(digest).toContain('50 % (1/2)');
+    expect(digest).toContain('4,0 · 🟢 Hyvä');
   });
 
   it('links the proposal notice, the office’s feedback and the partner’s own data to their pages', async () => {
