@@ -261,6 +261,21 @@ describe('partner pages in a browser', () => {
     await everyLanguage(myData, 'my-data');
   });
 
+  it('reminds with the same form link, which expires when the request closes', async () => {
+    const mailsBefore = (await mailsTo(ERKKI)).length;
+    clock.set('2027-03-06T08:00:00.000Z');
+    await h.runJob('feedback.reminders');
+    await h.idle();
+    const reminder = (await mailsTo(ANNA)).at(-1)!;
+    expect(reminder.subject).toMatch(/^Sidos: muistutus palautepyynnöstä – /);
+    expect(linksIn(reminder.text ?? '')[0]).toBe(annaForm);
+    // Erkki answered: no reminder.
+    expect((await mailsTo(ERKKI)).length).toBe(mailsBefore);
+    const request = (await year()).feedbackRequests.find((r: any) => r.partnerId === ANNA.id);
+    const link = (await h.readData()).shared.links.find((l: any) => annaForm.endsWith(l.id));
+    expect(link).toMatchObject({ kind: 'feedback', ref: request.id, partnerId: ANNA.id, expiresAt: request.closesAt });
+  });
+
   it('never shows one partner’s request or answer on another partner’s page', async () => {
     expect(annaForm).not.toBe(erkkiForm);
     await page.goto(annaForm);
