@@ -274,6 +274,21 @@ describe('partner pages in a browser', () => {
     const request = (await year()).feedbackRequests.find((r: any) => r.partnerId === ANNA.id);
     const link = (await h.readData()).shared.links.find((l: any) => annaForm.endsWith(l.id));
     expect(link).toMatchObject({ kind: 'feedback', ref: request.id, partnerId: ANNA.id, expiresAt: request.closesAt });
+
+    // Anna answers from a browser without JavaScript.
+    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const p = await noScript.newPage();
+      await p.goto(annaForm);
+      await p.check('#rating-5');
+      await p.fill('#works', 'Selkeät kutsut.');
+      await p.check('#anonymous');
+      await p.click('form button[type="submit"]');
+      expect(await p.textContent('.notice')).toBe(translator('fi')('feedback.saved'));
+    } finally {
+      await noScript.close();
+    }
+    expect((await year()).feedback.find((f: any) => f.partnerId === ANNA.id)).toMatchObject({ rating: 5, works: 'Selkeät kutsut.', anonymous: true });
   });
 
   it('never shows one partner’s request or answer on another partner’s page', async () => {
@@ -284,6 +299,7 @@ describe('partner pages in a browser', () => {
     expect(text).not.toContain(ERKKI.name);
     expect(text).not.toContain('Kallelsen kom för sent');
     expect(await page.isChecked('#rating-4')).toBe(false);
+    expect(await page.isChecked('#rating-5')).toBe(true);
   });
 
   it('shows the error page for a tampered or expired link and changes nothing', async () => {
