@@ -5,7 +5,7 @@
 // and changes nothing; every form carries a CSRF token bound to the link.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppConfig } from '../config.js';
-import { emptyValues, storedValues, submittedValues } from '../domain/feedback-form.js';
+import { emptyValues, storedValues, submittedValues, type FeedbackFormValues } from '../domain/feedback-form.js';
 import { parseFeedbackInput, type FeedbackFieldError } from '../domain/feedback-input.js';
 import { formatMeetingTime } from '../domain/format.js';
 import { officeName } from '../domain/office-name.js';
@@ -66,10 +66,10 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
   const frame = (page: Pick<Page, 'locale' | 'token'>, title: string) =>
     pageFrame(page.locale, title, { stylesheet: 'assets/sidos.css', href: (lang) => `${page.token}?lang=${lang}` });
 
+  /** `token` empty: a link that names nobody; its language links keep the address as it is. */
   function errorPage(status: number, locale: Locale, key: string, token = ''): PageResponse {
     const t = translator(locale);
-    const f = pageFrame(locale, t('web.error.title'), { stylesheet: 'assets/sidos.css', href: (lang) => (token ? `${token}?lang=${lang}` : `?lang=${lang}`) });
-    return { status, html: renderPage('error', f, { message: t(key) }) };
+    return { status, html: renderPage('error', frame({ locale, token }, t('web.error.title')), { message: t(key) }) };
   }
 
   /** The page behind a token, or the error page to show instead. */
@@ -129,7 +129,7 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
     return rsvpPage(page, page.t('web.rsvp.saved', { answer: page.t(`invite.answer.${response}`) }));
   }
 
-  function feedbackPage(page: Page, form?: { values: ReturnType<typeof emptyValues>; errors: FeedbackFieldError[]; notice: string; status: number }): PageResponse {
+  function feedbackPage(page: Page, form?: { values: FeedbackFormValues; errors: FeedbackFieldError[]; notice: string; status: number }): PageResponse {
     const found = findRequest(store, page.link.ref);
     if (!found || found.request.partnerId !== page.partner.id) return errorPage(404, page.locale, 'web.error.unknown', page.token);
     const { request } = found;
