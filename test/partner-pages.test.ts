@@ -79,6 +79,7 @@ describe('partner pages over HTTP', () => {
   let pageOfA = '';
   let bRequestOnALink = '';
   let myDataOfA = '';
+  let foreignLinks: string[] = [];
 
   beforeAll(async () => {
     smtp = await startSmtpCapture();
@@ -91,7 +92,16 @@ describe('partner pages over HTTP', () => {
           d.plans.push({ id: 'plan-1', officeId: 'uusimaa', year: 2027, theme: 'Teema', segments: ['municipalities'], weekday: 2, time: '13:00', durationMinutes: 90, createdBy: 'x', createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() });
           d.meetings.push(MEETING);
           d.feedbackRequests.push(request(A, 'req-a'), request(B, 'req-b'));
+          d.proposals.push({
+            id: 'prop-b', feedbackId: 'fb-b', officeId: 'uusimaa', segment: B.segment, text: 'Bertil’s proposal', level: 'local',
+            status: 'received', history: [], authorPartnerId: B.id, anonymous: false, createdAt: NOW.toISOString(),
+          });
+          d.officeFeedback.push({
+            id: 'of-b', meetingId: MEETING.id, officeId: 'uusimaa', organisation: B.organisation, segment: B.segment, rating: 3,
+            works: 'For Bertil’s organisation', couldDoDifferently: '', givenBy: 'x', givenAt: NOW.toISOString(),
+          });
         });
+        foreignLinks = await partnerLinks(s, LINK_CONFIG, A, [{ kind: 'proposal', ref: 'prop-b' }, { kind: 'office-feedback', ref: 'of-b' }, { kind: 'my-data', ref: B.id }], NOW);
         [pageOfA, myDataOfA] = await partnerLinks(s, LINK_CONFIG, A, [{ kind: 'feedback', ref: 'req-a' }, { kind: 'my-data', ref: A.id }], NOW);
         // A link of A's that names B's request, as a bug or an edited data file might: it must open nothing.
         [bRequestOnALink] = await partnerLinks(s, LINK_CONFIG, A, [{ kind: 'feedback', ref: 'req-b' }], NOW);
@@ -138,6 +148,11 @@ describe('partner pages over HTTP', () => {
     const body = await foreign.text();
     expect(body).toContain(translator('en')('web.error.unknown'));
     expect(body).not.toContain('Bertil');
+    for (const link of foreignLinks) {
+      const res = await fetch(local(link));
+      expect(res.status, link).toBe(404);
+      expect(await res.text()).not.toMatch(/Bertil/);
+    }
     // A page link serves no download.
     expect((await fetch(`${h.sidos.url}/files/${pageOfA.split('/p/')[1]}`)).status).toBe(404);
   });

@@ -7,23 +7,20 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppConfig } from '../config.js';
 import { emptyValues, storedValues, submittedValues, type FeedbackFormValues } from '../domain/feedback-form.js';
 import { parseFeedbackInput, type FeedbackFieldError } from '../domain/feedback-input.js';
-import { formatMeetingTime } from '../domain/format.js';
 import { officeName } from '../domain/office-name.js';
 import type { Locale, Partner } from '../domain/types.js';
 import { renderPage } from '../html-templates.js';
 import { localeFrom, translator, type Translate } from '../i18n.js';
 import type { Clock } from '../services/clock.js';
-import { findMeeting, findRequest, isEditable } from '../services/feedback-requests.js';
+import { findRequest, isEditable } from '../services/feedback-requests.js';
 import { answerTo, submitFeedback } from '../services/feedback.js';
 import { invitationContext, recordRsvp } from '../services/invites.js';
 import { canAnswer, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
-import { meetingLabel } from '../services/office-feedback.js';
 import { lookupPartnerLink } from '../services/partner-links.js';
 import { languageOf } from '../services/people.js';
-import { personalData } from '../services/privacy.js';
-import { findProposal } from '../services/proposals.js';
 import type { DownloadLink, Store } from '../store/store.js';
 import { feedbackPageData } from './feedback-page.js';
+import { myDataPage, officeFeedbackPage, proposalPage } from './notice-pages.js';
 import { infoPageLocale } from './info-pages.js';
 import { pageFrame } from './page-frame.js';
 
@@ -164,113 +161,24 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
     return feedbackPage(page, { values: storedValues(result.feedback, result.proposals), errors: [], notice, status: 200 });
   }
 
-  function officeFeedbackPage(page: Page): PageResponse {
-    const { t, locale } = page;
-    const found = store.years().flatMap((y) => store.readYear(y, (d) => d.officeFeedback.filter((f) => f.id === page.link.ref).map((f) => ({ ...f }))))[0];
-    const meeting = found?.meetingId ? findMeeting(store, found.meetingId) : undefined;
-    if (!found || !meeting) return errorPage(404, locale, 'web.error.unknown', page.token);
-    const office = config.offices.find((o) => o.id === found.officeId) ?? config.offices[0];
-    const title = t('officeFeedback.notice.title', { office: officeName(office, locale) });
-    return {
-      status: 200,
-      html: renderPage('notice', frame(page, title), {
-        intro: t('officeFeedback.notice.intro', { organisation: found.organisation }),
-        facts: [
-          { label: t('web.notice.meeting'), value: meetingLabel(config, meeting, locale) },
-          { label: t('officeFeedback.form.field.rating'), value: t('officeFeedback.notice.rating', { rating: found.rating }) },
-        ],
-        sections: [
-          { heading: t('officeFeedback.form.field.works'), text: found.works },
-          { heading: t('officeFeedback.form.field.couldDoDifferently'), text: found.couldDoDifferently },
-        ].filter((s) => s.text),
-      }),
-    };
-  }
+  const readOnly = { 'office-feedback': officeFeedbackPage, proposal: proposalPage, 'my-data': myDataPage } as const;
 
-  function proposalPage(page: Page): PageResponse {
-    const { t, locale } = page;
-    const found = findProposal(store, page.link.ref);
-    if (!found || found.proposal.authorPartnerId !== page.partner.id) return errorPage(404, locale, 'web.error.unknown', page.token);
-    const { proposal } = found;
-    const office = config.offices.find((o) => o.id === proposal.officeId) ?? config.offices[0];
-    const status = t(`proposals.status.${proposal.status}`);
-    return {
-      status: 200,
-      html: renderPage('notice', frame(page, t('proposals.notice.title', { status })), {
-        intro: t('web.proposal.intro'),
-        facts: [
-          { label: t('proposals.notice.youSaid'), value: proposal.text },
-          { label: t('web.proposal.level'), value: t(`feedback.level.${proposal.level}`) },
-        ],
-        sections: proposal.history.map((change) => ({
-          heading: `${formatMeetingTime(change.at, office.timeZone, locale)}: ${t(`proposals.status.${change.status}`)}`,
-          text: [t(change.status === 'received' ? 'web.proposal.received' : `proposals.notice.decided.${change.status}`), change.reason ?? ''].filter(Boolean).join(' '),
-        })),
-      }),
-    };
-  }
-
-  function myDataPage(page: Page): PageResponse {
-    const { t, locale, partner } = page;
-    if (page.link.ref !== partner.id) return errorPage(404, locale, 'web.error.unknown', page.token);
-    const data = personalData(store, config, { partnerId: partner.id });
-    const office = config.offices.find((o) => o.id === partner.officeId) ?? config.offices[0];
-    const when = (instant: string) => formatMeetingTime(instant, office.timeZone, locale);
-    const meetingText = (m: { subTheme: string; startsAt: string } | null) => (m ? `${m.subTheme}, ${when(m.startsAt)}` : t('feedback.subject.general'));
-    return {
-      status: 200,
-      html: renderPage('my-data', frame(page, t('web.myData.title')), {
-        intro: t('web.myData.intro'),
-        empty: t('web.myData.empty'),
-        sections: [
-          {
-            heading: t('web.myData.register'),
-            items: [{ lines: [partner.name, partner.organisation, partner.email, t(`web.languageName.${partner.locale}`)] }],
-          },
-          {
-            heading: t('web.myData.invitations'),
-            items: data.invitations.map((i) => ({ lines: [meetingText(i.meeting), t('invite.answer', { answer: t(`invite.answer.${i.rsvp}`) })] })),
-          },
-          {
-            heading: t('web.myData.feedback'),
-            items: data.feedback.map((f) => ({
-              lines: [
-                meetingText(f.meeting),
-                t('feedback.staff.rating', { rating: f.rating }),
-                ...(f.anonymous ? [t('feedback.staff.anonymous')] : []),
-                ...(f.works ? [t('feedback.staff.works', { text: f.works })] : []),
-                ...(f.change ? [t('feedback.staff.change', { text: f.change })] : []),
-                ...(f.justification ? [t('feedback.staff.justification', { text: f.justification })] : []),
-              ],
-            })),
-          },
-          {
-            heading: t('web.myData.proposals'),
-            items: data.proposals.map((p) => ({
-              lines: [t('feedback.staff.proposal', { level: t(`feedback.levelShort.${p.level}`), status: t(`feedback.status.${p.status}`), text: p.text })],
-            })),
-          },
-        ],
-      }),
-    };
-  }
-
-  const renderers: Record<string, (page: Page, answer?: string) => PageResponse> = {
-    rsvp: (page, answer) => {
+  function render(page: Page, answer: string | undefined): PageResponse {
+    const kind = page.link.kind;
+    if (kind === 'rsvp') {
       // Opening a link never answers: mail scanners open links too. The chosen answer waits for the button.
       const chosen = RSVP_ANSWERS.find((r) => r === answer);
       return rsvpPage(page, chosen ? page.t('web.rsvp.confirm', { answer: page.t(`invite.rsvp.${chosen}`) }) : '', chosen);
-    },
-    feedback: (page) => feedbackPage(page),
-    'office-feedback': officeFeedbackPage,
-    proposal: proposalPage,
-    'my-data': myDataPage,
-  };
+    }
+    if (kind === 'feedback') return feedbackPage(page);
+    const html = kind in readOnly ? readOnly[kind as keyof typeof readOnly]({ store, config }, { ...page, frame: (title) => frame(page, title) }) : null;
+    return html === null ? errorPage(404, page.locale, 'web.error.unknown', page.token) : { status: 200, html };
+  }
 
   return {
     get(token, query, acceptLanguage) {
       const page = open(token, query.lang, acceptLanguage);
-      return 'status' in page ? page : renderers[page.link.kind](page, query.answer);
+      return 'status' in page ? page : render(page, query.answer);
     },
     async post(token, lang, acceptLanguage, form) {
       const page = open(token, lang, acceptLanguage);
