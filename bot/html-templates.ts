@@ -1,6 +1,7 @@
-// Renders the HTML templates in config/email-templates/ (Handlebars) inside
-// their shared layout. Templates hold layout only; every text comes in the
-// data, and {{ }} escapes it, so user text can never become markup.
+// Renders the HTML templates (Handlebars) inside their shared layout: e-mails
+// from config/email-templates/, web pages from config/page-templates/.
+// Templates hold layout only; every text comes in the data, and {{ }} escapes
+// it, so user text can never become markup.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import Handlebars from 'handlebars';
 import type { Locale } from './domain/types.js';
 
 export const HTML_TEMPLATE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../config/email-templates');
+export const PAGE_TEMPLATE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../config/page-templates');
 
 const handlebars = Handlebars.create();
 
@@ -22,17 +24,49 @@ handlebars.registerHelper('paragraphs', (text: unknown) => {
 });
 
 // Compiled once; strict: a field missing from the data is an error, not an empty string.
-const templates = new Map(
-  readdirSync(HTML_TEMPLATE_DIR)
-    .filter((f) => f.endsWith('.hbs'))
-    .map((f) => [basename(f, '.hbs'), handlebars.compile(readFileSync(resolve(HTML_TEMPLATE_DIR, f), 'utf8'), { strict: true })]),
-);
+const compileDir = (dir: string) =>
+  new Map(
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.hbs'))
+      .map((f) => [basename(f, '.hbs'), handlebars.compile(readFileSync(resolve(dir, f), 'utf8'), { strict: true })]),
+  );
+const templates = { email: compileDir(HTML_TEMPLATE_DIR), page: compileDir(PAGE_TEMPLATE_DIR) };
 
-/** A whole HTML document: the layout with `title` as its only h1 and the `name` template as its body. */
-export function renderHtml(name: string, page: { lang: Locale; title: string }, data: object): string {
-  const template = templates.get(name);
-  const layout = templates.get('layout');
-  if (!template || name === 'layout' || !layout) throw new Error(`No HTML template "${name}" in config/email-templates/`);
+function render(kind: keyof typeof templates, name: string, page: object, data: object): string {
+  const template = templates[kind].get(name);
+  const layout = templates[kind].get('layout');
+  if (!template || name === 'layout' || !layout) throw new Error(`No HTML template "${name}" in config/${kind}-templates/`);
   // The body is already escaped by its own template, so the layout inserts it as it is ({{{body}}}).
   return layout({ ...page, body: template(data) });
+}
+
+/** A link under an e-mail's text; `button` ones are drawn as buttons (e.g. the RSVP answers). */
+export interface EmailLink {
+  url: string;
+  label: string;
+  button?: boolean;
+}
+
+/** A whole HTML e-mail: the layout with `title` as its only h1, the `name` template as its body and `links` after it. */
+export function renderHtml(name: string, page: { lang: Locale; title: string; links?: EmailLink[] }, data: object): string {
+  const links = page.links ?? [];
+  return render('email', name, { ...page, buttons: links.filter((l) => l.button), links: links.filter((l) => !l.button) }, data);
+}
+
+/** The frame of a web page: its language, the stylesheet and the language switch. */
+export interface PageFrame {
+  lang: Locale;
+  title: string;
+  /** Relative address of /p/assets/sidos.css from the page. */
+  stylesheet: string;
+  languages: { href: string; label: string; lang: Locale; current: boolean }[];
+  languagesLabel: string;
+  /** Links to the other pages of a set (the info pages); empty for a partner's page. */
+  nav: { href: string; label: string }[];
+  navLabel: string;
+}
+
+/** A whole HTML page: config/page-templates/layout.hbs around the `name` template. */
+export function renderPage(name: string, frame: PageFrame, data: object): string {
+  return render('page', name, frame, data);
 }

@@ -1,10 +1,14 @@
 // The HTTP surface: /api/messages for the Bot Framework, /healthz, the
-// download links the bot hands out (/files/<token>), and the about, privacy and
-// terms pages the Teams app links to.
+// download links the bot hands out (/files/<token>), the about, privacy and
+// terms pages the Teams app links to, and partners' personal pages (/p/<token>).
 import type { Application } from '@microsoft/teams-ai';
 import type { Activity } from 'botbuilder';
 import type { SidosAdapter } from './teams/app.js';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PAGE_TEMPLATE_DIR } from './html-templates.js';
 import { INFO_PAGES, type InfoPage } from './web/info-pages.js';
+import type { PartnerPages } from './web/partner-pages.js';
 import restify from 'restify';
 import { z } from 'zod';
 
@@ -111,8 +115,30 @@ export interface ServerOptions {
   mode: 'local' | 'authenticated';
   downloads: DownloadProvider;
   infoPage: InfoPageProvider;
+  partnerPages: PartnerPages;
   log: (line: string) => void;
 }
+
+/**
+ * Headers of every HTML page: no script at all, styles from the one stylesheet,
+ * forms only back to Sidos, never in a frame. The partner pages carry their
+ * token in the address, so no Referer leaves them and nothing is cached.
+ */
+const PAGE_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Content-Security-Policy': "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+};
+
+const STYLESHEET = readFileSync(resolve(PAGE_TEMPLATE_DIR, 'sidos.css'), 'utf8');
+
+const queryLang = (req: restify.Request) => new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang') ?? undefined;
+const acceptLanguage = (req: restify.Request) => {
+  const accept = req.headers['accept-language'];
+  return Array.isArray(accept) ? accept.join(',') : accept;
+};
 
 export interface RunningServer {
   url: string;
@@ -195,17 +221,38 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   for (const page of INFO_PAGES) {
     server.get(`/${page}`, downloadLimit, (req: restify.Request, res: restify.Response, next: restify.Next) => {
-      const lang = new URL(req.url ?? '/', 'http://localhost').searchParams.get('lang') ?? undefined;
-      const accept = req.headers['accept-language'];
-      res.writeHead(200, {
-        'Content-Type': 'text/html; charset=utf-8',
-        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
-        'X-Content-Type-Options': 'nosniff',
-      });
-      res.end(options.infoPage(page, lang, Array.isArray(accept) ? accept.join(',') : accept));
+      res.writeHead(200, PAGE_HEADERS);
+      res.end(options.infoPage(page, queryLang(req), acceptLanguage(req)));
       return next();
     });
   }
+
+  server.get('/p/assets/sidos.css', downloadLimit, (_req: restify.Request, res: restify.Response, next: restify.Next) => {
+    res.writeHead(200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600', 'X-Content-Type-Options': 'nosniff' });
+    res.end(STYLESHEET);
+    return next();
+  });
+
+  server.get('/p/:token', downloadLimit, (req: restify.Request, res: restify.Response, next: restify.Next) => {
+    const answer = new URL(req.url ?? '/', 'http://localhost').searchParams.get('answer') ?? undefined;
+    const page = options.partnerPages.get(String(req.params.token ?? ''), { lang: queryLang(req), answer }, acceptLanguage(req));
+    res.writeHead(page.status, PAGE_HEADERS);
+    res.end(page.html);
+    return next();
+  });
+
+  server.post('/p/:token', downloadLimit, async (req: restify.Request, res: restify.Response) => {
+    // Forms are sent urlencoded; the body parser above makes them an object.
+    const form = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {};
+    try {
+      const page = await options.partnerPages.post(String(req.params.token ?? ''), queryLang(req), acceptLanguage(req), form);
+      res.writeHead(page.status, PAGE_HEADERS);
+      res.end(page.html);
+    } catch (err) {
+      options.log(`POST /p/ failed: ${(err as Error).stack ?? String(err)}`);
+      res.send(500, { error: 'Internal error' });
+    }
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -18,6 +18,7 @@ import { AdapterConversationPort } from './teams/conversation-port.js';
 import { InviteProgressCards } from './teams/invite-progress.js';
 import { buildRoutes } from './teams/routes.js';
 import { infoPageLocale, renderInfoPage } from './web/info-pages.js';
+import { createPartnerPages } from './web/partner-pages.js';
 
 export interface SidosOptions {
   config: AppConfig;
@@ -81,6 +82,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     mode,
     downloads: createDownloadProvider(store, config, clock),
     infoPage: (page, lang, acceptLanguage) => renderInfoPage(page, infoPageLocale(config, lang, acceptLanguage), config),
+    partnerPages: createPartnerPages({ store, config, clock }),
     log,
   });
 

@@ -110,7 +110,7 @@ export const configSchema = z
     invites: z
       .object({ reminderBeforeHours: positiveInt(24 * 14), alsoEmailTeamsUsers: z.boolean() })
       .strict(),
-    links: z.object({ expireAfterDays: positiveInt(3650) }).strict(),
+    links: z.object({ expireAfterDays: positiveInt(3650), partnerPageDays: positiveInt(3650) }).strict(),
     sending: z
       .object({ teamsConcurrency: countFrom1(50), teamsPerSecond: countFrom1(50), smtpMaxConcurrent: countFrom1(20) })
       .strict(),

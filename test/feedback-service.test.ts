@@ -85,7 +85,7 @@ function outbox(sender: EmailSender | null): FeedbackOutbox {
     email: sender && new EmailDelivery(store, sender, () => ENDED, () => undefined),
     log: () => undefined,
     teamsMessage: (request, p, reminder) => ({ text: `${reminder} ${request.id} ${p.name}` }),
-    emailMessage: (request, p, reminder) => ({
+    emailMessage: async (request, p, reminder) => ({
       subject: `${reminder} ${request.id}`,
       text: `answer in Teams, ${p.name}`,
       html: `<p>answer in Teams, ${p.name}</p>`,

@@ -1,7 +1,7 @@
-// The HTML e-mail templates: a whole document in the reader's language with
-// one h1, every text escaped, and each template present and complete.
+// The HTML e-mail and page templates: a whole document in the reader's language
+// with one h1, every text escaped, and each template present and complete.
 import { describe, expect, it } from 'vitest';
-import { renderHtml } from '../bot/html-templates.js';
+import { renderHtml, renderPage } from '../bot/html-templates.js';
 
 const HOSTILE = 'Tom & Jerry <b>"bold"</b> \'x\'';
 const ESCAPED = 'Tom &amp; Jerry &lt;b&gt;&quot;bold&quot;&lt;/b&gt; &#x27;x&#x27;';
@@ -35,6 +35,39 @@ describe('renderHtml', () => {
     expect(html).toContain('<p>Regards,<br>Office</p>');
     const offline = renderHtml('invite', { lang: 'en', title: 'Invitation' }, { ...data, online: null });
     expect(offline).not.toContain('<a ');
+  });
+
+  it('puts an e-mail’s links after its text: buttons first, then plain links, addresses escaped', () => {
+    const html = renderHtml('message', {
+      lang: 'en',
+      title: 'Invitation',
+      links: [
+        { url: 'https://sidos.example.fi/p/abc?answer=accepted', label: 'Accept', button: true },
+        { url: 'https://sidos.example.fi/p/def', label: HOSTILE },
+      ],
+    }, { body: 'Hello' });
+    expect(html).toMatch(/<p>Hello<\/p>\n+<p><a href="https:\/\/sidos\.example\.fi\/p\/abc\?answer&#x3D;accepted" style="display:inline-block;[^"]*">Accept<\/a> <\/p>/);
+    expect(html).toContain(`<p><a href="https://sidos.example.fi/p/def" style="color:#0f5ea8;">${ESCAPED}</a></p>`);
+    expect(renderHtml('message', { lang: 'en', title: 'No links' }, { body: 'Hello' })).not.toContain('<a ');
+  });
+
+  it('renders a web page in its frame: language switch, stylesheet, one h1, no inline style or script', () => {
+    const frame = {
+      lang: 'fi' as const,
+      title: HOSTILE,
+      stylesheet: 'assets/sidos.css',
+      languages: [{ href: 'tok?lang=sv', label: 'svenska', lang: 'sv' as const, current: false }],
+      languagesLabel: 'Kieli',
+      nav: [],
+      navLabel: 'Sivut',
+    };
+    const html = renderPage('error', frame, { message: HOSTILE });
+    expect(html).toMatch(/^<!DOCTYPE html>\n<html lang="fi">/);
+    expect(html).toContain('<link rel="stylesheet" href="assets/sidos.css">');
+    expect(html).toContain('<a href="tok?lang&#x3D;sv" lang="sv" hreflang="sv">svenska</a>');
+    expect(html).toContain(`<p>${ESCAPED}</p>`);
+    expect(h1Count(html)).toBe(1);
+    expect(html).not.toMatch(/<script|style=/);
   });
 
   it('refuses an unknown template and data that lacks a field the template uses', () => {

@@ -25,6 +25,8 @@ describe('about, privacy and terms pages', () => {
       const body = await res.text();
       expect(body).toMatch(/^<!DOCTYPE html>\n<html lang="en">/);
       expect(body).not.toContain('<script');
+      expect(body).toContain('<link rel="stylesheet" href="p/assets/sidos.css">');
+      expect(body).toMatch(/<a href="[a-z]+\?lang&#x3D;sv" lang="sv" hreflang="sv">svenska<\/a>/);
       expect(body).toContain('<a href="mailto:sidos-pohjanmaa@example.fi">sidos-pohjanmaa@example.fi</a>');
     }
   });
@@ -33,6 +35,7 @@ describe('about, privacy and terms pages', () => {
     const body = await (await get('/privacy?lang=en')).text();
     expect(body).toContain('<title>Privacy</title>');
     expect(body).toContain('Type &quot;my data&quot; in your personal chat with Sidos');
+    expect(body).toContain('A partner who gets Sidos&#x27;s e-mails also finds a link to their own data in each of them.');
     expect(body).toContain('Personal data older than 730 days is anonymised automatically.');
     expect(body).toContain('fewer than 3 answers');
   });

@@ -193,8 +193,10 @@ describe('invitations service', () => {
     const update = await calendarOf(received[1]);
     expect(update.ics).toMatchObject({ method: 'REQUEST', uid: 'm1@sidos.example.fi', sequence: 1, start: '2027-03-09T11:00:00.000Z' });
     expect(update.parsed.subject).toMatch(/^Ändrad inbjudan:/);
-    // The download link now lives until 30 days after the new end.
-    expect(store.readShared((d) => d.links.map((l) => l.expiresAt))).toEqual(['2027-04-08T12:30:00.000Z', '2027-04-08T12:30:00.000Z']);
+    // The download link, and the e-mailed partner's RSVP page link, now live until 30 days after the new end.
+    const expiries = (kind: string) => store.readShared((d) => d.links.filter((l) => l.kind === kind).map((l) => l.expiresAt));
+    expect(expiries('ics')).toEqual(['2027-04-08T12:30:00.000Z', '2027-04-08T12:30:00.000Z']);
+    expect(expiries('rsvp')).toEqual(['2027-04-08T12:30:00.000Z']);
 
     await changeMeeting({ status: 'cancelled' });
     expect(await syncInvitations(ports, 'm1', NOW)).toMatchObject({ sent: { teams: 1, email: 1 } });

@@ -1,5 +1,5 @@
 // Feedback requests: who is asked after a meeting, how the card reaches them
-// (their Teams chat, or an e-mail that points to Teams), reminders to those
+// (their Teams chat, or an e-mail with a link to the form on the web), reminders to those
 // who have not answered, and closing. A request lives in the year file of its
 // sentAt, together with its feedback.
 import { randomUUID } from 'node:crypto';
@@ -180,8 +180,8 @@ export interface FeedbackOutbox {
   log: (line: string) => void;
   /** The card for a request; `reminder` 0 is the first send, n the n-th reminder. */
   teamsMessage(request: FeedbackRequest, partner: Partner, reminder: number): OutgoingMessage;
-  /** An e-mail telling a partner without a Teams chat to answer in Teams. */
-  emailMessage(request: FeedbackRequest, partner: Partner, reminder: number): Omit<EmailMessage, 'to' | 'idempotencyKey'>;
+  /** An e-mail for a partner without a Teams chat, with the personal link to the form on the web. */
+  emailMessage(request: FeedbackRequest, partner: Partner, reminder: number, now: Date): Promise<Omit<EmailMessage, 'to' | 'idempotencyKey'>>;
 }
 
 export type DeliveryResult = SendResult | 'unreachable';
@@ -202,7 +202,7 @@ async function deliver(
   const what = reminder === 0 ? `feedback request ${request.id}` : `feedback reminder ${reminder} for ${request.id}`;
   const conversation = personalConversation(store, partner.aadObjectId);
   if (conversation) return outbox.teams.send(key, conversation.id, outbox.teamsMessage(request, partner, reminder), what);
-  if (outbox.email) return outbox.email.send(key, partner.id, { to: partner.email, ...outbox.emailMessage(request, partner, reminder) }, what);
+  if (outbox.email) return outbox.email.send(key, partner.id, { to: partner.email, ...(await outbox.emailMessage(request, partner, reminder, now)) }, what);
   // Recorded once for the first send, so it is not tried again every run; reminders will try again.
   if (reminder === 0) {
     const lastError = 'unreachable: no Teams chat with the partner and no SMTP configured';

@@ -17,7 +17,17 @@ export interface InviteContext {
   office: Office;
   theme: string;
   icsUrl: string;
+  /** The partner's personal pages, set for e-mails: answer this invitation, see their data. */
+  web?: InviteWebLinks;
 }
+
+export interface InviteWebLinks {
+  rsvp: string;
+  myData: string;
+}
+
+/** The RSVP page with one answer chosen: the page asks to confirm it (a mail scanner opening the link answers nothing). */
+export const rsvpAnswerUrl = (rsvpUrl: string, answer: Rsvp) => `${rsvpUrl}?answer=${answer}`;
 
 /** request: first delivery; update: a changed meeting; cancel; reminder: shortly before. */
 export type InviteKind = 'request' | 'update' | 'cancel' | 'reminder';
@@ -101,8 +111,16 @@ export function inviteEmail(ctx: InviteContext, kind: InviteKind): Pick<EmailMes
     '',
     signature,
   ];
+  const answerable = ctx.web && (kind === 'request' || kind === 'update' || kind === 'reminder') ? ctx.web.rsvp : '';
+  const rsvpLinks = answerable
+    ? RSVP_ANSWERS.map((answer) => ({ url: rsvpAnswerUrl(answerable, answer), label: t(`invite.rsvp.${answer}`), button: true }))
+    : [];
+  const links = [...rsvpLinks, ...(ctx.web ? [{ url: ctx.web.myData, label: t('web.link.myData') }] : [])];
+  // Plain links for a text-only mail client, before the signature.
+  const linkLines = links.map((l) => t('web.link.line', { label: l.label, url: l.url }));
+  if (linkLines.length > 0) lines.splice(lines.length - 2, 0, '', ...linkLines);
   const subject = `${t(`invite.title.${kind}`, { subTheme: meeting.subTheme })} – ${when}`;
-  const html = renderHtml('invite', { lang: locale, title: t(`invite.title.${kind}`, { subTheme: meeting.subTheme }) }, {
+  const html = renderHtml('invite', { lang: locale, title: t(`invite.title.${kind}`, { subTheme: meeting.subTheme }), links }, {
     greeting,
     intro,
     facts: [
@@ -128,6 +146,7 @@ export function icsTexts(ctx: InviteContext, method: 'REQUEST' | 'CANCEL'): { su
       t(method === 'CANCEL' ? 'invite.intro.cancel' : 'invite.intro.request', { office: officeName(ctx.office, languageOf(ctx.partner)) }),
       `${t('invite.fact.theme')}: ${ctx.theme}`,
       `${t('invite.fact.subTheme')}: ${ctx.meeting.subTheme}`,
+      ...(ctx.web && method === 'REQUEST' ? [t('web.link.rsvp', { url: ctx.web.rsvp })] : []),
     ],
   };
 }

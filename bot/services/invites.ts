@@ -13,6 +13,7 @@ import type { Invitation, Meeting, Partner, Rsvp } from '../domain/types.js';
 import type { Store, YearData } from '../store/store.js';
 import { personalConversation } from './conversations.js';
 import { canAnswer, icsTexts, inviteCard, inviteEmail, type InviteContext, type InviteKind } from './invite-messages.js';
+import { issueLinks, partnerLinks, type PartnerLinkRequest } from './partner-links.js';
 import { languageOf } from './people.js';
 
 /** What the invitation use cases need; BotDeps provides all of it. */
@@ -171,6 +172,29 @@ export async function createInvitations(
   return { ok: true, created: result.created };
 }
 
+/** An e-mailed invitee's pages: the RSVP link lives as long as the .ics link. */
+function webLinkRequests(meeting: Meeting, invitation: Invitation, config: AppConfig): PartnerLinkRequest[] {
+  const expiresAt = new Date(Date.parse(meeting.endsAt) + config.links.expireAfterDays * DAY_MS).toISOString();
+  return [{ kind: 'rsvp', ref: invitation.id, expiresAt }, { kind: 'my-data', ref: invitation.partnerId }];
+}
+
+/** The invitation's context with the partner's RSVP and my-data pages, for an e-mail. */
+async function withWebLinks(ports: Pick<InvitePorts, 'store' | 'config'>, ctx: InviteContext, now: Date): Promise<InviteContext> {
+  const [rsvp, myData] = await partnerLinks(ports.store, ports.config, ctx.partner, webLinkRequests(ctx.meeting, ctx.invitation, ports.config), now);
+  return { ...ctx, web: { rsvp, myData } };
+}
+
+/** Issues the page links of every pending invitee who gets an e-mail in one write, so each send finds its links made. */
+async function issueWebLinks(ports: InvitePorts, meeting: Meeting, pending: Invitation[], now: Date): Promise<void> {
+  const partners = ports.store.readShared((d) => new Map(d.partners.map((p) => [p.id, p])));
+  const wanted = pending.flatMap((invitation) => {
+    const partner = partners.get(invitation.partnerId);
+    if (!partner || !inviteChannels(ports, partner).channels.includes('email')) return [];
+    return webLinkRequests(meeting, invitation, ports.config).map((w) => ({ ...w, partnerId: partner.id }));
+  });
+  if (wanted.length > 0) await issueLinks(ports.store, ports.config, wanted, now);
+}
+
 /** Each invitation's .ics link exists and expires `links.expireAfterDays` after the meeting ends. */
 async function ensureIcsLinks(ports: Pick<InvitePorts, 'store' | 'config'>, meeting: Meeting, invitations: Invitation[]): Promise<void> {
   const expiresAt = new Date(Date.parse(meeting.endsAt) + ports.config.links.expireAfterDays * DAY_MS).toISOString();
@@ -242,6 +266,7 @@ async function syncNow(ports: InvitePorts, meetingId: string, now: Date, retryGi
   );
   if (pending.length === 0) return summary;
   await ensureIcsLinks(ports, meeting, pending);
+  await issueWebLinks(ports, meeting, pending, now);
   ports.inviteProgress?.changed(meetingId, true);
   const deliverOne = async (invitation: Invitation) => {
     const ctx = contextOf(ports, year, invitation, meeting);
@@ -297,7 +322,7 @@ async function deliverVersion(ports: InvitePorts, ctx: InviteContext, now: Date,
     const result =
       channel === 'teams'
         ? await ports.delivery.send(key, conversationId!, { card: inviteCard(ctx, kind, languageOf(partner), now) }, what)
-        : await ports.email!.send(key, partner.id, { to: partner.email, ...inviteEmail(ctx, kind), ics: { method, content: icsContent(ctx, method, now) } }, what);
+        : await sendInviteEmail(ports, await withWebLinks(ports, ctx, now), kind, method, key, what, now);
     if (result === 'sent') summary.sent[channel] += 1;
     else if (result === 'already-sent') summary.alreadySent += 1;
     else {
@@ -306,6 +331,10 @@ async function deliverVersion(ports: InvitePorts, ctx: InviteContext, now: Date,
     }
   }
   return complete;
+}
+
+function sendInviteEmail(ports: InvitePorts, ctx: InviteContext, kind: InviteKind, method: 'REQUEST' | 'CANCEL', key: string, what: string, now: Date) {
+  return ports.email!.send(key, ctx.partner.id, { to: ctx.partner.email, ...inviteEmail(ctx, kind), ics: { method, content: icsContent(ctx, method, now) } }, what);
 }
 
 function icsContent(ctx: InviteContext, method: 'REQUEST' | 'CANCEL', now: Date): string {
@@ -487,7 +516,7 @@ export async function sendReminders(ports: InvitePorts, now: Date): Promise<void
       if (conversation) {
         result = await ports.delivery.send(key, conversation.id, { card: inviteCard(ctx, 'reminder', languageOf(ctx.partner), now) }, what);
       } else if (ports.email) {
-        result = await ports.email.send(key, ctx.partner.id, { to: ctx.partner.email, ...inviteEmail(ctx, 'reminder') }, what);
+        result = await ports.email.send(key, ctx.partner.id, { to: ctx.partner.email, ...inviteEmail(await withWebLinks(ports, ctx, now), 'reminder') }, what);
       }
       if (result !== 'sent') continue;
       await ports.store.updateYear(year, (d) => {

@@ -9,12 +9,14 @@ import { officeSender } from '../domain/office-name.js';
 import type { Partner } from '../domain/types.js';
 import { renderHtml } from '../html-templates.js';
 import type { Store } from '../store/store.js';
+import { translator } from '../i18n.js';
 import { personalConversation } from './conversations.js';
+import { partnerLinks, type PartnerLinkRequest } from './partner-links.js';
 import { languageOf } from './people.js';
 
 export interface NotifyPorts {
-  /** The offices: a partner's own office is the sender of their e-mails. */
-  config: Pick<AppConfig, 'offices'>;
+  /** The offices (a partner's own office is the sender of their e-mails) and the settings of personal page links. */
+  config: Pick<AppConfig, 'offices' | 'publicBaseUrl' | 'links'>;
   store: Store;
   delivery: TeamsDelivery;
   /** null when SMTP_URL is not set. */
@@ -27,6 +29,8 @@ export interface PartnerMessage {
   /** The same message as an e-mail, in the partner's language. */
   subject: string;
   text: string;
+  /** The partner's page showing this message on the web (linked from the e-mail, with their my-data page). */
+  page?: { kind: 'office-feedback' | 'proposal'; ref: string; label: string };
 }
 
 /** How the partner was reached: 'none' when there is neither a Teams chat nor SMTP. */
@@ -50,12 +54,17 @@ export async function notifyPartner(
   if (!ports.email || !partner.email) return chat ? 'failed' : 'none';
   const office = ports.config.offices.find((o) => o.id === partner.officeId) ?? ports.config.offices[0];
   const locale = languageOf(partner);
+  const t = translator(locale);
+  const pages: PartnerLinkRequest[] = [...(message.page ? [{ kind: message.page.kind, ref: message.page.ref }] : []), { kind: 'my-data', ref: partner.id }];
+  const urls = await partnerLinks(ports.store, ports.config, partner, pages, now);
+  const labels = [...(message.page ? [message.page.label] : []), t('web.link.myData')];
+  const links = urls.map((url, i) => ({ url, label: labels[i] }));
   const email = {
     to: partner.email,
     sender: officeSender(office, locale),
     subject: message.subject,
-    text: message.text,
-    html: renderHtml('message', { lang: locale, title: message.subject }, { body: message.text }),
+    text: [message.text, '', ...links.map((l) => t('web.link.line', l))].join('\n'),
+    html: renderHtml('message', { lang: locale, title: message.subject, links }, { body: message.text }),
   };
   const sent = await ports.email.send(emailKey(key), partner.id, email, what);
   return sent === 'failed' ? 'failed' : 'email';

@@ -178,7 +178,8 @@ function partnerMessage(config: AppConfig, feedback: OfficeFeedback, meeting: Me
   ]
     .join('\n')
     .trimEnd();
-  return { card: renderCard('office-feedback-notice', data), subject: data.title, text };
+  const page = { kind: 'office-feedback' as const, ref: feedback.id, label: t('web.link.officeFeedback') };
+  return { card: renderCard('office-feedback-notice', data), subject: data.title, text, page };
 }
 
 /** The card that asks a coordinator for feedback to each organisation that attended; `notice` on top, if given. */

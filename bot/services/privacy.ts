@@ -382,7 +382,9 @@ function selectShared(data: Readonly<SharedData>, person: Person, droppedTokens:
     subscribers: data.subscriptions.filter((s) => !chatIds.has(s.conversationRecordId) && refers(person, s.by)),
     surveys: data.surveys.filter((s) => refers(person, s.createdBy)),
     sends: data.sends.filter((s) => addressedTo(person, s, chatIds)),
-    links: data.links.filter((l) => (l.kind === 'ics' && droppedTokens.has(l.id)) || (l.kind === 'export' && exportOf(l.ref))),
+    links: data.links.filter(
+      (l) => (l.kind === 'ics' && droppedTokens.has(l.id)) || (l.kind === 'export' && exportOf(l.ref)) || (!!l.partnerId && person.partnerIds.has(l.partnerId)),
+    ),
     audit: data.audit.filter((e) => namesPerson(person, e)),
     jobState: Object.entries(data.jobState)
       .filter(([key, value]) => mentions(person, key) || mentions(person, value))

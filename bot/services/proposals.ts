@@ -117,5 +117,6 @@ function authorMessage(author: Partner, proposal: Proposal, reason: string | und
     '',
     data.closing,
   ].join('\n');
-  return { card: renderCard('proposal-notice', data), subject: data.title, text };
+  const page = { kind: 'proposal' as const, ref: proposal.id, label: t('web.link.proposal') };
+  return { card: renderCard('proposal-notice', data), subject: data.title, text, page };
 }

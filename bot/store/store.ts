@@ -76,12 +76,18 @@ export interface Subscription {
   locale?: Locale;
 }
 
+/** Personal pages of a partner (/p/<token>): answer an invitation, answer a feedback request, read a notice, see their data. */
+export const PARTNER_PAGE_KINDS = ['rsvp', 'feedback', 'office-feedback', 'proposal', 'my-data'] as const;
+export type PartnerPageKind = (typeof PARTNER_PAGE_KINDS)[number];
+
 export interface DownloadLink {
   id: string;
-  kind: 'ics' | 'digest-html' | 'digest-csv' | 'export' | 'audit-csv';
-  /** What the link serves, e.g. an invitation id or a period key. */
+  kind: 'ics' | 'digest-html' | 'digest-csv' | 'export' | 'audit-csv' | PartnerPageKind;
+  /** What the link serves, e.g. an invitation id or a period key (a partner page: the invitation, request, office feedback, proposal or partner id). */
   ref: string;
   expiresAt: Instant;
+  /** A partner page link: the one person it belongs to. */
+  partnerId?: string;
 }
 
 /** A person named in the audit trail; erasure drops the identifiers and sets `erased`. */

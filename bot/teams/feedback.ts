@@ -6,11 +6,12 @@ import { CardFactory } from 'botbuilder';
 import { DateTime } from 'luxon';
 import { renderCard, type Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
-import { MAX_PROPOSALS, MIN_JUSTIFICATION, parseFeedbackInput, PROPOSAL_LEVELS, proposalFields } from '../domain/feedback-input.js';
+import { MIN_JUSTIFICATION, parseFeedbackInput, PROPOSAL_LEVELS, proposalFields } from '../domain/feedback-input.js';
 import { clipText, formatMeetingTime } from '../domain/format.js';
 import { officeName, officeSender } from '../domain/office-name.js';
 import { paginate } from '../domain/paging.js';
-import type { Feedback, FeedbackKind, FeedbackRequest, Instant, Locale, Partner, Proposal, Role } from '../domain/types.js';
+import type { FeedbackKind, FeedbackRequest, Instant, Locale, Partner, Role } from '../domain/types.js';
+import { emptyValues, storedValues, submittedValues, type FeedbackFormValues } from '../domain/feedback-form.js';
 import { renderHtml } from '../html-templates.js';
 import { translator, type Translate } from '../i18n.js';
 import {
@@ -21,10 +22,11 @@ import {
   isEditable,
   subjectOf,
   type FeedbackOutbox,
-  type RequestSubject,
 } from '../services/feedback-requests.js';
 import { answerTo, parseTopic, recentMeetings, submitFeedback, topicValue, type FeedbackErrorCode, type FeedbackTopic } from '../services/feedback.js';
+import { subjectText } from '../services/feedback-subject.js';
 import { feedbackForStaff, type StaffAnswer, type StaffGroup } from '../services/feedback-view.js';
+import { partnerLinks } from '../services/partner-links.js';
 import { languageOf } from '../services/people.js';
 import { errorLines } from './form-errors.js';
 import { withPager } from './pager.js';
@@ -42,15 +44,6 @@ const presenterOf = (turn: Turn): Presenter => ({ t: turn.t, locale: turn.user.l
 const officeOf = (config: AppConfig, officeId: string) => config.offices.find((o) => o.id === officeId) ?? config.offices[0];
 const zoneOf = (config: AppConfig, officeId: string) => officeOf(config, officeId).timeZone;
 
-function subjectText(p: Presenter, subject: RequestSubject): string {
-  if (subject.meeting) {
-    const date = formatMeetingTime(subject.meeting.startsAt, zoneOf(p.config, subject.meeting.officeId), p.locale);
-    return p.t('feedback.subject.meeting', { subTheme: subject.meeting.subTheme, date });
-  }
-  if (subject.survey && subject.round) return p.t('feedback.subject.survey', { topic: subject.survey.topic, period: subject.round.periodKey });
-  return p.t('feedback.subject.general');
-}
-
 /** The request a form answers (possibly one not created yet, for feedback on a chosen topic). */
 interface FormTarget {
   requestId: string;
@@ -61,15 +54,6 @@ interface FormTarget {
   subject: string;
   closesAt: Instant;
   answered: boolean;
-}
-
-interface FormValues {
-  rating: string;
-  works: string;
-  change: string;
-  justification: string;
-  anonymous: string;
-  proposals: { text: string; level: string; justification: string }[];
 }
 
 interface Banner {
@@ -103,45 +87,7 @@ function topicTarget(p: Presenter, partner: Partner, topic: FeedbackTopic, reque
 
 const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
-const emptyValues = (): FormValues => ({
-  rating: '',
-  works: '',
-  change: '',
-  justification: '',
-  anonymous: 'false',
-  proposals: Array.from({ length: MAX_PROPOSALS }, () => ({ text: '', level: '', justification: '' })),
-});
-
-/** The submitted values as they were, so a refused form keeps what the partner wrote. */
-function submittedValues(data: Record<string, unknown>): FormValues {
-  return {
-    rating: text(data.rating),
-    works: text(data.works),
-    change: text(data.change),
-    justification: text(data.justification),
-    anonymous: text(data.anonymous) === 'true' ? 'true' : 'false',
-    proposals: Array.from({ length: MAX_PROPOSALS }, (_, n) => {
-      const fields = proposalFields(n);
-      return { text: text(data[fields.text]), level: text(data[fields.level]), justification: text(data[fields.justification]) };
-    }),
-  };
-}
-
-function storedValues(feedback: Feedback, proposals: readonly Proposal[]): FormValues {
-  const values = emptyValues();
-  const sorted = [...proposals].sort((a, b) => a.createdAt.localeCompare(b.createdAt)).slice(0, MAX_PROPOSALS);
-  sorted.forEach((p, n) => (values.proposals[n] = { text: p.text, level: p.level, justification: p.justification ?? '' }));
-  return {
-    ...values,
-    rating: String(feedback.rating),
-    works: feedback.works,
-    change: feedback.change,
-    justification: feedback.justification ?? '',
-    anonymous: String(feedback.anonymous),
-  };
-}
-
-function formCard(p: Presenter, target: FormTarget, values: FormValues, banners: Banner[], partnerName: string): Card {
+function formCard(p: Presenter, target: FormTarget, values: FeedbackFormValues, banners: Banner[], partnerName: string): Card {
   const { t } = p;
   return renderCard('feedback-form', {
     title: t('feedback.form.title'),
@@ -393,16 +339,29 @@ export function feedbackOutbox(deps: Pick<BotDeps, 'config' | 'store' | 'deliver
       const banners: Banner[] = reminder > 0 ? [{ text: p.t('feedback.reminder', { date }), color: 'Warning' }] : [];
       return { card: formCard(p, target, emptyValues(), banners, partner.name) };
     },
-    emailMessage(request, partner, reminder) {
+    async emailMessage(request, partner, reminder, now) {
       const p = presenter(partner);
       const target = requestTarget(deps.store, p, request);
       const date = formatMeetingTime(target.closesAt, zoneOf(deps.config, request.officeId), p.locale);
+      // The form's link closes with the request; the my-data link lives links.partnerPageDays.
+      const [form, myData] = await partnerLinks(
+        deps.store,
+        deps.config,
+        partner,
+        [{ kind: 'feedback', ref: request.id, expiresAt: target.closesAt }, { kind: 'my-data', ref: partner.id }],
+        now,
+      );
       const subject = p.t(reminder > 0 ? 'feedback.email.reminderSubject' : 'feedback.email.subject', { subject: target.subject });
-      const text = p.t('feedback.email.body', { name: partner.name, subject: target.subject, date });
+      const body = p.t('feedback.email.body', { name: partner.name, subject: target.subject, date, url: form });
+      const text = `${body}\n\n${p.t('web.link.line', { label: p.t('web.link.myData'), url: myData })}`;
+      const links = [
+        { url: form, label: p.t('web.link.feedback'), button: true },
+        { url: myData, label: p.t('web.link.myData') },
+      ];
       return {
         subject,
         text,
-        html: renderHtml('message', { lang: p.locale, title: subject }, { body: text }),
+        html: renderHtml('message', { lang: p.locale, title: subject, links }, { body }),
         sender: officeSender(officeOf(deps.config, request.officeId), p.locale),
       };
     },

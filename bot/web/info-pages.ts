@@ -1,10 +1,11 @@
 // The public pages a Teams app links to from its details: about, privacy and
 // terms of use. Plain HTML in the reader's language, no scripts.
 import type { AppConfig } from '../config.js';
-import { html, type Html } from '../domain/html.js';
 import { officeName } from '../domain/office-name.js';
 import type { Locale } from '../domain/types.js';
+import { renderPage } from '../html-templates.js';
 import { localeFrom, translator, type Translate } from '../i18n.js';
+import { pageFrame } from './page-frame.js';
 
 export const INFO_PAGES = ['about', 'privacy', 'terms'] as const;
 export type InfoPage = (typeof INFO_PAGES)[number];
@@ -19,28 +20,19 @@ export function infoPageLocale(config: AppConfig, lang: string | undefined, acce
   return config.offices.find((o) => o.id === config.defaultOffice)?.locale ?? 'en';
 }
 
-function paragraphs(t: Translate, keys: string[], params: Record<string, number> = {}): Html[] {
-  return keys.map((key) => html`<p>${t(key, params)}</p>`);
-}
-
-function contacts(config: AppConfig, locale: Locale): Html {
-  return html`<ul>${config.offices.map((o) => html`<li>${officeName(o, locale)}: <a href="mailto:${o.email}">${o.email}</a></li>`)}</ul>`;
-}
-
-function body(page: InfoPage, t: Translate, config: AppConfig, locale: Locale): Html[] {
+function paragraphs(t: Translate, page: InfoPage, config: AppConfig): string[] {
   switch (page) {
     case 'about':
-      return [html`<p>${t('teamsApp.description.full')}</p><h2>${t('page.contact')}</h2>`, contacts(config, locale)];
+      return [t('teamsApp.description.full')];
     case 'privacy':
       return [
-        ...paragraphs(t, ['page.privacy.stored', 'page.privacy.purpose', 'page.privacy.see', 'page.privacy.erase']),
-        ...paragraphs(t, ['page.privacy.retention'], { days: config.retention.personalDataDays }),
-        ...paragraphs(t, ['page.privacy.anonymity'], { minimum: config.feedback.anonymityMinimum }),
-        ...paragraphs(t, ['page.privacy.contact']),
-        contacts(config, locale),
+        ...['page.privacy.stored', 'page.privacy.purpose', 'page.privacy.see', 'page.privacy.erase'].map((key) => t(key)),
+        t('page.privacy.retention', { days: config.retention.personalDataDays }),
+        t('page.privacy.anonymity', { minimum: config.feedback.anonymityMinimum }),
+        t('page.privacy.contact'),
       ];
     case 'terms':
-      return [...paragraphs(t, ['page.terms.purpose', 'page.terms.content', 'page.terms.visibility', 'page.terms.service']), contacts(config, locale)];
+      return ['page.terms.purpose', 'page.terms.content', 'page.terms.visibility', 'page.terms.service'].map((key) => t(key));
   }
 }
 
@@ -48,22 +40,14 @@ export function renderInfoPage(page: InfoPage, locale: Locale, config: AppConfig
   const t = translator(locale);
   const title = page === 'about' ? t('teamsApp.name.full') : t(`page.nav.${page}`);
   // Relative links keep working behind a proxy that serves Sidos under a path.
-  const nav = INFO_PAGES.map((p) => html`<a href="${p}?lang=${locale}">${t(`page.nav.${p}`)}</a>`);
-  return html`<!DOCTYPE html>
-<html lang="${locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style>body { font-family: system-ui, sans-serif; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; } nav a { margin-right: 1rem; }</style>
-</head>
-<body>
-<nav>${nav}</nav>
-<main>
-<h1>${title}</h1>
-${body(page, t, config, locale)}
-</main>
-</body>
-</html>
-`.text;
+  const frame = pageFrame(locale, title, {
+    stylesheet: 'p/assets/sidos.css',
+    href: (lang) => `${page}?lang=${lang}`,
+    nav: INFO_PAGES.map((p) => ({ href: `${p}?lang=${locale}`, label: t(`page.nav.${p}`) })),
+  });
+  return renderPage('info', frame, {
+    paragraphs: paragraphs(t, page, config),
+    contactHeading: page === 'about' ? t('page.contact') : '',
+    contacts: config.offices.map((o) => ({ name: officeName(o, locale), email: o.email })),
+  });
 }
