@@ -191,7 +191,7 @@ async function ensureIcsLinks(ports: Pick<InvitePorts, 'store' | 'config'>, meet
 const runs = new WeakMap<Store, Map<string, { tail: Promise<unknown>; waiting: number }>>();
 
 /** Runs `task` after any earlier task with the same key has finished (per store). */
-function oneAtATime<T>(store: Store, key: string, task: () => Promise<T>): Promise<T> {
+export function oneAtATime<T>(store: Store, key: string, task: () => Promise<T>): Promise<T> {
   let queue = runs.get(store);
   if (!queue) runs.set(store, (queue = new Map()));
   let entry = queue.get(key);
@@ -211,9 +211,14 @@ function oneAtATime<T>(store: Store, key: string, task: () => Promise<T>): Promi
 
 const meetingRunKey = (meetingId: string) => `meeting:${meetingId}`;
 
+/** True while a oneAtATime task with this key runs (or waits for the one before it). */
+export function isRunning(store: Store, key: string): boolean {
+  return runs.get(store)?.has(key) ?? false;
+}
+
 /** True while invitations of the meeting are being sent (or a run waits for the one before it). */
 export function isSending(store: Store, meetingId: string): boolean {
-  return runs.get(store)?.has(meetingRunKey(meetingId)) ?? false;
+  return isRunning(store, meetingRunKey(meetingId));
 }
 
 /**
