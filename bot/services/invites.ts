@@ -11,6 +11,7 @@ import { sendRecordOf, wasSent } from '../delivery/send-log.js';
 import type { SendResult, TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { Invitation, Meeting, Partner, Rsvp } from '../domain/types.js';
 import type { Store, YearData } from '../store/store.js';
+import { contactsFor } from './contacts.js';
 import { personalConversation } from './conversations.js';
 import { canAnswer, icsTexts, inviteCard, inviteEmail, type InviteContext, type InviteKind } from './invite-messages.js';
 import { languageOf } from './people.js';
@@ -99,7 +100,8 @@ function contextOf(ports: Pick<InvitePorts, 'store' | 'config'>, year: number, i
   if (!partner || !office) return undefined;
   const theme = ports.store.readYear(year, (d) => d.plans.find((p) => p.id === meeting.planId)?.theme ?? '');
   const icsUrl = `${ports.config.publicBaseUrl}/files/${invitation.icsToken}`;
-  return { invitation, meeting, partner: { ...partner }, office, theme, icsUrl };
+  const contacts = contactsFor(ports.store, office.id, partner.segment);
+  return { invitation, meeting, partner: { ...partner }, office, theme, icsUrl, contacts };
 }
 
 /** The office's partners in the meeting's segments, by organisation and name. */
