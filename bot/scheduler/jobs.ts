@@ -7,6 +7,7 @@ import { sendReminders, syncAllPending } from '../services/invites.js';
 import { sendFeedbackPrompts } from '../services/office-feedback.js';
 import { applyRetention } from '../services/privacy.js';
 import { createSurveyRounds } from '../services/surveys.js';
+import { updateStatusCard } from '../teams/announce.js';
 import { channelMeetingCard } from '../teams/channel-network.js';
 import { digestCardPort } from '../teams/digest.js';
 import { feedbackOutbox } from '../teams/feedback.js';
@@ -22,7 +23,13 @@ export function buildJobs(deps: BotDeps): Job[] {
     // Catches up meeting changes made while down and retries failed invitation sends.
     { name: 'invites.sync', cron: '*/5 * * * *', timeZone, runAtStart: true, run: (now, signal) => syncAllPending(deps, now, signal) },
     // Finishes announcements cut short by a restart and retries failed sends.
-    { name: 'announcements.sync', cron: '*/5 * * * *', timeZone, runAtStart: true, run: (now, signal) => deliverPendingAnnouncements(deps, now, signal) },
+    {
+      name: 'announcements.sync',
+      cron: '*/5 * * * *',
+      timeZone,
+      runAtStart: true,
+      run: (now, signal) => deliverPendingAnnouncements(deps, now, signal, (id) => updateStatusCard(deps, id)),
+    },
     // Posts new meetings, their changes and cancellations once to the office's channels subscribed to meetings.
     {
       name: 'channels.meetings',

@@ -7,11 +7,12 @@
 // double click, a retry or a restart never sends the same thing twice.
 import type { AppConfig } from '../config.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
-import { sendRecordOf, wasSent } from '../delivery/send-log.js';
+import { recordSend, sendRecordOf, wasSent } from '../delivery/send-log.js';
 import type { SendResult, TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { AnnouncementInput } from '../domain/announcement-input.js';
 import type { Announcement, Locale, Office, Partner, SentCardRef } from '../domain/types.js';
 import type { SendRecord, Store } from '../store/store.js';
+import type { Clock } from './clock.js';
 import { announcementCard, announcementEmail } from './announcement-messages.js';
 import { contactsFor } from './contacts.js';
 import { personalConversation } from './conversations.js';
@@ -25,6 +26,7 @@ export interface AnnouncePorts {
   /** null when SMTP_URL is not set. */
   email: EmailDelivery | null;
   log: (line: string) => void;
+  clock: Clock;
 }
 
 export type AnnounceErrorCode = 'no-recipients' | 'not-found' | 'other-office' | 'not-disruption' | 'already-resolved' | 'not-recipient';
@@ -201,8 +203,18 @@ function deliveredTo(store: Store, id: string, partnerId: string): { channel: An
   return undefined;
 }
 
-/** A follow-up is owed when the first delivery went out before the disruption was resolved. */
-const owesFollowUp = (a: Announcement, record: SendRecord) => !!a.resolvedAt && Date.parse(record.at) < Date.parse(a.resolvedAt);
+/**
+ * A first delivery made after the disruption was resolved already says so: its
+ * follow-up is recorded as done with it, so none is sent.
+ */
+async function settleFollowUp(ports: AnnouncePorts, a: Announcement, sentKey: string, result: SendResult): Promise<SendResult> {
+  if (result !== 'sent' || !a.resolvedAt) return result;
+  const first = sendRecordOf(ports.store, sentKey);
+  if (!first) return result;
+  const at = ports.clock().toISOString();
+  await recordSend(ports.store, { ...first, id: resolvedKey(sentKey), what: `${first.what} (resolved already)`, attempts: 0, at });
+  return result;
+}
 
 function officeOf(config: AppConfig, a: Announcement): Office {
   return config.offices.find((o) => o.id === a.officeId) ?? config.offices[0];
@@ -252,8 +264,8 @@ async function deliverToPartner(ports: AnnouncePorts, a: Announcement, office: O
   const card = () => announcementCard(view, { acknowledged, inChannel: false });
   const delivered = deliveredTo(ports.store, a.id, partnerId);
   if (delivered) {
-    if (!owesFollowUp(a, delivered.record)) return null;
     const key = resolvedKey(delivered.record.id);
+    if (!a.resolvedAt || wasSent(ports.store, key)) return null;
     const what = `announcement ${a.id} resolved to partner ${partnerId}`;
     if (delivered.channel === 'teams') {
       if (!delivered.record.activityId) return null;
@@ -265,9 +277,11 @@ async function deliverToPartner(ports: AnnouncePorts, a: Announcement, office: O
   if (!way) return null;
   const key = partnerKey(a.id, partnerId, way.channel);
   const what = `announcement ${a.id} to partner ${partnerId}`;
-  return way.channel === 'teams'
-    ? ports.delivery.send(key, way.conversationId!, { card: card() }, what)
-    : ports.email!.send(key, partnerId, { to: partner.email, ...announcementEmail(view, partner.name, false) }, what);
+  const result =
+    way.channel === 'teams'
+      ? await ports.delivery.send(key, way.conversationId!, { card: card() }, what)
+      : await ports.email!.send(key, partnerId, { to: partner.email, ...announcementEmail(view, partner.name, false) }, what);
+  return settleFollowUp(ports, a, key, result);
 }
 
 async function deliverToChannel(ports: AnnouncePorts, a: Announcement, office: Office, conversationId: string): Promise<SendResult | null> {
@@ -275,19 +289,24 @@ async function deliverToChannel(ports: AnnouncePorts, a: Announcement, office: O
   const message = { card: announcementCard({ announcement: a, office, locale, contacts: [] }, { acknowledged: false, inChannel: true }) };
   const key = channelKey(a.id, conversationId);
   const record = sendRecordOf(ports.store, key);
-  if (record?.status !== 'sent') return ports.delivery.send(key, conversationId, message, `announcement ${a.id} to channel`);
-  if (!owesFollowUp(a, record) || !record.activityId) return null;
+  if (record?.status !== 'sent') return settleFollowUp(ports, a, key, await ports.delivery.send(key, conversationId, message, `announcement ${a.id} to channel`));
+  if (!a.resolvedAt || !record.activityId || wasSent(ports.store, resolvedKey(key))) return null;
   return ports.delivery.update(resolvedKey(key), conversationId, record.activityId, message, `announcement ${a.id} resolved in channel`);
 }
 
-/** Job: finishes the sends of recent announcements (cut short by a restart, or failed). */
-export async function deliverPendingAnnouncements(ports: AnnouncePorts, now: Date, signal?: AbortSignal): Promise<void> {
+/**
+ * Job: finishes the sends of recent announcements (cut short by a restart, or
+ * failed); `sent` is told about each announcement it sent something for.
+ */
+export async function deliverPendingAnnouncements(ports: AnnouncePorts, now: Date, signal?: AbortSignal, sent?: (id: string) => Promise<void>): Promise<void> {
   const since = now.getTime() - CATCH_UP_DAYS * DAY_MS;
   const recent = ports.store.readShared((d) => d.announcements.filter((a) => Date.parse(a.createdAt) >= since || (a.resolvedAt && Date.parse(a.resolvedAt) >= since)).map((a) => a.id));
   for (const id of recent) {
     signal?.throwIfAborted();
     const summary = await deliverAnnouncement(ports, id);
-    if (summary.sent + summary.failed > 0) ports.log(`announcements.sync: ${id}: sent ${summary.sent}, ${summary.failed} failed`);
+    if (summary.sent + summary.failed === 0) continue;
+    ports.log(`announcements.sync: ${id}: sent ${summary.sent}, ${summary.failed} failed`);
+    await sent?.(id);
   }
 }
 

@@ -145,7 +145,7 @@ async function startDelivery(turn: Turn, announcement: Announcement): Promise<vo
 }
 
 /** Replaces the coordinator's card with the final counts. */
-async function updateStatusCard(deps: BotDeps, id: string): Promise<void> {
+export async function updateStatusCard(deps: BotDeps, id: string): Promise<void> {
   const announcement = findAnnouncement(deps.store, id);
   const card = announcement?.statusCard;
   const conversation = card && deps.store.readShared((d) => d.conversations.find((c) => c.id === card.conversationId));
