@@ -133,6 +133,13 @@ describe('announcements', () => {
     expect(outsider.value).toContain('ei lähetetty sinulle');
     const status = await h.click(coordinator, 'announce.open', { announcementId });
     expect(cardText(status.value)).toContain('1 / 3 Teamsissa');
+
+    // From the channel's card the answer is private: a text to the one who clicked, the card stays as it is.
+    const updates = h.connector.updated.length;
+    const inChannel = await h.click(userOf(counsellorsInTeams[1]), 'announcement.ack', { announcementId }, { where: NEWS });
+    expect(inChannel.value).toBe('Kiitos: kuittauksesi on kirjattu.');
+    expect(h.connector.updated.slice(updates)).toEqual([]);
+    expect(cardText((await h.click(coordinator, 'announce.open', { announcementId })).value)).toContain('2 / 3 Teamsissa');
   });
 
   it('marks the disruption resolved: the same Teams cards are replaced, e-mail recipients get one follow-up, a second click sends nothing', async () => {
@@ -169,7 +176,7 @@ describe('announcements', () => {
   it('lists past announcements with their counts', async () => {
     const [list] = await h.say(coordinator, 'announcements');
     expect(checkCard(cardOf(list)!)).toEqual([]);
-    expect(cardText(cardOf(list))).toMatch(/Teams 3 · sähköposti 2 · epäonnistui 0 · kuitattu 1 · korjattu/);
+    expect(cardText(cardOf(list))).toMatch(/Teams 3 · sähköposti 2 · epäonnistui 0 · kuitattu 2 · korjattu/);
   });
 
   it('refuses bad input with a clear message and sends nothing', async () => {
