@@ -489,6 +489,8 @@ export interface RetentionSummary extends YearCounts {
   jobState: number;
   /** Audit entries older than retention.auditDays, deleted. */
   audit: number;
+  /** Announcements sent (or resolved) before the cut-off, deleted with the list of whom they reached. */
+  announcements: number;
 }
 
 /** The latest moment each partner did something or something was done with them. */
