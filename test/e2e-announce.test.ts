@@ -142,6 +142,31 @@ describe('announcements', () => {
     expect(cardText((await h.click(coordinator, 'announce.open', { announcementId })).value)).toContain('2 / 3 Teamsissa');
   });
 
+  it('updates the disruption’s text: the same Teams cards are replaced once, no new message and no e-mail', async () => {
+    const posts = h.connector.posted.length;
+    const mails = smtp.mails.length;
+    const updates = h.connector.updated.length;
+    const unchanged = await h.click(coordinator, 'announce.update', { announcementId, text: DISRUPTION.text });
+    expect(cardText(unchanged.value)).toContain('Teksti on sama kuin ennen.');
+    const empty = await h.click(coordinator, 'announce.update', { announcementId, text: ' ' });
+    expect(cardText(empty.value)).toContain('Teksti: pakollinen tieto.');
+    const updated = await h.click(coordinator, 'announce.update', { announcementId, text: 'Vika on paikannettu; korjaus valmistuu iltapäivällä.' });
+    expect(checkCard(updated.value)).toEqual([]);
+    await h.idle();
+    await h.runJob('announcements.sync');
+    expect(h.connector.posted.slice(posts).filter((p) => p.conversationId.startsWith('a:chat-') || isNewsChannel(p))).toEqual([]);
+    expect(smtp.mails.length).toBe(mails);
+    const replaced = h.connector.updated.slice(updates);
+    for (const p of counsellorsInTeams) {
+      const put = replaced.filter((u) => u.conversationId === chatOf(p));
+      expect(put).toHaveLength(1);
+      expect(cardText(put[0].activity.attachments[0].content)).toContain('Vika on paikannettu; korjaus valmistuu iltapäivällä.');
+    }
+    // The partner who acknowledged still sees it acknowledged.
+    expect(cardText(replaced.find((u) => u.conversationId === chatOf(counsellorsInTeams[0]))!.activity.attachments[0].content)).toContain('kuittauksesi on kirjattu');
+    expect(replaced.filter((u) => isNewsChannel(u))).toHaveLength(1);
+  });
+
   it('marks the disruption resolved: the same Teams cards are replaced, e-mail recipients get one follow-up, a second click sends nothing', async () => {
     const posts = h.connector.posted.length;
     const mails = smtp.mails.length;

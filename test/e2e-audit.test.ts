@@ -122,6 +122,7 @@ describe('audit trail end to end', () => {
     const draft = (preview.value.actions as any[]).find((a) => a.verb === 'announce.send').data;
     const announced = await once('announcement.send', () => h.click(coordinator, 'announce.send', draft));
     expect(announced).toMatchObject({ target: { ref: draft.draftId }, details: { kind: 'disruption', segments: 'municipalities', recipients: expect.any(Number) } });
+    await once('announcement.update', () => h.click(coordinator, 'announce.update', { announcementId: draft.draftId, text: 'Katko jatkuu iltaan.' }));
     await once('announcement.resolve', () => h.click(coordinator, 'announce.resolve', { announcementId: draft.draftId, resolution: '' }));
     await h.idle();
 

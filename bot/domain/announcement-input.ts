@@ -62,6 +62,13 @@ export function parseAnnouncementInput(raw: Record<string, unknown>, officeSegme
   return { ok: true, value: { kind, title: parsedTitle, text, segments, ...(parsedLink ? { link: parsedLink } : {}) } };
 }
 
+/** The new text of a disruption being updated. */
+export function parseUpdateText(raw: unknown): ParseResult<string> {
+  const errors: FieldError[] = [];
+  const text = check('text', body, raw, errors);
+  return text === undefined ? { ok: false, errors } : { ok: true, value: text };
+}
+
 /** The optional note of a resolved disruption. */
 export function parseResolution(raw: unknown): ParseResult<string> {
   const errors: FieldError[] = [];

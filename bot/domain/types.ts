@@ -227,6 +227,9 @@ export interface Announcement {
   /** The partners and channels it is for, fixed when it was sent, so a restart sends to the same ones. */
   recipients: string[];
   channels: string[];
+  /** Bumped when the text of an unresolved disruption is updated: each version replaces the Teams cards once. */
+  version?: number;
+  updatedAt?: Instant;
   /** Set when a disruption is marked resolved: the Teams cards are replaced and e-mail recipients told once. */
   resolvedAt?: Instant;
   resolution?: string;

@@ -26,8 +26,13 @@ function texts(view: AnnouncementView) {
   const resolved = a.resolvedAt
     ? t('announce.resolvedAt', { time: DateTime.fromISO(a.resolvedAt, { zone: office.timeZone }).setLocale(locale).toFormat(TIME[locale]) })
     : '';
+  const updated =
+    a.updatedAt && !a.resolvedAt
+      ? t('announce.updatedAt', { time: DateTime.fromISO(a.updatedAt, { zone: office.timeZone }).setLocale(locale).toFormat(TIME[locale]) })
+      : '';
   return {
     t,
+    updated,
     heading: `${t(`announce.kind.${a.kind}`)}: ${a.title}`,
     from: t('announce.from', { office: officeName(office, locale) }),
     // The coordinator writes once; a reader in another language is told which one it is.
@@ -46,6 +51,7 @@ export function announcementCard(view: AnnouncementView, options: { acknowledged
     titleColor: a.kind === 'disruption' && !a.resolvedAt ? 'Attention' : 'Default',
     resolved: x.resolved,
     resolution: a.resolvedAt ? (a.resolution ?? '') : '',
+    updated: x.updated,
     from: x.from,
     languageNote: x.languageNote,
     text: a.text,

@@ -42,6 +42,7 @@ const DAY_MS = 86_400_000;
 const partnerKey = (id: string, partnerId: string, channel: AnnounceChannel) => `announce:${id}:${partnerId}:${channel}`;
 const channelKey = (id: string, conversationId: string) => `announce:${id}:channel:${conversationId}`;
 const resolvedKey = (sentKey: string) => `${sentKey}:resolved`;
+const versionKey = (sentKey: string, version: number) => `${sentKey}:v${version}`;
 const runKey = (id: string) => `announcement:${id}`;
 
 // --- lookups ---------------------------------------------------------------
@@ -155,13 +156,12 @@ export async function acknowledge(store: Store, id: string, partnerId: string, n
   });
 }
 
-/** Marks a disruption resolved (once), with an optional note; the follow-ups are sent by deliverAnnouncement. */
-export async function resolveDisruption(
+/** Changes an open disruption of the office (`officeId` null: any office, for admins); the cards follow via deliverAnnouncement. */
+async function changeDisruption(
   store: Store,
   id: string,
   officeId: string | null,
-  resolution: string,
-  now: Date,
+  change: (a: Announcement) => void,
 ): Promise<{ ok: true; announcement: Announcement } | { ok: false; code: AnnounceErrorCode }> {
   const problem = (a: Announcement | undefined): AnnounceErrorCode | undefined => {
     if (!a) return 'not-found';
@@ -176,9 +176,25 @@ export async function resolveDisruption(
     const stored = d.announcements.find((a) => a.id === id);
     const code = problem(stored);
     if (code || !stored) return { ok: false as const, code: code ?? 'not-found' };
-    stored.resolvedAt = now.toISOString();
-    if (resolution) stored.resolution = resolution;
+    change(stored);
     return { ok: true as const, announcement: structuredClone(stored) };
+  });
+}
+
+/** New text for an open disruption: the Teams cards (chats and channels) show it, replaced in place; e-mail waits for the resolution. */
+export function updateDisruption(store: Store, id: string, officeId: string | null, text: string, now: Date) {
+  return changeDisruption(store, id, officeId, (a) => {
+    a.text = text;
+    a.version = (a.version ?? 0) + 1;
+    a.updatedAt = now.toISOString();
+  });
+}
+
+/** Marks a disruption resolved (once), with an optional note; the follow-ups are sent by deliverAnnouncement. */
+export function resolveDisruption(store: Store, id: string, officeId: string | null, resolution: string, now: Date) {
+  return changeDisruption(store, id, officeId, (a) => {
+    a.resolvedAt = now.toISOString();
+    if (resolution) a.resolution = resolution;
   });
 }
 
@@ -204,16 +220,22 @@ function deliveredTo(store: Store, id: string, partnerId: string): { channel: An
 }
 
 /**
- * A first delivery made after the disruption was resolved already says so: its
- * follow-up is recorded as done with it, so none is sent.
+ * A first delivery made after the disruption was updated or resolved already
+ * shows that: those follow-ups are recorded as done with it, so none is sent.
  */
 async function settleFollowUp(ports: AnnouncePorts, a: Announcement, sentKey: string, result: SendResult): Promise<SendResult> {
-  if (result !== 'sent' || !a.resolvedAt) return result;
-  const first = sendRecordOf(ports.store, sentKey);
+  const first = result === 'sent' ? sendRecordOf(ports.store, sentKey) : undefined;
   if (!first) return result;
   const at = ports.clock().toISOString();
-  await recordSend(ports.store, { ...first, id: resolvedKey(sentKey), what: `${first.what} (resolved already)`, attempts: 0, at });
+  const settled = [...(a.version ? [versionKey(sentKey, a.version)] : []), ...(a.resolvedAt ? [resolvedKey(sentKey)] : [])];
+  for (const key of settled) await recordSend(ports.store, { ...first, id: key, what: `${first.what} (included)`, attempts: 0, at });
   return result;
+}
+
+/** The key of the card replacement still owed for a first delivery, if any: the resolution, else the latest update. */
+function owedReplacement(store: Store, a: Announcement, sentKey: string): string | null {
+  const key = a.resolvedAt ? resolvedKey(sentKey) : a.version ? versionKey(sentKey, a.version) : null;
+  return key && !wasSent(store, key) ? key : null;
 }
 
 function officeOf(config: AppConfig, a: Announcement): Office {
@@ -264,14 +286,16 @@ async function deliverToPartner(ports: AnnouncePorts, a: Announcement, office: O
   const card = () => announcementCard(view, { acknowledged, inChannel: false });
   const delivered = deliveredTo(ports.store, a.id, partnerId);
   if (delivered) {
-    const key = resolvedKey(delivered.record.id);
-    if (!a.resolvedAt || wasSent(ports.store, key)) return null;
-    const what = `announcement ${a.id} resolved to partner ${partnerId}`;
+    const what = `announcement ${a.id} ${a.resolvedAt ? 'resolved' : `version ${a.version}`} to partner ${partnerId}`;
     if (delivered.channel === 'teams') {
-      if (!delivered.record.activityId) return null;
+      const key = owedReplacement(ports.store, a, delivered.record.id);
+      if (!key || !delivered.record.activityId) return null;
       return ports.delivery.update(key, delivered.record.target, delivered.record.activityId, { card: card() }, what);
     }
-    return ports.email ? ports.email.send(key, partnerId, { to: partner.email, ...announcementEmail(view, partner.name, true) }, what) : null;
+    // E-mail recipients get no message per update, one when it is resolved.
+    const key = resolvedKey(delivered.record.id);
+    if (!a.resolvedAt || !ports.email || wasSent(ports.store, key)) return null;
+    return ports.email.send(key, partnerId, { to: partner.email, ...announcementEmail(view, partner.name, true) }, what);
   }
   const way = channelFor(ports, partner);
   if (!way) return null;
@@ -290,8 +314,9 @@ async function deliverToChannel(ports: AnnouncePorts, a: Announcement, office: O
   const key = channelKey(a.id, conversationId);
   const record = sendRecordOf(ports.store, key);
   if (record?.status !== 'sent') return settleFollowUp(ports, a, key, await ports.delivery.send(key, conversationId, message, `announcement ${a.id} to channel`));
-  if (!a.resolvedAt || !record.activityId || wasSent(ports.store, resolvedKey(key))) return null;
-  return ports.delivery.update(resolvedKey(key), conversationId, record.activityId, message, `announcement ${a.id} resolved in channel`);
+  const replacement = owedReplacement(ports.store, a, key);
+  if (!replacement || !record.activityId) return null;
+  return ports.delivery.update(replacement, conversationId, record.activityId, message, `announcement ${a.id} replaced in channel`);
 }
 
 /**
@@ -300,7 +325,9 @@ async function deliverToChannel(ports: AnnouncePorts, a: Announcement, office: O
  */
 export async function deliverPendingAnnouncements(ports: AnnouncePorts, now: Date, signal?: AbortSignal, sent?: (id: string) => Promise<void>): Promise<void> {
   const since = now.getTime() - CATCH_UP_DAYS * DAY_MS;
-  const recent = ports.store.readShared((d) => d.announcements.filter((a) => Date.parse(a.createdAt) >= since || (a.resolvedAt && Date.parse(a.resolvedAt) >= since)).map((a) => a.id));
+  const recent = ports.store.readShared((d) =>
+    d.announcements.filter((a) => [a.createdAt, a.updatedAt, a.resolvedAt].some((at) => at && Date.parse(at) >= since)).map((a) => a.id),
+  );
   for (const id of recent) {
     signal?.throwIfAborted();
     const summary = await deliverAnnouncement(ports, id);

@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'privacy.export',
   'privacy.erase',
   'announcement.send',
+  'announcement.update',
   'announcement.resolve',
   'contacts.set',
   'channel.subscribe',

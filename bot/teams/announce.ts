@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { CardFactory } from 'botbuilder';
 import { DateTime } from 'luxon';
 import { renderCard, type Card } from '../cards.js';
-import { parseAnnouncementInput, parseResolution, type AnnouncementInput } from '../domain/announcement-input.js';
+import { parseAnnouncementInput, parseResolution, parseUpdateText, type AnnouncementInput } from '../domain/announcement-input.js';
 import { paginate } from '../domain/paging.js';
 import { ANNOUNCEMENT_KINDS, type Announcement, type Locale, type Role } from '../domain/types.js';
 import { translator, type Translate } from '../i18n.js';
@@ -23,6 +23,7 @@ import {
   reachOf,
   rememberStatusCard,
   resolveDisruption,
+  updateDisruption,
   type AnnounceErrorCode,
 } from '../services/announcements.js';
 import { contactsFor } from '../services/contacts.js';
@@ -202,7 +203,10 @@ export function statusCard(view: StatusView, a: Announcement, results: string[] 
     ],
     resolved: a.resolvedAt ? t('announce.resolvedAt', { time: when(view, a, a.resolvedAt) }) : '',
     canResolve: a.kind === 'disruption' && !a.resolvedAt,
+    text: a.text,
     labels: {
+      text: t('announce.field.updateText'),
+      update: t('announce.button.update'),
       resolution: t('announce.field.resolution'),
       resolve: t('announce.button.resolve'),
       refresh: t('announce.button.refresh'),
@@ -229,6 +233,20 @@ async function resolve(turn: Turn, data: Record<string, unknown>): Promise<Card 
   const result = await resolveDisruption(turn.deps.store, own.id, turn.user.role === 'admin' ? null : turn.user.officeId, note.value, turn.deps.clock());
   if (!result.ok) return statusCard(viewOf(turn), own, [turn.t(ERRORS[result.code])]);
   await audited(turn, 'announcement.resolve', { ref: own.id }, { recipients: own.recipients.length });
+  await startDelivery(turn, result.announcement);
+  return statusCard(viewOf(turn), result.announcement);
+}
+
+/** New text for an open disruption: the Teams cards are replaced in place. */
+async function update(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const own = ownAnnouncement(turn, data);
+  if (typeof own === 'string') return own;
+  const text = parseUpdateText(data.text);
+  if (!text.ok) return statusCard(viewOf(turn), own, errorLines(turn.t, 'announce', text.errors));
+  if (text.value === own.text) return statusCard(viewOf(turn), own, [turn.t('announce.unchanged')]);
+  const result = await updateDisruption(turn.deps.store, own.id, turn.user.role === 'admin' ? null : turn.user.officeId, text.value, turn.deps.clock());
+  if (!result.ok) return statusCard(viewOf(turn), own, [turn.t(ERRORS[result.code])]);
+  await audited(turn, 'announcement.update', { ref: own.id }, { version: result.announcement.version ?? 0 });
   await startDelivery(turn, result.announcement);
   return statusCard(viewOf(turn), result.announcement);
 }
@@ -287,6 +305,7 @@ export function registerAnnounce(routes: Routes): void {
     const own = ownAnnouncement(turn, data);
     return typeof own === 'string' ? own : statusCard(viewOf(turn), own);
   });
+  routes.cardAction('announce.update', STAFF, update);
   routes.cardAction('announce.resolve', STAFF, resolve);
   routes.cardAction('announcements.list', STAFF, async (turn, data) => listCard(turn, data.page));
   routes.cardAction('announcement.ack', ['partner'], acknowledgeAction);
