@@ -12,6 +12,10 @@ import { contactsLine, teamsChatLink } from './contacts.js';
 
 const TIME: Record<Locale, string> = { fi: "d.L.yyyy 'klo' H.mm", sv: "d.L.yyyy 'kl.' H.mm", en: 'd LLL yyyy HH:mm' };
 
+/** "1.3.2027 klo 12.00" in the office's zone: when an announcement was sent, updated or resolved. */
+export const announcementTime = (iso: string, timeZone: string, locale: Locale) =>
+  DateTime.fromISO(iso, { zone: timeZone }).setLocale(locale).toFormat(TIME[locale]);
+
 export interface AnnouncementView {
   announcement: Announcement;
   office: Office;
@@ -24,11 +28,11 @@ function texts(view: AnnouncementView) {
   const { announcement: a, office, locale } = view;
   const t = translator(locale);
   const resolved = a.resolvedAt
-    ? t('announce.resolvedAt', { time: DateTime.fromISO(a.resolvedAt, { zone: office.timeZone }).setLocale(locale).toFormat(TIME[locale]) })
+    ? t('announce.resolvedAt', { time: announcementTime(a.resolvedAt, office.timeZone, locale) })
     : '';
   const updated =
     a.updatedAt && !a.resolvedAt
-      ? t('announce.updatedAt', { time: DateTime.fromISO(a.updatedAt, { zone: office.timeZone }).setLocale(locale).toFormat(TIME[locale]) })
+      ? t('announce.updatedAt', { time: announcementTime(a.updatedAt, office.timeZone, locale) })
       : '';
   return {
     t,

@@ -5,13 +5,12 @@
 // from its card. Partners press Acknowledge on the card they got.
 import { randomUUID } from 'node:crypto';
 import { CardFactory } from 'botbuilder';
-import { DateTime } from 'luxon';
 import { renderCard, type Card } from '../cards.js';
 import { parseAnnouncementInput, parseResolution, parseUpdateText, type AnnouncementInput } from '../domain/announcement-input.js';
 import { paginate } from '../domain/paging.js';
 import { ANNOUNCEMENT_KINDS, type Announcement, type Locale, type Role } from '../domain/types.js';
 import { translator, type Translate } from '../i18n.js';
-import { announcementCard } from '../services/announcement-messages.js';
+import { announcementCard, announcementTime } from '../services/announcement-messages.js';
 import {
   acknowledge,
   announcementCounts,
@@ -35,7 +34,6 @@ import type { BotDeps, Routes, Turn } from './router.js';
 
 const STAFF: readonly Role[] = ['coordinator', 'admin'];
 const LIST_PAGE_SIZE = 10;
-const TIME: Record<Locale, string> = { fi: "d.L.yyyy 'klo' H.mm", sv: "d.L.yyyy 'kl.' H.mm", en: 'd LLL yyyy HH:mm' };
 
 const ERRORS: Record<AnnounceErrorCode, string> = {
   'no-recipients': 'announce.error.noRecipients',
@@ -175,7 +173,7 @@ const viewOf = (turn: Turn): StatusView => ({
 
 function when(view: StatusView, announcement: Announcement, iso: string): string {
   const zone = (view.deps.config.offices.find((o) => o.id === announcement.officeId) ?? view.deps.config.offices[0]).timeZone;
-  return DateTime.fromISO(iso, { zone }).setLocale(view.locale).toFormat(TIME[view.locale]);
+  return announcementTime(iso, zone, view.locale);
 }
 
 /** The coordinator's card: delivered / failed per channel, acknowledgements, and Mark resolved for a disruption. */
