@@ -68,8 +68,8 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     ? new EmailDelivery(store, createSmtpEmailSender({ url: config.smtp.url, from: config.smtp.from || null }), clock, log, queue)
     : null;
   const background = new BackgroundWork(log, shutdown.signal);
-  const deps = { config, store, clock, delivery, email, log, background };
-  const inviteProgress = new InviteProgressCards({ ...deps, cards: port }, shutdown.signal);
+  const deps = { config, store, clock, delivery, email, log, background, cards: port };
+  const inviteProgress = new InviteProgressCards(deps, shutdown.signal);
   const app = createTeamsApp(adapter, botAppId, { ...deps, inviteProgress }, buildRoutes());
   const scheduler = new Scheduler(buildJobs({ ...deps, inviteProgress }), clock, log, shutdown.signal);
 

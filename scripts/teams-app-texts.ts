@@ -16,7 +16,8 @@ export const MAX_COMMANDS_PER_LIST = 12;
  * what only answers in a personal chat (the partner register and import,
  * my data, privacy); the personal list leaves out the rarest to stay within
  * the limit: `unsubscribe digest`, `language` (a partner's language is set on
- * import) and the admin commands `staff` and `audit`. All of them still work
+ * import), the admin commands `staff` and `audit`, and the announcement and
+ * contacts commands (`announce`, `announcements`, `contacts`). All of them still work
  * when typed, and the help card shows them to whoever may use them.
  */
 export const COMMAND_LISTS: readonly { scopes: readonly TeamsScope[]; commands: readonly Command[] }[] = [
@@ -26,7 +27,8 @@ export const COMMAND_LISTS: readonly { scopes: readonly TeamsScope[]; commands: 
   },
   {
     scopes: ['team', 'groupChat'],
-    commands: ['help', 'plan', 'meetings', 'feedback', 'proposals', 'survey', 'digest', 'subscribe', 'unsubscribe'],
+    // A team channel joins the office's network with `subscribe meetings` / `subscribe news`.
+    commands: ['help', 'plan', 'meetings', 'feedback', 'proposals', 'survey', 'announce', 'digest', 'subscribe', 'unsubscribe', 'subscribeMeetings', 'subscribeNews'],
   },
 ];
 

@@ -6,7 +6,7 @@ import { TestAdapter } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARD_BUDGET_BYTES, cardBytes, TEAMS_MESSAGE_LIMIT_BYTES } from '../bot/cards.js';
 import { MAX_CSV_ROWS } from '../bot/domain/partner-csv.js';
-import type { Feedback, Invitation, Meeting, Partner, Plan, Proposal } from '../bot/domain/types.js';
+import type { Announcement, Feedback, Invitation, Meeting, Partner, Plan, Proposal } from '../bot/domain/types.js';
 import { translator } from '../bot/i18n.js';
 import { cardSizeGuard, oversizedCards } from '../bot/teams/card-size-guard.js';
 import { MEETINGS_PER_PAGE } from '../bot/teams/meeting-cards.js';
@@ -116,6 +116,22 @@ const invitations: Invitation[] = meetings.map((m) => ({
   icsToken: `token-${m.id}`,
 }));
 
+/** Past announcements with the longest titles and texts; the first went to every partner, each acknowledging. */
+const announcements: Announcement[] = Array.from({ length: MANY }, (_, i) => ({
+  id: `an-${pad(i)}`,
+  officeId: 'uusimaa',
+  kind: 'disruption',
+  title: long(`Tiedote ${pad(i)}`, 120),
+  text: long('Teksti', 2000),
+  segments: plan.segments,
+  locale: 'fi',
+  createdBy: 'test',
+  createdAt: new Date(Date.parse(WEEK_START) - i * 60_000).toISOString(),
+  recipients: i === 0 ? registered.map((p) => p.id) : [pekka.id],
+  channels: [],
+  acknowledgements: i === 0 ? registered.map((p) => ({ partnerId: p.id, at: WEEK_START })) : [],
+}));
+
 describe('card sizes with 1,000+ items', () => {
   const clock = new FakeClock('2027-03-03T09:00:00.000Z');
   let h: Harness;
@@ -124,7 +140,10 @@ describe('card sizes with 1,000+ items', () => {
     h = await Harness.start({
       clock: clock.now,
       seed: async (store) => {
-        await store.updateShared((d) => d.partners.push(pekka, ...registered));
+        await store.updateShared((d) => {
+          d.partners.push(pekka, ...registered);
+          d.announcements.push(...announcements);
+        });
         await store.updateYear(2027, (d) => {
           d.plans.push(plan);
           d.meetings.push(pastMeeting, ...meetings);
@@ -182,6 +201,23 @@ describe('card sizes with 1,000+ items', () => {
     expect(cardText(card)).toContain(showing(lastFrom, MANY + 1, MANY + 1));
     expect(pagerButton(card, fi('paging.previous'))?.data).toEqual({ segment: 'municipalities', page: Math.floor(MANY / LIST_LIMIT) - 1 });
     expect(seen).toEqual(new Set([pekka.id, ...registered.map((p) => p.id)]));
+  });
+
+  it('announcements: the form, a preview to 1,003 partners, the card of one sent to 1,002, and 1,002 past ones page by page', async () => {
+    await say(coordinator, 'announce');
+    const preview = await click(coordinator, 'announce.preview', { kind: 'change', title: long('Otsikko', 120), text: long('Teksti', 2000), segments: '', link: '' });
+    expect(cardText(preview)).toContain(fi('announce.preview.unreachable', { count: MANY + 1 }));
+    const status = await click(coordinator, 'announce.open', { announcementId: announcements[0].id });
+    expect(cardText(status)).toContain(`${MANY} / 0 Teamsissa`);
+    let list = await say(coordinator, 'announcements');
+    expect(cardText(list)).toContain(showing(1, 10, MANY));
+    let pages = 1;
+    while (pagerButton(list, fi('paging.next'))) {
+      list = await next(coordinator, list);
+      pages += 1;
+    }
+    expect(pages).toBe(Math.ceil(MANY / 10));
+    expect(executeActions(list, 'announce.open').at(-1)?.data).toEqual({ announcementId: announcements.at(-1)!.id });
   });
 
   it('a stale or crafted page number shows the nearest page there is, never an error', async () => {

@@ -64,7 +64,8 @@ describe('TeamsDelivery', () => {
     expect(await delivery.send('invite:m1:p1:0', 'conv-1', { text: 'Hello' }, 'invite')).toBe('already-sent');
     expect(connector.messages().map((m) => m.activity.text)).toEqual(['Hello']);
     expect(store.readShared((d) => d.sends)).toEqual([
-      { id: 'invite:m1:p1:0', channel: 'teams', target: 'conv-1', what: 'invite', status: 'sent', attempts: 1, at: now.toISOString() },
+      // The id the service gave the message is kept, so the card can be replaced later.
+      { id: 'invite:m1:p1:0', channel: 'teams', target: 'conv-1', what: 'invite', status: 'sent', attempts: 1, at: now.toISOString(), activityId: 'posted-1' },
     ]);
   });
 

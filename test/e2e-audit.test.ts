@@ -115,6 +115,16 @@ describe('audit trail end to end', () => {
 
     await once('subscription.add', () => h.say(national, 'subscribe digest', { where: CHANNEL }));
     await once('subscription.remove', () => h.say(national, 'unsubscribe digest', { where: CHANNEL }));
+    await once('channel.subscribe', () => h.say(coordinator, 'subscribe news', { where: CHANNEL }));
+    await once('channel.unsubscribe', () => h.say(coordinator, 'unsubscribe news', { where: CHANNEL }));
+    await once('contacts.set', () => h.click(coordinator, 'contacts.save', { contacts_municipalities: 'Maija Meikäläinen <maija@office.example.fi>' }));
+    const preview = await h.click(coordinator, 'announce.preview', { kind: 'disruption', title: 'Katko', text: 'Palvelu on poissa käytöstä.', segments: 'municipalities' });
+    const draft = (preview.value.actions as any[]).find((a) => a.verb === 'announce.send').data;
+    const announced = await once('announcement.send', () => h.click(coordinator, 'announce.send', draft));
+    expect(announced).toMatchObject({ target: { ref: draft.draftId }, details: { kind: 'disruption', segments: 'municipalities', recipients: expect.any(Number) } });
+    await once('announcement.update', () => h.click(coordinator, 'announce.update', { announcementId: draft.draftId, text: 'Katko jatkuu iltaan.' }));
+    await once('announcement.resolve', () => h.click(coordinator, 'announce.resolve', { announcementId: draft.draftId, resolution: '' }));
+    await h.idle();
 
     const lookedUp = await once('privacy.lookup', () => h.say(admin, `privacy ${pekka.email}`));
     expect(lookedUp.target).toEqual({ email: pekka.email });

@@ -63,7 +63,12 @@ describe('partner feedback over HTTP', () => {
   beforeAll(async () => {
     h = await Harness.start({
       clock: clock.now,
-      seed: (store) => seedMeeting(store, meeting, [[pekka, 'accepted'], [liisa, 'tentative'], [olli, 'declined']]),
+      seed: async (store) => {
+        await seedMeeting(store, meeting, [[pekka, 'accepted'], [liisa, 'tentative'], [olli, 'declined']]);
+        // The office's named contact for municipalities is shown with the feedback request.
+        const contacts = [{ name: 'Maija Meikäläinen', email: 'maija@office.example.fi' }];
+        await store.updateShared((d) => d.segmentContacts.push({ id: 'uusimaa:municipalities', officeId: 'uusimaa', segment: 'municipalities', contacts, updatedBy: 'test', updatedAt: '2027-01-01T00:00:00.000Z' }));
+      },
       config: { feedback: { reminderAfterDays: 3, maxReminders: 2, anonymityMinimum: 2 } },
     });
     // The partners have talked to the bot, so their personal chats are known.
@@ -91,6 +96,7 @@ describe('partner feedback over HTTP', () => {
     expect(text).toContain('Hei Pekka Partner!');
     expect(text).toContain('Jos arvio on 1 tai 2, kirjoita perustelu (vähintään 10 merkkiä)');
     expect(text).toContain('Voit muokata vastaustasi to 11.3.2027 klo 15.10 asti.');
+    expect(text).toContain('Yhteyshenkilösi: Maija Meikäläinen (maija@office.example.fi)');
     const fields = inputElements(card);
     expect([...fields.keys()]).toEqual([
       'rating', 'works', 'change', 'justification',

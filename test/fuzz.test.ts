@@ -720,7 +720,10 @@ describe(`fuzz: hostile activities and card payloads (FUZZ_SEED=${SEED})`, () =>
       return {
         partners: files.shared.partners.filter(own),
         surveys: files.shared.surveys.filter(own),
-        subscriptions: files.shared.subscriptions,
+        // Digest subscriptions belong to no office; a channel's meetings and news subscriptions to one.
+        subscriptions: files.shared.subscriptions.filter((s: any) => !s.officeId || own(s)),
+        announcements: files.shared.announcements.filter(own),
+        segmentContacts: files.shared.segmentContacts.filter(own),
         roleAssignments: files.shared.roleAssignments,
         // A year file Pohjanmaa's plans created holds nothing of Uusimaa.
         years: [...files.years]

@@ -22,4 +22,9 @@ describe('paging', () => {
   it('reads a page number from card data as a whole number, 0 or more', () => {
     expect([3, '3', 3.9, -2, 'abc', null].map(requestedPage)).toEqual([3, 3, 3, 0, 0, 0]);
   });
+
+  it('a crafted object that cannot be turned into a number is the first page, not an error', () => {
+    expect(requestedPage({ valueOf: 'x', toString: 'y' })).toBe(0);
+    expect(requestedPage([2])).toBe(0);
+  });
 });

@@ -407,6 +407,7 @@ describe('privacy service', () => {
       links: 3, // the expired export link and both .ics links (a meeting in March 2027)
       jobState: 1, // the undo copy of a removal in June 2026
       audit: 0, // this store has no audit entries (test/audit-service.test.ts has them)
+      announcements: 0,
     });
     const shared = JSON.parse((await files())['shared.json']);
     expect(shared.partners.map((p: Partner) => p.id)).toEqual([id(1), id(2), id(3), id(5)]);

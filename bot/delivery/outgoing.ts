@@ -8,7 +8,8 @@ export interface OutgoingMessage {
 
 /** Sends to a stored conversation. Implemented in bot/teams/ with the Bot Framework adapter. */
 export interface ConversationPort {
-  send(reference: Record<string, unknown>, message: OutgoingMessage): Promise<void>;
+  /** Resolves with the id of the message sent, when the service returns one. */
+  send(reference: Record<string, unknown>, message: OutgoingMessage): Promise<string | void>;
 }
 
 /** Replaces a message the bot sent earlier, e.g. a card that shows progress. */

@@ -6,7 +6,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Clock } from '../services/clock.js';
 import type { SendRecord, Store } from '../store/store.js';
-import { SendError, type ConversationPort, type OutgoingMessage } from './outgoing.js';
+import { SendError, type CardUpdatePort, type ConversationPort, type OutgoingMessage } from './outgoing.js';
 import { recordSend, wasSent } from './send-log.js';
 import { SendQueue } from './send-queue.js';
 import { SendsInFlight } from './sends-in-flight.js';
@@ -26,7 +26,8 @@ export class TeamsDelivery {
 
   constructor(
     private readonly store: Store,
-    private readonly port: ConversationPort,
+    /** Without `update`, replacing a sent card fails (and is recorded so). */
+    private readonly port: ConversationPort & Partial<CardUpdatePort>,
     private readonly clock: Clock,
     private readonly log: (line: string) => void,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
@@ -40,27 +41,46 @@ export class TeamsDelivery {
    * with an AbortError, recording nothing, when Sidos stops before it is done.
    */
   send(key: string, conversationId: string, message: OutgoingMessage, what: string): Promise<SendResult> {
-    return this.inFlight.run(key, () => this.sendOnce(key, conversationId, message, what));
+    return this.inFlight.run(key, () => this.sendOnce(key, conversationId, what, (reference) => this.port.send(reference, message)));
   }
 
-  private async sendOnce(key: string, conversationId: string, message: OutgoingMessage, what: string): Promise<SendResult> {
+  /**
+   * Replaces the message `activityId` (a card sent earlier) in the conversation
+   * with `message`, once per `key`, with the same retries and records as send.
+   */
+  update(key: string, conversationId: string, activityId: string, message: OutgoingMessage, what: string): Promise<SendResult> {
+    return this.inFlight.run(key, () =>
+      this.sendOnce(key, conversationId, what, async (reference) => {
+        if (!this.port.update) throw new SendError('this connection cannot replace messages', 400);
+        await this.port.update(reference, activityId, message);
+        return activityId;
+      }),
+    );
+  }
+
+  private async sendOnce(
+    key: string,
+    conversationId: string,
+    what: string,
+    act: (reference: Record<string, unknown>) => Promise<string | void>,
+  ): Promise<SendResult> {
     if (wasSent(this.store, key)) return 'already-sent';
     const conversation = this.store.readShared((d) => d.conversations.find((c) => c.id === conversationId));
     if (!conversation) {
       await this.record(key, conversationId, what, 'failed', 0, 'no stored conversation');
       return 'failed';
     }
-    return this.queue.teamsSend(conversationId, () => this.attempt(key, conversationId, conversation.reference, message, what));
+    return this.queue.teamsSend(conversationId, () => this.attempt(key, conversationId, () => act(conversation.reference), what));
   }
 
-  private async attempt(key: string, conversationId: string, reference: Record<string, unknown>, message: OutgoingMessage, what: string): Promise<SendResult> {
+  private async attempt(key: string, conversationId: string, act: () => Promise<string | void>, what: string): Promise<SendResult> {
     let attempts = 0;
     let lastError = '';
     while (attempts < this.retry.maxAttempts) {
       attempts += 1;
       try {
-        await this.port.send(reference, message);
-        await this.record(key, conversationId, what, 'sent', attempts);
+        const activityId = await act();
+        await this.record(key, conversationId, what, 'sent', attempts, undefined, activityId || undefined);
         return 'sent';
       } catch (err) {
         const failure = err instanceof SendError ? err : new SendError((err as Error).message, null);
@@ -76,7 +96,8 @@ export class TeamsDelivery {
     return 'failed';
   }
 
-  private async record(key: string, target: string, what: string, status: SendRecord['status'], attempts: number, lastError?: string) {
-    await recordSend(this.store, { id: key, channel: 'teams', target, what, status, attempts, at: this.clock().toISOString(), ...(lastError ? { lastError } : {}) });
+  private async record(key: string, target: string, what: string, status: SendRecord['status'], attempts: number, lastError?: string, activityId?: string) {
+    const at = this.clock().toISOString();
+    await recordSend(this.store, { id: key, channel: 'teams', target, what, status, attempts, at, ...(lastError ? { lastError } : {}), ...(activityId ? { activityId } : {}) });
   }
 }

@@ -15,7 +15,8 @@ export interface Page {
 
 /** A page number from card data as a whole number ≥ 0; anything else is the first page. */
 export function requestedPage(value: unknown): number {
-  const asked = Math.floor(Number(value));
+  // Only a number or a text: converting a crafted object (e.g. { valueOf: "x" }) would throw.
+  const asked = typeof value === 'number' || typeof value === 'string' ? Math.floor(Number(value)) : NaN;
   return Number.isFinite(asked) ? Math.max(0, asked) : 0;
 }
 

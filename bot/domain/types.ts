@@ -198,3 +198,58 @@ export interface SurveyRound {
   periodKey: string;
   sentAt: Instant;
 }
+
+export const ANNOUNCEMENT_KINDS = ['change', 'disruption', 'event'] as const;
+export type AnnouncementKind = (typeof ANNOUNCEMENT_KINDS)[number];
+
+/** A card the bot sent and may replace later (updateActivity). */
+export interface SentCardRef {
+  conversationId: string;
+  activityId: string;
+  locale: Locale;
+  /** The Teams user id whose client refreshes the card by itself. */
+  userId: string;
+}
+
+/** News from an office to the partners of some of its segments (and its subscribed channels). */
+export interface Announcement {
+  id: string;
+  officeId: string;
+  kind: AnnouncementKind;
+  title: string;
+  text: string;
+  link?: string;
+  segments: string[];
+  /** The language the coordinator wrote in: partners reading another language are told so. */
+  locale: Locale;
+  createdBy: string;
+  createdAt: Instant;
+  /** The partners and channels it is for, fixed when it was sent, so a restart sends to the same ones. */
+  recipients: string[];
+  channels: string[];
+  /** Bumped when the text of an unresolved disruption is updated: each version replaces the Teams cards once. */
+  version?: number;
+  updatedAt?: Instant;
+  /** Set when a disruption is marked resolved: the Teams cards are replaced and e-mail recipients told once. */
+  resolvedAt?: Instant;
+  resolution?: string;
+  acknowledgements: { partnerId: string; at: Instant }[];
+  /** The coordinator's card with the counts, updated when the sends end. */
+  statusCard?: SentCardRef;
+}
+
+export interface Contact {
+  name: string;
+  email: string;
+}
+
+/** The staff named as contacts of one office for one segment. */
+export interface SegmentContacts {
+  /** `<officeId>:<segment>` */
+  id: string;
+  officeId: string;
+  segment: string;
+  contacts: Contact[];
+  updatedBy: string;
+  updatedAt: Instant;
+}

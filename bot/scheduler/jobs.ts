@@ -1,10 +1,14 @@
 // The scheduled jobs of Sidos, each a service function run at a cron time.
+import { deliverPendingAnnouncements } from '../services/announcements.js';
+import { postMeetingsToChannels } from '../services/channel-network.js';
 import { deliverDigest } from '../services/digest.js';
 import { createMeetingRequests, deliverNewRequests, remindAndClose } from '../services/feedback-requests.js';
 import { sendReminders, syncAllPending } from '../services/invites.js';
 import { sendFeedbackPrompts } from '../services/office-feedback.js';
 import { applyRetention } from '../services/privacy.js';
 import { createSurveyRounds } from '../services/surveys.js';
+import { updateStatusCard } from '../teams/announce.js';
+import { channelMeetingCard } from '../teams/channel-network.js';
 import { digestCardPort } from '../teams/digest-card.js';
 import { feedbackOutbox } from '../teams/feedback.js';
 import type { BotDeps } from '../teams/router.js';
@@ -18,6 +22,22 @@ export function buildJobs(deps: BotDeps): Job[] {
   return [
     // Catches up meeting changes made while down and retries failed invitation sends.
     { name: 'invites.sync', cron: '*/5 * * * *', timeZone, runAtStart: true, run: (now, signal) => syncAllPending(deps, now, signal) },
+    // Finishes announcements cut short by a restart and retries failed sends.
+    {
+      name: 'announcements.sync',
+      cron: '*/5 * * * *',
+      timeZone,
+      runAtStart: true,
+      run: (now, signal) => deliverPendingAnnouncements(deps, now, signal, (id) => updateStatusCard(deps, id)),
+    },
+    // Posts new meetings, their changes and cancellations once to the office's channels subscribed to meetings.
+    {
+      name: 'channels.meetings',
+      cron: '*/5 * * * *',
+      timeZone,
+      runAtStart: true,
+      run: (now, signal) => postMeetingsToChannels({ ...deps, meetingCard: channelMeetingCard(deps.config) }, now, signal),
+    },
     { name: 'invites.reminders', cron: '*/15 * * * *', timeZone, runAtStart: true, run: (now) => sendReminders(deps, now) },
     // At start-up it delivers the last completed period if someone has not got it yet (missed while down, or failed).
     {

@@ -25,6 +25,12 @@ export const AUDIT_ACTIONS = [
   'privacy.lookup',
   'privacy.export',
   'privacy.erase',
+  'announcement.send',
+  'announcement.update',
+  'announcement.resolve',
+  'contacts.set',
+  'channel.subscribe',
+  'channel.unsubscribe',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

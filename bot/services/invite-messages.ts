@@ -4,9 +4,10 @@ import { DateTime } from 'luxon';
 import { renderCard, type Card } from '../cards.js';
 import type { EmailMessage } from '../delivery/email.js';
 import { officeName, officeSender } from '../domain/office-name.js';
-import type { Invitation, Locale, Meeting, Office, Partner, Rsvp } from '../domain/types.js';
+import type { Contact, Invitation, Locale, Meeting, Office, Partner, Rsvp } from '../domain/types.js';
 import { renderHtml } from '../html-templates.js';
 import { translator } from '../i18n.js';
+import { contactsLine } from './contacts.js';
 import { languageOf } from './people.js';
 
 /** Everything about one invitation that its messages show. */
@@ -19,6 +20,8 @@ export interface InviteContext {
   icsUrl: string;
   /** The partner's personal pages, set for e-mails: answer this invitation, see their data. */
   web?: InviteWebLinks;
+  /** The office's named contacts for the partner's segment. */
+  contacts: Contact[];
 }
 
 export interface InviteWebLinks {
@@ -63,6 +66,7 @@ export function inviteCard(ctx: InviteContext, kind: InviteKind, locale: Locale,
     { title: t('invite.fact.theme'), value: ctx.theme },
     { title: t('invite.fact.subTheme'), value: meeting.subTheme },
     { title: t('invite.fact.organizer'), value: officeName(office, locale) },
+    ...(ctx.contacts.length > 0 ? [{ title: t('invite.fact.contacts'), value: contactsLine(ctx.contacts) }] : []),
   ];
   const open = kind !== 'cancel' && canAnswer(meeting, now);
   return renderCard('invite-card', {
@@ -107,6 +111,7 @@ export function inviteEmail(ctx: InviteContext, kind: InviteKind): Pick<EmailMes
     ...(online ? [t('invite.onlineLink', { url: online })] : []),
     `${t('invite.fact.theme')}: ${ctx.theme}`,
     `${t('invite.fact.subTheme')}: ${meeting.subTheme}`,
+    ...(ctx.contacts.length > 0 ? [`${t('invite.fact.contacts')}: ${contactsLine(ctx.contacts)}`] : []),
     ...(calendarNote ? ['', calendarNote] : []),
     '',
     signature,
@@ -129,6 +134,7 @@ export function inviteEmail(ctx: InviteContext, kind: InviteKind): Pick<EmailMes
       { label: t('invite.fact.theme'), value: ctx.theme },
       { label: t('invite.fact.subTheme'), value: meeting.subTheme },
       { label: t('invite.fact.organizer'), value: officeName(office, locale) },
+      ...(ctx.contacts.length > 0 ? [{ label: t('invite.fact.contacts'), value: contactsLine(ctx.contacts) }] : []),
     ],
     online: online ? { url: online, label: t('invite.button.online') } : null,
     calendarNote,

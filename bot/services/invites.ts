@@ -11,6 +11,7 @@ import { sendRecordOf, wasSent } from '../delivery/send-log.js';
 import type { SendResult, TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { Invitation, Meeting, Partner, Rsvp } from '../domain/types.js';
 import type { Store, YearData } from '../store/store.js';
+import { contactsFor } from './contacts.js';
 import { personalConversation } from './conversations.js';
 import { canAnswer, icsTexts, inviteCard, inviteEmail, type InviteContext, type InviteKind } from './invite-messages.js';
 import { issueLinks, partnerLinks, type PartnerLinkRequest } from './partner-links.js';
@@ -100,7 +101,8 @@ function contextOf(ports: Pick<InvitePorts, 'store' | 'config'>, year: number, i
   if (!partner || !office) return undefined;
   const theme = ports.store.readYear(year, (d) => d.plans.find((p) => p.id === meeting.planId)?.theme ?? '');
   const icsUrl = `${ports.config.publicBaseUrl}/files/${invitation.icsToken}`;
-  return { invitation, meeting, partner: { ...partner }, office, theme, icsUrl };
+  const contacts = contactsFor(ports.store, office.id, partner.segment);
+  return { invitation, meeting, partner: { ...partner }, office, theme, icsUrl, contacts };
 }
 
 /** The office's partners in the meeting's segments, by organisation and name. */
@@ -215,7 +217,7 @@ async function ensureIcsLinks(ports: Pick<InvitePorts, 'store' | 'config'>, meet
 const runs = new WeakMap<Store, Map<string, { tail: Promise<unknown>; waiting: number }>>();
 
 /** Runs `task` after any earlier task with the same key has finished (per store). */
-function oneAtATime<T>(store: Store, key: string, task: () => Promise<T>): Promise<T> {
+export function oneAtATime<T>(store: Store, key: string, task: () => Promise<T>): Promise<T> {
   let queue = runs.get(store);
   if (!queue) runs.set(store, (queue = new Map()));
   let entry = queue.get(key);
@@ -235,9 +237,14 @@ function oneAtATime<T>(store: Store, key: string, task: () => Promise<T>): Promi
 
 const meetingRunKey = (meetingId: string) => `meeting:${meetingId}`;
 
+/** True while a oneAtATime task with this key runs (or waits for the one before it). */
+export function isRunning(store: Store, key: string): boolean {
+  return runs.get(store)?.has(key) ?? false;
+}
+
 /** True while invitations of the meeting are being sent (or a run waits for the one before it). */
 export function isSending(store: Store, meetingId: string): boolean {
-  return runs.get(store)?.has(meetingRunKey(meetingId)) ?? false;
+  return isRunning(store, meetingRunKey(meetingId));
 }
 
 /**

@@ -159,6 +159,8 @@ export interface PersonalData {
   /** The office's feedback to the partner's organisation: about the organisation, not the person. */
   organisationFeedback: WithMeeting<Omit<OfficeFeedback, 'givenBy'>>[];
   sends: SendRecord[];
+  /** Announcements the person was sent as a partner, and when they acknowledged each. */
+  announcements: { id: string; officeId: string; kind: string; title: string; createdAt: Instant; acknowledgedAt?: Instant }[];
   /** Facts the jobs keep, e.g. a copy of a partner removed from the register, kept for undo. */
   jobState: Record<string, string>;
   /** Audit trail entries naming the person, as the one who acted or the one acted on; the other side is left out. */
@@ -205,6 +207,12 @@ export function personalData(store: Store, config: AppConfig, who: Who): Persona
     proposals: [],
     organisationFeedback: [],
     sends: shared.sends.filter((s) => addressedTo(person, s, chats)),
+    announcements: shared.announcements
+      .filter((a) => a.recipients.some((id) => person.partnerIds.has(id)))
+      .map((a) => {
+        const acknowledgedAt = a.acknowledgements.find((ack) => person.partnerIds.has(ack.partnerId))?.at;
+        return { id: a.id, officeId: a.officeId, kind: a.kind, title: a.title, createdAt: a.createdAt, ...(acknowledgedAt ? { acknowledgedAt } : {}) };
+      }),
     jobState: Object.fromEntries(Object.entries(shared.jobState).filter(([key, value]) => mentions(person, key) || mentions(person, value))),
     audit: shared.audit.filter((e) => namesPerson(person, e)).map((e) => ownPart(person, e)),
     staffRecords: {
@@ -362,6 +370,8 @@ export interface SharedCounts {
   jobState: number;
   /** Audit entries in which the person was anonymised (they are kept). */
   audit: number;
+  /** Announcements the person was a recipient of, written by them, or named them as a segment contact. */
+  announcements: number;
 }
 
 export type ErasureSummary = YearCounts & SharedCounts & { found: boolean };
@@ -386,6 +396,10 @@ function selectShared(data: Readonly<SharedData>, person: Person, droppedTokens:
       (l) => (l.kind === 'ics' && droppedTokens.has(l.id)) || (l.kind === 'export' && exportOf(l.ref)) || (!!l.partnerId && person.partnerIds.has(l.partnerId)),
     ),
     audit: data.audit.filter((e) => namesPerson(person, e)),
+    announcements: data.announcements.filter(
+      (a) => a.recipients.some((id) => person.partnerIds.has(id)) || a.acknowledgements.some((ack) => person.partnerIds.has(ack.partnerId)) || refers(person, a.createdBy),
+    ),
+    contactLists: data.segmentContacts.filter((c) => c.contacts.some((contact) => person.emails.has(contact.email.toLowerCase())) || refers(person, c.updatedBy)),
     jobState: Object.entries(data.jobState)
       .filter(([key, value]) => mentions(person, key) || mentions(person, value))
       .map(([key]) => key),
@@ -403,6 +417,7 @@ function sharedCounts(selected: ReturnType<typeof selectShared>): SharedCounts {
     links: selected.links.length,
     jobState: selected.jobState.length,
     audit: selected.audit.length,
+    announcements: selected.announcements.length + selected.contactLists.length,
   };
 }
 
@@ -444,6 +459,15 @@ export async function erasePerson(store: Store, config: AppConfig, who: Who): Pr
         d.sends = without(d.sends, selected.sends);
         d.links = without(d.links, selected.links);
         for (const key of selected.jobState) delete d.jobState[key];
+        for (const a of selected.announcements) {
+          a.recipients = a.recipients.filter((id) => !person.partnerIds.has(id));
+          a.acknowledgements = a.acknowledgements.filter((ack) => !person.partnerIds.has(ack.partnerId));
+          if (refers(person, a.createdBy)) a.createdBy = tombstone();
+        }
+        for (const list of selected.contactLists) {
+          list.contacts = list.contacts.filter((contact) => !person.emails.has(contact.email.toLowerCase()));
+          if (refers(person, list.updatedBy)) list.updatedBy = tombstone();
+        }
         for (const entry of selected.audit) {
           if (isPerson(person, entry.actor)) entry.actor = { role: entry.actor.role, erased: true };
           if (isPerson(person, entry.target)) entry.target = { ...(entry.target.ref ? { ref: entry.target.ref } : {}), erased: true };
@@ -467,6 +491,8 @@ export interface RetentionSummary extends YearCounts {
   jobState: number;
   /** Audit entries older than retention.auditDays, deleted. */
   audit: number;
+  /** Announcements sent (or resolved) before the cut-off, deleted with the list of whom they reached. */
+  announcements: number;
 }
 
 /** The latest moment each partner did something or something was done with them. */
@@ -534,6 +560,8 @@ export async function applyRetention(store: Store, config: AppConfig, now: Date)
       links: d.links.filter((l) => Date.parse(l.expiresAt) <= now.getTime()),
       jobState: spentUndo.filter((key) => key in d.jobState),
       audit: d.audit.filter((e) => Date.parse(e.at) < auditCutoff),
+      // They name their recipients: gone with the sends that reached them.
+      announcements: d.announcements.filter((a) => before(a.resolvedAt ?? a.createdAt)),
     };
   };
   const sizes = (s: ReturnType<typeof select>) => ({
@@ -542,6 +570,7 @@ export async function applyRetention(store: Store, config: AppConfig, now: Date)
     links: s.links.length,
     jobState: s.jobState.length,
     audit: s.audit.length,
+    announcements: s.announcements.length,
   });
   const pending = store.readShared((d) => sizes(select(d)));
   const shared = Object.values(pending).some((n) => n > 0)
@@ -552,6 +581,7 @@ export async function applyRetention(store: Store, config: AppConfig, now: Date)
         d.links = without(d.links, selected.links);
         for (const key of selected.jobState) delete d.jobState[key];
         d.audit = without(d.audit, selected.audit);
+        d.announcements = without(d.announcements, selected.announcements);
         return sizes(selected);
       }, { purge: true })
     : pending;

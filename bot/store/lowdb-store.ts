@@ -15,7 +15,7 @@ import {
 const YEAR_FILE = /^(\d{4})\.json$/;
 
 /** Collections added after the first release: files written before them lack the key, which then starts empty. */
-const ADDED_SHARED_KEYS: readonly (keyof SharedData)[] = ['audit'];
+const ADDED_SHARED_KEYS: readonly (keyof SharedData)[] = ['audit', 'announcements', 'segmentContacts'];
 
 /** Checks the shape a hand edit is likely to break: known collections, each an array of records. */
 function shapeChecker(template: object, added: readonly string[] = []): (data: unknown) => string | null {

@@ -2,6 +2,7 @@
 // Records of a year (plans, meetings, feedback, …) live in one document per
 // year; records that are not tied to a year live in the shared document.
 import type {
+  Announcement,
   Feedback,
   FeedbackRequest,
   Instant,
@@ -13,6 +14,7 @@ import type {
   Plan,
   Proposal,
   Role,
+  SegmentContacts,
   Survey,
   SurveyRound,
 } from '../domain/types.js';
@@ -64,11 +66,18 @@ export interface SendRecord {
   attempts: number;
   lastError?: string;
   at: Instant;
+  /** Teams: the id of the message sent, so the card can be replaced later. */
+  activityId?: string;
 }
+
+/** digest: the national digest; meetings and news: an office's channel network (meetings, announcements). */
+export type SubscriptionTopic = 'digest' | 'meetings' | 'news';
 
 export interface Subscription {
   id: string;
-  topic: 'digest';
+  topic: SubscriptionTopic;
+  /** meetings and news: whose office's posts the channel gets. */
+  officeId?: string;
   conversationRecordId: string;
   by: string;
   at: Instant;
@@ -121,6 +130,8 @@ export interface SharedData {
   surveys: Survey[];
   links: DownloadLink[];
   audit: AuditEntry[];
+  announcements: Announcement[];
+  segmentContacts: SegmentContacts[];
   /** Small facts the jobs keep between runs, e.g. the last digest period delivered. */
   jobState: Record<string, string>;
 }
@@ -145,6 +156,8 @@ export const emptyShared = (): SharedData => ({
   surveys: [],
   links: [],
   audit: [],
+  announcements: [],
+  segmentContacts: [],
   jobState: {},
 });
 

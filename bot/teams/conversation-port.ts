@@ -36,26 +36,30 @@ export class AdapterConversationPort implements ConversationPort, CardUpdatePort
     private readonly botAppId: string,
   ) {}
 
-  send(reference: Record<string, unknown>, message: OutgoingMessage): Promise<void> {
-    return this.inConversation(reference, (context) => context.sendActivity(toActivity(message)));
+  async send(reference: Record<string, unknown>, message: OutgoingMessage): Promise<string | void> {
+    const sent = await this.inConversation(reference, (context) => context.sendActivity(toActivity(message)));
+    return sent?.id;
   }
 
-  update(reference: Record<string, unknown>, activityId: string, message: OutgoingMessage): Promise<void> {
-    return this.inConversation(reference, (context) => context.updateActivity({ ...toActivity(message), id: activityId }));
+  async update(reference: Record<string, unknown>, activityId: string, message: OutgoingMessage): Promise<void> {
+    await this.inConversation(reference, (context) => context.updateActivity({ ...toActivity(message), id: activityId }));
   }
 
-  private async inConversation(reference: Record<string, unknown>, act: (context: TurnContext) => Promise<unknown>): Promise<void> {
+  private async inConversation<T>(reference: Record<string, unknown>, act: (context: TurnContext) => Promise<T>): Promise<T | undefined> {
     try {
       // The failure is carried out of the callback: an error thrown there would go
       // to the adapter's onTurnError (set by the teams-ai Application) and be swallowed.
       let failure: unknown;
+      let result: T | undefined;
       await this.adapter.continueConversationAsync(this.botAppId, reference as Partial<ConversationReference>, async (context) => {
         withoutClientRetries(context.turnState.get(this.adapter.ConnectorClientKey));
-        await act(context).catch((err: unknown) => {
+        result = await act(context).catch((err: unknown) => {
           failure = err;
+          return undefined;
         });
       });
       if (failure) throw failure;
+      return result;
     } catch (err) {
       const e = err as Error & { statusCode?: number; response?: { headers?: { get?: (n: string) => string | undefined } } };
       throw new SendError(e.message, e.statusCode ?? null, retryAfterMs(e));

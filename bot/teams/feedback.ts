@@ -28,6 +28,7 @@ import { subjectText } from '../services/feedback-subject.js';
 import { feedbackForStaff, type StaffAnswer, type StaffGroup } from '../services/feedback-view.js';
 import { partnerLinks } from '../services/partner-links.js';
 import { languageOf } from '../services/people.js';
+import { contactsFor, contactsLine } from '../services/contacts.js';
 import { errorLines } from './form-errors.js';
 import { withPager } from './pager.js';
 import type { BotDeps, Routes, Turn } from './router.js';
@@ -58,7 +59,7 @@ interface FormTarget {
 
 interface Banner {
   text: string;
-  color: 'Good' | 'Warning' | 'Attention';
+  color: 'Default' | 'Good' | 'Warning' | 'Attention';
 }
 
 function requestTarget(store: BotDeps['store'], p: Presenter, request: FeedbackRequest): FormTarget {
@@ -328,6 +329,11 @@ export function feedbackOutbox(deps: Pick<BotDeps, 'config' | 'store' | 'deliver
     const locale = languageOf(partner);
     return { t: translator(locale), locale, config: deps.config };
   };
+  /** "Your contacts: …" of the partner's office and segment, or nothing when none are named. */
+  const contactsOf = (p: Presenter, partner: Partner, officeId: string) => {
+    const contacts = contactsFor(deps.store, officeId, partner.segment);
+    return contacts.length > 0 ? [p.t('announce.contacts', { contacts: contactsLine(contacts) })] : [];
+  };
   return {
     teams: deps.delivery,
     email: deps.email,
@@ -336,7 +342,10 @@ export function feedbackOutbox(deps: Pick<BotDeps, 'config' | 'store' | 'deliver
       const p = presenter(partner);
       const target = requestTarget(deps.store, p, request);
       const date = formatMeetingTime(target.closesAt, zoneOf(deps.config, request.officeId), p.locale);
-      const banners: Banner[] = reminder > 0 ? [{ text: p.t('feedback.reminder', { date }), color: 'Warning' }] : [];
+      const banners: Banner[] = [
+        ...(reminder > 0 ? [{ text: p.t('feedback.reminder', { date }), color: 'Warning' as const }] : []),
+        ...contactsOf(p, partner, request.officeId).map((text) => ({ text, color: 'Default' as const })),
+      ];
       return { card: formCard(p, target, emptyValues(), banners, partner.name) };
     },
     async emailMessage(request, partner, reminder, now) {
@@ -352,7 +361,7 @@ export function feedbackOutbox(deps: Pick<BotDeps, 'config' | 'store' | 'deliver
         now,
       );
       const subject = p.t(reminder > 0 ? 'feedback.email.reminderSubject' : 'feedback.email.subject', { subject: target.subject });
-      const body = p.t('feedback.email.body', { name: partner.name, subject: target.subject, date, url: form });
+      const body = [p.t('feedback.email.body', { name: partner.name, subject: target.subject, date, url: form }), ...contactsOf(p, partner, request.officeId)].join('\n\n');
       const text = `${body}\n\n${p.t('web.link.line', { label: p.t('web.link.myData'), url: myData })}`;
       const links = [
         { url: form, label: p.t('web.link.feedback'), button: true },

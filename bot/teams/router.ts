@@ -5,6 +5,7 @@ import type { AppConfig } from '../config.js';
 import type { Command } from '../domain/commands.js';
 import type { Role } from '../domain/types.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
+import type { CardUpdatePort } from '../delivery/outgoing.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { BackgroundWork } from '../scheduler/background.js';
 import type { InviteProgressPort } from '../services/invites.js';
@@ -25,6 +26,8 @@ export interface BotDeps {
   /** Sends started by a button press run here, after the press is answered. */
   background: BackgroundWork;
   inviteProgress?: InviteProgressPort;
+  /** Replaces a card the bot sent (the coordinator's announcement card when its sends end). */
+  cards?: CardUpdatePort;
 }
 
 export interface Turn {

@@ -1,6 +1,9 @@
 // Every command and card action the bot understands, registered in one place.
 import { CardFactory } from 'botbuilder';
+import { registerAnnounce } from './announce.js';
 import { registerAudit } from './audit.js';
+import { registerChannelNetwork } from './channel-network.js';
+import { registerContacts } from './contacts.js';
 import { registerDigest } from './digest.js';
 import { registerFeedback } from './feedback.js';
 import { helpCard } from './help.js';
@@ -35,5 +38,8 @@ export function buildRoutes(): Routes {
   registerLanguage(routes);
   registerStaff(routes);
   registerAudit(routes);
+  registerAnnounce(routes);
+  registerContacts(routes);
+  registerChannelNetwork(routes);
   return routes;
 }

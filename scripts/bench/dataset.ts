@@ -327,7 +327,7 @@ export async function writeDataset(spec: DatasetSpec): Promise<Dataset> {
   }));
 
   const year: YearData = { plans, meetings, invitations, feedbackRequests, feedback, proposals, officeFeedback, surveyRounds };
-  const shared: SharedData = { partners, conversations, roleAssignments: [], subscriptions: [], sends, surveys, links: [], audit: [], jobState: {} };
+  const shared: SharedData = { partners, conversations, roleAssignments: [], subscriptions: [], sends, surveys, links: [], audit: [], announcements: [], segmentContacts: [], jobState: {} };
   // Written as lowdb writes them.
   const yearText = JSON.stringify(year, null, 2);
   const sharedText = JSON.stringify(shared, null, 2);

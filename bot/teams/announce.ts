@@ -1,0 +1,310 @@
+// Announcements in Teams (coordinators and admins): `announce` opens the form,
+// Preview shows the text and whom it reaches, Send stores it and sends it in the
+// background (the clicked card shows the counts and is updated when the sends
+// end), `announcements` lists past ones, and a disruption is marked resolved
+// from its card. Partners press Acknowledge on the card they got.
+import { randomUUID } from 'node:crypto';
+import { CardFactory } from 'botbuilder';
+import { renderCard, type Card } from '../cards.js';
+import { parseAnnouncementInput, parseResolution, parseUpdateText, type AnnouncementInput } from '../domain/announcement-input.js';
+import { paginate } from '../domain/paging.js';
+import { ANNOUNCEMENT_KINDS, type Announcement, type Locale, type Role } from '../domain/types.js';
+import { translator, type Translate } from '../i18n.js';
+import { announcementCard, announcementTime } from '../services/announcement-messages.js';
+import {
+  acknowledge,
+  announcementCounts,
+  createAnnouncement,
+  deliverAnnouncement,
+  findAnnouncement,
+  isDelivering,
+  officeAnnouncements,
+  reachOf,
+  rememberStatusCard,
+  resolveDisruption,
+  updateDisruption,
+  type AnnounceErrorCode,
+} from '../services/announcements.js';
+import { contactsFor } from '../services/contacts.js';
+import { audited } from './audit.js';
+import { errorLines } from './form-errors.js';
+import { officeName } from './partners-common.js';
+import { withPager } from './pager.js';
+import type { BotDeps, Routes, Turn } from './router.js';
+
+const STAFF: readonly Role[] = ['coordinator', 'admin'];
+const LIST_PAGE_SIZE = 10;
+
+const ERRORS: Record<AnnounceErrorCode, string> = {
+  'no-recipients': 'announce.error.noRecipients',
+  'not-found': 'announce.error.notFound',
+  'other-office': 'announce.error.otherOffice',
+  'not-disruption': 'announce.error.notDisruption',
+  'already-resolved': 'announce.error.alreadyResolved',
+  'not-recipient': 'announce.error.notRecipient',
+};
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** The segments the office works with: those of the configuration. */
+const officeSegments = (turn: Turn) => turn.deps.config.segments.map((s) => s.id);
+
+function segmentNames(turn: Turn, ids: readonly string[]): string {
+  return ids.map((id) => turn.deps.config.segments.find((s) => s.id === id)?.name[turn.user.locale] ?? id).join(', ');
+}
+
+function formCard(turn: Turn, values: Record<string, unknown> = {}, errors: string[] = []): Card {
+  const { t } = turn;
+  return renderCard('announce-form', {
+    title: t('announce.form.title'),
+    intro: t('announce.form.intro', { language: t(`announce.language.${turn.user.locale}`) }),
+    errors,
+    labels: {
+      kind: t('announce.field.kind'),
+      title: t('announce.field.title'),
+      text: t('announce.field.text'),
+      segments: t('announce.field.segments'),
+      link: t('announce.field.link'),
+      required: t('validation.required'),
+      preview: t('announce.button.preview'),
+    },
+    values: { kind: str(values.kind) || 'change', title: str(values.title), text: str(values.text), segments: str(values.segments), link: str(values.link) },
+    kinds: ANNOUNCEMENT_KINDS.map((kind) => ({ title: t(`announce.kind.${kind}`), value: kind })),
+    segments: turn.deps.config.segments.map((s) => ({ title: s.name[turn.user.locale], value: s.id })),
+  });
+}
+
+function reachLine(turn: Turn, input: AnnouncementInput): { facts: { title: string; value: string }[]; notes: string[] } {
+  const reach = reachOf(turn.deps, turn.user.officeId, input.segments);
+  const notes = reach.unreachable > 0 ? [turn.t('announce.preview.unreachable', { count: reach.unreachable })] : [];
+  return {
+    facts: [
+      { title: turn.t('announce.field.segments'), value: segmentNames(turn, input.segments) },
+      { title: turn.t('announce.preview.recipients'), value: turn.t('announce.preview.reach', { teams: reach.teams, email: reach.email, channels: reach.channels }) },
+    ],
+    notes,
+  };
+}
+
+async function preview(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const parsed = parseAnnouncementInput(data, officeSegments(turn));
+  if (!parsed.ok) return formCard(turn, data, [turn.t('announce.fixErrors'), ...errorLines(turn.t, 'announce', parsed.errors)]);
+  const input = parsed.value;
+  const reach = reachOf(turn.deps, turn.user.officeId, input.segments);
+  if (reach.teams + reach.email + reach.unreachable === 0) return formCard(turn, data, [turn.t(ERRORS['no-recipients'])]);
+  const { facts, notes } = reachLine(turn, input);
+  return renderCard('announce-preview', {
+    heading: turn.t('announce.preview.title', { kind: turn.t(`announce.kind.${input.kind}`) }),
+    intro: turn.t('announce.preview.intro'),
+    title: input.title,
+    text: input.text,
+    link: input.link ?? '',
+    facts,
+    notes,
+    labels: { send: turn.t('announce.button.send'), edit: turn.t('announce.button.edit') },
+    // The id is made here: every click on this card's Send is about the same announcement.
+    draft: { draftId: str(data.draftId) || randomUUID(), kind: input.kind, title: input.title, text: input.text, segments: input.segments.join(','), link: input.link ?? '' },
+  });
+}
+
+async function send(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const draftId = str(data.draftId);
+  if (!/^[0-9a-f-]{36}$/.test(draftId)) return turn.t('error.cardOutdated');
+  const parsed = parseAnnouncementInput(data, officeSegments(turn));
+  if (!parsed.ok) return formCard(turn, data, [turn.t('announce.fixErrors'), ...errorLines(turn.t, 'announce', parsed.errors)]);
+  const { deps, user } = turn;
+  const now = deps.clock();
+  const by = user.identity.aadObjectId ?? user.identity.email ?? '';
+  const result = await createAnnouncement(deps.store, draftId, user.officeId, parsed.value, { locale: user.locale, by }, now);
+  if (!result.ok) return result.code === 'no-recipients' ? formCard(turn, data, [turn.t(ERRORS[result.code])]) : turn.t(ERRORS[result.code]);
+  const { announcement } = result;
+  if (result.created) {
+    await audited(turn, 'announcement.send', { ref: announcement.id }, { kind: announcement.kind, segments: announcement.segments.join(','), recipients: announcement.recipients.length });
+  }
+  await startDelivery(turn, announcement);
+  return statusCard(viewOf(turn), findAnnouncement(deps.store, announcement.id) ?? announcement);
+}
+
+/** Sends in the background; the clicked card is remembered so the final counts replace it. */
+async function startDelivery(turn: Turn, announcement: Announcement): Promise<void> {
+  const { deps } = turn;
+  const activityId = turn.context.activity.replyToId;
+  if (activityId) {
+    await rememberStatusCard(deps.store, announcement.id, {
+      conversationId: turn.conversation.id,
+      activityId,
+      locale: turn.user.locale,
+      userId: turn.context.activity.from?.id ?? '',
+    });
+  }
+  deps.background.start(`sending announcement ${announcement.id}`, async () => {
+    await deliverAnnouncement(deps, announcement.id);
+    await updateStatusCard(deps, announcement.id);
+  });
+}
+
+/** Replaces the coordinator's card with the final counts. */
+export async function updateStatusCard(deps: BotDeps, id: string): Promise<void> {
+  const announcement = findAnnouncement(deps.store, id);
+  const card = announcement?.statusCard;
+  const conversation = card && deps.store.readShared((d) => d.conversations.find((c) => c.id === card.conversationId));
+  if (!announcement || !card || !conversation || !deps.cards) return;
+  const view: StatusView = { t: translator(card.locale), deps, locale: card.locale, refreshUserIds: card.userId ? [card.userId] : [] };
+  try {
+    await deps.cards.update(conversation.reference, card.activityId, { card: statusCard(view, announcement) });
+  } catch (err) {
+    deps.log(`updating the card of announcement ${id} failed: ${(err as Error).message}`);
+  }
+}
+
+interface StatusView {
+  t: Translate;
+  deps: BotDeps;
+  locale: Locale;
+  refreshUserIds: string[];
+}
+
+const viewOf = (turn: Turn): StatusView => ({
+  t: turn.t,
+  deps: turn.deps,
+  locale: turn.user.locale,
+  refreshUserIds: turn.context.activity.from?.id ? [turn.context.activity.from.id] : [],
+});
+
+function when(view: StatusView, announcement: Announcement, iso: string): string {
+  const zone = (view.deps.config.offices.find((o) => o.id === announcement.officeId) ?? view.deps.config.offices[0]).timeZone;
+  return announcementTime(iso, zone, view.locale);
+}
+
+/** The coordinator's card: delivered / failed per channel, acknowledgements, and Mark resolved for a disruption. */
+export function statusCard(view: StatusView, a: Announcement, results: string[] = []): Card {
+  const { t, deps } = view;
+  const counts = announcementCounts(deps, a);
+  const sending = isDelivering(deps.store, a.id);
+  const segments = a.segments.map((id) => deps.config.segments.find((s) => s.id === id)?.name[view.locale] ?? id).join(', ');
+  const line = (c: { sent: number; failed: number }) => t('announce.status.line', { sent: c.sent, failed: c.failed });
+  const card = renderCard('announce-status', {
+    sending,
+    refreshUserIds: view.refreshUserIds,
+    announcementId: a.id,
+    title: `${t(`announce.kind.${a.kind}`)}: ${a.title}`,
+    meta: t('announce.status.meta', { segments, time: when(view, a, a.createdAt), recipients: counts.recipients }),
+    results,
+    state: sending ? t('announce.status.sending') : t('announce.status.done'),
+    counts: [
+      { title: t('announce.status.teams'), value: line(counts.teams) },
+      { title: t('announce.status.email'), value: line(counts.email) },
+      { title: t('announce.status.channels'), value: line(counts.channels) },
+      { title: t('announce.status.acknowledged'), value: t('announce.status.ackLine', { count: counts.acknowledged, teams: counts.teams.sent }) },
+      ...(counts.unreachable > 0 ? [{ title: t('announce.status.unreachable'), value: String(counts.unreachable) }] : []),
+      ...(a.resolvedAt ? [{ title: t('announce.status.followUps'), value: String(counts.followUps) }] : []),
+    ],
+    resolved: a.resolvedAt ? t('announce.resolvedAt', { time: when(view, a, a.resolvedAt) }) : '',
+    canResolve: a.kind === 'disruption' && !a.resolvedAt,
+    text: a.text,
+    labels: {
+      text: t('announce.field.updateText'),
+      update: t('announce.button.update'),
+      resolution: t('announce.field.resolution'),
+      resolve: t('announce.button.resolve'),
+      refresh: t('announce.button.refresh'),
+      list: t('announce.button.list'),
+    },
+  });
+  if (!sending) delete card.refresh;
+  return card;
+}
+
+/** The announcement of the card, if this coordinator may handle it (admins: any office). */
+function ownAnnouncement(turn: Turn, data: Record<string, unknown>): Announcement | string {
+  const found = findAnnouncement(turn.deps.store, str(data.announcementId));
+  if (!found) return turn.t(ERRORS['not-found']);
+  if (turn.user.role !== 'admin' && found.officeId !== turn.user.officeId) return turn.t(ERRORS['other-office']);
+  return found;
+}
+
+async function resolve(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const own = ownAnnouncement(turn, data);
+  if (typeof own === 'string') return own;
+  const note = parseResolution(data.resolution);
+  if (!note.ok) return statusCard(viewOf(turn), own, errorLines(turn.t, 'announce', note.errors));
+  const result = await resolveDisruption(turn.deps.store, own.id, turn.user.role === 'admin' ? null : turn.user.officeId, note.value, turn.deps.clock());
+  if (!result.ok) return statusCard(viewOf(turn), own, [turn.t(ERRORS[result.code])]);
+  await audited(turn, 'announcement.resolve', { ref: own.id }, { recipients: own.recipients.length });
+  await startDelivery(turn, result.announcement);
+  return statusCard(viewOf(turn), result.announcement);
+}
+
+/** New text for an open disruption: the Teams cards are replaced in place. */
+async function update(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const own = ownAnnouncement(turn, data);
+  if (typeof own === 'string') return own;
+  const text = parseUpdateText(data.text);
+  if (!text.ok) return statusCard(viewOf(turn), own, errorLines(turn.t, 'announce', text.errors));
+  if (text.value === own.text) return statusCard(viewOf(turn), own, [turn.t('announce.unchanged')]);
+  const result = await updateDisruption(turn.deps.store, own.id, turn.user.role === 'admin' ? null : turn.user.officeId, text.value, turn.deps.clock());
+  if (!result.ok) return statusCard(viewOf(turn), own, [turn.t(ERRORS[result.code])]);
+  await audited(turn, 'announcement.update', { ref: own.id }, { version: result.announcement.version ?? 0 });
+  await startDelivery(turn, result.announcement);
+  return statusCard(viewOf(turn), result.announcement);
+}
+
+function listCard(turn: Turn, page: unknown): Card {
+  const { t, deps, user } = turn;
+  const all = officeAnnouncements(deps.store, user.officeId);
+  const { page: shownPage, shown } = paginate(all, page, LIST_PAGE_SIZE);
+  const view = viewOf(turn);
+  const card = renderCard('announcement-list', {
+    title: t('announce.list.title', { office: officeName(turn, user.officeId) }),
+    empty: all.length === 0 ? t('announce.list.empty') : '',
+    openLabel: t('announce.button.open'),
+    items: shown.map((a) => {
+      const c = announcementCounts(deps, a);
+      return {
+        id: a.id,
+        title: `${t(`announce.kind.${a.kind}`)}: ${a.title}`,
+        line: t('announce.list.line', {
+          time: when(view, a, a.createdAt),
+          teams: c.teams.sent,
+          email: c.email.sent,
+          failed: c.teams.failed + c.email.failed,
+          acknowledged: c.acknowledged,
+          resolved: a.resolvedAt ? 'yes' : 'no',
+        }),
+      };
+    }),
+  });
+  return withPager(card, { t, locale: user.locale }, shownPage, { verb: 'announcements.list' });
+}
+
+/** A recipient's Acknowledge. In a channel the answer is private (a text only they see) and the card stays as it is for everyone. */
+async function acknowledgeAction(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const partner = turn.user.partner;
+  if (!partner) return turn.t('announce.error.notRecipient');
+  const result = await acknowledge(turn.deps.store, str(data.announcementId), partner.id, turn.deps.clock());
+  if (!result.ok) return turn.t(ERRORS[result.code]);
+  if (turn.conversation.kind !== 'personal') return turn.t('announce.acknowledged');
+  const office = turn.deps.config.offices.find((o) => o.id === result.announcement.officeId) ?? turn.deps.config.offices[0];
+  const view = { announcement: result.announcement, office, locale: turn.user.locale, contacts: contactsFor(turn.deps.store, office.id, partner.segment) };
+  return announcementCard(view, { acknowledged: true, inChannel: false });
+}
+
+export function registerAnnounce(routes: Routes): void {
+  routes.command('announce', async (turn) => {
+    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(formCard(turn))] });
+  });
+  routes.command('announcements', async (turn) => {
+    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(listCard(turn, 0))] });
+  });
+  routes.cardAction('announce.preview', STAFF, preview);
+  routes.cardAction('announce.edit', STAFF, async (turn, data) => formCard(turn, data));
+  routes.cardAction('announce.send', STAFF, send);
+  routes.cardAction('announce.open', STAFF, async (turn, data) => {
+    const own = ownAnnouncement(turn, data);
+    return typeof own === 'string' ? own : statusCard(viewOf(turn), own);
+  });
+  routes.cardAction('announce.update', STAFF, update);
+  routes.cardAction('announce.resolve', STAFF, resolve);
+  routes.cardAction('announcements.list', STAFF, async (turn, data) => listCard(turn, data.page));
+  routes.cardAction('announcement.ack', ['partner'], acknowledgeAction);
+}

@@ -1,0 +1,104 @@
+// The channel network in Teams: `subscribe meetings` / `subscribe news` (and
+// unsubscribe) in a team channel by the office's coordinators, the card a
+// meeting gets in such a channel, and RSVP from it. The channel card is the same
+// for everyone; an answer from it is private: the one who clicked gets a
+// message only they see, and their personal invitation (with the calendar file
+// and their answer) in their chat with Sidos.
+import { renderCard, type Card } from '../cards.js';
+import type { AppConfig } from '../config.js';
+import type { Locale, Meeting, Role } from '../domain/types.js';
+import { translator } from '../i18n.js';
+import { subscribeChannel, unsubscribeChannel, type ChannelTopic } from '../services/channel-network.js';
+import { canAnswer, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
+import { createInvitations, findMeeting, recordRsvp, syncInvitations } from '../services/invites.js';
+import { officeName as officeNameIn } from '../domain/office-name.js';
+import { audited } from './audit.js';
+import { officeName } from './partners-common.js';
+import type { Routes, Turn } from './router.js';
+
+/** The card a meeting version gets in a subscribed channel. */
+export const channelMeetingCard =
+  (config: AppConfig) =>
+  (meeting: Meeting, theme: string, locale: Locale): Card => {
+    const t = translator(locale);
+    const office = config.offices.find((o) => o.id === meeting.officeId) ?? config.offices[0];
+    const cancelled = meeting.status === 'cancelled';
+    const kind = cancelled ? 'cancel' : meeting.sequence > 0 ? 'update' : 'new';
+    const segments = meeting.segments.map((id) => config.segments.find((s) => s.id === id)?.name[locale] ?? id).join(', ');
+    return renderCard('channel-meeting', {
+      title: t(`channel.meeting.title.${kind}`, { subTheme: meeting.subTheme }),
+      titleColor: cancelled ? 'Attention' : 'Default',
+      intro: t(`channel.meeting.intro.${kind}`, { office: officeNameIn(office, locale) }),
+      facts: [
+        { title: t('invite.fact.when'), value: meetingTime(meeting, office.timeZone, locale) },
+        ...(meeting.place ? [{ title: t('invite.fact.place'), value: meeting.place }] : []),
+        { title: t('invite.fact.theme'), value: theme },
+        { title: t('invite.fact.subTheme'), value: meeting.subTheme },
+        { title: t('channel.meeting.segments'), value: segments },
+      ],
+      privacyNote: cancelled ? '' : t('channel.meeting.privacy'),
+      meetingId: meeting.id,
+      sequence: String(meeting.sequence),
+      rsvp: cancelled
+        ? []
+        : RSVP_ANSWERS.map((response) => ({
+            title: t(`invite.rsvp.${response}`),
+            response,
+            style: response === 'accepted' ? 'positive' : response === 'declined' ? 'destructive' : 'default',
+          })),
+      onlineLabel: t('invite.button.online'),
+      onlineUrl: !cancelled && meeting.onlineUrl ? meeting.onlineUrl : '',
+    });
+  };
+
+/** RSVP from a channel card: answered privately, counted as the partner's invitation answer. */
+async function channelRsvp(turn: Turn, data: Record<string, unknown>): Promise<string> {
+  const { t, user, deps } = turn;
+  const response = RSVP_ANSWERS.find((r) => r === data.response);
+  const found = typeof data.meetingId === 'string' ? findMeeting(deps.store, data.meetingId) : undefined;
+  if (!response || !found) return t('error.cardOutdated');
+  const { meeting } = found;
+  if (user.role !== 'partner') return t('channel.rsvp.staff');
+  const partner = user.partner;
+  const office = deps.config.offices.find((o) => o.id === meeting.officeId) ?? deps.config.offices[0];
+  if (!partner) return t('channel.rsvp.notRegistered', { office: officeName(turn, office.id), email: office.email });
+  if (partner.officeId !== meeting.officeId || !meeting.segments.includes(partner.segment)) return t('channel.rsvp.otherSegment');
+  const now = deps.clock();
+  if (!canAnswer(meeting, now)) return t(meeting.status === 'cancelled' ? 'invite.error.cancelled' : 'invite.error.past');
+  const created = await createInvitations(deps, meeting.id, [partner.id], meeting.officeId, now);
+  if (!created.ok) return t('error.cardOutdated');
+  const invitationId = deps.store.readYear(found.year, (d) => d.invitations.find((i) => i.meetingId === meeting.id && i.partnerId === partner.id)?.id);
+  if (!invitationId) return t('error.cardOutdated');
+  const answered = await recordRsvp(deps.store, invitationId, partner.id, response, now);
+  if (!answered.ok) return t('error.cardOutdated');
+  // The personal invitation (calendar file, the answer shown) follows in the partner's own chat or e-mail.
+  deps.background.start(`sending the invitations of meeting ${meeting.id}`, () => syncInvitations(deps, meeting.id, deps.clock()));
+  return t('channel.rsvp.saved', { answer: t(`invite.answer.${response}`), subTheme: meeting.subTheme });
+}
+
+const STAFF: readonly Role[] = ['coordinator', 'admin'];
+
+function subscription(topic: ChannelTopic, subscribe: boolean) {
+  return async (turn: Turn) => {
+    const { t, deps, user, conversation } = turn;
+    if (conversation.kind !== 'channel') return void (await turn.context.sendActivity(t('channel.onlyInChannel')));
+    const office = officeName(turn, user.officeId);
+    if (!subscribe) {
+      const removed = await unsubscribeChannel(deps.store, topic, conversation.id);
+      if (removed) await audited(turn, 'channel.unsubscribe', { ref: conversation.id }, { topic, office: user.officeId });
+      return void (await turn.context.sendActivity(t(removed ? `channel.unsubscribed.${topic}` : `channel.notSubscribed.${topic}`, { office })));
+    }
+    const by = user.identity.aadObjectId ?? user.identity.email ?? '';
+    const result = await subscribeChannel(deps.store, topic, { conversationRecordId: conversation.id, officeId: user.officeId, by, locale: user.locale }, deps.clock());
+    if (result === 'subscribed') await audited(turn, 'channel.subscribe', { ref: conversation.id }, { topic, office: user.officeId });
+    await turn.context.sendActivity(t(result === 'subscribed' ? `channel.subscribed.${topic}` : `channel.alreadySubscribed.${topic}`, { office }));
+  };
+}
+
+export function registerChannelNetwork(routes: Routes): void {
+  routes.command('subscribeMeetings', subscription('meetings', true));
+  routes.command('subscribeNews', subscription('news', true));
+  routes.command('unsubscribeMeetings', subscription('meetings', false));
+  routes.command('unsubscribeNews', subscription('news', false));
+  routes.cardAction('channel.rsvp', ['partner', ...STAFF, 'national'], channelRsvp);
+}

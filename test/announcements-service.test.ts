@@ -1,0 +1,130 @@
+// Announcements and named contacts in the services, on a real store: the input
+// rules, an announcement in "my data" of the partners it reached, erasure
+// removing a person from announcements and contact lists, and retention
+// deleting old announcements.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig, type AppConfig } from '../bot/config.js';
+import { parseAnnouncementInput, parseContactLines, parseResolution } from '../bot/domain/announcement-input.js';
+import { acknowledge, createAnnouncement, resolveDisruption } from '../bot/services/announcements.js';
+import { contactsFor, setContacts } from '../bot/services/contacts.js';
+import { applyRetention, erasePerson, personalData } from '../bot/services/privacy.js';
+import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { dataFileText } from './harness/data-files.js';
+import { partnerFixture } from './harness/seed.js';
+
+const SEGMENTS = ['municipalities', 'debt-counsellors'];
+const NOW = new Date('2027-03-01T10:00:00.000Z');
+const ID = '11111111-1111-4111-8111-111111111111';
+const input = { kind: 'disruption', title: 'Katko', text: 'Palvelu on poissa käytöstä.', segments: 'municipalities', link: '' };
+
+describe('announcement and contact input', () => {
+  it('accepts a valid announcement; no segment picked means all of them', () => {
+    expect(parseAnnouncementInput(input, SEGMENTS)).toEqual({ ok: true, value: { kind: 'disruption', title: 'Katko', text: 'Palvelu on poissa käytöstä.', segments: ['municipalities'] } });
+    const all = parseAnnouncementInput({ ...input, segments: '' }, SEGMENTS);
+    expect(all.ok && all.value.segments).toEqual(SEGMENTS);
+  });
+
+  it('reports every bad field: empty text, a title with a line break, an unknown kind and segment, a link that is not https', () => {
+    const result = parseAnnouncementInput({ kind: 'rumour', title: 'a\nb', text: ' ', segments: 'municipalities,pirates', link: 'http://x.example' }, SEGMENTS);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors.map((e) => [e.field, e.code])).toEqual([
+      ['kind', 'invalid'],
+      ['title', 'control-characters'],
+      ['text', 'required'],
+      ['link', 'not-https'],
+      ['segments', 'unknown-segment'],
+    ]);
+  });
+
+  it('an optional resolution note is cleaned free text', () => {
+    expect(parseResolution('  ')).toEqual({ ok: true, value: '' });
+    expect(parseResolution('Korjattu\r\nklo 12')).toEqual({ ok: true, value: 'Korjattu\nklo 12' });
+  });
+
+  it('reads contacts one a line, as "Name <e-mail>" or "Name, e-mail", and refuses a bad line or too many', () => {
+    expect(parseContactLines('f', 'Maija Meikäläinen <Maija@Office.fi>\n\nOlli, olli@office.fi')).toEqual({
+      ok: true,
+      value: [
+        { name: 'Maija Meikäläinen', email: 'maija@office.fi' },
+        { name: 'Olli', email: 'olli@office.fi' },
+      ],
+    });
+    expect(parseContactLines('f', '')).toEqual({ ok: true, value: [] });
+    const bad = parseContactLines('f', 'Maija\nx <not-an-address>');
+    expect(!bad.ok && bad.errors.map((e) => e.code)).toEqual(['invalid-contact', 'invalid-contact']);
+    const many = parseContactLines('f', Array.from({ length: 6 }, (_, i) => `P${i} <p${i}@office.fi>`).join('\n'));
+    expect(!many.ok && many.errors).toEqual([{ field: 'f', code: 'too-many', params: { max: 5 } }]);
+  });
+});
+
+describe('announcements and privacy', () => {
+  let dir: string;
+  let store: LowdbStore;
+  let config: AppConfig;
+  const liisa = partnerFixture('liisa');
+  const pekka = partnerFixture('pekka');
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sidos-announce-'));
+    store = await LowdbStore.open(dir);
+    config = loadConfig({ PORT: '0', DATA_DIR: dir, PUBLIC_BASE_URL: 'https://sidos.example.fi' });
+    await store.updateShared((d) => d.partners.push(liisa, pekka));
+    const parsed = parseAnnouncementInput(input, SEGMENTS);
+    if (!parsed.ok) throw new Error('bad input');
+    await createAnnouncement(store, ID, 'uusimaa', parsed.value, { locale: 'fi', by: 'aad-coordinator' }, NOW);
+    await acknowledge(store, ID, liisa.id, NOW);
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stores the recipients once, refuses a non-recipient’s acknowledgement and a second resolve', async () => {
+    const parsed = parseAnnouncementInput(input, SEGMENTS);
+    if (!parsed.ok) throw new Error('bad input');
+    const again = await createAnnouncement(store, ID, 'uusimaa', parsed.value, { locale: 'fi', by: 'x' }, NOW);
+    expect(again).toMatchObject({ ok: true, created: false, announcement: { recipients: [liisa.id, pekka.id] } });
+    expect(await acknowledge(store, ID, 'someone-else', NOW)).toEqual({ ok: false, code: 'not-recipient' });
+    expect(await resolveDisruption(store, ID, 'pohjanmaa', '', NOW)).toEqual({ ok: false, code: 'other-office' });
+    expect((await resolveDisruption(store, ID, 'uusimaa', 'Korjattu', NOW)).ok).toBe(true);
+    expect(await resolveDisruption(store, ID, 'uusimaa', '', NOW)).toEqual({ ok: false, code: 'already-resolved' });
+    const none = parseAnnouncementInput({ ...input, segments: 'debt-counsellors' }, SEGMENTS);
+    if (!none.ok) throw new Error('bad input');
+    expect(await createAnnouncement(store, '22222222-2222-4222-8222-222222222222', 'uusimaa', none.value, { locale: 'fi', by: 'x' }, NOW)).toEqual({ ok: false, code: 'no-recipients' });
+  });
+
+  it('an announcement is in "my data" of each partner it reached, with their acknowledgement', () => {
+    expect(personalData(store, config, { partnerId: liisa.id }).announcements).toEqual([
+      { id: ID, officeId: 'uusimaa', kind: 'disruption', title: 'Katko', createdAt: NOW.toISOString(), acknowledgedAt: NOW.toISOString() },
+    ]);
+    expect(personalData(store, config, { partnerId: pekka.id }).announcements).toEqual([
+      { id: ID, officeId: 'uusimaa', kind: 'disruption', title: 'Katko', createdAt: NOW.toISOString() },
+    ]);
+  });
+
+  it('erasing a partner removes them from announcements; erasing a named contact removes them from the contact list', async () => {
+    await setContacts(store, 'uusimaa', { municipalities: [{ name: 'Maija', email: 'maija@office.fi' }, { name: 'Olli', email: 'olli@office.fi' }] }, 'aad-coordinator', NOW);
+    const summary = await erasePerson(store, config, { partnerId: liisa.id });
+    expect(summary.announcements).toBe(1);
+    const stored = store.readShared((d) => d.announcements[0]);
+    expect(stored.recipients).toEqual([pekka.id]);
+    expect(stored.acknowledgements).toEqual([]);
+    expect(await dataFileText(join(dir, 'shared.json'))).not.toContain(liisa.id);
+
+    expect((await erasePerson(store, config, { email: 'maija@office.fi' })).announcements).toBe(1);
+    expect(contactsFor(store, 'uusimaa', 'municipalities')).toEqual([{ name: 'Olli', email: 'olli@office.fi' }]);
+    expect(await dataFileText(join(dir, 'shared.json'))).not.toContain('maija@office.fi');
+  });
+
+  it('retention deletes announcements older than the personal data period, and only those', async () => {
+    const days = config.retention.personalDataDays;
+    const early = await applyRetention(store, config, new Date(NOW.getTime() + (days - 1) * 86_400_000));
+    expect(early.announcements).toBe(0);
+    const late = await applyRetention(store, config, new Date(NOW.getTime() + (days + 1) * 86_400_000));
+    expect(late.announcements).toBe(1);
+    expect(store.readShared((d) => d.announcements)).toEqual([]);
+  });
+});
