@@ -27,7 +27,11 @@
 //   feedback request in the period and how many of them answered: a rate over
 //   the people actually asked, beside the office rate over its whole register.
 // - history: the office totals' response rate and positive share in the
-//   HISTORY_PERIODS periods up to this one, each counted as its own digest.
+//   HISTORY_PERIODS periods up to this one, each by the rules above as if it
+//   were the digest's period (its own cutoff and anonymity hiding).
+// All counted periods are tallied in the same pass: each record's instant is
+// parsed once and put in its period's slot (0 = this period, 1 = the one
+// before, …), so the history costs no further scans of the records.
 // A segment not in `segments` counts in its office total only; records of
 // offices not in `offices` are left out.
 import { periodBounds, periodKey, previousPeriod, type Period } from './periods.js';
@@ -210,8 +214,8 @@ interface Tally {
 interface RowTallies {
   segment: string | null;
   targetGroupSize: number;
-  /** [current period, previous period] */
-  periods: [Tally, Tally];
+  /** One per counted period, by slot: [this period, the one before, …]. */
+  periods: Tally[];
   heldMeetings: Meeting[];
   officeFeedback: { count: number; ratingSum: number };
 }
@@ -224,8 +228,6 @@ interface OfficeTallies {
   rowsBySegment: Map<string, RowTallies[]>;
   totalOnly: RowTallies[];
 }
-
-type Slot = 0 | 1 | -1;
 
 const OPEN = new Set<ProposalStatus>(['received', 'under-review', 'planned']);
 const NO_ROWS: RowTallies[] = [];
@@ -249,13 +251,13 @@ function emptyTally(): Tally {
   };
 }
 
-function emptyRow(segment: string | null): RowTallies {
-  return { segment, targetGroupSize: 0, periods: [emptyTally(), emptyTally()], heldMeetings: [], officeFeedback: { count: 0, ratingSum: 0 } };
+function emptyRow(segment: string | null, slots: number): RowTallies {
+  return { segment, targetGroupSize: 0, periods: Array.from({ length: slots }, emptyTally), heldMeetings: [], officeFeedback: { count: 0, ratingSum: 0 } };
 }
 
-function officeTallies(office: Office, segments: string[]): OfficeTallies {
-  const total = emptyRow(null);
-  const rows = segments.map(emptyRow);
+function officeTallies(office: Office, segments: string[], slots: number): OfficeTallies {
+  const total = emptyRow(null, slots);
+  const rows = segments.map((segment) => emptyRow(segment, slots));
   return {
     office,
     total,
@@ -351,40 +353,33 @@ function ratingSummary(sum: { count: number; ratingSum: number }): RatingSummary
   return { count: sum.count, averageRating: sum.count > 0 ? sum.ratingSum / sum.count : null };
 }
 
-/** The digest of input.period, with each office's history over the periods before it. */
-export function buildDigest(input: DigestInput): Digest {
-  const digest = aggregatePeriod(input);
-  const histories = new Map(digest.offices.map((office) => [office.officeId, [pointOf(digest.periodKey, office.total)]]));
-  // The history needs only response rates and rating shares: proposals, invitations and office feedback do not count in them.
-  const ratesOnly: DigestInput = { ...input, proposals: [], invitations: [], officeFeedback: [] };
-  let period = input.period;
-  for (let i = 1; i < HISTORY_PERIODS; i++) {
-    period = previousPeriod(period);
-    const earlier = aggregatePeriod({ ...ratesOnly, period });
-    for (const office of earlier.offices) histories.get(office.officeId)?.unshift(pointOf(earlier.periodKey, office.total));
-  }
-  for (const office of digest.offices) office.history = histories.get(office.officeId) ?? [];
-  return digest;
-}
-
-const pointOf = (key: string, total: DigestRow): HistoryPoint => ({
-  periodKey: key,
-  responseRate: total.metrics.responseRate,
-  positiveShare: total.metrics.positiveShare,
+const historyPoint = (period: Period, metrics: MetricValues): HistoryPoint => ({
+  periodKey: periodKey(period),
+  responseRate: metrics.responseRate,
+  positiveShare: metrics.positiveShare,
 });
 
-function aggregatePeriod(input: DigestInput): Digest {
-  const previous = previousPeriod(input.period);
-  const bounds = periodBounds(input.period, input.timeZone);
-  const previousBounds = periodBounds(previous, input.timeZone);
-  const start = Date.parse(bounds.start);
-  const end = Date.parse(bounds.end);
-  const previousStart = Date.parse(previousBounds.start);
-  const now = parseInstant(input.now, 'now');
-  const cutoffs = [Math.min(end, now), Math.min(start, now)];
-  const slotOf = (ms: number): Slot => (ms >= start && ms < end ? 0 : ms >= previousStart && ms < start ? 1 : -1);
+/** The periods a digest of `period` counts, this one first: its history's (HISTORY_PERIODS ≥ 2, so the previous period is among them). */
+export function countedPeriods(period: Period): Period[] {
+  const periods = [period];
+  while (periods.length < HISTORY_PERIODS) periods.push(previousPeriod(periods[periods.length - 1]));
+  return periods;
+}
 
-  const offices = new Map(input.offices.map((office) => [office.id, officeTallies(office, input.segments)]));
+/** The digest of input.period, with each office's history over the periods before it. */
+export function buildDigest(input: DigestInput): Digest {
+  const periods = countedPeriods(input.period);
+  const bounds = periodBounds(input.period, input.timeZone);
+  const now = parseInstant(input.now, 'now');
+  // By slot: where each counted period starts and is cut off. Each period ends where the later one starts.
+  const starts = periods.map((period) => Date.parse(periodBounds(period, input.timeZone).start));
+  const end = Date.parse(bounds.end);
+  const cutoffs = [end, ...starts.slice(0, -1)].map((ms) => Math.min(ms, now));
+  const start = starts[0];
+  /** The slot of an instant's period; -1 outside the counted periods. */
+  const slotOf = (ms: number): number => (ms < end ? starts.findIndex((periodStart) => ms >= periodStart) : -1);
+
+  const offices = new Map(input.offices.map((office) => [office.id, officeTallies(office, input.segments, periods.length)]));
   const rowsOf = (officeId: string, segment: string | undefined): RowTallies[] => {
     const office = offices.get(officeId);
     if (!office) return NO_ROWS;
@@ -398,7 +393,7 @@ function aggregatePeriod(input: DigestInput): Digest {
     for (const row of rowsOf(partner.officeId, partner.segment)) row.targetGroupSize++;
   }
 
-  const plannedMeetings = new Map<string, { slot: 0 | 1; held: boolean; officeId: string }>();
+  const plannedMeetings = new Map<string, { slot: number; held: boolean; officeId: string }>();
   for (const meeting of input.meetings) {
     if (meeting.status === 'cancelled') continue;
     const office = offices.get(meeting.officeId);
@@ -477,7 +472,7 @@ function aggregatePeriod(input: DigestInput): Digest {
   }
 
   for (const office of offices.values()) {
-    for (const slot of [0, 1] as const) {
+    for (let slot = 0; slot < periods.length; slot++) {
       suppressSmallGroups(office.total.periods[slot], office.segments.map((row) => row.periods[slot]), input.anonymityMinimum);
     }
   }
@@ -490,13 +485,16 @@ function aggregatePeriod(input: DigestInput): Digest {
     groupSize: (officeId, segment) => segmentRow(officeId, segment)?.targetGroupSize ?? 0,
   });
   const localProposals = new Map<string, DigestProposal[]>(input.offices.map((office) => [office.id, []]));
+  const openNational = new Map<string, number>();
   for (const proposal of proposals) {
     if (proposal.level === 'local') localProposals.get(proposal.officeId)?.push(proposal);
+    else if (OPEN.has(proposal.status)) openNational.set(proposal.officeId, (openNational.get(proposal.officeId) ?? 0) + 1);
   }
+  const roundsByOffice = askedRounds(rounds);
 
   return {
     periodKey: periodKey(input.period),
-    previousPeriodKey: periodKey(previous),
+    previousPeriodKey: periodKey(periods[1]),
     start: bounds.start,
     end: bounds.end,
     timeZone: input.timeZone,
@@ -510,9 +508,10 @@ function aggregatePeriod(input: DigestInput): Digest {
         officeId: office.id,
         total: digestRow(office.id, total, input.thresholds),
         segments: segments.map((row) => digestRow(office.id, row, input.thresholds)),
-        rounds: roundsOf(rounds, office.id),
-        history: [],
-        openNationalProposals: proposals.filter((p) => p.level === 'national' && p.officeId === office.id && OPEN.has(p.status)).length,
+        rounds: roundsByOffice.get(office.id) ?? [],
+        // Oldest first: slots count back from this period.
+        history: periods.map((period, slot) => historyPoint(period, metricsOf(total.periods[slot], total.targetGroupSize))).reverse(),
+        openNationalProposals: openNational.get(office.id) ?? 0,
         localProposals: { counts, items: local },
         officeFeedback: {
           ...ratingSummary(total.officeFeedback),
@@ -549,11 +548,16 @@ function countRound(rounds: Map<string, RoundTally>, request: FeedbackRequest, m
   if (request.status === 'answered') tally.answered.add(request.partnerId);
 }
 
-function roundsOf(rounds: Map<string, RoundTally>, officeId: string): AskedRound[] {
-  return [...rounds.values()]
-    .filter((tally) => tally.officeId === officeId)
-    .map(({ round, segments, asked, answered }) => ({ ...round, segments: [...segments], asked: asked.size, answered: answered.size, rate: answered.size / asked.size }))
-    .sort((a, b) => Date.parse(a.firstSentAt) - Date.parse(b.firstSentAt));
+/** The asked rounds of each office, oldest first. */
+function askedRounds(rounds: Map<string, RoundTally>): Map<string, AskedRound[]> {
+  const byOffice = new Map<string, AskedRound[]>();
+  for (const { officeId, round, segments, asked, answered } of rounds.values()) {
+    const list = byOffice.get(officeId) ?? [];
+    list.push({ ...round, segments: [...segments], asked: asked.size, answered: answered.size, rate: answered.size / asked.size });
+    byOffice.set(officeId, list);
+  }
+  for (const list of byOffice.values()) list.sort((a, b) => Date.parse(a.firstSentAt) - Date.parse(b.firstSentAt));
+  return byOffice;
 }
 
 function statusAt(proposal: Proposal, cutoff: number): { status: ProposalStatus; changedAt: Instant | null } {

@@ -9,7 +9,7 @@ import type { AppConfig } from '../config.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
 import { sendRecordOf, wasSent } from '../delivery/send-log.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
-import { buildDigest, HISTORY_PERIODS, type Digest, type DigestInput } from '../domain/digest.js';
+import { buildDigest, countedPeriods, type Digest, type DigestInput } from '../domain/digest.js';
 import { DIGEST_LABEL_KEYS, digestToCsv, digestToHtml } from '../domain/digest-render.js';
 import {
   lastCompletedPeriod,
@@ -17,7 +17,6 @@ import {
   periodBounds,
   periodContaining,
   periodKey,
-  previousPeriod,
   type Period,
 } from '../domain/periods.js';
 import type { Locale } from '../domain/types.js';
@@ -45,13 +44,6 @@ export function digestLabels(config: AppConfig, locale: Locale): Record<string, 
   return labels;
 }
 
-/** The earliest period a digest of `period` counts: the one before its history starts. */
-function earliestCounted(period: Period): Period {
-  let earliest = period;
-  for (let i = 0; i < HISTORY_PERIODS; i++) earliest = previousPeriod(earliest);
-  return earliest;
-}
-
 /**
  * Everything buildDigest needs for `period`. Records are read from the year
  * files that overlap the period and the ones its history and trend compare (a day either side, so
@@ -60,7 +52,8 @@ function earliestCounted(period: Period): Period {
  */
 export function digestInput(store: Store, config: AppConfig, period: Period, now: Date): DigestInput {
   const zone = config.digest.timeZone;
-  const firstYear = new Date(Date.parse(periodBounds(earliestCounted(period), zone).start) - DAY_MS).getUTCFullYear();
+  const earliest = countedPeriods(period).at(-1) ?? period;
+  const firstYear = new Date(Date.parse(periodBounds(earliest, zone).start) - DAY_MS).getUTCFullYear();
   const lastYear = new Date(Date.parse(periodBounds(period, zone).end) + DAY_MS).getUTCFullYear();
   const input: DigestInput = {
     period,
