@@ -236,7 +236,7 @@ async function main(): Promise<void> {
     table(
       ['other figures', 'value'],
       [
-        [`digest aggregation (buildDigest, 8 periods), ${num(DIGEST_RECORDS)} feedback records`, `${ms(digest.ms)} ms`],
+        [`digest aggregation (buildDigest, 8 periods, median of 5), ${num(DIGEST_RECORDS)} feedback records`, `${ms(digest.ms)} ms`],
         [`digest HTML page with ${digest.charts} SVG charts (20 offices)`, `${ms(digest.htmlMs)} ms`],
         ['ICS generation (buildInvite, 25 attendees)', `${num(ics.perSecond)} / s (${num(ics.bytes)} bytes each)`],
         ['peak RSS of the whole run (process maxRSS)', `${mib(process.resourceUsage().maxRSS * 1024)} MiB`],

@@ -436,9 +436,10 @@ export function buildDigest(input: DigestInput): Digest {
   const rounds = new Map<string, RoundTally>();
   const meetingsById = new Map(input.meetings.map((m) => [m.id, m]));
   for (const request of input.feedbackRequests) {
-    const slot = slotOf(Date.parse(request.sentAt));
+    const sentAt = Date.parse(request.sentAt);
+    const slot = slotOf(sentAt);
     if (slot === -1) continue;
-    if (slot === 0 && offices.has(request.officeId)) countRound(rounds, request, meetingsById);
+    if (slot === 0 && offices.has(request.officeId)) countRound(rounds, request, sentAt, meetingsById);
     for (const row of rowsOf(request.officeId, request.segment)) {
       const tally = row.periods[slot];
       tally.feedbackRequests++;
@@ -526,12 +527,14 @@ export function buildDigest(input: DigestInput): Digest {
 interface RoundTally {
   officeId: string;
   round: Omit<AskedRound, 'asked' | 'answered' | 'rate' | 'segments'>;
+  /** round.firstSentAt in ms. */
+  firstSent: number;
   segments: Set<string>;
   asked: Set<string>;
   answered: Set<string>;
 }
 
-function countRound(rounds: Map<string, RoundTally>, request: FeedbackRequest, meetings: Map<string, Meeting>): void {
+function countRound(rounds: Map<string, RoundTally>, request: FeedbackRequest, sentAt: number, meetings: Map<string, Meeting>): void {
   const ref = request.meetingId ?? request.surveyRoundId;
   if (ref === undefined) return;
   const kind = request.meetingId !== undefined ? 'meeting' : 'survey';
@@ -539,10 +542,13 @@ function countRound(rounds: Map<string, RoundTally>, request: FeedbackRequest, m
   let tally = rounds.get(key);
   if (!tally) {
     const subTheme = kind === 'meeting' ? (meetings.get(ref)?.subTheme ?? null) : null;
-    tally = { officeId: request.officeId, round: { kind, ref, subTheme, firstSentAt: request.sentAt }, segments: new Set(), asked: new Set(), answered: new Set() };
+    tally = { officeId: request.officeId, round: { kind, ref, subTheme, firstSentAt: request.sentAt }, firstSent: sentAt, segments: new Set(), asked: new Set(), answered: new Set() };
     rounds.set(key, tally);
   }
-  if (Date.parse(request.sentAt) < Date.parse(tally.round.firstSentAt)) tally.round.firstSentAt = request.sentAt;
+  if (sentAt < tally.firstSent) {
+    tally.round.firstSentAt = request.sentAt;
+    tally.firstSent = sentAt;
+  }
   tally.segments.add(request.segment);
   tally.asked.add(request.partnerId);
   if (request.status === 'answered') tally.answered.add(request.partnerId);
