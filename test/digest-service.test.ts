@@ -87,11 +87,14 @@ describe('digest service', () => {
     });
 
     it('reads the years of the period and of the periods its history compares, and open proposals of any earlier year', () => {
-      // Q1 2027 charts eight quarters from Q2 2025, compared with Q1 2025: 2025 is read too, 2028 is not.
+      // Q1 2027 charts eight quarters from Q2 2025: 2025 is read too, 2028 is not.
       const input = digestInput(store, config, parsePeriodKey('2027-Q1')!, new Date('2027-04-05T06:00:00.000Z'));
       expect(input.feedback.map((f) => f.id).sort()).toEqual(['f-dec29', 'f-feb', 'f-jan2', 'f-newyear', 'f-nov', 'f2025']);
       const month = digestInput(store, config, parsePeriodKey('2027-03')!, new Date('2027-04-05T06:00:00.000Z'));
       expect(month.feedback.map((f) => f.id).sort()).toEqual(['f-dec29', 'f-feb', 'f-jan2', 'f-newyear', 'f-nov']);
+      // Week 8 of 2027 charts weeks 1–8, from Monday 4 January: nothing counted is in the 2026 file.
+      const week = digestInput(store, config, parsePeriodKey('2027-W08')!, new Date('2027-04-05T06:00:00.000Z'));
+      expect(week.feedback.map((f) => f.id).sort()).toEqual(['f-feb', 'f-jan2']);
       expect(input.proposals.map((p) => p.id)).toEqual(['p2025']);
       expect(input).toMatchObject({ timeZone: 'Europe/Helsinki', anonymityMinimum: 3, thresholds: config.thresholds, segments: config.segments.map((s) => s.id) });
       expect(input.partners).toHaveLength(4);
