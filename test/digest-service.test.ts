@@ -32,7 +32,7 @@ import {
 } from '../bot/services/digest.js';
 import { createSurvey, createSurveyRounds } from '../bot/services/surveys.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
-import type { ConversationKind } from '../bot/store/store.js';
+import { emptyYear, type ConversationKind, type Store, type YearData } from '../bot/store/store.js';
 import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
 
 const T0 = '2025-06-01T08:00:00.000Z';
@@ -84,6 +84,16 @@ describe('digest service', () => {
       await store.updateYear(2028, (d) => {
         d.feedback.push(feedback('f2028', 'a', 1, '2028-01-10T10:00:00.000Z'));
       });
+    });
+
+    it('takes a year file of 300,000 feedback records (more than a call can take as arguments)', () => {
+      const many = Array.from({ length: 300_000 }, (_, i) => feedback(`bulk-${i}`, 'a', 4, '2027-02-10T10:00:00.000Z'));
+      const big = {
+        years: () => [2027],
+        readYear: <T>(_year: number, read: (d: Readonly<YearData>) => T) => read({ ...emptyYear(), feedback: many }),
+        readShared: store.readShared.bind(store),
+      } as unknown as Store;
+      expect(digestInput(big, config, parsePeriodKey('2027-Q1')!, new Date('2027-04-05T06:00:00.000Z')).feedback).toHaveLength(300_000);
     });
 
     it('reads the years of the period and of the periods its history compares, and open proposals of any earlier year', () => {

@@ -50,6 +50,11 @@ export function digestLabels(config: AppConfig, locale: Locale): Record<string, 
  * it does not matter whether a record's year is taken in UTC or local time);
  * proposals from every year up to then, since an old one may still be open.
  */
+/** push(...items) passes every item as an argument: a year of a few hundred thousand records overflows the stack. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
 export function digestInput(store: Store, config: AppConfig, period: Period, now: Date): DigestInput {
   const zone = config.digest.timeZone;
   const earliest = countedPeriods(period).at(-1) ?? period;
@@ -74,14 +79,14 @@ export function digestInput(store: Store, config: AppConfig, period: Period, now
   for (const year of store.years()) {
     if (year > lastYear) continue;
     store.readYear(year, (d) => {
-      input.proposals.push(...d.proposals);
+      append(input.proposals, d.proposals);
       if (year < firstYear) return;
-      input.meetings.push(...d.meetings);
-      input.invitations.push(...d.invitations);
+      append(input.meetings, d.meetings);
+      append(input.invitations, d.invitations);
       // Ad-hoc feedback has no request to answer: counting it would inflate the response rate.
-      input.feedbackRequests.push(...d.feedbackRequests.filter((r) => r.kind !== 'adhoc'));
-      input.feedback.push(...d.feedback);
-      input.officeFeedback.push(...d.officeFeedback);
+      append(input.feedbackRequests, d.feedbackRequests.filter((r) => r.kind !== 'adhoc'));
+      append(input.feedback, d.feedback);
+      append(input.officeFeedback, d.officeFeedback);
     });
   }
   return input;
