@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../bot/store/pg-migrations.js';
+import { ALL_KINDS, KINDS, indexesOf, uniquesOf } from '../bot/store/record-kinds.js';
 import { openPostgres } from '../bot/store/open-record-store.js';
 import { DatabaseUnavailableError } from '../bot/store/records.js';
 import { ROOT } from './harness/process.js';
@@ -32,7 +33,7 @@ describe('PostgreSQL RecordStore', () => {
   it('creates the schema with versioned migrations once; a later start applies none', async () => {
     const first = await openPostgres(url);
     opened.push(first.store);
-    expect(first.applied).toEqual(['1764460800000_records']);
+    expect(first.applied).toEqual(['1764460800000_records', '1796000000000_announcement_records']);
     const second = await openPostgres(url);
     opened.push(second.store);
     expect(second.applied).toEqual([]);
@@ -47,8 +48,30 @@ describe('PostgreSQL RecordStore', () => {
       'feedback_requests_meeting_partner',
       'invitations_meeting_partner',
       'partners_office_email',
-      'subscriptions_topic_conversation',
+      'segment_contacts_office_segment',
+      'subscriptions_topic_conversation_office',
     ]);
+  });
+
+  it('has a table for every record kind, an index for each of its lookups and a unique index for each of its constraints', async () => {
+    await open();
+    const pool = new pg.Pool({ connectionString: url });
+    const { rows } = await pool.query<{ tablename: string; indexname: string; indexdef: string }>(
+      "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'",
+    );
+    await pool.end();
+    for (const kind of ALL_KINDS) {
+      const { table } = KINDS[kind];
+      const indexes = rows.filter((r) => r.tablename === table);
+      expect(indexes.length, `table ${table}`).toBeGreaterThan(0);
+      // A lookup is served by an index whose first column is the lookup's column.
+      for (const [name, { column }] of indexesOf(kind)) {
+        expect(indexes.some((r) => r.indexdef.includes(` (${column}`)), `${kind}.${name}: an index on ${table} (${column}, …)`).toBe(true);
+      }
+      for (const [name] of uniquesOf(kind)) {
+        expect(indexes.find((r) => r.indexname === name)?.indexdef, `${kind}: unique ${name}`).toMatch(/^CREATE UNIQUE INDEX/);
+      }
+    }
   });
 
   it('gives a send to exactly one claim when two instances (pools) claim it 25 times each', async () => {
