@@ -2,15 +2,17 @@
 // processes) on one database, its migrations, and its start-up failures.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../bot/store/pg-migrations.js';
+import { MIGRATIONS_DIR, migrate } from '../bot/store/pg-migrations.js';
 import { ALL_KINDS, KINDS, indexesOf, uniquesOf } from '../bot/store/record-kinds.js';
 import { openPostgres } from '../bot/store/open-record-store.js';
 import { DatabaseUnavailableError } from '../bot/store/records.js';
 import { ROOT } from './harness/process.js';
 import { createTestDatabase } from './harness/postgres.js';
 import type { PgRecordStore } from '../bot/store/pg-records.js';
+import { subscriptionFixture } from './harness/record-fixtures.js';
 
 const NOW = '2027-03-02T12:00:00.000Z';
 const UNTIL = '2027-03-02T12:10:00.000Z';
@@ -51,6 +53,25 @@ describe('PostgreSQL RecordStore', () => {
       'segment_contacts_office_segment',
       'subscriptions_topic_conversation_office',
     ]);
+  });
+
+  it('upgrades a database of the first release: its subscriptions are found by office, and a channel may follow a second office', async () => {
+    const oldUrl = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: oldUrl });
+    const client = await pool.connect();
+    const firstRelease = { dbClient: client, dir: MIGRATIONS_DIR, direction: 'up', count: 1, migrationsTable: 'pgmigrations', log: () => undefined } as const;
+    expect((await runner(firstRelease)).map((m) => m.name)).toEqual(['1764460800000_records']);
+    client.release();
+    const news = (id: string, officeId: string) => subscriptionFixture(id, { topic: 'news', officeId, conversationRecordId: 'a:channel-1' });
+    await pool.query('INSERT INTO subscriptions (id, data) VALUES ($1, $2)', ['s1', JSON.stringify(news('s1', 'uusimaa'))]);
+    await pool.end();
+
+    const upgraded = await openPostgres(oldUrl);
+    opened.push(upgraded.store);
+    expect(upgraded.applied).toEqual(['1796000000000_announcement_records']);
+    await upgraded.store.transaction((tx) => tx.put('subscriptions', news('s2', 'pirkanmaa')));
+    expect(await upgraded.store.findBy('subscriptions', 'officeId', 'uusimaa')).toEqual([news('s1', 'uusimaa')]);
+    expect((await upgraded.store.findBy('subscriptions', 'topic', 'news')).map((s) => s.id).sort()).toEqual(['s1', 's2']);
   });
 
   it('has a table for every record kind, an index for each of its lookups and a unique index for each of its constraints', async () => {
