@@ -1,6 +1,6 @@
 // The kinds of record the RecordStore keeps and the fields each is looked up by.
 // Both implementations read this one table: lowdb keeps a Map per index, the
-// PostgreSQL migration has a column with an index for each (its names are
+// PostgreSQL migrations give each a column and an index led by it (the column is
 // `column` here; a migration is fixed once released, so a new index here needs
 // a new migration too).
 import type {
