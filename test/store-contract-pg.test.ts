@@ -2,14 +2,17 @@
 // processes) on one database, its migrations, and its start-up failures.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../bot/store/pg-migrations.js';
+import { MIGRATIONS_DIR, migrate } from '../bot/store/pg-migrations.js';
+import { ALL_KINDS, KINDS, indexesOf, uniquesOf } from '../bot/store/record-kinds.js';
 import { openPostgres } from '../bot/store/open-record-store.js';
 import { DatabaseUnavailableError } from '../bot/store/records.js';
 import { ROOT } from './harness/process.js';
 import { createTestDatabase } from './harness/postgres.js';
 import type { PgRecordStore } from '../bot/store/pg-records.js';
+import { subscriptionFixture } from './harness/record-fixtures.js';
 
 const NOW = '2027-03-02T12:00:00.000Z';
 const UNTIL = '2027-03-02T12:10:00.000Z';
@@ -32,7 +35,7 @@ describe('PostgreSQL RecordStore', () => {
   it('creates the schema with versioned migrations once; a later start applies none', async () => {
     const first = await openPostgres(url);
     opened.push(first.store);
-    expect(first.applied).toEqual(['1764460800000_records']);
+    expect(first.applied).toEqual(['1764460800000_records', '1796000000000_announcement_records']);
     const second = await openPostgres(url);
     opened.push(second.store);
     expect(second.applied).toEqual([]);
@@ -47,8 +50,49 @@ describe('PostgreSQL RecordStore', () => {
       'feedback_requests_meeting_partner',
       'invitations_meeting_partner',
       'partners_office_email',
-      'subscriptions_topic_conversation',
+      'segment_contacts_office_segment',
+      'subscriptions_topic_conversation_office',
     ]);
+  });
+
+  it('upgrades a database of the first release: its subscriptions are found by office, and a channel may follow a second office', async () => {
+    const oldUrl = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: oldUrl });
+    const client = await pool.connect();
+    const firstRelease = { dbClient: client, dir: MIGRATIONS_DIR, direction: 'up', count: 1, migrationsTable: 'pgmigrations', log: () => undefined } as const;
+    expect((await runner(firstRelease)).map((m) => m.name)).toEqual(['1764460800000_records']);
+    client.release();
+    const news = (id: string, officeId: string) => subscriptionFixture(id, { topic: 'news', officeId, conversationRecordId: 'a:channel-1' });
+    await pool.query('INSERT INTO subscriptions (id, data) VALUES ($1, $2)', ['s1', JSON.stringify(news('s1', 'uusimaa'))]);
+    await pool.end();
+
+    const upgraded = await openPostgres(oldUrl);
+    opened.push(upgraded.store);
+    expect(upgraded.applied).toEqual(['1796000000000_announcement_records']);
+    await upgraded.store.transaction((tx) => tx.put('subscriptions', news('s2', 'pirkanmaa')));
+    expect(await upgraded.store.findBy('subscriptions', 'officeId', 'uusimaa')).toEqual([news('s1', 'uusimaa')]);
+    expect((await upgraded.store.findBy('subscriptions', 'topic', 'news')).map((s) => s.id).sort()).toEqual(['s1', 's2']);
+  });
+
+  it('has a table for every record kind, an index for each of its lookups and a unique index for each of its constraints', async () => {
+    await open();
+    const pool = new pg.Pool({ connectionString: url });
+    const { rows } = await pool.query<{ tablename: string; indexname: string; indexdef: string }>(
+      "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'",
+    );
+    await pool.end();
+    for (const kind of ALL_KINDS) {
+      const { table } = KINDS[kind];
+      const indexes = rows.filter((r) => r.tablename === table);
+      expect(indexes.length, `table ${table}`).toBeGreaterThan(0);
+      // A lookup is served by an index whose first column is the lookup's column.
+      for (const [name, { column }] of indexesOf(kind)) {
+        expect(indexes.some((r) => r.indexdef.includes(` (${column}`)), `${kind}.${name}: an index on ${table} (${column}, …)`).toBe(true);
+      }
+      for (const [name] of uniquesOf(kind)) {
+        expect(indexes.find((r) => r.indexname === name)?.indexdef, `${kind}: unique ${name}`).toMatch(/^CREATE UNIQUE INDEX/);
+      }
+    }
   });
 
   it('gives a send to exactly one claim when two instances (pools) claim it 25 times each', async () => {

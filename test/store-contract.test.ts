@@ -2,14 +2,17 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALL_KINDS, indexesOf, isYearKind, type Kind, type RecordKinds, type SharedKind, type YearKind } from '../bot/store/record-kinds.js';
 import { RecordConflictError, type RecordStore, type RecordTransaction } from '../bot/store/records.js';
+import { emptyShared, emptyYear } from '../bot/store/store.js';
 import { meetingFixture, partnerFixture } from './harness/seed.js';
 import {
+  announcementFixture,
   auditFixture,
   feedbackFixture,
   invitationFixture,
   oneOfEach,
   proposalFixture,
   requestFixture,
+  segmentContactsFixture,
   subscriptionFixture,
 } from './harness/record-fixtures.js';
 import { lowdbSubject, postgresSubject } from './harness/record-stores.js';
@@ -27,6 +30,15 @@ function file<K extends Kind>(tx: RecordTransaction, kind: K, record: RecordKind
 }
 
 const sendClaim = (key: string, holder: string, until = LATER) => ({ key, channel: 'teams' as const, target: 'a:chat-1', what: 'invite', holder, until });
+
+describe('record kinds', () => {
+  it('has a RecordStore kind for every list of the year and shared documents (job state is kept apart)', () => {
+    // A list added to YearData or SharedData without a kind would be left behind by store:copy and the PostgreSQL store.
+    const { jobState: _jobState, ...sharedLists } = emptyShared();
+    expect(ALL_KINDS.filter(isYearKind).sort()).toEqual(Object.keys(emptyYear()).sort());
+    expect(ALL_KINDS.filter((kind) => !isYearKind(kind)).sort()).toEqual(Object.keys(sharedLists).sort());
+  });
+});
 
 describe.each([lowdbSubject(), postgresSubject()])('RecordStore on $name', (subject) => {
   let store: RecordStore;
@@ -132,6 +144,8 @@ describe.each([lowdbSubject(), postgresSubject()])('RecordStore on $name', (subj
     expect(await found('sends', 'target', 'a:chat-1')).toEqual(['invite/inv-1/0/teams']);
     expect(await found('links', 'ref', 'inv-1')).toEqual(['link-1']);
     expect(await found('links', 'kind', 'ics')).toEqual(['link-1']);
+    expect(await found('announcements', 'officeId', 'uusimaa')).toEqual(['announcement-1']);
+    expect(await found('segmentContacts', 'officeId', 'uusimaa')).toEqual(['uusimaa:municipalities']);
     expect(await found('surveyRounds', 'surveyId', 'other')).toEqual([]);
   });
 
@@ -265,6 +279,72 @@ describe.each([lowdbSubject(), postgresSubject()])('RecordStore on $name', (subj
       await tx.putInYear('feedbackRequests', YEAR, requestFixture('r4', { kind: 'survey', meetingId: undefined, surveyRoundId: 'round-1' }));
     });
     expect((await store.findBy('feedbackRequests', 'surveyRoundId', 'round-1')).length).toBe(2);
+  });
+
+  it('finds announcements and contact lists by office, and keeps one contact list per office and segment', async () => {
+    await store.transaction(async (tx) => {
+      await tx.put('announcements', announcementFixture('a1'));
+      await tx.put('announcements', announcementFixture('a2', { officeId: 'pirkanmaa', kind: 'event' }));
+      await tx.put('announcements', announcementFixture('a3', { resolvedAt: LATER, resolution: 'Palvelu toimii taas.', version: 2 }));
+      await tx.put('segmentContacts', segmentContactsFixture('uusimaa', 'municipalities'));
+      await tx.put('segmentContacts', segmentContactsFixture('uusimaa', 'debt-counsellors'));
+      await tx.put('segmentContacts', segmentContactsFixture('pirkanmaa', 'municipalities'));
+    });
+    await reopen();
+    const ids = (records: { id: string }[]) => records.map((r) => r.id).sort();
+    expect(ids(await store.findBy('announcements', 'officeId', 'uusimaa'))).toEqual(['a1', 'a3']);
+    expect(await store.findBy('announcements', 'officeId', 'pirkanmaa')).toEqual([announcementFixture('a2', { officeId: 'pirkanmaa', kind: 'event' })]);
+    expect(ids(await store.findBy('segmentContacts', 'officeId', 'uusimaa'))).toEqual(['uusimaa:debt-counsellors', 'uusimaa:municipalities']);
+    expect(await store.get('segmentContacts', 'pirkanmaa:municipalities')).toEqual(segmentContactsFixture('pirkanmaa', 'municipalities'));
+
+    // Another record for a segment that has its list is refused; the list itself may change.
+    const duplicate = segmentContactsFixture('uusimaa', 'municipalities', { id: 'another-id' });
+    await expect(store.transaction((tx) => tx.put('segmentContacts', duplicate))).rejects.toBeInstanceOf(RecordConflictError);
+    expect(await store.get('segmentContacts', 'another-id')).toBeUndefined();
+    const changed = segmentContactsFixture('uusimaa', 'municipalities', { contacts: [{ name: 'Matti', email: 'matti@example.fi' }], updatedAt: LATER });
+    await store.transaction((tx) => tx.put('segmentContacts', changed));
+    expect(await store.get('segmentContacts', 'uusimaa:municipalities')).toEqual(changed);
+    // Removed, the segment's list can be made again.
+    await store.transaction(async (tx) => {
+      await tx.remove('segmentContacts', 'uusimaa:municipalities');
+      await tx.put('segmentContacts', duplicate);
+    });
+    expect(ids(await store.findBy('segmentContacts', 'officeId', 'uusimaa'))).toEqual(['another-id', 'uusimaa:debt-counsellors']);
+  });
+
+  it('lets a channel follow the news and meetings of several offices, once each, and finds the subscriptions of an office', async () => {
+    const news = (id: string, officeId: string, topic: 'news' | 'meetings' = 'news') => subscriptionFixture(id, { topic, officeId, conversationRecordId: 'a:channel-1' });
+    await store.transaction(async (tx) => {
+      await tx.put('subscriptions', news('s1', 'uusimaa'));
+      await tx.put('subscriptions', news('s2', 'pirkanmaa'));
+      await tx.put('subscriptions', news('s3', 'uusimaa', 'meetings'));
+      await tx.put('subscriptions', subscriptionFixture('s4', { conversationRecordId: 'a:channel-1' }));
+    });
+    const ids = (records: { id: string }[]) => records.map((r) => r.id).sort();
+    expect(ids(await store.findBy('subscriptions', 'officeId', 'uusimaa'))).toEqual(['s1', 's3']);
+    expect(ids(await store.findBy('subscriptions', 'officeId', 'pirkanmaa'))).toEqual(['s2']);
+    expect(ids(await store.findBy('subscriptions', 'topic', 'news'))).toEqual(['s1', 's2']);
+    await expect(store.transaction((tx) => tx.put('subscriptions', news('s5', 'uusimaa')))).rejects.toBeInstanceOf(RecordConflictError);
+    const digestAgain = subscriptionFixture('s6', { conversationRecordId: 'a:channel-1' });
+    await expect(store.transaction((tx) => tx.put('subscriptions', digestAgain))).rejects.toBeInstanceOf(RecordConflictError);
+    expect(await store.get('subscriptions', 's5')).toBeUndefined();
+    expect(await store.get('subscriptions', 's6')).toBeUndefined();
+  });
+
+  it('keeps the id of the Teams message a send posted, so its card can be replaced later', async () => {
+    expect(await store.claimSend(sendClaim('announce:a1:p1:teams', 'a'), NOW)).toBe(true);
+    expect(await store.recordSendResult('announce:a1:p1:teams', 'a', { status: 'sent', activityId: 'activity-7' }, NOW)).toBe(true);
+    await reopen();
+    expect(await store.get('sends', 'announce:a1:p1:teams')).toEqual({
+      id: 'announce:a1:p1:teams',
+      channel: 'teams',
+      target: 'a:chat-1',
+      what: 'invite',
+      status: 'sent',
+      attempts: 1,
+      at: NOW,
+      activityId: 'activity-7',
+    });
   });
 
   it('lets concurrent read-change-write transactions on one record take turns, losing none', async () => {

@@ -11,7 +11,15 @@ import type { SendRecord, SharedData, YearData } from '../bot/store/store.js';
 import { readDataFile } from './harness/data-files.js';
 import { ROOT } from './harness/process.js';
 import { createTestDatabase } from './harness/postgres.js';
-import { auditFixture, feedbackFixture, oneOfEach, roleFixture } from './harness/record-fixtures.js';
+import {
+  announcementFixture,
+  auditFixture,
+  feedbackFixture,
+  oneOfEach,
+  roleFixture,
+  segmentContactsFixture,
+  subscriptionFixture,
+} from './harness/record-fixtures.js';
 import { meetingFixture, partnerFixture, seedMeeting } from './harness/seed.js';
 
 function storeCopy(from: string, to: string): Promise<{ code: number | null; output: string }> {
@@ -46,12 +54,16 @@ async function seed(dir: string): Promise<void> {
     d.conversations.push(records.conversations);
     const { id: _id, ...assignment } = records.roleAssignments;
     d.roleAssignments.push(assignment, { role: 'national', email: 'johto@example.fi' });
-    d.subscriptions.push(records.subscriptions);
+    // A channel following the news of two offices, besides a digest subscription.
+    const news = (id: string, officeId: string) => subscriptionFixture(id, { topic: 'news', officeId, conversationRecordId: 'a:channel-1' });
+    d.subscriptions.push(records.subscriptions, news('sub-news-1', 'uusimaa'), news('sub-news-2', 'pirkanmaa'));
     const sent = records.sends as SendRecord;
     d.sends.push(sent, { ...sent, id: 'invite/inv-2/0/email', channel: 'email', status: 'failed', lastError: 'SMTP 451' });
     d.surveys.push(records.surveys);
     d.links.push(records.links);
     d.audit.push(auditFixture('a2', '2027-01-01T00:00:00.000Z'), auditFixture('a1', '2027-02-01T00:00:00.000Z'));
+    d.announcements.push(records.announcements, announcementFixture('announcement-2', { kind: 'event', acknowledgements: [] }));
+    d.segmentContacts.push(records.segmentContacts, segmentContactsFixture('pirkanmaa', 'municipalities'));
     d.jobState['digest.lastPeriod'] = '2027-W09';
   });
   await store.updateYear(2027, (d: YearData) => {
@@ -63,6 +75,7 @@ async function seed(dir: string): Promise<void> {
   });
   await store.close();
   expect(roleFixture().id).toBe(records.roleAssignments.id);
+  expect(records.sends.activityId).toBeDefined();
 }
 
 describe('npm run store:copy', () => {
@@ -82,7 +95,7 @@ describe('npm run store:copy', () => {
     await seed(source);
 
     const up = await storeCopy(source, url);
-    expect(up.output).toMatch(/^Copied from .*source to postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/sidos_\w+: plans 1, meetings 3, invitations 3, .*partners 3, .*roleAssignments 2, .*sends 2, .*audit 2, jobState 1\.\n$/);
+    expect(up.output).toMatch(/^Copied from .*source to postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/sidos_\w+: plans 1, meetings 3, invitations 3, .*partners 3, .*roleAssignments 2, subscriptions 3, sends 2, .*audit 2, announcements 2, segmentContacts 2, jobState 1\.\n$/);
     expect(up.code).toBe(0);
 
     const down = await storeCopy(url, back);

@@ -1,9 +1,10 @@
 // The kinds of record the RecordStore keeps and the fields each is looked up by.
 // Both implementations read this one table: lowdb keeps a Map per index, the
-// PostgreSQL migration has a column with an index for each (its names are
+// PostgreSQL migrations give each a column and an index led by it (the column is
 // `column` here; a migration is fixed once released, so a new index here needs
 // a new migration too).
 import type {
+  Announcement,
   Feedback,
   FeedbackRequest,
   Invitation,
@@ -12,6 +13,7 @@ import type {
   Partner,
   Plan,
   Proposal,
+  SegmentContacts,
   Survey,
   SurveyRound,
 } from '../domain/types.js';
@@ -48,6 +50,8 @@ export interface SharedKinds {
   surveys: Survey;
   links: DownloadLink;
   audit: AuditEntry;
+  announcements: Announcement;
+  segmentContacts: SegmentContacts;
 }
 
 export type RecordKinds = YearKinds & SharedKinds;
@@ -150,8 +154,13 @@ export const KINDS = {
   subscriptions: {
     table: 'subscriptions',
     perYear: false,
-    indexes: { topic: { column: 'topic', key: (r) => r.topic }, conversationRecordId: { column: 'conversation_record_id', key: (r) => r.conversationRecordId } },
-    unique: { subscriptions_topic_conversation: (r) => both(r.topic, r.conversationRecordId) },
+    indexes: {
+      topic: { column: 'topic', key: (r) => r.topic },
+      conversationRecordId: { column: 'conversation_record_id', key: (r) => r.conversationRecordId },
+      officeId: { column: 'office_id', key: (r) => r.officeId },
+    },
+    // A channel may follow the news (or meetings) of more than one office; a digest subscription has no office ('' in the key).
+    unique: { subscriptions_topic_conversation_office: (r) => both(both(r.topic, r.conversationRecordId), r.officeId ?? '') },
   },
   sends: {
     table: 'sends',
@@ -165,6 +174,14 @@ export const KINDS = {
     indexes: { ref: { column: 'ref', key: (r) => r.ref }, kind: { column: 'kind', key: (r) => r.kind } },
   },
   audit: { table: 'audit', perYear: false, indexes: {} },
+  announcements: { table: 'announcements', perYear: false, indexes: { officeId: { column: 'office_id', key: (r) => r.officeId } } },
+  // One contact list per office and segment (its id is `<officeId>:<segment>`, so get() finds the one of a segment).
+  segmentContacts: {
+    table: 'segment_contacts',
+    perYear: false,
+    indexes: { officeId: { column: 'office_id', key: (r) => r.officeId } },
+    unique: { segment_contacts_office_segment: (r) => both(r.officeId, r.segment) },
+  },
 } satisfies { [K in Kind]: KindDefinition<K> };
 
 export type IndexName<K extends Kind> = keyof (typeof KINDS)[K]['indexes'] & string;

@@ -60,6 +60,8 @@ export interface SendClaim {
 export interface SendResult {
   status: 'sent' | 'failed';
   lastError?: string;
+  /** Teams: the id of the message sent, so the card can be replaced later. */
+  activityId?: string;
 }
 
 export interface RecordStore extends RecordReader {

@@ -28,5 +28,6 @@ export function claimedSend(claim: SendClaim, existing: StoredSend | undefined, 
 
 export function sendWithResult(claimed: StoredSend, result: SendResult, now: Instant): StoredSend {
   const { claimedBy: _by, claimedUntil: _until, lastError: _error, ...rest } = claimed;
-  return { ...rest, status: result.status, attempts: claimed.attempts + 1, at: now, ...(result.lastError ? { lastError: result.lastError } : {}) };
+  const outcome = { ...(result.lastError ? { lastError: result.lastError } : {}), ...(result.activityId ? { activityId: result.activityId } : {}) };
+  return { ...rest, status: result.status, attempts: claimed.attempts + 1, at: now, ...outcome };
 }

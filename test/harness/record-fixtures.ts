@@ -1,6 +1,17 @@
 // One sample record of every kind the RecordStore keeps, for the store
 // contract and copy tests. Built on the seed fixtures where they exist.
-import type { Feedback, FeedbackRequest, Invitation, OfficeFeedback, Plan, Proposal, Survey, SurveyRound } from '../../bot/domain/types.js';
+import type {
+  Announcement,
+  Feedback,
+  FeedbackRequest,
+  Invitation,
+  OfficeFeedback,
+  Plan,
+  Proposal,
+  SegmentContacts,
+  Survey,
+  SurveyRound,
+} from '../../bot/domain/types.js';
 import type { RecordKinds, StoredRoleAssignment } from '../../bot/store/record-kinds.js';
 import { roleAssignmentId } from '../../bot/store/record-kinds.js';
 import type { AuditEntry, DownloadLink, Subscription } from '../../bot/store/store.js';
@@ -140,6 +151,34 @@ export const auditFixture = (id: string, at: string, overrides: Partial<AuditEnt
   ...overrides,
 });
 
+export const announcementFixture = (id: string, overrides: Partial<Announcement> = {}): Announcement => ({
+  id,
+  officeId: 'uusimaa',
+  kind: 'disruption',
+  title: 'Asiointipalvelu poissa käytöstä',
+  text: 'Palvelu on katkolla tiistaina.',
+  segments: ['municipalities'],
+  locale: 'fi',
+  createdBy: 'aad-coordinator',
+  createdAt: AT,
+  recipients: ['p1'],
+  channels: ['a:channel-1'],
+  acknowledgements: [{ partnerId: 'p1', at: AT }],
+  statusCard: { conversationId: 'a:chat-coordinator', activityId: 'activity-status', locale: 'fi', userId: 'user-coordinator' },
+  ...overrides,
+});
+
+/** The contact list of an office's segment; its id is `<officeId>:<segment>` as services/contacts.ts makes it. */
+export const segmentContactsFixture = (officeId: string, segment: string, overrides: Partial<SegmentContacts> = {}): SegmentContacts => ({
+  id: `${officeId}:${segment}`,
+  officeId,
+  segment,
+  contacts: [{ name: 'Maija Meikäläinen', email: 'maija@example.fi' }],
+  updatedBy: 'aad-coordinator',
+  updatedAt: AT,
+  ...overrides,
+});
+
 export const roleFixture = (overrides: Partial<StoredRoleAssignment> = {}): StoredRoleAssignment => {
   const assignment = { role: 'coordinator' as const, office: 'uusimaa', aadObjectId: 'aad-coordinator', email: 'Koordinaattori@Example.fi', ...overrides };
   return { ...assignment, id: roleAssignmentId(assignment) };
@@ -159,8 +198,10 @@ export const oneOfEach = (): { [K in keyof RecordKinds]: RecordKinds[K] } => ({
   conversations: personalChat('a:chat-1', 'aad-p1', new Date(AT)),
   roleAssignments: roleFixture(),
   subscriptions: subscriptionFixture('sub-1'),
-  sends: { id: 'invite/inv-1/0/teams', channel: 'teams', target: 'a:chat-1', what: 'invite', status: 'sent', attempts: 1, at: AT },
+  sends: { id: 'invite/inv-1/0/teams', channel: 'teams', target: 'a:chat-1', what: 'invite', status: 'sent', attempts: 1, at: AT, activityId: 'activity-1' },
   surveys: surveyFixture('survey-1'),
   links: linkFixture('link-1'),
   audit: auditFixture('audit-1', AT),
+  announcements: announcementFixture('announcement-1'),
+  segmentContacts: segmentContactsFixture('uusimaa', 'municipalities'),
 });
