@@ -33,7 +33,7 @@ import {
   type SendResult,
 } from './records.js';
 import type { SharedData, YearData } from './store.js';
-import { canClaim, claimedSend, sendWithResult } from './send-claims.js';
+import { canClaim, claimedSend, recordClaimedResult } from './send-claims.js';
 
 type AnyRecord = { id: string } & Record<string, unknown>;
 interface Entry {
@@ -243,12 +243,7 @@ export class LowdbRecordStore implements RecordStore {
   }
 
   recordSendResult(key: string, holder: string, result: SendResult, now: Instant): Promise<boolean> {
-    return this.transaction(async (tx) => {
-      const existing = await tx.get('sends', key);
-      if (!existing || existing.status !== 'claimed' || existing.claimedBy !== holder) return false;
-      await tx.put('sends', sendWithResult(existing, result, now));
-      return true;
-    });
+    return this.transaction((tx) => recordClaimedResult(tx, key, holder, result, now));
   }
 
   // One process holds DATA_DIR, so leases live in memory: a restart frees them, as it should.

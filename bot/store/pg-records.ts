@@ -15,7 +15,7 @@ import {
   type SendClaim,
   type SendResult,
 } from './records.js';
-import { canClaim, claimedSend, sendWithResult } from './send-claims.js';
+import { canClaim, claimedSend, recordClaimedResult } from './send-claims.js';
 
 const SCAN_PAGE = 1000;
 const UNIQUE_VIOLATION = '23505';
@@ -139,12 +139,7 @@ export class PgRecordStore extends PgReader implements RecordStore {
   }
 
   recordSendResult(key: string, holder: string, result: SendResult, now: Instant): Promise<boolean> {
-    return this.transaction(async (tx) => {
-      const existing = await tx.get('sends', key);
-      if (!existing || existing.status !== 'claimed' || existing.claimedBy !== holder) return false;
-      await tx.put('sends', sendWithResult(existing, result, now));
-      return true;
-    });
+    return this.transaction((tx) => recordClaimedResult(tx, key, holder, result, now));
   }
 
   async takeLease(name: string, holder: string, until: Instant, now: Instant): Promise<boolean> {

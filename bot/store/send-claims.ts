@@ -2,7 +2,7 @@
 // the same rule in SQL, see pg-records.ts).
 import type { Instant } from '../domain/types.js';
 import type { StoredSend } from './record-kinds.js';
-import type { SendClaim, SendResult } from './records.js';
+import type { RecordTransaction, SendClaim, SendResult } from './records.js';
 
 /** A send may be claimed when its last attempt failed, when `holder` holds it already, or when another holder's claim lapsed. */
 export function canClaim(existing: StoredSend, holder: string, now: Instant): boolean {
@@ -30,4 +30,12 @@ export function sendWithResult(claimed: StoredSend, result: SendResult, now: Ins
   const { claimedBy: _by, claimedUntil: _until, lastError: _error, ...rest } = claimed;
   const outcome = { ...(result.lastError ? { lastError: result.lastError } : {}), ...(result.activityId ? { activityId: result.activityId } : {}) };
   return { ...rest, status: result.status, attempts: claimed.attempts + 1, at: now, ...outcome };
+}
+
+/** Records the result of a send `holder` claimed, inside a transaction; false when the claim is not (or no longer) theirs. */
+export async function recordClaimedResult(tx: RecordTransaction, key: string, holder: string, result: SendResult, now: Instant): Promise<boolean> {
+  const existing = await tx.get('sends', key);
+  if (!existing || existing.status !== 'claimed' || existing.claimedBy !== holder) return false;
+  await tx.put('sends', sendWithResult(existing, result, now));
+  return true;
 }
