@@ -13,8 +13,12 @@ import { systemClock, type Clock } from './services/clock.js';
 import { createDownloadProvider } from './services/downloads.js';
 import { LowdbStore } from './store/lowdb-store.js';
 import { startServer } from './server.js';
+import { updateStatusCard } from './teams/announce.js';
 import { createAdapter, createTeamsApp } from './teams/app.js';
+import { channelMeetingCard } from './teams/channel-network.js';
 import { AdapterConversationPort } from './teams/conversation-port.js';
+import { digestCardPort } from './teams/digest-card.js';
+import { feedbackOutbox } from './teams/feedback.js';
 import { InviteProgressCards } from './teams/invite-progress.js';
 import { buildRoutes } from './teams/routes.js';
 import { infoPageLocale, renderInfoPage } from './web/info-pages.js';
@@ -70,8 +74,16 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
   const background = new BackgroundWork(log, shutdown.signal);
   const deps = { config, store, clock, delivery, email, log, background, cards: port };
   const inviteProgress = new InviteProgressCards(deps, shutdown.signal);
-  const app = createTeamsApp(adapter, botAppId, { ...deps, inviteProgress }, buildRoutes());
-  const scheduler = new Scheduler(buildJobs({ ...deps, inviteProgress }), clock, log, shutdown.signal);
+  const botDeps = { ...deps, inviteProgress };
+  const app = createTeamsApp(adapter, botAppId, botDeps, buildRoutes());
+  // The scheduler gets the Teams layer's cards and messages as ports, so scheduler/ imports nothing from teams/.
+  const jobPorts = {
+    announcementSent: (id: string) => updateStatusCard(botDeps, id),
+    meetingCard: channelMeetingCard(config),
+    digestCard: digestCardPort(config),
+    feedbackOutbox: feedbackOutbox(botDeps),
+  };
+  const scheduler = new Scheduler(buildJobs(botDeps, jobPorts), clock, log, shutdown.signal);
 
   const mode = config.credentials ? 'authenticated' : 'local';
   const server = await startServer({

@@ -1,5 +1,5 @@
 // The one shape of validation results: the value, or every field error as a
-// code with params (the Teams layer turns codes into the user's language).
+// code with params (errorLines in field-error-lines.ts turns codes into the user's language).
 
 export interface FieldError<Code extends string = string> {
   field: string;

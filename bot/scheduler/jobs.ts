@@ -1,24 +1,29 @@
 // The scheduled jobs of Sidos, each a service function run at a cron time.
 import { deliverPendingAnnouncements } from '../services/announcements.js';
-import { postMeetingsToChannels } from '../services/channel-network.js';
-import { deliverDigest } from '../services/digest.js';
-import { createMeetingRequests, deliverNewRequests, remindAndClose } from '../services/feedback-requests.js';
+import { postMeetingsToChannels, type ChannelMeetingPorts } from '../services/channel-network.js';
+import { deliverDigest, type DigestPorts } from '../services/digest.js';
+import { createMeetingRequests, deliverNewRequests, remindAndClose, type FeedbackOutbox } from '../services/feedback-requests.js';
 import { sendReminders, syncAllPending } from '../services/invites.js';
 import { sendFeedbackPrompts } from '../services/office-feedback.js';
 import { applyRetention } from '../services/privacy.js';
 import { createSurveyRounds } from '../services/surveys.js';
-import { updateStatusCard } from '../teams/announce.js';
-import { channelMeetingCard } from '../teams/channel-network.js';
-import { digestCardPort } from '../teams/digest-card.js';
-import { feedbackOutbox } from '../teams/feedback.js';
-import type { BotDeps } from '../teams/router.js';
+import type { BotDeps } from '../deps.js';
 import type { Job } from './scheduler.js';
 
-export function buildJobs(deps: BotDeps): Job[] {
+/** The messages and cards the jobs send, made by the Teams layer and handed in by the composition root (sidos.ts). */
+export interface JobPorts {
+  /** Replaces the coordinator's announcement card with the final counts once its sends end. */
+  announcementSent: (id: string) => Promise<void>;
+  meetingCard: ChannelMeetingPorts['meetingCard'];
+  digestCard: DigestPorts['card'];
+  feedbackOutbox: FeedbackOutbox;
+}
+
+export function buildJobs(deps: BotDeps, ports: JobPorts): Job[] {
   const timeZone = deps.config.offices[0].timeZone;
-  const digestPorts = { ...deps, card: digestCardPort(deps.config) };
+  const digestPorts = { ...deps, card: ports.digestCard };
   const feedback = deps.config.feedback;
-  const outbox = feedbackOutbox(deps);
+  const outbox = ports.feedbackOutbox;
   return [
     // Catches up meeting changes made while down and retries failed invitation sends.
     { name: 'invites.sync', cron: '*/5 * * * *', timeZone, runAtStart: true, run: (now, signal) => syncAllPending(deps, now, signal) },
@@ -28,7 +33,7 @@ export function buildJobs(deps: BotDeps): Job[] {
       cron: '*/5 * * * *',
       timeZone,
       runAtStart: true,
-      run: (now, signal) => deliverPendingAnnouncements(deps, now, signal, (id) => updateStatusCard(deps, id)),
+      run: (now, signal) => deliverPendingAnnouncements(deps, now, signal, ports.announcementSent),
     },
     // Posts new meetings, their changes and cancellations once to the office's channels subscribed to meetings.
     {
@@ -36,7 +41,7 @@ export function buildJobs(deps: BotDeps): Job[] {
       cron: '*/5 * * * *',
       timeZone,
       runAtStart: true,
-      run: (now, signal) => postMeetingsToChannels({ ...deps, meetingCard: channelMeetingCard(deps.config) }, now, signal),
+      run: (now, signal) => postMeetingsToChannels({ ...deps, meetingCard: ports.meetingCard }, now, signal),
     },
     { name: 'invites.reminders', cron: '*/15 * * * *', timeZone, runAtStart: true, run: (now) => sendReminders(deps, now) },
     // At start-up it delivers the last completed period if someone has not got it yet (missed while down, or failed).

@@ -27,10 +27,11 @@ import {
 } from '../services/announcements.js';
 import { contactsFor } from '../services/contacts.js';
 import { audited } from './audit.js';
-import { errorLines } from './form-errors.js';
+import { errorLines } from '../field-error-lines.js';
 import { officeName } from './partners-common.js';
 import { withPager } from './pager.js';
-import type { BotDeps, Routes, Turn } from './router.js';
+import type { BotDeps } from '../deps.js';
+import type { Routes, Turn } from './router.js';
 
 const STAFF: readonly Role[] = ['coordinator', 'admin'];
 const LIST_PAGE_SIZE = 10;

@@ -19,7 +19,8 @@ import { cardSizeGuard } from './card-size-guard.js';
 import { sentFiles } from './file-download.js';
 import { helpCard } from './help.js';
 import { deliverRoleNotice } from './staff.js';
-import type { BotDeps, Routes, Turn } from './router.js';
+import type { BotDeps } from '../deps.js';
+import type { Routes, Turn } from './router.js';
 import { seenConversation, senderIdentity } from './turn.js';
 
 /** TeamsAdapter with its authenticate-and-run step public, for bot/server.ts. */

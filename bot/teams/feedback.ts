@@ -29,9 +29,10 @@ import { feedbackForStaff, type StaffAnswer, type StaffGroup } from '../services
 import { partnerLinks } from '../services/partner-links.js';
 import { languageOf } from '../services/people.js';
 import { contactsFor, contactsLine } from '../services/contacts.js';
-import { errorLines } from './form-errors.js';
+import { errorLines } from '../field-error-lines.js';
 import { withPager } from './pager.js';
-import type { BotDeps, Routes, Turn } from './router.js';
+import type { BotDeps } from '../deps.js';
+import type { Routes, Turn } from './router.js';
 
 /** What a card is rendered with: the reader's language and the configuration. */
 interface Presenter {

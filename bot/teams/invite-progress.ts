@@ -8,7 +8,7 @@ import type { CardUpdatePort } from '../delivery/outgoing.js';
 import { translator } from '../i18n.js';
 import { findMeeting, isSending, type InviteProgressPort } from '../services/invites.js';
 import { forgetProgressCard, manageCard, progressCardOf } from './invites.js';
-import type { BotDeps } from './router.js';
+import type { BotDeps } from '../deps.js';
 
 const UPDATE_EVERY_MS = 2_000;
 

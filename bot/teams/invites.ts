@@ -24,7 +24,8 @@ import {
   type RsvpErrorCode,
 } from '../services/invites.js';
 import type { Store } from '../store/store.js';
-import type { BotDeps, Routes, Turn } from './router.js';
+import type { BotDeps } from '../deps.js';
+import type { Routes, Turn } from './router.js';
 
 const INVITE_ERRORS: Record<InviteErrorCode, string> = {
   'not-found': 'invites.error.notFound',

@@ -5,7 +5,7 @@ import { parseMeetingEdit } from '../domain/plan-edits.js';
 import type { Meeting } from '../domain/types.js';
 import { sendMeetingUpdates } from './sync-invites.js';
 import { cancelMeeting, getMeeting, invitationsToUpdate, meetingRsvp, updateMeeting, type PlanErrorCode } from '../services/plans.js';
-import { errorLines } from './form-errors.js';
+import { errorLines } from '../field-error-lines.js';
 import { meetingCancelCard, meetingEditCard, meetingEditValues, meetingEditValuesFrom, meetingsCard } from './meeting-cards.js';
 import { failureText, officeById, scopeOf, textOf } from './plan-access.js';
 import { audited } from './audit.js';

@@ -16,7 +16,7 @@ import {
   type MeetingReview,
   type OfficeFeedbackErrorCode,
 } from '../services/office-feedback.js';
-import { errorLines } from './form-errors.js';
+import { errorLines } from '../field-error-lines.js';
 import type { Routes, Turn } from './router.js';
 
 const REVIEWERS: readonly Role[] = ['coordinator', 'admin'];

@@ -3,7 +3,7 @@
 import { officeName as officeNameIn } from '../domain/office-name.js';
 import type { PartnerFieldError } from '../domain/partner-input.js';
 import type { Partner, Role } from '../domain/types.js';
-import { errorLines } from './form-errors.js';
+import { errorLines } from '../field-error-lines.js';
 import type { Turn } from './router.js';
 
 export const EDITORS: readonly Role[] = ['coordinator', 'admin'];

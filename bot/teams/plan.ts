@@ -7,7 +7,7 @@ import { parsePlanEdit } from '../domain/plan-edits.js';
 import { parseDateEdits, parsePlanInput } from '../domain/plan-input.js';
 import { sendMeetingUpdates } from './sync-invites.js';
 import { confirmPlan, findPlanFor, getPlan, invitationsToUpdate, proposeSchedule, updatePlan } from '../services/plans.js';
-import { errorLines } from './form-errors.js';
+import { errorLines } from '../field-error-lines.js';
 import { currentYear, failureText, officeById, scopeOf, textOf, yearToPlan } from './plan-access.js';
 import {
   defaultPlanValues,

@@ -17,7 +17,7 @@ import {
 import type { Proposal, ProposalStatus, Role } from '../domain/types.js';
 import { changeStatus, findProposal, listProposals, notifyAuthor, proposalView, type ChangeErrorCode, type ProposalView } from '../services/proposals.js';
 import { paginate, requestedPage } from '../domain/paging.js';
-import { errorLines } from './form-errors.js';
+import { errorLines } from '../field-error-lines.js';
 import { withPager } from './pager.js';
 import { officeName, segmentName } from './partners-common.js';
 import { audited } from './audit.js';

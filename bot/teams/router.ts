@@ -1,34 +1,13 @@
 // Commands and card actions: who may use them and which handler runs.
 import type { TurnContext } from 'botbuilder';
 import type { Card } from '../cards.js';
-import type { AppConfig } from '../config.js';
+import type { BotDeps } from '../deps.js';
 import type { Command } from '../domain/commands.js';
 import type { Role } from '../domain/types.js';
-import type { EmailDelivery } from '../delivery/email-delivery.js';
-import type { CardUpdatePort } from '../delivery/outgoing.js';
-import type { TeamsDelivery } from '../delivery/teams-delivery.js';
-import type { BackgroundWork } from '../scheduler/background.js';
-import type { InviteProgressPort } from '../services/invites.js';
 import type { Translate } from '../i18n.js';
-import type { Clock } from '../services/clock.js';
 import type { UserContext } from '../services/people.js';
 import type { SentFile } from './file-download.js';
-import type { ConversationRecord, Store } from '../store/store.js';
-
-export interface BotDeps {
-  config: AppConfig;
-  store: Store;
-  clock: Clock;
-  delivery: TeamsDelivery;
-  /** null when SMTP_URL is not set. */
-  email: EmailDelivery | null;
-  log: (line: string) => void;
-  /** Sends started by a button press run here, after the press is answered. */
-  background: BackgroundWork;
-  inviteProgress?: InviteProgressPort;
-  /** Replaces a card the bot sent (the coordinator's announcement card when its sends end). */
-  cards?: CardUpdatePort;
-}
+import type { ConversationRecord } from '../store/store.js';
 
 export interface Turn {
   context: TurnContext;

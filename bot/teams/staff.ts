@@ -23,7 +23,7 @@ import {
   type StaffMember,
   type StaffResult,
 } from '../services/staff.js';
-import { errorLines } from './form-errors.js';
+import { errorLines } from '../field-error-lines.js';
 import { officeName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
 

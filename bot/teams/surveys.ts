@@ -8,7 +8,7 @@ import { formatMeetingTime } from '../domain/format.js';
 import { firstRoundAt } from '../domain/survey-schedule.js';
 import type { Survey } from '../domain/types.js';
 import { activeSurveys, createSurvey, roundAnswers, stopSurvey } from '../services/surveys.js';
-import { errorLines } from './form-errors.js';
+import { errorLines } from '../field-error-lines.js';
 import type { Routes, Turn } from './router.js';
 
 const STAFF = ['coordinator', 'admin'] as const;

@@ -11,7 +11,7 @@ import type { Translate } from '../i18n.js';
 import type { Store } from '../store/store.js';
 import { closingTime, isEditable, subjectOf } from '../services/feedback-requests.js';
 import { subjectText } from '../services/feedback-subject.js';
-import { errorLines } from '../teams/form-errors.js';
+import { errorLines } from '../field-error-lines.js';
 
 export interface FeedbackPageInput {
   store: Store;

@@ -1,6 +1,6 @@
 // Turns validation errors (codes from the domain) into lines in the user's language.
-import type { FieldError } from '../domain/field-errors.js';
-import type { Translate } from '../i18n.js';
+import type { FieldError } from './domain/field-errors.js';
+import type { Translate } from './i18n.js';
 
 
 /**
