@@ -22,7 +22,7 @@ function importsOf(file: string): string[] {
 
 describe('import direction', () => {
   it('finds the imports it checks', () => {
-    expect(importsOf(join(BOT, 'scheduler', 'jobs.ts'))).toContain('../services/announcements.js');
+    expect(importsOf(join(BOT, 'scheduler', 'jobs.ts'))).toContain('../services/announcement-delivery.js');
   });
 
   it.each(LOWER_LAYERS)('bot/%s imports nothing from bot/teams/', (layer) => {

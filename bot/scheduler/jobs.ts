@@ -1,5 +1,5 @@
 // The scheduled jobs of Sidos, each a service function run at a cron time.
-import { deliverPendingAnnouncements } from '../services/announcements.js';
+import { deliverPendingAnnouncements } from '../services/announcement-delivery.js';
 import { postMeetingsToChannels, type ChannelMeetingPorts } from '../services/channel-network.js';
 import { deliverDigest, type DigestPorts } from '../services/digest.js';
 import { createMeetingRequests, deliverNewRequests, remindAndClose, type FeedbackOutbox } from '../services/feedback-requests.js';

@@ -1,23 +1,15 @@
 // Announcements: an office tells the partners of some of its segments about a
-// change, a disruption or an event. Each partner gets it once — a Teams card
-// when the bot has their personal chat, an e-mail otherwise — and each of the
-// office's channels subscribed to news gets one post. A disruption marked
-// resolved replaces the same Teams cards (no new message) and sends each
-// e-mail recipient one follow-up. Every send has an idempotency key, so a
-// double click, a retry or a restart never sends the same thing twice.
+// change, a disruption or an event. This module keeps the records: whom one
+// reaches, creating it with its recipients fixed, acknowledgements, and a
+// disruption's updates and resolution. Sending them is announcement-delivery.ts.
 import type { AppConfig } from '../config.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
-import { recordSend, sendRecordOf, wasSent } from '../delivery/send-log.js';
-import type { SendResult, TeamsDelivery } from '../delivery/teams-delivery.js';
+import type { TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { AnnouncementInput } from '../domain/announcement-input.js';
-import type { Announcement, Locale, Office, Partner, SentCardRef } from '../domain/types.js';
-import type { SendRecord, Store } from '../store/store.js';
+import type { Announcement, Locale, Partner, SentCardRef } from '../domain/types.js';
+import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
-import { announcementCard, announcementEmail } from './announcement-messages.js';
-import { contactsFor } from './contacts.js';
 import { personalConversation } from './conversations.js';
-import { isRunning, oneAtATime } from './invites.js';
-import { languageOf } from './people.js';
 
 export interface AnnouncePorts {
   store: Store;
@@ -32,18 +24,6 @@ export interface AnnouncePorts {
 export type AnnounceErrorCode = 'no-recipients' | 'not-found' | 'other-office' | 'not-disruption' | 'already-resolved' | 'not-recipient';
 
 export type AnnounceChannel = 'teams' | 'email';
-
-/** Deliveries running at the same time in one run; the send queue paces the sends themselves. */
-const WORKERS = 32;
-/** The job catches up announcements this young (sends cut short by a restart, failures). */
-const CATCH_UP_DAYS = 7;
-const DAY_MS = 86_400_000;
-
-const partnerKey = (id: string, partnerId: string, channel: AnnounceChannel) => `announce:${id}:${partnerId}:${channel}`;
-const channelKey = (id: string, conversationId: string) => `announce:${id}:channel:${conversationId}`;
-const resolvedKey = (sentKey: string) => `${sentKey}:resolved`;
-const versionKey = (sentKey: string, version: number) => `${sentKey}:v${version}`;
-const runKey = (id: string) => `announcement:${id}`;
 
 // --- lookups ---------------------------------------------------------------
 
@@ -79,7 +59,7 @@ export function subscribedChannels(store: Store, officeId: string, topic: 'meeti
 }
 
 /** How a partner is reached: Teams when the bot has their personal chat, else e-mail when set up. */
-function channelFor(ports: Pick<AnnouncePorts, 'store' | 'email'>, partner: Partner): { channel: AnnounceChannel; conversationId?: string } | null {
+export function channelFor(ports: Pick<AnnouncePorts, 'store' | 'email'>, partner: Partner): { channel: AnnounceChannel; conversationId?: string } | null {
   const chat = personalConversation(ports.store, partner.aadObjectId);
   if (chat) return { channel: 'teams', conversationId: chat.id };
   return ports.email ? { channel: 'email' } : null;
@@ -204,181 +184,4 @@ export async function rememberStatusCard(store: Store, id: string, card: SentCar
     const stored = d.announcements.find((a) => a.id === id);
     if (stored) stored.statusCard = card;
   });
-}
-
-// --- delivery --------------------------------------------------------------
-
-export const isDelivering = (store: Store, id: string) => isRunning(store, runKey(id));
-
-/** The record of how the partner got the announcement, if they did. */
-function deliveredTo(store: Store, id: string, partnerId: string): { channel: AnnounceChannel; record: SendRecord } | undefined {
-  for (const channel of ['teams', 'email'] as const) {
-    const record = sendRecordOf(store, partnerKey(id, partnerId, channel));
-    if (record?.status === 'sent') return { channel, record };
-  }
-  return undefined;
-}
-
-/**
- * A first delivery made after the disruption was updated or resolved already
- * shows that: those follow-ups are recorded as done with it, so none is sent.
- */
-async function settleFollowUp(ports: AnnouncePorts, a: Announcement, sentKey: string, result: SendResult): Promise<SendResult> {
-  const first = result === 'sent' ? sendRecordOf(ports.store, sentKey) : undefined;
-  if (!first) return result;
-  const at = ports.clock().toISOString();
-  const settled = [...(a.version ? [versionKey(sentKey, a.version)] : []), ...(a.resolvedAt ? [resolvedKey(sentKey)] : [])];
-  for (const key of settled) await recordSend(ports.store, { ...first, id: key, what: `${first.what} (included)`, attempts: 0, at });
-  return result;
-}
-
-/** The key of the card replacement still owed for a first delivery, if any: the resolution, else the latest update. */
-function owedReplacement(store: Store, a: Announcement, sentKey: string): string | null {
-  const key = a.resolvedAt ? resolvedKey(sentKey) : a.version ? versionKey(sentKey, a.version) : null;
-  return key && !wasSent(store, key) ? key : null;
-}
-
-function officeOf(config: AppConfig, a: Announcement): Office {
-  return config.offices.find((o) => o.id === a.officeId) ?? config.offices[0];
-}
-
-export interface DeliverySummary {
-  sent: number;
-  failed: number;
-}
-
-/**
- * Sends what is not sent yet: the announcement to every recipient and channel,
- * and for a resolved disruption the card replacements and e-mail follow-ups.
- * Runs for the same announcement wait for each other, so a double click sends once.
- */
-export function deliverAnnouncement(ports: AnnouncePorts, id: string): Promise<DeliverySummary> {
-  return oneAtATime(ports.store, runKey(id), () => deliverNow(ports, id));
-}
-
-async function deliverNow(ports: AnnouncePorts, id: string): Promise<DeliverySummary> {
-  const summary: DeliverySummary = { sent: 0, failed: 0 };
-  const a = findAnnouncement(ports.store, id);
-  if (!a) return summary;
-  const office = officeOf(ports.config, a);
-  const count = (result: SendResult | null) => {
-    if (result === 'sent') summary.sent += 1;
-    else if (result === 'failed') summary.failed += 1;
-  };
-  const tasks: (() => Promise<SendResult | null>)[] = [
-    ...a.recipients.map((partnerId) => () => deliverToPartner(ports, a, office, partnerId)),
-    ...a.channels.map((conversationId) => () => deliverToChannel(ports, a, office, conversationId)),
-  ];
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) count(await tasks[next++]());
-  };
-  await Promise.all(Array.from({ length: Math.min(WORKERS, tasks.length) }, worker));
-  return summary;
-}
-
-async function deliverToPartner(ports: AnnouncePorts, a: Announcement, office: Office, partnerId: string): Promise<SendResult | null> {
-  const partner = ports.store.readShared((d) => d.partners.find((p) => p.id === partnerId));
-  if (!partner) return null;
-  const locale = languageOf(partner);
-  const view = { announcement: a, office, locale, contacts: contactsFor(ports.store, a.officeId, partner.segment) };
-  const acknowledged = a.acknowledgements.some((ack) => ack.partnerId === partnerId);
-  const card = () => announcementCard(view, { acknowledged, inChannel: false });
-  const delivered = deliveredTo(ports.store, a.id, partnerId);
-  if (delivered) {
-    const what = `announcement ${a.id} ${a.resolvedAt ? 'resolved' : `version ${a.version}`} to partner ${partnerId}`;
-    if (delivered.channel === 'teams') {
-      const key = owedReplacement(ports.store, a, delivered.record.id);
-      if (!key || !delivered.record.activityId) return null;
-      return ports.delivery.update(key, delivered.record.target, delivered.record.activityId, { card: card() }, what);
-    }
-    // E-mail recipients get no message per update, one when it is resolved.
-    const key = resolvedKey(delivered.record.id);
-    if (!a.resolvedAt || !ports.email || wasSent(ports.store, key)) return null;
-    return ports.email.send(key, partnerId, { to: partner.email, ...announcementEmail(view, partner.name, true) }, what);
-  }
-  const way = channelFor(ports, partner);
-  if (!way) return null;
-  const key = partnerKey(a.id, partnerId, way.channel);
-  const what = `announcement ${a.id} to partner ${partnerId}`;
-  const result =
-    way.channel === 'teams'
-      ? await ports.delivery.send(key, way.conversationId!, { card: card() }, what)
-      : await ports.email!.send(key, partnerId, { to: partner.email, ...announcementEmail(view, partner.name, false) }, what);
-  return settleFollowUp(ports, a, key, result);
-}
-
-async function deliverToChannel(ports: AnnouncePorts, a: Announcement, office: Office, conversationId: string): Promise<SendResult | null> {
-  const locale = ports.store.readShared((d) => d.subscriptions.find((s) => s.conversationRecordId === conversationId && s.topic === 'news')?.locale) ?? office.locale;
-  const message = { card: announcementCard({ announcement: a, office, locale, contacts: [] }, { acknowledged: false, inChannel: true }) };
-  const key = channelKey(a.id, conversationId);
-  const record = sendRecordOf(ports.store, key);
-  if (record?.status !== 'sent') return settleFollowUp(ports, a, key, await ports.delivery.send(key, conversationId, message, `announcement ${a.id} to channel`));
-  const replacement = owedReplacement(ports.store, a, key);
-  if (!replacement || !record.activityId) return null;
-  return ports.delivery.update(replacement, conversationId, record.activityId, message, `announcement ${a.id} replaced in channel`);
-}
-
-/**
- * Job: finishes the sends of recent announcements (cut short by a restart, or
- * failed); `sent` is told about each announcement it sent something for.
- */
-export async function deliverPendingAnnouncements(ports: AnnouncePorts, now: Date, signal?: AbortSignal, sent?: (id: string) => Promise<void>): Promise<void> {
-  const since = now.getTime() - CATCH_UP_DAYS * DAY_MS;
-  const recent = ports.store.readShared((d) =>
-    d.announcements.filter((a) => [a.createdAt, a.updatedAt, a.resolvedAt].some((at) => at && Date.parse(at) >= since)).map((a) => a.id),
-  );
-  for (const id of recent) {
-    signal?.throwIfAborted();
-    const summary = await deliverAnnouncement(ports, id);
-    if (summary.sent + summary.failed === 0) continue;
-    ports.log(`announcements.sync: ${id}: sent ${summary.sent}, ${summary.failed} failed`);
-    await sent?.(id);
-  }
-}
-
-// --- counts ----------------------------------------------------------------
-
-export interface AnnouncementCounts {
-  recipients: number;
-  teams: { sent: number; failed: number };
-  email: { sent: number; failed: number };
-  channels: { sent: number; failed: number };
-  /** Partners with no Teams chat with the bot while e-mail is not set up. */
-  unreachable: number;
-  /** Teams recipients who pressed Acknowledge. */
-  acknowledged: number;
-  /** Follow-ups of a resolved disruption: Teams cards replaced and e-mails sent. */
-  followUps: number;
-}
-
-export function announcementCounts(ports: Pick<AnnouncePorts, 'store' | 'email'>, a: Announcement): AnnouncementCounts {
-  const { store } = ports;
-  const counts: AnnouncementCounts = {
-    recipients: a.recipients.length,
-    teams: { sent: 0, failed: 0 },
-    email: { sent: 0, failed: 0 },
-    channels: { sent: 0, failed: 0 },
-    unreachable: 0,
-    acknowledged: a.acknowledgements.length,
-    followUps: 0,
-  };
-  const tally = (bucket: { sent: number; failed: number }, record: SendRecord | undefined) => {
-    if (record?.status === 'sent') bucket.sent += 1;
-    else if (record?.status === 'failed') bucket.failed += 1;
-  };
-  for (const partnerId of a.recipients) {
-    const delivered = deliveredTo(store, a.id, partnerId);
-    if (delivered) {
-      counts[delivered.channel].sent += 1;
-      if (wasSent(store, resolvedKey(delivered.record.id))) counts.followUps += 1;
-      continue;
-    }
-    const failed = (['teams', 'email'] as const).find((c) => sendRecordOf(store, partnerKey(a.id, partnerId, c))?.status === 'failed');
-    if (failed) counts[failed].failed += 1;
-    const partner = store.readShared((d) => d.partners.find((p) => p.id === partnerId));
-    if (!failed && partner && !channelFor(ports, partner)) counts.unreachable += 1;
-  }
-  for (const conversationId of a.channels) tally(counts.channels, sendRecordOf(store, channelKey(a.id, conversationId)));
-  return counts;
 }

@@ -1,7 +1,7 @@
 // The office's Teams channel network: a team channel (or shared channel)
 // subscribes to the office's meetings and/or news. New meetings, their changes
 // and cancellations are posted there once per version; announcements go through
-// services/announcements.ts. A channel card never shows anyone's answer: RSVP
+// services/announcement-delivery.ts. A channel card never shows anyone's answer: RSVP
 // from it is handled privately (see teams/channel-network.ts).
 import { randomBytes } from 'node:crypto';
 import { sendRecordOf, wasSent } from '../delivery/send-log.js';

@@ -11,13 +11,11 @@ import { paginate } from '../domain/paging.js';
 import { ANNOUNCEMENT_KINDS, type Announcement, type Locale, type Role } from '../domain/types.js';
 import { translator, type Translate } from '../i18n.js';
 import { announcementCard, announcementTime } from '../services/announcement-messages.js';
+import { announcementCounts, deliverAnnouncement, isDelivering } from '../services/announcement-delivery.js';
 import {
   acknowledge,
-  announcementCounts,
   createAnnouncement,
-  deliverAnnouncement,
   findAnnouncement,
-  isDelivering,
   officeAnnouncements,
   reachOf,
   rememberStatusCard,
