@@ -8,8 +8,7 @@ import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { parseAnnouncementInput, parseResolution, parseUpdateText, type AnnouncementInput } from '../domain/announcement-input.js';
 import { paginate } from '../domain/paging.js';
-import { ANNOUNCEMENT_KINDS, type Announcement, type Locale, type Role } from '../domain/types.js';
-import { translator, type Translate } from '../i18n.js';
+import { ANNOUNCEMENT_KINDS, type Announcement, type Role } from '../domain/types.js';
 import { announcementCard, announcementTime } from '../services/announcement-messages.js';
 import { announcementCounts, deliverAnnouncement, isDelivering } from '../services/announcement-delivery.js';
 import {
@@ -29,6 +28,7 @@ import { errorLines } from '../field-error-lines.js';
 import { officeName } from './partners-common.js';
 import { withPager } from './pager.js';
 import type { BotDeps } from '../deps.js';
+import { cardViewOf, storedCardView, type CardView } from './card-view.js';
 import type { Routes, Turn } from './router.js';
 
 const STAFF: readonly Role[] = ['coordinator', 'admin'];
@@ -121,7 +121,7 @@ async function send(turn: Turn, data: Record<string, unknown>): Promise<Card | s
     await audited(turn, 'announcement.send', { ref: announcement.id }, { kind: announcement.kind, segments: announcement.segments.join(','), recipients: announcement.recipients.length });
   }
   await startDelivery(turn, announcement);
-  return statusCard(viewOf(turn), findAnnouncement(deps.store, announcement.id) ?? announcement);
+  return statusCard(cardViewOf(turn), findAnnouncement(deps.store, announcement.id) ?? announcement);
 }
 
 /** Sends in the background; the clicked card is remembered so the final counts replace it. */
@@ -148,7 +148,7 @@ export async function updateStatusCard(deps: BotDeps, id: string): Promise<void>
   const card = announcement?.statusCard;
   const conversation = card && deps.store.readShared((d) => d.conversations.find((c) => c.id === card.conversationId));
   if (!announcement || !card || !conversation || !deps.cards) return;
-  const view: StatusView = { t: translator(card.locale), deps, locale: card.locale, refreshUserIds: card.userId ? [card.userId] : [] };
+  const view = storedCardView(deps, card);
   try {
     await deps.cards.update(conversation.reference, card.activityId, { card: statusCard(view, announcement) });
   } catch (err) {
@@ -156,27 +156,13 @@ export async function updateStatusCard(deps: BotDeps, id: string): Promise<void>
   }
 }
 
-interface StatusView {
-  t: Translate;
-  deps: BotDeps;
-  locale: Locale;
-  refreshUserIds: string[];
-}
-
-const viewOf = (turn: Turn): StatusView => ({
-  t: turn.t,
-  deps: turn.deps,
-  locale: turn.user.locale,
-  refreshUserIds: turn.context.activity.from?.id ? [turn.context.activity.from.id] : [],
-});
-
-function when(view: StatusView, announcement: Announcement, iso: string): string {
+function when(view: CardView, announcement: Announcement, iso: string): string {
   const zone = (view.deps.config.offices.find((o) => o.id === announcement.officeId) ?? view.deps.config.offices[0]).timeZone;
   return announcementTime(iso, zone, view.locale);
 }
 
 /** The coordinator's card: delivered / failed per channel, acknowledgements, and Mark resolved for a disruption. */
-export function statusCard(view: StatusView, a: Announcement, results: string[] = []): Card {
+export function statusCard(view: CardView, a: Announcement, results: string[] = []): Card {
   const { t, deps } = view;
   const counts = announcementCounts(deps, a);
   const sending = isDelivering(deps.store, a.id);
@@ -226,12 +212,12 @@ async function resolve(turn: Turn, data: Record<string, unknown>): Promise<Card 
   const own = ownAnnouncement(turn, data);
   if (typeof own === 'string') return own;
   const note = parseResolution(data.resolution);
-  if (!note.ok) return statusCard(viewOf(turn), own, errorLines(turn.t, 'announce', note.errors));
+  if (!note.ok) return statusCard(cardViewOf(turn), own, errorLines(turn.t, 'announce', note.errors));
   const result = await resolveDisruption(turn.deps.store, own.id, turn.user.role === 'admin' ? null : turn.user.officeId, note.value, turn.deps.clock());
-  if (!result.ok) return statusCard(viewOf(turn), own, [turn.t(ERRORS[result.code])]);
+  if (!result.ok) return statusCard(cardViewOf(turn), own, [turn.t(ERRORS[result.code])]);
   await audited(turn, 'announcement.resolve', { ref: own.id }, { recipients: own.recipients.length });
   await startDelivery(turn, result.announcement);
-  return statusCard(viewOf(turn), result.announcement);
+  return statusCard(cardViewOf(turn), result.announcement);
 }
 
 /** New text for an open disruption: the Teams cards are replaced in place. */
@@ -239,20 +225,20 @@ async function update(turn: Turn, data: Record<string, unknown>): Promise<Card |
   const own = ownAnnouncement(turn, data);
   if (typeof own === 'string') return own;
   const text = parseUpdateText(data.text);
-  if (!text.ok) return statusCard(viewOf(turn), own, errorLines(turn.t, 'announce', text.errors));
-  if (text.value === own.text) return statusCard(viewOf(turn), own, [turn.t('announce.unchanged')]);
+  if (!text.ok) return statusCard(cardViewOf(turn), own, errorLines(turn.t, 'announce', text.errors));
+  if (text.value === own.text) return statusCard(cardViewOf(turn), own, [turn.t('announce.unchanged')]);
   const result = await updateDisruption(turn.deps.store, own.id, turn.user.role === 'admin' ? null : turn.user.officeId, text.value, turn.deps.clock());
-  if (!result.ok) return statusCard(viewOf(turn), own, [turn.t(ERRORS[result.code])]);
+  if (!result.ok) return statusCard(cardViewOf(turn), own, [turn.t(ERRORS[result.code])]);
   await audited(turn, 'announcement.update', { ref: own.id }, { version: result.announcement.version ?? 0 });
   await startDelivery(turn, result.announcement);
-  return statusCard(viewOf(turn), result.announcement);
+  return statusCard(cardViewOf(turn), result.announcement);
 }
 
 function listCard(turn: Turn, page: unknown): Card {
   const { t, deps, user } = turn;
   const all = officeAnnouncements(deps.store, user.officeId);
   const { page: shownPage, shown } = paginate(all, page, LIST_PAGE_SIZE);
-  const view = viewOf(turn);
+  const view = cardViewOf(turn);
   const card = renderCard('announcement-list', {
     title: t('announce.list.title', { office: officeName(turn, user.officeId) }),
     empty: all.length === 0 ? t('announce.list.empty') : '',
@@ -300,7 +286,7 @@ export function registerAnnounce(routes: Routes): void {
   routes.cardAction('announce.send', STAFF, send);
   routes.cardAction('announce.open', STAFF, async (turn, data) => {
     const own = ownAnnouncement(turn, data);
-    return typeof own === 'string' ? own : statusCard(viewOf(turn), own);
+    return typeof own === 'string' ? own : statusCard(cardViewOf(turn), own);
   });
   routes.cardAction('announce.update', STAFF, update);
   routes.cardAction('announce.resolve', STAFF, resolve);

@@ -5,8 +5,8 @@
 // Teams to refresh it (Universal Actions) while it is shown, but a refresh only
 // happens while someone looks at it, so the updates are what keeps it right.
 import type { CardUpdatePort } from '../delivery/outgoing.js';
-import { translator } from '../i18n.js';
 import { findMeeting, isSending, type InviteProgressPort } from '../services/invites.js';
+import { storedCardView } from './card-view.js';
 import { forgetProgressCard, manageCard, progressCardOf } from './invites.js';
 import type { BotDeps } from '../deps.js';
 
@@ -70,7 +70,7 @@ export class InviteProgressCards implements InviteProgressPort {
     const done = !isSending(store, meetingId);
     this.lastUpdate.set(meetingId, Date.now());
     try {
-      const view = { t: translator(card.locale), deps: this.deps, locale: card.locale, refreshUserIds: card.userId ? [card.userId] : [] };
+      const view = storedCardView(this.deps, card);
       await this.deps.cards.update(conversation.reference, card.activityId, { card: manageCard(view, meeting) });
       if (done) await forgetProgressCard(store, meetingId, card);
     } catch (err) {

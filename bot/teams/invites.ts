@@ -5,7 +5,6 @@
 // (teams/invite-progress.ts) until the sends are done.
 import { renderCard, type Card } from '../cards.js';
 import type { Locale, Meeting } from '../domain/types.js';
-import type { Translate } from '../i18n.js';
 import { inviteCard, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
 import {
   claimNoEmailNotice,
@@ -24,7 +23,7 @@ import {
   type RsvpErrorCode,
 } from '../services/invites.js';
 import type { Store } from '../store/store.js';
-import type { BotDeps } from '../deps.js';
+import { cardViewOf, type CardView } from './card-view.js';
 import type { Routes, Turn } from './router.js';
 
 const INVITE_ERRORS: Record<InviteErrorCode, string> = {
@@ -48,21 +47,6 @@ const INVITE_PAGE_SIZE = 20;
 /** Failed deliveries named on the card; the rest are counted. */
 const FAILED_LISTED = 20;
 
-/** What the coordinator's card is rendered for: in a turn, or in the background for a stored card. */
-export interface InviteView {
-  t: Translate;
-  deps: BotDeps;
-  locale: Locale;
-  /** Teams user ids whose client refreshes the card by itself while sending. */
-  refreshUserIds: string[];
-}
-
-const viewOf = (turn: Turn): InviteView => ({
-  t: turn.t,
-  deps: turn.deps,
-  locale: turn.user.locale,
-  refreshUserIds: turn.context.activity.from?.id ? [turn.context.activity.from.id] : [],
-});
 /** The card a coordinator clicked Send on, kept up to date until its sends are done (in jobState, so it survives a restart). */
 export interface ProgressCard {
   conversationId: string;
@@ -102,7 +86,7 @@ const pageOf = (data: Record<string, unknown>) => Math.max(0, Math.floor(Number(
 export function registerInvites(routes: Routes): void {
   routes.cardAction('invites.open', ['coordinator', 'admin'], async (turn, data) => {
     const meeting = ownMeeting(turn, data);
-    return typeof meeting === 'string' ? meeting : manageCard(viewOf(turn), meeting, { page: pageOf(data) });
+    return typeof meeting === 'string' ? meeting : manageCard(cardViewOf(turn), meeting, { page: pageOf(data) });
   });
   routes.cardAction('invites.send', ['coordinator', 'admin'], sendInvites);
   routes.cardAction('invites.retry', ['coordinator', 'admin'], retryFailed);
@@ -120,7 +104,7 @@ function ownMeeting(turn: Turn, data: Record<string, unknown>): Meeting | string
 async function sendInvites(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
   const meeting = ownMeeting(turn, data);
   if (typeof meeting === 'string') return meeting;
-  const view = viewOf(turn);
+  const view = cardViewOf(turn);
   const page = pageOf(data);
   const selection = Object.fromEntries(
     Object.entries(data)
@@ -142,7 +126,7 @@ async function retryFailed(turn: Turn, data: Record<string, unknown>): Promise<C
   const meeting = ownMeeting(turn, data);
   if (typeof meeting === 'string') return meeting;
   const started = await startSending(turn, meeting, false);
-  return manageCard(viewOf(turn), meeting, { results: started ? [] : [turn.t('invites.result.nothing')], page: pageOf(data) });
+  return manageCard(cardViewOf(turn), meeting, { results: started ? [] : [turn.t('invites.result.nothing')], page: pageOf(data) });
 }
 
 /**
@@ -173,11 +157,11 @@ async function reachLines(turn: Turn, meeting: Meeting, now: Date): Promise<stri
   return lines;
 }
 
-function channelList(view: InviteView, channels: Channel[]): string {
+function channelList(view: CardView, channels: Channel[]): string {
   return channels.map((c) => view.t(`invites.reach.${c}`)).join(', ') || '–';
 }
 
-function deliveryLabel(view: InviteView, invitee: Invitee): string {
+function deliveryLabel(view: CardView, invitee: Invitee): string {
   if (invitee.delivery === 'sent') return view.t('invites.delivery.sent', { channels: channelList(view, invitee.channels) });
   if (invitee.delivery === 'failed') return view.t('invites.delivery.failed', { reason: invitee.error ?? '' });
   const channels = invitee.partner ? inviteChannels(view.deps, invitee.partner).channels : [];
@@ -187,14 +171,14 @@ function deliveryLabel(view: InviteView, invitee: Invitee): string {
 }
 
 /** "120 / 200 invitations sent, 2 failed", with the plural form the language needs. */
-function progressLine(view: InviteView, invitees: Invitee[]): string {
+function progressLine(view: CardView, invitees: Invitee[]): string {
   const total = invitees.length;
   const sent = invitees.filter((i) => i.delivery === 'sent').length;
   const failed = invitees.filter((i) => i.delivery === 'failed').length;
   return view.t('invites.progress', { sent, total, failed });
 }
 
-function inviteeLine(view: InviteView, invitee: Invitee): string {
+function inviteeLine(view: CardView, invitee: Invitee): string {
   return view.t('invites.inviteeLine', {
     name: invitee.partner?.name ?? view.t('invites.partnerRemoved'),
     organisation: invitee.partner?.organisation ?? '–',
@@ -212,7 +196,7 @@ const slice = <T>(items: T[], page: number) => items.slice(page * INVITE_PAGE_SI
  * delivery state, both lists a page at a time.
  */
 export function manageCard(
-  view: InviteView,
+  view: CardView,
   meeting: Meeting,
   options: { results?: string[]; selection?: Record<string, boolean>; page?: number } = {},
 ): Card {
