@@ -27,52 +27,30 @@ export const COMMANDS = [
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
+/** What an office's staff run: coordinators, and admins for every office. */
+const OFFICE_WORK: readonly Command[] = [
+  'plan',
+  'meetings',
+  'partners',
+  'import',
+  'proposals',
+  'feedback',
+  'survey',
+  'announce',
+  'announcements',
+  'contacts',
+  'subscribeMeetings',
+  'subscribeNews',
+  'unsubscribeMeetings',
+  'unsubscribeNews',
+];
+
 /** What each role may run; the help card shows exactly these. */
 export const COMMANDS_BY_ROLE: Record<Role, readonly Command[]> = {
   partner: ['feedback', 'meetings', 'contacts', 'mydata', 'language', 'help'],
-  coordinator: [
-    'plan',
-    'meetings',
-    'partners',
-    'import',
-    'proposals',
-    'feedback',
-    'survey',
-    'announce',
-    'announcements',
-    'contacts',
-    'subscribeMeetings',
-    'subscribeNews',
-    'unsubscribeMeetings',
-    'unsubscribeNews',
-    'mydata',
-    'help',
-  ],
+  coordinator: [...OFFICE_WORK, 'mydata', 'help'],
   national: ['digest', 'subscribe', 'unsubscribe', 'proposals', 'mydata', 'help'],
-  admin: [
-    'plan',
-    'meetings',
-    'partners',
-    'import',
-    'proposals',
-    'feedback',
-    'survey',
-    'announce',
-    'announcements',
-    'contacts',
-    'subscribeMeetings',
-    'subscribeNews',
-    'unsubscribeMeetings',
-    'unsubscribeNews',
-    'digest',
-    'subscribe',
-    'unsubscribe',
-    'privacy',
-    'staff',
-    'audit',
-    'mydata',
-    'help',
-  ],
+  admin: [...OFFICE_WORK, 'digest', 'subscribe', 'unsubscribe', 'privacy', 'staff', 'audit', 'mydata', 'help'],
 };
 
 /** The text a button sends for a command (the words users type). */
