@@ -11,7 +11,9 @@ import { buildJobs } from './scheduler/jobs.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { createDownloadProvider } from './services/downloads.js';
+import { LowdbRecordStore } from './store/lowdb-records.js';
 import { LowdbStore } from './store/lowdb-store.js';
+import type { RecordStore } from './store/records.js';
 import { startServer } from './server.js';
 import { updateStatusCard } from './teams/announce.js';
 import { createAdapter, createTeamsApp } from './teams/app.js';
@@ -39,6 +41,8 @@ export interface RunningSidos {
   url: string;
   port: number;
   mode: 'local' | 'authenticated';
+  /** What this Sidos keeps (tests read and seed through it). */
+  records: RecordStore;
   /** Runs a scheduled job now, at the clock's time. */
   runJob(name: string): Promise<void>;
   /** Resolves when the sends started by button presses have finished (tests and the benchmark wait for it). */
@@ -59,6 +63,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? ((line: string) => console.log(line));
   const store = await LowdbStore.open(config.dataDir);
+  const records = LowdbRecordStore.over(store);
 
   const botAppId = config.credentials?.appId ?? '';
   const adapter = createAdapter(config.credentials, options.botFrameworkAuth);
@@ -72,7 +77,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     ? new EmailDelivery(store, createSmtpEmailSender({ url: config.smtp.url, from: config.smtp.from || null }), clock, log, queue)
     : null;
   const background = new BackgroundWork(log, shutdown.signal);
-  const deps = { config, store, clock, delivery, email, log, background, cards: port };
+  const deps = { config, store, records, clock, delivery, email, log, background, cards: port };
   const inviteProgress = new InviteProgressCards(deps, shutdown.signal);
   const botDeps = { ...deps, inviteProgress };
   const app = createTeamsApp(adapter, botAppId, botDeps, buildRoutes());
@@ -106,6 +111,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     url: server.url,
     port: server.port,
     mode,
+    records,
     runJob: (name) => scheduler.run(name),
     idle: async () => {
       await background.idle();
@@ -116,7 +122,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
         shutdown.abort();
         const ended = Promise.allSettled([server.close(), scheduler.stop(), background.idle(), queue.inFlightDone(), inviteProgress.idle()]);
         await Promise.race([ended, delay(STOP_GRACE_MS, undefined, { ref: false })]);
-        await store.close();
+        await records.close();
       })()),
   };
 }

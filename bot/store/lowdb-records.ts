@@ -116,15 +116,35 @@ export class LowdbRecordStore implements RecordStore {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly committed: RecordReader;
 
+  /** The store's version the Maps were built at. */
+  private indexedAt = -1;
+
   private constructor(private readonly store: LowdbStore) {
-    this.committed = new LowdbReader(this.tables, store, null);
-    this.store.readShared((data) => this.load(null, data));
-    for (const year of this.store.years()) this.store.readYear(year, (data) => this.load(year, data));
+    this.committed = new LowdbReader(this.tables, store, null, () => this.fresh());
+    this.fresh();
   }
 
   /** Opens (and locks) DATA_DIR; see LowdbStore.open. */
   static async open(dir: string): Promise<LowdbRecordStore> {
     return new LowdbRecordStore(await LowdbStore.open(dir));
+  }
+
+  /**
+   * TRANSITION (issue 12): services not yet moved write through the LowdbStore
+   * directly; this store rebuilds its Maps when the documents changed under it.
+   * Goes once every service uses the RecordStore.
+   */
+  static over(store: LowdbStore): LowdbRecordStore {
+    return new LowdbRecordStore(store);
+  }
+
+  private fresh(): void {
+    if (this.indexedAt === this.store.version) return;
+    for (const kind of ALL_KINDS) this.tables.set(kind, new Table(kind));
+    this.positions.clear();
+    this.store.readShared((data) => this.load(null, data));
+    for (const year of this.store.years()) this.store.readYear(year, (data) => this.load(year, data));
+    this.indexedAt = this.store.version;
   }
 
   private load(year: number | null, data: Readonly<SharedData> | Readonly<YearData>): void {
@@ -170,9 +190,13 @@ export class LowdbRecordStore implements RecordStore {
 
   transaction<T>(work: (tx: RecordTransaction) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
+      this.fresh();
       const changes: Changes = { records: new Map(), jobState: new Map() };
-      const result = await work(new LowdbTransaction(this.tables, this.store, changes));
+      const result = await work(new LowdbTransaction(this.tables, this.store, changes, () => this.fresh()));
+      const unchanged = this.indexedAt === this.store.version;
       await this.commit(changes);
+      if (unchanged) this.indexedAt = this.store.version;
+      else this.fresh();
       return result;
     });
   }
@@ -279,10 +303,16 @@ export class LowdbRecordStore implements RecordStore {
 /** Reads committed records, seen through a transaction's own writes when there is one. */
 class LowdbReader implements RecordReader {
   constructor(
-    protected readonly tables: Map<Kind, Table>,
+    private readonly allTables: Map<Kind, Table>,
     protected readonly store: LowdbStore,
     protected readonly changes: Changes | null,
+    private readonly fresh: () => void,
   ) {}
+
+  protected get tables(): Map<Kind, Table> {
+    this.fresh();
+    return this.allTables;
+  }
 
   protected written(kind: Kind): Map<string, Entry | null> | undefined {
     return this.changes?.records.get(kind);
@@ -362,8 +392,8 @@ class LowdbReader implements RecordReader {
 }
 
 class LowdbTransaction extends LowdbReader implements RecordTransaction {
-  constructor(tables: Map<Kind, Table>, store: LowdbStore, private readonly pending: Changes) {
-    super(tables, store, pending);
+  constructor(tables: Map<Kind, Table>, store: LowdbStore, private readonly pending: Changes, fresh: () => void) {
+    super(tables, store, pending, fresh);
   }
 
   async put<K extends SharedKind>(kind: K, record: RecordKinds[K]): Promise<void> {

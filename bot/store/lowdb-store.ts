@@ -47,6 +47,8 @@ const checkShared = shapeChecker(emptyShared(), ADDED_SHARED_KEYS);
 
 export class LowdbStore implements Store {
   private readonly opening = new Map<number, Promise<JsonDocument<YearData>>>();
+  /** Counts changes begun and settled, so a reader holding its own indexes can tell it must rebuild them. */
+  version = 0;
 
   private constructor(
     private readonly dir: string,
@@ -90,7 +92,7 @@ export class LowdbStore implements Store {
   async updateYear<T>(year: number, change: (data: YearData) => T, options?: WriteOptions): Promise<T> {
     if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new RangeError(`year ${year} is out of range`);
     const doc = this.yearDocs.get(year) ?? (await this.openYear(year));
-    return doc.update(change, options);
+    return this.counted(doc.update(change, options));
   }
 
   /** Creates a year file once, even when several updates ask for it at the same moment. */
@@ -112,7 +114,12 @@ export class LowdbStore implements Store {
   }
 
   updateShared<T>(change: (data: SharedData) => T, options?: WriteOptions): Promise<T> {
-    return this.shared.update(change, options);
+    return this.counted(this.shared.update(change, options));
+  }
+
+  private counted<T>(update: Promise<T>): Promise<T> {
+    this.version++;
+    return update.finally(() => this.version++);
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,9 @@
 // while Sidos is not running.
 import { join } from 'node:path';
 import type { Invitation, Meeting, Partner } from '../../bot/domain/types.js';
+import { LowdbRecordStore } from '../../bot/store/lowdb-records.js';
 import { LowdbStore } from '../../bot/store/lowdb-store.js';
+import type { RecordStore } from '../../bot/store/records.js';
 import type { ConversationRecord } from '../../bot/store/store.js';
 import { BOT, TENANT_ID } from './activities.js';
 import type { TestUser } from './people.js';
@@ -105,6 +107,16 @@ export const partnerChat = (partner: Pick<Partner, 'id' | 'aadObjectId'>, servic
 };
 
 /** Writes to the data files of a Sidos data directory that is not running, the way its own services do. */
+/** Writes through the RecordStore of a data directory while Sidos is not running. */
+export async function editRecords(dir: string, change: (records: RecordStore) => Promise<unknown>): Promise<void> {
+  const records = await LowdbRecordStore.open(join(dir, 'data'));
+  try {
+    await change(records);
+  } finally {
+    await records.close();
+  }
+}
+
 export async function editData(dir: string, change: (store: LowdbStore) => Promise<unknown>): Promise<void> {
   const store = await LowdbStore.open(join(dir, 'data'));
   await change(store);

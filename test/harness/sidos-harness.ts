@@ -7,10 +7,11 @@ import { loadConfig } from '../../bot/config.js';
 import { startSidos, type RunningSidos } from '../../bot/sidos.js';
 import type { Clock } from '../../bot/services/clock.js';
 import type { LowdbStore } from '../../bot/store/lowdb-store.js';
+import type { RecordStore } from '../../bot/store/records.js';
 import { cardAction, message, type Where } from './activities.js';
 import { ConnectorStandIn, type PostedActivity } from './connector.js';
 import { testPeople, type TestUser } from './people.js';
-import { editData } from './seed.js';
+import { editData, editRecords } from './seed.js';
 
 export interface HarnessOptions {
   clock?: Clock;
@@ -19,6 +20,8 @@ export interface HarnessOptions {
   dataDir?: string;
   /** Writes records into the data files before Sidos first starts, as earlier use would have left them. */
   seed?: (store: LowdbStore) => Promise<unknown>;
+  /** The same, through the RecordStore. */
+  seedRecords?: (records: RecordStore) => Promise<unknown>;
 }
 
 export class Harness {
@@ -36,6 +39,7 @@ export class Harness {
     const connector = await new ConnectorStandIn().start();
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'sidos-e2e-')));
     if (options.seed) await editData(dataDir, options.seed);
+    if (options.seedRecords) await editRecords(dataDir, options.seedRecords);
     const harness = new Harness(connector, dataDir, options);
     harness.configFile = join(dataDir, 'test-config.json');
     await writeFile(harness.configFile, JSON.stringify({ people: testPeople, ...options.config }));
@@ -65,6 +69,11 @@ export class Harness {
     const from = this.connector.posted.length;
     await this.sidos.runJob(name);
     return this.connector.messages(from);
+  }
+
+  /** What the running Sidos keeps: read (and, between steps, seed) through it. */
+  get records(): RecordStore {
+    return this.sidos.records;
   }
 
   /** The data files as they are on disk now. */
