@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import type { AppConfig } from '../config.js';
 import { spreadsheetSafe } from '../domain/digest-render.js';
+import type { RecordTransaction } from '../store/records.js';
 import type { AuditEntry, AuditPerson, SharedData, Store } from '../store/store.js';
 import type { FileDownload } from './downloads.js';
 
@@ -49,7 +50,13 @@ function auditPerson(who: AuditPerson): AuditPerson {
 
 /** Appends an entry inside an update of the shared document, so it is written with the action itself. */
 export function appendAudit(shared: SharedData, entry: NewAuditEntry, now: Date): AuditEntry {
-  const stored: AuditEntry = {
+  const stored = auditEntry(entry, now);
+  shared.audit.push(stored);
+  return stored;
+}
+
+function auditEntry(entry: NewAuditEntry, now: Date): AuditEntry {
+  return {
     id: randomUUID(),
     at: now.toISOString(),
     actor: { ...auditPerson(entry.actor), role: entry.actor.role },
@@ -57,7 +64,12 @@ export function appendAudit(shared: SharedData, entry: NewAuditEntry, now: Date)
     target: auditPerson(entry.target),
     details: entry.details ?? {},
   };
-  shared.audit.push(stored);
+}
+
+/** Adds an entry inside the transaction of the action itself, so both are kept or neither. */
+export async function addAudit(tx: RecordTransaction, entry: NewAuditEntry, now: Date): Promise<AuditEntry> {
+  const stored = auditEntry(entry, now);
+  await tx.put('audit', stored);
   return stored;
 }
 

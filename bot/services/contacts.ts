@@ -2,6 +2,7 @@
 // Set by the office's coordinators (or an admin) in the contacts card; shown to
 // partners by `contacts` and on invitation and announcement cards and e-mails.
 import type { Contact, SegmentContacts } from '../domain/types.js';
+import type { RecordReader } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
 const idOf = (officeId: string, segment: string) => `${officeId}:${segment}`;
@@ -9,6 +10,11 @@ const idOf = (officeId: string, segment: string) => `${officeId}:${segment}`;
 /** The contacts of an office for a segment, in the order given. */
 export function contactsFor(store: Store, officeId: string, segment: string): Contact[] {
   return store.readShared((d) => d.segmentContacts.find((c) => c.id === idOf(officeId, segment))?.contacts.map((c) => ({ ...c })) ?? []);
+}
+
+/** The contacts of an office for a segment, in the order given. */
+export async function segmentContactsOf(reader: RecordReader, officeId: string, segment: string): Promise<Contact[]> {
+  return (await reader.get('segmentContacts', idOf(officeId, segment)))?.contacts ?? [];
 }
 
 /** Replaces the contacts of the office's segments given; true when something changed. */

@@ -1,4 +1,5 @@
 // Conversation references: where the bot can reach a person or a channel later.
+import type { RecordReader } from '../store/records.js';
 import type { ConversationKind, ConversationRecord, Store } from '../store/store.js';
 import type { Identity } from './people.js';
 
@@ -55,6 +56,12 @@ export async function claimGreeting(store: Store, conversationId: string, now: D
     record.greetedAt = now.toISOString();
     return true;
   });
+}
+
+/** The personal chat of a person, if the bot has one. */
+export async function personalChatOf(reader: RecordReader, aadObjectId: string | undefined): Promise<ConversationRecord | undefined> {
+  if (!aadObjectId) return undefined;
+  return (await reader.findBy('conversations', 'aadObjectId', aadObjectId)).find((c) => c.kind === 'personal');
 }
 
 /** The personal chat of a person, if the bot has one. */

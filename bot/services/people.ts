@@ -3,7 +3,8 @@
 // partner register; anyone else is an unregistered partner of the default office.
 import type { AppConfig } from '../config.js';
 import type { Locale, Partner, Role } from '../domain/types.js';
-import type { SharedData } from '../store/store.js';
+import type { RecordReader } from '../store/records.js';
+import type { RoleAssignment, SharedData } from '../store/store.js';
 
 export interface Identity {
   aadObjectId?: string;
@@ -52,6 +53,43 @@ export function resolveUser(config: AppConfig, shared: Readonly<SharedData>, ide
   const officeId = staff?.office ?? partner?.officeId ?? config.defaultOffice;
   const office = config.offices.find((o) => o.id === officeId) ?? config.offices[0];
   return { identity, role, officeId: office.id, partner, locale: languageOf(partner, teamsLocale, office.locale) };
+}
+
+/** The register entry of a person: by Teams identity first, then by e-mail. */
+export async function partnerOf(reader: RecordReader, identity: Identity): Promise<Partner | undefined> {
+  if (identity.aadObjectId) {
+    const [byAad] = await reader.findBy('partners', 'aadObjectId', identity.aadObjectId);
+    if (byAad) return byAad;
+  }
+  if (!identity.email) return undefined;
+  const [byEmail] = await reader.findBy('partners', 'email', identity.email.toLowerCase());
+  return byEmail;
+}
+
+/** A staff member given a role in Teams (the `staff` card), by Teams identity or e-mail. */
+async function assignedStaffOf(reader: RecordReader, identity: Identity): Promise<RoleAssignment | undefined> {
+  const byAad = identity.aadObjectId ? await reader.findBy('roleAssignments', 'aadObjectId', identity.aadObjectId) : [];
+  const byEmail = identity.email ? await reader.findBy('roleAssignments', 'email', identity.email.toLowerCase()) : [];
+  return [...byAad, ...byEmail].find((p) => matches(p, identity));
+}
+
+/** Who is speaking: staff (configured or assigned) or a partner, their office and language. */
+export async function userOf(config: AppConfig, reader: RecordReader, identity: Identity, teamsLocale: Locale | null): Promise<UserContext> {
+  const staff = config.people.find((p) => matches(p, identity)) ?? (await assignedStaffOf(reader, identity));
+  const partner = staff ? undefined : await partnerOf(reader, identity);
+  const role: Role = staff?.role ?? 'partner';
+  const officeId = staff?.office ?? partner?.officeId ?? config.defaultOffice;
+  const office = config.offices.find((o) => o.id === officeId) ?? config.offices[0];
+  return { identity, role, officeId: office.id, partner, locale: languageOf(partner, teamsLocale, office.locale) };
+}
+
+/** True when the identity is known to Sidos by aadObjectId alone, so no e-mail lookup is needed. */
+export async function isKnownByAadObjectId(config: AppConfig, reader: RecordReader, aadObjectId: string | undefined): Promise<boolean> {
+  if (!aadObjectId) return false;
+  if (config.people.some((p) => p.aadObjectId === aadObjectId)) return true;
+  const [assigned] = await reader.findBy('roleAssignments', 'aadObjectId', aadObjectId);
+  const [partner] = assigned ? [] : await reader.findBy('partners', 'aadObjectId', aadObjectId);
+  return !!(assigned ?? partner);
 }
 
 /** True when the identity is known to Sidos by aadObjectId alone, so no e-mail lookup is needed. */
