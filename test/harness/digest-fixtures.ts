@@ -1,0 +1,54 @@
+// Digest inputs for the digest stage tests: March 2027 in Helsinki
+// (2027-02-28T22:00Z … 2027-03-31T21:00Z), now the 20th, two offices and two
+// configured segments, and no records until a test gives them; and tallies.
+import type { Tally } from '../../bot/domain/digest-tally.js';
+import type { DigestInput, DigestThresholds } from '../../bot/domain/digest.js';
+import { parsePeriodKey } from '../../bot/domain/periods.js';
+import type { Office } from '../../bot/domain/types.js';
+
+export const DIGEST_THRESHOLDS: DigestThresholds = {
+  responseRate: { green: 0.6, yellow: 0.4, higherIsBetter: true },
+  attendanceRate: { green: 0.6, yellow: 0.4, higherIsBetter: true },
+  averageRating: { green: 4, yellow: 3, higherIsBetter: true },
+  positiveShare: { green: 0.6, yellow: 0.4, higherIsBetter: true },
+  criticalShare: { green: 0.15, yellow: 0.3, higherIsBetter: false },
+};
+
+export const officeFixture = (id: string): Office => ({ id, name: `Office ${id}`, timeZone: 'Europe/Helsinki', locale: 'fi', email: `${id}@example.fi` });
+
+export const digestInput = (overrides: Partial<DigestInput> = {}): DigestInput => ({
+  period: parsePeriodKey('2027-03')!,
+  timeZone: 'Europe/Helsinki',
+  now: '2027-03-20T10:00:00.000Z',
+  offices: [officeFixture('uusimaa'), officeFixture('pohjanmaa')],
+  segments: ['municipalities', 'debt-counsellors'],
+  partners: [],
+  meetings: [],
+  invitations: [],
+  feedbackRequests: [],
+  feedback: [],
+  proposals: [],
+  officeFeedback: [],
+  thresholds: DIGEST_THRESHOLDS,
+  anonymityMinimum: 3,
+  ...overrides,
+});
+
+/** A period's tally with the given figures, the rest 0; respondents as a list. */
+export const tallyFixture = (figures: Partial<Omit<Tally, 'respondents'>> & { respondents?: string[] } = {}): Tally => ({
+  meetingsPlanned: 0,
+  meetingsHeld: 0,
+  invitations: 0,
+  accepted: 0,
+  invitedToHeld: 0,
+  attended: 0,
+  feedbackRequests: 0,
+  requestsAnswered: 0,
+  feedbackCount: 0,
+  ratingSum: 0,
+  positive: 0,
+  critical: 0,
+  suppressed: false,
+  ...figures,
+  respondents: new Set(figures.respondents ?? []),
+});
