@@ -88,7 +88,7 @@ export function targetGroupSize(tallies: DigestTallies, officeId: string, segmen
   return segmentRow(tallies.offices, officeId, segment)?.targetGroupSize ?? 0;
 }
 
-function emptyTally(): Tally {
+export function emptyTally(): Tally {
   return {
     meetingsPlanned: 0,
     meetingsHeld: 0,

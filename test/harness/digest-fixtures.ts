@@ -1,7 +1,7 @@
 // Digest inputs for the digest stage tests: March 2027 in Helsinki
 // (2027-02-28T22:00Z … 2027-03-31T21:00Z), now the 20th, two offices and two
 // configured segments, and no records until a test gives them; and tallies.
-import type { Tally } from '../../bot/domain/digest-tally.js';
+import { emptyTally, type Tally } from '../../bot/domain/digest-tally.js';
 import type { DigestInput, DigestThresholds } from '../../bot/domain/digest.js';
 import { parsePeriodKey } from '../../bot/domain/periods.js';
 import type { Office } from '../../bot/domain/types.js';
@@ -36,19 +36,7 @@ export const digestInput = (overrides: Partial<DigestInput> = {}): DigestInput =
 
 /** A period's tally with the given figures, the rest 0; respondents as a list. */
 export const tallyFixture = (figures: Partial<Omit<Tally, 'respondents'>> & { respondents?: string[] } = {}): Tally => ({
-  meetingsPlanned: 0,
-  meetingsHeld: 0,
-  invitations: 0,
-  accepted: 0,
-  invitedToHeld: 0,
-  attended: 0,
-  feedbackRequests: 0,
-  requestsAnswered: 0,
-  feedbackCount: 0,
-  ratingSum: 0,
-  positive: 0,
-  critical: 0,
-  suppressed: false,
+  ...emptyTally(),
   ...figures,
   respondents: new Set(figures.respondents ?? []),
 });
