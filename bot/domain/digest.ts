@@ -42,7 +42,7 @@ import { countedPeriods, periodSlots } from './digest-periods.js';
 import { digestProposals, type DigestProposals } from './digest-proposals.js';
 import { askedRounds, light, officeRows } from './digest-rows.js';
 import { tallyDigest, targetGroupSize, type OfficeTallies } from './digest-tally.js';
-import type { AskedRound, Digest, DigestInput, OfficeDigest } from './digest-types.js';
+import type { AskedRound, Digest, DigestInput, DigestThresholds, OfficeDigest } from './digest-types.js';
 import { periodKey, type Period } from './periods.js';
 
 export * from './digest-types.js';
@@ -68,17 +68,17 @@ export function buildDigest(input: DigestInput): Digest {
     timeZone: input.timeZone,
     generatedAt: input.now,
     anonymityMinimum: input.anonymityMinimum,
-    offices: [...tallies.offices.values()].map((office) => officeDigest(office, { periods: slots.periods, input, rounds, proposals })),
+    offices: [...tallies.offices.values()].map((office) => officeDigest(office, { periods: slots.periods, thresholds: input.thresholds, rounds, proposals })),
     nationalProposals: proposals.national,
   };
 }
 
 function officeDigest(
   office: OfficeTallies,
-  stages: { periods: Period[]; input: DigestInput; rounds: Map<string, AskedRound[]>; proposals: DigestProposals },
+  stages: { periods: Period[]; thresholds: DigestThresholds; rounds: Map<string, AskedRound[]>; proposals: DigestProposals },
 ): OfficeDigest {
   const id = office.office.id;
-  const rows = officeRows(office, stages.periods, stages.input.thresholds);
+  const rows = officeRows(office, stages.periods, stages.thresholds);
   const { openNationalProposals, localProposals } = stages.proposals.byOffice.get(id)!;
   return {
     officeId: id,
