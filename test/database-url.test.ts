@@ -61,7 +61,7 @@ describe('DATABASE_URL', () => {
     await client.connect();
     const { rows } = await client.query<{ name: string }>('SELECT name FROM pgmigrations');
     await client.end();
-    expect(rows.map((r) => r.name)).toEqual(['1764460800000_records', '1796000000000_announcement_records']);
+    expect(rows.map((r) => r.name)).toEqual(['1764460800000_records', '1796000000000_announcement_records', '1799000000010_staff_lookups']);
     // It did not touch DATA_DIR.
     await expect(readFile(join(dir, 'start', 'shared.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
