@@ -55,7 +55,7 @@ describe('DATABASE_URL', () => {
     const lines = sidos.output().trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^DATABASE_URL is set: the database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/sidos_\w+ is reachable/);
-    expect(lines[0]).toContain('(2 migration(s) applied now), but this version of Sidos runs on the embedded store only. Unset DATABASE_URL');
+    expect(lines[0]).toContain('(3 migration(s) applied now), but this version of Sidos runs on the embedded store only. Unset DATABASE_URL');
     expect(lines[0]).not.toContain('sidos-test');
     const client = new pg.Client({ connectionString: fresh });
     await client.connect();
