@@ -172,8 +172,8 @@ async function importRow(tx: RecordTransaction, row: CsvRowResult, now: string, 
   return { line, status: 'updated', email };
 }
 
-/** Rows per transaction: small enough that no write holds the event loop for long. */
-export const IMPORT_CHUNK_ROWS = 250;
+/** Rows per transaction: small enough that no chunk holds the event loop for long (npm run bench measures it). */
+export const IMPORT_CHUNK_ROWS = 100;
 /** A chunk a concurrent add got in the way of is read and applied again, this many times at most. */
 const CHUNK_ATTEMPTS = 3;
 
