@@ -2,7 +2,8 @@
 // Feedback submissions through POST /api/messages with 1k, 10k and 100k stored
 // feedback records, against a bare botbuilder echo bot under the same load;
 // then digest aggregation at 100k and its HTML page with charts, ICS generations per second, sending 1,000
-// invitations in the background (scripts/bench-invites.ts) and peak memory.
+// invitations in the background (scripts/bench-invites.ts), the event-loop stall of a
+// 2,000-row partner import into 20,000 partners (scripts/bench-import.ts) and peak memory.
 // Sidos runs in this process on a temp DATA_DIR; the load generator, the data
 // generator and the memory sampler run in worker threads.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import { cardAction } from '../test/harness/activities.js';
 import { ConnectorStandIn } from '../test/harness/connector.js';
 import { cardText } from '../test/harness/sidos-harness.js';
 import { benchDigest } from './bench-digest.js';
+import { benchImport } from './bench-import.js';
 import { benchInvites } from './bench-invites.js';
 import { BENCH_NOW, BENCH_YEAR, type Dataset, type DatasetSpec, type Submission } from './bench/dataset.js';
 import { startEchoBot } from './bench/echo-bot.js';
@@ -39,6 +41,9 @@ const ICS_MS = quick ? 1_000 : 2_000;
 const INVITEES = quick ? 200 : 1_000;
 /** How long the connector stand-in takes per post while the invitations go out. */
 const CONNECTOR_LATENCY_MS = 100;
+/** Issue 12's import figure: this many CSV rows into a register of this many partners. */
+const IMPORT_ROWS = 2_000;
+const IMPORT_REGISTER = 20_000;
 
 const progress = (line: string) => console.error(`[bench] ${line}`);
 
@@ -186,6 +191,8 @@ async function main(): Promise<void> {
   const ics = icsPerSecond(ICS_MS);
   progress(`sending ${INVITEES} invitations`);
   const invites = await benchInvites(INVITEES, CONNECTOR_LATENCY_MS);
+  progress(`importing ${IMPORT_ROWS} partners into ${IMPORT_REGISTER}`);
+  const partnerImport = await benchImport(IMPORT_ROWS, IMPORT_REGISTER);
   await sampler.stop();
 
   console.log(`\nSidos benchmark${quick ? ' (--quick)' : ''}: node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores`);
@@ -239,6 +246,11 @@ async function main(): Promise<void> {
         [`digest aggregation (buildDigest, 8 periods, median of 5), ${num(DIGEST_RECORDS)} feedback records`, `${ms(digest.ms)} ms`],
         [`digest HTML page with ${digest.charts} SVG charts (20 offices)`, `${ms(digest.htmlMs)} ms`],
         ['ICS generation (buildInvite, 25 attendees)', `${num(ics.perSecond)} / s (${num(ics.bytes)} bytes each)`],
+        [
+          `partner import, ${num(partnerImport.rows)} rows into ${num(partnerImport.partners)} partners (lowdb): event-loop stall max / p99 (target < 200 ms)`,
+          `${num(partnerImport.stallMaxMs)} / ${num(partnerImport.stallP99Ms)} ms (import ${num(partnerImport.ms)} ms)`,
+        ],
+        ['  of which before it: parsing and validating the CSV, one synchronous step', `${num(partnerImport.parseMs)} ms`],
         ['peak RSS of the whole run (process maxRSS)', `${mib(process.resourceUsage().maxRSS * 1024)} MiB`],
         ['calls to the connector stand-in', connectorCalls],
       ],

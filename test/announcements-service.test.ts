@@ -11,6 +11,7 @@ import { parseAnnouncementInput, parseContactLines, parseResolution } from '../b
 import { acknowledge, createAnnouncement, resolveDisruption } from '../bot/services/announcements.js';
 import { contactsFor, setContacts } from '../bot/services/contacts.js';
 import { applyRetention, erasePerson, personalData } from '../bot/services/privacy.js';
+import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { dataFileText } from './harness/data-files.js';
 import { partnerFixture } from './harness/seed.js';
@@ -106,7 +107,7 @@ describe('announcements and privacy', () => {
   });
 
   it('erasing a partner removes them from announcements; erasing a named contact removes them from the contact list', async () => {
-    await setContacts(store, 'uusimaa', { municipalities: [{ name: 'Maija', email: 'maija@office.fi' }, { name: 'Olli', email: 'olli@office.fi' }] }, 'aad-coordinator', NOW);
+    await setContacts(LowdbRecordStore.over(store), 'uusimaa', { municipalities: [{ name: 'Maija', email: 'maija@office.fi' }, { name: 'Olli', email: 'olli@office.fi' }] }, 'aad-coordinator', NOW);
     const summary = await erasePerson(store, config, { partnerId: liisa.id });
     expect(summary.announcements).toBe(1);
     const stored = store.readShared((d) => d.announcements[0]);

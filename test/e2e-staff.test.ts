@@ -3,6 +3,7 @@
 // each person's next message sees the new role; every refused case changes
 // nothing on disk.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pendingRoleNotice } from '../bot/services/staff.js';
 import { executeActions, inputElements, submission } from './harness/card-inputs.js';
 import { cardOf } from './harness/connector.js';
 import { admin, coordinator, type TestUser } from './harness/people.js';
@@ -101,7 +102,7 @@ describe('staff roles in Teams', () => {
     expect(told.map((p) => p.activity.text)).toEqual(['Roolisi Sidosissa on nyt: valtakunnallinen johto. Kirjoita "help" nähdäksesi, mitä voit tehdä.']);
     expect((await shared()).roleAssignments).toContainEqual({ aadObjectId: olli.aadObjectId, role: 'national' });
     expect((await shared()).audit.at(-1).target).toEqual({ aadObjectId: olli.aadObjectId, name: olli.name });
-    expect(Object.keys((await shared()).jobState).filter((k) => k.startsWith('roleNotice:'))).toEqual([]);
+    expect(await pendingRoleNotice(h.records, olli)).toBeNull();
 
     const [digest] = await h.say(olli, 'digest');
     expect(digest.activity.text ?? '').not.toContain('Valitettavasti');

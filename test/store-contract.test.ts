@@ -137,6 +137,10 @@ describe.each([lowdbSubject(), postgresSubject()])('RecordStore on $name', (subj
     expect(await found('conversations', 'aadObjectId', 'aad-p1')).toEqual(['a:chat-1']);
     expect(await found('roleAssignments', 'email', 'koordinaattori@example.fi')).toEqual([records.roleAssignments.id]);
     expect(await found('roleAssignments', 'aadObjectId', 'aad-coordinator')).toEqual([records.roleAssignments.id]);
+    expect(await found('roleAssignments', 'role', 'coordinator')).toEqual([records.roleAssignments.id]);
+    expect(await found('roleAssignments', 'role', 'admin')).toEqual([]);
+    expect(await found('conversations', 'kind', 'personal')).toEqual(['a:chat-1']);
+    expect(await found('conversations', 'kind', 'channel')).toEqual([]);
     expect(await found('subscriptions', 'topic', 'digest')).toEqual(['sub-1']);
     expect(await found('subscriptions', 'conversationRecordId', 'chat-sub-1')).toEqual(['sub-1']);
     expect(await found('sends', 'status', 'sent')).toEqual(['invite/inv-1/0/teams']);

@@ -6,8 +6,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import type { AppConfig } from '../config.js';
 import { spreadsheetSafe } from '../domain/digest-render.js';
-import type { RecordTransaction } from '../store/records.js';
-import type { AuditEntry, AuditPerson, SharedData, Store } from '../store/store.js';
+import type { RecordReader, RecordStore, RecordTransaction } from '../store/records.js';
+import type { AuditEntry, AuditPerson, SharedData } from '../store/store.js';
 import type { FileDownload } from './downloads.js';
 
 /** Every action code the trail records. */
@@ -73,26 +73,27 @@ export async function addAudit(tx: RecordTransaction, entry: NewAuditEntry, now:
   return stored;
 }
 
-/** Records an action that changed a year document or nothing: right after it, in a write of its own. */
-export function recordAudit(store: Store, entry: NewAuditEntry, now: Date): Promise<AuditEntry> {
-  return store.updateShared((d) => appendAudit(d, entry, now));
+/** Records an action that was written on its own (or changed nothing): right after it, in a transaction of its own. */
+export function recordAudit(records: RecordStore, entry: NewAuditEntry, now: Date): Promise<AuditEntry> {
+  return records.transaction((tx) => addAudit(tx, entry, now));
 }
 
 /** Entries of the last `days` days, newest first. */
-export function auditSince(store: Store, days: number, now: Date): AuditEntry[] {
-  const since = now.getTime() - days * DAY_MS;
-  return store.readShared((d) => d.audit.filter((e) => Date.parse(e.at) >= since).reverse().map((e) => structuredClone(e)));
+export function auditSince(reader: RecordReader, days: number, now: Date): Promise<AuditEntry[]> {
+  return reader.auditSince(new Date(now.getTime() - days * DAY_MS).toISOString());
 }
 
 // ---------------------------------------------------------------- the CSV download
 
 /** A download link (valid AUDIT_LINK_HOURS) to the entries of the last `days` days as CSV, gathered when opened. */
-export async function auditCsvLink(store: Store, config: AppConfig, days: number, now: Date): Promise<string> {
+export async function auditCsvLink(records: RecordStore, config: AppConfig, days: number, now: Date): Promise<string> {
   const token = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + AUDIT_LINK_HOURS * 3_600_000).toISOString();
-  await store.updateShared((d) => {
-    d.links = d.links.filter((l) => l.kind !== 'audit-csv' || Date.parse(l.expiresAt) > now.getTime());
-    d.links.push({ id: token, kind: 'audit-csv', ref: String(days), expiresAt });
+  await records.transaction(async (tx) => {
+    for (const link of await tx.findBy('links', 'kind', 'audit-csv')) {
+      if (Date.parse(link.expiresAt) <= now.getTime()) await tx.remove('links', link.id);
+    }
+    await tx.put('links', { id: token, kind: 'audit-csv', ref: String(days), expiresAt });
   });
   return `${config.publicBaseUrl}/files/${token}`;
 }
@@ -136,12 +137,12 @@ export function auditCsv(entries: readonly AuditEntry[]): string {
 }
 
 /** What an audit CSV link serves; null when unknown or expired. */
-export function resolveAuditDownload(store: Store, _config: AppConfig, token: string, now: Date): FileDownload | null {
-  const link = store.readShared((d) => d.links.find((l) => l.id === token && l.kind === 'audit-csv'));
-  if (!link || Date.parse(link.expiresAt) <= now.getTime()) return null;
+export async function resolveAuditDownload(reader: RecordReader, token: string, now: Date): Promise<FileDownload | null> {
+  const link = await reader.get('links', token);
+  if (!link || link.kind !== 'audit-csv' || Date.parse(link.expiresAt) <= now.getTime()) return null;
   return {
     contentType: 'text/csv; charset=utf-8',
     fileName: `sidos-audit-${now.toISOString().slice(0, 10)}.csv`,
-    body: auditCsv(auditSince(store, Number(link.ref), now)),
+    body: auditCsv(await auditSince(reader, Number(link.ref), now)),
   };
 }

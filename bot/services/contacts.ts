@@ -2,7 +2,7 @@
 // Set by the office's coordinators (or an admin) in the contacts card; shown to
 // partners by `contacts` and on invitation and announcement cards and e-mails.
 import type { Contact, SegmentContacts } from '../domain/types.js';
-import type { RecordReader } from '../store/records.js';
+import type { RecordReader, RecordStore } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
 const idOf = (officeId: string, segment: string) => `${officeId}:${segment}`;
@@ -18,17 +18,15 @@ export async function segmentContactsOf(reader: RecordReader, officeId: string, 
 }
 
 /** Replaces the contacts of the office's segments given; true when something changed. */
-export async function setContacts(store: Store, officeId: string, bySegment: Record<string, Contact[]>, by: string, now: Date): Promise<boolean> {
-  const same = (segment: string) => JSON.stringify(contactsFor(store, officeId, segment)) === JSON.stringify(bySegment[segment]);
-  if (Object.keys(bySegment).every(same)) return false;
-  return store.updateShared((d) => {
-    for (const [segment, contacts] of Object.entries(bySegment)) {
+export async function setContacts(records: RecordStore, officeId: string, bySegment: Record<string, Contact[]>, by: string, now: Date): Promise<boolean> {
+  return records.transaction(async (tx) => {
+    const segments = Object.entries(bySegment);
+    const stored = await Promise.all(segments.map(([segment]) => segmentContactsOf(tx, officeId, segment)));
+    if (segments.every(([, contacts], at) => JSON.stringify(stored[at]) === JSON.stringify(contacts))) return false;
+    for (const [segment, contacts] of segments) {
       const id = idOf(officeId, segment);
-      d.segmentContacts = d.segmentContacts.filter((c) => c.id !== id);
-      if (contacts.length > 0) {
-        const record: SegmentContacts = { id, officeId, segment, contacts, updatedBy: by, updatedAt: now.toISOString() };
-        d.segmentContacts.push(record);
-      }
+      if (contacts.length === 0) await tx.remove('segmentContacts', id);
+      else await tx.put('segmentContacts', { id, officeId, segment, contacts, updatedBy: by, updatedAt: now.toISOString() } satisfies SegmentContacts);
     }
     return true;
   });

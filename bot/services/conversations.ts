@@ -1,5 +1,5 @@
 // Conversation references: where the bot can reach a person or a channel later.
-import type { RecordReader } from '../store/records.js';
+import type { RecordReader, RecordStore } from '../store/records.js';
 import type { ConversationKind, ConversationRecord, Store } from '../store/store.js';
 import type { Identity } from './people.js';
 
@@ -18,42 +18,42 @@ const GREETING_GAP_MS = 10 * 60 * 1000;
  * Keeps the reference of a conversation the bot has seen, and links a partner
  * found by e-mail to their Teams identity. Writes only when something changed.
  */
-export async function rememberConversation(store: Store, seen: SeenConversation, now: Date): Promise<ConversationRecord> {
+export async function rememberConversation(records: RecordStore, seen: SeenConversation, now: Date): Promise<ConversationRecord> {
   const aadObjectId = seen.kind === 'personal' ? seen.identity.aadObjectId : undefined;
-  const current = store.readShared((d) => d.conversations.find((c) => c.id === seen.conversationId));
-  const partnerToLink = store.readShared((d) =>
+  const unlinkedPartner = async (reader: RecordReader) =>
     seen.kind === 'personal' && seen.identity.aadObjectId && seen.identity.email
-      ? d.partners.find((p) => !p.aadObjectId && p.email.toLowerCase() === seen.identity.email!.toLowerCase())
-      : undefined,
-  );
-  const unchanged =
-    current && JSON.stringify(current.reference) === JSON.stringify(seen.reference) && current.aadObjectId === aadObjectId;
-  if (unchanged && !partnerToLink) return current;
+      ? (await reader.findBy('partners', 'email', seen.identity.email.toLowerCase())).find((p) => !p.aadObjectId)
+      : undefined;
+  const isCurrent = (record: ConversationRecord | undefined): record is ConversationRecord =>
+    !!record && JSON.stringify(record.reference) === JSON.stringify(seen.reference) && record.aadObjectId === aadObjectId;
 
-  return store.updateShared((d) => {
-    if (partnerToLink) {
-      const partner = d.partners.find((p) => p.id === partnerToLink.id);
-      if (partner && !partner.aadObjectId) Object.assign(partner, { aadObjectId: seen.identity.aadObjectId, updatedAt: now.toISOString() });
-    }
-    let record = d.conversations.find((c) => c.id === seen.conversationId);
-    if (!record) {
-      record = { id: seen.conversationId, kind: seen.kind, conversationId: seen.conversationId, reference: seen.reference, updatedAt: now.toISOString() };
-      d.conversations.push(record);
-    }
-    Object.assign(record, { kind: seen.kind, reference: seen.reference, updatedAt: now.toISOString() });
+  const current = await records.get('conversations', seen.conversationId);
+  if (isCurrent(current) && !(await unlinkedPartner(records))) return current;
+
+  return records.transaction(async (tx) => {
+    const partner = await unlinkedPartner(tx);
+    if (partner) await tx.put('partners', { ...partner, aadObjectId: seen.identity.aadObjectId, updatedAt: now.toISOString() });
+    const existing = await tx.get('conversations', seen.conversationId);
+    const record: ConversationRecord = {
+      ...(existing ?? { id: seen.conversationId, conversationId: seen.conversationId }),
+      kind: seen.kind,
+      reference: seen.reference,
+      updatedAt: now.toISOString(),
+    };
     if (aadObjectId) record.aadObjectId = aadObjectId;
     if (seen.tenantId) record.tenantId = seen.tenantId;
-    return { ...record };
+    await tx.put('conversations', record);
+    return record;
   });
 }
 
 /** Installs arrive as two events (installationUpdate and conversationUpdate): greet once. */
-export async function claimGreeting(store: Store, conversationId: string, now: Date): Promise<boolean> {
-  return store.updateShared((d) => {
-    const record = d.conversations.find((c) => c.id === conversationId);
+export async function claimGreeting(records: RecordStore, conversationId: string, now: Date): Promise<boolean> {
+  return records.transaction(async (tx) => {
+    const record = await tx.get('conversations', conversationId);
     if (!record) return false;
     if (record.greetedAt && now.getTime() - Date.parse(record.greetedAt) < GREETING_GAP_MS) return false;
-    record.greetedAt = now.toISOString();
+    await tx.put('conversations', { ...record, greetedAt: now.toISOString() });
     return true;
   });
 }

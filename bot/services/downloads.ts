@@ -1,9 +1,10 @@
 // What a download token (/files/<token>) serves, by the kind of its link.
 // Each kind has one resolver. `lang` is the ?lang= of the requested URL, if any.
 import type { AppConfig } from '../config.js';
-import type { DownloadLink, Store } from '../store/store.js';
+import type { BotDeps } from '../deps.js';
+import type { RecordReader } from '../store/records.js';
+import type { DownloadLink } from '../store/store.js';
 import { resolveAuditDownload } from './audit.js';
-import type { Clock } from './clock.js';
 import { resolveDigestDownload } from './digest.js';
 import { resolveIcsDownload } from './invites.js';
 import { resolveExportDownload } from './privacy.js';
@@ -16,21 +17,22 @@ export interface FileDownload {
   inline?: boolean;
 }
 
-type Resolver = (store: Store, config: AppConfig, token: string, now: Date, lang?: string) => FileDownload | null | Promise<FileDownload | null>;
-
-const RESOLVERS: Partial<Record<DownloadLink['kind'], Resolver>> = {
-  ics: resolveIcsDownload,
-  'digest-html': resolveDigestDownload,
-  'digest-csv': resolveDigestDownload,
-  export: resolveExportDownload,
-  'audit-csv': resolveAuditDownload,
-};
+type Resolver = (reader: RecordReader, config: AppConfig, token: string, now: Date, lang?: string) => FileDownload | null | Promise<FileDownload | null>;
 
 /** The server's DownloadProvider: null for an unknown or expired token. */
-export function createDownloadProvider(store: Store, config: AppConfig, clock: Clock): (token: string, lang?: string) => Promise<FileDownload | null> {
+export function createDownloadProvider(deps: Pick<BotDeps, 'store' | 'records' | 'config' | 'clock'>): (token: string, lang?: string) => Promise<FileDownload | null> {
+  // TRANSITION (issue 12): the resolvers still on the document store get it here.
+  const { store } = deps;
+  const resolvers: Partial<Record<DownloadLink['kind'], Resolver>> = {
+    ics: (_reader, config, token, now) => resolveIcsDownload(store, config, token, now),
+    'digest-html': (_reader, config, token, now, lang) => resolveDigestDownload(store, config, token, now, lang),
+    'digest-csv': (_reader, config, token, now, lang) => resolveDigestDownload(store, config, token, now, lang),
+    export: (_reader, config, token, now) => resolveExportDownload(store, config, token, now),
+    'audit-csv': (reader, _config, token, now) => resolveAuditDownload(reader, token, now),
+  };
   return async (token, lang) => {
-    const kind = store.readShared((d) => d.links.find((l) => l.id === token)?.kind);
-    const resolve = kind && RESOLVERS[kind];
-    return resolve ? resolve(store, config, token, clock(), lang) : null;
+    const kind = (await deps.records.get('links', token))?.kind;
+    const resolve = kind && resolvers[kind];
+    return resolve ? resolve(deps.records, deps.config, token, deps.clock(), lang) : null;
   };
 }

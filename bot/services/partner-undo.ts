@@ -1,8 +1,11 @@
-// Undo of a partner removal. The removed partner is kept on the server (in
-// shared.jobState), never taken back from a card, and only for a while: it is
-// personal data of someone no longer in the register.
+// Undo of a partner removal. The removed partner is kept on the server (in the
+// job state, under removedPartner:<id>), never taken back from a card, and only
+// for a while: it is personal data of someone no longer in the register. Job
+// state entries are not deleted one by one: an undone removal is marked
+// undone, and the retention job (services/privacy.ts) drops the entries that
+// can no longer be used.
 import type { Partner } from '../domain/types.js';
-import type { Store } from '../store/store.js';
+import type { RecordReader, RecordStore } from '../store/records.js';
 import { removePartner, restorePartner, type PartnerResult } from './partners.js';
 
 export const UNDO_HOURS = 24;
@@ -11,51 +14,44 @@ const PREFIX = 'removedPartner:';
 interface Removed {
   partner: Partner;
   removedAt: string;
+  undoneAt?: string;
 }
 
 const keyOf = (partnerId: string) => `${PREFIX}${partnerId}`;
 
-function readRemoved(value: string | undefined): Removed | undefined {
-  return value === undefined ? undefined : (JSON.parse(value) as Removed);
-}
-
 const expired = (removed: Removed, now: Date) => now.getTime() - Date.parse(removed.removedAt) > UNDO_HOURS * 3600 * 1000;
 
-/** Keeps `partner` for undo and drops the kept partners whose undo time has passed. */
-function keep(store: Store, partner: Partner, now: Date): Promise<void> {
-  return store.updateShared((data) => {
-    for (const [key, value] of Object.entries(data.jobState)) {
-      if (key.startsWith(PREFIX) && expired(readRemoved(value)!, now)) delete data.jobState[key];
-    }
-    data.jobState[keyOf(partner.id)] = JSON.stringify({ partner, removedAt: now.toISOString() } satisfies Removed);
-  });
+/** The partner a kept removal (a job state value) can still restore, if any. */
+export function undoablePartner(value: string | undefined, now: Date): Partner | undefined {
+  const removed = value === undefined ? undefined : (JSON.parse(value) as Removed);
+  return removed && !removed.undoneAt && !expired(removed, now) ? removed.partner : undefined;
 }
 
 /**
- * Removes the partner and keeps a copy for undo. The copy is written first, so a
- * removal the user is told about can always be undone.
+ * Removes the partner and keeps what was removed for undo, in one transaction:
+ * a removal the user is told about can always be undone.
  */
-export async function removePartnerWithUndo(store: Store, partner: Partner, now: Date): Promise<PartnerResult> {
-  await keep(store, partner, now);
-  const result = await removePartner(store, partner.id);
-  // Edited between the read and the removal: keep what was actually removed.
-  if (result.ok && JSON.stringify(result.partner) !== JSON.stringify(partner)) await keep(store, result.partner, now);
-  return result;
+export async function removePartnerWithUndo(records: RecordStore, partnerId: string, now: Date): Promise<PartnerResult> {
+  return records.transaction(async (tx) => {
+    const result = await removePartner(tx, partnerId);
+    if (result.ok) await tx.setJobState(keyOf(partnerId), JSON.stringify({ partner: result.partner, removedAt: now.toISOString() } satisfies Removed));
+    return result;
+  });
 }
 
 /** The removed partner that can still be restored, if any. */
-export function removedPartner(store: Store, partnerId: string, now: Date): Partner | undefined {
-  const removed = store.readShared((data) => readRemoved(data.jobState[keyOf(partnerId)]));
-  return removed && !expired(removed, now) ? removed.partner : undefined;
+export async function removedPartner(reader: RecordReader, partnerId: string, now: Date): Promise<Partner | undefined> {
+  return undoablePartner(await reader.jobState(keyOf(partnerId)), now);
 }
 
 /** Puts the removed partner back; the undo is used up when it succeeds. */
-export async function undoRemoval(store: Store, partner: Partner): Promise<PartnerResult> {
-  const result = await restorePartner(store, partner);
-  if (result.ok) {
-    await store.updateShared((data) => {
-      delete data.jobState[keyOf(partner.id)];
-    });
-  }
-  return result;
+export async function undoRemoval(records: RecordStore, partnerId: string, now: Date): Promise<PartnerResult> {
+  return records.transaction(async (tx): Promise<PartnerResult> => {
+    const value = await tx.jobState(keyOf(partnerId));
+    const partner = undoablePartner(value, now);
+    if (!partner) return { ok: false, code: 'not-found' };
+    const result = await restorePartner(tx, partner);
+    if (result.ok) await tx.setJobState(keyOf(partnerId), JSON.stringify({ ...(JSON.parse(value!) as Removed), undoneAt: now.toISOString() }));
+    return result;
+  });
 }

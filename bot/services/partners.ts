@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { CsvRowResult, PartnerImport } from '../domain/partner-csv.js';
 import type { PartnerFieldError, PartnerInput } from '../domain/partner-input.js';
 import type { Locale, Partner } from '../domain/types.js';
-import type { Store } from '../store/store.js';
+import { RecordConflictError, type RecordReader, type RecordStore, type RecordTransaction } from '../store/records.js';
 
 export const PARTNER_ERROR_CODES = [
   'duplicate-email', // another partner has this e-mail
@@ -26,15 +26,25 @@ export interface ImportRowResult {
 
 const DATA_KEYS = ['name', 'organisation', 'segment', 'officeId', 'email', 'aadObjectId', 'locale'] as const;
 
-const sameEmail = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
 /** Why `input` cannot be stored as the partner `selfId` (none: a new partner), if it cannot. */
-function conflict(partners: readonly Partner[], input: PartnerInput, selfId?: string): PartnerErrorCode | undefined {
-  const others = partners.filter((p) => p.id !== selfId);
-  if (others.some((p) => sameEmail(p.email, input.email))) return 'duplicate-email';
-  const aad = input.aadObjectId?.toLowerCase();
-  if (aad && others.some((p) => p.aadObjectId?.toLowerCase() === aad)) return 'duplicate-aad-object-id';
+async function conflict(reader: RecordReader, input: PartnerInput, selfId?: string): Promise<PartnerErrorCode | undefined> {
+  const others = (found: Partner[]) => found.some((p) => p.id !== selfId);
+  if (others(await reader.findBy('partners', 'email', input.email.toLowerCase()))) return 'duplicate-email';
+  if (input.aadObjectId && others(await reader.findBy('partners', 'aadObjectId', input.aadObjectId))) return 'duplicate-aad-object-id';
   return undefined;
+}
+
+/**
+ * A change refused by a unique constraint: another instance added a partner
+ * with this e-mail between our check and our commit. The answer is the check's.
+ */
+async function unlessTaken(change: () => Promise<PartnerResult>): Promise<PartnerResult> {
+  try {
+    return await change();
+  } catch (err) {
+    if (err instanceof RecordConflictError && err.constraint === 'partners_office_email') return { ok: false, code: 'duplicate-email' };
+    throw err;
+  }
 }
 
 const isUnchanged = (partner: Partner, input: PartnerInput) => DATA_KEYS.every((key) => partner[key] === input[key]);
@@ -56,78 +66,77 @@ function toPartner(input: PartnerInput, id: string, createdAt: string, updatedAt
   };
 }
 
-export function addPartner(store: Store, input: PartnerInput, now: Date): Promise<PartnerResult> {
-  return store.updateShared((data): PartnerResult => {
-    const code = conflict(data.partners, input);
-    if (code) return { ok: false, code };
-    const partner = toPartner(input, randomUUID(), now.toISOString(), now.toISOString());
-    data.partners.push(partner);
-    return { ok: true, partner: { ...partner } };
-  });
+export function addPartner(records: RecordStore, input: PartnerInput, now: Date): Promise<PartnerResult> {
+  return unlessTaken(() =>
+    records.transaction(async (tx): Promise<PartnerResult> => {
+      const code = await conflict(tx, input);
+      if (code) return { ok: false, code };
+      const partner = toPartner(input, randomUUID(), now.toISOString(), now.toISOString());
+      await tx.put('partners', partner);
+      return { ok: true, partner };
+    }),
+  );
 }
 
 /** Replaces the partner's data; an unchanged submission keeps updatedAt. */
-export function updatePartner(store: Store, id: string, input: PartnerInput, now: Date): Promise<PartnerResult> {
-  return store.updateShared((data): PartnerResult => {
-    const index = data.partners.findIndex((p) => p.id === id);
-    if (index < 0) return { ok: false, code: 'not-found' };
-    const current = data.partners[index];
-    const code = conflict(data.partners, input, id);
-    if (code) return { ok: false, code };
-    if (isUnchanged(current, input)) return { ok: true, partner: { ...current } };
-    const partner = toPartner(input, id, current.createdAt, now.toISOString());
-    data.partners[index] = partner;
-    return { ok: true, partner: { ...partner } };
-  });
+export function updatePartner(records: RecordStore, id: string, input: PartnerInput, now: Date): Promise<PartnerResult> {
+  return unlessTaken(() =>
+    records.transaction(async (tx): Promise<PartnerResult> => {
+      const current = await tx.get('partners', id);
+      if (!current) return { ok: false, code: 'not-found' };
+      const code = await conflict(tx, input, id);
+      if (code) return { ok: false, code };
+      if (isUnchanged(current, input)) return { ok: true, partner: current };
+      const partner = toPartner(input, id, current.createdAt, now.toISOString());
+      await tx.put('partners', partner);
+      return { ok: true, partner };
+    }),
+  );
 }
 
 /** The partner's own choice of language ("language" command); the rest of the entry stays as it is. */
-export function setPartnerLanguage(store: Store, id: string, locale: Locale, now: Date): Promise<PartnerResult> {
-  return store.updateShared((data): PartnerResult => {
-    const partner = data.partners.find((p) => p.id === id);
+export function setPartnerLanguage(records: RecordStore, id: string, locale: Locale, now: Date): Promise<PartnerResult> {
+  return records.transaction(async (tx): Promise<PartnerResult> => {
+    const partner = await tx.get('partners', id);
     if (!partner) return { ok: false, code: 'not-found' };
-    if (partner.locale !== locale) Object.assign(partner, { locale, updatedAt: now.toISOString() });
-    return { ok: true, partner: { ...partner } };
+    if (partner.locale === locale) return { ok: true, partner };
+    const changed = { ...partner, locale, updatedAt: now.toISOString() };
+    await tx.put('partners', changed);
+    return { ok: true, partner: changed };
   });
 }
 
 /** Removes the partner and returns it, so the caller can offer to undo with restorePartner. */
-export function removePartner(store: Store, id: string): Promise<PartnerResult> {
-  return store.updateShared((data): PartnerResult => {
-    const index = data.partners.findIndex((p) => p.id === id);
-    if (index < 0) return { ok: false, code: 'not-found' };
-    const [partner] = data.partners.splice(index, 1);
-    return { ok: true, partner };
-  });
+export async function removePartner(tx: RecordTransaction, id: string): Promise<PartnerResult> {
+  const partner = await tx.get('partners', id);
+  if (!partner) return { ok: false, code: 'not-found' };
+  await tx.remove('partners', id);
+  return { ok: true, partner };
 }
 
 /** Puts a removed partner back as it was, unless its e-mail or Teams identity was taken meanwhile. */
-export function restorePartner(store: Store, partner: Partner): Promise<PartnerResult> {
-  return store.updateShared((data): PartnerResult => {
-    const present = data.partners.find((p) => p.id === partner.id);
-    if (present) return { ok: true, partner: { ...present } }; // undo pressed twice
-    const code = conflict(data.partners, partner);
-    if (code) return { ok: false, code };
-    data.partners.push({ ...partner });
-    return { ok: true, partner: { ...partner } };
-  });
+export async function restorePartner(tx: RecordTransaction, partner: Partner): Promise<PartnerResult> {
+  const present = await tx.get('partners', partner.id);
+  if (present) return { ok: true, partner: present }; // undo pressed twice
+  const code = await conflict(tx, partner);
+  if (code) return { ok: false, code };
+  await tx.put('partners', partner);
+  return { ok: true, partner };
 }
 
 const collator = new Intl.Collator('fi');
 
-/** Partners sorted by segment, organisation and name (Finnish alphabetical order). */
-export function listPartners(store: Store, filter: { officeId?: string; segment?: string } = {}): Partner[] {
-  return store.readShared((data) =>
-    data.partners
-      .filter((p) => (!filter.officeId || p.officeId === filter.officeId) && (!filter.segment || p.segment === filter.segment))
-      .map((p) => ({ ...p }))
-      .sort(
-        (a, b) =>
-          collator.compare(a.segment, b.segment) ||
-          collator.compare(a.organisation, b.organisation) ||
-          collator.compare(a.name, b.name),
-      ),
-  );
+/** The partners of the offices given, sorted by segment, organisation and name (Finnish alphabetical order). */
+export async function listPartners(reader: RecordReader, filter: { officeIds: readonly string[]; segment?: string }): Promise<Partner[]> {
+  const partners = (await Promise.all(filter.officeIds.map((officeId) => reader.findBy('partners', 'officeId', officeId)))).flat();
+  return partners
+    .filter((p) => !filter.segment || p.segment === filter.segment)
+    .sort(
+      (a, b) =>
+        collator.compare(a.segment, b.segment) ||
+        collator.compare(a.organisation, b.organisation) ||
+        collator.compare(a.name, b.name),
+    );
 }
 
 /** A row without a language or Teams identity keeps the partner's. */
@@ -137,43 +146,71 @@ const merge = (current: Partner, row: PartnerImport): PartnerInput => ({
   locale: row.locale ?? current.locale,
 });
 
-/** Applies one row to the working list `partners`; a new partner without a language gets their office's. */
-function importRow(partners: Partner[], row: CsvRowResult, now: string, officeLanguage: (officeId: string) => Locale): ImportRowResult {
+/** Applies one row; a new partner without a language gets their office's. */
+async function importRow(tx: RecordTransaction, row: CsvRowResult, now: string, officeLanguage: (officeId: string) => Locale): Promise<ImportRowResult> {
   const { line, email } = row;
   const reject = (...errors: PartnerFieldError[]): ImportRowResult => ({ line, status: 'rejected', email, errors });
   if (!row.ok) return reject(...row.errors);
 
-  const index = partners.findIndex((p) => sameEmail(p.email, row.value.email));
-  if (index < 0) {
+  const [current] = await tx.findBy('partners', 'email', row.value.email.toLowerCase());
+  if (!current) {
     const input = { ...row.value, locale: row.value.locale ?? officeLanguage(row.value.officeId) };
-    const code = conflict(partners, input);
+    const code = await conflict(tx, input);
     if (code) return reject({ field: 'aadObjectId', code });
-    partners.push(toPartner(input, randomUUID(), now, now));
+    await tx.put('partners', toPartner(input, randomUUID(), now, now));
     return { line, status: 'added', email };
   }
 
-  const current = partners[index];
   if (current.officeId !== row.value.officeId) {
     return reject({ field: 'email', code: 'other-office', params: { office: current.officeId } });
   }
   const input = merge(current, row.value);
-  const code = conflict(partners, input, current.id);
+  const code = await conflict(tx, input, current.id);
   if (code) return reject({ field: 'aadObjectId', code });
   if (isUnchanged(current, input)) return { line, status: 'unchanged', email };
-  partners[index] = toPartner(input, current.id, current.createdAt, now);
+  await tx.put('partners', toPartner(input, current.id, current.createdAt, now));
   return { line, status: 'updated', email };
 }
 
+/** Rows per transaction: small enough that no chunk holds the event loop for long (npm run bench measures it). */
+export const IMPORT_CHUNK_ROWS = 100;
+/** A chunk a concurrent add got in the way of is read and applied again, this many times at most. */
+const CHUNK_ATTEMPTS = 3;
+
 /**
- * Imports parsed CSV rows and reports each. Accepted rows are saved together
- * in one write: all of them are on disk when this resolves, or none if it rejects.
+ * Imports parsed CSV rows and reports each. Rows are written in transactions
+ * of IMPORT_CHUNK_ROWS rows, one after another, so a large import never holds
+ * the event loop (or, on PostgreSQL, locks) for long. Chunks are safe because
+ * each row's result depends only on the register, not on the other rows'
+ * success; and should a later chunk fail, importing the file again is
+ * idempotent: the rows already there come out "unchanged". A chunk refused by
+ * a unique constraint (another instance added one of its e-mails meanwhile) is
+ * read and applied again, so that row answers as the register now stands.
  */
-export function importPartners(store: Store, rows: CsvRowResult[], now: Date, officeLanguage: (officeId: string) => Locale): Promise<ImportRowResult[]> {
-  return store.updateShared((data) => {
-    // Rows change a copy that replaces the list at the end: should anything throw, the register is untouched.
-    const partners = [...data.partners];
-    const results = rows.map((row) => importRow(partners, row, now.toISOString(), officeLanguage));
-    data.partners = partners;
-    return results;
-  });
+export async function importPartners(
+  records: RecordStore,
+  rows: CsvRowResult[],
+  now: Date,
+  officeLanguage: (officeId: string) => Locale,
+): Promise<ImportRowResult[]> {
+  const results: ImportRowResult[] = [];
+  for (let start = 0; start < rows.length; start += IMPORT_CHUNK_ROWS) {
+    const chunk = rows.slice(start, start + IMPORT_CHUNK_ROWS);
+    results.push(...(await importChunk(records, chunk, now.toISOString(), officeLanguage)));
+  }
+  return results;
+}
+
+async function importChunk(records: RecordStore, rows: CsvRowResult[], now: string, officeLanguage: (officeId: string) => Locale): Promise<ImportRowResult[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await records.transaction(async (tx) => {
+        const results: ImportRowResult[] = [];
+        for (const row of rows) results.push(await importRow(tx, row, now, officeLanguage));
+        return results;
+      });
+    } catch (err) {
+      if (!(err instanceof RecordConflictError) || attempt >= CHUNK_ATTEMPTS) throw err;
+    }
+  }
 }

@@ -24,7 +24,7 @@ import type {
 } from '../domain/types.js';
 import type { AuditEntry, AuditPerson, ConversationRecord, SendRecord, SharedData, Store, YearData } from '../store/store.js';
 import type { FileDownload } from './downloads.js';
-import { removedPartner } from './partner-undo.js';
+import { undoablePartner } from './partner-undo.js';
 
 /** Whom to look for; any one identifier is enough, the others are found from the register. */
 export interface Who {
@@ -546,9 +546,9 @@ export async function applyRetention(store: Store, config: AppConfig, now: Date)
     staff: () => false,
   });
 
-  const spentUndo = store
-    .readShared((d) => Object.keys(d.jobState).filter((key) => key.startsWith(REMOVED_PARTNER)))
-    .filter((key) => !removedPartner(store, key.slice(REMOVED_PARTNER.length), now));
+  const spentUndo = store.readShared((d) =>
+    Object.keys(d.jobState).filter((key) => key.startsWith(REMOVED_PARTNER) && !undoablePartner(d.jobState[key], now)),
+  );
   const select = (d: Readonly<SharedData>) => {
     // Staff configured by e-mail have chats that name no one known: a digest subscription keeps those in use.
     const known = new Set([...d.partners, ...d.roleAssignments, ...config.people].flatMap((entry) => entry.aadObjectId ?? []));

@@ -145,11 +145,19 @@ export const KINDS = {
     },
     unique: { partners_office_email: (r) => both(r.officeId, lower(r.email)) },
   },
-  conversations: { table: 'conversations', perYear: false, indexes: { aadObjectId: { column: 'aad_object_id', key: (r) => r.aadObjectId } } },
+  conversations: {
+    table: 'conversations',
+    perYear: false,
+    indexes: { aadObjectId: { column: 'aad_object_id', key: (r) => r.aadObjectId }, kind: { column: 'kind', key: (r) => r.kind } },
+  },
   roleAssignments: {
     table: 'role_assignments',
     perYear: false,
-    indexes: { aadObjectId: { column: 'aad_object_id', key: (r) => r.aadObjectId }, email: { column: 'email', key: (r) => lower(r.email) } },
+    indexes: {
+      aadObjectId: { column: 'aad_object_id', key: (r) => r.aadObjectId },
+      email: { column: 'email', key: (r) => lower(r.email) },
+      role: { column: 'role', key: (r) => r.role },
+    },
   },
   subscriptions: {
     table: 'subscriptions',

@@ -13,7 +13,7 @@ import type { BotCredentials } from '../config.js';
 import { parseCommand, rolesAllowed, type Command } from '../domain/commands.js';
 import { localeFrom, translator } from '../i18n.js';
 import { claimGreeting, rememberConversation } from '../services/conversations.js';
-import { knownByAadObjectId, resolveUser } from '../services/people.js';
+import { isKnownByAadObjectId, userOf } from '../services/people.js';
 import { StoreWriteError } from '../store/store.js';
 import { cardSizeGuard } from './card-size-guard.js';
 import { sentFiles } from './file-download.js';
@@ -51,10 +51,10 @@ export function createAdapter(credentials: BotCredentials | null, authSettings: 
 
 async function loadTurn(context: TurnContext, deps: BotDeps): Promise<Turn> {
   const aadObjectId = context.activity.from?.aadObjectId;
-  const needEmail = !deps.store.readShared((d) => knownByAadObjectId(deps.config, d, aadObjectId));
+  const needEmail = !(await isKnownByAadObjectId(deps.config, deps.records, aadObjectId));
   const identity = await senderIdentity(context, needEmail);
-  const conversation = await rememberConversation(deps.store, seenConversation(context, identity), deps.clock());
-  const user = deps.store.readShared((d) => resolveUser(deps.config, d, identity, localeFrom(context.activity.locale)));
+  const conversation = await rememberConversation(deps.records, seenConversation(context, identity), deps.clock());
+  const user = await userOf(deps.config, deps.records, identity, localeFrom(context.activity.locale));
   return { context, user, conversation, t: translator(user.locale), deps };
 }
 
@@ -82,7 +82,7 @@ export function createTeamsApp(adapter: TeamsAdapter, botAppId: string, deps: Bo
 
   const greet = async (context: TurnContext) => {
     const turn = await loadTurn(context, deps);
-    if (!(await claimGreeting(deps.store, turn.conversation.id, deps.clock()))) return;
+    if (!(await claimGreeting(deps.records, turn.conversation.id, deps.clock()))) return;
     await context.sendActivity({ attachments: [CardFactory.adaptiveCard(helpCard(turn, available, turn.t('help.welcome')))] });
   };
 

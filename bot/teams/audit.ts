@@ -16,7 +16,7 @@ const AUDIT_CARD_ENTRIES = 25;
 /** Records that the user of this turn did `action` on `target`, right after the action. */
 export async function audited(turn: Turn, action: AuditAction, target: AuditEntry['target'], details: AuditEntry['details'] = {}): Promise<void> {
   const { identity, role } = turn.user;
-  await recordAudit(turn.deps.store, { actor: { ...identity, role }, action, target, details }, turn.deps.clock());
+  await recordAudit(turn.deps.records, { actor: { ...identity, role }, action, target, details }, turn.deps.clock());
 }
 
 const clip = (s: string) => (s.length > 160 ? `${s.slice(0, 159)}…` : s);
@@ -40,7 +40,7 @@ function entryLine(turn: Turn, entry: AuditEntry, zone: string) {
 export async function auditCard(turn: Turn, days: number): Promise<Card> {
   const { t, deps, user } = turn;
   const now = deps.clock();
-  const entries = auditSince(deps.store, days, now);
+  const entries = await auditSince(deps.records, days, now);
   const zone = (deps.config.offices.find((o) => o.id === user.officeId) ?? deps.config.offices[0]).timeZone;
   const shown = entries.slice(0, AUDIT_CARD_ENTRIES);
   return renderCard('audit-list', {
@@ -48,7 +48,7 @@ export async function auditCard(turn: Turn, days: number): Promise<Card> {
     intro: entries.length === 0 ? t('audit.empty', { days }) : t('audit.intro', { shown: shown.length, count: entries.length }),
     entries: shown.map((e) => entryLine(turn, e, zone)),
     note: t('audit.linkNote', { hours: AUDIT_LINK_HOURS }),
-    downloadUrl: await auditCsvLink(deps.store, deps.config, days, now),
+    downloadUrl: await auditCsvLink(deps.records, deps.config, days, now),
     labels: { download: t('audit.button.download') },
   });
 }

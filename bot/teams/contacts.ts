@@ -6,7 +6,7 @@ import { renderCard, type Card } from '../cards.js';
 import { contactLineOf, parseContactLines } from '../domain/announcement-input.js';
 import type { FieldError } from '../domain/field-errors.js';
 import type { Contact, Role } from '../domain/types.js';
-import { contactsFor, setContacts, teamsChatLink } from '../services/contacts.js';
+import { segmentContactsOf, setContacts, teamsChatLink } from '../services/contacts.js';
 import { audited } from './audit.js';
 import { officeName, segmentName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
@@ -14,11 +14,11 @@ import type { Routes, Turn } from './router.js';
 const EDITORS: readonly Role[] = ['coordinator', 'admin'];
 const FIELD_PREFIX = 'contacts_';
 
-function partnerCard(turn: Turn): Card | string {
+async function partnerCard(turn: Turn): Promise<Card | string> {
   const { t, user, deps } = turn;
   const partner = user.partner;
   if (!partner) return t('contacts.notRegistered', { office: officeName(turn, user.officeId) });
-  const contacts = contactsFor(deps.store, partner.officeId, partner.segment);
+  const contacts = await segmentContactsOf(deps.records, partner.officeId, partner.segment);
   if (contacts.length === 0) return t('contacts.none', { office: officeName(turn, partner.officeId), segment: segmentName(turn, partner.segment) });
   return renderCard('contacts', {
     title: t('contacts.title', { office: officeName(turn, partner.officeId) }),
@@ -29,21 +29,22 @@ function partnerCard(turn: Turn): Card | string {
   });
 }
 
-function formCard(turn: Turn, options: { results?: string[]; failed?: boolean; values?: Record<string, unknown> } = {}): Card {
+async function formCard(turn: Turn, options: { results?: string[]; failed?: boolean; values?: Record<string, unknown> } = {}): Promise<Card> {
   const { t, user, deps } = turn;
+  const stored = await Promise.all(deps.config.segments.map((s) => segmentContactsOf(deps.records, user.officeId, s.id)));
   return renderCard('contacts-form', {
     title: t('contacts.form.title', { office: officeName(turn, user.officeId) }),
     intro: t('contacts.form.intro'),
     results: options.results ?? [],
     resultColor: options.failed ? 'Attention' : 'Good',
     placeholder: t('contacts.form.placeholder'),
-    segments: deps.config.segments.map((s) => {
+    segments: deps.config.segments.map((s, at) => {
       const id = `${FIELD_PREFIX}${s.id}`;
       const typed = options.values?.[id];
       return {
         id,
         label: s.name[user.locale],
-        value: typeof typed === 'string' ? typed : contactsFor(deps.store, user.officeId, s.id).map(contactLineOf).join('\n'),
+        value: typeof typed === 'string' ? typed : stored[at].map(contactLineOf).join('\n'),
       };
     }),
     saveLabel: t('contacts.button.save'),
@@ -67,14 +68,14 @@ async function save(turn: Turn, data: Record<string, unknown>): Promise<Card> {
     return formCard(turn, { results: [t('contacts.fixErrors'), ...lines], failed: true, values: data });
   }
   const by = user.identity.aadObjectId ?? user.identity.email ?? '';
-  const changed = await setContacts(deps.store, user.officeId, bySegment, by, deps.clock());
+  const changed = await setContacts(deps.records, user.officeId, bySegment, by, deps.clock());
   if (changed) await audited(turn, 'contacts.set', { ref: user.officeId }, { segments: Object.keys(bySegment).length });
   return formCard(turn, { results: [t(changed ? 'contacts.saved' : 'contacts.unchanged')] });
 }
 
 export function registerContacts(routes: Routes): void {
   routes.command('contacts', async (turn) => {
-    const reply = EDITORS.includes(turn.user.role) ? formCard(turn) : partnerCard(turn);
+    const reply = EDITORS.includes(turn.user.role) ? await formCard(turn) : await partnerCard(turn);
     await turn.context.sendActivity(typeof reply === 'string' ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });
   });
   routes.cardAction('contacts.save', EDITORS, save);

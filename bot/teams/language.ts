@@ -13,7 +13,7 @@ async function changeLanguage(turn: Turn, args: string): Promise<string> {
   if (!partner) return turn.t('language.notRegistered');
   const chosen = args.toLowerCase();
   if (!isLocale(chosen)) return turn.t('language.usage');
-  const result = await setPartnerLanguage(turn.deps.store, partner.id, chosen, turn.deps.clock());
+  const result = await setPartnerLanguage(turn.deps.records, partner.id, chosen, turn.deps.clock());
   // Removed from the register meanwhile: as if never registered.
   return result.ok ? translator(chosen)('language.changed') : turn.t('language.notRegistered');
 }

@@ -63,14 +63,14 @@ interface ImportOutcome {
 
 /** Parses and imports; the text of a fatal problem when nothing could be imported. */
 async function runImport(turn: Turn, csv: string): Promise<ImportOutcome | string> {
-  const { config, store, clock } = turn.deps;
+  const { config, records, clock } = turn.deps;
   const parsed = parsePartnerCsv(csv, {
     segments: config.segments.map((s) => s.id),
     offices: editableOffices(turn),
     defaultOffice: turn.user.officeId,
   });
   if (parsed.fatal) return fatalText(turn, parsed.fatal);
-  const rows = await importPartners(store, parsed.rows, clock(), (officeId) => officeById(turn, officeId).locale);
+  const rows = await importPartners(records, parsed.rows, clock(), (officeId) => officeById(turn, officeId).locale);
   const count = (status: ImportRowResult['status']) => rows.filter((r) => r.status === status).length;
   await audited(turn, 'partners.import', {}, { added: count('added'), updated: count('updated'), unchanged: count('unchanged'), rejected: count('rejected') });
   return { rows, cleanedLines: parsed.cleanedLines ?? [] };

@@ -5,6 +5,7 @@ import { renderCard, type Card } from '../cards.js';
 import { parsePartnerInput, type PartnerFieldError } from '../domain/partner-input.js';
 import { LOCALES, type Partner } from '../domain/types.js';
 import { removedPartner, removePartnerWithUndo, undoRemoval } from '../services/partner-undo.js';
+import { personalChatOf } from '../services/conversations.js';
 import { addPartner, listPartners, updatePartner } from '../services/partners.js';
 import { clipText } from '../domain/format.js';
 import { paginate } from '../domain/paging.js';
@@ -30,11 +31,10 @@ interface ListView {
   undoPartnerId?: string;
 }
 
-/** Personal chats the bot has: those partners can be reached in Teams. */
-function reachableIds(turn: Turn): Set<string> {
-  return turn.deps.store.readShared(
-    (d) => new Set(d.conversations.filter((c) => c.kind === 'personal' && c.aadObjectId).map((c) => c.aadObjectId!)),
-  );
+/** The partners shown whom the bot has a personal chat with: they can be reached in Teams. */
+async function reachableIds(turn: Turn, partners: Partner[]): Promise<Set<string>> {
+  const reachable = await Promise.all(partners.map(async (p) => ((await personalChatOf(turn.deps.records, p.aadObjectId)) ? [p.aadObjectId!] : [])));
+  return new Set(reachable.flat());
 }
 
 /** Configured segments first, in their order, then any a partner still has. */
@@ -57,19 +57,16 @@ function partnerLine(turn: Turn, partner: Partner, reachable: Set<string>) {
   return { id: partner.id, title: clip(`${partner.organisation} – ${partner.name}`), details: clip(details.join(' · ')) };
 }
 
-export function listCard(turn: Turn, view: ListView = {}): Card {
+export async function listCard(turn: Turn, view: ListView = {}): Promise<Card> {
   const { t, user } = turn;
   const segment = view.segment ?? '';
-  const partners = listPartners(turn.deps.store, {
-    officeId: user.role === 'admin' ? undefined : user.officeId,
-    segment: segment || undefined,
-  });
+  const partners = await listPartners(turn.deps.records, { officeIds: editableOffices(turn), segment: segment || undefined });
   const order = segmentOrder(turn, partners);
   const inSegment = (id: string) => partners.filter((p) => p.segment === id);
   const summarise = !segment && partners.length > LIST_LIMIT;
 
   const { page, shown } = paginate(summarise ? [] : partners, view.page, LIST_LIMIT);
-  const reachable = reachableIds(turn);
+  const reachable = await reachableIds(turn, shown);
   const groups = order
     .map((id) => ({ id, partners: shown.filter((p) => p.segment === id) }))
     .filter((g) => g.partners.length > 0)
@@ -151,13 +148,10 @@ function emptyValues(turn: Turn): FormValues {
   return { ...blank, locale: office?.locale ?? 'fi', officeId: turn.user.officeId };
 }
 
-function findPartner(turn: Turn, partnerId: unknown): Partner | undefined {
-  return turn.deps.store.readShared((d) => d.partners.find((p) => p.id === partnerId));
-}
-
 /** The partner a button is about, or the refusal to show instead. */
-function partnerToTouch(turn: Turn, data: Record<string, unknown>): Partner | string {
-  const partner = findPartner(turn, data.partnerId);
+async function partnerToTouch(turn: Turn, data: Record<string, unknown>): Promise<Partner | string> {
+  const partnerId = text(data.partnerId);
+  const partner = partnerId ? await turn.deps.records.get('partners', partnerId) : undefined;
   if (!partner) return turn.t('partner.notFound');
   return mayTouch(turn, partner) ? partner : turn.t('partner.otherOffice');
 }
@@ -170,7 +164,7 @@ const conflictField = (code: string) => (code === 'duplicate-aad-object-id' ? 'a
 
 async function save(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
   const partnerId = text(data.partnerId);
-  const existing = partnerId ? partnerToTouch(turn, data) : undefined;
+  const existing = partnerId ? await partnerToTouch(turn, data) : undefined;
   if (typeof existing === 'string') return existing;
 
   const values: FormValues = {
@@ -192,8 +186,8 @@ async function save(turn: Turn, data: Record<string, unknown>): Promise<Card | s
 
   const now = turn.deps.clock();
   const result = existing
-    ? await updatePartner(turn.deps.store, existing.id, parsed.value, now)
-    : await addPartner(turn.deps.store, parsed.value, now);
+    ? await updatePartner(turn.deps.records, existing.id, parsed.value, now)
+    : await addPartner(turn.deps.records, parsed.value, now);
   if (!result.ok) {
     if (result.code === 'not-found') return turn.t('partner.notFound');
     return rerender([{ field: conflictField(result.code), code: result.code }]);
@@ -214,9 +208,9 @@ function confirmCard(turn: Turn, partner: Partner): Card {
 }
 
 async function remove(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
-  const partner = partnerToTouch(turn, data);
+  const partner = await partnerToTouch(turn, data);
   if (typeof partner === 'string') return partner;
-  const result = await removePartnerWithUndo(turn.deps.store, partner, turn.deps.clock());
+  const result = await removePartnerWithUndo(turn.deps.records, partner.id, turn.deps.clock());
   if (!result.ok) return turn.t('partner.notFound');
   await audited(turn, 'partner.remove', auditTarget(partner), { office: partner.officeId, segment: partner.segment });
   return listCard(turn, {
@@ -227,10 +221,12 @@ async function remove(turn: Turn, data: Record<string, unknown>): Promise<Card |
 }
 
 async function restore(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
-  const partner = removedPartner(turn.deps.store, text(data.partnerId), turn.deps.clock());
+  const now = turn.deps.clock();
+  const partner = await removedPartner(turn.deps.records, text(data.partnerId), now);
   if (!partner) return turn.t('partner.undoGone');
   if (!mayTouch(turn, partner)) return turn.t('partner.otherOffice');
-  const result = await undoRemoval(turn.deps.store, partner);
+  const result = await undoRemoval(turn.deps.records, partner.id, now);
+  if (!result.ok && result.code === 'not-found') return turn.t('partner.undoGone'); // undone or expired meanwhile
   if (!result.ok) {
     const [reason] = partnerErrorLines(turn, [{ field: conflictField(result.code), code: result.code }]);
     return turn.t('partner.restoreFailed', { reason });
@@ -252,19 +248,19 @@ export function registerPartners(routes: Routes): void {
   routes.command('partners', async (turn, args) => {
     // The register holds partners' e-mail addresses; channels can have guests.
     if (turn.conversation.kind !== 'personal') return void (await turn.context.sendActivity(turn.t('error.personalChatOnly')));
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(listCard(turn, segmentArg(turn, args)))] });
+    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await listCard(turn, segmentArg(turn, args)))] });
   });
   routes.cardAction('partner.list', EDITORS, async (turn, data) =>
     listCard(turn, { segment: text(data.segment) || undefined, page: data.page }),
   );
   routes.cardAction('partner.add', EDITORS, async (turn) => formCard(turn, '', emptyValues(turn)));
   routes.cardAction('partner.edit', EDITORS, async (turn, data) => {
-    const partner = partnerToTouch(turn, data);
+    const partner = await partnerToTouch(turn, data);
     return typeof partner === 'string' ? partner : formCard(turn, partner.id, valuesOf(partner));
   });
   routes.cardAction('partner.save', EDITORS, save);
   routes.cardAction('partner.remove', EDITORS, async (turn, data) => {
-    const partner = partnerToTouch(turn, data);
+    const partner = await partnerToTouch(turn, data);
     return typeof partner === 'string' ? partner : confirmCard(turn, partner);
   });
   routes.cardAction('partner.remove.confirm', EDITORS, remove);

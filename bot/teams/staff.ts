@@ -8,15 +8,16 @@ import { renderCard, type Card } from '../cards.js';
 import { parseStaffPerson, parseStaffRole, STAFF_ROLES, type StaffPerson } from '../domain/staff-input.js';
 import type { Role } from '../domain/types.js';
 import { translator, type Translate } from '../i18n.js';
-import { resolveUser } from '../services/people.js';
+import { personalChatOf } from '../services/conversations.js';
+import { userOf } from '../services/people.js';
 import {
   addStaff,
   changeStaff,
+  chatNameOf,
   clearRoleNotice,
   knownNames,
   listStaff,
   pendingRoleNotice,
-  personalChatId,
   removeStaff,
   staffKey,
   type RoleNotice,
@@ -47,9 +48,9 @@ function roleLine(t: Translate, turn: Turn, role: Role | null, office?: string):
   return [t(`role.${role}`), office ? officeName(turn, office) : ''].filter(Boolean).join(', ');
 }
 
-export function staffCard(turn: Turn, view: { notice?: string; warning?: string } = {}): Card {
+export async function staffCard(turn: Turn, view: { notice?: string; warning?: string } = {}): Promise<Card> {
   const { t, deps } = turn;
-  const members = deps.store.readShared((d) => listStaff(deps.config, d));
+  const members = await listStaff(deps.config, deps.records);
   const line = (m: StaffMember) => ({
     key: m.key,
     role: m.role,
@@ -77,13 +78,13 @@ export function staffCard(turn: Turn, view: { notice?: string; warning?: string 
 type FormValues = Record<'person' | 'email' | 'role' | 'office', string>;
 
 /** The Add form (no `member`) or the Change form of one assigned person. */
-function formCard(turn: Turn, values: FormValues, member?: StaffMember, errors: string[] = []): Card {
+async function formCard(turn: Turn, values: FormValues, member?: StaffMember, errors: string[] = []): Promise<Card> {
   const { t, deps, user } = turn;
   // People who chat with Sidos are offered in the picker; Teams adds the directory search (choices.data).
   // A picker with no choice at all is not a valid card, so then only the e-mail field is shown.
   const people = member
     ? []
-    : deps.store.readShared((d) => [...knownNames(d)].filter(([id]) => id !== user.identity.aadObjectId).map(([value, title]) => ({ value, title })));
+    : [...(await knownNames(deps.records))].filter(([id]) => id !== user.identity.aadObjectId).map(([value, title]) => ({ value, title }));
   return renderCard('staff-form', {
     title: member ? t('staff.form.changeTitle', { person: personTitle(member) }) : t('staff.form.addTitle'),
     errorsTitle: t('staff.form.errorsTitle'),
@@ -112,8 +113,8 @@ function formCard(turn: Turn, values: FormValues, member?: StaffMember, errors: 
 }
 
 /** The assigned person a button is about, when they still have the role and office the card showed. */
-function stillShown(turn: Turn, shown: Shown): StaffMember | undefined {
-  const member = turn.deps.store.readShared((d) => listStaff(turn.deps.config, d)).find((m) => m.source === 'assigned' && m.key === shown.key);
+async function stillShown(turn: Turn, shown: Shown): Promise<StaffMember | undefined> {
+  const member = (await listStaff(turn.deps.config, turn.deps.records)).find((m) => m.source === 'assigned' && m.key === shown.key);
   return member && member.role === shown.role && (member.office ?? '') === shown.office ? member : undefined;
 }
 
@@ -139,13 +140,14 @@ const actorOf = (turn: Turn) => ({ identity: turn.user.identity, role: turn.user
  */
 async function tellPerson(turn: Turn, person: StaffPerson, auditId: string): Promise<string> {
   const { deps } = turn;
-  const found = deps.store.readShared((d) => ({ chat: personalChatId(d, person), pending: pendingRoleNotice(d, person) }));
-  if (!found.chat || !found.pending) return turn.t('staff.told.later');
-  const locale = deps.store.readShared((d) => resolveUser(deps.config, d, person, null).locale);
-  const message = noticeText(translator(locale), turn, found.pending.notice);
-  const sent = await deps.delivery.send(`role-notice:${auditId}`, found.chat, { text: message }, 'staff role notice');
+  const chat = await personalChatOf(deps.records, person.aadObjectId);
+  const pending = await pendingRoleNotice(deps.records, person);
+  if (!chat || !pending) return turn.t('staff.told.later');
+  const { locale } = await userOf(deps.config, deps.records, person, null);
+  const message = noticeText(translator(locale), turn, pending.notice);
+  const sent = await deps.delivery.send(`role-notice:${auditId}`, chat.id, { text: message }, 'staff role notice');
   if (sent === 'failed') return turn.t('staff.told.later');
-  await clearRoleNotice(deps.store, staffKey(person), auditId);
+  await clearRoleNotice(deps.records, staffKey(person), auditId);
   return turn.t('staff.told.now');
 }
 
@@ -156,7 +158,7 @@ const noticeText = (t: Translate, turn: Turn, notice: RoleNotice) =>
 async function afterChange(turn: Turn, result: StaffResult, doneKey: string): Promise<Card> {
   if (!result.ok) return staffCard(turn, { warning: turn.t(`staff.refused.${result.code}`) });
   const told = await tellPerson(turn, result.person, result.entry.id);
-  const who = turn.deps.store.readShared((d) => knownNames(d).get(result.person.aadObjectId ?? '')) ?? result.person.email ?? result.person.aadObjectId!;
+  const who = (await chatNameOf(turn.deps.records, result.person.aadObjectId)) ?? result.person.email ?? result.person.aadObjectId!;
   return staffCard(turn, { notice: `${turn.t(doneKey, { person: who })} ${told}` });
 }
 
@@ -168,49 +170,49 @@ async function save(turn: Turn, data: Record<string, unknown>): Promise<Card | s
   const role = parseStaffRole(values, deps.config.offices.map((o) => o.id));
   const now = deps.clock();
   if (shown.key) {
-    const member = stillShown(turn, shown);
+    const member = await stillShown(turn, shown);
     if (!member) return staleCard(turn);
     if (!role.ok) return formCard(turn, values, member, errorLines(turn.t, 'staff', role.errors));
-    return afterChange(turn, await changeStaff(deps.store, deps.config, actorOf(turn), member.key, shown, role.value, now), 'staff.changed');
+    return afterChange(turn, await changeStaff(deps.records, deps.config, actorOf(turn), member.key, shown, role.value, now), 'staff.changed');
   }
   const person = parseStaffPerson(values);
   if (!person.ok || !role.ok) {
     return formCard(turn, values, undefined, errorLines(turn.t, 'staff', [...(person.ok ? [] : person.errors), ...(role.ok ? [] : role.errors)]));
   }
-  return afterChange(turn, await addStaff(deps.store, deps.config, actorOf(turn), person.value, role.value, now), 'staff.added');
+  return afterChange(turn, await addStaff(deps.records, deps.config, actorOf(turn), person.value, role.value, now), 'staff.added');
 }
 
 async function remove(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
   const { deps } = turn;
   const shown = shownOf(data);
-  const result = await removeStaff(deps.store, deps.config, actorOf(turn), shown.key, shown, deps.clock());
+  const result = await removeStaff(deps.records, deps.config, actorOf(turn), shown.key, shown, deps.clock());
   return afterChange(turn, result, 'staff.removed');
 }
 
 /** A notice left for this person is delivered with their next message, in their language. */
 export async function deliverRoleNotice(turn: Turn): Promise<void> {
-  const pending = turn.deps.store.readShared((d) => pendingRoleNotice(d, turn.user.identity));
+  const pending = await pendingRoleNotice(turn.deps.records, turn.user.identity);
   if (!pending) return;
   await turn.context.sendActivity(noticeText(turn.t, turn, pending.notice));
-  await clearRoleNotice(turn.deps.store, pending.key, pending.notice.auditId);
+  await clearRoleNotice(turn.deps.records, pending.key, pending.notice.auditId);
 }
 
 export function registerStaff(routes: Routes): void {
   routes.command('staff', async (turn) => {
     // The list holds staff e-mail addresses; channels can have guests.
     if (turn.conversation.kind !== 'personal') return void (await turn.context.sendActivity(turn.t('error.personalChatOnly')));
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(staffCard(turn))] });
+    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await staffCard(turn))] });
   });
   routes.cardAction('staff.list', ADMIN, async (turn) => staffCard(turn));
   routes.cardAction('staff.add', ADMIN, async (turn) => formCard(turn, { person: '', email: '', role: '', office: '' }));
   routes.cardAction('staff.edit', ADMIN, async (turn, data) => {
-    const member = stillShown(turn, shownOf(data));
+    const member = await stillShown(turn, shownOf(data));
     if (!member) return staleCard(turn);
     return formCard(turn, { person: '', email: '', role: member.role, office: member.office ?? '' }, member);
   });
   routes.cardAction('staff.save', ADMIN, save);
   routes.cardAction('staff.remove', ADMIN, async (turn, data) => {
-    const member = stillShown(turn, shownOf(data));
+    const member = await stillShown(turn, shownOf(data));
     return member ? confirmCard(turn, member) : staleCard(turn);
   });
   routes.cardAction('staff.remove.confirm', ADMIN, remove);
