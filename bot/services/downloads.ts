@@ -1,6 +1,7 @@
 // What a download token (/files/<token>) serves, by the kind of its link.
 // Each kind has one resolver. `lang` is the ?lang= of the requested URL, if any.
 import type { AppConfig } from '../config.js';
+import type { RecordReader, RecordStore } from '../store/records.js';
 import type { DownloadLink, Store } from '../store/store.js';
 import { resolveAuditDownload } from './audit.js';
 import type { Clock } from './clock.js';
@@ -18,18 +19,26 @@ export interface FileDownload {
 
 type Resolver = (store: Store, config: AppConfig, token: string, now: Date, lang?: string) => FileDownload | null | Promise<FileDownload | null>;
 
-const RESOLVERS: Partial<Record<DownloadLink['kind'], Resolver>> = {
-  ics: resolveIcsDownload,
+/** TRANSITION (issue 12): the resolvers already on the RecordStore; the merge makes Resolver this one. */
+type RecordResolver = (reader: RecordReader, config: AppConfig, token: string, now: Date, lang?: string) => Promise<FileDownload | null>;
+
+const RECORD_RESOLVERS: Partial<Record<DownloadLink['kind'], RecordResolver>> = {
   'digest-html': resolveDigestDownload,
   'digest-csv': resolveDigestDownload,
+};
+
+const RESOLVERS: Partial<Record<DownloadLink['kind'], Resolver>> = {
+  ics: resolveIcsDownload,
   export: resolveExportDownload,
   'audit-csv': resolveAuditDownload,
 };
 
 /** The server's DownloadProvider: null for an unknown or expired token. */
-export function createDownloadProvider(store: Store, config: AppConfig, clock: Clock): (token: string, lang?: string) => Promise<FileDownload | null> {
+export function createDownloadProvider(store: Store, records: RecordStore, config: AppConfig, clock: Clock): (token: string, lang?: string) => Promise<FileDownload | null> {
   return async (token, lang) => {
     const kind = store.readShared((d) => d.links.find((l) => l.id === token)?.kind);
+    const onRecords = kind && RECORD_RESOLVERS[kind];
+    if (onRecords) return onRecords(records, config, token, clock(), lang);
     const resolve = kind && RESOLVERS[kind];
     return resolve ? resolve(store, config, token, clock(), lang) : null;
   };
