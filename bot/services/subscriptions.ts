@@ -7,21 +7,16 @@ import type { Subscription } from '../store/store.js';
 
 export type SubscribeResult = 'subscribed' | 'already-subscribed';
 
-type Same = Pick<Subscription, 'topic' | 'conversationRecordId' | 'officeId'>;
-
-const matches = (s: Subscription, topic: Subscription['topic'], conversationRecordId: string) =>
-  s.topic === topic && s.conversationRecordId === conversationRecordId;
-
 /** The conversation's subscriptions to the topic (of any office). */
-export async function subscriptionsOf(reader: RecordReader, topic: Subscription['topic'], conversationRecordId: string): Promise<Subscription[]> {
-  return (await reader.findBy('subscriptions', 'conversationRecordId', conversationRecordId)).filter((s) => matches(s, topic, conversationRecordId));
+async function subscriptionsOf(reader: RecordReader, topic: Subscription['topic'], conversationRecordId: string): Promise<Subscription[]> {
+  return (await reader.findBy('subscriptions', 'conversationRecordId', conversationRecordId)).filter((s) => s.topic === topic);
 }
 
 export async function subscribe(records: RecordStore, subscription: Omit<Subscription, 'id'>): Promise<SubscribeResult> {
-  const same = (s: Same) => s.officeId === subscription.officeId;
   try {
     return await records.transaction(async (tx) => {
-      if ((await subscriptionsOf(tx, subscription.topic, subscription.conversationRecordId)).some(same)) return 'already-subscribed';
+      const existing = await subscriptionsOf(tx, subscription.topic, subscription.conversationRecordId);
+      if (existing.some((s) => s.officeId === subscription.officeId)) return 'already-subscribed';
       await tx.put('subscriptions', { id: randomBytes(9).toString('base64url'), ...subscription });
       return 'subscribed';
     });
