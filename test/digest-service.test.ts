@@ -1,10 +1,7 @@
-// The digest service on a real LowdbStore: what it reads from which year
-// file, the download links and files, subscriptions, and delivery exactly
+// The digest service on a real lowdb RecordStore: which records a period
+// reads, the download links and files, subscriptions, and delivery exactly
 // once per subscriber (Teams through the real TeamsDelivery with a stand-in
 // port, e-mail through a real SMTP server).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Card } from '../bot/cards.js';
@@ -31,9 +28,13 @@ import {
   type DigestPorts,
 } from '../bot/services/digest.js';
 import { createSurvey, createSurveyRounds } from '../bot/services/surveys.js';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
-import { emptyYear, type ConversationKind, type Store, type YearData } from '../bot/store/store.js';
+import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
+import type { LowdbStore } from '../bot/store/lowdb-store.js';
+import type { Kind, RecordKinds } from '../bot/store/record-kinds.js';
+import type { RecordReader } from '../bot/store/records.js';
+import type { ConversationKind } from '../bot/store/store.js';
 import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
+import { tempRecords, type TempRecords } from './harness/temp-records.js';
 
 const T0 = '2025-06-01T08:00:00.000Z';
 const partner = (id: string): Partner => ({
@@ -48,71 +49,78 @@ const proposal = (id: string, createdAt: string): Proposal => ({
   history: [{ status: 'received', at: createdAt, by: 'x' }, { status: 'under-review', at: createdAt, by: 'x' }], authorPartnerId: 'a', anonymous: false, createdAt,
 });
 
+/** Every record of a kind, in the order kept: what the store holds after a use case. */
+async function all<K extends Kind>(records: LowdbRecordStore, kind: K): Promise<RecordKinds[K][]> {
+  const found: RecordKinds[K][] = [];
+  for await (const filed of records.scan(kind)) found.push(filed.record);
+  return found;
+}
+
 describe('digest service', () => {
-  let dir: string;
+  let temp: TempRecords;
+  let records: LowdbRecordStore;
+  /** TRANSITION (issue 12): for the survey and delivery services not yet on the RecordStore. */
   let store: LowdbStore;
   let config: AppConfig;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sidos-digest-'));
-    store = await LowdbStore.open(dir);
-    config = loadConfig({ PORT: '0', DATA_DIR: dir, PUBLIC_BASE_URL: 'https://sidos.example.fi' });
-    await store.updateShared((d) => d.partners.push(...['a', 'b', 'c', 'd'].map(partner)));
+    temp = await tempRecords();
+    ({ records, store } = temp);
+    config = loadConfig({ PORT: '0', DATA_DIR: temp.dir, PUBLIC_BASE_URL: 'https://sidos.example.fi' });
+    await records.transaction(async (tx) => {
+      for (const p of ['a', 'b', 'c', 'd'].map(partner)) await tx.put('partners', p);
+    });
   });
-  afterEach(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterEach(() => temp.cleanup());
+
+  const putFeedback = (year: number, ...items: Feedback[]) =>
+    records.transaction(async (tx) => {
+      for (const item of items) await tx.putInYear('feedback', year, item);
+    });
 
   describe('reading a period across year files', () => {
     beforeEach(async () => {
-      await store.updateYear(2025, (d) => {
-        d.feedback.push(feedback('f2025', 'a', 5, '2025-12-10T10:00:00.000Z'));
-        d.proposals.push(proposal('p2025', '2025-11-01T10:00:00.000Z'));
-      });
-      await store.updateYear(2026, (d) => {
-        d.feedback.push(
-          feedback('f-nov', 'a', 4, '2026-11-10T10:00:00.000Z'),
-          feedback('f-dec29', 'b', 2, '2026-12-29T10:00:00.000Z'),
-          // 00:30 on New Year's Day in Helsinki, still 2026 in UTC.
-          feedback('f-newyear', 'c', 5, '2026-12-31T22:30:00.000Z'),
-        );
-      });
-      await store.updateYear(2027, (d) => {
-        d.feedback.push(feedback('f-jan2', 'd', 4, '2027-01-02T10:00:00.000Z'), feedback('f-feb', 'a', 3, '2027-02-10T10:00:00.000Z'));
-      });
-      await store.updateYear(2028, (d) => {
-        d.feedback.push(feedback('f2028', 'a', 1, '2028-01-10T10:00:00.000Z'));
-      });
+      await putFeedback(2025, feedback('f2025', 'a', 5, '2025-12-10T10:00:00.000Z'));
+      await records.transaction((tx) => tx.putInYear('proposals', 2025, proposal('p2025', '2025-11-01T10:00:00.000Z')));
+      await putFeedback(
+        2026,
+        feedback('f-nov', 'a', 4, '2026-11-10T10:00:00.000Z'),
+        feedback('f-dec29', 'b', 2, '2026-12-29T10:00:00.000Z'),
+        // 00:30 on New Year's Day in Helsinki, still 2026 in UTC.
+        feedback('f-newyear', 'c', 5, '2026-12-31T22:30:00.000Z'),
+      );
+      await putFeedback(2027, feedback('f-jan2', 'd', 4, '2027-01-02T10:00:00.000Z'), feedback('f-feb', 'a', 3, '2027-02-10T10:00:00.000Z'));
+      await putFeedback(2028, feedback('f2028', 'a', 1, '2028-01-10T10:00:00.000Z'));
     });
 
-    it('takes a year file of 300,000 feedback records (more than a call can take as arguments)', () => {
-      const many = Array.from({ length: 300_000 }, (_, i) => feedback(`bulk-${i}`, 'a', 4, '2027-02-10T10:00:00.000Z'));
+    it('takes a year of 300,000 invitations (more than a call can take as arguments)', async () => {
+      const many = Array.from({ length: 300_000 }, (_, i) => ({ id: `inv-${i}`, meetingId: 'm', partnerId: 'a', rsvp: 'accepted' }));
       const big = {
-        years: () => [2027],
-        readYear: <T>(_year: number, read: (d: Readonly<YearData>) => T) => read({ ...emptyYear(), feedback: many }),
-        readShared: store.readShared.bind(store),
-      } as unknown as Store;
-      expect(digestInput(big, config, parsePeriodKey('2027-Q1')!, new Date('2027-04-05T06:00:00.000Z')).feedback).toHaveLength(300_000);
+        feedbackSubmitted: async () => [],
+        findBy: async () => [],
+        get: async () => undefined,
+        inYear: async (kind: string, year: number) => (kind === 'invitations' && year === 2027 ? many : []),
+      } as unknown as RecordReader;
+      expect((await digestInput(big, config, parsePeriodKey('2027-Q1')!, new Date('2027-04-05T06:00:00.000Z'))).invitations).toHaveLength(300_000);
     });
 
-    it('reads the years of the period and of the periods its history compares, and open proposals of any earlier year', () => {
-      // Q1 2027 charts eight quarters from Q2 2025: 2025 is read too, 2028 is not.
-      const input = digestInput(store, config, parsePeriodKey('2027-Q1')!, new Date('2027-04-05T06:00:00.000Z'));
+    it('reads the feedback of the period and of the periods its history compares, and open proposals of any earlier year', async () => {
+      // Q1 2027 charts eight quarters from Q2 2025: f2025 is read too, f2028 is not.
+      const input = await digestInput(records, config, parsePeriodKey('2027-Q1')!, new Date('2027-04-05T06:00:00.000Z'));
       expect(input.feedback.map((f) => f.id).sort()).toEqual(['f-dec29', 'f-feb', 'f-jan2', 'f-newyear', 'f-nov', 'f2025']);
-      const month = digestInput(store, config, parsePeriodKey('2027-03')!, new Date('2027-04-05T06:00:00.000Z'));
+      const month = await digestInput(records, config, parsePeriodKey('2027-03')!, new Date('2027-04-05T06:00:00.000Z'));
       expect(month.feedback.map((f) => f.id).sort()).toEqual(['f-dec29', 'f-feb', 'f-jan2', 'f-newyear', 'f-nov']);
-      // Week 8 of 2027 charts weeks 1–8, from Monday 4 January: nothing counted is in the 2026 file.
-      const week = digestInput(store, config, parsePeriodKey('2027-W08')!, new Date('2027-04-05T06:00:00.000Z'));
-      expect(week.feedback.map((f) => f.id).sort()).toEqual(['f-feb', 'f-jan2']);
+      // Week 8 of 2027 charts weeks 1–8, from Monday 4 January: 2 January is before them and not read.
+      const week = await digestInput(records, config, parsePeriodKey('2027-W08')!, new Date('2027-04-05T06:00:00.000Z'));
+      expect(week.feedback.map((f) => f.id).sort()).toEqual(['f-feb']);
       expect(input.proposals.map((p) => p.id)).toEqual(['p2025']);
       expect(input).toMatchObject({ timeZone: 'Europe/Helsinki', anonymityMinimum: 3, thresholds: config.thresholds, segments: config.segments.map((s) => s.id) });
       expect(input.partners).toHaveLength(4);
     });
 
-    it('counts a quarter and a week that span New Year from both files, in the digest time zone', () => {
+    it('counts a quarter and a week that span New Year from both files, in the digest time zone', async () => {
       const now = new Date('2027-04-05T06:00:00.000Z');
-      const quarter = buildDigestFor(store, config, '2027-Q1', now);
+      const quarter = await buildDigestFor(records, config, '2027-Q1', now);
       if (!quarter.ok) throw new Error(quarter.code);
       const total = quarter.digest.offices.find((o) => o.officeId === 'uusimaa')!.total;
       expect(total.feedbackCount).toBe(3); // f-newyear, f-jan2, f-feb
@@ -120,19 +128,19 @@ describe('digest service', () => {
       expect(quarter.digest.nationalProposals.map((p) => p.id)).toEqual(['p2025']);
 
       // ISO week 53 of 2026 runs from Monday 28 December to Sunday 3 January.
-      const week = buildDigestFor(store, config, '2026-W53', now);
+      const week = await buildDigestFor(records, config, '2026-W53', now);
       if (!week.ok) throw new Error(week.code);
       expect(week.digest.offices[0].total.feedbackCount).toBe(3); // f-dec29, f-newyear, f-jan2
     });
 
-    it('builds the running period so far, and refuses a malformed or future key', () => {
+    it('builds the running period so far, and refuses a malformed or future key', async () => {
       const now = new Date('2027-01-02T12:00:00.000Z');
-      const current = buildDigestFor(store, config, 'current', now);
+      const current = await buildDigestFor(records, config, 'current', now);
       expect(current.ok && current.digest.periodKey).toBe('2026-W53');
       expect(current.ok && current.digest.offices[0].total.feedbackCount).toBe(3);
-      for (const key of ['2027-Q5', '2027-W54', '2027-13', 'Q1', '2027-q1']) expect(buildDigestFor(store, config, key, now)).toEqual({ ok: false, code: 'bad-period' });
-      expect(buildDigestFor(store, config, '2027-W01', now)).toEqual({ ok: false, code: 'future-period' });
-      expect(buildDigestFor(store, config, '2027-01', now).ok).toBe(true);
+      for (const key of ['2027-Q5', '2027-W54', '2027-13', 'Q1', '2027-q1']) expect(await buildDigestFor(records, config, key, now)).toEqual({ ok: false, code: 'bad-period' });
+      expect(await buildDigestFor(records, config, '2027-W01', now)).toEqual({ ok: false, code: 'future-period' });
+      expect((await buildDigestFor(records, config, '2027-01', now)).ok).toBe(true);
     });
   });
 
@@ -143,16 +151,16 @@ describe('digest service', () => {
       for (const at of ['2027-06-30T04:00:00.000Z', '2027-07-01T04:00:00.000Z', '2027-09-30T04:00:00.000Z']) {
         await createSurveyRounds(store, config, new Date(at));
       }
-      expect(store.readYear(2027, (d) => d.surveyRounds.filter((r) => r.surveyId === survey.id).map((r) => r.periodKey))).toEqual(['2027-Q2', '2027-Q3']);
+      expect((await records.findBy('surveyRounds', 'surveyId', survey.id)).map((r) => r.periodKey).sort()).toEqual(['2027-Q2', '2027-Q3']);
 
       const now = new Date('2027-10-10T10:00:00.000Z');
-      const requests = (key: string) => {
-        const result = buildDigestFor(store, config, key, now);
+      const requests = async (key: string) => {
+        const result = await buildDigestFor(records, config, key, now);
         if (!result.ok) throw new Error(result.code);
         return result.digest.offices.find((o) => o.officeId === 'uusimaa')!.total.feedbackRequests;
       };
-      expect([requests('2027-Q2'), requests('2027-Q3')]).toEqual([4, 4]);
-      expect([requests('2027-06'), requests('2027-07'), requests('2027-09')]).toEqual([4, 0, 4]);
+      expect([await requests('2027-Q2'), await requests('2027-Q3')]).toEqual([4, 4]);
+      expect([await requests('2027-06'), await requests('2027-07'), await requests('2027-09')]).toEqual([4, 0, 4]);
     });
   });
 
@@ -176,13 +184,13 @@ describe('digest service', () => {
     const tokenOf = (url: string) => /\/files\/([A-Za-z0-9_-]+)\?/.exec(url)![1];
 
     it('makes one unguessable link per format and period, reused while valid, in the asked language', async () => {
-      const first = await digestLinks(store, config, '2027-W09', 'fi', now);
+      const first = await digestLinks(records, config, '2027-W09', 'fi', now);
       expect(first.html).toMatch(/^https:\/\/sidos\.example\.fi\/files\/[A-Za-z0-9_-]{32}\?lang=fi$/);
-      const again = await digestLinks(store, config, '2027-W09', 'sv', new Date(now.getTime() + 86_400_000));
+      const again = await digestLinks(records, config, '2027-W09', 'sv', new Date(now.getTime() + 86_400_000));
       expect(again).toEqual({ html: first.html.replace('lang=fi', 'lang=sv'), csv: first.csv.replace('lang=fi', 'lang=sv') });
-      const other = await digestLinks(store, config, '2027-W10', 'fi', now);
+      const other = await digestLinks(records, config, '2027-W10', 'fi', now);
       expect(tokenOf(other.html)).not.toBe(tokenOf(first.html));
-      expect(store.readShared((d) => d.links)).toEqual([
+      expect(await all(records, 'links')).toEqual([
         { id: tokenOf(first.html), kind: 'digest-html', ref: '2027-W09', expiresAt: '2027-04-07T06:00:00.000Z' },
         { id: tokenOf(first.csv), kind: 'digest-csv', ref: '2027-W09', expiresAt: '2027-04-07T06:00:00.000Z' },
         { id: tokenOf(other.html), kind: 'digest-html', ref: '2027-W10', expiresAt: '2027-04-07T06:00:00.000Z' },
@@ -191,30 +199,30 @@ describe('digest service', () => {
     });
 
     it('replaces expired links and drops them, leaving other kinds of link alone', async () => {
-      await store.updateShared((d) => d.links.push({ id: 'ics-token-that-is-long-enough', kind: 'ics', ref: 'inv-1', expiresAt: '2027-01-01T00:00:00.000Z' }));
-      const first = await digestLinks(store, config, '2027-W09', 'fi', now);
+      await records.transaction((tx) => tx.put('links', { id: 'ics-token-that-is-long-enough', kind: 'ics', ref: 'inv-1', expiresAt: '2027-01-01T00:00:00.000Z' }));
+      const first = await digestLinks(records, config, '2027-W09', 'fi', now);
       const later = new Date('2027-04-07T06:00:00.000Z'); // exactly when they expire
-      const renewed = await digestLinks(store, config, '2027-W09', 'fi', later);
+      const renewed = await digestLinks(records, config, '2027-W09', 'fi', later);
       expect(tokenOf(renewed.html)).not.toBe(tokenOf(first.html));
-      expect(store.readShared((d) => d.links.map((l) => l.id))).toEqual(['ics-token-that-is-long-enough', tokenOf(renewed.html), tokenOf(renewed.csv)]);
+      expect((await all(records, 'links')).map((l) => l.id)).toEqual(['ics-token-that-is-long-enough', tokenOf(renewed.html), tokenOf(renewed.csv)]);
     });
 
     it('serves the HTML in the ?lang= language (default: the default office language) and the CSV', async () => {
-      await store.updateYear(2027, (d) => d.feedback.push(feedback('f1', 'a', 5, '2027-03-03T10:00:00.000Z')));
-      const links = await digestLinks(store, config, '2027-W09', 'sv', now);
-      const html = (await resolveDigestDownload(store, config, tokenOf(links.html), now, 'sv'))!;
+      await putFeedback(2027, feedback('f1', 'a', 5, '2027-03-03T10:00:00.000Z'));
+      const links = await digestLinks(records, config, '2027-W09', 'sv', now);
+      const html = (await resolveDigestDownload(records, config, tokenOf(links.html), now, 'sv'))!;
       expect(html).toMatchObject({ contentType: 'text/html; charset=utf-8', fileName: 'sidos-digest-2027-W09.html', inline: true });
       expect(html.body).toContain('<h1>Sammanfattning av intressentresponsen 2027-W09</h1>');
-      expect((await resolveDigestDownload(store, config, tokenOf(links.html), now, undefined))!.body).toContain('<html lang="fi">');
-      expect((await resolveDigestDownload(store, config, tokenOf(links.html), now, 'de'))!.body).toContain('<html lang="fi">');
+      expect((await resolveDigestDownload(records, config, tokenOf(links.html), now, undefined))!.body).toContain('<html lang="fi">');
+      expect((await resolveDigestDownload(records, config, tokenOf(links.html), now, 'de'))!.body).toContain('<html lang="fi">');
 
-      const csv = (await resolveDigestDownload(store, config, tokenOf(links.csv), now, 'en'))!;
+      const csv = (await resolveDigestDownload(records, config, tokenOf(links.csv), now, 'en'))!;
       expect(csv).toMatchObject({ contentType: 'text/csv; charset=utf-8', fileName: 'sidos-digest-2027-W09.csv' });
       const rows: Record<string, string>[] = parse(csv.body, { bom: true, columns: true });
       expect(rows.find((r) => r.Office === 'Uusimaa regional office' && r.Segment === 'Municipalities')).toMatchObject({ 'Feedback answers': '1' });
 
-      expect(await resolveDigestDownload(store, config, 'unknown-token-unknown-token', now, 'fi')).toBeNull();
-      expect(await resolveDigestDownload(store, config, tokenOf(links.html), new Date('2027-05-01T00:00:00.000Z'), 'fi')).toBeNull();
+      expect(await resolveDigestDownload(records, config, 'unknown-token-unknown-token', now, 'fi')).toBeNull();
+      expect(await resolveDigestDownload(records, config, tokenOf(links.html), new Date('2027-05-01T00:00:00.000Z'), 'fi')).toBeNull();
     });
   });
 
@@ -222,14 +230,14 @@ describe('digest service', () => {
     it('keeps one subscription per conversation and removes it on unsubscribe', async () => {
       const now = new Date('2027-03-03T10:00:00.000Z');
       const who = { conversationRecordId: 'conv-1', by: 'aad-1', locale: 'sv' as Locale };
-      expect(await subscribeDigest(store, who, now)).toBe('subscribed');
-      expect(await subscribeDigest(store, { ...who, locale: 'en' }, now)).toBe('already-subscribed');
-      expect(store.readShared((d) => d.subscriptions)).toEqual([
+      expect(await subscribeDigest(records, who, now)).toBe('subscribed');
+      expect(await subscribeDigest(records, { ...who, locale: 'en' }, now)).toBe('already-subscribed');
+      expect(await all(records, 'subscriptions')).toEqual([
         { id: expect.stringMatching(/^[A-Za-z0-9_-]{12}$/), topic: 'digest', conversationRecordId: 'conv-1', by: 'aad-1', locale: 'sv', at: now.toISOString() },
       ]);
-      expect(await unsubscribeDigest(store, 'conv-1')).toBe(true);
-      expect(await unsubscribeDigest(store, 'conv-1')).toBe(false);
-      expect(store.readShared((d) => d.subscriptions)).toEqual([]);
+      expect(await unsubscribeDigest(records, 'conv-1')).toBe(true);
+      expect(await unsubscribeDigest(records, 'conv-1')).toBe(false);
+      expect(await all(records, 'subscriptions')).toEqual([]);
     });
   });
 
@@ -259,7 +267,7 @@ describe('digest service', () => {
       const delivery = new TeamsDelivery(store, port, () => monday, () => undefined, { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, async () => undefined);
       ports = {
         config,
-        store,
+        records,
         delivery,
         email: null,
         log: () => undefined,
@@ -268,9 +276,12 @@ describe('digest service', () => {
           return { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `${digest.periodKey} ${locale}` }] };
         },
       };
-      await store.updateShared((d) => d.conversations.push(conversation('chat-fi', 'personal'), conversation('channel-sv', 'channel')));
-      await subscribeDigest(store, { conversationRecordId: 'chat-fi', by: 'n1', locale: 'fi' }, monday);
-      await subscribeDigest(store, { conversationRecordId: 'channel-sv', by: 'n1', locale: 'sv' }, monday);
+      await records.transaction(async (tx) => {
+        await tx.put('conversations', conversation('chat-fi', 'personal'));
+        await tx.put('conversations', conversation('channel-sv', 'channel'));
+      });
+      await subscribeDigest(records, { conversationRecordId: 'chat-fi', by: 'n1', locale: 'fi' }, monday);
+      await subscribeDigest(records, { conversationRecordId: 'channel-sv', by: 'n1', locale: 'sv' }, monday);
     });
 
     it('delivers the last completed period once per subscriber, in its language, also when two runs overlap', async () => {
@@ -280,41 +291,41 @@ describe('digest service', () => {
         'channel-sv: 2027-W09 sv',
         'chat-fi: 2027-W09 fi',
       ]);
-      expect(store.readShared((d) => d.links)).toHaveLength(2);
+      expect(await all(records, 'links')).toHaveLength(2);
       expect(cards.find((c) => c.locale === 'sv')!.links.html).toMatch(/\?lang=sv$/);
-      expect(store.readShared((d) => d.jobState)).toEqual({ 'digest.lastDelivered': '2027-W09' });
+      expect(await records.jobStates()).toEqual({ 'digest.lastDelivered': '2027-W09' });
 
       expect(await deliverDigest(ports, new Date('2027-03-10T12:00:00.000Z'))).toEqual({ periodKey: '2027-W09', sent: 0, failed: 0 });
       expect(sent).toHaveLength(2);
-      const subscriptionIds = store.readShared((d) => d.subscriptions.map((s) => s.id));
-      expect(store.readShared((d) => d.sends.map((s) => s.id)).sort()).toEqual(subscriptionIds.map((id) => `digest:2027-W09:${id}`).sort());
+      const subscriptionIds = (await all(records, 'subscriptions')).map((s) => s.id);
+      expect((await all(records, 'sends')).map((s) => s.id).sort()).toEqual(subscriptionIds.map((id) => `digest:2027-W09:${id}`).sort());
     });
 
     it('records a failed send, reports it, and retries only failures in the "failed" mode', async () => {
       down.add('channel-sv');
       expect(await deliverDigest(ports, monday)).toEqual({ periodKey: '2027-W09', sent: 1, failed: 1 });
-      expect(store.readShared((d) => d.jobState['digest.lastDelivered'])).toBeUndefined();
-      expect(undeliveredDigest(store, config, monday)).toEqual({
+      expect(await records.jobState('digest.lastDelivered')).toBeUndefined();
+      expect(await undeliveredDigest(records, config, monday)).toEqual({
         periodKey: '2027-W09',
         recipients: [{ kind: 'channel', target: 'channel-sv', lastError: 'HTTP 503: service unavailable' }],
       });
 
       // Someone subscribes meanwhile: a retry run leaves them to the scheduled run.
-      await store.updateShared((d) => d.conversations.push(conversation('group-en', 'groupChat')));
-      await subscribeDigest(store, { conversationRecordId: 'group-en', by: 'n2', locale: 'en' }, monday);
+      await records.transaction((tx) => tx.put('conversations', conversation('group-en', 'groupChat')));
+      await subscribeDigest(records, { conversationRecordId: 'group-en', by: 'n2', locale: 'en' }, monday);
       down.clear();
       expect(await deliverDigest(ports, monday, 'failed')).toEqual({ periodKey: '2027-W09', sent: 1, failed: 0 });
       expect(sent.map((s) => s.conversation)).toEqual(['chat-fi', 'channel-sv']);
-      expect(store.readShared((d) => d.jobState['digest.lastDelivered'])).toBeUndefined();
-      expect(undeliveredDigest(store, config, monday).recipients).toEqual([]);
+      expect(await records.jobState('digest.lastDelivered')).toBeUndefined();
+      expect((await undeliveredDigest(records, config, monday)).recipients).toEqual([]);
 
       expect(await deliverDigest(ports, monday)).toEqual({ periodKey: '2027-W09', sent: 1, failed: 0 });
       expect(sent.map((s) => s.conversation)).toEqual(['chat-fi', 'channel-sv', 'group-en']);
-      expect(store.readShared((d) => d.jobState['digest.lastDelivered'])).toBe('2027-W09');
+      expect(await records.jobState('digest.lastDelivered')).toBe('2027-W09');
     });
 
     it('delivers nothing to an unsubscribed conversation, and a new period to everyone', async () => {
-      await unsubscribeDigest(store, 'chat-fi');
+      await unsubscribeDigest(records, 'chat-fi');
       await deliverDigest(ports, monday);
       await deliverDigest(ports, new Date('2027-03-15T06:00:00.000Z'));
       expect(sent.map((s) => `${s.conversation} ${(s.message.card!.body as { text: string }[])[0].text}`)).toEqual([
@@ -338,7 +349,7 @@ describe('digest service', () => {
 
       it('sends the HTML digest with the CSV attached once per address, and retries a rejected one', async () => {
         received.length = 0;
-        await store.updateYear(2027, (d) => d.feedback.push(feedback('f1', 'a', 5, '2027-03-03T10:00:00.000Z')));
+        await putFeedback(2027, feedback('f1', 'a', 5, '2027-03-03T10:00:00.000Z'));
         const email = new EmailDelivery(store, sender, () => monday, () => undefined);
         const withEmail = { ...ports, email, config: { ...config, digest: { ...config.digest, emails: ['johto@national.example.fi', REJECTED] } } };
 
@@ -354,19 +365,19 @@ describe('digest service', () => {
         expect(rows[1].slice(0, 3)).toEqual(['2027-W09', 'Uudenmaan aluetoimisto', 'Kaikki sidosryhmät']);
 
         // The e-mails go out in parallel through the send queue: the send log is in the order they finished.
-        const sends = () => store.readShared((d) => d.sends.filter((s) => s.channel === 'email').sort((a, b) => a.id.localeCompare(b.id)));
-        expect(sends()).toEqual([
+        const sends = async () => (await all(records, 'sends')).filter((s) => s.channel === 'email').sort((a, b) => a.id.localeCompare(b.id));
+        expect(await sends()).toEqual([
           expect.objectContaining({ id: `digest:2027-W09:email:${REJECTED}`, status: 'failed', attempts: 1, lastError: expect.stringContaining('550') }),
           { id: 'digest:2027-W09:email:johto@national.example.fi', channel: 'email', target: 'johto@national.example.fi', what: 'Sidos-kooste 2027-W09', status: 'sent', attempts: 1, at: monday.toISOString() },
         ]);
-        expect(undeliveredDigest(store, withEmail.config, monday).recipients).toEqual([
+        expect((await undeliveredDigest(records, withEmail.config, monday)).recipients).toEqual([
           { kind: 'email', target: REJECTED, lastError: expect.stringContaining('550') },
         ]);
 
         expect(await deliverDigest(withEmail, monday)).toEqual({ periodKey: '2027-W09', sent: 0, failed: 1 });
         expect(received).toHaveLength(1);
-        expect(sends()[0]).toMatchObject({ status: 'failed', attempts: 2 });
-        expect(store.readShared((d) => d.jobState['digest.lastDelivered'])).toBeUndefined();
+        expect((await sends())[0]).toMatchObject({ status: 'failed', attempts: 2 });
+        expect(await records.jobState('digest.lastDelivered')).toBeUndefined();
       });
     });
   });

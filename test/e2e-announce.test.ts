@@ -6,12 +6,12 @@
 // the wrong people send nothing; a restart mid-send loses and doubles nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Partner } from '../bot/domain/types.js';
-import type { LowdbStore } from '../bot/store/lowdb-store.js';
+import type { RecordStore } from '../bot/store/records.js';
 import { checkCard } from './harness/card-check.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { coordinator, swedishCoordinator, type TestUser } from './harness/people.js';
-import { editData, partnerChat, partnerFixture } from './harness/seed.js';
+import { editRecords, partnerChat, partnerFixture } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { parseMail, startSmtpCapture, type SmtpCapture } from './harness/smtp.js';
 
@@ -33,11 +33,11 @@ const chatOf = (p: Partner) => `a:chat-${p.id}`;
 const postsTo = (posted: PostedActivity[], conversationId: string) => posted.filter((p) => p.conversationId === conversationId && p.activity.type === 'message');
 const isNewsChannel = (p: PostedActivity) => p.conversationId.startsWith(NEWS.channelId);
 
-async function seed(store: LowdbStore, serviceUrl: string): Promise<void> {
+async function seed(records: RecordStore, serviceUrl: string): Promise<void> {
   const all = [...counsellorsInTeams, ...counsellorsByEmail, ...others, ...landlords];
-  await store.updateShared((d) => {
-    d.partners.push(...all);
-    d.conversations.push(...all.filter((p) => p.aadObjectId).map((p) => partnerChat(p, serviceUrl)));
+  await records.transaction(async (tx) => {
+    for (const p of all) await tx.put('partners', p);
+    for (const p of all.filter((p) => p.aadObjectId)) await tx.put('conversations', partnerChat(p, serviceUrl));
   });
 }
 
@@ -58,7 +58,7 @@ describe('announcements', () => {
     smtp = await startSmtpCapture();
     h = await Harness.start({ clock: new FakeClock('2027-02-20T08:00:00.000Z').now, env: { SMTP_URL: smtp.url } });
     await h.sidos.stop();
-    await editData(h.dataDir, (store) => seed(store, h.serviceUrl));
+    await editRecords(h.dataDir, (records) => seed(records, h.serviceUrl));
     await h.restart();
     // The office's team channel subscribes to news.
     const [reply] = await h.say(coordinator, 'subscribe news', { where: NEWS });
@@ -229,7 +229,9 @@ describe('announcements', () => {
     await h.idle();
     expect(h.connector.posted.slice(posts).filter((p) => p.conversationId.startsWith('a:chat-') || isNewsChannel(p))).toEqual([]);
     expect(smtp.mails.length).toBe(mails);
-    expect((await h.readData()).shared.announcements).toHaveLength(1);
+    const stored: string[] = [];
+    for await (const { record } of h.records.scan('announcements')) stored.push(record.id);
+    expect(stored).toHaveLength(1);
   });
 
   it('finishes an announcement cut short by a restart once per partner', async () => {

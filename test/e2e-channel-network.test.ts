@@ -9,7 +9,7 @@ import { checkCard } from './harness/card-check.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf } from './harness/connector.js';
 import { coordinator, partner as pekka, stranger, type TestUser } from './harness/people.js';
-import { editData, meetingFixture, partnerChat, partnerFixture } from './harness/seed.js';
+import { editRecords, meetingFixture, partnerChat, partnerFixture } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 
 const CHANNEL = { kind: 'channel', teamId: '19:team-uusimaa', channelId: '19:meetings@thread.tacv2' } as const;
@@ -26,13 +26,15 @@ describe('named contacts and the channel network', () => {
   beforeAll(async () => {
     h = await Harness.start({ clock: clock.now });
     await h.sidos.stop();
-    await editData(h.dataDir, async (store) => {
-      await store.updateShared((d) => {
-        d.partners.push(member, otherSegment);
-        d.conversations.push(partnerChat(member, h.serviceUrl), partnerChat(otherSegment, h.serviceUrl));
-      });
-      await store.updateYear(2027, (d) => d.meetings.push({ ...MEETING }));
-    });
+    await editRecords(h.dataDir, (records) =>
+      records.transaction(async (tx) => {
+        for (const p of [member, otherSegment]) {
+          await tx.put('partners', p);
+          await tx.put('conversations', partnerChat(p, h.serviceUrl));
+        }
+        await tx.putInYear('meetings', 2027, { ...MEETING });
+      }),
+    );
     await h.restart();
   }, 60_000);
   afterAll(() => h.stop());
@@ -90,9 +92,8 @@ describe('named contacts and the channel network', () => {
     expect(answer.value).toContain('Vastauksesi "osallistun"');
     expect(h.connector.updated.slice(updates)).toEqual([]);
     await h.idle();
-    const invitation = (await h.readData()).year;
-    const stored = (await invitation(2027)).invitations.find((i: any) => i.meetingId === MEETING.id && i.partnerId === member.id);
-    expect(stored.rsvp).toBe('accepted');
+    const stored = (await h.records.findBy('invitations', 'meetingId', MEETING.id)).find((i) => i.partnerId === member.id);
+    expect(stored?.rsvp).toBe('accepted');
     const personal = h.connector.messages(from).filter((p) => p.conversationId === `a:chat-${member.id}`);
     expect(personal).toHaveLength(1);
     expect(h.connector.messages(from).filter((p) => inChannel(p.conversationId))).toEqual([]);
@@ -110,16 +111,16 @@ describe('named contacts and the channel network', () => {
     expect(wrongSegment.value).toContain('toinen segmentti');
     const staff = await h.click(coordinator, 'channel.rsvp', { meetingId: MEETING.id, sequence: '0', response: 'declined' }, { where: CHANNEL });
     expect(staff.value).toContain('kumppaneille');
-    const invitations = (await (await h.readData()).year(2027)).invitations.filter((i: any) => i.meetingId === MEETING.id);
+    const invitations = await h.records.findBy('invitations', 'meetingId', MEETING.id);
     expect(invitations).toHaveLength(1);
   });
 
   it('posts a cancellation once where the meeting was posted', async () => {
     await h.sidos.stop();
-    await editData(h.dataDir, (store) =>
-      store.updateYear(2027, (d) => {
-        const meeting = d.meetings.find((m) => m.id === MEETING.id)!;
-        Object.assign(meeting, { status: 'cancelled', sequence: meeting.sequence + 1 });
+    await editRecords(h.dataDir, (records) =>
+      records.transaction(async (tx) => {
+        const meeting = (await tx.get('meetings', MEETING.id))!;
+        await tx.putInYear('meetings', 2027, { ...meeting, status: 'cancelled', sequence: meeting.sequence + 1 });
       }),
     );
     await h.restart();

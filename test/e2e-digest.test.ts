@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feedback, Partner, Proposal, ProposalStatus } from '../bot/domain/types.js';
-import type { LowdbStore } from '../bot/store/lowdb-store.js';
+import type { Kind, RecordKinds } from '../bot/store/record-kinds.js';
+import type { RecordStore } from '../bot/store/records.js';
 import type { Where } from './harness/activities.js';
 import { launchChromium } from './harness/browser.js';
 import { checkCard, withoutCharts } from './harness/card-check.js';
@@ -38,16 +39,15 @@ const DEBT = 'debt-counsellors';
 const W09 = '2027-03-03T10:00:00.000Z';
 const W08 = '2027-02-24T10:00:00.000Z';
 
-async function seed(store: LowdbStore): Promise<void> {
-  await store.updateShared((d) => {
-    d.partners.push(
+async function seed(records: RecordStore): Promise<void> {
+  await records.transaction(async (tx) => {
+    const partners = [
       ...['u1', 'u2', 'u3', 'u4'].map((id) => person(id, 'uusimaa', MUN)),
       ...['d1', 'd2', 'd3'].map((id) => person(id, 'uusimaa', DEBT)),
       ...['p1', 'p2'].map((id) => person(id, 'pohjanmaa', MUN)),
-    );
-  });
-  await store.updateYear(2027, (d) => {
-    d.feedback.push(
+    ];
+    for (const p of partners) await tx.put('partners', p);
+    const feedback2027 = [
       feedback('f1', 'u1', 'uusimaa', MUN, 5, W09),
       feedback('f2', 'u2', 'uusimaa', MUN, 4, W09),
       feedback('f3', 'u3', 'uusimaa', MUN, 2, W09),
@@ -58,19 +58,19 @@ async function seed(store: LowdbStore): Promise<void> {
       feedback('f8', 'u2', 'uusimaa', MUN, 4, W08),
       feedback('f9', 'u4', 'uusimaa', MUN, 4, W08),
       feedback('f10', 'p1', 'pohjanmaa', MUN, 5, W09),
-    );
-    d.proposals.push(
+    ];
+    for (const f of feedback2027) await tx.putInYear('feedback', 2027, f);
+    const proposals2027 = [
       proposal('n1', 'Yhtenäinen <lomake> kaikille', '2027-02-10T09:00:00.000Z', 'received', 'Nyt jokainen virasto pyytää eri liitteet & "eri muodossa"'),
       proposal('n2', 'Sähköinen maksusuunnitelma', '2027-02-15T09:00:00.000Z', 'under-review'),
       proposal('n3', 'Selkokieliset päätökset', '2027-02-16T09:00:00.000Z'),
       proposal('n4', 'Yksi yhteyspiste kunnille', '2027-02-17T09:00:00.000Z'),
       proposal('n5', 'Ajanvaraus verkossa', '2027-02-18T09:00:00.000Z'),
       proposal('n6', 'Jo tehty asia', '2027-02-19T09:00:00.000Z', 'done'),
-    );
-  });
-  // Received last year and still waiting: it lives in the 2026 file.
-  await store.updateYear(2026, (d) => {
-    d.proposals.push(proposal('old', 'Vanha mutta yhä avoin ehdotus', '2026-11-20T09:00:00.000Z', 'under-review'));
+    ];
+    for (const p of proposals2027) await tx.putInYear('proposals', 2027, p);
+    // Received last year and still waiting: it is filed under 2026.
+    await tx.putInYear('proposals', 2026, proposal('old', 'Vanha mutta yhä avoin ehdotus', '2026-11-20T09:00:00.000Z', 'under-review'));
   });
 }
 
@@ -109,14 +109,21 @@ describe('national digest end to end', () => {
     const link = new URL(url);
     return fetch(`${h.sidos.url}${link.pathname}${link.search}`);
   };
-  const subscriptions = async () => (await h.readData()).shared.subscriptions;
+  /** Every record of a kind the running Sidos keeps, in the order kept. */
+  const all = async <K extends Kind>(kind: K): Promise<RecordKinds[K][]> => {
+    const found: RecordKinds[K][] = [];
+    for await (const filed of h.records.scan(kind)) found.push(filed.record);
+    return found;
+  };
+  const subscriptions = () => all('subscriptions');
+  const lastDelivered = () => h.records.jobState('digest.lastDelivered');
 
   beforeAll(async () => {
     smtp = await startSmtpCapture();
     mails = smtp.mails;
     h = await Harness.start({
       clock: clock.now,
-      seed,
+      seedRecords: seed,
       env: { SMTP_URL: smtp.url, SMTP_FROM: 'sidos@example.fi' },
       config: { digest: { emails: [MAIL_TO] } },
     });
@@ -232,9 +239,8 @@ describe('national digest end to end', () => {
     const [fiHtml] = urlsOf(sent.find((s) => s.conversationId === PERSONAL_ID));
     expect(fiHtml).toBe(htmlUrl.replace('lang=en', 'lang=fi'));
 
-    const { shared } = await h.readData();
-    expect(shared.jobState['digest.lastDelivered']).toBe('2027-W09');
-    expect(shared.sends.filter((s: { id: string }) => s.id.startsWith('digest:2027-W09:')).map((s: { status: string }) => s.status)).toEqual([
+    expect(await lastDelivered()).toBe('2027-W09');
+    expect((await all('sends')).filter((s) => s.id.startsWith('digest:2027-W09:')).map((s) => s.status)).toEqual([
       'sent',
       'sent',
       'sent',
@@ -242,8 +248,8 @@ describe('national digest end to end', () => {
   });
 
   it('serves the full digest as a readable HTML page and as CSV', async () => {
-    const { shared } = await h.readData();
-    const token = (kind: string) => shared.links.find((l: { kind: string; ref: string }) => l.kind === kind && l.ref === '2027-W09').id;
+    const links = await h.records.findBy('links', 'ref', '2027-W09');
+    const token = (kind: string) => links.find((l) => l.kind === kind)!.id;
 
     const page = await download(`http://x/files/${token('digest-html')}?lang=en`);
     expect(page.status).toBe(200);
@@ -274,8 +280,7 @@ describe('national digest end to end', () => {
   });
 
   it('shows the HTML digest with its charts in a real browser, runs no script, and prints on A4 (screenshot in test-output/)', async () => {
-    const { shared } = await h.readData();
-    const token = shared.links.find((l: { kind: string; ref: string }) => l.kind === 'digest-html' && l.ref === '2027-W09').id;
+    const token = (await h.records.findBy('links', 'ref', '2027-W09')).find((l) => l.kind === 'digest-html')!.id;
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -345,18 +350,17 @@ describe('national digest end to end', () => {
     for (const s of sent) expect(textOf(s)).toContain('2027-W10');
     expect(mails).toHaveLength(2);
     expect(await h.runJob('digest.deliver')).toEqual([]);
-    expect((await h.readData()).shared.jobState['digest.lastDelivered']).toBe('2027-W10');
+    expect(await lastDelivered()).toBe('2027-W10');
   });
 
   it('records a failed send, reports it, and delivers it on the next run', async () => {
     clock.set('2027-03-22T06:00:00.000Z');
     h.connector.failNext(6, 503); // three attempts for each of the two subscribers
     expect(await h.runJob('digest.deliver')).toEqual([]);
-    const { shared } = await h.readData();
-    const failed = shared.sends.filter((s: { id: string }) => s.id.startsWith('digest:2027-W11:') && !s.id.includes(':email:'));
+    const failed = (await all('sends')).filter((s) => s.id.startsWith('digest:2027-W11:') && !s.id.includes(':email:'));
     expect(failed).toHaveLength(2);
     for (const send of failed) expect(send).toMatchObject({ channel: 'teams', status: 'failed', attempts: 3, lastError: expect.stringContaining('503') });
-    expect(shared.jobState['digest.lastDelivered']).toBe('2027-W10');
+    expect(await lastDelivered()).toBe('2027-W10');
     expect(h.logs.some((line) => line.includes('digest 2027-W11: 2 send(s) failed'))).toBe(true);
 
     const [report] = await h.say(national, 'digest', { locale: 'en-US' });
@@ -367,12 +371,12 @@ describe('national digest end to end', () => {
     const retried = await h.runJob('digest.retry');
     expect(retried.map((s) => s.conversationId).sort()).toEqual([CHANNEL_ID, PERSONAL_ID].sort());
     expect(retried.every((s) => textOf(s).includes('2027-W11'))).toBe(true);
-    expect((await h.readData()).shared.jobState['digest.lastDelivered']).toBe('2027-W10');
+    expect(await lastDelivered()).toBe('2027-W10');
 
     const scheduled = await h.runJob('digest.deliver');
     expect(scheduled.map((s) => s.conversationId)).toEqual(['19:leaders-chat@thread.v2']);
     expect(textOf(scheduled[0])).toContain('Sammanfattning av intressentresponsen 2027-W11');
-    expect((await h.readData()).shared.jobState['digest.lastDelivered']).toBe('2027-W11');
+    expect(await lastDelivered()).toBe('2027-W11');
 
     const [clean] = await h.say(national, 'digest', { locale: 'en-US' });
     expect(textOf(clean)).not.toContain('Not delivered yet');
@@ -392,8 +396,7 @@ describe('national digest end to end', () => {
     expect(textOf(week)).toContain('Stakeholder feedback digest 2027-W09');
     expect(textOf(week)).not.toContain('still running');
     // The same links as the delivered W09 card: one pair per period.
-    const { shared } = await h.readData();
-    expect(shared.links.filter((l: { ref: string }) => l.ref === '2027-W09')).toHaveLength(2);
+    expect(await h.records.findBy('links', 'ref', '2027-W09')).toHaveLength(2);
 
     // One office's digest, named by its id or by its name in any language.
     const [office] = await h.say(national, 'digest 2027-W09 pohjanmaa', { locale: 'en-US' });
@@ -407,17 +410,17 @@ describe('national digest end to end', () => {
     const officePage = await (await download(urlsOf(office)[0])).text();
     expect(officePage).toContain('<h2 id="office-pohjanmaa">Ostrobothnia regional office</h2>');
     expect(officePage).not.toContain('office-uusimaa');
-    const officeLinks = (await h.readData()).shared.links.filter((l: { ref: string }) => l.ref === '2027-W09/pohjanmaa');
-    expect(officeLinks.map((l: { kind: string }) => l.kind).sort()).toEqual(['digest-csv', 'digest-html']);
+    const officeLinks = await h.records.findBy('links', 'ref', '2027-W09/pohjanmaa');
+    expect(officeLinks.map((l) => l.kind).sort()).toEqual(['digest-csv', 'digest-html']);
     const [thisWeek] = await h.say(national, 'digest uusimaa', { locale: 'en-US' });
     expect(textOf(thisWeek)).toContain('Stakeholder feedback digest 2027-W12');
     expect(textOf(thisWeek)).not.toContain('Ostrobothnia regional office');
-    const linksBefore = (await h.readData()).shared.links.length;
+    const linksBefore = (await all('links')).length;
     expect(replyText(await h.say(national, 'digest 2027-W09 Lappi', { locale: 'en-US' }))).toBe(
       '"Lappi" is not an office I know. The offices are: uusimaa (Uusimaa regional office), pohjanmaa (Ostrobothnia regional office).',
     );
     expect(replyText(await h.say(national, 'digest 2027-W09 Lappi', { locale: 'fi-FI' }))).toContain('En tunne toimistoa "Lappi"');
-    expect((await h.readData()).shared.links).toHaveLength(linksBefore);
+    expect(await all('links')).toHaveLength(linksBefore);
 
     const [current] = await h.say(national, 'digest', { locale: 'en-US' });
     expect(textOf(current)).toContain('Stakeholder feedback digest 2027-W12');

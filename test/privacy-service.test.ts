@@ -11,6 +11,7 @@ import { parsePeriodKey } from '../bot/domain/periods.js';
 import type { Feedback, FeedbackRequest, Invitation, Meeting, Partner, Proposal } from '../bot/domain/types.js';
 import { buildDigestFor, digestInput } from '../bot/services/digest.js';
 import { applyRetention, erasePerson, exportLink, personalData, resolveExportDownload } from '../bot/services/privacy.js';
+import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { dataFileText } from './harness/data-files.js';
 
@@ -296,14 +297,16 @@ describe('privacy service', () => {
 
   it('erases a partner everywhere while the digest figures stay, and a second run changes nothing', async () => {
     const now = new Date('2027-04-05T06:00:00.000Z');
-    const digestOf = () => {
-      const result = buildDigestFor(store, config, '2027-Q1', now);
+    // TRANSITION (issue 12): the digest reads through the RecordStore over the same documents.
+    const records = LowdbRecordStore.over(store);
+    const digestOf = async () => {
+      const result = await buildDigestFor(records, config, '2027-Q1', now);
       if (!result.ok) throw new Error(result.code);
       return result.digest;
     };
-    const before = digestOf();
+    const before = await digestOf();
     // What merely removing her from the register would give: the target group and respondents are the register's.
-    const input = digestInput(store, config, parsePeriodKey('2027-Q1')!, now);
+    const input = await digestInput(records, config, parsePeriodKey('2027-Q1')!, now);
     const removedOnly = buildDigest({ ...input, partners: input.partners.filter((p) => p.id !== LIISA.id) });
     const exportUrl = await exportLink(store, config, { email: LIISA.email }, now);
 
@@ -350,7 +353,7 @@ describe('privacy service', () => {
 
     // Counts, ratings, statuses and office feedback are as before; the register-based
     // figures (target group, respondents, segment of invitations) are as after a removal.
-    const digest = digestOf();
+    const digest = await digestOf();
     expect(recordFigures(digest)).toEqual(recordFigures(before));
     expect(proposalsOf(digest)).toEqual(proposalsOf(before));
     const withoutAnonymity = (d: Digest) =>

@@ -6,15 +6,17 @@
 // idempotency key, so a double click, a retry or a restart never sends the
 // same thing twice. The records themselves are announcements.ts.
 import type { AppConfig } from '../config.js';
-import { recordSend, sendRecordOf, wasSent } from '../delivery/send-log.js';
+import { recordSend } from '../delivery/send-log.js';
 import type { SendResult } from '../delivery/teams-delivery.js';
 import type { Announcement, Office } from '../domain/types.js';
-import type { SendRecord, Store } from '../store/store.js';
+import type { StoredSend } from '../store/record-kinds.js';
+import type { RecordReader } from '../store/records.js';
 import { announcementCard, announcementEmail } from './announcement-messages.js';
 import { channelFor, findAnnouncement, type AnnounceChannel, type AnnouncePorts } from './announcements.js';
-import { contactsFor } from './contacts.js';
+import { segmentContactsOf } from './contacts.js';
 import { isRunning, oneAtATime } from './invites.js';
 import { languageOf } from './people.js';
+import { isSent, sendRecord } from './send-records.js';
 
 /** Deliveries running at the same time in one run; the send queue paces the sends themselves. */
 const WORKERS = 32;
@@ -28,12 +30,12 @@ const resolvedKey = (sentKey: string) => `${sentKey}:resolved`;
 const versionKey = (sentKey: string, version: number) => `${sentKey}:v${version}`;
 const runKey = (id: string) => `announcement:${id}`;
 
-export const isDelivering = (store: Store, id: string) => isRunning(store, runKey(id));
+export const isDelivering = (ports: Pick<AnnouncePorts, 'store'>, id: string) => isRunning(ports.store, runKey(id));
 
 /** The record of how the partner got the announcement, if they did. */
-function deliveredTo(store: Store, id: string, partnerId: string): { channel: AnnounceChannel; record: SendRecord } | undefined {
+async function deliveredTo(reader: RecordReader, id: string, partnerId: string): Promise<{ channel: AnnounceChannel; record: StoredSend } | undefined> {
   for (const channel of ['teams', 'email'] as const) {
-    const record = sendRecordOf(store, partnerKey(id, partnerId, channel));
+    const record = await sendRecord(reader, partnerKey(id, partnerId, channel));
     if (record?.status === 'sent') return { channel, record };
   }
   return undefined;
@@ -44,18 +46,18 @@ function deliveredTo(store: Store, id: string, partnerId: string): { channel: An
  * shows that: those follow-ups are recorded as done with it, so none is sent.
  */
 async function settleFollowUp(ports: AnnouncePorts, a: Announcement, sentKey: string, result: SendResult): Promise<SendResult> {
-  const first = result === 'sent' ? sendRecordOf(ports.store, sentKey) : undefined;
+  const first = result === 'sent' ? await sendRecord(ports.records, sentKey) : undefined;
   if (!first) return result;
   const at = ports.clock().toISOString();
   const settled = [...(a.version ? [versionKey(sentKey, a.version)] : []), ...(a.resolvedAt ? [resolvedKey(sentKey)] : [])];
-  for (const key of settled) await recordSend(ports.store, { ...first, id: key, what: `${first.what} (included)`, attempts: 0, at });
+  for (const key of settled) await recordSend(ports.store, { ...first, status: 'sent', id: key, what: `${first.what} (included)`, attempts: 0, at });
   return result;
 }
 
 /** The key of the card replacement still owed for a first delivery, if any: the resolution, else the latest update. */
-function owedReplacement(store: Store, a: Announcement, sentKey: string): string | null {
+async function owedReplacement(reader: RecordReader, a: Announcement, sentKey: string): Promise<string | null> {
   const key = a.resolvedAt ? resolvedKey(sentKey) : a.version ? versionKey(sentKey, a.version) : null;
-  return key && !wasSent(store, key) ? key : null;
+  return key && !(await isSent(reader, key)) ? key : null;
 }
 
 function officeOf(config: AppConfig, a: Announcement): Office {
@@ -78,7 +80,7 @@ export function deliverAnnouncement(ports: AnnouncePorts, id: string): Promise<D
 
 async function deliverNow(ports: AnnouncePorts, id: string): Promise<DeliverySummary> {
   const summary: DeliverySummary = { sent: 0, failed: 0 };
-  const a = findAnnouncement(ports.store, id);
+  const a = await findAnnouncement(ports.records, id);
   if (!a) return summary;
   const office = officeOf(ports.config, a);
   const count = (result: SendResult | null) => {
@@ -98,26 +100,26 @@ async function deliverNow(ports: AnnouncePorts, id: string): Promise<DeliverySum
 }
 
 async function deliverToPartner(ports: AnnouncePorts, a: Announcement, office: Office, partnerId: string): Promise<SendResult | null> {
-  const partner = ports.store.readShared((d) => d.partners.find((p) => p.id === partnerId));
+  const partner = await ports.records.get('partners', partnerId);
   if (!partner) return null;
   const locale = languageOf(partner);
-  const view = { announcement: a, office, locale, contacts: contactsFor(ports.store, a.officeId, partner.segment) };
+  const view = { announcement: a, office, locale, contacts: await segmentContactsOf(ports.records, a.officeId, partner.segment) };
   const acknowledged = a.acknowledgements.some((ack) => ack.partnerId === partnerId);
   const card = () => announcementCard(view, { acknowledged, inChannel: false });
-  const delivered = deliveredTo(ports.store, a.id, partnerId);
+  const delivered = await deliveredTo(ports.records, a.id, partnerId);
   if (delivered) {
     const what = `announcement ${a.id} ${a.resolvedAt ? 'resolved' : `version ${a.version}`} to partner ${partnerId}`;
     if (delivered.channel === 'teams') {
-      const key = owedReplacement(ports.store, a, delivered.record.id);
+      const key = await owedReplacement(ports.records, a, delivered.record.id);
       if (!key || !delivered.record.activityId) return null;
       return ports.delivery.update(key, delivered.record.target, delivered.record.activityId, { card: card() }, what);
     }
     // E-mail recipients get no message per update, one when it is resolved.
     const key = resolvedKey(delivered.record.id);
-    if (!a.resolvedAt || !ports.email || wasSent(ports.store, key)) return null;
+    if (!a.resolvedAt || !ports.email || (await isSent(ports.records, key))) return null;
     return ports.email.send(key, partnerId, { to: partner.email, ...announcementEmail(view, partner.name, true) }, what);
   }
-  const way = channelFor(ports, partner);
+  const way = await channelFor(ports, partner);
   if (!way) return null;
   const key = partnerKey(a.id, partnerId, way.channel);
   const what = `announcement ${a.id} to partner ${partnerId}`;
@@ -129,14 +131,26 @@ async function deliverToPartner(ports: AnnouncePorts, a: Announcement, office: O
 }
 
 async function deliverToChannel(ports: AnnouncePorts, a: Announcement, office: Office, conversationId: string): Promise<SendResult | null> {
-  const locale = ports.store.readShared((d) => d.subscriptions.find((s) => s.conversationRecordId === conversationId && s.topic === 'news')?.locale) ?? office.locale;
+  const subscriptions = await ports.records.findBy('subscriptions', 'conversationRecordId', conversationId);
+  const locale = subscriptions.find((s) => s.topic === 'news')?.locale ?? office.locale;
   const message = { card: announcementCard({ announcement: a, office, locale, contacts: [] }, { acknowledged: false, inChannel: true }) };
   const key = channelKey(a.id, conversationId);
-  const record = sendRecordOf(ports.store, key);
+  const record = await sendRecord(ports.records, key);
   if (record?.status !== 'sent') return settleFollowUp(ports, a, key, await ports.delivery.send(key, conversationId, message, `announcement ${a.id} to channel`));
-  const replacement = owedReplacement(ports.store, a, key);
+  const replacement = await owedReplacement(ports.records, a, key);
   if (!replacement || !record.activityId) return null;
   return ports.delivery.update(replacement, conversationId, record.activityId, message, `announcement ${a.id} replaced in channel`);
+}
+
+/** The ids of the offices' announcements created, updated or resolved since then. */
+async function recentAnnouncements(reader: RecordReader, config: AppConfig, since: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (const office of config.offices) {
+    for (const a of await reader.findBy('announcements', 'officeId', office.id)) {
+      if ([a.createdAt, a.updatedAt, a.resolvedAt].some((at) => at && Date.parse(at) >= since)) ids.push(a.id);
+    }
+  }
+  return ids;
 }
 
 /**
@@ -145,9 +159,7 @@ async function deliverToChannel(ports: AnnouncePorts, a: Announcement, office: O
  */
 export async function deliverPendingAnnouncements(ports: AnnouncePorts, now: Date, signal?: AbortSignal, sent?: (id: string) => Promise<void>): Promise<void> {
   const since = now.getTime() - CATCH_UP_DAYS * DAY_MS;
-  const recent = ports.store.readShared((d) =>
-    d.announcements.filter((a) => [a.createdAt, a.updatedAt, a.resolvedAt].some((at) => at && Date.parse(at) >= since)).map((a) => a.id),
-  );
+  const recent = await recentAnnouncements(ports.records, ports.config, since);
   for (const id of recent) {
     signal?.throwIfAborted();
     const summary = await deliverAnnouncement(ports, id);
@@ -172,8 +184,8 @@ export interface AnnouncementCounts {
   followUps: number;
 }
 
-export function announcementCounts(ports: Pick<AnnouncePorts, 'store' | 'email'>, a: Announcement): AnnouncementCounts {
-  const { store } = ports;
+export async function announcementCounts(ports: Pick<AnnouncePorts, 'records' | 'email'>, a: Announcement): Promise<AnnouncementCounts> {
+  const { records } = ports;
   const counts: AnnouncementCounts = {
     recipients: a.recipients.length,
     teams: { sent: 0, failed: 0 },
@@ -183,22 +195,28 @@ export function announcementCounts(ports: Pick<AnnouncePorts, 'store' | 'email'>
     acknowledged: a.acknowledgements.length,
     followUps: 0,
   };
-  const tally = (bucket: { sent: number; failed: number }, record: SendRecord | undefined) => {
+  const tally = (bucket: { sent: number; failed: number }, record: StoredSend | undefined) => {
     if (record?.status === 'sent') bucket.sent += 1;
     else if (record?.status === 'failed') bucket.failed += 1;
   };
   for (const partnerId of a.recipients) {
-    const delivered = deliveredTo(store, a.id, partnerId);
+    const delivered = await deliveredTo(records, a.id, partnerId);
     if (delivered) {
       counts[delivered.channel].sent += 1;
-      if (wasSent(store, resolvedKey(delivered.record.id))) counts.followUps += 1;
+      if (await isSent(records, resolvedKey(delivered.record.id))) counts.followUps += 1;
       continue;
     }
-    const failed = (['teams', 'email'] as const).find((c) => sendRecordOf(store, partnerKey(a.id, partnerId, c))?.status === 'failed');
+    const failed = await failedChannel(records, a.id, partnerId);
     if (failed) counts[failed].failed += 1;
-    const partner = store.readShared((d) => d.partners.find((p) => p.id === partnerId));
-    if (!failed && partner && !channelFor(ports, partner)) counts.unreachable += 1;
+    const partner = await records.get('partners', partnerId);
+    if (!failed && partner && !(await channelFor(ports, partner))) counts.unreachable += 1;
   }
-  for (const conversationId of a.channels) tally(counts.channels, sendRecordOf(store, channelKey(a.id, conversationId)));
+  for (const conversationId of a.channels) tally(counts.channels, await sendRecord(records, channelKey(a.id, conversationId)));
   return counts;
+}
+
+/** The channel whose send to the partner failed (and was not sent another way), if any. */
+async function failedChannel(reader: RecordReader, id: string, partnerId: string): Promise<AnnounceChannel | undefined> {
+  for (const channel of ['teams', 'email'] as const) if ((await sendRecord(reader, partnerKey(id, partnerId, channel)))?.status === 'failed') return channel;
+  return undefined;
 }

@@ -7,11 +7,14 @@ import type { EmailDelivery } from '../delivery/email-delivery.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { AnnouncementInput } from '../domain/announcement-input.js';
 import type { Announcement, Locale, Partner, SentCardRef } from '../domain/types.js';
+import type { RecordReader, RecordStore } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
-import { personalConversation } from './conversations.js';
+import { personalChatOf } from './conversations.js';
 
 export interface AnnouncePorts {
+  records: RecordStore;
+  /** TRANSITION (issue 12): for the send log and invites.ts's oneAtATime, until the merge moves them onto `records`. */
   store: Store;
   config: AppConfig;
   delivery: TeamsDelivery;
@@ -27,40 +30,33 @@ export type AnnounceChannel = 'teams' | 'email';
 
 // --- lookups ---------------------------------------------------------------
 
-export function findAnnouncement(store: Store, id: string): Announcement | undefined {
-  return store.readShared((d) => {
-    const found = d.announcements.find((a) => a.id === id);
-    return found && structuredClone(found);
-  });
+export function findAnnouncement(reader: RecordReader, id: string): Promise<Announcement | undefined> {
+  return reader.get('announcements', id);
 }
 
 /** The office's announcements, newest first. */
-export function officeAnnouncements(store: Store, officeId: string): Announcement[] {
-  return store.readShared((d) =>
-    d.announcements
-      .filter((a) => a.officeId === officeId)
-      .map((a) => structuredClone(a))
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
-  );
+export async function officeAnnouncements(reader: RecordReader, officeId: string): Promise<Announcement[]> {
+  return (await reader.findBy('announcements', 'officeId', officeId)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
 /** The office's partners in the segments. */
-function partnersIn(store: Store, officeId: string, segments: readonly string[]): Partner[] {
-  return store.readShared((d) => d.partners.filter((p) => p.officeId === officeId && segments.includes(p.segment)).map((p) => ({ ...p })));
+async function partnersIn(reader: RecordReader, officeId: string, segments: readonly string[]): Promise<Partner[]> {
+  return (await reader.findBy('partners', 'officeId', officeId)).filter((p) => segments.includes(p.segment));
 }
 
 /** The office's channels subscribed to `topic`. */
-export function subscribedChannels(store: Store, officeId: string, topic: 'meetings' | 'news'): { conversationId: string; locale?: Locale }[] {
-  return store.readShared((d) =>
-    d.subscriptions
-      .filter((s) => s.topic === topic && s.officeId === officeId)
-      .map((s) => ({ conversationId: s.conversationRecordId, ...(s.locale ? { locale: s.locale } : {}) })),
-  );
+export async function subscribedChannels(reader: RecordReader, officeId: string, topic: 'meetings' | 'news'): Promise<{ conversationId: string; locale?: Locale }[]> {
+  return (await reader.findBy('subscriptions', 'officeId', officeId))
+    .filter((s) => s.topic === topic)
+    .map((s) => ({ conversationId: s.conversationRecordId, ...(s.locale ? { locale: s.locale } : {}) }));
 }
 
 /** How a partner is reached: Teams when the bot has their personal chat, else e-mail when set up. */
-export function channelFor(ports: Pick<AnnouncePorts, 'store' | 'email'>, partner: Partner): { channel: AnnounceChannel; conversationId?: string } | null {
-  const chat = personalConversation(ports.store, partner.aadObjectId);
+export async function channelFor(
+  ports: Pick<AnnouncePorts, 'records' | 'email'>,
+  partner: Partner,
+): Promise<{ channel: AnnounceChannel; conversationId?: string } | null> {
+  const chat = await personalChatOf(ports.records, partner.aadObjectId);
   if (chat) return { channel: 'teams', conversationId: chat.id };
   return ports.email ? { channel: 'email' } : null;
 }
@@ -73,10 +69,10 @@ export interface Reach {
 }
 
 /** Whom an announcement to these segments would reach now: the preview's counts. */
-export function reachOf(ports: Pick<AnnouncePorts, 'store' | 'email'>, officeId: string, segments: readonly string[]): Reach {
-  const reach: Reach = { teams: 0, email: 0, unreachable: 0, channels: subscribedChannels(ports.store, officeId, 'news').length };
-  for (const partner of partnersIn(ports.store, officeId, segments)) {
-    const way = channelFor(ports, partner);
+export async function reachOf(ports: Pick<AnnouncePorts, 'records' | 'email'>, officeId: string, segments: readonly string[]): Promise<Reach> {
+  const reach: Reach = { teams: 0, email: 0, unreachable: 0, channels: (await subscribedChannels(ports.records, officeId, 'news')).length };
+  for (const partner of await partnersIn(ports.records, officeId, segments)) {
+    const way = await channelFor(ports, partner);
     if (way) reach[way.channel] += 1;
     else reach.unreachable += 1;
   }
@@ -90,22 +86,20 @@ export function reachOf(ports: Pick<AnnouncePorts, 'store' | 'email'>, officeId:
  * second click on Send finds the first instead of creating another), with its
  * recipients fixed: the office's partners in the segments and its news channels.
  */
-export async function createAnnouncement(
-  store: Store,
+export function createAnnouncement(
+  records: RecordStore,
   id: string,
   officeId: string,
   input: AnnouncementInput,
   meta: { locale: Locale; by: string },
   now: Date,
 ): Promise<{ ok: true; announcement: Announcement; created: boolean } | { ok: false; code: AnnounceErrorCode }> {
-  const existing = findAnnouncement(store, id);
-  if (existing) return existing.officeId === officeId ? { ok: true, announcement: existing, created: false } : { ok: false, code: 'other-office' };
-  const recipients = partnersIn(store, officeId, input.segments).map((p) => p.id);
-  if (recipients.length === 0) return { ok: false, code: 'no-recipients' };
-  const channels = subscribedChannels(store, officeId, 'news').map((c) => c.conversationId);
-  return store.updateShared((d) => {
-    const again = d.announcements.find((a) => a.id === id);
-    if (again) return { ok: true as const, announcement: structuredClone(again), created: false };
+  return records.transaction(async (tx) => {
+    const existing = await tx.get('announcements', id);
+    if (existing) return existing.officeId === officeId ? { ok: true, announcement: existing, created: false } : { ok: false, code: 'other-office' };
+    const recipients = (await partnersIn(tx, officeId, input.segments)).map((p) => p.id);
+    if (recipients.length === 0) return { ok: false, code: 'no-recipients' };
+    const channels = (await subscribedChannels(tx, officeId, 'news')).map((c) => c.conversationId);
     const announcement: Announcement = {
       id,
       officeId,
@@ -117,53 +111,46 @@ export async function createAnnouncement(
       channels,
       acknowledgements: [],
     };
-    d.announcements.push(announcement);
-    return { ok: true as const, announcement: structuredClone(announcement), created: true };
+    await tx.put('announcements', announcement);
+    return { ok: true, announcement, created: true };
   });
 }
 
 /** A recipient's Acknowledge: recorded once, the first time counts. */
-export async function acknowledge(store: Store, id: string, partnerId: string, now: Date): Promise<{ ok: true; announcement: Announcement } | { ok: false; code: AnnounceErrorCode }> {
-  const found = findAnnouncement(store, id);
-  if (!found) return { ok: false, code: 'not-found' };
-  if (!found.recipients.includes(partnerId)) return { ok: false, code: 'not-recipient' };
-  if (found.acknowledgements.some((a) => a.partnerId === partnerId)) return { ok: true, announcement: found };
-  return store.updateShared((d) => {
-    const stored = d.announcements.find((a) => a.id === id);
-    if (!stored) return { ok: false as const, code: 'not-found' as const };
-    if (!stored.acknowledgements.some((a) => a.partnerId === partnerId)) stored.acknowledgements.push({ partnerId, at: now.toISOString() });
-    return { ok: true as const, announcement: structuredClone(stored) };
+export function acknowledge(records: RecordStore, id: string, partnerId: string, now: Date): Promise<{ ok: true; announcement: Announcement } | { ok: false; code: AnnounceErrorCode }> {
+  return records.transaction(async (tx) => {
+    const stored = await tx.get('announcements', id);
+    if (!stored) return { ok: false, code: 'not-found' };
+    if (!stored.recipients.includes(partnerId)) return { ok: false, code: 'not-recipient' };
+    if (stored.acknowledgements.some((a) => a.partnerId === partnerId)) return { ok: true, announcement: stored };
+    stored.acknowledgements.push({ partnerId, at: now.toISOString() });
+    await tx.put('announcements', stored);
+    return { ok: true, announcement: stored };
   });
 }
 
 /** Changes an open disruption of the office (`officeId` null: any office, for admins); the cards follow via deliverAnnouncement. */
-async function changeDisruption(
-  store: Store,
+function changeDisruption(
+  records: RecordStore,
   id: string,
   officeId: string | null,
   change: (a: Announcement) => void,
 ): Promise<{ ok: true; announcement: Announcement } | { ok: false; code: AnnounceErrorCode }> {
-  const problem = (a: Announcement | undefined): AnnounceErrorCode | undefined => {
-    if (!a) return 'not-found';
-    if (officeId !== null && a.officeId !== officeId) return 'other-office';
-    if (a.kind !== 'disruption') return 'not-disruption';
-    if (a.resolvedAt) return 'already-resolved';
-    return undefined;
-  };
-  const early = problem(findAnnouncement(store, id));
-  if (early) return { ok: false, code: early };
-  return store.updateShared((d) => {
-    const stored = d.announcements.find((a) => a.id === id);
-    const code = problem(stored);
-    if (code || !stored) return { ok: false as const, code: code ?? 'not-found' };
+  return records.transaction(async (tx) => {
+    const stored = await tx.get('announcements', id);
+    if (!stored) return { ok: false, code: 'not-found' };
+    if (officeId !== null && stored.officeId !== officeId) return { ok: false, code: 'other-office' };
+    if (stored.kind !== 'disruption') return { ok: false, code: 'not-disruption' };
+    if (stored.resolvedAt) return { ok: false, code: 'already-resolved' };
     change(stored);
-    return { ok: true as const, announcement: structuredClone(stored) };
+    await tx.put('announcements', stored);
+    return { ok: true, announcement: stored };
   });
 }
 
 /** New text for an open disruption: the Teams cards (chats and channels) show it, replaced in place; e-mail waits for the resolution. */
-export function updateDisruption(store: Store, id: string, officeId: string | null, text: string, now: Date) {
-  return changeDisruption(store, id, officeId, (a) => {
+export function updateDisruption(records: RecordStore, id: string, officeId: string | null, text: string, now: Date) {
+  return changeDisruption(records, id, officeId, (a) => {
     a.text = text;
     a.version = (a.version ?? 0) + 1;
     a.updatedAt = now.toISOString();
@@ -171,17 +158,19 @@ export function updateDisruption(store: Store, id: string, officeId: string | nu
 }
 
 /** Marks a disruption resolved (once), with an optional note; the follow-ups are sent by deliverAnnouncement. */
-export function resolveDisruption(store: Store, id: string, officeId: string | null, resolution: string, now: Date) {
-  return changeDisruption(store, id, officeId, (a) => {
+export function resolveDisruption(records: RecordStore, id: string, officeId: string | null, resolution: string, now: Date) {
+  return changeDisruption(records, id, officeId, (a) => {
     a.resolvedAt = now.toISOString();
     if (resolution) a.resolution = resolution;
   });
 }
 
 /** Remembers the coordinator's card, to show the final counts on it when the sends end. */
-export async function rememberStatusCard(store: Store, id: string, card: SentCardRef): Promise<void> {
-  await store.updateShared((d) => {
-    const stored = d.announcements.find((a) => a.id === id);
-    if (stored) stored.statusCard = card;
+export async function rememberStatusCard(records: RecordStore, id: string, card: SentCardRef): Promise<void> {
+  await records.transaction(async (tx) => {
+    const stored = await tx.get('announcements', id);
+    if (!stored) return;
+    stored.statusCard = card;
+    await tx.put('announcements', stored);
   });
 }

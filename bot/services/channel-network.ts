@@ -3,14 +3,14 @@
 // and cancellations are posted there once per version; announcements go through
 // services/announcement-delivery.ts. A channel card never shows anyone's answer: RSVP
 // from it is handled privately (see teams/channel-network.ts).
-import { randomBytes } from 'node:crypto';
-import { sendRecordOf, wasSent } from '../delivery/send-log.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { Locale, Meeting } from '../domain/types.js';
 import type { AppConfig } from '../config.js';
 import type { Card } from '../cards.js';
-import type { Store } from '../store/store.js';
+import type { RecordReader, RecordStore } from '../store/records.js';
 import { subscribedChannels } from './announcements.js';
+import { isSent, sendRecord } from './send-records.js';
+import { subscribe, unsubscribe, type SubscribeResult } from './subscriptions.js';
 
 export type ChannelTopic = 'meetings' | 'news';
 
@@ -21,29 +21,17 @@ export interface ChannelSubscriber {
   locale: Locale;
 }
 
-export async function subscribeChannel(store: Store, topic: ChannelTopic, subscriber: ChannelSubscriber, now: Date): Promise<'subscribed' | 'already-subscribed'> {
-  const same = (s: { topic: string; conversationRecordId: string; officeId?: string }) =>
-    s.topic === topic && s.conversationRecordId === subscriber.conversationRecordId && s.officeId === subscriber.officeId;
-  if (store.readShared((d) => d.subscriptions.some(same))) return 'already-subscribed';
-  return store.updateShared((d) => {
-    if (d.subscriptions.some(same)) return 'already-subscribed';
-    d.subscriptions.push({ id: randomBytes(9).toString('base64url'), topic, ...subscriber, at: now.toISOString() });
-    return 'subscribed';
-  });
+export function subscribeChannel(records: RecordStore, topic: ChannelTopic, subscriber: ChannelSubscriber, now: Date): Promise<SubscribeResult> {
+  return subscribe(records, { topic, ...subscriber, at: now.toISOString() });
 }
 
-export async function unsubscribeChannel(store: Store, topic: ChannelTopic, conversationRecordId: string): Promise<boolean> {
-  const matches = (s: { topic: string; conversationRecordId: string }) => s.topic === topic && s.conversationRecordId === conversationRecordId;
-  if (!store.readShared((d) => d.subscriptions.some(matches))) return false;
-  return store.updateShared((d) => {
-    const before = d.subscriptions.length;
-    d.subscriptions = d.subscriptions.filter((s) => !matches(s));
-    return d.subscriptions.length < before;
-  });
+/** Ends the channel's subscriptions to the topic (of every office); false when it had none. */
+export function unsubscribeChannel(records: RecordStore, topic: ChannelTopic, conversationRecordId: string): Promise<boolean> {
+  return unsubscribe(records, topic, conversationRecordId);
 }
 
 export interface ChannelMeetingPorts {
-  store: Store;
+  records: RecordStore;
   config: AppConfig;
   delivery: TeamsDelivery;
   log: (line: string) => void;
@@ -54,9 +42,21 @@ export interface ChannelMeetingPorts {
 const meetingKey = (meetingId: string, sequence: number, conversationId: string) => `channel-meeting:${meetingId}:${sequence}:${conversationId}`;
 
 /** True when some earlier version of the meeting was posted to the channel. */
-function postedBefore(store: Store, meeting: Meeting, conversationId: string): boolean {
-  for (let version = 0; version < meeting.sequence; version++) if (wasSent(store, meetingKey(meeting.id, version, conversationId))) return true;
+async function postedBefore(reader: RecordReader, meeting: Meeting, conversationId: string): Promise<boolean> {
+  for (let version = 0; version < meeting.sequence; version++) if (await isSent(reader, meetingKey(meeting.id, version, conversationId))) return true;
   return false;
+}
+
+/** The office's meetings still ahead, earliest first, each with its plan's theme. */
+async function meetingsAhead(reader: RecordReader, officeId: string, now: Date): Promise<{ meeting: Meeting; theme: string }[]> {
+  const ahead = (await reader.findBy('meetings', 'officeId', officeId))
+    .filter((m) => Date.parse(m.endsAt) > now.getTime())
+    .sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.id.localeCompare(b.id));
+  const themes = new Map<string, string>();
+  for (const meeting of ahead) {
+    if (!themes.has(meeting.planId)) themes.set(meeting.planId, (await reader.get('plans', meeting.planId))?.theme ?? '');
+  }
+  return ahead.map((meeting) => ({ meeting, theme: themes.get(meeting.planId) ?? '' }));
 }
 
 /**
@@ -65,21 +65,21 @@ function postedBefore(store: Store, meeting: Meeting, conversationId: string): b
  * cancellation goes only where the meeting was posted.
  */
 export async function postMeetingsToChannels(ports: ChannelMeetingPorts, now: Date, signal?: AbortSignal): Promise<void> {
-  const { store } = ports;
-  for (const year of store.years()) {
-    const meetings = store.readYear(year, (d) =>
-      d.meetings.filter((m) => Date.parse(m.endsAt) > now.getTime()).map((m) => ({ meeting: { ...m }, theme: d.plans.find((p) => p.id === m.planId)?.theme ?? '' })),
-    );
-    for (const { meeting, theme } of meetings) {
-      for (const channel of subscribedChannels(store, meeting.officeId, 'meetings')) {
+  const { records } = ports;
+  // Only offices some channel follows have meetings to post.
+  const offices = new Set((await records.findBy('subscriptions', 'topic', 'meetings')).flatMap((s) => (s.officeId ? [s.officeId] : [])));
+  for (const officeId of offices) {
+    const channels = await subscribedChannels(records, officeId, 'meetings');
+    for (const { meeting, theme } of await meetingsAhead(records, officeId, now)) {
+      for (const channel of channels) {
         signal?.throwIfAborted();
         const key = meetingKey(meeting.id, meeting.sequence, channel.conversationId);
-        if (wasSent(store, key)) continue;
-        if (meeting.status === 'cancelled' && !postedBefore(store, meeting, channel.conversationId)) continue;
+        if (await isSent(records, key)) continue;
+        if (meeting.status === 'cancelled' && !(await postedBefore(records, meeting, channel.conversationId))) continue;
         const locale = channel.locale ?? ports.config.offices.find((o) => o.id === meeting.officeId)?.locale ?? 'fi';
         const what = `meeting ${meeting.id} SEQUENCE ${meeting.sequence} to channel`;
         const result = await ports.delivery.send(key, channel.conversationId, { card: ports.meetingCard(meeting, theme, locale) }, what);
-        if (result === 'failed') ports.log(`channels.meetings: ${key}: ${sendRecordOf(store, key)?.lastError ?? 'failed'}`);
+        if (result === 'failed') ports.log(`channels.meetings: ${key}: ${(await sendRecord(records, key))?.lastError ?? 'failed'}`);
       }
     }
   }

@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import type { Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
-import { sendRecordOf, wasSent } from '../delivery/send-log.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
 import { buildDigest, countedPeriods, type Digest, type DigestInput } from '../domain/digest.js';
 import { DIGEST_LABEL_KEYS, digestToCsv, digestToHtml } from '../domain/digest-render.js';
@@ -22,7 +21,10 @@ import {
 import type { Locale } from '../domain/types.js';
 import { localeFrom, translator } from '../i18n.js';
 import { officeName, officeSender } from '../domain/office-name.js';
-import type { ConversationKind, DownloadLink, Store, Subscription } from '../store/store.js';
+import type { RecordReader, RecordStore } from '../store/records.js';
+import type { ConversationKind, DownloadLink, Subscription } from '../store/store.js';
+import { isSent, sendRecord } from './send-records.js';
+import { subscribe, unsubscribe, type SubscribeResult } from './subscriptions.js';
 import type { FileDownload } from './downloads.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -44,52 +46,70 @@ export function digestLabels(config: AppConfig, locale: Locale): Record<string, 
   return labels;
 }
 
-/**
- * Everything buildDigest needs for `period`. Records are read from the year
- * files that overlap the period and the ones its history and trend compare (a day either side, so
- * it does not matter whether a record's year is taken in UTC or local time);
- * proposals from every year up to then, since an old one may still be open.
- */
 /** push(...items) passes every item as an argument: a year of a few hundred thousand records overflows the stack. */
 function append<T>(target: T[], items: readonly T[]): void {
   for (const item of items) target.push(item);
 }
 
-export function digestInput(store: Store, config: AppConfig, period: Period, now: Date): DigestInput {
+/**
+ * Everything buildDigest needs for `period`: the feedback submitted in the
+ * counted periods (this one and the ones its history and trend compare) in one
+ * query; meetings, invitations, requests and office feedback of the years
+ * those periods overlap (a day either side, so it does not matter whether a
+ * record's year is taken in UTC or local time); the offices' partners, and
+ * their proposals of every year, since an old one may still be open.
+ */
+export async function digestInput(reader: RecordReader, config: AppConfig, period: Period, now: Date): Promise<DigestInput> {
   const zone = config.digest.timeZone;
   const earliest = countedPeriods(period).at(-1) ?? period;
-  const firstYear = new Date(Date.parse(periodBounds(earliest, zone).start) - DAY_MS).getUTCFullYear();
-  const lastYear = new Date(Date.parse(periodBounds(period, zone).end) + DAY_MS).getUTCFullYear();
+  const from = periodBounds(earliest, zone).start;
+  const to = periodBounds(period, zone).end;
+  const firstYear = new Date(Date.parse(from) - DAY_MS).getUTCFullYear();
+  const lastYear = new Date(Date.parse(to) + DAY_MS).getUTCFullYear();
   const input: DigestInput = {
     period,
     timeZone: zone,
     now: now.toISOString(),
     offices: config.offices,
     segments: config.segments.map((s) => s.id),
-    partners: store.readShared((d) => [...d.partners]),
+    partners: [],
     meetings: [],
     invitations: [],
     feedbackRequests: [],
-    feedback: [],
+    feedback: await reader.feedbackSubmitted(from, to),
     proposals: [],
     officeFeedback: [],
     thresholds: config.thresholds,
     anonymityMinimum: config.feedback.anonymityMinimum,
   };
-  for (const year of store.years()) {
-    if (year > lastYear) continue;
-    store.readYear(year, (d) => {
-      append(input.proposals, d.proposals);
-      if (year < firstYear) return;
-      append(input.meetings, d.meetings);
-      append(input.invitations, d.invitations);
-      // Ad-hoc feedback has no request to answer: counting it would inflate the response rate.
-      append(input.feedbackRequests, d.feedbackRequests.filter((r) => r.kind !== 'adhoc'));
-      append(input.feedback, d.feedback);
-      append(input.officeFeedback, d.officeFeedback);
-    });
+  for (const office of config.offices) {
+    append(input.partners, await reader.findBy('partners', 'officeId', office.id));
+    append(input.proposals, await reader.findBy('proposals', 'officeId', office.id));
   }
+  for (let year = firstYear; year <= lastYear; year++) {
+    append(input.meetings, await reader.inYear('meetings', year));
+    append(input.invitations, await reader.inYear('invitations', year));
+    // Ad-hoc feedback has no request to answer: counting it would inflate the response rate.
+    append(input.feedbackRequests, (await reader.inYear('feedbackRequests', year)).filter((r) => r.kind !== 'adhoc'));
+    append(input.officeFeedback, await reader.inYear('officeFeedback', year));
+  }
+  await addProposalFeedback(reader, input);
   return input;
+}
+
+/**
+ * A proposal made from anonymous feedback stays anonymous in the digest: the
+ * feedback of proposals from before the counted periods is looked up by id
+ * (outside the periods it is not counted, only consulted for that).
+ */
+async function addProposalFeedback(reader: RecordReader, input: DigestInput): Promise<void> {
+  const known = new Set(input.feedback.map((f) => f.id));
+  for (const proposal of input.proposals) {
+    if (proposal.anonymous || known.has(proposal.feedbackId)) continue;
+    const feedback = await reader.get('feedback', proposal.feedbackId);
+    if (feedback) input.feedback.push(feedback);
+    known.add(proposal.feedbackId);
+  }
 }
 
 export type DigestResult = { ok: true; digest: Digest } | { ok: false; code: 'bad-period' | 'future-period' | 'unknown-office' };
@@ -99,12 +119,12 @@ export type DigestResult = { ok: true; digest: Digest } | { ok: false; code: 'ba
  * running period so far ('current'); with `officeId`, of that office alone
  * (its figures and its national proposals).
  */
-export function buildDigestFor(store: Store, config: AppConfig, key: string, now: Date, officeId?: string): DigestResult {
+export async function buildDigestFor(reader: RecordReader, config: AppConfig, key: string, now: Date, officeId?: string): Promise<DigestResult> {
   const period = key === 'current' ? periodContaining(now.toISOString(), config.digest.period, config.digest.timeZone) : parsePeriodKey(key);
   if (!period) return { ok: false, code: 'bad-period' };
   if (Date.parse(periodBounds(period, config.digest.timeZone).start) > now.getTime()) return { ok: false, code: 'future-period' };
   if (officeId !== undefined && !config.offices.some((o) => o.id === officeId)) return { ok: false, code: 'unknown-office' };
-  const input = digestInput(store, config, period, now);
+  const input = await digestInput(reader, config, period, now);
   if (officeId !== undefined) input.offices = input.offices.filter((o) => o.id === officeId);
   return { ok: true, digest: buildDigest(input) };
 }
@@ -117,11 +137,11 @@ function parseDigestRef(ref: string): { key: string; officeId?: string } {
 }
 
 /** What a digest link serves (built when fetched, in the ?lang= language); null when unknown or expired. */
-export async function resolveDigestDownload(store: Store, config: AppConfig, token: string, now: Date, lang?: string): Promise<FileDownload | null> {
-  const link = store.readShared((d) => d.links.find((l) => l.id === token && l.kind.startsWith('digest-')));
-  if (!link || Date.parse(link.expiresAt) <= now.getTime()) return null;
+export async function resolveDigestDownload(reader: RecordReader, config: AppConfig, token: string, now: Date, lang?: string): Promise<FileDownload | null> {
+  const link = await reader.get('links', token);
+  if (!link || !link.kind.startsWith('digest-') || Date.parse(link.expiresAt) <= now.getTime()) return null;
   const { key, officeId } = parseDigestRef(link.ref);
-  const result = buildDigestFor(store, config, key, now, officeId);
+  const result = await buildDigestFor(reader, config, key, now, officeId);
   if (!result.ok) return null;
   const labels = digestLabels(config, localeFrom(lang) ?? defaultDigestLocale(config));
   const fileName = ['sidos-digest', result.digest.periodKey, officeId].filter(Boolean).join('-');
@@ -142,27 +162,30 @@ const LINK_KINDS = { html: 'digest-html', csv: 'digest-csv' } as const;
  * `locale` (?lang=). Each period has one link per format, reused while
  * unexpired; expired digest links are dropped when a new one is made.
  */
-export async function digestLinks(store: Store, config: AppConfig, period: string, locale: Locale, now: Date, officeId?: string): Promise<DigestLinks> {
-  const key = digestRef(period, officeId);
-  const valid = (links: readonly DownloadLink[], kind: DownloadLink['kind']) =>
-    links.find((l) => l.kind === kind && l.ref === key && Date.parse(l.expiresAt) > now.getTime());
-  const html = store.readShared((d) => valid(d.links, LINK_KINDS.html)?.id);
-  const csv = store.readShared((d) => valid(d.links, LINK_KINDS.csv)?.id);
+export async function digestLinks(records: RecordStore, config: AppConfig, period: string, locale: Locale, now: Date, officeId?: string): Promise<DigestLinks> {
+  const ref = digestRef(period, officeId);
+  const live = (l: DownloadLink) => Date.parse(l.expiresAt) > now.getTime();
+  const valid = (links: readonly DownloadLink[], kind: DownloadLink['kind']) => links.find((l) => l.kind === kind && live(l));
+  const existing = await records.findBy('links', 'ref', ref);
+  const html = valid(existing, LINK_KINDS.html)?.id;
+  const csv = valid(existing, LINK_KINDS.csv)?.id;
   const tokens =
     html && csv
       ? { html, csv }
-      : await store.updateShared((d): DigestLinks => {
-          const expired = (l: DownloadLink) => l.kind.startsWith('digest-') && Date.parse(l.expiresAt) <= now.getTime();
-          d.links = d.links.filter((l) => !expired(l));
-          const tokenFor = (kind: DownloadLink['kind']) => {
-            const existing = valid(d.links, kind);
-            if (existing) return existing.id;
+      : await records.transaction(async (tx): Promise<DigestLinks> => {
+          for (const kind of Object.values(LINK_KINDS)) {
+            for (const link of await tx.findBy('links', 'kind', kind)) if (!live(link)) await tx.remove('links', link.id);
+          }
+          const current = await tx.findBy('links', 'ref', ref);
+          const tokenFor = async (kind: DownloadLink['kind']) => {
+            const found = valid(current, kind);
+            if (found) return found.id;
             const expiresAt = new Date(now.getTime() + config.links.expireAfterDays * DAY_MS).toISOString();
-            const link: DownloadLink = { id: randomBytes(24).toString('base64url'), kind, ref: key, expiresAt };
-            d.links.push(link);
+            const link: DownloadLink = { id: randomBytes(24).toString('base64url'), kind, ref, expiresAt };
+            await tx.put('links', link);
             return link.id;
           };
-          return { html: tokenFor(LINK_KINDS.html), csv: tokenFor(LINK_KINDS.csv) };
+          return { html: await tokenFor(LINK_KINDS.html), csv: await tokenFor(LINK_KINDS.csv) };
         });
   const url = (token: string) => `${config.publicBaseUrl}/files/${token}?lang=${locale}`;
   return { html: url(tokens.html), csv: url(tokens.csv) };
@@ -170,35 +193,24 @@ export async function digestLinks(store: Store, config: AppConfig, period: strin
 
 // ---------------------------------------------------------------- subscriptions
 
-export type SubscribeResult = 'subscribed' | 'already-subscribed';
-
 export function subscribeDigest(
-  store: Store,
+  records: RecordStore,
   subscriber: { conversationRecordId: string; by: string; locale: Locale },
   now: Date,
 ): Promise<SubscribeResult> {
-  return store.updateShared((d) => {
-    if (d.subscriptions.some((s) => s.topic === 'digest' && s.conversationRecordId === subscriber.conversationRecordId)) return 'already-subscribed';
-    d.subscriptions.push({ id: randomBytes(9).toString('base64url'), topic: 'digest', ...subscriber, at: now.toISOString() });
-    return 'subscribed';
-  });
+  return subscribe(records, { topic: 'digest', ...subscriber, at: now.toISOString() });
 }
 
 /** Ends the digest subscription of a conversation; false when it had none. */
-export function unsubscribeDigest(store: Store, conversationRecordId: string): Promise<boolean> {
-  return store.updateShared((d) => {
-    const index = d.subscriptions.findIndex((s) => s.topic === 'digest' && s.conversationRecordId === conversationRecordId);
-    if (index < 0) return false;
-    d.subscriptions.splice(index, 1);
-    return true;
-  });
+export function unsubscribeDigest(records: RecordStore, conversationRecordId: string): Promise<boolean> {
+  return unsubscribe(records, 'digest', conversationRecordId);
 }
 
 // ---------------------------------------------------------------- delivery
 
 export interface DigestPorts {
   config: AppConfig;
-  store: Store;
+  records: RecordStore;
   delivery: Pick<TeamsDelivery, 'send'>;
   /** null when SMTP is not set: then no e-mails. */
   email: EmailDelivery | null;
@@ -216,8 +228,16 @@ export interface DigestDeliveryReport {
 const teamsKey = (key: string, subscription: Subscription) => `digest:${key}:${subscription.id}`;
 const emailKey = (key: string, address: string) => `digest:${key}:email:${address}`;
 
-const digestSubscriptions = (store: Store) => store.readShared((d) => d.subscriptions.filter((s) => s.topic === 'digest').map((s) => ({ ...s })));
+const digestSubscriptions = (reader: RecordReader) => reader.findBy('subscriptions', 'topic', 'digest');
 const digestEmails = (config: AppConfig) => [...new Set(config.digest.emails)];
+const LAST_DELIVERED = 'digest.lastDelivered';
+
+/** The items for which `keep` holds, in order (asked one after another). */
+async function filterAsync<T>(items: readonly T[], keep: (item: T) => Promise<boolean>): Promise<T[]> {
+  const kept: T[] = [];
+  for (const item of items) if (await keep(item)) kept.push(item);
+  return kept;
+}
 
 /**
  * Delivers the last completed period to every subscription and e-mail
@@ -227,23 +247,22 @@ const digestEmails = (config: AppConfig) => [...new Set(config.digest.emails)];
  * jobState['digest.lastDelivered'] records the period.
  */
 export async function deliverDigest(ports: DigestPorts, now: Date, only: 'unsent' | 'failed' = 'unsent'): Promise<DigestDeliveryReport> {
-  const { config, store, delivery, email, log } = ports;
+  const { config, records, delivery, email, log } = ports;
   const key = periodKey(lastCompletedPeriod(now.toISOString(), config.digest.period, config.digest.timeZone));
-  const failed = (id: string) => sendRecordOf(store, id)?.status === 'failed';
-  const pending = (id: string) => (only === 'failed' ? failed(id) : !wasSent(store, id));
-  const subscriptions = digestSubscriptions(store).filter((s) => pending(teamsKey(key, s)));
-  const addresses = email ? digestEmails(config).filter((a) => pending(emailKey(key, a))) : [];
+  const pending = async (id: string) => (only === 'failed' ? (await sendRecord(records, id))?.status === 'failed' : !(await isSent(records, id)));
+  const subscriptions = await filterAsync(await digestSubscriptions(records), (s) => pending(teamsKey(key, s)));
+  const addresses = email ? await filterAsync(digestEmails(config), (a) => pending(emailKey(key, a))) : [];
   const report: DigestDeliveryReport = { periodKey: key, sent: 0, failed: 0 };
   const count = (ok: boolean) => (ok ? report.sent++ : report.failed++);
 
   if (subscriptions.length > 0 || addresses.length > 0) {
-    const result = buildDigestFor(store, config, key, now);
+    const result = await buildDigestFor(records, config, key, now);
     if (!result.ok) throw new Error(`The last completed period ${key} has no digest (${result.code})`);
     // All sends are handed to the paced send queue at once; it decides how many run together.
     const sends: Promise<void>[] = [];
     for (const subscription of subscriptions) {
       const locale = subscription.locale ?? defaultDigestLocale(config);
-      const links = await digestLinks(store, config, key, locale, now);
+      const links = await digestLinks(records, config, key, locale, now);
       const card = ports.card(result.digest, locale, links);
       sends.push(delivery.send(teamsKey(key, subscription), subscription.conversationRecordId, { card }, `digest ${key}`).then((r) => void count(r !== 'failed')));
     }
@@ -257,13 +276,12 @@ export async function deliverDigest(ports: DigestPorts, now: Date, only: 'unsent
   }
 
   if (report.failed > 0) log(`digest ${key}: ${report.failed} send(s) failed and will be retried on the next run`);
+  const unsent = (id: string) => isSent(records, id).then((sent) => !sent);
   const everyone =
-    digestSubscriptions(store).every((s) => wasSent(store, teamsKey(key, s))) &&
-    (email ? digestEmails(config) : []).every((a) => wasSent(store, emailKey(key, a)));
-  if (everyone && store.readShared((d) => d.jobState['digest.lastDelivered']) !== key) {
-    await store.updateShared((d) => {
-      d.jobState['digest.lastDelivered'] = key;
-    });
+    (await filterAsync(await digestSubscriptions(records), (s) => unsent(teamsKey(key, s)))).length === 0 &&
+    (await filterAsync(email ? digestEmails(config) : [], (a) => unsent(emailKey(key, a)))).length === 0;
+  if (everyone && (await records.jobState(LAST_DELIVERED)) !== key) {
+    await records.transaction((tx) => tx.setJobState(LAST_DELIVERED, key));
   }
   return report;
 }
@@ -289,25 +307,22 @@ export interface UndeliveredDigest {
 }
 
 /** Sends of the last completed period that failed and still wait for the next run. */
-export function undeliveredDigest(store: Store, config: AppConfig, now: Date): UndeliveredDigest {
+export async function undeliveredDigest(reader: RecordReader, config: AppConfig, now: Date): Promise<UndeliveredDigest> {
   const key = periodKey(lastCompletedPeriod(now.toISOString(), config.digest.period, config.digest.timeZone));
-  const subscriptions = digestSubscriptions(store);
-  const failed = (id: string) => {
-    const send = sendRecordOf(store, id);
+  const failed = async (id: string) => {
+    const send = await sendRecord(reader, id);
     return send?.status === 'failed' ? send : undefined;
   };
-  return store.readShared((d) => {
-    const recipients: UndeliveredDigest['recipients'] = [];
-    for (const subscription of subscriptions) {
-      const send = failed(teamsKey(key, subscription));
-      if (!send) continue;
-      const kind = d.conversations.find((c) => c.id === subscription.conversationRecordId)?.kind ?? 'unknown';
-      recipients.push({ kind, target: subscription.conversationRecordId, lastError: send.lastError });
-    }
-    for (const address of digestEmails(config)) {
-      const send = failed(emailKey(key, address));
-      if (send) recipients.push({ kind: 'email', target: address, lastError: send.lastError });
-    }
-    return { periodKey: key, recipients };
-  });
+  const recipients: UndeliveredDigest['recipients'] = [];
+  for (const subscription of await digestSubscriptions(reader)) {
+    const send = await failed(teamsKey(key, subscription));
+    if (!send) continue;
+    const kind = (await reader.get('conversations', subscription.conversationRecordId))?.kind ?? 'unknown';
+    recipients.push({ kind, target: subscription.conversationRecordId, lastError: send.lastError });
+  }
+  for (const address of digestEmails(config)) {
+    const send = await failed(emailKey(key, address));
+    if (send) recipients.push({ kind: 'email', target: address, lastError: send.lastError });
+  }
+  return { periodKey: key, recipients };
 }

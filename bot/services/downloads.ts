@@ -25,8 +25,8 @@ export function createDownloadProvider(deps: Pick<BotDeps, 'store' | 'records' |
   const { store } = deps;
   const resolvers: Partial<Record<DownloadLink['kind'], Resolver>> = {
     ics: (_reader, config, token, now) => resolveIcsDownload(store, config, token, now),
-    'digest-html': (_reader, config, token, now, lang) => resolveDigestDownload(store, config, token, now, lang),
-    'digest-csv': (_reader, config, token, now, lang) => resolveDigestDownload(store, config, token, now, lang),
+    'digest-html': resolveDigestDownload,
+    'digest-csv': resolveDigestDownload,
     export: (_reader, config, token, now) => resolveExportDownload(store, config, token, now),
     'audit-csv': (reader, _config, token, now) => resolveAuditDownload(reader, token, now),
   };

@@ -21,8 +21,9 @@ import {
   resolveDisruption,
   updateDisruption,
   type AnnounceErrorCode,
+  type Reach,
 } from '../services/announcements.js';
-import { contactsFor } from '../services/contacts.js';
+import { segmentContactsOf } from '../services/contacts.js';
 import { audited } from './audit.js';
 import { errorLines } from '../field-error-lines.js';
 import { officeName } from './partners-common.js';
@@ -73,8 +74,7 @@ function formCard(turn: Turn, values: Record<string, unknown> = {}, errors: stri
   });
 }
 
-function reachLine(turn: Turn, input: AnnouncementInput): { facts: { title: string; value: string }[]; notes: string[] } {
-  const reach = reachOf(turn.deps, turn.user.officeId, input.segments);
+function reachLine(turn: Turn, input: AnnouncementInput, reach: Reach): { facts: { title: string; value: string }[]; notes: string[] } {
   const notes = reach.unreachable > 0 ? [turn.t('announce.preview.unreachable', { count: reach.unreachable })] : [];
   return {
     facts: [
@@ -89,9 +89,9 @@ async function preview(turn: Turn, data: Record<string, unknown>): Promise<Card 
   const parsed = parseAnnouncementInput(data, officeSegments(turn));
   if (!parsed.ok) return formCard(turn, data, [turn.t('announce.fixErrors'), ...errorLines(turn.t, 'announce', parsed.errors)]);
   const input = parsed.value;
-  const reach = reachOf(turn.deps, turn.user.officeId, input.segments);
+  const reach = await reachOf(turn.deps, turn.user.officeId, input.segments);
   if (reach.teams + reach.email + reach.unreachable === 0) return formCard(turn, data, [turn.t(ERRORS['no-recipients'])]);
-  const { facts, notes } = reachLine(turn, input);
+  const { facts, notes } = reachLine(turn, input, reach);
   return renderCard('announce-preview', {
     heading: turn.t('announce.preview.title', { kind: turn.t(`announce.kind.${input.kind}`) }),
     intro: turn.t('announce.preview.intro'),
@@ -114,14 +114,14 @@ async function send(turn: Turn, data: Record<string, unknown>): Promise<Card | s
   const { deps, user } = turn;
   const now = deps.clock();
   const by = user.identity.aadObjectId ?? user.identity.email ?? '';
-  const result = await createAnnouncement(deps.store, draftId, user.officeId, parsed.value, { locale: user.locale, by }, now);
+  const result = await createAnnouncement(deps.records, draftId, user.officeId, parsed.value, { locale: user.locale, by }, now);
   if (!result.ok) return result.code === 'no-recipients' ? formCard(turn, data, [turn.t(ERRORS[result.code])]) : turn.t(ERRORS[result.code]);
   const { announcement } = result;
   if (result.created) {
     await audited(turn, 'announcement.send', { ref: announcement.id }, { kind: announcement.kind, segments: announcement.segments.join(','), recipients: announcement.recipients.length });
   }
   await startDelivery(turn, announcement);
-  return statusCard(cardViewOf(turn), findAnnouncement(deps.store, announcement.id) ?? announcement);
+  return statusCard(cardViewOf(turn), (await findAnnouncement(deps.records, announcement.id)) ?? announcement);
 }
 
 /** Sends in the background; the clicked card is remembered so the final counts replace it. */
@@ -129,7 +129,7 @@ async function startDelivery(turn: Turn, announcement: Announcement): Promise<vo
   const { deps } = turn;
   const activityId = turn.context.activity.replyToId;
   if (activityId) {
-    await rememberStatusCard(deps.store, announcement.id, {
+    await rememberStatusCard(deps.records, announcement.id, {
       conversationId: turn.conversation.id,
       activityId,
       locale: turn.user.locale,
@@ -144,13 +144,13 @@ async function startDelivery(turn: Turn, announcement: Announcement): Promise<vo
 
 /** Replaces the coordinator's card with the final counts. */
 export async function updateStatusCard(deps: BotDeps, id: string): Promise<void> {
-  const announcement = findAnnouncement(deps.store, id);
+  const announcement = await findAnnouncement(deps.records, id);
   const card = announcement?.statusCard;
-  const conversation = card && deps.store.readShared((d) => d.conversations.find((c) => c.id === card.conversationId));
+  const conversation = card && (await deps.records.get('conversations', card.conversationId));
   if (!announcement || !card || !conversation || !deps.cards) return;
   const view = storedCardView(deps, card);
   try {
-    await deps.cards.update(conversation.reference, card.activityId, { card: statusCard(view, announcement) });
+    await deps.cards.update(conversation.reference, card.activityId, { card: await statusCard(view, announcement) });
   } catch (err) {
     deps.log(`updating the card of announcement ${id} failed: ${(err as Error).message}`);
   }
@@ -162,10 +162,10 @@ function when(view: CardView, announcement: Announcement, iso: string): string {
 }
 
 /** The coordinator's card: delivered / failed per channel, acknowledgements, and Mark resolved for a disruption. */
-export function statusCard(view: CardView, a: Announcement, results: string[] = []): Card {
+export async function statusCard(view: CardView, a: Announcement, results: string[] = []): Promise<Card> {
   const { t, deps } = view;
-  const counts = announcementCounts(deps, a);
-  const sending = isDelivering(deps.store, a.id);
+  const counts = await announcementCounts(deps, a);
+  const sending = isDelivering(deps, a.id);
   const segments = a.segments.map((id) => deps.config.segments.find((s) => s.id === id)?.name[view.locale] ?? id).join(', ');
   const line = (c: { sent: number; failed: number }) => t('announce.status.line', { sent: c.sent, failed: c.failed });
   const card = renderCard('announce-status', {
@@ -201,19 +201,19 @@ export function statusCard(view: CardView, a: Announcement, results: string[] = 
 }
 
 /** The announcement of the card, if this coordinator may handle it (admins: any office). */
-function ownAnnouncement(turn: Turn, data: Record<string, unknown>): Announcement | string {
-  const found = findAnnouncement(turn.deps.store, str(data.announcementId));
+async function ownAnnouncement(turn: Turn, data: Record<string, unknown>): Promise<Announcement | string> {
+  const found = await findAnnouncement(turn.deps.records, str(data.announcementId));
   if (!found) return turn.t(ERRORS['not-found']);
   if (turn.user.role !== 'admin' && found.officeId !== turn.user.officeId) return turn.t(ERRORS['other-office']);
   return found;
 }
 
 async function resolve(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
-  const own = ownAnnouncement(turn, data);
+  const own = await ownAnnouncement(turn, data);
   if (typeof own === 'string') return own;
   const note = parseResolution(data.resolution);
   if (!note.ok) return statusCard(cardViewOf(turn), own, errorLines(turn.t, 'announce', note.errors));
-  const result = await resolveDisruption(turn.deps.store, own.id, turn.user.role === 'admin' ? null : turn.user.officeId, note.value, turn.deps.clock());
+  const result = await resolveDisruption(turn.deps.records, own.id, turn.user.role === 'admin' ? null : turn.user.officeId, note.value, turn.deps.clock());
   if (!result.ok) return statusCard(cardViewOf(turn), own, [turn.t(ERRORS[result.code])]);
   await audited(turn, 'announcement.resolve', { ref: own.id }, { recipients: own.recipients.length });
   await startDelivery(turn, result.announcement);
@@ -222,29 +222,30 @@ async function resolve(turn: Turn, data: Record<string, unknown>): Promise<Card 
 
 /** New text for an open disruption: the Teams cards are replaced in place. */
 async function update(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
-  const own = ownAnnouncement(turn, data);
+  const own = await ownAnnouncement(turn, data);
   if (typeof own === 'string') return own;
   const text = parseUpdateText(data.text);
   if (!text.ok) return statusCard(cardViewOf(turn), own, errorLines(turn.t, 'announce', text.errors));
   if (text.value === own.text) return statusCard(cardViewOf(turn), own, [turn.t('announce.unchanged')]);
-  const result = await updateDisruption(turn.deps.store, own.id, turn.user.role === 'admin' ? null : turn.user.officeId, text.value, turn.deps.clock());
+  const result = await updateDisruption(turn.deps.records, own.id, turn.user.role === 'admin' ? null : turn.user.officeId, text.value, turn.deps.clock());
   if (!result.ok) return statusCard(cardViewOf(turn), own, [turn.t(ERRORS[result.code])]);
   await audited(turn, 'announcement.update', { ref: own.id }, { version: result.announcement.version ?? 0 });
   await startDelivery(turn, result.announcement);
   return statusCard(cardViewOf(turn), result.announcement);
 }
 
-function listCard(turn: Turn, page: unknown): Card {
+async function listCard(turn: Turn, page: unknown): Promise<Card> {
   const { t, deps, user } = turn;
-  const all = officeAnnouncements(deps.store, user.officeId);
+  const all = await officeAnnouncements(deps.records, user.officeId);
   const { page: shownPage, shown } = paginate(all, page, LIST_PAGE_SIZE);
   const view = cardViewOf(turn);
+  const counts = await Promise.all(shown.map((a) => announcementCounts(deps, a)));
   const card = renderCard('announcement-list', {
     title: t('announce.list.title', { office: officeName(turn, user.officeId) }),
     empty: all.length === 0 ? t('announce.list.empty') : '',
     openLabel: t('announce.button.open'),
-    items: shown.map((a) => {
-      const c = announcementCounts(deps, a);
+    items: shown.map((a, i) => {
+      const c = counts[i];
       return {
         id: a.id,
         title: `${t(`announce.kind.${a.kind}`)}: ${a.title}`,
@@ -266,11 +267,11 @@ function listCard(turn: Turn, page: unknown): Card {
 async function acknowledgeAction(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
   const partner = turn.user.partner;
   if (!partner) return turn.t('announce.error.notRecipient');
-  const result = await acknowledge(turn.deps.store, str(data.announcementId), partner.id, turn.deps.clock());
+  const result = await acknowledge(turn.deps.records, str(data.announcementId), partner.id, turn.deps.clock());
   if (!result.ok) return turn.t(ERRORS[result.code]);
   if (turn.conversation.kind !== 'personal') return turn.t('announce.acknowledged');
   const office = turn.deps.config.offices.find((o) => o.id === result.announcement.officeId) ?? turn.deps.config.offices[0];
-  const view = { announcement: result.announcement, office, locale: turn.user.locale, contacts: contactsFor(turn.deps.store, office.id, partner.segment) };
+  const view = { announcement: result.announcement, office, locale: turn.user.locale, contacts: await segmentContactsOf(turn.deps.records, office.id, partner.segment) };
   return announcementCard(view, { acknowledged: true, inChannel: false });
 }
 
@@ -279,13 +280,13 @@ export function registerAnnounce(routes: Routes): void {
     await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(formCard(turn))] });
   });
   routes.command('announcements', async (turn) => {
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(listCard(turn, 0))] });
+    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await listCard(turn, 0))] });
   });
   routes.cardAction('announce.preview', STAFF, preview);
   routes.cardAction('announce.edit', STAFF, async (turn, data) => formCard(turn, data));
   routes.cardAction('announce.send', STAFF, send);
   routes.cardAction('announce.open', STAFF, async (turn, data) => {
-    const own = ownAnnouncement(turn, data);
+    const own = await ownAnnouncement(turn, data);
     return typeof own === 'string' ? own : statusCard(cardViewOf(turn), own);
   });
   routes.cardAction('announce.update', STAFF, update);

@@ -67,7 +67,7 @@ async function channelRsvp(turn: Turn, data: Record<string, unknown>): Promise<s
   if (!canAnswer(meeting, now)) return t(meeting.status === 'cancelled' ? 'invite.error.cancelled' : 'invite.error.past');
   const created = await createInvitations(deps, meeting.id, [partner.id], meeting.officeId, now);
   if (!created.ok) return t('error.cardOutdated');
-  const invitationId = deps.store.readYear(found.year, (d) => d.invitations.find((i) => i.meetingId === meeting.id && i.partnerId === partner.id)?.id);
+  const invitationId = (await deps.records.findBy('invitations', 'meetingId', meeting.id)).find((i) => i.partnerId === partner.id)?.id;
   if (!invitationId) return t('error.cardOutdated');
   const answered = await recordRsvp(deps.store, invitationId, partner.id, response, now);
   if (!answered.ok) return t('error.cardOutdated');
@@ -84,12 +84,12 @@ function subscription(topic: ChannelTopic, subscribe: boolean) {
     if (conversation.kind !== 'channel') return void (await turn.context.sendActivity(t('channel.onlyInChannel')));
     const office = officeName(turn, user.officeId);
     if (!subscribe) {
-      const removed = await unsubscribeChannel(deps.store, topic, conversation.id);
+      const removed = await unsubscribeChannel(deps.records, topic, conversation.id);
       if (removed) await audited(turn, 'channel.unsubscribe', { ref: conversation.id }, { topic, office: user.officeId });
       return void (await turn.context.sendActivity(t(removed ? `channel.unsubscribed.${topic}` : `channel.notSubscribed.${topic}`, { office })));
     }
     const by = user.identity.aadObjectId ?? user.identity.email ?? '';
-    const result = await subscribeChannel(deps.store, topic, { conversationRecordId: conversation.id, officeId: user.officeId, by, locale: user.locale }, deps.clock());
+    const result = await subscribeChannel(deps.records, topic, { conversationRecordId: conversation.id, officeId: user.officeId, by, locale: user.locale }, deps.clock());
     if (result === 'subscribed') await audited(turn, 'channel.subscribe', { ref: conversation.id }, { topic, office: user.officeId });
     await turn.context.sendActivity(t(result === 'subscribed' ? `channel.subscribed.${topic}` : `channel.alreadySubscribed.${topic}`, { office }));
   };

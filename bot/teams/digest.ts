@@ -12,8 +12,8 @@ import { digestCard } from './digest-card.js';
 import type { Routes, Turn } from './router.js';
 
 /** A line about digest sends that failed and wait for the next run, if any. */
-function undeliveredNotice(turn: Turn, now: Date): string[] {
-  const { periodKey: key, recipients } = undeliveredDigest(turn.deps.store, turn.deps.config, now);
+async function undeliveredNotice(turn: Turn, now: Date): Promise<string[]> {
+  const { periodKey: key, recipients } = await undeliveredDigest(turn.deps.records, turn.deps.config, now);
   if (recipients.length === 0) return [];
   const where = recipients.map((r) => turn.t(`digest.recipient.${r.kind}`, { address: r.target })).join(', ');
   return [turn.t('digest.card.undelivered', { period: key, count: recipients.length, where })];
@@ -50,7 +50,7 @@ async function showDigest(turn: Turn, args: string): Promise<void> {
   const now = deps.clock();
   const { key, periodText, officeText } = digestArgs(config, args);
   const officeId = officeText === '' ? undefined : (findOffice(config, officeText) ?? officeText);
-  const result = buildDigestFor(deps.store, config, key, now, officeId);
+  const result = await buildDigestFor(deps.records, config, key, now, officeId);
   if (!result.ok) {
     const current = periodKey(periodContaining(now.toISOString(), config.digest.period, config.digest.timeZone));
     const message = {
@@ -62,8 +62,8 @@ async function showDigest(turn: Turn, args: string): Promise<void> {
     await turn.context.sendActivity(message);
     return;
   }
-  const links = await digestLinks(deps.store, config, result.digest.periodKey, user.locale, now, officeId);
-  const card = digestCard(user.locale, config, result.digest, links, undeliveredNotice(turn, now));
+  const links = await digestLinks(deps.records, config, result.digest.periodKey, user.locale, now, officeId);
+  const card = digestCard(user.locale, config, result.digest, links, await undeliveredNotice(turn, now));
   await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
 }
 
@@ -73,7 +73,7 @@ export function registerDigest(routes: Routes): void {
   routes.command('subscribe', async (turn) => {
     const { deps, t, user, conversation } = turn;
     const by = user.identity.aadObjectId ?? user.identity.email ?? '';
-    const result = await subscribeDigest(deps.store, { conversationRecordId: conversation.id, by, locale: user.locale }, deps.clock());
+    const result = await subscribeDigest(deps.records, { conversationRecordId: conversation.id, by, locale: user.locale }, deps.clock());
     if (result === 'subscribed') await audited(turn, 'subscription.add', { ref: conversation.id }, { topic: 'digest', where: conversation.kind });
     const where = t(`digest.where.${conversation.kind}`);
     await turn.context.sendActivity(
@@ -85,7 +85,7 @@ export function registerDigest(routes: Routes): void {
 
   routes.command('unsubscribe', async (turn) => {
     const { deps, t, conversation } = turn;
-    const removed = await unsubscribeDigest(deps.store, conversation.id);
+    const removed = await unsubscribeDigest(deps.records, conversation.id);
     if (removed) await audited(turn, 'subscription.remove', { ref: conversation.id }, { topic: 'digest', where: conversation.kind });
     const where = t(`digest.where.${conversation.kind}`);
     await turn.context.sendActivity(t(removed ? 'digest.unsubscribed' : 'digest.notSubscribed', { where }));
