@@ -9,6 +9,8 @@ import { resolve } from 'node:path';
 import { PAGE_TEMPLATE_DIR } from './html-templates.js';
 import { INFO_PAGES, type InfoPage } from './web/info-pages.js';
 import type { PartnerPages } from './web/partner-pages.js';
+import { storageReadiness } from './storage-readiness.js';
+import type { RecordStore } from './store/records.js';
 import restify from 'restify';
 import { z } from 'zod';
 
@@ -116,6 +118,8 @@ export interface ServerOptions {
   downloads: DownloadProvider;
   infoPage: InfoPageProvider;
   partnerPages: PartnerPages;
+  /** What /healthz pings: while it cannot be reached the instance is not ready (503). */
+  storage: Pick<RecordStore, 'ping'>;
   log: (line: string) => void;
 }
 
@@ -195,9 +199,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   });
 
-  server.get('/healthz', (_req, res, next) => {
-    res.send(200, { status: 'ok', mode: options.mode });
-    next();
+  const storageReady = storageReadiness(options.storage, options.log);
+  server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
+    if (await storageReady()) res.send(200, { status: 'ok', mode: options.mode });
+    else res.send(503, { status: 'unavailable', reason: 'storage' });
   });
 
   server.get('/files/:token', downloadLimit, async (req: restify.Request, res: restify.Response) => {

@@ -100,6 +100,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     downloads: createDownloadProvider(deps),
     infoPage: (page, lang, acceptLanguage) => renderInfoPage(page, infoPageLocale(config, lang, acceptLanguage), config),
     partnerPages: createPartnerPages({ store, config, clock }),
+    storage: records,
     log,
   });
 

@@ -269,6 +269,7 @@ async function main(): Promise<void> {
   const lost = results.reduce((n, r) => n + r.lost, 0);
   const acked = results.reduce((n, r) => n + r.acked, 0);
   console.log(`\nlost: ${lost} (of ${acked} acknowledged answers, checked in the year file on disk after stop)`);
+  console.log(await (await import('./bench-postgres.js')).postgresStoreSection({ quick, table, progress }));
 }
 
 await main();

@@ -433,4 +433,10 @@ describe.each([lowdbSubject(), postgresSubject()])('RecordStore on $name', (subj
     await reopen();
     expect(await store.findBy('proposals', 'officeId', 'uusimaa')).toEqual([proposal]);
   });
+
+  it('answers a ping while it can be reached (what /healthz asks)', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+    await store.transaction((tx) => tx.put('partners', partnerFixture('p1')));
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
 });

@@ -295,6 +295,9 @@ export class LowdbRecordStore implements RecordStore {
     return this.store.readShared((d) => ({ ...d.jobState }));
   }
 
+  /** The documents are in memory: reads always work (a failed write throws StoreWriteError itself). */
+  async ping(): Promise<void> {}
+
   close(): Promise<void> {
     return this.exclusive(() => this.store.close());
   }

@@ -8,6 +8,7 @@ import type { Instant } from '../domain/types.js';
 import { ALL_KINDS, KINDS, isYearKind, type IndexName, type Kind, type RecordKinds, type SharedKind, type YearKind } from './record-kinds.js';
 import {
   RecordConflictError,
+  StorageUnavailableError,
   type Filed,
   type RecordReader,
   type RecordStore,
@@ -19,6 +20,17 @@ import { canClaim, claimedSend, recordClaimedResult } from './send-claims.js';
 
 const SCAN_PAGE = 1000;
 const UNIQUE_VIOLATION = '23505';
+/** How long /healthz's SELECT 1 may take before the database counts as unreachable. */
+const PING_TIMEOUT_MS = 2_000;
+
+/**
+ * What says the database went away rather than refused a statement: network
+ * errors, SQLSTATE class 08 (connection exception), 57P01-57P03 (server shut
+ * down or starting), and node-postgres's own messages for a lost connection or
+ * a connect or read timeout.
+ */
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', '57P01', '57P02', '57P03']);
+const CONNECTION_ERROR_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|is not queryable/;
 
 /** pg's query function, on the pool (one statement) or on a client inside a transaction. */
 type Query = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
@@ -32,6 +44,16 @@ function conflictOf(err: unknown): unknown {
   if (e?.code === UNIQUE_VIOLATION && e.table && kindOfTable.has(e.table)) return new RecordConflictError(kindOfTable.get(e.table)!, e.constraint ?? 'key');
   return err;
 }
+
+/** Turns a lost or refused connection into StorageUnavailableError; other errors pass. */
+export function unavailableOf(err: unknown): unknown {
+  const e = err as { code?: string; message?: string } | null;
+  const code = String(e?.code ?? '');
+  const lost = CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || CONNECTION_ERROR_MESSAGES.test(String(e?.message ?? ''));
+  return lost ? new StorageUnavailableError(`PostgreSQL cannot be used: ${e?.message ?? code}`, { cause: err }) : err;
+}
+
+const unavailable = (err: unknown) => Promise.reject(unavailableOf(err));
 
 class PgReader implements RecordReader {
   constructor(
@@ -107,27 +129,35 @@ class PgTransaction extends PgReader implements RecordTransaction {
 
 export class PgRecordStore extends PgReader implements RecordStore {
   constructor(private readonly pool: pg.Pool) {
-    super((text, values) => pool.query(text, values), false);
+    super((text, values) => pool.query(text, values).catch(unavailable), false);
   }
 
   async transaction<T>(work: (tx: RecordTransaction) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch(unavailable);
+    // The pool does not listen for errors of a client it lent out: a connection lost
+    // between two statements would otherwise crash the process (the next statement fails instead).
+    let broken: Error | undefined;
+    const lost = (err: Error) => (broken = err);
+    client.on('error', lost);
+    const query: Query = (text, values) => client.query(text, values).catch(unavailable);
     try {
-      await client.query('BEGIN');
-      const result = await work(new PgTransaction((text, values) => client.query(text, values)));
-      await client.query('COMMIT');
+      await query('BEGIN');
+      const result = await work(new PgTransaction(query));
+      await query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken ??= rollbackFailed));
       throw err;
     } finally {
-      client.release();
+      client.removeListener('error', lost);
+      // A client whose connection broke is closed instead of going back to the pool.
+      client.release(broken);
     }
   }
 
   async claimSend(claim: SendClaim, now: Instant): Promise<boolean> {
     const fresh = JSON.stringify(claimedSend(claim, undefined, now));
-    const inserted = await this.pool.query('INSERT INTO sends (id, data) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [claim.key, fresh]);
+    const inserted = await this.query('INSERT INTO sends (id, data) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [claim.key, fresh]);
     if (inserted.rowCount === 1) return true;
     // The key is known: take it over only if the rule allows, with the row locked against other claimers.
     return this.transaction(async (tx) => {
@@ -146,11 +176,11 @@ export class PgRecordStore extends PgReader implements RecordStore {
     const sql = `INSERT INTO leases (name, holder, until) VALUES ($1, $2, $3)
       ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, until = EXCLUDED.until
       WHERE leases.holder = EXCLUDED.holder OR leases.until <= $4`;
-    return (await this.pool.query(sql, [name, holder, until, now])).rowCount === 1;
+    return (await this.query(sql, [name, holder, until, now])).rowCount === 1;
   }
 
   async releaseLease(name: string, holder: string): Promise<void> {
-    await this.pool.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+    await this.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
   }
 
   async *scan<K extends Kind>(kind: K): AsyncIterable<Filed<K>> {
@@ -158,7 +188,7 @@ export class PgRecordStore extends PgReader implements RecordStore {
     // In the order the records were added, as lowdb's lists have them; a page at a time.
     const sql = `SELECT seq::text, ${year}, data FROM ${table(kind)} WHERE seq > $1 ORDER BY seq LIMIT ${SCAN_PAGE}`;
     for (let after = '0'; ; ) {
-      const { rows } = await this.pool.query<{ seq: string; year: number | null; data: RecordKinds[K] }>(sql, [after]);
+      const { rows } = await this.query<{ seq: string; year: number | null; data: RecordKinds[K] }>(sql, [after]);
       for (const row of rows) yield { year: row.year, record: row.data };
       if (rows.length < SCAN_PAGE) return;
       after = rows[rows.length - 1].seq;
@@ -166,8 +196,20 @@ export class PgRecordStore extends PgReader implements RecordStore {
   }
 
   async jobStates(): Promise<Record<string, string>> {
-    const { rows } = await this.pool.query<{ key: string; value: string }>('SELECT key, value FROM job_state');
+    const { rows } = await this.query<{ key: string; value: string }>('SELECT key, value FROM job_state');
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StorageUnavailableError(`PostgreSQL did not answer within ${PING_TIMEOUT_MS / 1000} s`)), PING_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.query('SELECT 1'), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   close(): Promise<void> {

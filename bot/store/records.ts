@@ -92,6 +92,8 @@ export interface RecordStore extends RecordReader {
   scan<K extends Kind>(kind: K): AsyncIterable<Filed<K>>;
   /** Every job state entry. */
   jobStates(): Promise<Record<string, string>>;
+  /** Resolves when the store can be reached now (for /healthz); rejects with StorageUnavailableError when not. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -100,6 +102,19 @@ export class RecordConflictError extends Error {
   constructor(readonly kind: Kind, readonly constraint: string) {
     super(`${kind}: another record already has this ${constraint}`);
     this.name = 'RecordConflictError';
+  }
+}
+
+/**
+ * The store cannot be used right now: the database went away (connection
+ * refused, terminated, timed out) or lowdb could not write its file. What the
+ * failed call was doing was not kept; it may work again later. Both stores
+ * throw this kind, so the Teams layer needs one check.
+ */
+export class StorageUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'StorageUnavailableError';
   }
 }
 

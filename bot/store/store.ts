@@ -18,6 +18,7 @@ import type {
   Survey,
   SurveyRound,
 } from '../domain/types.js';
+import { StorageUnavailableError } from './records.js';
 
 export interface YearData {
   plans: Plan[];
@@ -182,7 +183,8 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export class StoreWriteError extends Error {
+/** lowdb's kind of StorageUnavailableError: the change could not be written and was not kept. */
+export class StoreWriteError extends StorageUnavailableError {
   constructor(file: string, cause: unknown) {
     super(`Could not write ${file}: ${(cause as Error)?.message ?? String(cause)}`);
     this.name = 'StoreWriteError';

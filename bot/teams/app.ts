@@ -14,7 +14,7 @@ import { parseCommand, rolesAllowed, type Command } from '../domain/commands.js'
 import { localeFrom, translator } from '../i18n.js';
 import { claimGreeting, rememberConversation } from '../services/conversations.js';
 import { isKnownByAadObjectId, userOf } from '../services/people.js';
-import { StoreWriteError } from '../store/store.js';
+import { StorageUnavailableError } from '../store/records.js';
 import { cardSizeGuard } from './card-size-guard.js';
 import { sentFiles } from './file-download.js';
 import { helpCard } from './help.js';
@@ -62,8 +62,16 @@ function roleList(turn: Turn, roles: readonly string[]): string {
   return roles.map((r) => turn.t(`role.${r}`)).join(', ');
 }
 
+/** A store that cannot be used now is an outage, not a bug: one line in the log, no stack. */
+function logStorageFailure(deps: BotDeps, context: TurnContext, err: StorageUnavailableError): void {
+  deps.log(`storage unavailable while handling ${context.activity.type}: ${err.message}`);
+}
+
 function failureText(turn: Turn, err: unknown): string {
-  if (err instanceof StoreWriteError) return turn.t('error.storage');
+  if (err instanceof StorageUnavailableError) {
+    logStorageFailure(turn.deps, turn.context, err);
+    return turn.t('error.storage');
+  }
   turn.deps.log(`error handling ${turn.context.activity.type}: ${(err as Error).stack ?? String(err)}`);
   return turn.t('error.generic');
 }
@@ -148,8 +156,27 @@ export function createTeamsApp(adapter: TeamsAdapter, botAppId: string, deps: Bo
   });
 
   app.error(async (context, err) => {
+    if (err instanceof StorageUnavailableError) return answerStorageFailure(context, deps, err);
     deps.log(`unhandled error in turn ${context.activity?.type}: ${err.stack ?? err.message}`);
   });
 
   return app;
+}
+
+/**
+ * The store failed before a handler ran (loading the turn reads and records the
+ * conversation): the sender still gets the storage message, in the language of
+ * their Teams client (else the default office's), as a reply or as the card action's answer.
+ */
+async function answerStorageFailure(context: TurnContext, deps: BotDeps, err: StorageUnavailableError): Promise<void> {
+  logStorageFailure(deps, context, err);
+  const { config } = deps;
+  const office = config.offices.find((o) => o.id === config.defaultOffice) ?? config.offices[0];
+  const text = translator(localeFrom(context.activity.locale) ?? office.locale)('error.storage');
+  if (context.activity.type !== ActivityTypes.Invoke) {
+    await context.sendActivity(text);
+    return;
+  }
+  const body = { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text };
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
 }

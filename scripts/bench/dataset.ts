@@ -54,12 +54,12 @@ const OFFICES = [
   { id: 'uusimaa', locale: 'fi' as const },
   { id: 'pohjanmaa', locale: 'sv' as const },
 ];
-const SEGMENTS = ['municipalities', 'debt-counsellors', 'collection-agencies', 'rental-agencies', 'authorities'];
-const FIRST = ['Aino', 'Eero', 'Helmi', 'Juha', 'Kaisa', 'Lauri', 'Minna', 'Olli', 'Pekka', 'Riikka', 'Sanna', 'Timo', 'Ulla', 'Veikko'];
-const LAST = ['Virtanen', 'Korhonen', 'Mäkinen', 'Nieminen', 'Hämäläinen', 'Laine', 'Heikkinen', 'Koskinen', 'Järvinen', 'Lehtonen'];
-const ORGS = ['kaupunki', 'kunta', 'Perintä Oy', 'Asunnot Oy', 'talous- ja velkaneuvonta', 'Kela', 'Ulosotto'];
-const PLACES = ['Espoo', 'Vantaa', 'Helsinki', 'Kauniainen', 'Vaasa', 'Seinäjoki', 'Kokkola', 'Pietarsaari'];
-const SUB_THEMES = [
+export const SEGMENTS = ['municipalities', 'debt-counsellors', 'collection-agencies', 'rental-agencies', 'authorities'];
+export const FIRST = ['Aino', 'Eero', 'Helmi', 'Juha', 'Kaisa', 'Lauri', 'Minna', 'Olli', 'Pekka', 'Riikka', 'Sanna', 'Timo', 'Ulla', 'Veikko'];
+export const LAST = ['Virtanen', 'Korhonen', 'Mäkinen', 'Nieminen', 'Hämäläinen', 'Laine', 'Heikkinen', 'Koskinen', 'Järvinen', 'Lehtonen'];
+export const ORGS = ['kaupunki', 'kunta', 'Perintä Oy', 'Asunnot Oy', 'talous- ja velkaneuvonta', 'Kela', 'Ulosotto'];
+export const PLACES = ['Espoo', 'Vantaa', 'Helsinki', 'Kauniainen', 'Vaasa', 'Seinäjoki', 'Kokkola', 'Pietarsaari'];
+export const SUB_THEMES = [
   'Perinnän ensimmäiset viikot',
   'Maksusuunnitelmat ja niiden seuranta',
   'Vuokravelat ja häätöjen ehkäisy',
@@ -67,7 +67,7 @@ const SUB_THEMES = [
   'Velallisen neuvonta ja ohjaus',
   'Sähköinen asiointi ja hakemukset',
 ];
-const SENTENCES = [
+export const SENTENCES = [
   'Asialista tuli hyvissä ajoin ja aiheet olivat meille ajankohtaisia.',
   'Keskustelu oli avointa ja saimme vastauksia käytännön kysymyksiin.',
   'Esitykset veivät liikaa aikaa, keskustelulle jäi vain puoli tuntia.',
