@@ -87,10 +87,10 @@ class Table {
   }
 }
 
-/** A transaction's writes: per kind, id → the new entry or null (removed); and job state. */
+/** A transaction's writes: per kind, id → the new entry or null (removed); and job state (null: removed). */
 interface Changes {
   records: Map<Kind, Map<string, Entry | null>>;
-  jobState: Map<string, string>;
+  jobState: Map<string, string | null>;
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -214,10 +214,16 @@ export class LowdbRecordStore implements RecordStore {
     }
     if (changes.jobState.size > 0 && !byDocument.has('shared')) byDocument.set('shared', []);
     for (const [document, writes] of byDocument) {
-      const purge = writes.some((w) => w.entry === null);
+      const purge = writes.some((w) => w.entry === null) || (document === 'shared' && [...changes.jobState.values()].includes(null));
       const apply = (data: Record<string, unknown>) => {
         for (const { kind, id, entry } of writes) this.applyToDocument(document, data, kind, id, entry);
-        if (document === 'shared') for (const [key, value] of changes.jobState) (data.jobState as Record<string, string>)[key] = value;
+        if (document === 'shared') {
+          const jobState = data.jobState as Record<string, string>;
+          for (const [key, value] of changes.jobState) {
+            if (value === null) delete jobState[key];
+            else jobState[key] = value;
+          }
+        }
       };
       try {
         if (document === 'shared') await this.store.updateShared((d) => apply(d as unknown as Record<string, unknown>), { purge });
@@ -386,7 +392,7 @@ class LowdbReader implements RecordReader {
   }
 
   async jobState(key: string): Promise<string | undefined> {
-    if (this.changes?.jobState.has(key)) return this.changes.jobState.get(key);
+    if (this.changes?.jobState.has(key)) return this.changes.jobState.get(key) ?? undefined;
     return this.store.readShared((d) => d.jobState[key]);
   }
 }
@@ -435,6 +441,12 @@ class LowdbTransaction extends LowdbReader implements RecordTransaction {
 
   async setJobState(key: string, value: string): Promise<void> {
     this.pending.jobState.set(key, value);
+  }
+
+  async removeJobState(key: string): Promise<boolean> {
+    const existed = (await this.jobState(key)) !== undefined;
+    this.pending.jobState.set(key, null);
+    return existed;
   }
 }
 

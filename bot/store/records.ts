@@ -43,6 +43,8 @@ export interface RecordTransaction extends RecordReader {
   /** Removes a record; false when there was none. */
   remove(kind: Kind, id: string): Promise<boolean>;
   setJobState(key: string, value: string): Promise<void>;
+  /** Drops a job state entry (e.g. one naming an erased person); false when there was none. */
+  removeJobState(key: string): Promise<boolean>;
 }
 
 /** What an instance claims before it sends: the send record's fields without its outcome. */
