@@ -31,6 +31,7 @@ import {
   type RecordTransaction,
   type SendClaim,
   type SendResult,
+  type TransactionOptions,
 } from './records.js';
 import type { SharedData, YearData } from './store.js';
 import { canClaim, claimedSend, recordClaimedResult } from './send-claims.js';
@@ -188,13 +189,13 @@ export class LowdbRecordStore implements RecordStore {
     return this.committed.jobState(key);
   }
 
-  transaction<T>(work: (tx: RecordTransaction) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: RecordTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.exclusive(async () => {
       this.fresh();
       const changes: Changes = { records: new Map(), jobState: new Map() };
       const result = await work(new LowdbTransaction(this.tables, this.store, changes, () => this.fresh()));
       const unchanged = this.indexedAt === this.store.version;
-      await this.commit(changes);
+      await this.commit(changes, options.purge ?? false);
       if (unchanged) this.indexedAt = this.store.version;
       else this.fresh();
       return result;
@@ -202,7 +203,7 @@ export class LowdbRecordStore implements RecordStore {
   }
 
   /** Writes each touched document once, then brings the Maps up to date. */
-  private async commit(changes: Changes): Promise<void> {
+  private async commit(changes: Changes, purgeAll: boolean): Promise<void> {
     const byDocument = new Map<string, { kind: Kind; id: string; entry: Entry | null }[]>();
     for (const [kind, writes] of changes.records) {
       for (const [id, entry] of writes) {
@@ -214,7 +215,7 @@ export class LowdbRecordStore implements RecordStore {
     }
     if (changes.jobState.size > 0 && !byDocument.has('shared')) byDocument.set('shared', []);
     for (const [document, writes] of byDocument) {
-      const purge = writes.some((w) => w.entry === null) || (document === 'shared' && [...changes.jobState.values()].includes(null));
+      const purge = purgeAll || writes.some((w) => w.entry === null) || (document === 'shared' && [...changes.jobState.values()].includes(null));
       const apply = (data: Record<string, unknown>) => {
         for (const { kind, id, entry } of writes) this.applyToDocument(document, data, kind, id, entry);
         if (document === 'shared') {
