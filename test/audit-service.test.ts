@@ -7,7 +7,8 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../bot/config.js';
 import { appendAudit, auditCsv, auditSince } from '../bot/services/audit.js';
-import { applyRetention } from '../bot/services/privacy.js';
+import { applyRetention } from '../bot/services/privacy-retention.js';
+import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { readDataFile } from './harness/data-files.js';
 
@@ -42,11 +43,11 @@ describe('audit service', () => {
         appendAudit(d, { actor: admin, action: 'plan.confirm', target: { ref } }, daysAgo(days));
       }
     });
-    const summary = await applyRetention(store, cfg, NOW);
+    const summary = await applyRetention(LowdbRecordStore.over(store), cfg, NOW);
     expect(summary.audit).toBe(2);
     const refs = (await readDataFile(join(dir, 'shared.json'))).audit.map((e: { target: { ref: string } }) => e.target.ref);
     expect(refs).toEqual(['kept-old', 'older-than-personal-data', 'recent']);
-    expect((await applyRetention(store, cfg, NOW)).audit).toBe(0);
+    expect((await applyRetention(LowdbRecordStore.over(store), cfg, NOW)).audit).toBe(0);
   });
 
   it('lists the entries of the last days newest first, and writes them to a CSV a spreadsheet does not run', async () => {

@@ -1,12 +1,13 @@
 // What a download token (/files/<token>) serves, by the kind of its link.
 // Each kind has one resolver. `lang` is the ?lang= of the requested URL, if any.
 import type { AppConfig } from '../config.js';
+import type { RecordStore } from '../store/records.js';
 import type { DownloadLink, Store } from '../store/store.js';
 import { resolveAuditDownload } from './audit.js';
 import type { Clock } from './clock.js';
 import { resolveDigestDownload } from './digest.js';
 import { resolveIcsDownload } from './invites.js';
-import { resolveExportDownload } from './privacy.js';
+import { resolveExportDownload } from './privacy-export.js';
 
 export interface FileDownload {
   contentType: string;
@@ -22,14 +23,14 @@ const RESOLVERS: Partial<Record<DownloadLink['kind'], Resolver>> = {
   ics: resolveIcsDownload,
   'digest-html': resolveDigestDownload,
   'digest-csv': resolveDigestDownload,
-  export: resolveExportDownload,
   'audit-csv': resolveAuditDownload,
 };
 
 /** The server's DownloadProvider: null for an unknown or expired token. */
-export function createDownloadProvider(store: Store, config: AppConfig, clock: Clock): (token: string, lang?: string) => Promise<FileDownload | null> {
+export function createDownloadProvider(store: Store, records: RecordStore, config: AppConfig, clock: Clock): (token: string, lang?: string) => Promise<FileDownload | null> {
   return async (token, lang) => {
     const kind = store.readShared((d) => d.links.find((l) => l.id === token)?.kind);
+    if (kind === 'export') return resolveExportDownload(records, config, token, clock());
     const resolve = kind && RESOLVERS[kind];
     return resolve ? resolve(store, config, token, clock(), lang) : null;
   };
