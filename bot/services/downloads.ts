@@ -30,6 +30,7 @@ const RESOLVERS: Partial<Record<DownloadLink['kind'], Resolver>> = {
 export function createDownloadProvider(store: Store, records: RecordStore, config: AppConfig, clock: Clock): (token: string, lang?: string) => Promise<FileDownload | null> {
   return async (token, lang) => {
     const kind = store.readShared((d) => d.links.find((l) => l.id === token)?.kind);
+    // TRANSITION (issue 12): the export is on the RecordStore already; it joins RESOLVERS when the others are.
     if (kind === 'export') return resolveExportDownload(records, config, token, clock());
     const resolve = kind && RESOLVERS[kind];
     return resolve ? resolve(store, config, token, clock(), lang) : null;
