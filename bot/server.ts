@@ -238,12 +238,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return next();
   });
 
-  server.get('/p/:token', downloadLimit, (req: restify.Request, res: restify.Response, next: restify.Next) => {
+  server.get('/p/:token', downloadLimit, async (req: restify.Request, res: restify.Response) => {
     const answer = new URL(req.url ?? '/', 'http://localhost').searchParams.get('answer') ?? undefined;
-    const page = options.partnerPages.get(String(req.params.token ?? ''), { lang: queryLang(req), answer }, acceptLanguage(req));
+    const page = await options.partnerPages.get(String(req.params.token ?? ''), { lang: queryLang(req), answer }, acceptLanguage(req));
     res.writeHead(page.status, PAGE_HEADERS);
     res.end(page.html);
-    return next();
   });
 
   server.post('/p/:token', downloadLimit, async (req: restify.Request, res: restify.Response) => {

@@ -8,7 +8,9 @@ import { loadConfig, type AppConfig } from '../bot/config.js';
 import { parseAnnouncementInput, parseContactLines, parseResolution } from '../bot/domain/announcement-input.js';
 import { acknowledge, createAnnouncement, resolveDisruption } from '../bot/services/announcements.js';
 import { contactsFor, setContacts } from '../bot/services/contacts.js';
-import { applyRetention, erasePerson, personalData } from '../bot/services/privacy.js';
+import { erasePerson } from '../bot/services/privacy-erasure.js';
+import { personalData } from '../bot/services/privacy-export.js';
+import { applyRetention } from '../bot/services/privacy-retention.js';
 import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import type { LowdbStore } from '../bot/store/lowdb-store.js';
 import { dataFileText } from './harness/data-files.js';
@@ -100,34 +102,34 @@ describe('announcements and privacy', () => {
     expect(await createAnnouncement(records, '22222222-2222-4222-8222-222222222222', 'uusimaa', none.value, { locale: 'fi', by: 'x' }, NOW)).toEqual({ ok: false, code: 'no-recipients' });
   });
 
-  it('an announcement is in "my data" of each partner it reached, with their acknowledgement', () => {
-    expect(personalData(store, config, { partnerId: liisa.id }).announcements).toEqual([
+  it('an announcement is in "my data" of each partner it reached, with their acknowledgement', async () => {
+    expect((await personalData(records, config, { partnerId: liisa.id })).announcements).toEqual([
       { id: ID, officeId: 'uusimaa', kind: 'disruption', title: 'Katko', createdAt: NOW.toISOString(), acknowledgedAt: NOW.toISOString() },
     ]);
-    expect(personalData(store, config, { partnerId: pekka.id }).announcements).toEqual([
+    expect((await personalData(records, config, { partnerId: pekka.id })).announcements).toEqual([
       { id: ID, officeId: 'uusimaa', kind: 'disruption', title: 'Katko', createdAt: NOW.toISOString() },
     ]);
   });
 
   it('erasing a partner removes them from announcements; erasing a named contact removes them from the contact list', async () => {
     await setContacts(records, 'uusimaa', { municipalities: [{ name: 'Maija', email: 'maija@office.fi' }, { name: 'Olli', email: 'olli@office.fi' }] }, 'aad-coordinator', NOW);
-    const summary = await erasePerson(store, config, { partnerId: liisa.id });
+    const summary = await erasePerson(records, config, { partnerId: liisa.id });
     expect(summary.announcements).toBe(1);
     const stored = store.readShared((d) => d.announcements[0]);
     expect(stored.recipients).toEqual([pekka.id]);
     expect(stored.acknowledgements).toEqual([]);
     expect(await dataFileText(join(dir, 'shared.json'))).not.toContain(liisa.id);
 
-    expect((await erasePerson(store, config, { email: 'maija@office.fi' })).announcements).toBe(1);
+    expect((await erasePerson(records, config, { email: 'maija@office.fi' })).announcements).toBe(1);
     expect(contactsFor(store, 'uusimaa', 'municipalities')).toEqual([{ name: 'Olli', email: 'olli@office.fi' }]);
     expect(await dataFileText(join(dir, 'shared.json'))).not.toContain('maija@office.fi');
   });
 
   it('retention deletes announcements older than the personal data period, and only those', async () => {
     const days = config.retention.personalDataDays;
-    const early = await applyRetention(store, config, new Date(NOW.getTime() + (days - 1) * 86_400_000));
+    const early = await applyRetention(records, config, new Date(NOW.getTime() + (days - 1) * 86_400_000));
     expect(early.announcements).toBe(0);
-    const late = await applyRetention(store, config, new Date(NOW.getTime() + (days + 1) * 86_400_000));
+    const late = await applyRetention(records, config, new Date(NOW.getTime() + (days + 1) * 86_400_000));
     expect(late.announcements).toBe(1);
     expect(store.readShared((d) => d.announcements)).toEqual([]);
   });

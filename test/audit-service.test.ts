@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../bot/config.js';
 import { addAudit, auditCsv, auditSince } from '../bot/services/audit.js';
-import { applyRetention } from '../bot/services/privacy.js';
+import { applyRetention } from '../bot/services/privacy-retention.js';
 import { readDataFile } from './harness/data-files.js';
 import { tempRecords, type TempRecords } from './harness/temp-records.js';
 
@@ -37,11 +37,11 @@ describe('audit service', () => {
         await addAudit(tx, { actor: admin, action: 'plan.confirm', target: { ref } }, daysAgo(days));
       }
     });
-    const summary = await applyRetention(temp.store, cfg, NOW);
+    const summary = await applyRetention(temp.records, cfg, NOW);
     expect(summary.audit).toBe(2);
     const refs = (await readDataFile(join(temp.dir, 'shared.json'))).audit.map((e: { target: { ref: string } }) => e.target.ref);
     expect(refs).toEqual(['kept-old', 'older-than-personal-data', 'recent']);
-    expect((await applyRetention(temp.store, cfg, NOW)).audit).toBe(0);
+    expect((await applyRetention(temp.records, cfg, NOW)).audit).toBe(0);
   });
 
   it('lists the entries of the last days newest first, and writes them to a CSV a spreadsheet does not run', async () => {

@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feedback, Invitation } from '../bot/domain/types.js';
+import type { RecordStore } from '../bot/store/records.js';
 import { executeActions, submission } from './harness/card-inputs.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { admin, coordinator, partner } from './harness/people.js';
-import { editData, meetingFixture, partnerFixture, partnerFor } from './harness/seed.js';
+import { meetingFixture, partnerFixture, partnerFor } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 
 const pekka = partnerFor(partner, { id: 'partner-pekka-0001', organisation: 'Espoon kaupunki', locale: 'en' });
@@ -60,17 +61,14 @@ describe('privacy end to end', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sidos-e2e-privacy-'));
-    await editData(dir, async (store) => {
-      await store.updateShared((d) => {
-        d.partners.push(pekka, liisa);
+    const seedRecords = (records: RecordStore) =>
+      records.transaction(async (tx) => {
+        for (const p of [pekka, liisa]) await tx.put('partners', p);
+        await tx.putInYear('meetings', 2027, meeting);
+        for (const i of [invitation('invitation-1', pekka.id, 'accepted'), invitation('invitation-2', liisa.id, 'declined')]) await tx.putInYear('invitations', 2027, i);
+        for (const f of [answer('fb-pekka', pekka.id, 4, true, 'Selkeä esitys'), answer('fb-liisa', liisa.id, 3, false, 'Liisan vastaus')]) await tx.putInYear('feedback', 2027, f);
       });
-      await store.updateYear(2027, (d) => {
-        d.meetings.push(meeting);
-        d.invitations.push(invitation('invitation-1', pekka.id, 'accepted'), invitation('invitation-2', liisa.id, 'declined'));
-        d.feedback.push(answer('fb-pekka', pekka.id, 4, true, 'Selkeä esitys'), answer('fb-liisa', liisa.id, 3, false, 'Liisan vastaus'));
-      });
-    });
-    h = await Harness.start({ clock: clock.now, dataDir: dir });
+    h = await Harness.start({ clock: clock.now, dataDir: dir, seedRecords });
     h.connector.members.set(admin.id, { id: admin.id, aadObjectId: admin.aadObjectId, email: admin.email, name: admin.name });
   });
 
@@ -169,9 +167,9 @@ describe('privacy end to end', () => {
 
     const files = await dataFiles();
     for (const gone of [liisa.id, liisa.email, 'Liisa Laine', 'Liisan vastaus']) expect(files).not.toContain(gone);
-    const { shared, year } = await h.readData();
-    expect(shared.partners.map((p: { id: string }) => p.id)).toEqual([pekka.id]);
-    const stays = (await year(2027)).feedback.find((f: Feedback) => f.id === 'fb-liisa');
+    expect(await h.records.get('partners', liisa.id)).toBeUndefined();
+    expect((await h.records.get('partners', pekka.id))?.id).toBe(pekka.id);
+    const stays = await h.records.get('feedback', 'fb-liisa');
     expect(stays).toMatchObject({ rating: 3, works: '', segment: 'municipalities' });
     expect((await download(urlOf(card))).status).toBe(404);
 
@@ -184,10 +182,9 @@ describe('privacy end to end', () => {
   it('the retention job erases a partner with nothing newer than the retention period', async () => {
     clock.set('2032-06-01T09:00:00.000Z'); // more than 1825 days after Pekka's last activity in March 2027
     await h.runJob('privacy.retention');
-    const { shared, year } = await h.readData();
-    expect(shared.partners).toEqual([]);
-    const answers = (await year(2027)).feedback;
-    expect(answers.map((f: Feedback) => [f.rating, f.anonymous, f.partnerId.startsWith('erased:')])).toEqual([
+    expect(await h.records.get('partners', pekka.id)).toBeUndefined();
+    const answers = await Promise.all(['fb-pekka', 'fb-liisa'].map((id) => h.records.get('feedback', id)));
+    expect(answers.map((f) => [f?.rating, f?.anonymous, f?.partnerId.startsWith('erased:')])).toEqual([
       [4, true, true],
       [3, false, true],
     ]);

@@ -31,7 +31,7 @@ describe('/healthz on a PostgreSQL store that goes away and comes back', () => {
       // /healthz uses none of these.
       downloads: async () => null,
       infoPage: () => '',
-      partnerPages: { get: () => ({ status: 404, html: '' }), post: async () => ({ status: 404, html: '' }) },
+      partnerPages: { get: async () => ({ status: 404, html: '' }), post: async () => ({ status: 404, html: '' }) },
       storage: store,
       log: (line) => logged.push(line),
     });

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedbackRequest, Partner } from '../bot/domain/types.js';
 import { translator } from '../bot/i18n.js';
 import { lookupPartnerLink, partnerLinks } from '../bot/services/partner-links.js';
-import { erasePerson } from '../bot/services/privacy.js';
+import { erasePerson } from '../bot/services/privacy-erasure.js';
+import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { FakeClock } from './harness/clock.js';
 import { coordinator } from './harness/people.js';
@@ -67,7 +68,7 @@ describe('partner page links', () => {
   });
 
   it('drops a person’s page links when the person is erased', async () => {
-    await erasePerson(store, { people: [] } as never, { partnerId: A.id });
+    await erasePerson(LowdbRecordStore.over(store), { people: [] } as never, { partnerId: A.id });
     expect(store.readShared((d) => d.links.map((l) => l.partnerId))).toEqual([B.id]);
   });
 });

@@ -1,8 +1,6 @@
-// The privacy service on a real LowdbStore with records in two year files:
+// The privacy services on the lowdb RecordStore with records in two year files:
 // what is found about a person, erasing them (identity gone from every file,
 // digest aggregates unchanged, a second run changes nothing) and retention.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../bot/config.js';
@@ -10,10 +8,13 @@ import { buildDigest, type Digest, type DigestRow } from '../bot/domain/digest.j
 import { parsePeriodKey } from '../bot/domain/periods.js';
 import type { Feedback, FeedbackRequest, Invitation, Meeting, Partner, Proposal } from '../bot/domain/types.js';
 import { buildDigestFor, digestInput } from '../bot/services/digest.js';
-import { applyRetention, erasePerson, exportLink, personalData, resolveExportDownload } from '../bot/services/privacy.js';
-import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
+import { erasePerson } from '../bot/services/privacy-erasure.js';
+import { exportLink, personalData, resolveExportDownload } from '../bot/services/privacy-export.js';
+import { applyRetention } from '../bot/services/privacy-retention.js';
+import { roleAssignmentId, type RecordKinds, type SharedKind, type YearKind } from '../bot/store/record-kinds.js';
+import type { RecordStore, RecordTransaction } from '../bot/store/records.js';
 import { dataFileText } from './harness/data-files.js';
+import { tempRecords, type TempRecords } from './harness/temp-records.js';
 
 const T0 = '2025-01-15T08:00:00.000Z';
 const id = (n: number) => `0b5c2f4e-1d3a-4c8e-9f10-${String(n).padStart(12, '0')}`;
@@ -116,85 +117,115 @@ const MAR_AFTER = '2027-03-02T15:00:00.000Z';
 const LIISA_CHAT = `a:personal-${LIISA.aadObjectId}`;
 const CHANNEL = '19:kumppanit@thread.tacv2;messageid=1';
 
-async function seed(store: LowdbStore): Promise<void> {
-  await store.updateShared((d) => {
-    d.partners.push(
+async function putAll<K extends SharedKind>(tx: RecordTransaction, kind: K, ...list: RecordKinds[K][]): Promise<void> {
+  for (const record of list) await tx.put(kind, record);
+}
+async function fileAll<K extends YearKind>(tx: RecordTransaction, kind: K, year: number, ...list: RecordKinds[K][]): Promise<void> {
+  for (const record of list) await tx.putInYear(kind, year, record);
+}
+
+async function seed(records: RecordStore): Promise<void> {
+  await records.transaction(async (tx) => {
+    await putAll(
+      tx,
+      'partners',
       partner(1, { name: LIISA.name, email: LIISA.email, aadObjectId: LIISA.aadObjectId, organisation: LIISA.organisation, updatedAt: '2026-10-01T08:00:00.000Z' }),
       partner(2),
       partner(3),
       partner(4),
       partner(5, { segment: 'debt-counsellors' }),
     );
-    d.roleAssignments.push({ aadObjectId: COORDINATOR.aadObjectId, email: COORDINATOR.email, role: 'coordinator', office: 'uusimaa' });
+    const coordinator = { aadObjectId: COORDINATOR.aadObjectId, email: COORDINATOR.email, role: 'coordinator' as const, office: 'uusimaa' };
+    await tx.put('roleAssignments', { ...coordinator, id: roleAssignmentId(coordinator) });
     const user = (aadObjectId: string, name: string) => ({ id: `29:${aadObjectId}`, name, aadObjectId });
-    d.conversations.push(
+    await putAll(
+      tx,
+      'conversations',
       { id: LIISA_CHAT, kind: 'personal', conversationId: LIISA_CHAT, aadObjectId: LIISA.aadObjectId, reference: { user: user(LIISA.aadObjectId, LIISA.name), conversation: { id: LIISA_CHAT } }, updatedAt: MAR },
       { id: CHANNEL, kind: 'channel', conversationId: CHANNEL, reference: { user: user(LIISA.aadObjectId, LIISA.name), conversation: { id: CHANNEL } }, updatedAt: MAR },
       { id: 'a:personal-kaisa', kind: 'personal', conversationId: 'a:personal-kaisa', aadObjectId: COORDINATOR.aadObjectId, reference: { user: user(COORDINATOR.aadObjectId, 'Kaisa K') }, updatedAt: MAR },
     );
-    d.subscriptions.push({ id: 'sub-channel', topic: 'digest', conversationRecordId: CHANNEL, by: COORDINATOR.aadObjectId, at: MAR });
-    d.sends.push(
+    await tx.put('subscriptions', { id: 'sub-channel', topic: 'digest', conversationRecordId: CHANNEL, by: COORDINATOR.aadObjectId, at: MAR });
+    await putAll(
+      tx,
+      'sends',
       { id: 'invite:inv-l-mar:1:teams', channel: 'teams', target: LIISA_CHAT, what: `invite REQUEST of meeting m-mar SEQUENCE 1 to partner ${LIISA.id}`, status: 'sent', attempts: 1, at: '2027-02-01T08:00:00.000Z' },
       { id: 'email:proposal-status:p-l:2', channel: 'email', target: LIISA.id, what: 'proposal status under-review', status: 'sent', attempts: 1, at: NOV_AFTER },
       { id: 'invite:inv-2-mar:1:email', channel: 'email', target: id(2), what: `invite REQUEST of meeting m-mar SEQUENCE 1 to partner ${id(2)}`, status: 'sent', attempts: 1, at: '2027-02-01T08:00:00.000Z' },
       { id: 'digest:2026-W46:email:johto@example.fi', channel: 'email', target: 'johto@example.fi', what: 'digest', status: 'sent', attempts: 1, at: NOV_AFTER },
     );
-    d.links.push(
+    await putAll(
+      tx,
+      'links',
       { id: 'ics-token-inv-l-mar-abcdefghijklmnop', kind: 'ics', ref: 'inv-l-mar', expiresAt: '2027-04-01T00:00:00.000Z' },
       { id: 'ics-token-inv-2-mar-abcdefghijklmnop', kind: 'ics', ref: 'inv-2-mar', expiresAt: '2027-04-01T00:00:00.000Z' },
     );
     // Liisa was once removed and added again: the undo copy under her old id is still kept.
-    d.jobState[`removedPartner:${LIISA.oldId}`] = JSON.stringify({ partner: partner(99, { name: LIISA.name, email: LIISA.email }), removedAt: '2026-06-01T08:00:00.000Z' });
-    d.jobState['digest.lastDelivered'] = '2027-W08';
-  });
-  await store.updateYear(2026, (d) => {
-    d.plans.push({ id: 'plan-m-nov', officeId: 'uusimaa', year: 2026, theme: 'Perinnän alku', segments: ['municipalities'], weekday: 2, time: '12:00', durationMinutes: 120, createdBy: COORDINATOR.aadObjectId, createdAt: T0, updatedAt: T0 });
-    d.meetings.push(meeting('m-nov', 'Ensimmäiset viikot', NOV));
-    d.invitations.push(
+    await tx.setJobState(`removedPartner:${LIISA.oldId}`, JSON.stringify({ partner: partner(99, { name: LIISA.name, email: LIISA.email }), removedAt: '2026-06-01T08:00:00.000Z' }));
+    await tx.setJobState('digest.lastDelivered', '2027-W08');
+    await tx.putInYear('plans', 2026, { id: 'plan-m-nov', officeId: 'uusimaa', year: 2026, theme: 'Perinnän alku', segments: ['municipalities'], weekday: 2, time: '12:00', durationMinutes: 120, createdBy: COORDINATOR.aadObjectId, createdAt: T0, updatedAt: T0 });
+    await tx.putInYear('meetings', 2026, meeting('m-nov', 'Ensimmäiset viikot', NOV));
+    await fileAll(
+      tx,
+      'invitations',
+      2026,
       invitation('inv-l-nov', 'm-nov', LIISA.id, 'accepted', true),
       invitation('inv-2-nov', 'm-nov', id(2), 'accepted', true),
       invitation('inv-3-nov', 'm-nov', id(3), 'declined', false),
       invitation('inv-4-nov', 'm-nov', id(4), 'accepted', false),
     );
-    d.feedbackRequests.push(
+    await fileAll(
+      tx,
+      'feedbackRequests',
+      2026,
       request('req-f-l-nov', 'm-nov', LIISA.id, NOV_AFTER, true),
       request('req-old', 'm-nov', LIISA.oldId, NOV_AFTER, false),
       request('req-f-2-nov', 'm-nov', id(2), NOV_AFTER, true),
       request('req-f-3-nov', 'm-nov', id(3), NOV_AFTER, true),
       request('req-f-4-nov', 'm-nov', id(4), NOV_AFTER, false),
     );
-    d.feedback.push(
+    await fileAll(
+      tx,
+      'feedback',
+      2026,
       feedback('f-l-nov', 'm-nov', LIISA.id, 2, NOV_AFTER, { works: 'Liisan oma kehu', change: 'Liisan oma toive', justification: 'Liisan perustelu' }),
       feedback('f-2-nov', 'm-nov', id(2), 4, NOV_AFTER),
       feedback('f-3-nov', 'm-nov', id(3), 5, NOV_AFTER),
     );
-    d.proposals.push(proposal('p-l', 'f-l-nov', LIISA.id, 'Yhteinen hakemuslomake kunnille', NOV_AFTER));
-    d.officeFeedback.push({
+    await tx.putInYear('proposals', 2026, proposal('p-l', 'f-l-nov', LIISA.id, 'Yhteinen hakemuslomake kunnille', NOV_AFTER));
+    await tx.putInYear('officeFeedback', 2026, {
       id: 'of-espoo', meetingId: 'm-nov', officeId: 'uusimaa', organisation: LIISA.organisation, segment: 'municipalities',
       rating: 4, works: 'Hakemukset olivat täydellisiä', couldDoDifferently: 'Liitteet ajoissa', givenBy: COORDINATOR.aadObjectId, givenAt: NOV_AFTER,
     });
-  });
-  await store.updateYear(2027, (d) => {
-    d.meetings.push(meeting('m-mar', 'Maksusuunnitelmat', MAR));
-    d.invitations.push(
+    await tx.putInYear('meetings', 2027, meeting('m-mar', 'Maksusuunnitelmat', MAR));
+    await fileAll(
+      tx,
+      'invitations',
+      2027,
       invitation('inv-l-mar', 'm-mar', LIISA.id, 'accepted'),
       invitation('inv-2-mar', 'm-mar', id(2), 'tentative'),
       invitation('inv-3-mar', 'm-mar', id(3), 'accepted'),
       invitation('inv-5-mar', 'm-mar', id(5), 'accepted'),
     );
-    d.feedbackRequests.push(
+    await fileAll(
+      tx,
+      'feedbackRequests',
+      2027,
       request('req-f-l-mar', 'm-mar', LIISA.id, MAR_AFTER, true),
       request('req-f-2-mar', 'm-mar', id(2), MAR_AFTER, true),
       request('req-f-3-mar', 'm-mar', id(3), MAR_AFTER, true),
       request('req-f-5-mar', 'm-mar', id(5), MAR_AFTER, true, 'debt-counsellors'),
     );
-    d.feedback.push(
+    await fileAll(
+      tx,
+      'feedback',
+      2027,
       feedback('f-l-mar', 'm-mar', LIISA.id, 5, MAR_AFTER, { anonymous: true, works: 'Nimetön kiitos selkeydestä' }),
       feedback('f-2-mar', 'm-mar', id(2), 4, MAR_AFTER),
       feedback('f-3-mar', 'm-mar', id(3), 1, MAR_AFTER),
       feedback('f-5-mar', 'm-mar', id(5), 3, MAR_AFTER, { segment: 'debt-counsellors' }),
     );
-    d.proposals.push(proposal('p-anon', 'f-l-mar', LIISA.id, 'Verkkoajanvaraus', MAR_AFTER, { anonymous: true, level: 'local' }));
+    await tx.putInYear('proposals', 2027, proposal('p-anon', 'f-l-mar', LIISA.id, 'Verkkoajanvaraus', MAR_AFTER, { anonymous: true, level: 'local' }));
   });
 }
 
@@ -231,26 +262,25 @@ function recordFigures(digest: Digest) {
 const proposalsOf = (digest: Digest) =>
   [...digest.nationalProposals, ...digest.offices.flatMap((o) => o.localProposals.items)].map(({ id: pid, text, status, level }) => ({ pid, text, status, level }));
 
-describe('privacy service', () => {
-  let dir: string;
-  let store: LowdbStore;
+describe('privacy services', () => {
+  let temp: TempRecords;
+  let records: RecordStore;
   let config: AppConfig;
   const files = async () =>
-    Object.fromEntries(await Promise.all(['shared.json', '2026.json', '2027.json'].map(async (f) => [f, await dataFileText(join(dir, f))] as const)));
+    Object.fromEntries(await Promise.all(['shared.json', '2026.json', '2027.json'].map(async (f) => [f, await dataFileText(join(temp.dir, f))] as const)));
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sidos-privacy-'));
-    store = await LowdbStore.open(dir);
-    config = loadConfig({ PORT: '0', DATA_DIR: dir, PUBLIC_BASE_URL: 'https://sidos.example.fi' });
-    await seed(store);
+    temp = await tempRecords();
+    records = temp.records;
+    config = loadConfig({ PORT: '0', DATA_DIR: temp.dir, PUBLIC_BASE_URL: 'https://sidos.example.fi' });
+    await seed(records);
   });
   afterEach(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
+    await temp.cleanup();
   });
 
-  it('finds everything stored about a partner from their e-mail, in the shared file and both year files', () => {
-    const data = personalData(store, config, { email: 'liisa.laine@ESPOO.fi' });
+  it('finds everything stored about a partner from their e-mail, in the shared file and both year files', async () => {
+    const data = await personalData(records, config, { email: 'liisa.laine@ESPOO.fi' });
     expect(data.partner).toMatchObject({ id: LIISA.id, name: LIISA.name, aadObjectId: LIISA.aadObjectId });
     expect(data.identifiers.partnerIds.sort()).toEqual([LIISA.id, LIISA.oldId].sort());
     expect(data.conversations.map((c) => c.id).sort()).toEqual([CHANNEL, LIISA_CHAT].sort());
@@ -282,8 +312,8 @@ describe('privacy service', () => {
     expect(json).not.toContain(COORDINATOR.aadObjectId);
   });
 
-  it('finds a staff member’s role and what they made from their Teams identity', () => {
-    const data = personalData(store, config, { aadObjectId: COORDINATOR.aadObjectId });
+  it('finds a staff member’s role and what they made from their Teams identity', async () => {
+    const data = await personalData(records, config, { aadObjectId: COORDINATOR.aadObjectId });
     expect(data.partner).toBeNull();
     expect(data.identifiers.emails).toEqual([COORDINATOR.email]);
     expect(data.roles).toEqual([{ role: 'coordinator', office: 'uusimaa', source: 'assigned' }]);
@@ -297,8 +327,6 @@ describe('privacy service', () => {
 
   it('erases a partner everywhere while the digest figures stay, and a second run changes nothing', async () => {
     const now = new Date('2027-04-05T06:00:00.000Z');
-    // TRANSITION (issue 12): the digest reads through the RecordStore over the same documents.
-    const records = LowdbRecordStore.over(store);
     const digestOf = async () => {
       const result = await buildDigestFor(records, config, '2027-Q1', now);
       if (!result.ok) throw new Error(result.code);
@@ -308,9 +336,9 @@ describe('privacy service', () => {
     // What merely removing her from the register would give: the target group and respondents are the register's.
     const input = await digestInput(records, config, parsePeriodKey('2027-Q1')!, now);
     const removedOnly = buildDigest({ ...input, partners: input.partners.filter((p) => p.id !== LIISA.id) });
-    const exportUrl = await exportLink(store, config, { email: LIISA.email }, now);
+    const exportUrl = await exportLink(records, config, { email: LIISA.email }, now);
 
-    const summary = await erasePerson(store, config, { email: LIISA.email });
+    const summary = await erasePerson(records, config, { email: LIISA.email });
     expect(summary).toMatchObject({
       found: true,
       partner: 1,
@@ -349,7 +377,7 @@ describe('privacy service', () => {
     expect(year2026.proposals[0]).toMatchObject({ text: 'Yhteinen hakemuslomake kunnille', status: 'under-review', anonymous: true });
     const channel = JSON.parse(after['shared.json']).conversations.find((c: { id: string }) => c.id === CHANNEL);
     expect(channel.reference).toEqual({ conversation: { id: CHANNEL } });
-    expect(resolveExportDownload(store, config, exportUrl.split('/files/')[1], now)).toBeNull();
+    expect(await resolveExportDownload(records, config, exportUrl.split('/files/')[1], now)).toBeNull();
 
     // Counts, ratings, statuses and office feedback are as before; the register-based
     // figures (target group, respondents, segment of invitations) are as after a removal.
@@ -360,13 +388,13 @@ describe('privacy service', () => {
       JSON.parse(JSON.stringify({ ...d, generatedAt: '' }), (key, value) => (key === 'anonymous' || (key === 'segment' && value === null) ? undefined : value));
     expect(withoutAnonymity(digest)).toEqual(withoutAnonymity(removedOnly));
 
-    const again = await erasePerson(store, config, { email: LIISA.email });
+    const again = await erasePerson(records, config, { email: LIISA.email });
     expect(again.found).toBe(false);
     expect(await files()).toEqual(after);
   });
 
   it('erases a staff member: role, chat and their name on what they made', async () => {
-    const summary = await erasePerson(store, config, { email: COORDINATOR.email });
+    const summary = await erasePerson(records, config, { email: COORDINATOR.email });
     expect(summary).toMatchObject({ found: true, partner: 0, roleAssignments: 1, conversations: 1, staffReferences: 4, surveys: 0, subscriptions: 1 });
     for (const text of Object.values(await files())) {
       expect(text).not.toContain(COORDINATOR.aadObjectId);
@@ -374,28 +402,32 @@ describe('privacy service', () => {
     }
     const shared = JSON.parse((await files())['shared.json']);
     expect(shared.subscriptions).toEqual([expect.objectContaining({ id: 'sub-channel', conversationRecordId: CHANNEL })]);
-    expect(personalData(store, config, { partnerId: LIISA.id }).proposals).toHaveLength(2);
+    expect((await personalData(records, config, { partnerId: LIISA.id })).proposals).toHaveLength(2);
   });
 
   it('retention anonymises what is older than the cut-off, erases partners with nothing newer, and keeps the rest', async () => {
-    await store.updateShared((d) => {
-      d.partners.push(partner(6, { name: 'Vanha Kumppani', email: 'vanha@example.fi' }));
-      d.conversations.push(
+    await records.transaction(async (tx) => {
+      await tx.put('partners', partner(6, { name: 'Vanha Kumppani', email: 'vanha@example.fi' }));
+      await putAll(
+        tx,
+        'conversations',
         { id: 'a:personal-gone', kind: 'personal', conversationId: 'a:personal-gone', aadObjectId: 'aad-gone', reference: {}, updatedAt: NOV },
         // A leader configured by e-mail who only reads the digest in their chat.
         { id: 'a:personal-leader', kind: 'personal', conversationId: 'a:personal-leader', aadObjectId: 'aad-leader', reference: {}, updatedAt: NOV },
       );
-      d.subscriptions.push({ id: 'sub-leader', topic: 'digest', conversationRecordId: 'a:personal-leader', by: 'aad-leader', at: NOV });
-      d.links.push(
+      await tx.put('subscriptions', { id: 'sub-leader', topic: 'digest', conversationRecordId: 'a:personal-leader', by: 'aad-leader', at: NOV });
+      await putAll(
+        tx,
+        'links',
         { id: 'expired-export-token-0123456789', kind: 'export', ref: '{}', expiresAt: '2027-01-01T00:00:00.000Z' },
         { id: 'valid-export-token-0123456789', kind: 'export', ref: '{}', expiresAt: '2027-12-02T00:00:00.000Z' },
       );
+      await tx.putInYear('invitations', 2026, invitation('inv-6-nov', 'm-nov', id(6), 'declined'));
     });
-    await store.updateYear(2026, (d) => d.invitations.push(invitation('inv-6-nov', 'm-nov', id(6), 'declined')));
     const cfg: AppConfig = { ...config, retention: { ...config.retention, personalDataDays: 365 } };
     const now = new Date('2027-12-01T01:00:00.000Z'); // cut-off 1 December 2026
 
-    const summary = await applyRetention(store, cfg, now);
+    const summary = await applyRetention(records, cfg, now);
     expect(summary).toEqual({
       // Partners 4 and 6: added in January 2025, nothing since November 2026. Their records went with the erasure.
       partnersErased: 2,
@@ -426,10 +458,10 @@ describe('privacy service', () => {
     expect(year2027).toContain(LIISA.id);
     expect(year2027).toContain('works f-2-mar');
     // Liisa stays: she did something after the cut-off; her old records are no longer hers.
-    expect(personalData(store, cfg, { partnerId: LIISA.id }).invitations.map((i) => i.id)).toEqual(['inv-l-mar']);
+    expect((await personalData(records, cfg, { partnerId: LIISA.id })).invitations.map((i) => i.id)).toEqual(['inv-l-mar']);
 
     const before = await files();
-    expect(Object.values(await applyRetention(store, cfg, now)).every((n) => n === 0)).toBe(true);
+    expect(Object.values(await applyRetention(records, cfg, now)).every((n) => n === 0)).toBe(true);
     expect(await files()).toEqual(before);
   });
 });

@@ -210,6 +210,20 @@ describe.each([lowdbSubject(), postgresSubject()])('RecordStore on $name', (subj
     expect(await store.jobStates()).toEqual({ 'digest.lastPeriod': '2027-Q2' });
   });
 
+  it('removes job state', async () => {
+    await store.transaction(async (tx) => {
+      await tx.setJobState('removedPartner:p1', '{}');
+      await tx.setJobState('digest.lastPeriod', '2027-Q1');
+    });
+    await store.transaction(async (tx) => {
+      expect(await tx.removeJobState('removedPartner:p1')).toBe(true);
+      expect(await tx.jobState('removedPartner:p1')).toBeUndefined();
+      expect(await tx.removeJobState('unknown')).toBe(false);
+    });
+    await reopen();
+    expect(await store.jobStates()).toEqual({ 'digest.lastPeriod': '2027-Q1' });
+  });
+
   it('sees its own writes inside a transaction, and nothing of one that throws', async () => {
     await store.transaction((tx) => tx.put('partners', partnerFixture('p1')));
     const failure = new Error('validation failed halfway');

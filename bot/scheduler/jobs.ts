@@ -5,7 +5,7 @@ import { deliverDigest, type DigestPorts } from '../services/digest.js';
 import { createMeetingRequests, deliverNewRequests, remindAndClose, type FeedbackOutbox } from '../services/feedback-requests.js';
 import { sendReminders, syncAllPending } from '../services/invites.js';
 import { sendFeedbackPrompts } from '../services/office-feedback.js';
-import { applyRetention } from '../services/privacy.js';
+import { applyRetention } from '../services/privacy-retention.js';
 import { createSurveyRounds } from '../services/surveys.js';
 import type { BotDeps } from '../deps.js';
 import type { Job } from './scheduler.js';
@@ -113,7 +113,7 @@ export function buildJobs(deps: BotDeps, ports: JobPorts): Job[] {
       timeZone,
       runAtStart: true,
       run: async (now) => {
-        const summary = await applyRetention(deps.store, deps.config, now);
+        const summary = await applyRetention(deps.records, deps.config, now);
         const changed = Object.entries(summary).filter(([, n]) => n > 0);
         if (changed.length > 0) deps.log(`privacy.retention: ${changed.map(([what, n]) => `${what} ${n}`).join(', ')}`);
       },

@@ -2,12 +2,12 @@
 // Each kind has one resolver. `lang` is the ?lang= of the requested URL, if any.
 import type { AppConfig } from '../config.js';
 import type { BotDeps } from '../deps.js';
-import type { RecordReader } from '../store/records.js';
+import type { RecordStore } from '../store/records.js';
 import type { DownloadLink } from '../store/store.js';
 import { resolveAuditDownload } from './audit.js';
 import { resolveDigestDownload } from './digest.js';
 import { resolveIcsDownload } from './invites.js';
-import { resolveExportDownload } from './privacy.js';
+import { resolveExportDownload } from './privacy-export.js';
 
 export interface FileDownload {
   contentType: string;
@@ -17,7 +17,7 @@ export interface FileDownload {
   inline?: boolean;
 }
 
-type Resolver = (reader: RecordReader, config: AppConfig, token: string, now: Date, lang?: string) => FileDownload | null | Promise<FileDownload | null>;
+type Resolver = (reader: RecordStore, config: AppConfig, token: string, now: Date, lang?: string) => FileDownload | null | Promise<FileDownload | null>;
 
 /** The server's DownloadProvider: null for an unknown or expired token. */
 export function createDownloadProvider(deps: Pick<BotDeps, 'store' | 'records' | 'config' | 'clock'>): (token: string, lang?: string) => Promise<FileDownload | null> {
@@ -27,7 +27,7 @@ export function createDownloadProvider(deps: Pick<BotDeps, 'store' | 'records' |
     ics: (_reader, config, token, now) => resolveIcsDownload(store, config, token, now),
     'digest-html': resolveDigestDownload,
     'digest-csv': resolveDigestDownload,
-    export: (_reader, config, token, now) => resolveExportDownload(store, config, token, now),
+    export: resolveExportDownload,
     'audit-csv': (reader, _config, token, now) => resolveAuditDownload(reader, token, now),
   };
   return async (token, lang) => {

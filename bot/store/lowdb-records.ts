@@ -31,6 +31,7 @@ import {
   type RecordTransaction,
   type SendClaim,
   type SendResult,
+  type TransactionOptions,
 } from './records.js';
 import type { SharedData, YearData } from './store.js';
 import { canClaim, claimedSend, recordClaimedResult } from './send-claims.js';
@@ -87,10 +88,10 @@ class Table {
   }
 }
 
-/** A transaction's writes: per kind, id → the new entry or null (removed); and job state. */
+/** A transaction's writes: per kind, id → the new entry or null (removed); and job state (null: removed). */
 interface Changes {
   records: Map<Kind, Map<string, Entry | null>>;
-  jobState: Map<string, string>;
+  jobState: Map<string, string | null>;
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -188,13 +189,13 @@ export class LowdbRecordStore implements RecordStore {
     return this.committed.jobState(key);
   }
 
-  transaction<T>(work: (tx: RecordTransaction) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: RecordTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.exclusive(async () => {
       this.fresh();
       const changes: Changes = { records: new Map(), jobState: new Map() };
       const result = await work(new LowdbTransaction(this.tables, this.store, changes, () => this.fresh()));
       const unchanged = this.indexedAt === this.store.version;
-      await this.commit(changes);
+      await this.commit(changes, options.purge ?? false);
       if (unchanged) this.indexedAt = this.store.version;
       else this.fresh();
       return result;
@@ -202,7 +203,7 @@ export class LowdbRecordStore implements RecordStore {
   }
 
   /** Writes each touched document once, then brings the Maps up to date. */
-  private async commit(changes: Changes): Promise<void> {
+  private async commit(changes: Changes, purgeAll: boolean): Promise<void> {
     const byDocument = new Map<string, { kind: Kind; id: string; entry: Entry | null }[]>();
     for (const [kind, writes] of changes.records) {
       for (const [id, entry] of writes) {
@@ -214,10 +215,16 @@ export class LowdbRecordStore implements RecordStore {
     }
     if (changes.jobState.size > 0 && !byDocument.has('shared')) byDocument.set('shared', []);
     for (const [document, writes] of byDocument) {
-      const purge = writes.some((w) => w.entry === null);
+      const purge = purgeAll || writes.some((w) => w.entry === null) || (document === 'shared' && [...changes.jobState.values()].includes(null));
       const apply = (data: Record<string, unknown>) => {
         for (const { kind, id, entry } of writes) this.applyToDocument(document, data, kind, id, entry);
-        if (document === 'shared') for (const [key, value] of changes.jobState) (data.jobState as Record<string, string>)[key] = value;
+        if (document === 'shared') {
+          const jobState = data.jobState as Record<string, string>;
+          for (const [key, value] of changes.jobState) {
+            if (value === null) delete jobState[key];
+            else jobState[key] = value;
+          }
+        }
       };
       try {
         if (document === 'shared') await this.store.updateShared((d) => apply(d as unknown as Record<string, unknown>), { purge });
@@ -389,7 +396,7 @@ class LowdbReader implements RecordReader {
   }
 
   async jobState(key: string): Promise<string | undefined> {
-    if (this.changes?.jobState.has(key)) return this.changes.jobState.get(key);
+    if (this.changes?.jobState.has(key)) return this.changes.jobState.get(key) ?? undefined;
     return this.store.readShared((d) => d.jobState[key]);
   }
 }
@@ -438,6 +445,12 @@ class LowdbTransaction extends LowdbReader implements RecordTransaction {
 
   async setJobState(key: string, value: string): Promise<void> {
     this.pending.jobState.set(key, value);
+  }
+
+  async removeJobState(key: string): Promise<boolean> {
+    const existed = (await this.jobState(key)) !== undefined;
+    this.pending.jobState.set(key, null);
+    return existed;
   }
 }
 

@@ -125,6 +125,10 @@ class PgTransaction extends PgReader implements RecordTransaction {
   async setJobState(key: string, value: string): Promise<void> {
     await this.query('INSERT INTO job_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [key, value]);
   }
+
+  async removeJobState(key: string): Promise<boolean> {
+    return ((await this.query('DELETE FROM job_state WHERE key = $1', [key])).rowCount ?? 0) > 0;
+  }
 }
 
 export class PgRecordStore extends PgReader implements RecordStore {

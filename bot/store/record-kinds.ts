@@ -179,7 +179,11 @@ export const KINDS = {
   links: {
     table: 'links',
     perYear: false,
-    indexes: { ref: { column: 'ref', key: (r) => r.ref }, kind: { column: 'kind', key: (r) => r.kind } },
+    indexes: {
+      ref: { column: 'ref', key: (r) => r.ref },
+      kind: { column: 'kind', key: (r) => r.kind },
+      partnerId: { column: 'partner_id', key: (r) => r.partnerId },
+    },
   },
   audit: { table: 'audit', perYear: false, indexes: {} },
   announcements: { table: 'announcements', perYear: false, indexes: { officeId: { column: 'office_id', key: (r) => r.officeId } } },

@@ -43,6 +43,8 @@ export interface RecordTransaction extends RecordReader {
   /** Removes a record; false when there was none. */
   remove(kind: Kind, id: string): Promise<boolean>;
   setJobState(key: string, value: string): Promise<void>;
+  /** Drops a job state entry (e.g. one naming an erased person); false when there was none. */
+  removeJobState(key: string): Promise<boolean>;
 }
 
 /** What an instance claims before it sends: the send record's fields without its outcome. */
@@ -64,6 +66,16 @@ export interface SendResult {
   activityId?: string;
 }
 
+export interface TransactionOptions {
+  /**
+   * The transaction erases personal data: the values it replaces or removes
+   * must leave the disk now. lowdb rewrites the files it touched instead of
+   * appending to their journals (removals always do); PostgreSQL leaves
+   * replaced row versions to (auto)vacuum.
+   */
+  purge?: boolean;
+}
+
 export interface RecordStore extends RecordReader {
   /**
    * Runs a use case's reads and writes as one: either every write is kept or,
@@ -71,7 +83,7 @@ export interface RecordStore extends RecordReader {
    * RecordConflictError (and so rolls the transaction back). `work` must not
    * start another transaction (lowdb runs them one at a time: it would wait forever).
    */
-  transaction<T>(work: (tx: RecordTransaction) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: RecordTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Claims the send under `claim.key`: true when this caller owns it now (no
    * record yet, the last attempt failed, or an earlier claim lapsed), false when

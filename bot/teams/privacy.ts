@@ -6,7 +6,9 @@ import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { clipText, formatMeetingTime } from '../domain/format.js';
 import type { Role } from '../domain/types.js';
-import { erasePerson, EXPORT_LINK_HOURS, exportLink, nothingStored, personalData, type PersonalData, type Who } from '../services/privacy.js';
+import { erasePerson } from '../services/privacy-erasure.js';
+import { EXPORT_LINK_HOURS, exportLink, nothingStored, personalData, type PersonalData } from '../services/privacy-export.js';
+import type { Who } from '../services/privacy-person.js';
 import { audited } from './audit.js';
 import { officeName, segmentName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
@@ -118,7 +120,7 @@ async function dataCard(turn: Turn, who: Who, data: PersonalData, admin: boolean
     intro: admin ? t('privacy.admin.intro') : t('privacy.mine.intro'),
     sections: sections(turn, data),
     note: t('privacy.linkNote', { hours: EXPORT_LINK_HOURS }),
-    downloadUrl: await exportLink(deps.store, deps.config, who, deps.clock()),
+    downloadUrl: await exportLink(deps.records, deps.config, who, deps.clock()),
     email,
     labels: { download: t(admin ? 'privacy.button.export' : 'privacy.button.download'), erase: t('privacy.button.erase') },
   });
@@ -127,7 +129,7 @@ async function dataCard(turn: Turn, who: Who, data: PersonalData, admin: boolean
 /** The admin's card about the person with this e-mail, or a text when nothing is stored. */
 async function adminCard(turn: Turn, email: string): Promise<Card | string> {
   const who = { email };
-  const data = personalData(turn.deps.store, turn.deps.config, who);
+  const data = await personalData(turn.deps.records, turn.deps.config, who);
   // Recorded after gathering: the look-up itself is not what the admin found stored.
   await audited(turn, 'privacy.lookup', who);
   return nothingStored(data) ? turn.t('privacy.notFound', { email }) : dataCard(turn, who, data, true);
@@ -146,7 +148,7 @@ function confirmCard(turn: Turn, email: string): Card {
 
 async function erase(turn: Turn, email: string): Promise<Card> {
   const { t, deps } = turn;
-  const summary = await erasePerson(deps.store, deps.config, { email });
+  const summary = await erasePerson(deps.records, deps.config, { email });
   // Whom is not kept: after an erasure the trail must not name the person.
   await audited(turn, 'privacy.erase', { erased: true }, { found: summary.found ? 'yes' : 'no' });
   if (!summary.found) return renderCard('message', { title: t('privacy.erased.nothing', { email }), color: 'Default', lines: [] });
@@ -183,7 +185,7 @@ export function registerPrivacy(routes: Routes): void {
     const { identity, partner } = turn.user;
     const who: Who = { partnerId: partner?.id, aadObjectId: identity.aadObjectId, email: identity.email };
     await audited(turn, 'privacy.export', { partnerId: partner?.id, aadObjectId: identity.aadObjectId, email: identity.email ?? partner?.email, name: identity.name });
-    await reply(turn, await dataCard(turn, who, personalData(turn.deps.store, turn.deps.config, who), false));
+    await reply(turn, await dataCard(turn, who, await personalData(turn.deps.records, turn.deps.config, who), false));
   });
 
   routes.command('privacy', async (turn, args) => {

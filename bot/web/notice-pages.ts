@@ -10,12 +10,14 @@ import { renderPage, type PageFrame } from '../html-templates.js';
 import type { Translate } from '../i18n.js';
 import { findMeeting } from '../services/feedback-requests.js';
 import { meetingLabel } from '../services/office-feedback.js';
-import { personalData } from '../services/privacy.js';
+import { personalData } from '../services/privacy-export.js';
 import { findProposal } from '../services/proposals.js';
+import type { RecordStore } from '../store/records.js';
 import type { DownloadLink, Store } from '../store/store.js';
 
 export interface ReadDeps {
   store: Store;
+  records: RecordStore;
   config: AppConfig;
 }
 
@@ -74,10 +76,10 @@ export function proposalPage({ store, config }: ReadDeps, page: ReadOnlyPage): s
   });
 }
 
-export function myDataPage({ store, config }: ReadDeps, page: ReadOnlyPage): string | null {
+export async function myDataPage({ records, config }: ReadDeps, page: ReadOnlyPage): Promise<string | null> {
   const { t, locale, partner } = page;
   if (page.link.ref !== partner.id) return null;
-  const data = personalData(store, config, { partnerId: partner.id });
+  const data = await personalData(records, config, { partnerId: partner.id });
   const office = config.offices.find((o) => o.id === partner.officeId) ?? config.offices[0];
   const when = (instant: string) => formatMeetingTime(instant, office.timeZone, locale);
   const meetingText = (m: { subTheme: string; startsAt: string } | null) =>

@@ -18,6 +18,7 @@ import { invitationContext, recordRsvp } from '../services/invites.js';
 import { canAnswer, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
 import { lookupPartnerLink } from '../services/partner-links.js';
 import { languageOf } from '../services/people.js';
+import type { RecordStore } from '../store/records.js';
 import type { DownloadLink, Store } from '../store/store.js';
 import { feedbackPageData } from './feedback-page.js';
 import { myDataPage, officeFeedbackPage, proposalPage } from './notice-pages.js';
@@ -34,7 +35,7 @@ export interface PartnerPages {
    * `lang`: the ?lang= of the address; `acceptLanguage`: the browser's, for a link that names nobody;
    * `answer`: an RSVP answer chosen in the e-mail, to confirm on the page.
    */
-  get(token: string, query: { lang?: string; answer?: string }, acceptLanguage: string | undefined): PageResponse;
+  get(token: string, query: { lang?: string; answer?: string }, acceptLanguage: string | undefined): Promise<PageResponse>;
   post(token: string, lang: string | undefined, acceptLanguage: string | undefined, form: Record<string, unknown>): Promise<PageResponse>;
 }
 
@@ -50,8 +51,8 @@ interface Page {
 
 const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 
-export function createPartnerPages(deps: { store: Store; config: AppConfig; clock: Clock }): PartnerPages {
-  const { store, config, clock } = deps;
+export function createPartnerPages(deps: { store: Store; records: RecordStore; config: AppConfig; clock: Clock }): PartnerPages {
+  const { store, records, config, clock } = deps;
   // Per process: a form opened before a restart asks the partner to open the link again.
   const csrfKey = randomBytes(32);
   const csrfOf = (token: string) => createHmac('sha256', csrfKey).update(token).digest('base64url');
@@ -163,7 +164,7 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
 
   const readOnly = { 'office-feedback': officeFeedbackPage, proposal: proposalPage, 'my-data': myDataPage } as const;
 
-  function render(page: Page, answer: string | undefined): PageResponse {
+  async function render(page: Page, answer: string | undefined): Promise<PageResponse> {
     const kind = page.link.kind;
     if (kind === 'rsvp') {
       // Opening a link never answers: mail scanners open links too. The chosen answer waits for the button.
@@ -171,12 +172,12 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
       return rsvpPage(page, chosen ? page.t('web.rsvp.confirm', { answer: page.t(`invite.rsvp.${chosen}`) }) : '', chosen);
     }
     if (kind === 'feedback') return feedbackPage(page);
-    const html = kind in readOnly ? readOnly[kind as keyof typeof readOnly]({ store, config }, { ...page, frame: (title) => frame(page, title) }) : null;
+    const html = kind in readOnly ? await readOnly[kind as keyof typeof readOnly]({ store, records, config }, { ...page, frame: (title) => frame(page, title) }) : null;
     return html === null ? errorPage(404, page.locale, 'web.error.unknown', page.token) : { status: 200, html };
   }
 
   return {
-    get(token, query, acceptLanguage) {
+    async get(token, query, acceptLanguage) {
       const page = open(token, query.lang, acceptLanguage);
       return 'status' in page ? page : render(page, query.answer);
     },

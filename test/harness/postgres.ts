@@ -1,8 +1,16 @@
 // A fresh database per test file in the embedded PostgreSQL started by
 // postgres-global.ts.
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { MIGRATIONS_DIR } from '../../bot/store/pg-migrations.js';
+
+/** The names of the migrations in the order they apply (each release may add one). */
+export const MIGRATION_NAMES = readdirSync(MIGRATIONS_DIR)
+  .filter((name) => name.endsWith('.sql'))
+  .map((name) => name.replace(/\.sql$/, ''))
+  .sort();
 
 /** Creates an empty database and returns its URL. */
 export async function createTestDatabase(): Promise<string> {
