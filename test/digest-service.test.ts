@@ -31,6 +31,7 @@ import {
   type DigestPorts,
 } from '../bot/services/digest.js';
 import { createSurvey, createSurveyRounds } from '../bot/services/surveys.js';
+import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { emptyYear, type ConversationKind, type Store, type YearData } from '../bot/store/store.js';
 import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
@@ -51,11 +52,14 @@ const proposal = (id: string, createdAt: string): Proposal => ({
 describe('digest service', () => {
   let dir: string;
   let store: LowdbStore;
+  /** The sends' claims and records (the RecordStore over `store`). */
+  let records: LowdbRecordStore;
   let config: AppConfig;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sidos-digest-'));
     store = await LowdbStore.open(dir);
+    records = LowdbRecordStore.over(store);
     config = loadConfig({ PORT: '0', DATA_DIR: dir, PUBLIC_BASE_URL: 'https://sidos.example.fi' });
     await store.updateShared((d) => d.partners.push(...['a', 'b', 'c', 'd'].map(partner)));
   });
@@ -256,7 +260,7 @@ describe('digest service', () => {
       sent.length = 0;
       cards.length = 0;
       down.clear();
-      const delivery = new TeamsDelivery(store, port, () => monday, () => undefined, { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, async () => undefined);
+      const delivery = new TeamsDelivery(records, port, () => monday, () => undefined, { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, async () => undefined);
       ports = {
         config,
         store,
@@ -339,7 +343,7 @@ describe('digest service', () => {
       it('sends the HTML digest with the CSV attached once per address, and retries a rejected one', async () => {
         received.length = 0;
         await store.updateYear(2027, (d) => d.feedback.push(feedback('f1', 'a', 5, '2027-03-03T10:00:00.000Z')));
-        const email = new EmailDelivery(store, sender, () => monday, () => undefined);
+        const email = new EmailDelivery(records, sender, () => monday, () => undefined);
         const withEmail = { ...ports, email, config: { ...config, digest: { ...config.digest, emails: ['johto@national.example.fi', REJECTED] } } };
 
         expect(await deliverDigest(withEmail, monday)).toEqual({ periodKey: '2027-W09', sent: 3, failed: 1 });
