@@ -88,7 +88,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     digestCard: digestCardPort(config),
     feedbackOutbox: feedbackOutbox(botDeps),
   };
-  const scheduler = new Scheduler(buildJobs(botDeps, jobPorts), clock, log, shutdown.signal);
+  const scheduler = new Scheduler(buildJobs(botDeps, jobPorts), records, clock, log, shutdown.signal);
 
   const mode = config.credentials ? 'authenticated' : 'local';
   const server = await startServer({
