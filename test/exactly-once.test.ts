@@ -2,12 +2,12 @@
 // instances share it): their senders race for the same idempotency keys and
 // each message goes out once; a claim left by an instance that died is taken
 // over once it lapses; their schedulers run each cron tick of a job once.
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CLAIM_MS } from '../bot/delivery/send-claimer.js';
 import { createSmtpEmailSender } from '../bot/delivery/email.js';
 import { EmailDelivery } from '../bot/delivery/email-delivery.js';
 import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
-import { Scheduler } from '../bot/scheduler/scheduler.js';
+import { LEASE_MS, Scheduler, type Job } from '../bot/scheduler/scheduler.js';
 import type { RecordStore } from '../bot/store/records.js';
 import { createAdapter } from '../bot/teams/app.js';
 import { AdapterConversationPort } from '../bot/teams/conversation-port.js';
@@ -124,5 +124,40 @@ describe.each([lowdbSubject(), postgresSubject()])('two instances on one RecordS
     release();
     await Promise.all(onDemand);
     expect(runs).toHaveLength(3);
+  });
+
+  it('keeps the lease of a long run renewed, so another instance does not start the job meanwhile', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      let runs = 0;
+      let release = () => {};
+      const job: Job = {
+        name: 'invites.sync',
+        cron: '*/5 * * * *',
+        timeZone: 'Europe/Helsinki',
+        runAtStart: false,
+        // The first run lasts until the test ends it; later ones end at once.
+        run: async () => {
+          runs += 1;
+          if (runs === 1) await new Promise<void>((resolve) => (release = resolve));
+        },
+      };
+      const [a, b] = [new Scheduler([job], records, clock.now, () => undefined), new Scheduler([job], records, clock.now, () => undefined)];
+      const running = a.run(job.name);
+      while (runs === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      clock.advance(LEASE_MS / 2);
+      await vi.advanceTimersByTimeAsync(LEASE_MS / 3);
+      // Past the first lease's end, within the renewed one.
+      clock.advance(LEASE_MS / 2 + 1_000);
+      await b.run(job.name);
+      expect(runs).toBe(1);
+      release();
+      await running;
+      // Once the run ended and gave the lease up, the other instance may run the job.
+      await b.run(job.name);
+      expect(runs).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
