@@ -72,9 +72,9 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
   setMaxListeners(0, shutdown.signal);
   const queue = new SendQueue(config.sending, shutdown.signal);
   const port = new AdapterConversationPort(adapter, botAppId);
-  const delivery = new TeamsDelivery(store, port, clock, log, options.retry, undefined, queue);
+  const delivery = new TeamsDelivery(records, port, clock, log, options.retry, undefined, queue);
   const email = config.smtp
-    ? new EmailDelivery(store, createSmtpEmailSender({ url: config.smtp.url, from: config.smtp.from || null }), clock, log, queue)
+    ? new EmailDelivery(records, createSmtpEmailSender({ url: config.smtp.url, from: config.smtp.from || null }), clock, log, queue)
     : null;
   const background = new BackgroundWork(log, shutdown.signal);
   const deps = { config, store, records, clock, delivery, email, log, background, cards: port };
@@ -88,7 +88,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     digestCard: digestCardPort(config),
     feedbackOutbox: feedbackOutbox(botDeps),
   };
-  const scheduler = new Scheduler(buildJobs(botDeps, jobPorts), clock, log, shutdown.signal);
+  const scheduler = new Scheduler(buildJobs(botDeps, jobPorts), records, clock, log, shutdown.signal);
 
   const mode = config.credentials ? 'authenticated' : 'local';
   const server = await startServer({

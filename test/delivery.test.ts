@@ -1,30 +1,25 @@
 // The proactive-send helper against the real Bot Framework adapter, with the
 // connector stand-in answering (and throttling) like the service does.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { createAdapter } from '../bot/teams/app.js';
 import { AdapterConversationPort } from '../bot/teams/conversation-port.js';
 import { ConnectorStandIn } from './harness/connector.js';
+import { tempRecords, type TempRecords } from './harness/temp-records.js';
 
 describe('TeamsDelivery', () => {
-  let dir: string;
-  let store: LowdbStore;
+  let temp: TempRecords;
   let connector: ConnectorStandIn;
   let delivery: TeamsDelivery;
   const sleeps: number[] = [];
   const now = new Date('2027-03-01T10:00:00Z');
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sidos-delivery-'));
-    store = await LowdbStore.open(dir);
+    temp = await tempRecords();
     connector = await new ConnectorStandIn().start();
     sleeps.length = 0;
     delivery = new TeamsDelivery(
-      store,
+      temp.records,
       new AdapterConversationPort(createAdapter(null), ''),
       () => now,
       () => undefined,
@@ -33,8 +28,8 @@ describe('TeamsDelivery', () => {
         sleeps.push(ms);
       },
     );
-    await store.updateShared((d) =>
-      d.conversations.push({
+    await temp.records.transaction((tx) =>
+      tx.put('conversations', {
         id: 'conv-1',
         kind: 'personal',
         conversationId: 'conv-1',
@@ -50,9 +45,8 @@ describe('TeamsDelivery', () => {
     );
   });
   afterEach(async () => {
-    await store.close();
+    await temp.cleanup();
     await connector.stop();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('sends once per idempotency key, also when asked twice at the same moment', async () => {
@@ -63,7 +57,7 @@ describe('TeamsDelivery', () => {
     expect([a, b].sort()).toEqual(['already-sent', 'sent']);
     expect(await delivery.send('invite:m1:p1:0', 'conv-1', { text: 'Hello' }, 'invite')).toBe('already-sent');
     expect(connector.messages().map((m) => m.activity.text)).toEqual(['Hello']);
-    expect(store.readShared((d) => d.sends)).toEqual([
+    expect(await temp.records.findBy('sends', 'target', 'conv-1')).toEqual([
       // The id the service gave the message is kept, so the card can be replaced later.
       { id: 'invite:m1:p1:0', channel: 'teams', target: 'conv-1', what: 'invite', status: 'sent', attempts: 1, at: now.toISOString(), activityId: 'posted-1' },
     ]);
@@ -74,7 +68,7 @@ describe('TeamsDelivery', () => {
     expect(await delivery.send('k-429', 'conv-1', { text: 'After throttle' }, 'test')).toBe('sent');
     expect(sleeps).toEqual([2000]);
     expect(connector.messages().map((m) => m.activity.text)).toEqual(['After throttle']);
-    expect(store.readShared((d) => d.sends[0].attempts)).toBe(2);
+    expect((await temp.records.get('sends', 'k-429'))?.attempts).toBe(2);
   });
 
   it('backs off exponentially on server errors, then records the failure', async () => {
@@ -82,13 +76,13 @@ describe('TeamsDelivery', () => {
     expect(await delivery.send('k-503', 'conv-1', { text: 'Never arrives' }, 'test')).toBe('failed');
     expect(sleeps).toEqual([100, 200]);
     expect(connector.messages()).toEqual([]);
-    const record = store.readShared((d) => d.sends.find((s) => s.id === 'k-503'));
+    const record = await temp.records.get('sends', 'k-503');
     expect(record).toMatchObject({ status: 'failed', attempts: 3, lastError: expect.stringContaining('503') });
 
     // A later retry of the same key goes out once the service is back.
     expect(await delivery.send('k-503', 'conv-1', { text: 'Arrives later' }, 'test')).toBe('sent');
-    expect(store.readShared((d) => d.sends.find((s) => s.id === 'k-503'))).toMatchObject({ status: 'sent', attempts: 4 });
-    expect(store.readShared((d) => d.sends.find((s) => s.id === 'k-503')?.lastError)).toBeUndefined();
+    expect(await temp.records.get('sends', 'k-503')).toMatchObject({ status: 'sent', attempts: 4 });
+    expect((await temp.records.get('sends', 'k-503'))?.lastError).toBeUndefined();
   });
 
   it('does not retry a client error such as 403 (bot removed from the chat)', async () => {
@@ -99,6 +93,6 @@ describe('TeamsDelivery', () => {
 
   it('records a failure when no conversation is stored for the target', async () => {
     expect(await delivery.send('k-none', 'missing', { text: 'x' }, 'test')).toBe('failed');
-    expect(store.readShared((d) => d.sends.find((s) => s.id === 'k-none')?.lastError)).toBe('no stored conversation');
+    expect((await temp.records.get('sends', 'k-none'))?.lastError).toBe('no stored conversation');
   });
 });

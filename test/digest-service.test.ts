@@ -264,7 +264,7 @@ describe('digest service', () => {
       sent.length = 0;
       cards.length = 0;
       down.clear();
-      const delivery = new TeamsDelivery(store, port, () => monday, () => undefined, { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, async () => undefined);
+      const delivery = new TeamsDelivery(records, port, () => monday, () => undefined, { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, async () => undefined);
       ports = {
         config,
         records,
@@ -350,7 +350,7 @@ describe('digest service', () => {
       it('sends the HTML digest with the CSV attached once per address, and retries a rejected one', async () => {
         received.length = 0;
         await putFeedback(2027, feedback('f1', 'a', 5, '2027-03-03T10:00:00.000Z'));
-        const email = new EmailDelivery(store, sender, () => monday, () => undefined);
+        const email = new EmailDelivery(records, sender, () => monday, () => undefined);
         const withEmail = { ...ports, email, config: { ...config, digest: { ...config.digest, emails: ['johto@national.example.fi', REJECTED] } } };
 
         expect(await deliverDigest(withEmail, monday)).toEqual({ periodKey: '2027-W09', sent: 3, failed: 1 });

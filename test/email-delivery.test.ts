@@ -1,17 +1,13 @@
 // E-mail sends are recorded under their idempotency key like Teams sends:
 // once sent, never again; a failure is recorded and the next call retries.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSmtpEmailSender } from '../bot/delivery/email.js';
 import { EmailDelivery } from '../bot/delivery/email-delivery.js';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { startSmtpCapture, type SmtpCapture } from './harness/smtp.js';
+import { tempRecords, type TempRecords } from './harness/temp-records.js';
 
 describe('EmailDelivery', () => {
-  let dir: string;
-  let store: LowdbStore;
+  let temp: TempRecords;
   let smtp: SmtpCapture;
   let refuse = true;
   const now = new Date('2027-03-01T10:00:00Z');
@@ -24,18 +20,16 @@ describe('EmailDelivery', () => {
   };
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sidos-email-delivery-'));
-    store = await LowdbStore.open(dir);
+    temp = await tempRecords();
     refuse = false;
     smtp = await startSmtpCapture({ rejectRecipient: () => refuse });
   });
   afterEach(async () => {
-    await store.close();
+    await temp.cleanup();
     await smtp.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
-  const delivery = () => new EmailDelivery(store, createSmtpEmailSender({ url: smtp.url, from: 'sidos@example.fi' }), () => now, () => undefined);
+  const delivery = () => new EmailDelivery(temp.records, createSmtpEmailSender({ url: smtp.url, from: 'sidos@example.fi' }), () => now, () => undefined);
 
   it('sends once per key, also when asked twice at the same moment', async () => {
     const email = delivery();
@@ -43,7 +37,7 @@ describe('EmailDelivery', () => {
     expect(results.sort()).toEqual(['already-sent', 'sent']);
     expect(await delivery().send('k1', 'partner-1', message, 'invite')).toBe('already-sent');
     expect(smtp.mails.map((m) => m.to)).toEqual([['erkki@vantaa.example.fi']]);
-    expect(store.readShared((d) => d.sends)).toEqual([
+    expect(await temp.records.findBy('sends', 'target', 'partner-1')).toEqual([
       { id: 'k1', channel: 'email', target: 'partner-1', what: 'invite', status: 'sent', attempts: 1, at: now.toISOString() },
     ]);
   });
@@ -51,10 +45,10 @@ describe('EmailDelivery', () => {
   it('records a refused mail as failed and sends it on the next call once the server accepts', async () => {
     refuse = true;
     expect(await delivery().send('k2', 'partner-2', message, 'invite')).toBe('failed');
-    expect(store.readShared((d) => d.sends[0])).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('550') });
+    expect(await temp.records.get('sends', 'k2')).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringContaining('550') });
     refuse = false;
     expect(await delivery().send('k2', 'partner-2', message, 'invite')).toBe('sent');
-    expect(store.readShared((d) => d.sends[0])).toEqual({ id: 'k2', channel: 'email', target: 'partner-2', what: 'invite', status: 'sent', attempts: 2, at: now.toISOString() });
+    expect(await temp.records.get('sends', 'k2')).toEqual({ id: 'k2', channel: 'email', target: 'partner-2', what: 'invite', status: 'sent', attempts: 2, at: now.toISOString() });
     expect(smtp.mails).toHaveLength(1);
   });
 });

@@ -19,6 +19,7 @@ import {
 import { feedbackForStaff } from '../bot/services/feedback-view.js';
 import { submitFeedback } from '../bot/services/feedback.js';
 import { createSurvey, createSurveyRounds, roundAnswers, stopSurvey, surveyPeriodKey } from '../bot/services/surveys.js';
+import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { feedbackOutbox } from '../bot/teams/feedback.js';
 import { valueOf } from './harness/parse-results.js';
@@ -71,6 +72,8 @@ const input = (fields: Record<string, string>): FeedbackInput => valueOf(parseFe
 
 let dir: string;
 let store: LowdbStore;
+/** The sends' claims and records (the RecordStore over `store`). */
+let records: LowdbRecordStore;
 let teamsSends: { conversation: string; message: OutgoingMessage }[];
 let emails: EmailMessage[];
 
@@ -81,8 +84,8 @@ function outbox(sender: EmailSender | null): FeedbackOutbox {
     },
   };
   return {
-    teams: new TeamsDelivery(store, port, () => ENDED, () => undefined),
-    email: sender && new EmailDelivery(store, sender, () => ENDED, () => undefined),
+    teams: new TeamsDelivery(records, port, () => ENDED, () => undefined),
+    email: sender && new EmailDelivery(records, sender, () => ENDED, () => undefined),
     log: () => undefined,
     teamsMessage: (request, p, reminder) => ({ text: `${reminder} ${request.id} ${p.name}` }),
     emailMessage: async (request, p, reminder) => ({
@@ -118,6 +121,7 @@ const year = () => store.readYear(2027, (d) => structuredClone(d));
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sidos-feedback-'));
   store = await LowdbStore.open(dir);
+  records = LowdbRecordStore.over(store);
   teamsSends = [];
   emails = [];
 });
@@ -200,7 +204,7 @@ describe('meeting feedback requests', () => {
     await seed([partner(1, { locale: 'sv' })], [meeting('m', { subTheme: 'Liitteet & <b>muistio</b>' })], [invitation('m', 'p-1', 'accepted')], []);
     await createMeetingRequests(store, settings, ENDED);
     const deps = { config: loadConfig({}), store, clock: () => ENDED, log: () => undefined };
-    const messages = feedbackOutbox({ ...deps, delivery: outbox(null).teams, email: new EmailDelivery(store, recordingEmail, deps.clock, deps.log) });
+    const messages = feedbackOutbox({ ...deps, delivery: outbox(null).teams, email: new EmailDelivery(records, recordingEmail, deps.clock, deps.log) });
     expect(await deliverNewRequests(store, messages, settings, 'meeting', ENDED)).toMatchObject({ sent: 1 });
     const [mail] = emails;
     expect(mail.sender).toEqual({ name: 'Nylands regionkontor', address: 'sidos-uusimaa@example.fi' });

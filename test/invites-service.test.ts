@@ -23,6 +23,7 @@ import {
   syncInvitations,
   type InvitePorts,
 } from '../bot/services/invites.js';
+import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { icsEvent } from './harness/ics.js';
 import { meetingFixture, partnerFixture as partner, personalChat } from './harness/seed.js';
@@ -69,6 +70,8 @@ describe('invitations service', () => {
 
   let dir: string;
   let store: LowdbStore;
+  /** The sends' claims and records (the RecordStore over `store`). */
+  let records: LowdbRecordStore;
   let port: RecordingPort;
   let config: AppConfig;
   let ports: InvitePorts;
@@ -82,9 +85,10 @@ describe('invitations service', () => {
 
   async function openStore() {
     store = await LowdbStore.open(dir);
-    const delivery = new TeamsDelivery(store, port, () => NOW, (l) => logs.push(l), { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, async () => undefined);
+    records = LowdbRecordStore.over(store);
+    const delivery = new TeamsDelivery(records, port, () => NOW, (l) => logs.push(l), { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, async () => undefined);
     ports = { store, config, delivery, email: null, log: (l) => logs.push(l) };
-    ports.email = new EmailDelivery(store, createSmtpEmailSender({ url: smtp.url, from: 'sidos-uusimaa@example.fi' }), () => NOW, ports.log);
+    ports.email = new EmailDelivery(records, createSmtpEmailSender({ url: smtp.url, from: 'sidos-uusimaa@example.fi' }), () => NOW, ports.log);
   }
 
   beforeEach(async () => {

@@ -7,6 +7,7 @@ import type { OutgoingMessage } from '../bot/delivery/outgoing.js';
 import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
 import type { Invitation, Meeting } from '../bot/domain/types.js';
 import { giveOfficeFeedback, organisationsToReview, sendFeedbackPrompts } from '../bot/services/office-feedback.js';
+import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { partnerFixture, personalChat } from './harness/seed.js';
 import { cardText } from './harness/sidos-harness.js';
@@ -46,11 +47,14 @@ const invitation = (meetingId: string, partnerId: string, rsvp: Invitation['rsvp
 describe('office feedback service', () => {
   let dir: string;
   let store: LowdbStore;
+  /** The sends' claims and records (the RecordStore over `store`). */
+  let records: LowdbRecordStore;
   let config: AppConfig;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sidos-office-feedback-'));
     store = await LowdbStore.open(dir);
+    records = LowdbRecordStore.over(store);
     config = loadConfig({ DATA_DIR: dir });
     await store.updateShared((d) => {
       d.partners.push(partner('a', 'Espoon kaupunki'), partner('b', ' espoon KAUPUNKI'), partner('c', 'Vantaan kaupunki'), partner('d', 'Keravan kaupunki'));
@@ -126,7 +130,7 @@ describe('office feedback service', () => {
     beforeEach(async () => {
       sent = [];
       const port = { send: async (reference: Record<string, unknown>, message: OutgoingMessage) => void sent.push({ reference, message }) };
-      delivery = new TeamsDelivery(store, port, () => ended, () => undefined);
+      delivery = new TeamsDelivery(records, port, () => ended, () => undefined);
       const people = [
         { aadObjectId: 'aad-kaisa', role: 'coordinator' as const, office: 'uusimaa' },
         { aadObjectId: 'aad-sven', role: 'coordinator' as const, office: 'pohjanmaa' },

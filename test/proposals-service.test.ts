@@ -9,6 +9,7 @@ import type { OutgoingMessage } from '../bot/delivery/outgoing.js';
 import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
 import type { Proposal } from '../bot/domain/types.js';
 import { changeStatus, listProposals, notifyAuthor } from '../bot/services/proposals.js';
+import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { partnerFixture as partner, personalChat } from './harness/seed.js';
 import { cardText } from './harness/sidos-harness.js';
@@ -36,10 +37,13 @@ const proposal = (id: string, createdAt: string, patch: Partial<Proposal> = {}):
 describe('proposals service', () => {
   let dir: string;
   let store: LowdbStore;
+  /** The sends' claims and records (the RecordStore over `store`). */
+  let records: LowdbRecordStore;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sidos-proposals-'));
     store = await LowdbStore.open(dir);
+    records = LowdbRecordStore.over(store);
     await store.updateShared((d) => {
       d.partners.push(partner('author', { aadObjectId: 'aad-author', locale: 'sv' }), partner('other'));
     });
@@ -145,13 +149,13 @@ describe('proposals service', () => {
     let emails: EmailMessage[];
     let delivery: TeamsDelivery;
     const config = loadConfig({});
-    const emailSender = () => new EmailDelivery(store, { send: async (m) => void emails.push(m) }, () => new Date(), () => undefined);
+    const emailSender = () => new EmailDelivery(records, { send: async (m) => void emails.push(m) }, () => new Date(), () => undefined);
 
     beforeEach(async () => {
       teamsSent = [];
       emails = [];
       const port = { send: async (reference: Record<string, unknown>, message: OutgoingMessage) => void teamsSent.push({ reference, message }) };
-      delivery = new TeamsDelivery(store, port, () => now, () => undefined);
+      delivery = new TeamsDelivery(records, port, () => now, () => undefined);
       await store.updateShared((d) => d.conversations.push(personalChat('chat-author', 'aad-author', now, { chat: 'author' })));
     });
 
@@ -212,7 +216,7 @@ describe('proposals service', () => {
 
     it('falls back to e-mail when Teams keeps failing, and records the failure', async () => {
       const failing = new TeamsDelivery(
-        store,
+        records,
         { send: async () => Promise.reject(new Error('gone')) },
         () => now,
         () => undefined,

@@ -1,13 +1,14 @@
 // The send log's index by idempotency key: lookups stay right after updates,
 // after an erasure that filters or reshapes the list, after a compaction and
-// after a restart.
+// after a restart. And the RecordStore forms beside it.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recordSend, sendRecordOf, wasSent } from '../bot/delivery/send-log.js';
+import { isSent, recordSend, sendOf, sendRecordOf, wasSent } from '../bot/delivery/send-log.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import type { SendRecord } from '../bot/store/store.js';
+import { tempRecords, type TempRecords } from './harness/temp-records.js';
 
 const send = (id: string, status: SendRecord['status'] = 'sent', attempts = 1): SendRecord => ({
   id,
@@ -82,5 +83,26 @@ describe('send log index', () => {
     expect(wasSent(store, 'k49')).toBe(true);
     await recordSend(store, send('k50'));
     expect(wasSent(store, 'k50')).toBe(true);
+  });
+});
+
+describe('send records on the RecordStore', () => {
+  let temp: TempRecords;
+  beforeEach(async () => {
+    temp = await tempRecords();
+  });
+  afterEach(() => temp.cleanup());
+
+  it('tells a claimed send from a sent one; the document-store form shows only ended sends', async () => {
+    const claim = { key: 'k1', channel: 'teams' as const, target: 'chat-k1', what: 'message k1', holder: 'instance-a', until: '2027-01-01T00:05:00.000Z' };
+    expect(await temp.records.claimSend(claim, '2027-01-01T00:00:00.000Z')).toBe(true);
+    expect(await sendOf(temp.records, 'k1')).toMatchObject({ status: 'claimed', claimedBy: 'instance-a' });
+    expect(await isSent(temp.records, 'k1')).toBe(false);
+    expect(sendRecordOf(temp.store, 'k1')).toBeUndefined();
+
+    await temp.records.recordSendResult('k1', 'instance-a', { status: 'sent', activityId: 'activity-1' }, '2027-01-01T00:00:01.000Z');
+    expect(await isSent(temp.records, 'k1')).toBe(true);
+    expect(sendRecordOf(temp.store, 'k1')).toMatchObject({ status: 'sent', attempts: 1, activityId: 'activity-1' });
+    expect(await isSent(temp.records, 'k2')).toBe(false);
   });
 });

@@ -6,9 +6,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sendRecordOf } from '../bot/delivery/send-log.js';
 import { CONVERSATION_LIMITS, SendQueue } from '../bot/delivery/send-queue.js';
 import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
+import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { createAdapter } from '../bot/teams/app.js';
 import { AdapterConversationPort } from '../bot/teams/conversation-port.js';
@@ -71,10 +71,13 @@ describe('SendQueue', () => {
 describe('TeamsDelivery at shutdown', () => {
   let dir: string;
   let store: LowdbStore;
+  /** The sends' claims and records (the RecordStore over `store`). */
+  let records: LowdbRecordStore;
   let connector: ConnectorStandIn;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sidos-send-queue-'));
     store = await LowdbStore.open(dir);
+    records = LowdbRecordStore.over(store);
     connector = await new ConnectorStandIn().start();
     await store.updateShared((d) => d.conversations.push(partnerChat({ id: 'p1', aadObjectId: 'aad-p1' }, connector.url)));
   });
@@ -84,25 +87,25 @@ describe('TeamsDelivery at shutdown', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('ends a retry wait at once and records nothing, so the next start sends it', async () => {
+  it('ends a retry wait at once, leaving the send failed (not claimed), so the next start sends it once', async () => {
     const controller = new AbortController();
     const queue = new SendQueue(PACING, controller.signal);
-    const delivery = new TeamsDelivery(
-      store,
-      new AdapterConversationPort(createAdapter(null), ''),
-      () => new Date('2027-03-01T10:00:00Z'),
-      () => undefined,
-      // An hour between attempts: only the abort can end the wait.
-      { maxAttempts: 5, baseDelayMs: 3_600_000, maxDelayMs: 3_600_000 },
-      undefined,
-      queue,
-    );
+    const at = () => new Date('2027-03-01T10:00:00Z');
+    const port = new AdapterConversationPort(createAdapter(null), '');
+    // An hour between attempts: only the abort can end the wait.
+    const delivery = new TeamsDelivery(records, port, at, () => undefined, { maxAttempts: 5, baseDelayMs: 3_600_000, maxDelayMs: 3_600_000 }, undefined, queue);
     connector.failNext(1, 503);
     const sending = delivery.send('invite:i1:0:teams', 'a:chat-p1', { text: 'Kutsu' }, 'invite').catch((err: Error) => err.name);
     while (connector.requests < 1) await new Promise((resolve) => setTimeout(resolve, 5));
     controller.abort();
     expect(await sending).toBe('AbortError');
-    expect(sendRecordOf(store, 'invite:i1:0:teams')).toBeUndefined();
+    await queue.inFlightDone();
+    expect(await records.get('sends', 'invite:i1:0:teams')).toMatchObject({ status: 'failed', attempts: 1 });
     expect(connector.messages()).toEqual([]);
+
+    // The next start (another sender, another holder) may take it over at once.
+    const restarted = new TeamsDelivery(records, port, at, () => undefined);
+    expect(await restarted.send('invite:i1:0:teams', 'a:chat-p1', { text: 'Kutsu' }, 'invite')).toBe('sent');
+    expect(connector.messages().map((m) => m.activity.text)).toEqual(['Kutsu']);
   });
 });

@@ -1,12 +1,28 @@
 // The record of outgoing messages, one entry per idempotency key.
 //
-// Every send looks its key up, so the log keeps an index from key to position
+// On the RecordStore a send is claimed before it goes out (see TeamsDelivery):
+// its record says `claimed` while an instance sends it, then `sent` or `failed`.
+//
+// TRANSITION (issue 12): the document-store forms below (sendRecordOf, wasSent,
+// recordSend) stay for the services not yet on the RecordStore; they go after
+// the merge. Every send looks its key up, so the log keeps an index from key to position
 // in `sends` beside the store's data. The index is checked on use rather than
 // told about writes: it belongs to one `sends` array (a restart, a rollback
 // after a failed write or an erasure that filters the list brings a new one
 // and rebuilds it), records appended since it was built are added, and a hit
 // whose position no longer holds its key (a list reshaped in place) rebuilds it.
+import type { StoredSend } from '../store/record-kinds.js';
+import type { RecordReader } from '../store/records.js';
 import type { SendRecord, Store } from '../store/store.js';
+
+/** The send record of `key`: claimed (being sent), sent or failed. */
+export function sendOf(reader: RecordReader, key: string): Promise<StoredSend | undefined> {
+  return reader.get('sends', key);
+}
+
+export async function isSent(reader: RecordReader, key: string): Promise<boolean> {
+  return (await sendOf(reader, key))?.status === 'sent';
+}
 
 interface SendIndex {
   list: readonly SendRecord[];
@@ -47,9 +63,14 @@ function positionOf(store: Store, key: string): number {
   });
 }
 
+/**
+ * A send being sent (claimed) is not shown: the document-store callers knew no
+ * record until a send ended, and a claim of a holder that died is retried once it lapses.
+ */
 export function sendRecordOf(store: Store, key: string): SendRecord | undefined {
   const at = positionOf(store, key);
-  return at < 0 ? undefined : store.readShared((d) => d.sends[at]);
+  const record = at < 0 ? undefined : (store.readShared((d) => d.sends[at]) as StoredSend);
+  return record?.status === 'claimed' ? undefined : (record as SendRecord | undefined);
 }
 
 export function wasSent(store: Store, key: string): boolean {

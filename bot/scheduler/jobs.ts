@@ -1,4 +1,5 @@
-// The scheduled jobs of Sidos, each a service function run at a cron time.
+// The scheduled jobs of Sidos, each a service function run at a cron time,
+// once across Sidos instances (see the leases in scheduler.ts).
 import { deliverPendingAnnouncements } from '../services/announcement-delivery.js';
 import { postMeetingsToChannels, type ChannelMeetingPorts } from '../services/channel-network.js';
 import { deliverDigest, type DigestPorts } from '../services/digest.js';
@@ -45,6 +46,11 @@ export function buildJobs(deps: BotDeps, ports: JobPorts): Job[] {
     },
     { name: 'invites.reminders', cron: '*/15 * * * *', timeZone, runAtStart: true, run: (now) => sendReminders(deps, now) },
     // At start-up it delivers the last completed period if someone has not got it yet (missed while down, or failed).
+    // Several instances started together: the scheduler's lease covers the whole run, deciding that the period is
+    // due and sending it, rather than a job-state write in the deciding transaction. deliverDigest decides per
+    // subscriber from the send records, which only exist once sends are claimed; under the lease one instance
+    // decides and sends while the others skip, one coming after it finds the period sent, and the send claims
+    // still keep each digest to one send should a lease lapse mid-run.
     {
       name: 'digest.deliver',
       cron: deps.config.digest.cron,
