@@ -99,7 +99,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     mode,
     downloads: createDownloadProvider(store, config, clock),
     infoPage: (page, lang, acceptLanguage) => renderInfoPage(page, infoPageLocale(config, lang, acceptLanguage), config),
-    partnerPages: createPartnerPages({ store, config, clock }),
+    partnerPages: createPartnerPages({ store, records, config, clock }),
     log,
   });
 

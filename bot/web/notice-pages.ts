@@ -12,10 +12,13 @@ import { findMeeting } from '../services/feedback-requests.js';
 import { meetingLabel } from '../services/office-feedback.js';
 import { personalData } from '../services/privacy.js';
 import { findProposal } from '../services/proposals.js';
+import type { RecordReader } from '../store/records.js';
 import type { DownloadLink, Store } from '../store/store.js';
 
 export interface ReadDeps {
+  /** TRANSITION (issue 12): for the privacy service, until it reads through `records`. */
   store: Store;
+  records: RecordReader;
   config: AppConfig;
 }
 
@@ -28,12 +31,10 @@ export interface ReadOnlyPage {
   frame: (title: string) => PageFrame;
 }
 
-export function officeFeedbackPage({ store, config }: ReadDeps, page: ReadOnlyPage): string | null {
+export async function officeFeedbackPage({ records, config }: ReadDeps, page: ReadOnlyPage): Promise<string | null> {
   const { t, locale } = page;
-  const found = store
-    .years()
-    .flatMap((y) => store.readYear(y, (d) => d.officeFeedback.filter((f) => f.id === page.link.ref).map((f) => ({ ...f }))))[0];
-  const meeting = found?.meetingId ? findMeeting(store, found.meetingId) : undefined;
+  const found = await records.get('officeFeedback', page.link.ref);
+  const meeting = found?.meetingId ? await findMeeting(records, found.meetingId) : undefined;
   // The office's feedback is to the partner's own organisation (matched as the register does, ignoring case).
   const sameOrganisation = found && found.organisation.trim().toLowerCase() === page.partner.organisation.trim().toLowerCase();
   if (!found || !meeting || !sameOrganisation) return null;
@@ -52,9 +53,9 @@ export function officeFeedbackPage({ store, config }: ReadDeps, page: ReadOnlyPa
   });
 }
 
-export function proposalPage({ store, config }: ReadDeps, page: ReadOnlyPage): string | null {
+export async function proposalPage({ records, config }: ReadDeps, page: ReadOnlyPage): Promise<string | null> {
   const { t, locale } = page;
-  const found = findProposal(store, page.link.ref);
+  const found = await findProposal(records, page.link.ref);
   if (!found || found.proposal.authorPartnerId !== page.partner.id) return null;
   const { proposal } = found;
   const office = config.offices.find((o) => o.id === proposal.officeId) ?? config.offices[0];
@@ -74,7 +75,7 @@ export function proposalPage({ store, config }: ReadDeps, page: ReadOnlyPage): s
   });
 }
 
-export function myDataPage({ store, config }: ReadDeps, page: ReadOnlyPage): string | null {
+export async function myDataPage({ store, config }: ReadDeps, page: ReadOnlyPage): Promise<string | null> {
   const { t, locale, partner } = page;
   if (page.link.ref !== partner.id) return null;
   const data = personalData(store, config, { partnerId: partner.id });

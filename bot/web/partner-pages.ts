@@ -16,8 +16,9 @@ import { findRequest, isEditable } from '../services/feedback-requests.js';
 import { answerTo, submitFeedback } from '../services/feedback.js';
 import { invitationContext, recordRsvp } from '../services/invites.js';
 import { canAnswer, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
-import { lookupPartnerLink } from '../services/partner-links.js';
+import { partnerLinkOf } from '../services/partner-links.js';
 import { languageOf } from '../services/people.js';
+import type { RecordStore } from '../store/records.js';
 import type { DownloadLink, Store } from '../store/store.js';
 import { feedbackPageData } from './feedback-page.js';
 import { myDataPage, officeFeedbackPage, proposalPage } from './notice-pages.js';
@@ -34,7 +35,7 @@ export interface PartnerPages {
    * `lang`: the ?lang= of the address; `acceptLanguage`: the browser's, for a link that names nobody;
    * `answer`: an RSVP answer chosen in the e-mail, to confirm on the page.
    */
-  get(token: string, query: { lang?: string; answer?: string }, acceptLanguage: string | undefined): PageResponse;
+  get(token: string, query: { lang?: string; answer?: string }, acceptLanguage: string | undefined): Promise<PageResponse>;
   post(token: string, lang: string | undefined, acceptLanguage: string | undefined, form: Record<string, unknown>): Promise<PageResponse>;
 }
 
@@ -50,8 +51,8 @@ interface Page {
 
 const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 
-export function createPartnerPages(deps: { store: Store; config: AppConfig; clock: Clock }): PartnerPages {
-  const { store, config, clock } = deps;
+export function createPartnerPages(deps: { store: Store; records: RecordStore; config: AppConfig; clock: Clock }): PartnerPages {
+  const { store, records, config, clock } = deps;
   // Per process: a form opened before a restart asks the partner to open the link again.
   const csrfKey = randomBytes(32);
   const csrfOf = (token: string) => createHmac('sha256', csrfKey).update(token).digest('base64url');
@@ -70,9 +71,9 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
   }
 
   /** The page behind a token, or the error page to show instead. */
-  function open(token: string, lang: string | undefined, acceptLanguage: string | undefined): Page | PageResponse {
+  async function open(token: string, lang: string | undefined, acceptLanguage: string | undefined): Promise<Page | PageResponse> {
     const now = clock();
-    const lookup = TOKEN.test(token) ? lookupPartnerLink(store, token, now) : ({ status: 'unknown' } as const);
+    const lookup = TOKEN.test(token) ? await partnerLinkOf(records, token, now) : ({ status: 'unknown' } as const);
     if (lookup.status === 'unknown') return errorPage(404, infoPageLocale(config, lang, acceptLanguage), 'web.error.unknown');
     const locale = localeFrom(lang) ?? languageOf(lookup.partner);
     if (lookup.status === 'expired') return errorPage(410, locale, 'web.error.expired', token);
@@ -126,14 +127,17 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
     return rsvpPage(page, page.t('web.rsvp.saved', { answer: page.t(`invite.answer.${response}`) }));
   }
 
-  function feedbackPage(page: Page, form?: { values: FeedbackFormValues; errors: FeedbackFieldError[]; notice: string; status: number }): PageResponse {
-    const found = findRequest(store, page.link.ref);
+  async function feedbackPage(
+    page: Page,
+    form?: { values: FeedbackFormValues; errors: FeedbackFieldError[]; notice: string; status: number },
+  ): Promise<PageResponse> {
+    const found = await findRequest(records, page.link.ref);
     if (!found || found.request.partnerId !== page.partner.id) return errorPage(404, page.locale, 'web.error.unknown', page.token);
     const { request } = found;
-    const answer = answerTo(store, request);
+    const answer = await answerTo(records, request);
     const values = form?.values ?? (answer ? storedValues(answer.feedback, answer.proposals) : emptyValues());
-    const data = feedbackPageData({
-      store,
+    const data = await feedbackPageData({
+      records,
       config,
       t: page.t,
       locale: page.locale,
@@ -152,7 +156,7 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
   async function answerFeedback(page: Page, form: Record<string, unknown>): Promise<PageResponse> {
     const parsed = parseFeedbackInput(form);
     if (!parsed.ok) return feedbackPage(page, { values: submittedValues(form), errors: parsed.errors, notice: '', status: 422 });
-    const result = await submitFeedback(store, config.feedback, { requestId: page.link.ref, partner: page.partner, input: parsed.value, now: page.now });
+    const result = await submitFeedback(records, config.feedback, { requestId: page.link.ref, partner: page.partner, input: parsed.value, now: page.now });
     if (!result.ok) {
       const key = result.code === 'closed' ? 'feedback.closed' : 'web.error.unknown';
       return feedbackPage(page, { values: submittedValues(form), errors: [], notice: page.t(key), status: 409 });
@@ -163,7 +167,7 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
 
   const readOnly = { 'office-feedback': officeFeedbackPage, proposal: proposalPage, 'my-data': myDataPage } as const;
 
-  function render(page: Page, answer: string | undefined): PageResponse {
+  async function render(page: Page, answer: string | undefined): Promise<PageResponse> {
     const kind = page.link.kind;
     if (kind === 'rsvp') {
       // Opening a link never answers: mail scanners open links too. The chosen answer waits for the button.
@@ -171,17 +175,17 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
       return rsvpPage(page, chosen ? page.t('web.rsvp.confirm', { answer: page.t(`invite.rsvp.${chosen}`) }) : '', chosen);
     }
     if (kind === 'feedback') return feedbackPage(page);
-    const html = kind in readOnly ? readOnly[kind as keyof typeof readOnly]({ store, config }, { ...page, frame: (title) => frame(page, title) }) : null;
+    const html = kind in readOnly ? await readOnly[kind as keyof typeof readOnly]({ store, records, config }, { ...page, frame: (title) => frame(page, title) }) : null;
     return html === null ? errorPage(404, page.locale, 'web.error.unknown', page.token) : { status: 200, html };
   }
 
   return {
-    get(token, query, acceptLanguage) {
-      const page = open(token, query.lang, acceptLanguage);
+    async get(token, query, acceptLanguage) {
+      const page = await open(token, query.lang, acceptLanguage);
       return 'status' in page ? page : render(page, query.answer);
     },
     async post(token, lang, acceptLanguage, form) {
-      const page = open(token, lang, acceptLanguage);
+      const page = await open(token, lang, acceptLanguage);
       if ('status' in page) return page;
       if (!csrfValid(token, form.csrf)) return errorPage(403, page.locale, 'web.error.csrf', token);
       if (page.link.kind === 'rsvp') return answerRsvp(page, form);
