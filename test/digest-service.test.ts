@@ -28,7 +28,7 @@ import {
   type DigestPorts,
 } from '../bot/services/digest.js';
 import { createSurvey, createSurveyRounds } from '../bot/services/surveys.js';
-import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
+import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import type { LowdbStore } from '../bot/store/lowdb-store.js';
 import type { Kind, RecordKinds } from '../bot/store/record-kinds.js';
 import type { RecordReader } from '../bot/store/records.js';
@@ -147,9 +147,11 @@ describe('digest service', () => {
   describe('survey rounds', () => {
     it('counts each round in the period it was sent in, also when rounds do not start with a calendar quarter', async () => {
       // Scheduled 29 June: rounds on 30 June (Q2) and 30 September (Q3), nothing on 1 July.
-      const survey = await createSurvey(store, 'uusimaa', { segment: 'municipalities', topic: 'Neuvonta', cadence: 'quarterly' }, 'c', new Date('2027-06-29T10:00:00.000Z'));
+      // TRANSITION (issue 12): the survey services write through the RecordStore over the same documents.
+      const records = LowdbRecordStore.over(store);
+      const survey = await createSurvey(records, 'uusimaa', { segment: 'municipalities', topic: 'Neuvonta', cadence: 'quarterly' }, 'c', new Date('2027-06-29T10:00:00.000Z'));
       for (const at of ['2027-06-30T04:00:00.000Z', '2027-07-01T04:00:00.000Z', '2027-09-30T04:00:00.000Z']) {
-        await createSurveyRounds(store, config, new Date(at));
+        await createSurveyRounds(records, config, new Date(at));
       }
       expect((await records.findBy('surveyRounds', 'surveyId', survey.id)).map((r) => r.periodKey).sort()).toEqual(['2027-Q2', '2027-Q3']);
 

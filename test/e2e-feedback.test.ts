@@ -59,6 +59,13 @@ describe('partner feedback over HTTP', () => {
   let h: Harness;
   let pekkaRequestId: string;
   let liisaRequestId: string;
+  /** The records of 2027 these tests look at, read through the running Sidos's RecordStore. */
+  const year = async () => ({
+    feedbackRequests: await h.records.inYear('feedbackRequests', 2027),
+    feedback: await h.records.inYear('feedback', 2027),
+    proposals: await h.records.inYear('proposals', 2027),
+    surveyRounds: await h.records.inYear('surveyRounds', 2027),
+  });
 
   beforeAll(async () => {
     h = await Harness.start({
@@ -82,7 +89,7 @@ describe('partner feedback over HTTP', () => {
     const sent = await h.runJob('feedback.requests');
     expect(sent.map((m) => m.conversationId).sort()).toEqual([chatOf(partner), chatOf(liisaUser)].sort());
 
-    const requests = (await (await h.readData()).year(2027)).feedbackRequests;
+    const requests = (await year()).feedbackRequests;
     expect(requests.map((r: any) => [r.partnerId, r.kind, r.meetingId, r.status])).toEqual([
       ['p-pekka', 'meeting', MEETING_ID, 'open'],
       ['p-liisa', 'meeting', MEETING_ID, 'open'],
@@ -116,7 +123,7 @@ describe('partner feedback over HTTP', () => {
     expect(submitAction(card).data).toEqual({ requestId: pekkaRequestId, topic: '' });
 
     expect(await h.runJob('feedback.requests')).toEqual([]);
-    expect((await (await h.readData()).year(2027)).feedbackRequests).toHaveLength(2);
+    expect((await year()).feedbackRequests).toHaveLength(2);
   });
 
   it('refuses an answer from anyone but the partner the request was sent to', async () => {
@@ -124,7 +131,7 @@ describe('partner feedback over HTTP', () => {
     expect(byLiisa.value).toBe('Tämä palautepyyntö on lähetetty toiselle henkilölle, joten et voi vastata siihen. Mitään ei muutettu.');
     const byStranger = await h.click(stranger, 'feedback.submit', { requestId: pekkaRequestId, topic: '', ...answer({ rating: '5' }) });
     expect(byStranger.value).toContain('Palautteen antaminen edellyttää, että toimisto on lisännyt sinut kumppanirekisteriinsä.');
-    const data = await (await h.readData()).year(2027);
+    const data = await year();
     expect(data.feedback).toEqual([]);
     expect(data.feedbackRequests.every((r: any) => r.status === 'open')).toBe(true);
   });
@@ -143,10 +150,10 @@ describe('partner feedback over HTTP', () => {
     );
     expect(inputElements(res.value).get('works').value).toBe('Asialista tuli ajoissa.');
     expect(inputElements(res.value).get('rating').value).toBe('2');
-    const data = await (await h.readData()).year(2027);
+    const data = await year();
     expect(data.feedback).toEqual([]);
     expect(data.proposals).toEqual([]);
-    expect(data.feedbackRequests.find((r: any) => r.id === pekkaRequestId).status).toBe('open');
+    expect(data.feedbackRequests.find((r: any) => r.id === pekkaRequestId)!.status).toBe('open');
   });
 
   it('saves a valid answer with its proposals and their levels', async () => {
@@ -170,7 +177,7 @@ describe('partner feedback over HTTP', () => {
     expect(text).toContain('Kiitos! Palautteesi on tallennettu.');
     expect(submitAction(res.value)).toMatchObject({ title: 'Tallenna muutokset', data: { requestId: pekkaRequestId } });
 
-    const data = await (await h.readData()).year(2027);
+    const data = await year();
     expect(data.feedback).toHaveLength(1);
     expect(data.feedback[0]).toMatchObject({
       requestId: pekkaRequestId,
@@ -189,7 +196,7 @@ describe('partner feedback over HTTP', () => {
   });
 
   it('an edit updates the same record and never adds another', async () => {
-    const before = (await (await h.readData()).year(2027)).feedback[0];
+    const before = (await year()).feedback[0];
     clock.advance(60 * 60_000);
     const res = await h.click(partner, 'feedback.submit', {
       requestId: pekkaRequestId,
@@ -197,7 +204,7 @@ describe('partner feedback over HTTP', () => {
       ...answer({ rating: '4', works: 'Asialista tuli ajoissa.', proposal_0: 'Kutsut kuukautta aiemmin', level_0: 'national' }),
     });
     expect(cardText(res.value)).toContain('Muutoksesi on tallennettu.');
-    const data = await (await h.readData()).year(2027);
+    const data = await year();
     expect(data.feedback).toHaveLength(1);
     expect(data.feedback[0]).toMatchObject({ id: before.id, rating: 4, submittedAt: before.submittedAt, updatedAt: clock.now().toISOString() });
     expect(data.feedback[0]).not.toHaveProperty('justification');
@@ -218,13 +225,13 @@ describe('partner feedback over HTTP', () => {
 
     clock.set('2027-03-11T13:10:00.000Z');
     expect(await h.runJob('feedback.reminders')).toEqual([]);
-    const requests = (await (await h.readData()).year(2027)).feedbackRequests;
+    const requests = (await year()).feedbackRequests;
     expect(requests.find((r: any) => r.id === liisaRequestId)).toMatchObject({ status: 'closed', remindersSent: 2 });
     expect(requests.find((r: any) => r.id === pekkaRequestId)).toMatchObject({ status: 'answered', remindersSent: 0 });
 
     const late = await h.click(liisaUser, 'feedback.submit', { requestId: liisaRequestId, topic: '', ...answer({ rating: '5' }) });
     expect(late.value).toContain('Tämän palautepyynnön vastausaika on päättynyt');
-    expect((await (await h.readData()).year(2027)).feedback).toHaveLength(1);
+    expect((await year()).feedback).toHaveLength(1);
   });
 
   let surveyCards: PostedActivity[] = [];
@@ -235,7 +242,7 @@ describe('partner feedback over HTTP', () => {
 
     const bad = await h.click(coordinator, 'survey.create', { segment: 'municipalities', topic: '  ', cadence: 'quarterly' });
     expect(cardText(bad.value)).toContain('Aihe: pakollinen tieto.');
-    expect((await h.readData()).shared.surveys).toEqual([]);
+    expect((await h.records.findBy('surveys', 'officeId', 'uusimaa'))).toEqual([]);
 
     const denied = await h.click(partner, 'survey.create', { segment: 'municipalities', topic: 'Oma kysely', cadence: 'monthly' });
     expect(denied.value).toContain('Valitettavasti tämä on vain rooleille');
@@ -246,7 +253,7 @@ describe('partner feedback over HTTP', () => {
     expect(text).toContain('Kysely "Asiakaspalvelu" on ajoitettu. Ensimmäinen kierros lähtee pe 12.3.2027 klo 07.00.');
     expect(text).toContain('Asiakaspalvelu – Kunnat, neljännesvuosittain');
     expect(text).toContain('Ei vielä kierroksia; ensimmäinen lähtee pe 12.3.2027 klo 07.00.');
-    expect((await h.readData()).shared.surveys).toEqual([
+    expect((await h.records.findBy('surveys', 'officeId', 'uusimaa'))).toEqual([
       expect.objectContaining({ officeId: 'uusimaa', segment: 'municipalities', topic: 'Asiakaspalvelu', cadence: 'quarterly', active: true }),
     ]);
   });
@@ -262,7 +269,7 @@ describe('partner feedback over HTTP', () => {
     expect(cardText(cardOf(surveyCards[0]))).toContain('Kysely: Asiakaspalvelu (2027-Q1)');
 
     expect(await h.runJob('feedback.surveys')).toEqual([]);
-    const data = await (await h.readData()).year(2027);
+    const data = await year();
     expect(data.surveyRounds.map((r: any) => r.periodKey)).toEqual(['2027-Q1']);
     expect(data.feedbackRequests.filter((r: any) => r.kind === 'survey').map((r: any) => r.partnerId).sort()).toEqual(['p-liisa', 'p-pekka']);
   });
@@ -288,7 +295,7 @@ describe('partner feedback over HTTP', () => {
     expect(text).not.toContain('Espoon kaupunki');
     expect(text).not.toContain('Asialista tuli ajoissa.');
 
-    const data = await (await h.readData()).year(2027);
+    const data = await year();
     expect(data.feedback.find((f: any) => f.partnerId === 'p-pekka' && f.kind === 'survey')).toMatchObject({ anonymous: true, rating: 5 });
   });
 
@@ -302,10 +309,10 @@ describe('partner feedback over HTTP', () => {
     expect(cardText(card)).toContain('Kysely: Asiakaspalvelu (2027-Q2)');
     await h.click(partner, 'feedback.submit', { requestId: submitAction(card).data.requestId, topic: '', ...answer({ rating: '4' }) });
 
-    const data = await (await h.readData()).year(2027);
+    const data = await year();
     expect(data.surveyRounds.map((r: any) => r.periodKey)).toEqual(['2027-Q1', '2027-Q2']);
     const surveyAnswers = data.feedback.filter((f: any) => f.kind === 'survey' && f.partnerId === 'p-pekka');
-    const roundKey = (f: any) => data.surveyRounds.find((r: any) => r.id === f.surveyRoundId).periodKey;
+    const roundKey = (f: any) => data.surveyRounds.find((r: any) => r.id === f.surveyRoundId)!.periodKey;
     expect(surveyAnswers.map((f: any) => [roundKey(f), f.rating])).toEqual([
       ['2027-Q1', 5],
       ['2027-Q2', 4],
@@ -322,7 +329,7 @@ describe('partner feedback over HTTP', () => {
     expect(cardText(stopped.value)).toContain('Kysely "Asiakaspalvelu" on lopetettu');
     const again = await h.click(coordinator, 'survey.stop', stop.data);
     expect(cardText(again.value)).toContain('Kysely "Asiakaspalvelu" oli jo lopetettu; mitään ei muutettu.');
-    expect((await h.readData()).shared.surveys).toEqual([expect.objectContaining({ topic: 'Asiakaspalvelu', active: false })]);
+    expect((await h.records.findBy('surveys', 'officeId', 'uusimaa'))).toEqual([expect.objectContaining({ topic: 'Asiakaspalvelu', active: false })]);
   });
 
   it('a partner gives feedback at any time on a topic they choose; the same card submitted twice updates', async () => {
@@ -345,9 +352,9 @@ describe('partner feedback over HTTP', () => {
     expect(cardText(first.value)).toContain('Kiitos! Palautteesi on tallennettu.');
     const second = await h.click(partner, 'feedback.submit', { ...data, ...answer({ rating: '4', works: 'Hyvä yhteistyö.' }) });
     expect(cardText(second.value)).toContain('Muutoksesi on tallennettu.');
-    const year = await (await h.readData()).year(2027);
-    expect(year.feedback.filter((f: any) => f.kind === 'adhoc').map((f: any) => [f.topic, f.rating])).toEqual([['general', 4]]);
-    expect(year.feedbackRequests.filter((r: any) => r.kind === 'adhoc')).toEqual([expect.objectContaining({ id: data.requestId, status: 'answered' })]);
+    const stored = await year();
+    expect(stored.feedback.filter((f: any) => f.kind === 'adhoc').map((f: any) => [f.topic, f.rating])).toEqual([['general', 4]]);
+    expect(stored.feedbackRequests.filter((r: any) => r.kind === 'adhoc')).toEqual([expect.objectContaining({ id: data.requestId, status: 'answered' })]);
 
     const [unregistered] = await h.say(stranger, 'feedback');
     expect(unregistered.activity.text).toContain('Palautteen antaminen edellyttää, että toimisto on lisännyt sinut kumppanirekisteriinsä.');

@@ -49,7 +49,8 @@ describe('proposals and office feedback over HTTP', () => {
   let smtp: SmtpCapture;
   let mails: CapturedMail[];
 
-  const year = async () => (await h.readData()).year(2027);
+  /** The records of 2027 these tests look at, read through the running Sidos's RecordStore. */
+  const year = async () => ({ officeFeedback: await h.records.inYear('officeFeedback', 2027) });
   const yearFile = () => dataFileText(join(h.dataDir, 'data', '2027.json'));
 
   beforeAll(async () => {
@@ -130,7 +131,7 @@ describe('proposals and office feedback over HTTP', () => {
       expect(cardText(cardOf(told[0]))).toContain('Ändringen är gjord.');
       expect(cardText(cardOf(told[0]))).toContain(did);
 
-      const stored = (await year()).proposals.find((p: Proposal) => p.id === 'prop-local');
+      const stored = (await h.records.get('proposals', 'prop-local'))!;
       expect(stored.status).toBe('done');
       expect(stored.history.map((c: { status: string; reason?: string; by: string }) => [c.status, c.reason, c.by])).toEqual([
         ['received', undefined, 'p-pekka'],
@@ -164,7 +165,7 @@ describe('proposals and office feedback over HTTP', () => {
       const told = h.connector.messages(from);
       expect(told.map((m) => m.conversationId)).toEqual([PEKKA_CHAT]);
       expect(cardText(cardOf(told[0]))).toContain('Vi har planerat en ändring.');
-      const stored = (await year()).proposals.find((p: Proposal) => p.id === 'prop-direct');
+      const stored = (await h.records.get('proposals', 'prop-direct'))!;
       expect(stored.history.map((c: { status: string }) => c.status)).toEqual(['received', 'planned']);
     });
 
@@ -190,7 +191,7 @@ describe('proposals and office feedback over HTTP', () => {
       expect(text).toContain('Ehdotus on nimetön, joten kenellekään ei kerrottu.');
       expect(text).not.toContain('Olli');
       expect(h.connector.messages(from)).toEqual([]);
-      expect((await year()).proposals.find((p: Proposal) => p.id === 'prop-anon').status).toBe('under-review');
+      expect((await h.records.get('proposals', 'prop-anon'))!.status).toBe('under-review');
       expect((await h.readData()).shared.sends.some((s: { id: string }) => s.id.includes('prop-anon'))).toBe(false);
     });
 
@@ -222,7 +223,7 @@ describe('proposals and office feedback over HTTP', () => {
       expect(told.map((m) => m.conversationId)).toEqual([PEKKA_CHAT]);
       expect(cardText(cardOf(told[0]))).toContain('Vi beslutade att inte genomföra förslaget.');
       expect(cardText(cardOf(told[0]))).toContain('den nationella ledningen');
-      expect((await year()).proposals.find((p: Proposal) => p.id === 'prop-national').status).toBe('declined');
+      expect((await h.records.get('proposals', 'prop-national'))!.status).toBe('declined');
     });
   });
 

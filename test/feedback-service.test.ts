@@ -1,8 +1,5 @@
 import { loadConfig } from '../bot/config.js';
 import { EmailDelivery } from '../bot/delivery/email-delivery.js';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EmailMessage, EmailSender } from '../bot/delivery/email.js';
 import type { ConversationPort, OutgoingMessage } from '../bot/delivery/outgoing.js';
@@ -19,11 +16,11 @@ import {
 import { feedbackForStaff } from '../bot/services/feedback-view.js';
 import { submitFeedback } from '../bot/services/feedback.js';
 import { createSurvey, createSurveyRounds, roundAnswers, stopSurvey, surveyPeriodKey } from '../bot/services/surveys.js';
-import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
+import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { feedbackOutbox } from '../bot/teams/feedback.js';
 import { valueOf } from './harness/parse-results.js';
 import { personalChat } from './harness/seed.js';
+import { tempRecords, type TempRecords } from './harness/temp-records.js';
 
 const settings = { reminderAfterDays: 3, maxReminders: 2, anonymityMinimum: 3 };
 const offices = [{ id: 'uusimaa', name: 'Uusimaa', timeZone: 'Europe/Helsinki', locale: 'fi' as const, email: 'u@example.fi' }];
@@ -70,9 +67,7 @@ function invitation(meetingId: string, partnerId: string, rsvp: Invitation['rsvp
 
 const input = (fields: Record<string, string>): FeedbackInput => valueOf(parseFeedbackInput({ rating: '4', works: 'Hyvä asialista.', change: '', ...fields }));
 
-let dir: string;
-let store: LowdbStore;
-/** The sends' claims and records (the RecordStore over `store`). */
+let temp: TempRecords;
 let records: LowdbRecordStore;
 let teamsSends: { conversation: string; message: OutgoingMessage }[];
 let emails: EmailMessage[];
@@ -87,7 +82,7 @@ function outbox(sender: EmailSender | null): FeedbackOutbox {
     teams: new TeamsDelivery(records, port, () => ENDED, () => undefined),
     email: sender && new EmailDelivery(records, sender, () => ENDED, () => undefined),
     log: () => undefined,
-    teamsMessage: (request, p, reminder) => ({ text: `${reminder} ${request.id} ${p.name}` }),
+    teamsMessage: async (request, p, reminder) => ({ text: `${reminder} ${request.id} ${p.name}` }),
     emailMessage: async (request, p, reminder) => ({
       subject: `${reminder} ${request.id}`,
       text: `answer in Teams, ${p.name}`,
@@ -104,31 +99,31 @@ const recordingEmail: EmailSender = {
 };
 
 async function seed(partners: Partner[], meetings: Meeting[], invitations: Invitation[], chats: string[] = partners.map((p) => p.id)) {
-  await store.updateShared((d) => {
-    d.partners.push(...partners);
-    for (const p of partners.filter((x) => chats.includes(x.id))) {
-      d.conversations.push(personalChat(`conv-${p.id}`, p.aadObjectId, ENDED));
-    }
-  });
-  await store.updateYear(2027, (d) => {
-    d.meetings.push(...meetings);
-    d.invitations.push(...invitations);
+  await records.transaction(async (tx) => {
+    for (const p of partners) await tx.put('partners', p);
+    for (const p of partners.filter((x) => chats.includes(x.id))) await tx.put('conversations', personalChat(`conv-${p.id}`, p.aadObjectId, ENDED));
+    for (const m of meetings) await tx.putInYear('meetings', 2027, m);
+    for (const i of invitations) await tx.putInYear('invitations', 2027, i);
   });
 }
 
-const year = () => store.readYear(2027, (d) => structuredClone(d));
+/** The records of 2027 these tests look at, read through the RecordStore. */
+const year = async () => ({
+  feedbackRequests: await records.inYear('feedbackRequests', 2027),
+  feedback: await records.inYear('feedback', 2027),
+  proposals: await records.inYear('proposals', 2027),
+  surveyRounds: await records.inYear('surveyRounds', 2027),
+});
 
 beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sidos-feedback-'));
-  store = await LowdbStore.open(dir);
-  records = LowdbRecordStore.over(store);
+  temp = await tempRecords();
+  ({ records } = temp);
   teamsSends = [];
   emails = [];
 });
 
 afterEach(async () => {
-  await store.close();
-  await rm(dir, { recursive: true, force: true });
+  await temp.cleanup();
 });
 
 describe('attendeeIds', () => {
@@ -161,7 +156,7 @@ describe('meeting feedback requests', () => {
       ],
     );
     const now = at(10 * 60_000);
-    const created = await createMeetingRequests(store, settings, now);
+    const created = await createMeetingRequests(records, settings, now);
     expect(created.map((r) => [r.meetingId, r.partnerId, r.kind, r.status])).toEqual([
       ['ended', 'p-1', 'meeting', 'open'],
       ['ended', 'p-2', 'meeting', 'open'],
@@ -169,8 +164,8 @@ describe('meeting feedback requests', () => {
     expect(created[0]).toMatchObject({ officeId: 'uusimaa', segment: 'municipalities', sentAt: now.toISOString(), remindersSent: 0 });
     expect(created[0].closesAt).toBe(new Date(now.getTime() + 9 * DAY).toISOString());
 
-    expect(await createMeetingRequests(store, settings, at(20 * 60_000))).toEqual([]);
-    expect(year().feedbackRequests).toHaveLength(2);
+    expect(await createMeetingRequests(records, settings, at(20 * 60_000))).toEqual([]);
+    expect((await year()).feedbackRequests).toHaveLength(2);
   });
 
   it('sends each new request once: Teams when there is a chat, else e-mail, else records it as unreachable', async () => {
@@ -180,14 +175,14 @@ describe('meeting feedback requests', () => {
       ['p-1', 'p-2', 'p-3'].map((id) => invitation('m', id, 'accepted')),
       ['p-1'],
     );
-    const [r1, r2, r3] = await createMeetingRequests(store, settings, ENDED);
-    expect(await deliverNewRequests(store, outbox(recordingEmail), settings, 'meeting', ENDED)).toEqual({ sent: 3, 'already-sent': 0, failed: 0, unreachable: 0 });
+    const [r1, r2, r3] = await createMeetingRequests(records, settings, ENDED);
+    expect(await deliverNewRequests(records, outbox(recordingEmail), settings, 'meeting', ENDED)).toEqual({ sent: 3, 'already-sent': 0, failed: 0, unreachable: 0 });
     expect(teamsSends).toEqual([{ conversation: 'conv-p-1', message: { text: `0 ${r1.id} Partner 1` } }]);
     expect(emails.map((e) => [e.to, e.subject, e.idempotencyKey])).toEqual([
       ['p2@example.fi', `0 ${r2.id}`, `feedback-request:${r2.id}`],
       ['p3@example.fi', `0 ${r3.id}`, `feedback-request:${r3.id}`],
     ]);
-    const sends = store.readShared((d) => d.sends.map((s) => [s.id, s.channel, s.status]));
+    const sends = (await Promise.all([r1, r2].map((r) => records.get('sends', `feedback-request:${r.id}`)))).map((s) => [s?.id, s?.channel, s?.status]);
     expect(sends).toEqual(
       expect.arrayContaining([
         [`feedback-request:${r1.id}`, 'teams', 'sent'],
@@ -195,17 +190,17 @@ describe('meeting feedback requests', () => {
       ]),
     );
 
-    expect(await deliverNewRequests(store, outbox(recordingEmail), settings, 'meeting', ENDED)).toEqual({ sent: 0, 'already-sent': 0, failed: 0, unreachable: 0 });
+    expect(await deliverNewRequests(records, outbox(recordingEmail), settings, 'meeting', ENDED)).toEqual({ sent: 0, 'already-sent': 0, failed: 0, unreachable: 0 });
     expect(teamsSends).toHaveLength(1);
     expect(emails).toHaveLength(2);
   });
 
   it('e-mails a request as text and HTML in the partner’s language, from the partner’s office', async () => {
     await seed([partner(1, { locale: 'sv' })], [meeting('m', { subTheme: 'Liitteet & <b>muistio</b>' })], [invitation('m', 'p-1', 'accepted')], []);
-    await createMeetingRequests(store, settings, ENDED);
-    const deps = { config: loadConfig({}), store, clock: () => ENDED, log: () => undefined };
+    await createMeetingRequests(records, settings, ENDED);
+    const deps = { config: loadConfig({}), records, clock: () => ENDED, log: () => undefined };
     const messages = feedbackOutbox({ ...deps, delivery: outbox(null).teams, email: new EmailDelivery(records, recordingEmail, deps.clock, deps.log) });
-    expect(await deliverNewRequests(store, messages, settings, 'meeting', ENDED)).toMatchObject({ sent: 1 });
+    expect(await deliverNewRequests(records, messages, settings, 'meeting', ENDED)).toMatchObject({ sent: 1 });
     const [mail] = emails;
     expect(mail.sender).toEqual({ name: 'Nylands regionkontor', address: 'sidos-uusimaa@example.fi' });
     expect(mail.text).toContain('Liitteet & <b>muistio</b>');
@@ -216,30 +211,30 @@ describe('meeting feedback requests', () => {
 
   it('without SMTP a partner without a Teams chat is recorded as unreachable, once', async () => {
     await seed([partner(1)], [meeting('m')], [invitation('m', 'p-1', 'accepted')], []);
-    const [request] = await createMeetingRequests(store, settings, ENDED);
-    expect(await deliverNewRequests(store, outbox(null), settings, 'meeting', ENDED)).toMatchObject({ unreachable: 1 });
-    const record = store.readShared((d) => d.sends.find((s) => s.id === `feedback-request:${request.id}`));
+    const [request] = await createMeetingRequests(records, settings, ENDED);
+    expect(await deliverNewRequests(records, outbox(null), settings, 'meeting', ENDED)).toMatchObject({ unreachable: 1 });
+    const record = await records.get('sends', `feedback-request:${request.id}`);
     expect(record).toMatchObject({ status: 'failed', lastError: expect.stringContaining('unreachable') });
-    expect(await deliverNewRequests(store, outbox(null), settings, 'meeting', ENDED)).toMatchObject({ unreachable: 0 });
+    expect(await deliverNewRequests(records, outbox(null), settings, 'meeting', ENDED)).toMatchObject({ unreachable: 0 });
   });
 });
 
 describe('submitting feedback', () => {
   async function openRequest() {
     await seed([partner(1), partner(2)], [meeting('m')], [invitation('m', 'p-1', 'accepted'), invitation('m', 'p-2', 'accepted')]);
-    return createMeetingRequests(store, settings, ENDED);
+    return createMeetingRequests(records, settings, ENDED);
   }
 
   it('saves the answer with its proposals and marks the request answered', async () => {
     const [request] = await openRequest();
-    const result = await submitFeedback(store, settings, {
+    const result = await submitFeedback(records, settings, {
       requestId: request.id,
       partner: partner(1),
       input: input({ rating: '2', justification: 'Kutsu tuli liian myöhään.', proposal_0: 'Kutsu kuukautta aiemmin', level_0: 'local', proposal_1: 'Lakimuutos', level_1: 'national' }),
       now: at(DAY),
     });
     expect(result).toMatchObject({ ok: true, created: true });
-    const data = year();
+    const data = (await year());
     expect(data.feedback).toEqual([
       expect.objectContaining({ requestId: request.id, kind: 'meeting', meetingId: 'm', partnerId: 'p-1', rating: 2, justification: 'Kutsu tuli liian myöhään.', anonymous: false }),
     ]);
@@ -253,7 +248,7 @@ describe('submitting feedback', () => {
 
   it('an edit updates the same record: unhandled proposals are replaced, handled ones kept', async () => {
     const [request] = await openRequest();
-    const first = await submitFeedback(store, settings, {
+    const first = await submitFeedback(records, settings, {
       requestId: request.id,
       partner: partner(1),
       input: input({ proposal_0: 'Handled', level_0: 'local', proposal_1: 'Dropped', level_1: 'local', proposal_2: 'Kept', level_2: 'local' }),
@@ -261,20 +256,20 @@ describe('submitting feedback', () => {
     });
     if (!first.ok) throw new Error(first.code);
     const ids = Object.fromEntries(first.proposals.map((p) => [p.text, p.id]));
-    await store.updateYear(2027, (d) => {
-      const handled = d.proposals.find((p) => p.text === 'Handled')!;
-      handled.status = 'under-review';
-      handled.history.push({ status: 'under-review', at: at(DAY).toISOString(), by: 'coordinator' });
+    await records.transaction(async (tx) => {
+      const handled = first.proposals.find((p) => p.text === 'Handled')!;
+      const history = [...handled.history, { status: 'under-review' as const, at: at(DAY).toISOString(), by: 'coordinator' }];
+      await tx.putInYear('proposals', 2027, { ...handled, status: 'under-review', history });
     });
 
-    const edit = await submitFeedback(store, settings, {
+    const edit = await submitFeedback(records, settings, {
       requestId: request.id,
       partner: partner(1),
       input: input({ rating: '5', anonymous: 'true', proposal_0: 'Kept', level_0: 'national', proposal_1: 'New', level_1: 'local' }),
       now: at(2 * DAY),
     });
     expect(edit).toMatchObject({ ok: true, created: false });
-    const data = year();
+    const data = (await year());
     expect(data.feedback).toHaveLength(1);
     expect(data.feedback[0]).toMatchObject({ id: first.feedback.id, rating: 5, anonymous: true, submittedAt: at(DAY).toISOString(), updatedAt: at(2 * DAY).toISOString() });
     expect(data.proposals.map((p) => [p.text, p.level, p.status, p.anonymous])).toEqual([
@@ -288,24 +283,24 @@ describe('submitting feedback', () => {
 
   it('only the partner the request was sent to may answer, and only until it closes', async () => {
     const [request] = await openRequest();
-    const before = JSON.stringify(year());
-    expect(await submitFeedback(store, settings, { requestId: request.id, partner: partner(2), input: input({}), now: at(DAY) })).toEqual({ ok: false, code: 'not-yours' });
-    expect(await submitFeedback(store, settings, { requestId: request.id, partner: partner(1), input: input({}), now: at(9 * DAY + 60_000) })).toEqual({ ok: false, code: 'closed' });
-    expect(await submitFeedback(store, settings, { requestId: 'no-such', partner: partner(1), input: input({}), now: at(DAY) })).toEqual({ ok: false, code: 'not-found' });
-    expect(JSON.stringify(year())).toBe(before);
+    const before = JSON.stringify((await year()));
+    expect(await submitFeedback(records, settings, { requestId: request.id, partner: partner(2), input: input({}), now: at(DAY) })).toEqual({ ok: false, code: 'not-yours' });
+    expect(await submitFeedback(records, settings, { requestId: request.id, partner: partner(1), input: input({}), now: at(9 * DAY + 60_000) })).toEqual({ ok: false, code: 'closed' });
+    expect(await submitFeedback(records, settings, { requestId: 'no-such', partner: partner(1), input: input({}), now: at(DAY) })).toEqual({ ok: false, code: 'not-found' });
+    expect(JSON.stringify((await year()))).toBe(before);
   });
 
   it('feedback at any time starts an ad-hoc request under the card’s id; submitting the card again updates it', async () => {
     await seed([partner(1)], [meeting('m')], []);
     const requestId = '5d0f1e9a-3c1b-4d2e-9f8a-7b6c5d4e3f21';
     const topic = { kind: 'meeting' as const, meeting: meeting('m') };
-    const first = await submitFeedback(store, settings, { requestId, partner: partner(1), input: input({}), topic, now: at(DAY) });
+    const first = await submitFeedback(records, settings, { requestId, partner: partner(1), input: input({}), topic, now: at(DAY) });
     expect(first).toMatchObject({ ok: true, created: true, request: { id: requestId, kind: 'adhoc', meetingId: 'm', status: 'answered' }, feedback: { kind: 'adhoc', topic: 'Sub-theme m', meetingId: 'm' } });
-    const again = await submitFeedback(store, settings, { requestId, partner: partner(1), input: input({ rating: '3' }), topic, now: at(DAY + 1000) });
+    const again = await submitFeedback(records, settings, { requestId, partner: partner(1), input: input({ rating: '3' }), topic, now: at(DAY + 1000) });
     expect(again).toMatchObject({ ok: true, created: false });
-    expect(year().feedback.map((f) => f.rating)).toEqual([3]);
-    expect(year().feedbackRequests).toHaveLength(1);
-    expect(await submitFeedback(store, settings, { requestId: 'not-a-uuid', partner: partner(1), input: input({}), topic: { kind: 'general' }, now: at(DAY) })).toEqual({
+    expect((await year()).feedback.map((f) => f.rating)).toEqual([3]);
+    expect((await year()).feedbackRequests).toHaveLength(1);
+    expect(await submitFeedback(records, settings, { requestId: 'not-a-uuid', partner: partner(1), input: input({}), topic: { kind: 'general' }, now: at(DAY) })).toEqual({
       ok: false,
       code: 'not-found',
     });
@@ -315,25 +310,24 @@ describe('submitting feedback', () => {
 describe('reminders', () => {
   it('reminds the unanswered after reminderAfterDays, at most maxReminders times, then closes', async () => {
     await seed([partner(1), partner(2)], [meeting('m')], [invitation('m', 'p-1', 'accepted'), invitation('m', 'p-2', 'accepted')]);
-    const [answered, silent] = await createMeetingRequests(store, settings, ENDED);
-    await submitFeedback(store, settings, { requestId: answered.id, partner: partner(1), input: input({}), now: at(DAY) });
+    const [answered, silent] = await createMeetingRequests(records, settings, ENDED);
+    await submitFeedback(records, settings, { requestId: answered.id, partner: partner(1), input: input({}), now: at(DAY) });
     const box = outbox(null);
 
-    expect(await remindAndClose(store, box, settings, at(3 * DAY - 60_000))).toEqual({ closed: 0, reminded: 0 });
-    expect(await remindAndClose(store, box, settings, at(3 * DAY))).toEqual({ closed: 0, reminded: 1 });
+    expect(await remindAndClose(records, box, settings, at(3 * DAY - 60_000))).toEqual({ closed: 0, reminded: 0 });
+    expect(await remindAndClose(records, box, settings, at(3 * DAY))).toEqual({ closed: 0, reminded: 1 });
     expect(teamsSends.map((s) => s.message.text)).toEqual([`1 ${silent.id} Partner 2`]);
-    expect(await remindAndClose(store, box, settings, at(4 * DAY))).toEqual({ closed: 0, reminded: 0 });
-    expect(await remindAndClose(store, box, settings, at(6 * DAY))).toEqual({ closed: 0, reminded: 1 });
-    expect(await remindAndClose(store, box, settings, at(9 * DAY - 60_000))).toEqual({ closed: 0, reminded: 0 });
+    expect(await remindAndClose(records, box, settings, at(4 * DAY))).toEqual({ closed: 0, reminded: 0 });
+    expect(await remindAndClose(records, box, settings, at(6 * DAY))).toEqual({ closed: 0, reminded: 1 });
+    expect(await remindAndClose(records, box, settings, at(9 * DAY - 60_000))).toEqual({ closed: 0, reminded: 0 });
     expect(teamsSends).toHaveLength(2);
-    expect(await remindAndClose(store, box, settings, at(9 * DAY))).toEqual({ closed: 1, reminded: 0 });
+    expect(await remindAndClose(records, box, settings, at(9 * DAY))).toEqual({ closed: 1, reminded: 0 });
 
-    const requests = year().feedbackRequests;
+    const requests = (await year()).feedbackRequests;
     expect(requests.find((r) => r.id === silent.id)).toMatchObject({ status: 'closed', remindersSent: 2, lastReminderAt: at(6 * DAY).toISOString() });
     expect(requests.find((r) => r.id === answered.id)).toMatchObject({ status: 'answered', remindersSent: 0 });
-    expect(store.readShared((d) => d.sends.map((s) => s.id))).toEqual(
-      expect.arrayContaining([`feedback-reminder:${silent.id}:1`, `feedback-reminder:${silent.id}:2`]),
-    );
+    const reminders = await Promise.all([1, 2].map((n) => records.get('sends', `feedback-reminder:${silent.id}:${n}`)));
+    expect(reminders.map((r) => r?.id)).toEqual([`feedback-reminder:${silent.id}:1`, `feedback-reminder:${silent.id}:2`]);
   });
 });
 
@@ -350,21 +344,21 @@ describe('surveys', () => {
     await seed([partner(1), partner(2), partner(3, { segment: 'debt-counsellors' }), partner(4, { officeId: 'pohjanmaa' })], [], []);
     // 29 June 13:00 in Helsinki: the card promises the first round at 07:00 the next morning.
     const created = new Date('2027-06-29T10:00:00.000Z');
-    const survey = await createSurvey(store, 'uusimaa', { segment: 'municipalities', topic: 'Asiakaspalvelu', cadence: 'quarterly' }, 'aad-c', created);
+    const survey = await createSurvey(records, 'uusimaa', { segment: 'municipalities', topic: 'Asiakaspalvelu', cadence: 'quarterly' }, 'aad-c', created);
     const config = { offices, feedback: settings };
 
     // A restart the same afternoon runs the job: nothing is due yet.
-    expect(await createSurveyRounds(store, config, new Date('2027-06-29T11:00:00.000Z'))).toEqual([]);
-    const first = await createSurveyRounds(store, config, new Date('2027-06-30T04:00:00.000Z'));
+    expect(await createSurveyRounds(records, config, new Date('2027-06-29T11:00:00.000Z'))).toEqual([]);
+    const first = await createSurveyRounds(records, config, new Date('2027-06-30T04:00:00.000Z'));
     expect(first.map((r) => [r.kind, r.partnerId])).toEqual([['survey', 'p-1'], ['survey', 'p-2']]);
     // 1 July starts a calendar quarter, but the next round is due on 30 September.
-    expect(await createSurveyRounds(store, config, new Date('2027-07-01T04:00:00.000Z'))).toEqual([]);
-    expect(await createSurveyRounds(store, config, new Date('2027-09-30T03:45:00.000Z'))).toEqual([]);
-    const second = await createSurveyRounds(store, config, new Date('2027-09-30T04:00:00.000Z'));
+    expect(await createSurveyRounds(records, config, new Date('2027-07-01T04:00:00.000Z'))).toEqual([]);
+    expect(await createSurveyRounds(records, config, new Date('2027-09-30T03:45:00.000Z'))).toEqual([]);
+    const second = await createSurveyRounds(records, config, new Date('2027-09-30T04:00:00.000Z'));
     expect(second).toHaveLength(2);
-    expect(await createSurveyRounds(store, config, new Date('2027-09-30T04:15:00.000Z'))).toEqual([]);
+    expect(await createSurveyRounds(records, config, new Date('2027-09-30T04:15:00.000Z'))).toEqual([]);
 
-    const rounds = year().surveyRounds;
+    const rounds = (await year()).surveyRounds;
     expect(rounds.map((r) => [r.surveyId, r.periodKey, r.sentAt])).toEqual([
       [survey.id, '2027-Q2', '2027-06-30T04:00:00.000Z'],
       [survey.id, '2027-Q3', '2027-09-30T04:00:00.000Z'],
@@ -376,31 +370,30 @@ describe('surveys', () => {
     await seed([partner(1), partner(2)], [], []);
     // Answers stay open for 60 days, longer than a month between rounds.
     const config = { offices, feedback: { ...settings, reminderAfterDays: 20 } };
-    const survey = await createSurvey(store, 'uusimaa', { segment: 'municipalities', topic: 'Neuvonta', cadence: 'monthly' }, 'aad-c', ENDED);
-    const first = await createSurveyRounds(store, config, new Date('2027-03-03T05:00:00.000Z'));
+    const survey = await createSurvey(records, 'uusimaa', { segment: 'municipalities', topic: 'Neuvonta', cadence: 'monthly' }, 'aad-c', ENDED);
+    const first = await createSurveyRounds(records, config, new Date('2027-03-03T05:00:00.000Z'));
     expect(first.map((r) => r.partnerId)).toEqual(['p-1', 'p-2']);
-    await store.updateYear(2027, (d) => {
-      const answered = d.feedbackRequests.find((r) => r.partnerId === 'p-2')!;
-      answered.status = 'answered';
-      answered.answeredAt = '2027-03-04T10:00:00.000Z';
+    await records.transaction(async (tx) => {
+      const answered = first.find((r) => r.partnerId === 'p-2')!;
+      await tx.putInYear('feedbackRequests', 2027, { ...answered, status: 'answered', answeredAt: '2027-03-04T10:00:00.000Z' });
     });
 
     // A month later p-1 still has the first round's request open, so only p-2 is asked again.
-    const second = await createSurveyRounds(store, config, new Date('2027-04-03T04:00:00.000Z'));
+    const second = await createSurveyRounds(records, config, new Date('2027-04-03T04:00:00.000Z'));
     expect(second.map((r) => r.partnerId)).toEqual(['p-2']);
-    expect(roundAnswers(store, survey.id).map((r) => [r.round.periodKey, r.answered, r.surveyed])).toEqual([
+    expect((await roundAnswers(records, survey.id)).map((r) => [r.round.periodKey, r.answered, r.surveyed])).toEqual([
       ['2027-03', 1, 2],
       ['2027-04', 0, 1],
     ]);
   });
 
   it('stops a survey once; stopping it again says it is already stopped', async () => {
-    const survey = await createSurvey(store, 'uusimaa', { segment: 'municipalities', topic: 'Asiakaspalvelu', cadence: 'quarterly' }, 'aad-c', ENDED);
-    expect(await stopSurvey(store, survey.id, { role: 'coordinator', officeId: 'pohjanmaa' })).toEqual({ ok: false, code: 'other-office' });
-    expect(await stopSurvey(store, survey.id, { role: 'coordinator', officeId: 'uusimaa' })).toMatchObject({ ok: true });
-    expect(await stopSurvey(store, survey.id, { role: 'coordinator', officeId: 'uusimaa' })).toMatchObject({ ok: false, code: 'already-stopped', survey: { topic: 'Asiakaspalvelu' } });
-    expect(await stopSurvey(store, 'no-such-survey', { role: 'admin', officeId: 'uusimaa' })).toEqual({ ok: false, code: 'not-found' });
-    expect(await createSurveyRounds(store, { offices, feedback: settings }, new Date('2027-07-01T04:00:00.000Z'))).toEqual([]);
+    const survey = await createSurvey(records, 'uusimaa', { segment: 'municipalities', topic: 'Asiakaspalvelu', cadence: 'quarterly' }, 'aad-c', ENDED);
+    expect(await stopSurvey(records, survey.id, { role: 'coordinator', officeId: 'pohjanmaa' })).toEqual({ ok: false, code: 'other-office' });
+    expect(await stopSurvey(records, survey.id, { role: 'coordinator', officeId: 'uusimaa' })).toMatchObject({ ok: true });
+    expect(await stopSurvey(records, survey.id, { role: 'coordinator', officeId: 'uusimaa' })).toMatchObject({ ok: false, code: 'already-stopped', survey: { topic: 'Asiakaspalvelu' } });
+    expect(await stopSurvey(records, 'no-such-survey', { role: 'admin', officeId: 'uusimaa' })).toEqual({ ok: false, code: 'not-found' });
+    expect(await createSurveyRounds(records, { offices, feedback: settings }, new Date('2027-07-01T04:00:00.000Z'))).toEqual([]);
   });
 });
 
@@ -412,17 +405,17 @@ describe('feedbackForStaff', () => {
       [meeting('big'), meeting('small', { startsAt: at(-DAY).toISOString(), endsAt: at(-DAY + 3600_000).toISOString() })],
       [...['p-1', 'p-2', 'p-3'].map((id) => invitation('big', id, 'accepted')), invitation('small', 'p-4', 'accepted')],
     );
-    const requests = await createMeetingRequests(store, settings, at(60_000));
+    const requests = await createMeetingRequests(records, settings, at(60_000));
     const answer = (partnerId: string, fields: Record<string, string>) => {
       const request = requests.find((r) => r.partnerId === partnerId)!;
-      return submitFeedback(store, settings, { requestId: request.id, partner: partners.find((p) => p.id === partnerId)!, input: input(fields), now: at(DAY) });
+      return submitFeedback(records, settings, { requestId: request.id, partner: partners.find((p) => p.id === partnerId)!, input: input(fields), now: at(DAY) });
     };
     await answer('p-1', { rating: '5', works: 'A', anonymous: 'true', proposal_0: 'Idea', level_0: 'national' });
     await answer('p-2', { rating: '3', works: 'B' });
     await answer('p-3', { rating: '1', works: 'C', justification: 'Liian vähän aikaa.' });
     await answer('p-4', { rating: '4', works: 'D' });
 
-    const groups = feedbackForStaff(store, 'uusimaa', { year: 2027 }, 3);
+    const groups = await feedbackForStaff(records, 'uusimaa', { year: 2027 }, 3);
     expect(groups.map((g) => [g.key, g.count, g.hidden, g.average])).toEqual([
       ['meeting:big', 3, false, 3],
       ['meeting:small', 1, true, null],
@@ -435,6 +428,6 @@ describe('feedbackForStaff', () => {
     expect(JSON.stringify(groups)).not.toContain('Partner 1');
     expect(JSON.stringify(groups)).not.toContain('Partner 4');
     expect(groups[1].answers).toEqual([]);
-    expect(feedbackForStaff(store, 'pohjanmaa', { year: 2027 }, 3)).toEqual([]);
+    expect(await feedbackForStaff(records, 'pohjanmaa', { year: 2027 }, 3)).toEqual([]);
   });
 });

@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../bot/config.js';
@@ -7,11 +5,12 @@ import type { OutgoingMessage } from '../bot/delivery/outgoing.js';
 import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
 import type { Invitation, Meeting } from '../bot/domain/types.js';
 import { giveOfficeFeedback, organisationsToReview, sendFeedbackPrompts } from '../bot/services/office-feedback.js';
-import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
+import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
+import { roleAssignmentId } from '../bot/store/record-kinds.js';
 import { partnerFixture, personalChat } from './harness/seed.js';
 import { cardText } from './harness/sidos-harness.js';
 import { dataFileText } from './harness/data-files.js';
+import { tempRecords, type TempRecords } from './harness/temp-records.js';
 
 const ended = new Date('2027-03-02T15:00:00.000Z');
 const coordinator = { role: 'coordinator' as const, officeId: 'uusimaa', id: 'aad-kaisa' };
@@ -45,30 +44,28 @@ const invitation = (meetingId: string, partnerId: string, rsvp: Invitation['rsvp
 });
 
 describe('office feedback service', () => {
+  let temp: TempRecords;
   let dir: string;
-  let store: LowdbStore;
-  /** The sends' claims and records (the RecordStore over `store`). */
   let records: LowdbRecordStore;
   let config: AppConfig;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sidos-office-feedback-'));
-    store = await LowdbStore.open(dir);
-    records = LowdbRecordStore.over(store);
+    temp = await tempRecords();
+    ({ dir, records } = temp);
     config = loadConfig({ DATA_DIR: dir });
-    await store.updateShared((d) => {
-      d.partners.push(partner('a', 'Espoon kaupunki'), partner('b', ' espoon KAUPUNKI'), partner('c', 'Vantaan kaupunki'), partner('d', 'Keravan kaupunki'));
-    });
-    await store.updateYear(2027, (d) => {
-      d.meetings.push(
+    await records.transaction(async (tx) => {
+      for (const p of [partner('a', 'Espoon kaupunki'), partner('b', ' espoon KAUPUNKI'), partner('c', 'Vantaan kaupunki'), partner('d', 'Keravan kaupunki')]) {
+        await tx.put('partners', p);
+      }
+      const meetings = [
         meeting('m-1', '2027-03-02T13:00:00.000Z'),
         meeting('m-recorded', '2027-03-01T13:00:00.000Z'),
         meeting('m-nobody', '2027-03-01T13:00:00.000Z'),
         meeting('m-old', '2027-01-10T13:00:00.000Z'),
         meeting('m-cancelled', '2027-03-01T13:00:00.000Z', { status: 'cancelled' }),
         meeting('m-coming', '2027-03-09T13:00:00.000Z'),
-      );
-      d.invitations.push(
+      ];
+      const invitations = [
         invitation('m-1', 'a', 'accepted'),
         invitation('m-1', 'b', 'tentative'),
         invitation('m-1', 'c', 'declined'),
@@ -77,27 +74,28 @@ describe('office feedback service', () => {
         invitation('m-recorded', 'd', 'needs-action', true),
         invitation('m-nobody', 'c', 'declined'),
         ...['m-old', 'm-cancelled', 'm-coming'].map((m) => invitation(m, 'a', 'accepted')),
-      );
+      ];
+      for (const m of meetings) await tx.putInYear('meetings', 2027, m);
+      for (const i of invitations) await tx.putInYear('invitations', 2027, i);
     });
   });
 
   afterEach(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
+    await temp.cleanup();
   });
 
-  it('groups the attendees by organisation, whatever the spelling, and skips removed partners', () => {
-    const review = organisationsToReview(store, 'm-1')!;
+  it('groups the attendees by organisation, whatever the spelling, and skips removed partners', async () => {
+    const review = (await organisationsToReview(records, 'm-1'))!;
     expect(review.year).toBe(2027);
     expect(review.organisations.map((o) => [o.organisation, o.partners.map((p) => p.id)])).toEqual([['Espoon kaupunki', ['a', 'b']]]);
-    expect(organisationsToReview(store, 'm-recorded')!.organisations.map((o) => o.organisation)).toEqual(['Keravan kaupunki']);
-    expect(organisationsToReview(store, 'nope')).toBeUndefined();
+    expect((await organisationsToReview(records, 'm-recorded'))!.organisations.map((o) => o.organisation)).toEqual(['Keravan kaupunki']);
+    expect(await organisationsToReview(records, 'nope')).toBeUndefined();
   });
 
   it('refuses, saving nothing: unknown or coming meeting, another office, national role, an organisation that did not attend', async () => {
     const before = await dataFileText(join(dir, '2027.json'));
     const refused = async (patch: object, by: object = {}) => {
-      const result = await giveOfficeFeedback(store, { ...input, ...patch }, { ...coordinator, ...by }, ended);
+      const result = await giveOfficeFeedback(records, { ...input, ...patch }, { ...coordinator, ...by }, ended);
       return result.ok ? 'saved' : result.code;
     };
     expect(await refused({ meetingId: 'nope' })).toBe('office-feedback-meeting-not-found');
@@ -109,18 +107,18 @@ describe('office feedback service', () => {
   });
 
   it('keeps one feedback per meeting and organisation; an identical resubmission keeps its version', async () => {
-    const first = await giveOfficeFeedback(store, { ...input, organisation: 'ESPOON kaupunki' }, coordinator, ended);
+    const first = await giveOfficeFeedback(records, { ...input, organisation: 'ESPOON kaupunki' }, coordinator, ended);
     if (!first.ok) throw new Error(first.code);
     const at = ended.toISOString();
     expect(first.feedback).toMatchObject({ organisation: 'Espoon kaupunki', segment: 'municipalities', givenAt: at, updatedAt: at });
     expect(first.recipients.map((p) => p.id)).toEqual(['a', 'b']);
 
     const later = new Date(ended.getTime() + 60_000);
-    const same = await giveOfficeFeedback(store, input, { ...coordinator, role: 'admin', id: 'aad-admin' }, later);
+    const same = await giveOfficeFeedback(records, input, { ...coordinator, role: 'admin', id: 'aad-admin' }, later);
     expect(same).toMatchObject({ ok: true, feedback: { id: first.feedback.id, updatedAt: ended.toISOString(), givenBy: 'aad-kaisa' } });
-    const changed = await giveOfficeFeedback(store, { ...input, rating: 2, couldDoDifferently: 'Liitteet puuttuvat.' }, coordinator, later);
+    const changed = await giveOfficeFeedback(records, { ...input, rating: 2, couldDoDifferently: 'Liitteet puuttuvat.' }, coordinator, later);
     expect(changed).toMatchObject({ ok: true, feedback: { id: first.feedback.id, rating: 2, givenAt: at, updatedAt: later.toISOString() } });
-    expect(store.readYear(2027, (d) => d.officeFeedback)).toHaveLength(1);
+    expect(await records.inYear('officeFeedback', 2027)).toHaveLength(1);
   });
 
   describe('sendFeedbackPrompts', () => {
@@ -137,14 +135,15 @@ describe('office feedback service', () => {
         { aadObjectId: 'aad-no-chat', role: 'coordinator' as const, office: 'uusimaa' },
       ];
       config = { ...config, people };
-      await store.updateShared((d) => {
-        d.roleAssignments.push({ aadObjectId: 'aad-assigned', role: 'coordinator', office: 'uusimaa' });
-        for (const id of ['aad-kaisa', 'aad-sven', 'aad-assigned']) d.conversations.push(personalChat(`chat-${id}`, id, ended, { chat: id }));
+      await records.transaction(async (tx) => {
+        const assigned = { aadObjectId: 'aad-assigned', role: 'coordinator' as const, office: 'uusimaa' };
+        await tx.put('roleAssignments', { ...assigned, id: roleAssignmentId(assigned) });
+        for (const id of ['aad-kaisa', 'aad-sven', 'aad-assigned']) await tx.put('conversations', personalChat(`chat-${id}`, id, ended, { chat: id }));
       });
     });
 
     it('asks each reachable coordinator of the office once about each recently ended meeting with attendees', async () => {
-      const ports = { store, config, delivery, email: null, log: () => undefined };
+      const ports = { records, config, delivery, email: null, log: () => undefined };
       expect(await sendFeedbackPrompts(ports, ended)).toBe(4);
       const got = sent.map((s) => [s.reference.chat, cardText(s.message.card).match(/Sub-theme [\w-]+/)![0]]).sort();
       expect(got).toEqual([

@@ -87,8 +87,8 @@ export function buildJobs(deps: BotDeps, ports: JobPorts): Job[] {
       timeZone,
       runAtStart: true,
       run: async (now) => {
-        await createMeetingRequests(deps.store, feedback, now);
-        await deliverNewRequests(deps.store, outbox, feedback, 'meeting', now);
+        await createMeetingRequests(deps.records, feedback, now);
+        await deliverNewRequests(deps.records, outbox, feedback, 'meeting', now);
       },
     },
     {
@@ -97,7 +97,7 @@ export function buildJobs(deps: BotDeps, ports: JobPorts): Job[] {
       timeZone,
       runAtStart: false,
       run: async (now) => {
-        await remindAndClose(deps.store, outbox, feedback, now);
+        await remindAndClose(deps.records, outbox, feedback, now);
       },
     },
     // Each active survey's round once it is due (07:00 office time, see domain/survey-schedule.ts), sent once.
@@ -108,8 +108,8 @@ export function buildJobs(deps: BotDeps, ports: JobPorts): Job[] {
       timeZone,
       runAtStart: true,
       run: async (now) => {
-        await createSurveyRounds(deps.store, deps.config, now);
-        await deliverNewRequests(deps.store, outbox, feedback, 'survey', now);
+        await createSurveyRounds(deps.records, deps.config, now);
+        await deliverNewRequests(deps.records, outbox, feedback, 'survey', now);
       },
     },
     // Anonymises or deletes personal data older than retention.personalDataDays.

@@ -6,12 +6,12 @@ import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
 import type { EmailMessage } from '../delivery/email.js';
-import { recordSend, sendRecordOf } from '../delivery/send-log.js';
 import type { OutgoingMessage } from '../delivery/outgoing.js';
 import type { SendResult, TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { FeedbackKind, FeedbackRequest, Instant, Invitation, Meeting, Partner, Survey, SurveyRound } from '../domain/types.js';
-import type { Store } from '../store/store.js';
-import { personalConversation } from './conversations.js';
+import type { RecordReader, RecordStore } from '../store/records.js';
+import { personalChatOf } from './conversations.js';
+import { retryOnConflict } from './retry-on-conflict.js';
 
 export type FeedbackSettings = AppConfig['feedback'];
 
@@ -67,15 +67,10 @@ export function attendeeIds(invitations: readonly Invitation[]): string[] {
   return [...new Set(attended.map((i) => i.partnerId))];
 }
 
-/** Stored years from the year of `from` to the year of `to`. */
-function yearsBetween(store: Store, from: number, to: Date): number[] {
-  return store.years().filter((y) => y >= yearOf(new Date(from)) && y <= yearOf(to));
-}
-
-/** Years in which a request sent at `now` could still be open. */
-function openYears(store: Store, settings: FeedbackSettings, now: Date): number[] {
+/** Whether a request sent at `sentAt` is filed in a year that can still hold open requests at `now` (as the year files were read before). */
+function inOpenYears(sentAt: Instant, settings: FeedbackSettings, now: Date): boolean {
   const window = Date.parse(closesAt(now.toISOString(), settings)) - now.getTime();
-  return yearsBetween(store, now.getTime() - window - DAY_MS, now);
+  return yearOf(sentAt) >= yearOf(new Date(now.getTime() - window - DAY_MS));
 }
 
 export interface StoredRequest {
@@ -83,37 +78,21 @@ export interface StoredRequest {
   request: FeedbackRequest;
 }
 
-export function findRequest(store: Store, id: string): StoredRequest | undefined {
-  for (const year of [...store.years()].reverse()) {
-    // From the end: requests are appended as they are sent, and the ones answered are recent.
-    const request = store.readYear(year, (d) => d.feedbackRequests.findLast((r) => r.id === id));
-    if (request) return { year, request: { ...request } };
-  }
-  return undefined;
+export async function findRequest(reader: RecordReader, id: string): Promise<StoredRequest | undefined> {
+  const request = await reader.get('feedbackRequests', id);
+  const year = request && (await reader.yearOf('feedbackRequests', id));
+  return request && year !== undefined ? { year, request } : undefined;
 }
 
 /** The requests a partner may still answer or edit, newest first. */
-export function editableRequests(store: Store, partnerId: string, settings: FeedbackSettings, now: Date): FeedbackRequest[] {
-  return openYears(store, settings, now)
-    .flatMap((year) => store.readYear(year, (d) => d.feedbackRequests.filter((r) => r.partnerId === partnerId && isEditable(r, settings, now))))
-    .map((r) => ({ ...r }))
+export async function editableRequests(reader: RecordReader, partnerId: string, settings: FeedbackSettings, now: Date): Promise<FeedbackRequest[]> {
+  return (await reader.findBy('feedbackRequests', 'partnerId', partnerId))
+    .filter((r) => isEditable(r, settings, now))
     .sort((a, b) => b.sentAt.localeCompare(a.sentAt));
 }
 
-export function findMeeting(store: Store, id: string): Meeting | undefined {
-  for (const year of [...store.years()].reverse()) {
-    const meeting = store.readYear(year, (d) => d.meetings.find((m) => m.id === id));
-    if (meeting) return { ...meeting };
-  }
-  return undefined;
-}
-
-export function findRound(store: Store, id: string): SurveyRound | undefined {
-  for (const year of [...store.years()].reverse()) {
-    const round = store.readYear(year, (d) => d.surveyRounds.find((r) => r.id === id));
-    if (round) return { ...round };
-  }
-  return undefined;
+export function findMeeting(reader: RecordReader, id: string): Promise<Meeting | undefined> {
+  return reader.get('meetings', id);
 }
 
 /** What a request (or its feedback) is about: the meeting, or the survey and its round. */
@@ -123,15 +102,15 @@ export interface RequestSubject {
   round?: SurveyRound;
 }
 
-export function subjectOf(store: Store, ref: { meetingId?: string; surveyRoundId?: string }): RequestSubject {
+export async function subjectOf(reader: RecordReader, ref: { meetingId?: string; surveyRoundId?: string }): Promise<RequestSubject> {
   if (ref.meetingId) {
-    const meeting = findMeeting(store, ref.meetingId);
+    const meeting = await reader.get('meetings', ref.meetingId);
     return meeting ? { meeting } : {};
   }
   if (ref.surveyRoundId) {
-    const round = findRound(store, ref.surveyRoundId);
-    const survey = round && store.readShared((d) => d.surveys.find((s) => s.id === round.surveyId));
-    return round && survey ? { round, survey: { ...survey } } : {};
+    const round = await reader.get('surveyRounds', ref.surveyRoundId);
+    const survey = round && (await reader.get('surveys', round.surveyId));
+    return round && survey ? { round, survey } : {};
   }
   return {};
 }
@@ -139,37 +118,35 @@ export function subjectOf(store: Store, ref: { meetingId?: string; surveyRoundId
 /**
  * Creates one request per attendee of every meeting that has ended (and was
  * not cancelled) within the window; a meeting's attendee is asked once, however
- * often this runs. Returns the requests created now.
+ * often this runs (and on however many instances). Returns the requests created now.
  */
-export async function createMeetingRequests(store: Store, settings: FeedbackSettings, now: Date): Promise<FeedbackRequest[]> {
+export async function createMeetingRequests(records: RecordStore, settings: FeedbackSettings, now: Date): Promise<FeedbackRequest[]> {
   const since = now.getTime() - MEETING_REQUEST_WINDOW_DAYS * DAY_MS;
-  const years = yearsBetween(store, since, now);
-  const ended = years.flatMap((y) =>
-    store.readYear(y, (d) =>
-      d.meetings.filter((m) => m.status !== 'cancelled' && Date.parse(m.endsAt) <= now.getTime() && Date.parse(m.endsAt) > since),
-    ),
+  const years = (await records.years()).filter((y) => y >= yearOf(new Date(since)) && y <= yearOf(now));
+  const ended = (await Promise.all(years.map((y) => records.inYear('meetings', y)))).flat().filter(
+    (m) => m.status !== 'cancelled' && Date.parse(m.endsAt) <= now.getTime() && Date.parse(m.endsAt) > since,
   );
-  if (ended.length === 0) return [];
-  const asked = new Set(
-    years.flatMap((y) => store.readYear(y, (d) => d.feedbackRequests.filter((r) => r.kind === 'meeting').map((r) => `${r.meetingId}/${r.partnerId}`))),
-  );
-  const invitations = years.flatMap((y) => store.readYear(y, (d) => [...d.invitations]));
-  const partners = store.readShared((d) => new Map(d.partners.map((p) => [p.id, { ...p }])));
-  const fresh: FeedbackRequest[] = [];
-  for (const meeting of ended) {
-    for (const partnerId of attendeeIds(invitations.filter((i) => i.meetingId === meeting.id))) {
-      const partner = partners.get(partnerId);
-      if (!partner || asked.has(`${meeting.id}/${partnerId}`)) continue;
-      fresh.push(newRequest({ kind: 'meeting', partner, officeId: meeting.officeId, meetingId: meeting.id }, settings, now));
+  const created: FeedbackRequest[] = [];
+  for (const meeting of ended) created.push(...(await retryOnConflict(() => requestAttendees(records, meeting.id, settings, now))));
+  return created;
+}
+
+/** The requests of one ended meeting's attendees not asked yet, filed under the year of `now`. */
+function requestAttendees(records: RecordStore, meetingId: string, settings: FeedbackSettings, now: Date): Promise<FeedbackRequest[]> {
+  return records.transaction(async (tx) => {
+    // Locks the meeting, so two instances asking its attendees take turns.
+    const meeting = await tx.get('meetings', meetingId);
+    if (!meeting) return [];
+    const asked = new Set((await tx.findBy('feedbackRequests', 'meetingId', meeting.id)).filter((r) => r.kind === 'meeting').map((r) => r.partnerId));
+    const fresh: FeedbackRequest[] = [];
+    for (const partnerId of attendeeIds(await tx.findBy('invitations', 'meetingId', meeting.id))) {
+      const partner = asked.has(partnerId) ? undefined : await tx.get('partners', partnerId);
+      if (!partner) continue;
+      const request = newRequest({ kind: 'meeting', partner, officeId: meeting.officeId, meetingId: meeting.id }, settings, now);
+      await tx.putInYear('feedbackRequests', yearOf(now), request);
+      fresh.push(request);
     }
-  }
-  if (fresh.length === 0) return [];
-  return store.updateYear(yearOf(now), (data) => {
-    const added = fresh.filter(
-      (r) => !data.feedbackRequests.some((x) => x.kind === 'meeting' && x.meetingId === r.meetingId && x.partnerId === r.partnerId),
-    );
-    data.feedbackRequests.push(...added);
-    return added.map((r) => ({ ...r }));
+    return fresh;
   });
 }
 
@@ -179,7 +156,7 @@ export interface FeedbackOutbox {
   email: EmailDelivery | null;
   log: (line: string) => void;
   /** The card for a request; `reminder` 0 is the first send, n the n-th reminder. */
-  teamsMessage(request: FeedbackRequest, partner: Partner, reminder: number): OutgoingMessage;
+  teamsMessage(request: FeedbackRequest, partner: Partner, reminder: number): Promise<OutgoingMessage>;
   /** An e-mail for a partner without a Teams chat, with the personal link to the form on the web. */
   emailMessage(request: FeedbackRequest, partner: Partner, reminder: number, now: Date): Promise<Omit<EmailMessage, 'to' | 'idempotencyKey'>>;
 }
@@ -191,7 +168,7 @@ export const reminderKey = (requestId: string, n: number) => `feedback-reminder:
 
 /** Sends the request (reminder 0) or its n-th reminder: in Teams when the partner has a chat with the bot, else by e-mail. */
 async function deliver(
-  store: Store,
+  records: RecordStore,
   outbox: FeedbackOutbox,
   request: FeedbackRequest,
   partner: Partner,
@@ -200,35 +177,41 @@ async function deliver(
 ): Promise<DeliveryResult> {
   const key = reminder === 0 ? requestKey(request.id) : reminderKey(request.id, reminder);
   const what = reminder === 0 ? `feedback request ${request.id}` : `feedback reminder ${reminder} for ${request.id}`;
-  const conversation = personalConversation(store, partner.aadObjectId);
-  if (conversation) return outbox.teams.send(key, conversation.id, outbox.teamsMessage(request, partner, reminder), what);
+  const conversation = await personalChatOf(records, partner.aadObjectId);
+  if (conversation) return outbox.teams.send(key, conversation.id, await outbox.teamsMessage(request, partner, reminder), what);
   if (outbox.email) return outbox.email.send(key, partner.id, { to: partner.email, ...(await outbox.emailMessage(request, partner, reminder, now)) }, what);
   // Recorded once for the first send, so it is not tried again every run; reminders will try again.
   if (reminder === 0) {
     const lastError = 'unreachable: no Teams chat with the partner and no SMTP configured';
-    await recordSend(store, { id: key, channel: 'teams', target: partner.id, what, status: 'failed', attempts: 0, lastError, at: now.toISOString() });
+    await records.transaction(async (tx) => {
+      if (await tx.get('sends', key)) return;
+      await tx.put('sends', { id: key, channel: 'teams', target: partner.id, what, status: 'failed', attempts: 0, lastError, at: now.toISOString() });
+    });
   }
   return 'unreachable';
 }
 
+/** The open requests in the years that can still hold open ones (of `kind`, when given). */
+async function openRequests(reader: RecordReader, settings: FeedbackSettings, now: Date, kind?: FeedbackKind): Promise<FeedbackRequest[]> {
+  return (await reader.findBy('feedbackRequests', 'status', 'open')).filter((r) => (!kind || r.kind === kind) && inOpenYears(r.sentAt, settings, now));
+}
+
 /** Sends the card of every open request of `kind` that has not been sent yet (one attempt each). */
 export async function deliverNewRequests(
-  store: Store,
+  records: RecordStore,
   outbox: FeedbackOutbox,
   settings: FeedbackSettings,
   kind: FeedbackKind,
   now: Date,
 ): Promise<Record<DeliveryResult, number>> {
-  const partners = store.readShared((d) => new Map(d.partners.map((p) => [p.id, { ...p }])));
-  const pending = openYears(store, settings, now).flatMap((y) =>
-    store.readYear(y, (d) => d.feedbackRequests.filter((r) => r.kind === kind && r.status === 'open' && !sendRecordOf(store, requestKey(r.id))).map((r) => ({ ...r }))),
-  );
+  const open = await openRequests(records, settings, now, kind);
+  const unsent = await Promise.all(open.map(async (r) => ((await records.get('sends', requestKey(r.id))) ? undefined : r)));
   const counts: Record<DeliveryResult, number> = { sent: 0, 'already-sent': 0, failed: 0, unreachable: 0 };
   // All sends are handed to the paced send queue at once; it decides how many run together.
   await Promise.all(
-    pending.map(async (request) => {
-      const partner = partners.get(request.partnerId);
-      if (partner) counts[await deliver(store, outbox, request, partner, 0, now)]++;
+    unsent.map(async (request) => {
+      const partner = request && (await records.get('partners', request.partnerId));
+      if (request && partner) counts[await deliver(records, outbox, request, partner, 0, now)]++;
     }),
   );
   return counts;
@@ -240,46 +223,42 @@ export async function deliverNewRequests(
  * `maxReminders` times. An answered request is never reminded.
  */
 export async function remindAndClose(
-  store: Store,
+  records: RecordStore,
   outbox: FeedbackOutbox,
   settings: FeedbackSettings,
   now: Date,
 ): Promise<{ closed: number; reminded: number }> {
-  let closed = 0;
-  const years = openYears(store, settings, now);
-  for (const year of years) {
-    const expired = store.readYear(year, (d) => d.feedbackRequests.some((r) => r.status === 'open' && !isEditable(r, settings, now)));
-    if (!expired) continue;
-    closed += await store.updateYear(year, (data) => {
-      const due = data.feedbackRequests.filter((r) => r.status === 'open' && !isEditable(r, settings, now));
-      for (const request of due) request.status = 'closed';
-      return due.length;
-    });
-  }
+  const expired = (await openRequests(records, settings, now)).filter((r) => !isEditable(r, settings, now));
+  const closed = expired.length === 0 ? 0 : await records.transaction(async (tx) => {
+    let count = 0;
+    for (const { id } of expired) {
+      const request = await tx.get('feedbackRequests', id);
+      const year = await tx.yearOf('feedbackRequests', id);
+      if (!request || year === undefined || request.status !== 'open' || isEditable(request, settings, now)) continue;
+      await tx.putInYear('feedbackRequests', year, { ...request, status: 'closed' });
+      count++;
+    }
+    return count;
+  });
 
   const interval = settings.reminderAfterDays * DAY_MS;
-  const partners = store.readShared((d) => new Map(d.partners.map((p) => [p.id, { ...p }])));
+  const due = (await openRequests(records, settings, now))
+    .filter((r) => r.remindersSent < settings.maxReminders)
+    .filter((r) => now.getTime() - Date.parse(r.lastReminderAt ?? r.sentAt) >= interval);
   let reminded = 0;
-  for (const year of years) {
-    const due = store.readYear(year, (d) =>
-      d.feedbackRequests
-        .filter((r) => r.status === 'open' && r.remindersSent < settings.maxReminders)
-        .filter((r) => now.getTime() - Date.parse(r.lastReminderAt ?? r.sentAt) >= interval)
-        .map((r) => ({ ...r })),
-    );
-    for (const request of due) {
-      const partner = partners.get(request.partnerId);
-      if (!partner) continue;
-      const n = request.remindersSent + 1;
-      const result = await deliver(store, outbox, request, partner, n, now);
-      if (result !== 'sent' && result !== 'already-sent') continue;
-      reminded += await store.updateYear(year, (data) => {
-        const stored = data.feedbackRequests.find((r) => r.id === request.id);
-        if (!stored || stored.remindersSent !== n - 1) return 0;
-        Object.assign(stored, { remindersSent: n, lastReminderAt: now.toISOString() });
-        return 1;
-      });
-    }
+  for (const request of due) {
+    const partner = await records.get('partners', request.partnerId);
+    if (!partner) continue;
+    const n = request.remindersSent + 1;
+    const result = await deliver(records, outbox, request, partner, n, now);
+    if (result !== 'sent' && result !== 'already-sent') continue;
+    reminded += await records.transaction(async (tx) => {
+      const stored = await tx.get('feedbackRequests', request.id);
+      const year = await tx.yearOf('feedbackRequests', request.id);
+      if (!stored || year === undefined || stored.remindersSent !== n - 1) return 0;
+      await tx.putInYear('feedbackRequests', year, { ...stored, remindersSent: n, lastReminderAt: now.toISOString() });
+      return 1;
+    });
   }
   return { closed, reminded };
 }

@@ -3,7 +3,7 @@
 // carries no author, answers are ordered by content rather than time, and a
 // group with fewer than `anonymityMinimum` answers shows only its size class.
 import type { Feedback, Instant, Meeting, Partner, Proposal, ProposalLevel, ProposalStatus, Survey, SurveyRound } from '../domain/types.js';
-import type { Store } from '../store/store.js';
+import type { RecordReader } from '../store/records.js';
 import { subjectOf } from './feedback-requests.js';
 
 export interface StaffFilter {
@@ -54,18 +54,18 @@ function toAnswer(feedback: Feedback, proposals: readonly Proposal[], partners: 
   };
 }
 
-export function feedbackForStaff(store: Store, officeId: string, filter: StaffFilter, anonymityMinimum: number): StaffGroup[] {
-  const { feedback, proposals } = store.readYear(filter.year, (d) => ({
-    feedback: d.feedback.filter((f) => f.officeId === officeId).map((f) => ({ ...f })),
-    proposals: d.proposals.filter((p) => p.officeId === officeId).map((p) => ({ ...p })),
-  }));
-  const partners = store.readShared((d) => new Map(d.partners.map((p) => [p.id, { ...p }])));
+export async function feedbackForStaff(reader: RecordReader, officeId: string, filter: StaffFilter, anonymityMinimum: number): Promise<StaffGroup[]> {
+  const feedback = (await reader.inYear('feedback', filter.year)).filter((f) => f.officeId === officeId);
+  const proposals = (await reader.inYear('proposals', filter.year)).filter((p) => p.officeId === officeId);
+  const authorIds = new Set(feedback.filter((f) => !f.anonymous).map((f) => f.partnerId));
+  const authors = await Promise.all([...authorIds].map((id) => reader.get('partners', id)));
+  const partners = new Map(authors.filter((p): p is Partner => !!p).map((p) => [p.id, p]));
   const byGroup = new Map<string, Feedback[]>();
   for (const f of feedback) byGroup.set(groupKey(f), [...(byGroup.get(groupKey(f)) ?? []), f]);
 
   const groups: StaffGroup[] = [];
   for (const [key, members] of byGroup) {
-    const subject = subjectOf(store, members[0]);
+    const subject = await subjectOf(reader, members[0]);
     const kind = subject.meeting ? 'meeting' : subject.round ? 'survey' : 'general';
     const hidden = members.length < anonymityMinimum;
     const latest = members.map((f) => f.submittedAt).sort().at(-1)!;

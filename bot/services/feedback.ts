@@ -5,8 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FeedbackInput } from '../domain/feedback-input.js';
 import type { Feedback, FeedbackRequest, Meeting, Partner, Proposal } from '../domain/types.js';
-import type { Store, YearData } from '../store/store.js';
-import { findMeeting, findRequest, isEditable, newRequest, yearOf, type FeedbackSettings } from './feedback-requests.js';
+import type { RecordReader, RecordStore, RecordTransaction } from '../store/records.js';
+import { isEditable, newRequest, yearOf, type FeedbackSettings } from './feedback-requests.js';
+import { retryOnConflict } from './retry-on-conflict.js';
 
 export const FEEDBACK_ERROR_CODES = [
   'not-found', // no such request, and no topic to start one
@@ -23,10 +24,10 @@ export const GENERAL_TOPIC = 'general';
 export const topicValue = (topic: FeedbackTopic) => (topic.kind === 'general' ? GENERAL_TOPIC : `meeting:${topic.meeting.id}`);
 
 /** Reads a topic value ("general" or "meeting:<id>"); a meeting must be a non-cancelled one of the partner's office. */
-export function parseTopic(store: Store, partner: Partner, value: string): FeedbackTopic | null {
+export async function parseTopic(reader: RecordReader, partner: Partner, value: string): Promise<FeedbackTopic | null> {
   if (value === GENERAL_TOPIC) return { kind: 'general' };
   const match = /^meeting:(.+)$/.exec(value);
-  const meeting = match ? findMeeting(store, match[1]) : undefined;
+  const meeting = match ? await reader.get('meetings', match[1]) : undefined;
   return meeting && meeting.officeId === partner.officeId && meeting.status !== 'cancelled' ? { kind: 'meeting', meeting } : null;
 }
 
@@ -53,88 +54,81 @@ function refusal(request: FeedbackRequest, partner: Partner, settings: FeedbackS
  * Saves the partner's answer to the request `requestId`. When there is no such
  * request and a topic is given, starts an ad-hoc request with that id (the
  * card carries a fresh id, so submitting the same card twice updates).
+ * Two submissions racing on two instances: the one that loses runs again and
+ * updates the answer the other saved, as a second submission does.
  */
-export async function submitFeedback(
-  store: Store,
+export function submitFeedback(
+  records: RecordStore,
   settings: FeedbackSettings,
   args: { requestId: string; partner: Partner; input: FeedbackInput; topic?: FeedbackTopic; now: Date },
 ): Promise<SubmitResult> {
   const { requestId, partner, input, topic, now } = args;
-  const found = findRequest(store, requestId);
-  if (found) {
-    const code = refusal(found.request, partner, settings, now);
-    if (code) return { ok: false, code };
-    return store.updateYear(found.year, (data): SubmitResult => {
-      const request = data.feedbackRequests.findLast((r) => r.id === requestId);
-      if (!request) return { ok: false, code: 'not-found' };
-      const again = refusal(request, partner, settings, now);
-      if (again) return { ok: false, code: again };
-      return { ok: true, ...apply(data, request, partner, input, undefined, now) };
-    });
-  }
-  if (!topic || !UUID.test(requestId)) return { ok: false, code: 'not-found' };
-  return store.updateYear(yearOf(now), (data): SubmitResult => {
-    // A double click may have created it meanwhile.
-    const existing = data.feedbackRequests.find((r) => r.id === requestId);
-    const code = existing && refusal(existing, partner, settings, now);
-    if (code) return { ok: false, code };
-    const meetingId = topic.kind === 'meeting' ? topic.meeting.id : undefined;
-    const request = existing ?? newRequest({ id: requestId, kind: 'adhoc', partner, officeId: partner.officeId, meetingId }, settings, now);
-    if (!existing) data.feedbackRequests.push(request);
-    return { ok: true, ...apply(data, request, partner, input, topic, now) };
-  });
+  return retryOnConflict(() =>
+    records.transaction(async (tx): Promise<SubmitResult> => {
+      const found = await tx.get('feedbackRequests', requestId);
+      const year = found && (await tx.yearOf('feedbackRequests', requestId));
+      if (found && year !== undefined) {
+        const code = refusal(found, partner, settings, now);
+        if (code) return { ok: false, code };
+        return { ok: true, ...(await apply(tx, year, found, partner, input, undefined, now)) };
+      }
+      if (!topic || !UUID.test(requestId)) return { ok: false, code: 'not-found' };
+      const meetingId = topic.kind === 'meeting' ? topic.meeting.id : undefined;
+      const request = newRequest({ id: requestId, kind: 'adhoc', partner, officeId: partner.officeId, meetingId }, settings, now);
+      return { ok: true, ...(await apply(tx, yearOf(now), request, partner, input, topic, now)) };
+    }),
+  );
 }
 
-/** Writes the answer into the year data; every check has passed before this runs. */
-function apply(data: YearData, request: FeedbackRequest, partner: Partner, input: FeedbackInput, topic: FeedbackTopic | undefined, now: Date): SavedFeedback {
+/** Writes the answer (and the request) under `year`; every check has passed before this runs. */
+async function apply(
+  tx: RecordTransaction,
+  year: number,
+  request: FeedbackRequest,
+  partner: Partner,
+  input: FeedbackInput,
+  topic: FeedbackTopic | undefined,
+  now: Date,
+): Promise<SavedFeedback> {
   const at = now.toISOString();
   // A request gets answeredAt with its first answer, so an unanswered one needs no search.
-  let feedback = request.answeredAt ? data.feedback.findLast((f) => f.requestId === request.id) : undefined;
-  const created = !feedback;
-  if (!feedback) {
-    feedback = {
-      id: randomUUID(),
-      requestId: request.id,
-      kind: request.kind,
-      ...(request.meetingId ? { meetingId: request.meetingId } : {}),
-      ...(request.surveyRoundId ? { surveyRoundId: request.surveyRoundId } : {}),
-      ...(topic ? { topic: topic.kind === 'meeting' ? topic.meeting.subTheme : GENERAL_TOPIC } : {}),
-      officeId: request.officeId,
-      segment: request.segment,
-      partnerId: partner.id,
-      anonymous: input.anonymous,
-      rating: input.rating,
-      works: input.works,
-      change: input.change,
-      submittedAt: at,
-      updatedAt: at,
-    };
-    data.feedback.push(feedback);
-  } else {
-    Object.assign(feedback, { anonymous: input.anonymous, rating: input.rating, works: input.works, change: input.change, updatedAt: at });
-  }
+  const [stored] = request.answeredAt ? await tx.findBy('feedback', 'requestId', request.id) : [];
+  const created = !stored;
+  const content = { anonymous: input.anonymous, rating: input.rating, works: input.works, change: input.change };
+  const feedback: Feedback = stored
+    ? { ...stored, ...content, updatedAt: at }
+    : {
+        id: randomUUID(),
+        requestId: request.id,
+        kind: request.kind,
+        ...(request.meetingId ? { meetingId: request.meetingId } : {}),
+        ...(request.surveyRoundId ? { surveyRoundId: request.surveyRoundId } : {}),
+        ...(topic ? { topic: topic.kind === 'meeting' ? topic.meeting.subTheme : GENERAL_TOPIC } : {}),
+        officeId: request.officeId,
+        segment: request.segment,
+        partnerId: partner.id,
+        ...content,
+        submittedAt: at,
+        updatedAt: at,
+      };
   if (input.justification !== undefined) feedback.justification = input.justification;
   else delete feedback.justification;
-  const proposals = syncProposals(data, feedback, created, input, at);
-  request.status = 'answered';
-  request.answeredAt ??= at;
-  return {
-    request: { ...request },
-    feedback: { ...feedback },
-    proposals: proposals.map((p) => ({ ...p })),
-    created,
-  };
+  const answered: FeedbackRequest = { ...request, status: 'answered', answeredAt: request.answeredAt ?? at };
+  await tx.putInYear('feedbackRequests', year, answered);
+  await tx.putInYear('feedback', year, feedback);
+  const proposals = await syncProposals(tx, year, feedback, created, input, at);
+  return { request: answered, feedback, proposals, created };
 }
 
 /**
  * Makes the feedback's proposals match the submission. Proposals still
  * "received" are replaced (one with the same text is kept and updated);
  * those already being handled stay as they are, whatever was submitted.
- * Returns the feedback's proposals, in store order.
+ * Returns the feedback's proposals, oldest first.
  */
-function syncProposals(data: YearData, feedback: Feedback, created: boolean, input: FeedbackInput, at: string): Proposal[] {
-  // Feedback created just now has a fresh id, so no proposal refers to it yet (saves a scan of all proposals).
-  const current = created ? [] : data.proposals.filter((p) => p.feedbackId === feedback.id);
+async function syncProposals(tx: RecordTransaction, year: number, feedback: Feedback, created: boolean, input: FeedbackInput, at: string): Promise<Proposal[]> {
+  // Feedback created just now has a fresh id, so no proposal refers to it yet (saves a lookup).
+  const current = created ? [] : (await tx.findBy('proposals', 'feedbackId', feedback.id)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const kept = new Set<string>();
   const added: Proposal[] = [];
   for (const given of input.proposals) {
@@ -163,45 +157,34 @@ function syncProposals(data: YearData, feedback: Feedback, created: boolean, inp
       createdAt: at,
     });
   }
-  const dropped = new Set(current.filter((p) => !kept.has(p.id) && p.status === 'received'));
-  if (dropped.size > 0) data.proposals = data.proposals.filter((p) => !dropped.has(p));
-  data.proposals.push(...added);
-  const proposals = [...current.filter((p) => !dropped.has(p)), ...added];
-  for (const proposal of proposals) proposal.anonymous = feedback.anonymous;
+  const dropped = current.filter((p) => !kept.has(p.id) && p.status === 'received');
+  for (const proposal of dropped) await tx.remove('proposals', proposal.id);
+  const proposals = [...current.filter((p) => !dropped.includes(p)), ...added];
+  for (const proposal of proposals) {
+    proposal.anonymous = feedback.anonymous;
+    await tx.putInYear('proposals', year, proposal);
+  }
   return proposals;
 }
 
 /** The partner's stored answer to a request, with its proposals, if there is one. */
-export function answerTo(store: Store, request: FeedbackRequest): { feedback: Feedback; proposals: Proposal[] } | undefined {
+export async function answerTo(reader: RecordReader, request: FeedbackRequest): Promise<{ feedback: Feedback; proposals: Proposal[] } | undefined> {
   if (!request.answeredAt) return undefined;
-  const requestId = request.id;
-  for (const year of [...store.years()].reverse()) {
-    const answer = store.readYear(year, (d) => {
-      const feedback = d.feedback.find((f) => f.requestId === requestId);
-      return feedback && { feedback: { ...feedback }, proposals: d.proposals.filter((p) => p.feedbackId === feedback.id).map((p) => ({ ...p })) };
-    });
-    if (answer) return answer;
-  }
-  return undefined;
+  const [feedback] = await reader.findBy('feedback', 'requestId', request.id);
+  if (!feedback) return undefined;
+  const proposals = (await reader.findBy('proposals', 'feedbackId', feedback.id)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  return { feedback, proposals };
 }
 
 const RECENT_MEETING_DAYS = 180;
 const RECENT_MEETING_COUNT = 5;
 
 /** The office's latest meetings that have started (not cancelled), newest first: topics a partner can give feedback on. */
-export function recentMeetings(store: Store, officeId: string, now: Date): Meeting[] {
+export async function recentMeetings(reader: RecordReader, officeId: string, now: Date): Promise<Meeting[]> {
   const since = now.getTime() - RECENT_MEETING_DAYS * 86_400_000;
-  return store
-    .years()
-    .filter((y) => y >= yearOf(new Date(since)) && y <= yearOf(now))
-    .flatMap((y) =>
-      store.readYear(y, (d) =>
-        d.meetings
-          .filter((m) => m.officeId === officeId && m.status !== 'cancelled')
-          .filter((m) => Date.parse(m.startsAt) <= now.getTime() && Date.parse(m.startsAt) >= since)
-          .map((m) => ({ ...m })),
-      ),
-    )
+  return (await reader.findBy('meetings', 'officeId', officeId))
+    .filter((m) => m.status !== 'cancelled')
+    .filter((m) => Date.parse(m.startsAt) <= now.getTime() && Date.parse(m.startsAt) >= since)
     .sort((a, b) => b.startsAt.localeCompare(a.startsAt))
     .slice(0, RECENT_MEETING_COUNT);
 }

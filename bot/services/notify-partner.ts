@@ -8,16 +8,16 @@ import type { TeamsDelivery } from '../delivery/teams-delivery.js';
 import { officeSender } from '../domain/office-name.js';
 import type { Partner } from '../domain/types.js';
 import { renderHtml } from '../html-templates.js';
-import type { Store } from '../store/store.js';
+import type { RecordStore } from '../store/records.js';
 import { translator } from '../i18n.js';
-import { personalConversation } from './conversations.js';
-import { partnerLinks, type PartnerLinkRequest } from './partner-links.js';
+import { personalChatOf } from './conversations.js';
+import { issuePartnerLinks, type PartnerLinkRequest } from './partner-links.js';
 import { languageOf } from './people.js';
 
 export interface NotifyPorts {
   /** The offices (a partner's own office is the sender of their e-mails) and the settings of personal page links. */
   config: Pick<AppConfig, 'offices' | 'publicBaseUrl' | 'links'>;
-  store: Store;
+  records: RecordStore;
   delivery: TeamsDelivery;
   /** null when SMTP_URL is not set. */
   email: EmailDelivery | null;
@@ -46,7 +46,7 @@ export async function notifyPartner(
   what: string,
   now: Date,
 ): Promise<NotifyResult> {
-  const chat = personalConversation(ports.store, partner.aadObjectId);
+  const chat = await personalChatOf(ports.records, partner.aadObjectId);
   if (chat) {
     const sent = await ports.delivery.send(key, chat.id, { card: message.card }, what);
     if (sent !== 'failed') return 'teams';
@@ -56,7 +56,7 @@ export async function notifyPartner(
   const locale = languageOf(partner);
   const t = translator(locale);
   const pages: PartnerLinkRequest[] = [...(message.page ? [{ kind: message.page.kind, ref: message.page.ref }] : []), { kind: 'my-data', ref: partner.id }];
-  const urls = await partnerLinks(ports.store, ports.config, partner, pages, now);
+  const urls = await ports.records.transaction((tx) => issuePartnerLinks(tx, ports.config, pages.map((page) => ({ ...page, partnerId: partner.id })), now));
   const labels = [...(message.page ? [message.page.label] : []), t('web.link.myData')];
   const links = urls.map((url, i) => ({ url, label: labels[i] }));
   const email = {

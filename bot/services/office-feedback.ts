@@ -10,9 +10,8 @@ import { formatMeetingSpan } from '../domain/format.js';
 import { officeName } from '../domain/office-name.js';
 import type { Locale, Meeting, OfficeFeedback, Partner } from '../domain/types.js';
 import { translator } from '../i18n.js';
-import type { Store, YearData } from '../store/store.js';
-import { wasSent } from '../delivery/send-log.js';
-import { personalConversation } from './conversations.js';
+import type { RecordReader, RecordStore } from '../store/records.js';
+import { personalChatOf } from './conversations.js';
 import { notifyPartner, type NotifyPorts, type NotifyResult } from './notify-partner.js';
 import { languageOf } from './people.js';
 import type { Decider } from './proposals.js';
@@ -33,40 +32,31 @@ export interface MeetingReview {
 const collator = new Intl.Collator('fi');
 const orgKey = (organisation: string) => organisation.trim().toLowerCase();
 
-function findMeetingYear(store: Store, meetingId: string): number | undefined {
-  return store.years().find((year) => store.readYear(year, (d) => d.meetings.some((m) => m.id === meetingId)));
-}
-
-function attendingOrganisations(data: Readonly<YearData>, meetingId: string, partners: readonly Partner[]): AttendingOrganisation[] {
-  const invitations = attendingInvitations(data.invitations.filter((i) => i.meetingId === meetingId));
+async function attendingOrganisations(reader: RecordReader, meetingId: string): Promise<AttendingOrganisation[]> {
+  const invitations = attendingInvitations(await reader.findBy('invitations', 'meetingId', meetingId));
   const byOrg = new Map<string, AttendingOrganisation>();
   for (const invitation of invitations) {
-    const partner = partners.find((p) => p.id === invitation.partnerId);
+    const partner = await reader.get('partners', invitation.partnerId);
     if (!partner) continue;
     const key = orgKey(partner.organisation);
     const entry = byOrg.get(key) ?? { organisation: partner.organisation.trim(), segment: partner.segment, partners: [] };
-    entry.partners.push({ ...partner });
+    entry.partners.push(partner);
     byOrg.set(key, entry);
   }
   return [...byOrg.values()].sort((a, b) => collator.compare(a.organisation, b.organisation));
 }
 
 /** The meeting and the partner organisations with someone who attended it; undefined for an unknown meeting. */
-export function organisationsToReview(store: Store, meetingId: string): MeetingReview | undefined {
-  const year = findMeetingYear(store, meetingId);
-  if (year === undefined) return undefined;
-  const partners = store.readShared((d) => d.partners);
-  return store.readYear(year, (d) => {
-    const meeting = d.meetings.find((m) => m.id === meetingId)!;
-    return { year, meeting: { ...meeting }, organisations: attendingOrganisations(d, meetingId, partners) };
-  });
+export async function organisationsToReview(reader: RecordReader, meetingId: string): Promise<MeetingReview | undefined> {
+  const meeting = await reader.get('meetings', meetingId);
+  const year = meeting && (await reader.yearOf('meetings', meetingId));
+  if (!meeting || year === undefined) return undefined;
+  return { year, meeting, organisations: await attendingOrganisations(reader, meetingId) };
 }
 
 /** The feedback already given for this meeting and organisation, if any. */
-export function findOfficeFeedback(store: Store, review: MeetingReview, organisation: string): OfficeFeedback | undefined {
-  return store.readYear(review.year, (d) =>
-    d.officeFeedback.find((f) => f.meetingId === review.meeting.id && orgKey(f.organisation) === orgKey(organisation)),
-  );
+export async function findOfficeFeedback(reader: RecordReader, meetingId: string, organisation: string): Promise<OfficeFeedback | undefined> {
+  return (await reader.findBy('officeFeedback', 'meetingId', meetingId)).find((f) => orgKey(f.organisation) === orgKey(organisation));
 }
 
 export type OfficeFeedbackErrorCode =
@@ -87,38 +77,36 @@ const sameContent = (f: OfficeFeedback, input: OfficeFeedbackInput) =>
  * second submission for the same meeting and organisation replaces the first
  * (an identical one keeps updatedAt, so it is not delivered twice).
  */
-export async function giveOfficeFeedback(store: Store, input: OfficeFeedbackInput, by: Decider, now: Date): Promise<GiveResult> {
-  const year = findMeetingYear(store, input.meetingId);
-  if (year === undefined) return { ok: false, code: 'office-feedback-meeting-not-found' };
-  const partners = store.readShared((d) => d.partners);
-  return store.updateYear(year, (d): GiveResult => {
-    const meeting = d.meetings.find((m) => m.id === input.meetingId);
-    if (!meeting) return { ok: false, code: 'office-feedback-meeting-not-found' };
+export function giveOfficeFeedback(records: RecordStore, input: OfficeFeedbackInput, by: Decider, now: Date): Promise<GiveResult> {
+  return records.transaction(async (tx): Promise<GiveResult> => {
+    // Locks the meeting: two coordinators saving feedback on it take turns.
+    const meeting = await tx.get('meetings', input.meetingId);
+    const year = meeting && (await tx.yearOf('meetings', input.meetingId));
+    if (!meeting || year === undefined) return { ok: false, code: 'office-feedback-meeting-not-found' };
     if (!mayGiveOfficeFeedback(by, meeting)) return { ok: false, code: 'office-feedback-not-allowed' };
     if (!meetingEnded(meeting, now)) return { ok: false, code: 'office-feedback-meeting-not-ended' };
-    const attended = attendingOrganisations(d, meeting.id, partners).find((o) => orgKey(o.organisation) === orgKey(input.organisation));
+    const attended = (await attendingOrganisations(tx, meeting.id)).find((o) => orgKey(o.organisation) === orgKey(input.organisation));
     if (!attended) return { ok: false, code: 'office-feedback-not-attended' };
 
     const at = now.toISOString();
     const content = { rating: input.rating, works: input.works, couldDoDifferently: input.couldDoDifferently };
-    let feedback = d.officeFeedback.find((f) => f.meetingId === meeting.id && orgKey(f.organisation) === orgKey(attended.organisation));
-    if (!feedback) {
-      feedback = {
-        id: randomUUID(),
-        meetingId: meeting.id,
-        officeId: meeting.officeId,
-        organisation: attended.organisation,
-        segment: attended.segment,
-        ...content,
-        givenBy: by.id,
-        givenAt: at,
-        updatedAt: at,
-      };
-      d.officeFeedback.push(feedback);
-    } else if (!sameContent(feedback, input)) {
-      Object.assign(feedback, content, { givenBy: by.id, updatedAt: at });
-    }
-    return { ok: true, feedback: { ...feedback }, recipients: attended.partners };
+    const given = await findOfficeFeedback(tx, meeting.id, attended.organisation);
+    if (given && sameContent(given, input)) return { ok: true, feedback: given, recipients: attended.partners };
+    const feedback: OfficeFeedback = given
+      ? { ...given, ...content, givenBy: by.id, updatedAt: at }
+      : {
+          id: randomUUID(),
+          meetingId: meeting.id,
+          officeId: meeting.officeId,
+          organisation: attended.organisation,
+          segment: attended.segment,
+          ...content,
+          givenBy: by.id,
+          givenAt: at,
+          updatedAt: at,
+        };
+    await tx.putInYear('officeFeedback', year, feedback);
+    return { ok: true, feedback, recipients: attended.partners };
   });
 }
 
@@ -183,21 +171,23 @@ function partnerMessage(config: AppConfig, feedback: OfficeFeedback, meeting: Me
 }
 
 /** The card that asks a coordinator for feedback to each organisation that attended; `notice` on top, if given. */
-export function promptCard(store: Store, config: AppConfig, review: MeetingReview, locale: Locale, notice = ''): Card {
+export async function promptCard(reader: RecordReader, config: AppConfig, review: MeetingReview, locale: Locale, notice = ''): Promise<Card> {
   const t = translator(locale);
-  const organisations = review.organisations.map((o) => {
-    const given = findOfficeFeedback(store, review, o.organisation);
-    return {
-      organisation: o.organisation,
-      details: [
-        config.segments.find((s) => s.id === o.segment)?.name[locale] ?? o.segment,
-        t('officeFeedback.prompt.attendees', { names: o.partners.map((p) => p.name).join(', ') }),
-        given ? t('officeFeedback.prompt.given', { rating: given.rating }) : t('officeFeedback.prompt.notGiven'),
-      ].join(' · '),
-      button: given ? t('officeFeedback.prompt.edit') : t('officeFeedback.prompt.give'),
-      meetingId: review.meeting.id,
-    };
-  });
+  const organisations = await Promise.all(
+    review.organisations.map(async (o) => {
+      const given = await findOfficeFeedback(reader, review.meeting.id, o.organisation);
+      return {
+        organisation: o.organisation,
+        details: [
+          config.segments.find((s) => s.id === o.segment)?.name[locale] ?? o.segment,
+          t('officeFeedback.prompt.attendees', { names: o.partners.map((p) => p.name).join(', ') }),
+          given ? t('officeFeedback.prompt.given', { rating: given.rating }) : t('officeFeedback.prompt.notGiven'),
+        ].join(' · '),
+        button: given ? t('officeFeedback.prompt.edit') : t('officeFeedback.prompt.give'),
+        meetingId: review.meeting.id,
+      };
+    }),
+  );
   return renderCard('office-feedback-prompt', {
     title: t('officeFeedback.prompt.title'),
     notice,
@@ -208,14 +198,14 @@ export function promptCard(store: Store, config: AppConfig, review: MeetingRevie
 }
 
 /** Who coordinates an office and can be reached in a personal chat: their conversation record ids by aadObjectId. */
-function reachableCoordinators(store: Store, config: AppConfig, officeId: string): Map<string, string> {
-  const assigned = store.readShared((d) => d.roleAssignments);
+async function reachableCoordinators(reader: RecordReader, config: AppConfig, officeId: string): Promise<Map<string, string>> {
+  const assigned = await reader.findBy('roleAssignments', 'office', officeId);
   const ids = [...config.people, ...assigned]
     .filter((p) => p.role === 'coordinator' && p.office === officeId && p.aadObjectId)
     .map((p) => p.aadObjectId!);
   const reachable = new Map<string, string>();
   for (const id of ids) {
-    const chat = personalConversation(store, id);
+    const chat = await personalChatOf(reader, id);
     if (chat) reachable.set(id, chat.id);
   }
   return reachable;
@@ -226,18 +216,18 @@ function reachableCoordinators(store: Store, config: AppConfig, officeId: string
  * its office one card listing the organisations that attended, once.
  */
 export async function sendFeedbackPrompts(ports: NotifyPorts & { config: AppConfig }, now: Date): Promise<number> {
-  const { store, config } = ports;
-  const years = store.years().filter((y) => y >= now.getUTCFullYear() - 1);
-  const due = years.flatMap((year) => store.readYear(year, (d) => d.meetings.filter((m) => promptDue(m, now)).map((m) => m.id)));
+  const { records, config } = ports;
+  const years = (await records.years()).filter((y) => y >= now.getUTCFullYear() - 1);
+  const due = (await Promise.all(years.map((y) => records.inYear('meetings', y)))).flat().filter((m) => promptDue(m, now));
   let sent = 0;
-  for (const meetingId of due) {
-    const review = organisationsToReview(store, meetingId);
+  for (const { id: meetingId } of due) {
+    const review = await organisationsToReview(records, meetingId);
     if (!review || review.organisations.length === 0) continue;
     const locale = officeOf(config, review.meeting.officeId).locale;
-    for (const [aadObjectId, chatId] of reachableCoordinators(store, config, review.meeting.officeId)) {
+    for (const [aadObjectId, chatId] of await reachableCoordinators(records, config, review.meeting.officeId)) {
       const key = `office-feedback-prompt:${meetingId}:${aadObjectId}`;
-      if (wasSent(ports.store, key)) continue;
-      const result = await ports.delivery.send(key, chatId, { card: promptCard(store, config, review, locale) }, 'office feedback prompt');
+      if ((await records.get('sends', key))?.status === 'sent') continue;
+      const result = await ports.delivery.send(key, chatId, { card: await promptCard(records, config, review, locale) }, 'office feedback prompt');
       if (result === 'sent') sent += 1;
     }
   }

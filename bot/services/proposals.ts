@@ -4,7 +4,8 @@ import { renderCard } from '../cards.js';
 import { canHandle, canMove, MIN_REASON, NEXT_STATUSES, REASON_REQUIRED, type ProposalFilter, type Viewer } from '../domain/proposal-rules.js';
 import type { Partner, Proposal, ProposalStatus } from '../domain/types.js';
 import { translator } from '../i18n.js';
-import type { Store } from '../store/store.js';
+import type { RecordReader, RecordStore } from '../store/records.js';
+import { addAudit, type NewAuditEntry } from './audit.js';
 import { notifyPartner, type NotifyPorts, type NotifyResult } from './notify-partner.js';
 import { languageOf } from './people.js';
 
@@ -17,33 +18,29 @@ export interface ProposalView {
 }
 
 /** The proposals `viewer` handles, from every year, newest first. */
-export function listProposals(store: Store, viewer: Viewer, filter: ProposalFilter = {}): ProposalView[] {
-  const proposals = store
-    .years()
-    .flatMap((year) =>
-      store.readYear(year, (d) =>
-        d.proposals
-          .filter((p) => canHandle(viewer.role, viewer.officeId, p))
-          .filter((p) => (!filter.status || p.status === filter.status) && (!filter.level || p.level === filter.level))
-          .map((p) => structuredClone(p)),
-      ),
-    )
+export async function listProposals(reader: RecordReader, viewer: Viewer, filter: ProposalFilter = {}): Promise<ProposalView[]> {
+  // A coordinator handles their office's proposals; national staff and admins those of every office.
+  const candidates =
+    viewer.role === 'coordinator'
+      ? await reader.findBy('proposals', 'officeId', viewer.officeId)
+      : (await Promise.all((await reader.years()).map((year) => reader.inYear('proposals', year)))).flat();
+  const proposals = candidates
+    .filter((p) => canHandle(viewer.role, viewer.officeId, p))
+    .filter((p) => (!filter.status || p.status === filter.status) && (!filter.level || p.level === filter.level))
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
-  return proposals.map((proposal) => proposalView(store, proposal));
+  return Promise.all(proposals.map((proposal) => proposalView(reader, proposal)));
 }
 
-export function proposalView(store: Store, proposal: Proposal): ProposalView {
-  const partner = proposal.anonymous ? undefined : store.readShared((d) => d.partners.find((p) => p.id === proposal.authorPartnerId));
+export async function proposalView(reader: RecordReader, proposal: Proposal): Promise<ProposalView> {
+  const partner = proposal.anonymous ? undefined : await reader.get('partners', proposal.authorPartnerId);
   return { proposal, author: partner ? { name: partner.name, organisation: partner.organisation } : null, next: NEXT_STATUSES[proposal.status] };
 }
 
 /** The proposal and its year, if there is one with this id. */
-export function findProposal(store: Store, proposalId: string): { year: number; proposal: Proposal } | undefined {
-  for (const year of store.years()) {
-    const proposal = store.readYear(year, (d) => d.proposals.find((p) => p.id === proposalId));
-    if (proposal) return { year, proposal: structuredClone(proposal) };
-  }
-  return undefined;
+export async function findProposal(reader: RecordReader, proposalId: string): Promise<{ year: number; proposal: Proposal } | undefined> {
+  const proposal = await reader.get('proposals', proposalId);
+  const year = proposal && (await reader.yearOf('proposals', proposalId));
+  return proposal && year !== undefined ? { year, proposal } : undefined;
 }
 
 export interface StatusChange {
@@ -68,18 +65,28 @@ function refusal(proposal: Proposal | undefined, change: StatusChange, by: Decid
   return undefined;
 }
 
-/** Moves a proposal to a new status, if `by` may and the move is allowed; the change is appended to its history. */
-export async function changeStatus(store: Store, proposalId: string, change: StatusChange, by: Decider, now: Date): Promise<ChangeResult> {
-  const found = findProposal(store, proposalId);
-  if (!found) return { ok: false, code: 'proposal-not-found' };
-  return store.updateYear(found.year, (d): ChangeResult => {
-    const proposal = d.proposals.find((p) => p.id === proposalId);
-    const code = refusal(proposal, change, by);
-    if (code || !proposal) return { ok: false, code: code ?? 'proposal-not-found' };
+/**
+ * Moves a proposal to a new status, if `by` may and the move is allowed; the
+ * change is appended to its history and to the audit trail (as `actor`), in one write.
+ */
+export function changeStatus(
+  records: RecordStore,
+  proposalId: string,
+  change: StatusChange,
+  by: Decider,
+  actor: NewAuditEntry['actor'],
+  now: Date,
+): Promise<ChangeResult> {
+  return records.transaction(async (tx): Promise<ChangeResult> => {
+    const found = await findProposal(tx, proposalId);
+    const code = refusal(found?.proposal, change, by);
+    if (code || !found) return { ok: false, code: code ?? 'proposal-not-found' };
     const reason = change.reason?.trim();
-    proposal.status = change.status;
-    proposal.history.push({ status: change.status, at: now.toISOString(), by: by.id, ...(reason ? { reason } : {}) });
-    return { ok: true, proposal: structuredClone(proposal) };
+    const history = [...found.proposal.history, { status: change.status, at: now.toISOString(), by: by.id, ...(reason ? { reason } : {}) }];
+    const proposal: Proposal = { ...found.proposal, status: change.status, history };
+    await tx.putInYear('proposals', found.year, proposal);
+    await addAudit(tx, { actor, action: 'proposal.decide', target: { ref: proposal.id }, details: { office: proposal.officeId, status: proposal.status } }, now);
+    return { ok: true, proposal };
   });
 }
 
@@ -89,7 +96,7 @@ export type AuthorNotice = NotifyResult | 'anonymous';
 /** Tells the author (unless anonymous) the proposal's latest status and why, in their language. */
 export async function notifyAuthor(ports: NotifyPorts, proposal: Proposal, now: Date): Promise<AuthorNotice> {
   if (proposal.anonymous) return 'anonymous';
-  const author = ports.store.readShared((d) => d.partners.find((p) => p.id === proposal.authorPartnerId));
+  const author = await ports.records.get('partners', proposal.authorPartnerId);
   if (!author) return 'none';
   const latest = proposal.history[proposal.history.length - 1];
   const key = `proposal-status:${proposal.id}:${proposal.history.length}`;

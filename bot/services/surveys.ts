@@ -10,33 +10,32 @@ import type { SurveyInput } from '../domain/feedback-input.js';
 import { periodContaining, periodKey } from '../domain/periods.js';
 import { dueRoundAt } from '../domain/survey-schedule.js';
 import type { FeedbackRequest, Role, Survey, SurveyCadence, SurveyRound } from '../domain/types.js';
-import type { Store } from '../store/store.js';
+import type { RecordReader, RecordStore, RecordTransaction } from '../store/records.js';
 import { isEditable, newRequest, yearOf, type FeedbackSettings } from './feedback-requests.js';
 
-export async function createSurvey(store: Store, officeId: string, input: SurveyInput, by: string, now: Date): Promise<Survey> {
+export async function createSurvey(records: RecordStore, officeId: string, input: SurveyInput, by: string, now: Date): Promise<Survey> {
   const survey: Survey = { id: randomUUID(), officeId, ...input, createdBy: by, createdAt: now.toISOString(), active: true };
-  await store.updateShared((d) => {
-    d.surveys.push(survey);
-  });
-  return { ...survey };
+  await records.transaction((tx) => tx.put('surveys', survey));
+  return survey;
 }
 
 export type StopSurveyResult = { ok: true; survey: Survey } | { ok: false; code: 'not-found' | 'other-office' } | { ok: false; code: 'already-stopped'; survey: Survey };
 
 /** Stops a survey: no further rounds. A coordinator stops only their own office's surveys; an admin any. */
-export function stopSurvey(store: Store, surveyId: string, viewer: { role: Role; officeId: string }): Promise<StopSurveyResult> {
-  return store.updateShared((d): StopSurveyResult => {
-    const survey = d.surveys.find((s) => s.id === surveyId);
+export function stopSurvey(records: RecordStore, surveyId: string, viewer: { role: Role; officeId: string }): Promise<StopSurveyResult> {
+  return records.transaction(async (tx): Promise<StopSurveyResult> => {
+    const survey = await tx.get('surveys', surveyId);
     if (!survey) return { ok: false, code: 'not-found' };
     if (viewer.role !== 'admin' && survey.officeId !== viewer.officeId) return { ok: false, code: 'other-office' };
-    if (!survey.active) return { ok: false, code: 'already-stopped', survey: { ...survey } };
-    survey.active = false;
-    return { ok: true, survey: { ...survey } };
+    if (!survey.active) return { ok: false, code: 'already-stopped', survey };
+    const stopped = { ...survey, active: false };
+    await tx.put('surveys', stopped);
+    return { ok: true, survey: stopped };
   });
 }
 
-export function activeSurveys(store: Store, officeId: string): Survey[] {
-  return store.readShared((d) => d.surveys.filter((s) => s.active && s.officeId === officeId).map((s) => ({ ...s })));
+export async function activeSurveys(reader: RecordReader, officeId: string): Promise<Survey[]> {
+  return (await reader.findBy('surveys', 'officeId', officeId)).filter((s) => s.active).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 /**
@@ -49,11 +48,8 @@ export function surveyPeriodKey(cadence: SurveyCadence, at: Date, timeZone: stri
   return periodKey(periodContaining(at.toISOString(), cadence === 'monthly' ? 'month' : 'quarter', timeZone));
 }
 
-export function roundsOf(store: Store, surveyId: string): SurveyRound[] {
-  return store
-    .years()
-    .flatMap((y) => store.readYear(y, (d) => d.surveyRounds.filter((r) => r.surveyId === surveyId).map((r) => ({ ...r }))))
-    .sort((a, b) => a.sentAt.localeCompare(b.sentAt));
+export async function roundsOf(reader: RecordReader, surveyId: string): Promise<SurveyRound[]> {
+  return (await reader.findBy('surveyRounds', 'surveyId', surveyId)).sort((a, b) => a.sentAt.localeCompare(b.sentAt));
 }
 
 export interface RoundAnswers {
@@ -64,27 +60,23 @@ export interface RoundAnswers {
 }
 
 /** Each round of a survey, oldest first, with how many were asked and answered. */
-export function roundAnswers(store: Store, surveyId: string): RoundAnswers[] {
-  return roundsOf(store, surveyId).map((round) =>
-    store.readYear(yearOf(round.sentAt), (d) => {
-      const requests = d.feedbackRequests.filter((r) => r.surveyRoundId === round.id);
+export async function roundAnswers(reader: RecordReader, surveyId: string): Promise<RoundAnswers[]> {
+  const rounds = await roundsOf(reader, surveyId);
+  return Promise.all(
+    rounds.map(async (round) => {
+      const requests = await reader.findBy('feedbackRequests', 'surveyRoundId', round.id);
       return { round, surveyed: requests.length, answered: requests.filter((r) => r.status === 'answered').length };
     }),
   );
 }
 
-/** Partners who still have an unanswered request of an earlier round of the survey open: they are not asked twice at once. */
-function stillAsked(store: Store, surveyId: string, settings: FeedbackSettings, now: Date): Set<string> {
-  const rounds = roundsOf(store, surveyId);
-  const roundIds = new Set(rounds.map((r) => r.id));
+/** Partners who still have an unanswered request of an earlier round open: they are not asked twice at once. */
+async function stillAsked(reader: RecordReader, rounds: readonly SurveyRound[], settings: FeedbackSettings, now: Date): Promise<Set<string>> {
   const asked = new Set<string>();
-  for (const year of new Set(rounds.map((r) => yearOf(r.sentAt)))) {
-    store.readYear(year, (d) => {
-      for (const request of d.feedbackRequests) {
-        const open = request.status === 'open' && isEditable(request, settings, now);
-        if (open && request.surveyRoundId !== undefined && roundIds.has(request.surveyRoundId)) asked.add(request.partnerId);
-      }
-    });
+  for (const round of rounds) {
+    for (const request of await reader.findBy('feedbackRequests', 'surveyRoundId', round.id)) {
+      if (request.status === 'open' && isEditable(request, settings, now)) asked.add(request.partnerId);
+    }
   }
   return asked;
 }
@@ -95,31 +87,32 @@ function stillAsked(store: Store, surveyId: string, settings: FeedbackSettings, 
  * (except those still holding an open request of the survey). Returns the
  * requests created.
  */
-export async function createSurveyRounds(store: Store, config: Pick<AppConfig, 'offices' | 'feedback'>, now: Date): Promise<FeedbackRequest[]> {
-  const surveys = store.readShared((d) => d.surveys.filter((s) => s.active).map((s) => ({ ...s })));
-  const partners = store.readShared((d) => d.partners.map((p) => ({ ...p })));
-  const due: { round: SurveyRound; requests: FeedbackRequest[] }[] = [];
-  for (const survey of surveys) {
-    const office = config.offices.find((o) => o.id === survey.officeId);
-    if (!office) continue;
-    const dueAt = dueRoundAt(survey.createdAt, survey.cadence, office.timeZone, now);
-    if (!dueAt) continue;
-    const key = surveyPeriodKey(survey.cadence, dueAt.toJSDate(), office.timeZone);
-    if (roundsOf(store, survey.id).some((r) => r.periodKey === key)) continue;
-    const round: SurveyRound = { id: randomUUID(), surveyId: survey.id, periodKey: key, sentAt: now.toISOString() };
-    const asked = stillAsked(store, survey.id, config.feedback, now);
-    const requests = partners
-      .filter((p) => p.officeId === survey.officeId && p.segment === survey.segment && !asked.has(p.id))
-      .map((partner) => newRequest({ kind: 'survey', partner, officeId: survey.officeId, surveyRoundId: round.id }, config.feedback, now));
-    due.push({ round, requests });
-  }
-  if (due.length === 0) return [];
-  return store.updateYear(yearOf(now), (data) => {
-    const fresh = due.filter(({ round }) => !data.surveyRounds.some((r) => r.surveyId === round.surveyId && r.periodKey === round.periodKey));
-    for (const { round, requests } of fresh) {
-      data.surveyRounds.push(round);
-      data.feedbackRequests.push(...requests);
+export async function createSurveyRounds(records: RecordStore, config: Pick<AppConfig, 'offices' | 'feedback'>, now: Date): Promise<FeedbackRequest[]> {
+  const created: FeedbackRequest[] = [];
+  for (const office of config.offices) {
+    for (const survey of await activeSurveys(records, office.id)) {
+      const dueAt = dueRoundAt(survey.createdAt, survey.cadence, office.timeZone, now);
+      if (!dueAt) continue;
+      const key = surveyPeriodKey(survey.cadence, dueAt.toJSDate(), office.timeZone);
+      created.push(...(await records.transaction((tx) => createRound(tx, survey.id, key, config.feedback, now))));
     }
-    return fresh.flatMap(({ requests }) => requests.map((r) => ({ ...r })));
-  });
+  }
+  return created;
+}
+
+/** The survey's round of period `key` with its requests, unless it exists; filed under the year of `now`. */
+async function createRound(tx: RecordTransaction, surveyId: string, key: string, settings: FeedbackSettings, now: Date): Promise<FeedbackRequest[]> {
+  // Locks the survey, so two instances creating its round take turns and the second finds the round.
+  const survey = await tx.get('surveys', surveyId);
+  if (!survey?.active) return [];
+  const rounds = await roundsOf(tx, survey.id);
+  if (rounds.some((r) => r.periodKey === key)) return [];
+  const round: SurveyRound = { id: randomUUID(), surveyId: survey.id, periodKey: key, sentAt: now.toISOString() };
+  const asked = await stillAsked(tx, rounds, settings, now);
+  const requests = (await tx.findBy('partners', 'officeId', survey.officeId))
+    .filter((p) => p.segment === survey.segment && !asked.has(p.id))
+    .map((partner) => newRequest({ kind: 'survey', partner, officeId: survey.officeId, surveyRoundId: round.id }, settings, now));
+  await tx.putInYear('surveyRounds', yearOf(now), round);
+  for (const request of requests) await tx.putInYear('feedbackRequests', yearOf(now), request);
+  return requests;
 }

@@ -108,7 +108,8 @@ export const KINDS = {
       surveyRoundId: { column: 'survey_round_id', key: (r) => r.surveyRoundId },
       status: { column: 'status', key: (r) => r.status },
     },
-    unique: { feedback_requests_meeting_partner: (r) => both(r.meetingId, r.partnerId) },
+    // One request after a meeting per attendee; feedback a partner gives unasked (kind adhoc) on a meeting is not limited.
+    unique: { feedback_requests_meeting_partner: (r) => (r.kind === 'meeting' ? both(r.meetingId, r.partnerId) : undefined) },
   },
   feedback: {
     table: 'feedback',
@@ -157,6 +158,8 @@ export const KINDS = {
       aadObjectId: { column: 'aad_object_id', key: (r) => r.aadObjectId },
       email: { column: 'email', key: (r) => lower(r.email) },
       role: { column: 'role', key: (r) => r.role },
+      // The staff of an office (e.g. its coordinators, asked for feedback to partners after a meeting).
+      office: { column: 'office', key: (r) => r.office },
     },
   },
   subscriptions: {

@@ -26,9 +26,10 @@ import {
 import { answerTo, parseTopic, recentMeetings, submitFeedback, topicValue, type FeedbackErrorCode, type FeedbackTopic } from '../services/feedback.js';
 import { subjectText } from '../services/feedback-subject.js';
 import { feedbackForStaff, type StaffAnswer, type StaffGroup } from '../services/feedback-view.js';
-import { partnerLinks } from '../services/partner-links.js';
+import { issuePartnerLinks } from '../services/partner-links.js';
 import { languageOf } from '../services/people.js';
-import { contactsFor, contactsLine } from '../services/contacts.js';
+import { contactsLine, segmentContactsOf } from '../services/contacts.js';
+import type { RecordReader } from '../store/records.js';
 import { errorLines } from '../field-error-lines.js';
 import { withPager } from './pager.js';
 import type { BotDeps } from '../deps.js';
@@ -63,13 +64,13 @@ interface Banner {
   color: 'Default' | 'Good' | 'Warning' | 'Attention';
 }
 
-function requestTarget(store: BotDeps['store'], p: Presenter, request: FeedbackRequest): FormTarget {
+async function requestTarget(reader: RecordReader, p: Presenter, request: FeedbackRequest): Promise<FormTarget> {
   return {
     requestId: request.id,
     topic: '',
     kind: request.kind,
     officeId: request.officeId,
-    subject: subjectText(p, subjectOf(store, request)),
+    subject: subjectText(p, await subjectOf(reader, request)),
     closesAt: closingTime(request, p.config.feedback),
     answered: request.status === 'answered',
   };
@@ -131,10 +132,10 @@ function formCard(p: Presenter, target: FormTarget, values: FeedbackFormValues, 
 }
 
 /** The form for an existing request, with the partner's answer when there is one. */
-function requestForm(turn: Turn, partner: Partner, request: FeedbackRequest, banners: Banner[] = []): Card {
-  const answer = answerTo(turn.deps.store, request);
+async function requestForm(turn: Turn, partner: Partner, request: FeedbackRequest, banners: Banner[] = []): Promise<Card> {
+  const answer = await answerTo(turn.deps.records, request);
   const values = answer ? storedValues(answer.feedback, answer.proposals) : emptyValues();
-  return formCard(presenterOf(turn), requestTarget(turn.deps.store, presenterOf(turn), request), values, banners, partner.name);
+  return formCard(presenterOf(turn), await requestTarget(turn.deps.records, presenterOf(turn), request), values, banners, partner.name);
 }
 
 function refusalText(turn: Turn, code: FeedbackErrorCode): string {
@@ -144,18 +145,21 @@ function refusalText(turn: Turn, code: FeedbackErrorCode): string {
 }
 
 /** `request:<id>` of the partner's own open request, or a topic: "general" or "meeting:<id>". */
-function topicCard(turn: Turn, partner: Partner): Card {
-  const { store, config, clock } = turn.deps;
+async function topicCard(turn: Turn, partner: Partner): Promise<Card> {
+  const { records, config, clock } = turn.deps;
   const p = presenterOf(turn);
   const now = clock();
-  const requests = editableRequests(store, partner.id, config.feedback, now);
+  const requests = await editableRequests(records, partner.id, config.feedback, now);
   const asked = new Set(requests.map((r) => r.meetingId).filter(Boolean));
-  const choices = [
-    ...requests.map((r) => ({
-      title: turn.t(r.status === 'answered' ? 'feedback.topic.edit' : 'feedback.topic.request', { subject: subjectText(p, subjectOf(store, r)) }),
+  const requestChoices = await Promise.all(
+    requests.map(async (r) => ({
+      title: turn.t(r.status === 'answered' ? 'feedback.topic.edit' : 'feedback.topic.request', { subject: subjectText(p, await subjectOf(records, r)) }),
       value: `request:${r.id}`,
     })),
-    ...recentMeetings(store, partner.officeId, now)
+  );
+  const choices = [
+    ...requestChoices,
+    ...(await recentMeetings(records, partner.officeId, now))
       .filter((m) => !asked.has(m.id))
       .map((meeting) => ({ title: subjectText(p, { meeting }), value: topicValue({ kind: 'meeting', meeting }) })),
     { title: turn.t('feedback.subject.general'), value: topicValue({ kind: 'general' }) },
@@ -173,20 +177,20 @@ function topicCard(turn: Turn, partner: Partner): Card {
 async function chooseTopic(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
   const partner = turn.user.partner;
   if (!partner) return turn.t('feedback.notRegistered');
-  const { store, config, clock } = turn.deps;
+  const { records, config, clock } = turn.deps;
   const now = clock();
   const value = text(data.topic);
   if (value.startsWith('request:')) {
-    const found = findRequest(store, value.slice('request:'.length));
+    const found = await findRequest(records, value.slice('request:'.length));
     if (!found) return turn.t('error.cardOutdated');
     if (found.request.partnerId !== partner.id) return turn.t('feedback.notYours');
     if (!isEditable(found.request, config.feedback, now)) return turn.t('feedback.closed');
     return requestForm(turn, partner, found.request);
   }
-  const topic = parseTopic(store, partner, value);
+  const topic = await parseTopic(records, partner, value);
   if (!topic) return turn.t('error.cardOutdated');
   // Feedback on a meeting the partner was asked about goes to that request.
-  const asked = topic.kind === 'meeting' && editableRequests(store, partner.id, config.feedback, now).find((r) => r.meetingId === topic.meeting.id);
+  const asked = topic.kind === 'meeting' && (await editableRequests(records, partner.id, config.feedback, now)).find((r) => r.meetingId === topic.meeting.id);
   if (asked) return requestForm(turn, partner, asked);
   return formCard(presenterOf(turn), topicTarget(presenterOf(turn), partner, topic, randomUUID(), now), emptyValues(), [], partner.name);
 }
@@ -194,19 +198,19 @@ async function chooseTopic(turn: Turn, data: Record<string, unknown>): Promise<C
 async function submit(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
   const partner = turn.user.partner;
   if (!partner) return turn.t('feedback.notRegistered');
-  const { store, config, clock } = turn.deps;
+  const { records, config, clock } = turn.deps;
   const now = clock();
   const p = presenterOf(turn);
   const requestId = text(data.requestId);
-  const found = requestId ? findRequest(store, requestId) : undefined;
+  const found = requestId ? await findRequest(records, requestId) : undefined;
   let target: FormTarget;
   let topic: FeedbackTopic | undefined;
   if (found) {
     if (found.request.partnerId !== partner.id) return turn.t('feedback.notYours');
     if (!isEditable(found.request, config.feedback, now)) return turn.t('feedback.closed');
-    target = requestTarget(store, p, found.request);
+    target = await requestTarget(records, p, found.request);
   } else {
-    topic = parseTopic(store, partner, text(data.topic)) ?? undefined;
+    topic = (await parseTopic(records, partner, text(data.topic))) ?? undefined;
     if (!topic || !requestId) return turn.t('error.cardOutdated');
     target = topicTarget(p, partner, topic, requestId, now);
   }
@@ -216,10 +220,10 @@ async function submit(turn: Turn, data: Record<string, unknown>): Promise<Card |
     const lines = [turn.t('feedback.fixErrors'), ...errorLines(turn.t, 'feedback', parsed.errors)];
     return formCard(p, target, submittedValues(data), lines.map((line) => ({ text: line, color: 'Attention' })), partner.name);
   }
-  const result = await submitFeedback(store, config.feedback, { requestId, partner, input: parsed.value, topic, now });
+  const result = await submitFeedback(records, config.feedback, { requestId, partner, input: parsed.value, topic, now });
   if (!result.ok) return refusalText(turn, result.code);
   const saved: Banner = { text: turn.t(result.created ? 'feedback.saved' : 'feedback.updated'), color: 'Good' };
-  return formCard(p, requestTarget(store, p, result.request), storedValues(result.feedback, result.proposals), [saved], partner.name);
+  return formCard(p, await requestTarget(records, p, result.request), storedValues(result.feedback, result.proposals), [saved], partner.name);
 }
 
 /** Answers per page of the staff view; with their texts cut to MAX_SHOWN_TEXT a page stays within a card's size. */
@@ -272,10 +276,10 @@ function staffRows(groups: StaffGroup[]): { group: StaffGroup; answer: StaffAnsw
 
 const staffOffice = (turn: Turn) => turn.deps.config.offices.find((o) => o.id === turn.user.officeId) ?? turn.deps.config.offices[0];
 
-function staffCard(turn: Turn, year: number, requestedPage: unknown): Card {
-  const { store, config } = turn.deps;
+async function staffCard(turn: Turn, year: number, requestedPage: unknown): Promise<Card> {
+  const { records, config } = turn.deps;
   const office = staffOffice(turn);
-  const groups = feedbackForStaff(store, office.id, { year }, config.feedback.anonymityMinimum);
+  const groups = await feedbackForStaff(records, office.id, { year }, config.feedback.anonymityMinimum);
   const { page, shown } = paginate(staffRows(groups), requestedPage, STAFF_ANSWERS_PER_PAGE);
   const onPage: { group: StaffGroup; answers: StaffAnswer[] }[] = [];
   for (const { group, answer } of shown) {
@@ -298,7 +302,7 @@ async function staffView(turn: Turn, args: string): Promise<void> {
     return;
   }
   const year = args ? Number(args) : DateTime.fromJSDate(turn.deps.clock(), { zone: staffOffice(turn).timeZone }).year;
-  await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(staffCard(turn, year, 0))] });
+  await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await staffCard(turn, year, 0))] });
 }
 
 export function registerFeedback(routes: Routes): void {
@@ -313,7 +317,7 @@ export function registerFeedback(routes: Routes): void {
       await turn.context.sendActivity(turn.t('feedback.notRegistered'));
       return;
     }
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(topicCard(turn, partner))] });
+    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await topicCard(turn, partner))] });
   });
   routes.cardAction('feedback.staff', STAFF, async (turn, data) => {
     if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
@@ -325,44 +329,42 @@ export function registerFeedback(routes: Routes): void {
 }
 
 /** The messages of the feedback jobs, in each partner's own language. */
-export function feedbackOutbox(deps: Pick<BotDeps, 'config' | 'store' | 'delivery' | 'email' | 'log'>): FeedbackOutbox {
+export function feedbackOutbox(deps: Pick<BotDeps, 'config' | 'records' | 'delivery' | 'email' | 'log'>): FeedbackOutbox {
   const presenter = (partner: Partner): Presenter => {
     const locale = languageOf(partner);
     return { t: translator(locale), locale, config: deps.config };
   };
   /** "Your contacts: …" of the partner's office and segment, or nothing when none are named. */
-  const contactsOf = (p: Presenter, partner: Partner, officeId: string) => {
-    const contacts = contactsFor(deps.store, officeId, partner.segment);
+  const contactsOf = async (p: Presenter, partner: Partner, officeId: string) => {
+    const contacts = await segmentContactsOf(deps.records, officeId, partner.segment);
     return contacts.length > 0 ? [p.t('announce.contacts', { contacts: contactsLine(contacts) })] : [];
   };
   return {
     teams: deps.delivery,
     email: deps.email,
     log: deps.log,
-    teamsMessage(request, partner, reminder) {
+    async teamsMessage(request, partner, reminder) {
       const p = presenter(partner);
-      const target = requestTarget(deps.store, p, request);
+      const target = await requestTarget(deps.records, p, request);
       const date = formatMeetingTime(target.closesAt, zoneOf(deps.config, request.officeId), p.locale);
       const banners: Banner[] = [
         ...(reminder > 0 ? [{ text: p.t('feedback.reminder', { date }), color: 'Warning' as const }] : []),
-        ...contactsOf(p, partner, request.officeId).map((text) => ({ text, color: 'Default' as const })),
+        ...(await contactsOf(p, partner, request.officeId)).map((text) => ({ text, color: 'Default' as const })),
       ];
       return { card: formCard(p, target, emptyValues(), banners, partner.name) };
     },
     async emailMessage(request, partner, reminder, now) {
       const p = presenter(partner);
-      const target = requestTarget(deps.store, p, request);
+      const target = await requestTarget(deps.records, p, request);
       const date = formatMeetingTime(target.closesAt, zoneOf(deps.config, request.officeId), p.locale);
       // The form's link closes with the request; the my-data link lives links.partnerPageDays.
-      const [form, myData] = await partnerLinks(
-        deps.store,
-        deps.config,
-        partner,
-        [{ kind: 'feedback', ref: request.id, expiresAt: target.closesAt }, { kind: 'my-data', ref: partner.id }],
-        now,
-      );
+      const wanted = [
+        { kind: 'feedback' as const, ref: request.id, expiresAt: target.closesAt, partnerId: partner.id },
+        { kind: 'my-data' as const, ref: partner.id, partnerId: partner.id },
+      ];
+      const [form, myData] = await deps.records.transaction((tx) => issuePartnerLinks(tx, deps.config, wanted, now));
       const subject = p.t(reminder > 0 ? 'feedback.email.reminderSubject' : 'feedback.email.subject', { subject: target.subject });
-      const body = [p.t('feedback.email.body', { name: partner.name, subject: target.subject, date, url: form }), ...contactsOf(p, partner, request.officeId)].join('\n\n');
+      const body = [p.t('feedback.email.body', { name: partner.name, subject: target.subject, date, url: form }), ...(await contactsOf(p, partner, request.officeId))].join('\n\n');
       const text = `${body}\n\n${p.t('web.link.line', { label: p.t('web.link.myData'), url: myData })}`;
       const links = [
         { url: form, label: p.t('web.link.feedback'), button: true },

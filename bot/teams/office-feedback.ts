@@ -31,8 +31,8 @@ const refusal = (turn: Turn, code: OfficeFeedbackErrorCode, organisation = '') =
   turn.t(`officeFeedback.error.${code}`, { organisation: organisation.slice(0, 160) });
 
 /** The meeting this user may give feedback on, or why not. */
-function reviewable(turn: Turn, data: Record<string, unknown>): MeetingReview | string {
-  const review = organisationsToReview(turn.deps.store, text(data.meetingId));
+async function reviewable(turn: Turn, data: Record<string, unknown>): Promise<MeetingReview | string> {
+  const review = await organisationsToReview(turn.deps.records, text(data.meetingId));
   if (!review) return refusal(turn, 'office-feedback-meeting-not-found');
   if (!mayGiveOfficeFeedback(turn.user, review.meeting)) return refusal(turn, 'office-feedback-not-allowed');
   if (!meetingEnded(review.meeting, turn.deps.clock())) return refusal(turn, 'office-feedback-meeting-not-ended');
@@ -40,8 +40,8 @@ function reviewable(turn: Turn, data: Record<string, unknown>): MeetingReview | 
 }
 
 /** The meeting and the attending organisation named in `data`, or why not. */
-function reviewTarget(turn: Turn, data: Record<string, unknown>): { review: MeetingReview; target: AttendingOrganisation } | string {
-  const review = reviewable(turn, data);
+async function reviewTarget(turn: Turn, data: Record<string, unknown>): Promise<{ review: MeetingReview; target: AttendingOrganisation } | string> {
+  const review = await reviewable(turn, data);
   if (typeof review === 'string') return review;
   const organisation = text(data.organisation);
   const target = review.organisations.find((o) => o.organisation.toLowerCase() === organisation.trim().toLowerCase());
@@ -73,15 +73,15 @@ const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' 
 
 export function registerOfficeFeedback(routes: Routes): void {
   routes.cardAction('office-feedback.prompt', REVIEWERS, async (turn, data) => {
-    const review = reviewable(turn, data);
+    const review = await reviewable(turn, data);
     if (typeof review === 'string') return review;
-    return promptCard(turn.deps.store, turn.deps.config, review, turn.user.locale);
+    return promptCard(turn.deps.records, turn.deps.config, review, turn.user.locale);
   });
 
   routes.cardAction('office-feedback.open', REVIEWERS, async (turn, data) => {
-    const found = reviewTarget(turn, data);
+    const found = await reviewTarget(turn, data);
     if (typeof found === 'string') return found;
-    const given = findOfficeFeedback(turn.deps.store, found.review, found.target.organisation);
+    const given = await findOfficeFeedback(turn.deps.records, found.review.meeting.id, found.target.organisation);
     const values = given
       ? { rating: String(given.rating), works: given.works, couldDoDifferently: given.couldDoDifferently }
       : { rating: '', works: '', couldDoDifferently: '' };
@@ -89,7 +89,7 @@ export function registerOfficeFeedback(routes: Routes): void {
   });
 
   routes.cardAction('office-feedback.submit', REVIEWERS, async (turn, data) => {
-    const found = reviewTarget(turn, data);
+    const found = await reviewTarget(turn, data);
     if (typeof found === 'string') return found;
     const { review, target } = found;
     const parsed = parseOfficeFeedbackInput({ ...data, meetingId: review.meeting.id, organisation: target.organisation });
@@ -100,7 +100,7 @@ export function registerOfficeFeedback(routes: Routes): void {
     const { deps, user, t } = turn;
     const now = deps.clock();
     const by = { role: user.role, officeId: user.officeId, id: user.identity.aadObjectId ?? user.identity.email ?? 'unknown' };
-    const result = await giveOfficeFeedback(deps.store, parsed.value, by, now);
+    const result = await giveOfficeFeedback(deps.records, parsed.value, by, now);
     if (!result.ok) return refusal(turn, result.code, target.organisation);
     // Always delivered: an unchanged resubmission has the same keys, so only earlier failures go out again.
     const counts = await deliverOfficeFeedback(deps, result.feedback, result.recipients, review.meeting, now);
@@ -109,6 +109,6 @@ export function registerOfficeFeedback(routes: Routes): void {
       t('officeFeedback.delivered', { teams: counts.teams, email: counts.email }),
       ...(counts.none + counts.failed > 0 ? [t('officeFeedback.undelivered', { count: counts.none + counts.failed })] : []),
     ];
-    return promptCard(deps.store, deps.config, review, user.locale, lines.join(' '));
+    return promptCard(deps.records, deps.config, review, user.locale, lines.join(' '));
   });
 }

@@ -20,7 +20,6 @@ import { paginate, requestedPage } from '../domain/paging.js';
 import { errorLines } from '../field-error-lines.js';
 import { withPager } from './pager.js';
 import { officeName, segmentName } from './partners-common.js';
-import { audited } from './audit.js';
 import type { Routes, Turn } from './router.js';
 
 const DECIDERS: readonly Role[] = ['coordinator', 'national', 'admin'];
@@ -59,9 +58,9 @@ function facts(turn: Turn, view: ProposalView) {
   ];
 }
 
-function listCard(turn: Turn, filter: ProposalFilter, notice = '', requestedPage: unknown = 0): Card {
+async function listCard(turn: Turn, filter: ProposalFilter, notice = '', requestedPage: unknown = 0): Promise<Card> {
   const { t, user } = turn;
-  const views = listProposals(turn.deps.store, user, filter);
+  const views = await listProposals(turn.deps.records, user, filter);
   const { page, shown } = paginate(views, requestedPage, PROPOSALS_PER_PAGE);
   const scope = t(`proposals.scope.${user.role}`, { office: officeName(turn, user.officeId) });
   const only = [filter.status && t(`proposals.status.${filter.status}`), filter.level && t(`proposals.level.${filter.level}`)].filter(Boolean).join(', ');
@@ -90,8 +89,17 @@ function listCard(turn: Turn, filter: ProposalFilter, notice = '', requestedPage
 }
 
 /** `page`: the list page the form was opened from, to return to. */
-function formCard(turn: Turn, proposal: Proposal, status: ProposalStatus, filter: ProposalFilter, page: unknown, reason: string, errors: string[]): Card {
+async function formCard(
+  turn: Turn,
+  proposal: Proposal,
+  status: ProposalStatus,
+  filter: ProposalFilter,
+  page: unknown,
+  reason: string,
+  errors: string[],
+): Promise<Card> {
   const { t } = turn;
+  const view = await proposalView(turn.deps.records, proposal);
   return renderCard('proposal-status-form', {
     title: t('proposals.form.title', { status: t(`proposals.status.${status}`) }),
     text: proposal.text,
@@ -99,7 +107,7 @@ function formCard(turn: Turn, proposal: Proposal, status: ProposalStatus, filter
       { title: t('proposals.fact.status'), value: t(`proposals.status.${proposal.status}`) },
       { title: t('proposals.fact.newStatus'), value: t(`proposals.status.${status}`) },
       { title: t('proposals.fact.level'), value: t(`proposals.level.${proposal.level}`) },
-      { title: t('proposals.fact.author'), value: authorText(turn, proposalView(turn.deps.store, proposal)) },
+      { title: t('proposals.fact.author'), value: authorText(turn, view) },
     ],
     errors,
     reasonLabel: t(`proposals.form.reason.${status}`),
@@ -115,8 +123,8 @@ function formCard(turn: Turn, proposal: Proposal, status: ProposalStatus, filter
 }
 
 /** The proposal this user may move to `status`, or why not. */
-function decidable(turn: Turn, data: Record<string, unknown>): { proposal: Proposal; status: ProposalStatus } | string {
-  const found = findProposal(turn.deps.store, text(data.proposalId));
+async function decidable(turn: Turn, data: Record<string, unknown>): Promise<{ proposal: Proposal; status: ProposalStatus } | string> {
+  const found = await findProposal(turn.deps.records, text(data.proposalId));
   if (!found) return refusalText(turn, 'proposal-not-found');
   const { proposal } = found;
   if (!canHandle(turn.user.role, turn.user.officeId, proposal)) return refusalText(turn, 'proposal-not-allowed');
@@ -132,19 +140,19 @@ export function registerProposals(routes: Routes): void {
       await turn.context.sendActivity(turn.t('proposals.badFilter', { args: args.slice(0, 80) }));
       return;
     }
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(listCard(turn, filter))] });
+    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await listCard(turn, filter))] });
   });
 
   routes.cardAction('proposal.list', DECIDERS, async (turn, data) => listCard(turn, filterFrom(data), '', data.page));
 
   routes.cardAction('proposal.status', DECIDERS, async (turn, data) => {
-    const target = decidable(turn, data);
+    const target = await decidable(turn, data);
     if (typeof target === 'string') return target;
     return formCard(turn, target.proposal, target.status, filterFrom(data), data.page, '', []);
   });
 
   routes.cardAction('proposal.status.save', DECIDERS, async (turn, data) => {
-    const target = decidable(turn, data);
+    const target = await decidable(turn, data);
     if (typeof target === 'string') return target;
     const filter = filterFrom(data);
     const parsed = parseStatusChange(data);
@@ -155,9 +163,9 @@ export function registerProposals(routes: Routes): void {
     const { deps, user } = turn;
     const now = deps.clock();
     const by = { role: user.role, officeId: user.officeId, id: user.identity.aadObjectId ?? user.identity.email ?? 'unknown' };
-    const result = await changeStatus(deps.store, target.proposal.id, parsed.value, by, now);
+    const actor = { ...user.identity, role: user.role };
+    const result = await changeStatus(deps.records, target.proposal.id, parsed.value, by, actor, now);
     if (!result.ok) return refusalText(turn, result.code, target.proposal, target.status);
-    await audited(turn, 'proposal.decide', { ref: result.proposal.id }, { office: result.proposal.officeId, status: result.proposal.status });
     const told = await notifyAuthor(deps, result.proposal, now);
     const notice = `${turn.t('proposals.saved', { status: turn.t(`proposals.status.${result.proposal.status}`) })} ${turn.t(`proposals.told.${told}`)}`;
     return listCard(turn, filter, notice, data.page);

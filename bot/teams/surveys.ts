@@ -27,18 +27,19 @@ function firstRound(turn: Turn, survey: Survey): string {
   return formatMeetingTime(firstRoundAt(survey.createdAt, zone).toUTC().toISO()!, zone, turn.user.locale);
 }
 
-function surveyCard(turn: Turn, banners: { text: string; color: 'Good' | 'Attention' }[], values?: SurveyFormValues): Card {
+async function surveyCard(turn: Turn, banners: { text: string; color: 'Good' | 'Attention' }[], values?: SurveyFormValues): Promise<Card> {
   const { t, deps, user } = turn;
   const segmentName = (id: string) => deps.config.segments.find((s) => s.id === id)?.name[user.locale] ?? id;
-  const surveys = activeSurveys(deps.store, user.officeId).map((survey) => {
-    const rounds = roundAnswers(deps.store, survey.id).reverse().slice(0, ROUNDS_SHOWN);
+  const active = await activeSurveys(deps.records, user.officeId);
+  const surveys = await Promise.all(active.map(async (survey) => {
+    const rounds = (await roundAnswers(deps.records, survey.id)).reverse().slice(0, ROUNDS_SHOWN);
     const answers = rounds.map(({ round, answered, surveyed }) => t('survey.roundAnswers', { period: round.periodKey, answered, surveyed }));
     return {
       id: survey.id,
       text: t('survey.item', { topic: survey.topic, segment: segmentName(survey.segment), cadence: t(`survey.cadence.${survey.cadence}`) }),
       rounds: answers.length > 0 ? t('survey.rounds', { rounds: answers.join(' · ') }) : t('survey.noRounds', { when: firstRound(turn, survey) }),
     };
-  });
+  }));
   return renderCard('feedback-survey', {
     title: t('survey.title'),
     banners,
@@ -65,11 +66,11 @@ const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
 export function registerSurveys(routes: Routes): void {
   routes.command('survey', async (turn) => {
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(surveyCard(turn, []))] });
+    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await surveyCard(turn, []))] });
   });
 
   routes.cardAction('survey.create', STAFF, async (turn, data) => {
-    const { store, config, clock } = turn.deps;
+    const { records, config, clock } = turn.deps;
     const parsed = parseSurveyInput(data, { segments: config.segments.map((s) => s.id) });
     if (!parsed.ok) {
       const lines = [turn.t('survey.fixErrors'), ...errorLines(turn.t, 'survey', parsed.errors)];
@@ -77,12 +78,12 @@ export function registerSurveys(routes: Routes): void {
       return surveyCard(turn, lines.map((line) => ({ text: line, color: 'Attention' as const })), values);
     }
     const by = turn.user.identity.aadObjectId ?? turn.user.identity.email ?? '';
-    const survey = await createSurvey(store, turn.user.officeId, parsed.value, by, clock());
+    const survey = await createSurvey(records, turn.user.officeId, parsed.value, by, clock());
     return surveyCard(turn, [{ text: turn.t('survey.created', { topic: survey.topic, when: firstRound(turn, survey) }), color: 'Good' }]);
   });
 
   routes.cardAction('survey.stop', STAFF, async (turn, data) => {
-    const result = await stopSurvey(turn.deps.store, text(data.surveyId), { role: turn.user.role, officeId: turn.user.officeId });
+    const result = await stopSurvey(turn.deps.records, text(data.surveyId), { role: turn.user.role, officeId: turn.user.officeId });
     if (!result.ok && result.code === 'already-stopped') {
       return surveyCard(turn, [{ text: turn.t('survey.alreadyStopped', { topic: result.survey.topic }), color: 'Good' }]);
     }

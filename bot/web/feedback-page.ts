@@ -8,13 +8,13 @@ import { formatMeetingTime } from '../domain/format.js';
 import type { FeedbackRequest, Locale } from '../domain/types.js';
 import type { AppConfig } from '../config.js';
 import type { Translate } from '../i18n.js';
-import type { Store } from '../store/store.js';
+import type { RecordReader } from '../store/records.js';
 import { closingTime, isEditable, subjectOf } from '../services/feedback-requests.js';
 import { subjectText } from '../services/feedback-subject.js';
 import { errorLines } from '../field-error-lines.js';
 
 export interface FeedbackPageInput {
-  store: Store;
+  records: RecordReader;
   config: AppConfig;
   t: Translate;
   locale: Locale;
@@ -29,7 +29,7 @@ export interface FeedbackPageInput {
 }
 
 /** The data of config/page-templates/feedback.hbs. */
-export function feedbackPageData(input: FeedbackPageInput) {
+export async function feedbackPageData(input: FeedbackPageInput) {
   const { t, config, request, values, errors } = input;
   const lines = errorLines(t, 'feedback', errors);
   const errorOf = (field: string) => lines[errors.findIndex((e) => e.field === field)] ?? '';
@@ -44,7 +44,7 @@ export function feedbackPageData(input: FeedbackPageInput) {
     errorTitle: t('feedback.fixErrors'),
     // The proposals-count error has no field of its own: it points at the first proposal.
     errors: errors.map((e, i) => ({ target: e.field === 'proposals' ? proposalFields(0).text : e.field, text: lines[i] })),
-    subject: subjectText({ t, locale: input.locale, config }, subjectOf(input.store, request)),
+    subject: subjectText({ t, locale: input.locale, config }, await subjectOf(input.records, request)),
     intro: t(`feedback.intro.${request.kind}`, { name: input.partnerName }),
     closes: t('feedback.closesAt', { date: formatMeetingTime(closingTime(request, config.feedback), office.timeZone, input.locale) }),
     open: isEditable(request, config.feedback, input.now),

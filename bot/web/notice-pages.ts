@@ -16,6 +16,7 @@ import type { RecordStore } from '../store/records.js';
 import type { DownloadLink, Store } from '../store/store.js';
 
 export interface ReadDeps {
+  /** TRANSITION (issue 12): for the privacy service, until it reads through `records`. */
   store: Store;
   records: RecordStore;
   config: AppConfig;
@@ -30,12 +31,10 @@ export interface ReadOnlyPage {
   frame: (title: string) => PageFrame;
 }
 
-export function officeFeedbackPage({ store, config }: ReadDeps, page: ReadOnlyPage): string | null {
+export async function officeFeedbackPage({ records, config }: ReadDeps, page: ReadOnlyPage): Promise<string | null> {
   const { t, locale } = page;
-  const found = store
-    .years()
-    .flatMap((y) => store.readYear(y, (d) => d.officeFeedback.filter((f) => f.id === page.link.ref).map((f) => ({ ...f }))))[0];
-  const meeting = found?.meetingId ? findMeeting(store, found.meetingId) : undefined;
+  const found = await records.get('officeFeedback', page.link.ref);
+  const meeting = found?.meetingId ? await findMeeting(records, found.meetingId) : undefined;
   // The office's feedback is to the partner's own organisation (matched as the register does, ignoring case).
   const sameOrganisation = found && found.organisation.trim().toLowerCase() === page.partner.organisation.trim().toLowerCase();
   if (!found || !meeting || !sameOrganisation) return null;
@@ -54,9 +53,9 @@ export function officeFeedbackPage({ store, config }: ReadDeps, page: ReadOnlyPa
   });
 }
 
-export function proposalPage({ store, config }: ReadDeps, page: ReadOnlyPage): string | null {
+export async function proposalPage({ records, config }: ReadDeps, page: ReadOnlyPage): Promise<string | null> {
   const { t, locale } = page;
-  const found = findProposal(store, page.link.ref);
+  const found = await findProposal(records, page.link.ref);
   if (!found || found.proposal.authorPartnerId !== page.partner.id) return null;
   const { proposal } = found;
   const office = config.offices.find((o) => o.id === proposal.officeId) ?? config.offices[0];

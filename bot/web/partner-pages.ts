@@ -16,7 +16,7 @@ import { findRequest, isEditable } from '../services/feedback-requests.js';
 import { answerTo, submitFeedback } from '../services/feedback.js';
 import { invitationContext, recordRsvp } from '../services/invites.js';
 import { canAnswer, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
-import { lookupPartnerLink } from '../services/partner-links.js';
+import { partnerLinkOf } from '../services/partner-links.js';
 import { languageOf } from '../services/people.js';
 import type { RecordStore } from '../store/records.js';
 import type { DownloadLink, Store } from '../store/store.js';
@@ -71,9 +71,9 @@ export function createPartnerPages(deps: { store: Store; records: RecordStore; c
   }
 
   /** The page behind a token, or the error page to show instead. */
-  function open(token: string, lang: string | undefined, acceptLanguage: string | undefined): Page | PageResponse {
+  async function open(token: string, lang: string | undefined, acceptLanguage: string | undefined): Promise<Page | PageResponse> {
     const now = clock();
-    const lookup = TOKEN.test(token) ? lookupPartnerLink(store, token, now) : ({ status: 'unknown' } as const);
+    const lookup = TOKEN.test(token) ? await partnerLinkOf(records, token, now) : ({ status: 'unknown' } as const);
     if (lookup.status === 'unknown') return errorPage(404, infoPageLocale(config, lang, acceptLanguage), 'web.error.unknown');
     const locale = localeFrom(lang) ?? languageOf(lookup.partner);
     if (lookup.status === 'expired') return errorPage(410, locale, 'web.error.expired', token);
@@ -127,14 +127,17 @@ export function createPartnerPages(deps: { store: Store; records: RecordStore; c
     return rsvpPage(page, page.t('web.rsvp.saved', { answer: page.t(`invite.answer.${response}`) }));
   }
 
-  function feedbackPage(page: Page, form?: { values: FeedbackFormValues; errors: FeedbackFieldError[]; notice: string; status: number }): PageResponse {
-    const found = findRequest(store, page.link.ref);
+  async function feedbackPage(
+    page: Page,
+    form?: { values: FeedbackFormValues; errors: FeedbackFieldError[]; notice: string; status: number },
+  ): Promise<PageResponse> {
+    const found = await findRequest(records, page.link.ref);
     if (!found || found.request.partnerId !== page.partner.id) return errorPage(404, page.locale, 'web.error.unknown', page.token);
     const { request } = found;
-    const answer = answerTo(store, request);
+    const answer = await answerTo(records, request);
     const values = form?.values ?? (answer ? storedValues(answer.feedback, answer.proposals) : emptyValues());
-    const data = feedbackPageData({
-      store,
+    const data = await feedbackPageData({
+      records,
       config,
       t: page.t,
       locale: page.locale,
@@ -153,7 +156,7 @@ export function createPartnerPages(deps: { store: Store; records: RecordStore; c
   async function answerFeedback(page: Page, form: Record<string, unknown>): Promise<PageResponse> {
     const parsed = parseFeedbackInput(form);
     if (!parsed.ok) return feedbackPage(page, { values: submittedValues(form), errors: parsed.errors, notice: '', status: 422 });
-    const result = await submitFeedback(store, config.feedback, { requestId: page.link.ref, partner: page.partner, input: parsed.value, now: page.now });
+    const result = await submitFeedback(records, config.feedback, { requestId: page.link.ref, partner: page.partner, input: parsed.value, now: page.now });
     if (!result.ok) {
       const key = result.code === 'closed' ? 'feedback.closed' : 'web.error.unknown';
       return feedbackPage(page, { values: submittedValues(form), errors: [], notice: page.t(key), status: 409 });
@@ -178,11 +181,11 @@ export function createPartnerPages(deps: { store: Store; records: RecordStore; c
 
   return {
     async get(token, query, acceptLanguage) {
-      const page = open(token, query.lang, acceptLanguage);
+      const page = await open(token, query.lang, acceptLanguage);
       return 'status' in page ? page : render(page, query.answer);
     },
     async post(token, lang, acceptLanguage, form) {
-      const page = open(token, lang, acceptLanguage);
+      const page = await open(token, lang, acceptLanguage);
       if ('status' in page) return page;
       if (!csrfValid(token, form.csrf)) return errorPage(403, page.locale, 'web.error.csrf', token);
       if (page.link.kind === 'rsvp') return answerRsvp(page, form);
