@@ -194,15 +194,15 @@ export class LowdbRecordStore implements RecordStore {
       const changes: Changes = { records: new Map(), jobState: new Map() };
       const result = await work(new LowdbTransaction(this.tables, this.store, changes, () => this.fresh()));
       const unchanged = this.indexedAt === this.store.version;
-      await this.commit(changes);
-      if (unchanged) this.indexedAt = this.store.version;
+      const written = await this.commit(changes);
+      if (unchanged && this.store.version === this.indexedAt + 2 * written) this.indexedAt = this.store.version;
       else this.fresh();
       return result;
     });
   }
 
   /** Writes each touched document once, then brings the Maps up to date. */
-  private async commit(changes: Changes): Promise<void> {
+  private async commit(changes: Changes): Promise<number> {
     const byDocument = new Map<string, { kind: Kind; id: string; entry: Entry | null }[]>();
     for (const [kind, writes] of changes.records) {
       for (const [id, entry] of writes) {
@@ -233,6 +233,7 @@ export class LowdbRecordStore implements RecordStore {
         if (entry) table.add(entry);
       }
     }
+    return byDocument.size;
   }
 
   private reindexPositions(document: string): void {
