@@ -233,12 +233,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return next();
   });
 
-  server.get('/p/:token', downloadLimit, (req: restify.Request, res: restify.Response, next: restify.Next) => {
+  server.get('/p/:token', downloadLimit, async (req: restify.Request, res: restify.Response) => {
     const answer = new URL(req.url ?? '/', 'http://localhost').searchParams.get('answer') ?? undefined;
-    const page = options.partnerPages.get(String(req.params.token ?? ''), { lang: queryLang(req), answer }, acceptLanguage(req));
-    res.writeHead(page.status, PAGE_HEADERS);
-    res.end(page.html);
-    return next();
+    try {
+      const page = await options.partnerPages.get(String(req.params.token ?? ''), { lang: queryLang(req), answer }, acceptLanguage(req));
+      res.writeHead(page.status, PAGE_HEADERS);
+      res.end(page.html);
+    } catch (err) {
+      options.log(`GET /p/ failed: ${(err as Error).stack ?? String(err)}`);
+      res.send(500, { error: 'Internal error' });
+    }
   });
 
   server.post('/p/:token', downloadLimit, async (req: restify.Request, res: restify.Response) => {

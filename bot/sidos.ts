@@ -97,9 +97,9 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     host: mode === 'local' ? '127.0.0.1' : '0.0.0.0',
     port: config.port,
     mode,
-    downloads: createDownloadProvider(store, config, clock),
+    downloads: createDownloadProvider(store, config, clock, records),
     infoPage: (page, lang, acceptLanguage) => renderInfoPage(page, infoPageLocale(config, lang, acceptLanguage), config),
-    partnerPages: createPartnerPages({ store, config, clock }),
+    partnerPages: createPartnerPages({ store, records, config, clock }),
     log,
   });
 

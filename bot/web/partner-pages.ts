@@ -14,10 +14,12 @@ import { localeFrom, translator, type Translate } from '../i18n.js';
 import type { Clock } from '../services/clock.js';
 import { findRequest, isEditable } from '../services/feedback-requests.js';
 import { answerTo, submitFeedback } from '../services/feedback.js';
-import { invitationContext, recordRsvp } from '../services/invites.js';
+import { recordRsvp } from '../services/invite-answers.js';
+import { invitationContext } from '../services/invites.js';
 import { canAnswer, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
-import { lookupPartnerLink } from '../services/partner-links.js';
+import { partnerLinkOf } from '../services/partner-links.js';
 import { languageOf } from '../services/people.js';
+import type { RecordStore } from '../store/records.js';
 import type { DownloadLink, Store } from '../store/store.js';
 import { feedbackPageData } from './feedback-page.js';
 import { myDataPage, officeFeedbackPage, proposalPage } from './notice-pages.js';
@@ -34,7 +36,7 @@ export interface PartnerPages {
    * `lang`: the ?lang= of the address; `acceptLanguage`: the browser's, for a link that names nobody;
    * `answer`: an RSVP answer chosen in the e-mail, to confirm on the page.
    */
-  get(token: string, query: { lang?: string; answer?: string }, acceptLanguage: string | undefined): PageResponse;
+  get(token: string, query: { lang?: string; answer?: string }, acceptLanguage: string | undefined): Promise<PageResponse>;
   post(token: string, lang: string | undefined, acceptLanguage: string | undefined, form: Record<string, unknown>): Promise<PageResponse>;
 }
 
@@ -50,8 +52,8 @@ interface Page {
 
 const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 
-export function createPartnerPages(deps: { store: Store; config: AppConfig; clock: Clock }): PartnerPages {
-  const { store, config, clock } = deps;
+export function createPartnerPages(deps: { store: Store; records: RecordStore; config: AppConfig; clock: Clock }): PartnerPages {
+  const { store, records, config, clock } = deps;
   // Per process: a form opened before a restart asks the partner to open the link again.
   const csrfKey = randomBytes(32);
   const csrfOf = (token: string) => createHmac('sha256', csrfKey).update(token).digest('base64url');
@@ -70,9 +72,9 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
   }
 
   /** The page behind a token, or the error page to show instead. */
-  function open(token: string, lang: string | undefined, acceptLanguage: string | undefined): Page | PageResponse {
+  async function open(token: string, lang: string | undefined, acceptLanguage: string | undefined): Promise<Page | PageResponse> {
     const now = clock();
-    const lookup = TOKEN.test(token) ? lookupPartnerLink(store, token, now) : ({ status: 'unknown' } as const);
+    const lookup = TOKEN.test(token) ? await partnerLinkOf(records, token, now) : ({ status: 'unknown' } as const);
     if (lookup.status === 'unknown') return errorPage(404, infoPageLocale(config, lang, acceptLanguage), 'web.error.unknown');
     const locale = localeFrom(lang) ?? languageOf(lookup.partner);
     if (lookup.status === 'expired') return errorPage(410, locale, 'web.error.expired', token);
@@ -81,8 +83,8 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
 
   const action = (page: Page) => `${page.token}?lang=${page.locale}`;
 
-  function rsvpPage(page: Page, notice = '', chosen?: string): PageResponse {
-    const ctx = invitationContext({ store, config }, page.link.ref);
+  async function rsvpPage(page: Page, notice = '', chosen?: string): Promise<PageResponse> {
+    const ctx = await invitationContext({ records, config }, page.link.ref);
     if (!ctx || ctx.invitation.partnerId !== page.partner.id) return errorPage(404, page.locale, 'web.error.unknown', page.token);
     const { t, locale } = page;
     const { meeting, office, invitation } = ctx;
@@ -121,7 +123,7 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
   async function answerRsvp(page: Page, form: Record<string, unknown>): Promise<PageResponse> {
     const response = RSVP_ANSWERS.find((r) => r === form.response);
     if (!response) return rsvpPage(page, page.t('web.error.badForm'));
-    const result = await recordRsvp(store, page.link.ref, page.partner.id, response, page.now);
+    const result = await recordRsvp(records, page.link.ref, page.partner.id, response, page.now);
     if (!result.ok) return rsvpPage(page);
     return rsvpPage(page, page.t('web.rsvp.saved', { answer: page.t(`invite.answer.${response}`) }));
   }
@@ -163,7 +165,7 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
 
   const readOnly = { 'office-feedback': officeFeedbackPage, proposal: proposalPage, 'my-data': myDataPage } as const;
 
-  function render(page: Page, answer: string | undefined): PageResponse {
+  async function render(page: Page, answer: string | undefined): Promise<PageResponse> {
     const kind = page.link.kind;
     if (kind === 'rsvp') {
       // Opening a link never answers: mail scanners open links too. The chosen answer waits for the button.
@@ -176,12 +178,12 @@ export function createPartnerPages(deps: { store: Store; config: AppConfig; cloc
   }
 
   return {
-    get(token, query, acceptLanguage) {
-      const page = open(token, query.lang, acceptLanguage);
+    async get(token, query, acceptLanguage) {
+      const page = await open(token, query.lang, acceptLanguage);
       return 'status' in page ? page : render(page, query.answer);
     },
     async post(token, lang, acceptLanguage, form) {
-      const page = open(token, lang, acceptLanguage);
+      const page = await open(token, lang, acceptLanguage);
       if ('status' in page) return page;
       if (!csrfValid(token, form.csrf)) return errorPage(403, page.locale, 'web.error.csrf', token);
       if (page.link.kind === 'rsvp') return answerRsvp(page, form);
