@@ -10,7 +10,7 @@ import { progressCardOf } from '../bot/teams/invites.js';
 import { FakeClock } from './harness/clock.js';
 import type { PostedActivity } from './harness/connector.js';
 import { coordinator } from './harness/people.js';
-import { editData, meetingFixture, partnerChat, partnerFixture } from './harness/seed.js';
+import { editData, editRecords, meetingFixture, partnerChat, partnerFixture } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { startSmtpCapture, type SmtpCapture } from './harness/smtp.js';
 
@@ -154,7 +154,7 @@ describe('sending invitations in the background', () => {
     await stopping;
     const beforeRestart = invitesPerChat(h.connector.messages(posts)).size;
     expect(beforeRestart).toBeLessThan(landlords.length);
-    expect((await h.readData()).shared.jobState).toHaveProperty(['invites.progressCard.meeting-restarted']);
+    await editRecords(h.dataDir, async (records) => expect(await progressCardOf(records, RESTARTED.id)).toBeDefined());
 
     await h.restart();
     await h.runJob('invites.sync');
