@@ -12,7 +12,7 @@ import { sendReminders } from '../bot/services/invite-reminders.js';
 import { GIVE_UP_AFTER_ATTEMPTS, resolveIcsDownload, syncAllPending, syncInvitations } from '../bot/services/invite-sync.js';
 import { createInvitations, inviteCandidates, type InvitePorts } from '../bot/services/invites.js';
 import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
-import type { RecordStore, RecordTransaction } from '../bot/store/records.js';
+import { racingRecords } from './harness/racing-records.js';
 import { tempRecords, type TempRecords } from './harness/temp-records.js';
 import { icsEvent } from './harness/ics.js';
 import { meetingFixture, partnerFixture as partner, personalChat } from './harness/seed.js';
@@ -138,25 +138,7 @@ describe('invitations service', () => {
     // invitations: the unique constraint refuses the second, and the retry sees hers.
     const theirs: Invitation = { id: 'theirs', meetingId: 'm1', partnerId: 'anna', rsvp: 'needs-action', sentSequence: -1, icsToken: 'T'.repeat(32) };
     await records.transaction((tx) => tx.putInYear('invitations', 2027, theirs));
-    let raced = false;
-    const staleRead = (tx: RecordTransaction) =>
-      new Proxy(tx, {
-        get: (target, prop) =>
-          prop === 'findBy'
-            ? async (kind: string, index: string, key: string) => (kind === 'invitations' ? [] : target.findBy(kind as never, index as never, key))
-            : Reflect.get(target, prop, target),
-      });
-    const racing = new Proxy(records, {
-      get(target, prop) {
-        if (prop !== 'transaction') return Reflect.get(target, prop, target);
-        return <T,>(work: (tx: RecordTransaction) => Promise<T>) =>
-          target.transaction((tx) => {
-            const first = !raced;
-            raced = true;
-            return work(first ? staleRead(tx) : tx);
-          });
-      },
-    }) as RecordStore;
+    const racing = racingRecords(records, 'invitations');
 
     const result = await createInvitations({ records: racing, config }, 'm1', ['anna', 'bertil'], 'uusimaa', NOW);
     expect(result.ok && result.created.map((i) => i.partnerId)).toEqual(['bertil']);

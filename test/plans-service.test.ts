@@ -16,6 +16,7 @@ import {
   updatePlan,
 } from '../bot/services/plans.js';
 import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
+import { racingRecords } from './harness/racing-records.js';
 import { tempRecords, type TempRecords } from './harness/temp-records.js';
 
 const ZONE = 'Europe/Helsinki';
@@ -146,6 +147,13 @@ describe('plans service', () => {
       const data = await saved();
       expect(data.plans.filter((p: { officeId: string }) => p.officeId === 'uusimaa')).toHaveLength(1);
       expect(data.meetings.filter((m: Meeting) => m.officeId === 'uusimaa')).toHaveLength(4);
+    });
+    it('answers "plan exists" when another instance saved the plan between this one’s check and its write', async () => {
+      const first = await savePlan();
+      const racing = racingRecords(records, 'plans');
+      const second = await confirmPlan(racing, input({ theme: 'Toinen teema' }), slots(), 'aad-kaisa', NOW);
+      expect(second).toEqual({ ok: false, code: 'plan-exists', plan: first.plan });
+      expect((await saved()).meetings).toEqual(first.meetings);
     });
   });
 

@@ -35,7 +35,7 @@ describe('PostgreSQL RecordStore', () => {
   it('creates the schema with versioned migrations once; a later start applies none', async () => {
     const first = await openPostgres(url);
     opened.push(first.store);
-    expect(first.applied).toEqual(['1764460800000_records', '1796000000000_announcement_records']);
+    expect(first.applied).toEqual(['1764460800000_records', '1796000000000_announcement_records', '1799000000030_plans_office_year']);
     const second = await openPostgres(url);
     opened.push(second.store);
     expect(second.applied).toEqual([]);
@@ -50,6 +50,7 @@ describe('PostgreSQL RecordStore', () => {
       'feedback_requests_meeting_partner',
       'invitations_meeting_partner',
       'partners_office_email',
+      'plans_office_year',
       'segment_contacts_office_segment',
       'subscriptions_topic_conversation_office',
     ]);
@@ -68,7 +69,7 @@ describe('PostgreSQL RecordStore', () => {
 
     const upgraded = await openPostgres(oldUrl);
     opened.push(upgraded.store);
-    expect(upgraded.applied).toEqual(['1796000000000_announcement_records']);
+    expect(upgraded.applied).toEqual(['1796000000000_announcement_records', '1799000000030_plans_office_year']);
     await upgraded.store.transaction((tx) => tx.put('subscriptions', news('s2', 'pirkanmaa')));
     expect(await upgraded.store.findBy('subscriptions', 'officeId', 'uusimaa')).toEqual([news('s1', 'uusimaa')]);
     expect((await upgraded.store.findBy('subscriptions', 'topic', 'news')).map((s) => s.id).sort()).toEqual(['s1', 's2']);

@@ -6,7 +6,7 @@ import type { EditedSlot, PlanInput } from '../domain/plan-input.js';
 import type { MeetingEdit, PlanEdit } from '../domain/plan-edits.js';
 import { PlanningError, proposeMeetingDates, type ProposedSlot } from '../domain/schedule.js';
 import type { Instant, Invitation, Meeting, Office, Plan, Rsvp } from '../domain/types.js';
-import type { RecordReader, RecordStore, RecordTransaction } from '../store/records.js';
+import { RecordConflictError, type RecordReader, type RecordStore, type RecordTransaction } from '../store/records.js';
 
 /** Whose data a caller may touch: one office, or every office (admin). */
 export type OfficeScope = string | 'all';
@@ -81,50 +81,60 @@ export async function confirmPlan(
   now: Date,
 ): Promise<{ ok: true; plan: Plan; meetings: Meeting[] } | Failure> {
   if (slots.length !== input.count) throw new RangeError(`${slots.length} dates for ${input.count} meetings`);
-  return records.transaction(async (tx) => {
-    // Checked inside the transaction, so two clicks at once cannot both save a plan.
-    const existing = await findPlanFor(tx, input.officeId, input.year);
-    if (existing) return { ok: false as const, code: 'plan-exists' as const, plan: existing };
+  try {
+    return await records.transaction((tx) => savePlan(tx, input, slots, createdBy, now));
+  } catch (err) {
+    // Another instance saved the office's plan for the year meanwhile (plans_office_year).
+    if (!(err instanceof RecordConflictError)) throw err;
+    const plan = await findPlanFor(records, input.officeId, input.year);
+    if (!plan) throw err;
+    return { ok: false, code: 'plan-exists', plan };
+  }
+}
 
-    const at = now.toISOString();
-    const plan: Plan = {
-      id: randomUUID(),
-      officeId: input.officeId,
-      year: input.year,
-      theme: input.theme,
-      segments: [...input.segments],
-      weekday: input.weekday,
-      time: input.time,
-      durationMinutes: input.durationMinutes,
-      createdBy,
-      createdAt: at,
-      updatedAt: at,
+async function savePlan(tx: RecordTransaction, input: PlanInput, slots: readonly EditedSlot[], createdBy: string, now: Date) {
+  // Checked inside the transaction, so two clicks at once cannot both save a plan.
+  const existing = await findPlanFor(tx, input.officeId, input.year);
+  if (existing) return { ok: false as const, code: 'plan-exists' as const, plan: existing };
+
+  const at = now.toISOString();
+  const plan: Plan = {
+    id: randomUUID(),
+    officeId: input.officeId,
+    year: input.year,
+    theme: input.theme,
+    segments: [...input.segments],
+    weekday: input.weekday,
+    time: input.time,
+    durationMinutes: input.durationMinutes,
+    createdBy,
+    createdAt: at,
+    updatedAt: at,
+  };
+  setOptional(plan, 'place', input.place);
+  setOptional(plan, 'onlineUrl', input.onlineUrl);
+  const meetings = slots.map((slot): Meeting => {
+    const id = randomUUID();
+    const meeting: Meeting = {
+      id,
+      planId: plan.id,
+      officeId: plan.officeId,
+      year: plan.year,
+      subTheme: slot.subTheme,
+      startsAt: slot.startsAt,
+      endsAt: slot.endsAt,
+      segments: [...plan.segments],
+      status: 'scheduled',
+      sequence: 0,
+      uid: `${id}@sidos`,
     };
-    setOptional(plan, 'place', input.place);
-    setOptional(plan, 'onlineUrl', input.onlineUrl);
-    const meetings = slots.map((slot): Meeting => {
-      const id = randomUUID();
-      const meeting: Meeting = {
-        id,
-        planId: plan.id,
-        officeId: plan.officeId,
-        year: plan.year,
-        subTheme: slot.subTheme,
-        startsAt: slot.startsAt,
-        endsAt: slot.endsAt,
-        segments: [...plan.segments],
-        status: 'scheduled',
-        sequence: 0,
-        uid: `${id}@sidos`,
-      };
-      setOptional(meeting, 'place', plan.place);
-      setOptional(meeting, 'onlineUrl', plan.onlineUrl);
-      return meeting;
-    });
-    await tx.putInYear('plans', plan.year, plan);
-    for (const meeting of meetings) await tx.putInYear('meetings', meeting.year, meeting);
-    return { ok: true as const, plan, meetings: [...meetings].sort(byStart) };
+    setOptional(meeting, 'place', plan.place);
+    setOptional(meeting, 'onlineUrl', plan.onlineUrl);
+    return meeting;
   });
+  await tx.putInYear('plans', plan.year, plan);
+  for (const meeting of meetings) await tx.putInYear('meetings', meeting.year, meeting);
+  return { ok: true as const, plan, meetings: [...meetings].sort(byStart) };
 }
 
 const inScope = (scope: OfficeScope, officeId: string) => scope === 'all' || scope === officeId;
