@@ -55,13 +55,13 @@ describe('DATABASE_URL', () => {
     const lines = sidos.output().trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^DATABASE_URL is set: the database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/sidos_\w+ is reachable/);
-    expect(lines[0]).toContain('(2 migration(s) applied now), but this version of Sidos runs on the embedded store only. Unset DATABASE_URL');
+    expect(lines[0]).toContain('(3 migration(s) applied now), but this version of Sidos runs on the embedded store only. Unset DATABASE_URL');
     expect(lines[0]).not.toContain('sidos-test');
     const client = new pg.Client({ connectionString: fresh });
     await client.connect();
     const { rows } = await client.query<{ name: string }>('SELECT name FROM pgmigrations');
     await client.end();
-    expect(rows.map((r) => r.name)).toEqual(['1764460800000_records', '1796000000000_announcement_records']);
+    expect(rows.map((r) => r.name)).toEqual(['1764460800000_records', '1796000000000_announcement_records', '1799000000030_plans_office_year']);
     // It did not touch DATA_DIR.
     await expect(readFile(join(dir, 'start', 'shared.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });

@@ -4,9 +4,9 @@
 // the .ics behind an invitation's download link.
 import { buildInvite, icsFileName } from '../calendar/ics.js';
 import type { AppConfig } from '../config.js';
-import type { Invitation } from '../domain/types.js';
 import type { RecordReader } from '../store/records.js';
 import { icsTexts, inviteCard, inviteEmail, type InviteContext, type InviteKind } from './invite-messages.js';
+import type { StoredSend } from '../store/record-kinds.js';
 import {
   contextOf,
   ensureIcsLinks,
@@ -19,7 +19,6 @@ import {
   meetingRunKey,
   oneAtATime,
   refOf,
-  withWebLinks,
   type Channel,
   type InvitePorts,
   type PartnerRef,
@@ -57,6 +56,17 @@ export async function syncInvitations(ports: InvitePorts, meetingId: string, now
   }
 }
 
+/** One pending invitation with what its delivery needs, read before any send of the run. */
+interface PendingDelivery {
+  ctx: InviteContext;
+  /** Some earlier version reached the partner. */
+  delivered: boolean;
+  channels: Channel[];
+  conversationId?: string;
+  /** The send record of the current version per channel, if any. */
+  previous: Partial<Record<Channel, StoredSend>>;
+}
+
 async function syncNow(ports: InvitePorts, meetingId: string, now: Date, retryGivenUp: boolean): Promise<SyncSummary> {
   const summary: SyncSummary = { sent: { teams: 0, email: 0 }, alreadySent: 0, failed: [], unreachable: [] };
   const found = await findMeeting(ports.records, meetingId);
@@ -65,27 +75,68 @@ async function syncNow(ports: InvitePorts, meetingId: string, now: Date, retryGi
   const pending = (await ports.records.findBy('invitations', 'meetingId', meetingId)).filter((i) => i.sentSequence < meeting.sequence);
   if (pending.length === 0) return summary;
   await ports.records.transaction((tx) => ensureIcsLinks(tx, ports.config, meeting, pending));
-  await issueWebLinks(ports, meeting, pending, now);
-  ports.inviteProgress?.changed(meetingId, true);
-  const deliverOne = async (invitation: Invitation) => {
+  const web = await issueWebLinks(ports, meeting, pending, now);
+  // Everything is read before the first send: reads between sends would each find the store changed by the last one.
+  const deliveries: PendingDelivery[] = [];
+  for (const invitation of pending) {
     const ctx = await contextOf(ports, invitation, meeting);
-    if (!ctx) return;
-    if (await deliverVersion(ports, ctx, now, summary, retryGivenUp)) {
-      await ports.records.transaction(async (tx) => {
-        const stored = await tx.get('invitations', invitation.id);
-        if (stored && stored.sentSequence < meeting.sequence) await tx.putInYear('invitations', year, { ...stored, sentSequence: meeting.sequence });
-      });
-    }
+    if (ctx) deliveries.push(await pendingDelivery(ports, web.has(invitation.id) ? { ...ctx, web: web.get(invitation.id) } : ctx));
+  }
+  ports.inviteProgress?.changed(meetingId, true);
+  const markSent = sentMarker(ports, year, meeting.sequence);
+  const deliverOne = async (delivery: PendingDelivery) => {
+    if (await deliverVersion(ports, delivery, now, summary, retryGivenUp)) await markSent(delivery.ctx.invitation.id);
     ports.inviteProgress?.changed(meetingId, true);
   };
   // A few more workers than the send queue runs at once keep it busy; building every
   // message up front would hold the event loop (and the click's answer) for a second per thousand.
   let next = 0;
   const worker = async () => {
-    while (next < pending.length) await deliverOne(pending[next++]);
+    while (next < deliveries.length) await deliverOne(deliveries[next++]);
   };
-  await Promise.all(Array.from({ length: Math.min(SYNC_WORKERS, pending.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(SYNC_WORKERS, deliveries.length) }, worker));
   return summary;
+}
+
+async function pendingDelivery(ports: InvitePorts, ctx: InviteContext): Promise<PendingDelivery> {
+  const { invitation, meeting, partner } = ctx;
+  const { channels, conversationId } = await inviteChannels(ports, partner);
+  const previous: PendingDelivery['previous'] = {};
+  for (const channel of channels) {
+    const record = await ports.records.get('sends', inviteKey(invitation.id, meeting.sequence, channel));
+    if (record) previous[channel] = record;
+  }
+  return { ctx, delivered: await deliveredBefore(ports.records, invitation.id, meeting.sequence), channels, conversationId, previous };
+}
+
+/**
+ * Records that invitations have the current version, a batch per transaction:
+ * what is delivered while one is written goes into the next. Resolves once the
+ * invitation's own batch is written.
+ */
+function sentMarker(ports: InvitePorts, year: number, sequence: number): (invitationId: string) => Promise<void> {
+  const waiting = new Set<string>();
+  let writing: Promise<void> | null = null;
+  const write = async () => {
+    try {
+      while (waiting.size > 0) {
+        const ids = [...waiting];
+        waiting.clear();
+        await ports.records.transaction(async (tx) => {
+          for (const id of ids) {
+            const stored = await tx.get('invitations', id);
+            if (stored && stored.sentSequence < sequence) await tx.putInYear('invitations', year, { ...stored, sentSequence: sequence });
+          }
+        });
+      }
+    } finally {
+      writing = null;
+    }
+  };
+  return (invitationId) => {
+    waiting.add(invitationId);
+    return (writing ??= write());
+  };
 }
 
 /** True when some version (up to `sequence`) of this invitation reached the partner. */
@@ -99,14 +150,13 @@ async function deliveredBefore(reader: RecordReader, invitationId: string, seque
 }
 
 /** Sends the current version on every channel the partner needs; true when all of them have it. */
-async function deliverVersion(ports: InvitePorts, ctx: InviteContext, now: Date, summary: SyncSummary, retryGivenUp: boolean): Promise<boolean> {
+async function deliverVersion(ports: InvitePorts, delivery: PendingDelivery, now: Date, summary: SyncSummary, retryGivenUp: boolean): Promise<boolean> {
+  const { ctx, delivered, channels, conversationId, previous } = delivery;
   const { invitation, meeting, partner } = ctx;
-  const delivered = await deliveredBefore(ports.records, invitation.id, meeting.sequence);
   const method = meeting.status === 'cancelled' ? 'CANCEL' : 'REQUEST';
   // Someone who never got the meeting gets no cancellation of it either.
   if (method === 'CANCEL' && !delivered) return true;
   const kind: InviteKind = method === 'CANCEL' ? 'cancel' : delivered ? 'update' : 'request';
-  const { channels, conversationId } = await inviteChannels(ports, partner);
   if (channels.length === 0) {
     summary.unreachable.push(refOf(partner));
     return false;
@@ -115,15 +165,15 @@ async function deliverVersion(ports: InvitePorts, ctx: InviteContext, now: Date,
   let complete = true;
   for (const channel of channels) {
     const key = inviteKey(invitation.id, meeting.sequence, channel);
-    const previous = await ports.records.get('sends', key);
-    if (!retryGivenUp && previous?.status === 'failed' && previous.attempts >= GIVE_UP_AFTER_ATTEMPTS) {
+    const earlier = previous[channel];
+    if (!retryGivenUp && earlier?.status === 'failed' && earlier.attempts >= GIVE_UP_AFTER_ATTEMPTS) {
       complete = false;
       continue;
     }
     const result =
       channel === 'teams'
         ? await ports.delivery.send(key, conversationId!, { card: inviteCard(ctx, kind, languageOf(partner), now) }, what)
-        : await sendInviteEmail(ports, await withWebLinks(ports, ctx, now), kind, method, key, what, now);
+        : await sendInviteEmail(ports, ctx, kind, method, key, what, now);
     if (result === 'sent') summary.sent[channel] += 1;
     else if (result === 'already-sent') summary.alreadySent += 1;
     else {

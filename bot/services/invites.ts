@@ -11,7 +11,7 @@ import type { Invitation, Meeting, Partner, Rsvp } from '../domain/types.js';
 import { RecordConflictError, type RecordReader, type RecordStore, type RecordTransaction } from '../store/records.js';
 import { segmentContactsOf } from './contacts.js';
 import { personalChatOf } from './conversations.js';
-import type { InviteContext } from './invite-messages.js';
+import type { InviteContext, InviteWebLinks } from './invite-messages.js';
 import { issuePartnerLinks, type PartnerLinkRequest } from './partner-links.js';
 
 /** What the invitation use cases need; BotDeps provides all of it. */
@@ -167,15 +167,20 @@ export async function withWebLinks(ports: { records: RecordStore; config: AppCon
   return { ...ctx, web: { rsvp, myData } };
 }
 
-/** Issues the page links of every pending invitee who gets an e-mail in one transaction, so each send finds its links made. */
-export async function issueWebLinks(ports: InvitePorts, meeting: Meeting, pending: Invitation[], now: Date): Promise<void> {
+/** Issues the page links of every pending invitee who gets an e-mail in one transaction, before the sends; by invitation id. */
+export async function issueWebLinks(ports: InvitePorts, meeting: Meeting, pending: Invitation[], now: Date): Promise<Map<string, InviteWebLinks>> {
   const wanted: (PartnerLinkRequest & { partnerId: string })[] = [];
+  const emailed: string[] = [];
   for (const invitation of pending) {
     const partner = await ports.records.get('partners', invitation.partnerId);
     if (!partner || !(await inviteChannels(ports, partner)).channels.includes('email')) continue;
+    emailed.push(invitation.id);
     wanted.push(...webLinkRequests(meeting, invitation, ports.config).map((w) => ({ ...w, partnerId: partner.id })));
   }
-  if (wanted.length > 0) await ports.records.transaction((tx) => issuePartnerLinks(tx, ports.config, wanted, now));
+  if (wanted.length === 0) return new Map();
+  const urls = await ports.records.transaction((tx) => issuePartnerLinks(tx, ports.config, wanted, now));
+  // Two links per invitation, in the order of webLinkRequests.
+  return new Map(emailed.map((id, n) => [id, { rsvp: urls[2 * n], myData: urls[2 * n + 1] }]));
 }
 
 /** Each invitation's .ics link exists and expires `links.expireAfterDays` after the meeting ends. */

@@ -63,12 +63,13 @@ export class InviteProgressCards implements InviteProgressPort {
 
   private async update(meetingId: string): Promise<void> {
     const { records, log } = this.deps;
+    // Also when no card is tracked (a run of the job): changed() then asks again after everyMs, not at every send.
+    this.lastUpdate.set(meetingId, Date.now());
     const card = await progressCardOf(records, meetingId);
     const meeting = card && (await findMeeting(records, meetingId))?.meeting;
     const conversation = card && (await records.get('conversations', card.conversationId));
     if (!card || !meeting || !conversation) return;
     const done = !isSending(records, meetingId);
-    this.lastUpdate.set(meetingId, Date.now());
     try {
       const view = storedCardView(this.deps, card);
       await this.deps.cards.update(conversation.reference, card.activityId, { card: await manageCard(view, meeting) });
