@@ -96,7 +96,6 @@ async function savePlan(tx: RecordTransaction, input: PlanInput, slots: readonly
   // Checked inside the transaction, so two clicks at once cannot both save a plan.
   const existing = await findPlanFor(tx, input.officeId, input.year);
   if (existing) return { ok: false as const, code: 'plan-exists' as const, plan: existing };
-
   const at = now.toISOString();
   const plan: Plan = {
     id: randomUUID(),
@@ -209,7 +208,6 @@ export async function updatePlan(
       return { ok: false as const, code: 'stale' as const };
     }
     if (changes.meetings.some((c) => Date.parse(c.startsAt) <= now.getTime())) return { ok: false as const, code: 'past' as const };
-
     const venueChanged = plan.place !== changes.place || plan.onlineUrl !== changes.onlineUrl;
     const segmentsChanged = !sameList(plan.segments, changes.segments);
     const changed: string[] = [];
