@@ -6,10 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Partner } from '../bot/domain/types.js';
 import type { LowdbStore } from '../bot/store/lowdb-store.js';
+import { progressCardOf } from '../bot/teams/invites.js';
 import { FakeClock } from './harness/clock.js';
 import type { PostedActivity } from './harness/connector.js';
 import { coordinator } from './harness/people.js';
-import { editData, meetingFixture, partnerChat, partnerFixture } from './harness/seed.js';
+import { editData, editRecords, meetingFixture, partnerChat, partnerFixture } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { startSmtpCapture, type SmtpCapture } from './harness/smtp.js';
 
@@ -114,7 +115,7 @@ describe('sending invitations in the background', () => {
     expect(last.refresh).toBeUndefined();
     expect(Buffer.byteLength(JSON.stringify(last))).toBeLessThan(TEAMS_MESSAGE_LIMIT_BYTES);
     // The tracking of the card ends with the final update.
-    expect(Object.keys((await h.readData()).shared.jobState).filter((k) => k.startsWith('invites.progressCard.'))).toEqual([]);
+    expect(await progressCardOf(h.records, BIG.id)).toBeUndefined();
   });
 
   it('lists who failed with a Retry failed button, which resends only the failed ones', async () => {
@@ -153,7 +154,7 @@ describe('sending invitations in the background', () => {
     await stopping;
     const beforeRestart = invitesPerChat(h.connector.messages(posts)).size;
     expect(beforeRestart).toBeLessThan(landlords.length);
-    expect((await h.readData()).shared.jobState).toHaveProperty(['invites.progressCard.meeting-restarted']);
+    await editRecords(h.dataDir, async (records) => expect(await progressCardOf(records, RESTARTED.id)).toBeDefined());
 
     await h.restart();
     await h.runJob('invites.sync');

@@ -8,7 +8,7 @@ import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { coordinator, partner as pekka, stranger, swedishCoordinator, type TestUser } from './harness/people.js';
 import { icsEvent } from './harness/ics.js';
-import { editData, meetingFixture, partnerFor, seedPlannedMeeting } from './harness/seed.js';
+import { editRecords, meetingFixture, partnerFor, seedPlannedMeeting } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
 
@@ -41,10 +41,10 @@ const seed = (store: LowdbStore, partners: Partner[]) => seedPlannedMeeting(stor
 
 /** Changes the meeting while Sidos is stopped, as an edit does: with the next SEQUENCE. */
 const changeMeeting = (dir: string, change: Partial<Meeting>) =>
-  editData(dir, (store) =>
-    store.updateYear(2027, (d) => {
-      const meeting = d.meetings.find((m) => m.id === MEETING.id)!;
-      Object.assign(meeting, change, { sequence: meeting.sequence + 1 });
+  editRecords(dir, (records) =>
+    records.transaction(async (tx) => {
+      const meeting = (await tx.get('meetings', MEETING.id))!;
+      await tx.putInYear('meetings', 2027, { ...meeting, ...change, sequence: meeting.sequence + 1 });
     }),
   );
 
@@ -96,7 +96,8 @@ describe('invitations end to end', () => {
     await smtp.close();
   });
 
-  const invitationOf = async (partnerId: string) => (await (await h.readData()).year(2027)).invitations.find((i: any) => i.partnerId === partnerId);
+  const invitations = async () => (await h.records.findBy('invitations', 'meetingId', MEETING.id)).sort((a, b) => a.id.localeCompare(b.id));
+  const invitationOf = async (partnerId: string) => (await invitations()).find((i) => i.partnerId === partnerId)!;
   const icsPath = (card: any) => new URL(actionsOf(card).find((a) => a.url?.includes('/files/'))!.url!).pathname;
   let pekkaCard: any;
 
@@ -132,7 +133,7 @@ describe('invitations end to end', () => {
     // Both clicks are answered with the card showing the progress; the sends go on in the background, once.
     for (const click of clicks) expect(cardText(click.value)).toMatch(/\d \/ 3 kutsua lähetetty, 0 epäonnistui/);
     await h.idle();
-    expect((await (await h.readData()).year(2027)).invitations).toHaveLength(3);
+    expect(await invitations()).toHaveLength(3);
     const text = cardText((await h.click(coordinator, 'invites.open', { meetingId: MEETING.id })).value);
     expect(text).toContain('3 / 3 kutsua lähetetty, 0 epäonnistui');
     expect(text).toContain('Lähetetty: 2 Teamsissa, 1 sähköpostilla.');
@@ -231,14 +232,14 @@ describe('invitations end to end', () => {
   });
 
   it('refuses an RSVP for someone else’s invitation and changes nothing', async () => {
-    const before = (await (await h.readData()).year(2027)).invitations;
+    const before = await invitations();
     const invitation = await invitationOf(PEKKA.id);
     const res = await h.click(stranger, 'invite.rsvp', { invitationId: invitation.id, response: 'declined' }, { locale: 'en-US' });
     expect(res.value).toBe('This invitation is not for you, so nothing was changed.');
     // Maija's register language is sv: her English Teams client does not change it.
     const other = await h.click(maija, 'invite.rsvp', { invitationId: invitation.id, response: 'declined' }, { locale: 'en-US' });
     expect(other.value).toBe('Den här inbjudan är inte till dig, så ingenting ändrades.');
-    expect((await (await h.readData()).year(2027)).invitations).toEqual(before);
+    expect(await invitations()).toEqual(before);
   });
 
   it('re-sends a changed meeting with the same UID and SEQUENCE 1, once, also across a restart', async () => {
@@ -356,6 +357,6 @@ describe('invitations without SMTP', () => {
     expect(again).not.toContain('E-mail is not set up');
     await h.idle();
     expect(h.connector.messages(from)).toHaveLength(1);
-    expect((await h.readData()).shared.jobState).toHaveProperty(['invites.noEmailNoticeShown.uusimaa']);
+    expect(await h.records.jobState('invites.noEmailNoticeShown.uusimaa')).toBeDefined();
   });
 });

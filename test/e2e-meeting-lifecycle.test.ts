@@ -53,7 +53,7 @@ describe('a meeting from plan to cancellation, through the cards', () => {
     }))).value;
     const confirmed = await h.click(coordinator, 'plan.confirm', submission(preview, 'plan.confirm', { date_0: '2027-03-02' }));
     expect(cardText(confirmed.value)).toContain('ti 2.3.2027 klo 13.00–15.00');
-    meetingId = (await (await h.readData()).year(2027)).meetings.find((m: any) => m.subTheme === 'Vireilletulo').id;
+    meetingId = (await h.records.inYear('meetings', 2027)).find((m) => m.subTheme === 'Vireilletulo')!.id;
   });
 
   it('invites the partner, who accepts', async () => {

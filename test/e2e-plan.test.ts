@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateMeetingDate } from '../bot/domain/schedule.js';
@@ -12,7 +10,6 @@ import { cardText, Harness } from './harness/sidos-harness.js';
 type Card = Record<string, any>;
 
 const ZONE = 'Europe/Helsinki';
-const YEAR_FILE = (h: Harness) => join(h.dataDir, 'data', '2027.json');
 
 describe('planning a year over HTTP', () => {
   const clock = new FakeClock('2026-12-01T10:00:00Z');
@@ -38,7 +35,8 @@ describe('planning a year over HTTP', () => {
     return card!;
   }
 
-  const year2027 = async () => (await h.readData()).year(2027);
+  /** The plans and meetings filed under 2027, as Sidos keeps them. */
+  const year2027 = async () => ({ plans: await h.records.inYear('plans', 2027), meetings: await h.records.inYear('meetings', 2027) });
   const validPlan = {
     theme: 'Perintäasian ensimmäiset viikot',
     subThemes: 'Vireilletulo\nMaksusuunnitelmat\nPalkanulosmittaus\nVuokrasaatavat',
@@ -61,7 +59,7 @@ describe('planning a year over HTTP', () => {
     } finally {
       clock.set('2026-12-01T10:00:00Z');
     }
-    expect(existsSync(YEAR_FILE(h))).toBe(false);
+    expect(await h.records.years()).not.toContain(2027);
   });
 
   it('refuses a malformed or past year with an example', async () => {
@@ -86,7 +84,7 @@ describe('planning a year over HTTP', () => {
     expect(invalidText).toContain('Vuoden teema: pakollinen tieto.');
     expect(invalidText).toContain('Tapaamisten määrä: 4 tapaamista mutta 3 alateemaa; anna yksi alateema tapaamista kohden.');
     expect(inputsOf(invalid.value)).toMatchObject({ subThemes: 'A\nB\nC', place: validPlan.place, count: '4' });
-    expect(existsSync(YEAR_FILE(h))).toBe(false);
+    expect(await h.records.years()).not.toContain(2027);
 
     // A coordinator cannot plan for another office by adding officeId to the submission.
     const valid = await press(coordinator, invalid.value, 'plan.preview', { ...validPlan, officeId: 'pohjanmaa' });
@@ -103,7 +101,7 @@ describe('planning a year over HTTP', () => {
     expect(new Set(dates).size).toBe(4);
     expect(previewText).toContain(`ti ${DateTime.fromISO(dates[0]).toFormat('d.M.yyyy')} klo 13.00`);
     expect(inputsOf(preview).subTheme_3).toBe('Vuokrasaatavat');
-    expect(existsSync(YEAR_FILE(h))).toBe(false);
+    expect(await h.records.years()).not.toContain(2027);
 
     // "Back" returns the form with the plan as it travelled in the card data.
     const back = await press(coordinator, preview, 'plan.form');
@@ -113,7 +111,7 @@ describe('planning a year over HTTP', () => {
     const holiday = await press(coordinator, preview, 'plan.confirm', { date_2: '2027-12-06', subTheme_0: 'Vireilletulo ja ensimmäiset kirjeet' });
     expect(cardText(holiday.value)).toContain('Tapaamisen 3 päivämäärä: on Suomessa yleinen vapaapäivä.');
     expect(inputsOf(holiday.value)).toMatchObject({ date_2: '2027-12-06', subTheme_0: 'Vireilletulo ja ensimmäiset kirjeet' });
-    expect(existsSync(YEAR_FILE(h))).toBe(false);
+    expect(await h.records.years()).not.toContain(2027);
 
     const confirmed = await press(coordinator, holiday.value, 'plan.confirm', {
       date_1: '2027-06-15',
@@ -229,7 +227,7 @@ describe('planning a year over HTTP', () => {
     const saved = (await press(coordinator, preview2028, 'plan.confirm', entered)).value;
     expect(meetingDays(saved)).toEqual(['15.2.2028', '16.5.2028', '12.9.2028', '14.11.2028']);
 
-    const planId = (await (await h.readData()).year(2028)).plans[0].id;
+    const planId = (await h.records.inYear('plans', 2028))[0].id;
     const editCard = (await h.click(coordinator, 'plan.edit', { planId }, { locale: 'fi-FI' })).value;
     expect(inputsOf(editCard).date_0).toBe('2028-02-15');
     const updated = (await press(coordinator, editCard, 'plan.update', { date_0: '2028-12-12' })).value;

@@ -189,7 +189,7 @@ describe('partner pages over HTTP', () => {
     const description = new ICAL.Component(ICAL.parse(mail.calendar!)).getFirstSubcomponent('vevent')!.getFirstPropertyValue('description');
     expect(description).toContain(sv('web.link.rsvp', { url: rsvp }));
     expect(mail.attachments.map((a) => a.contentType)).toEqual(['text/calendar', 'application/ics']);
-    const link = (await h.readData()).shared.links.find((l: any) => l.id === rsvp.split('/p/')[1]);
+    const link = await h.records.get('links', rsvp.split('/p/')[1]);
     expect(link).toMatchObject({ kind: 'rsvp', partnerId: B.id, expiresAt: '2027-04-01T12:30:00.000Z' });
   });
 

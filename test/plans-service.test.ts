@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EditedSlot, PlanInput } from '../bot/domain/plan-input.js';
 import type { PlanEdit } from '../bot/domain/plan-edits.js';
@@ -18,8 +15,9 @@ import {
   updateMeeting,
   updatePlan,
 } from '../bot/services/plans.js';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
-import { readDataFile } from './harness/data-files.js';
+import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
+import { racingRecords } from './harness/racing-records.js';
+import { tempRecords, type TempRecords } from './harness/temp-records.js';
 
 const ZONE = 'Europe/Helsinki';
 const office: Office = { id: 'uusimaa', name: 'Uusimaa', timeZone: ZONE, locale: 'fi', email: 'u@example.fi' };
@@ -44,31 +42,33 @@ const slots = (dates = DATES, subThemes = input().subThemes): EditedSlot[] =>
   dates.map((d, n) => ({ ...meetingSlot(d, '13:00', 120, ZONE), subTheme: subThemes[n] }));
 
 describe('plans service', () => {
-  let dir: string;
-  let store: LowdbStore;
-  const onDisk = async (year = 2027) => readDataFile(join(dir, `${year}.json`));
+  let temp: TempRecords;
+  let records: LowdbRecordStore;
+  const byStart = (a: Meeting, b: Meeting) => a.startsAt.localeCompare(b.startsAt);
+  /** The year's plans and meetings (earliest first) as the RecordStore holds them. */
+  const saved = async (year = 2027) => ({
+    plans: await records.inYear('plans', year),
+    meetings: (await records.inYear('meetings', year)).sort(byStart),
+  });
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sidos-plans-'));
-    store = await LowdbStore.open(dir);
+    temp = await tempRecords();
+    records = temp.records;
   });
-  afterEach(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterEach(() => temp.cleanup());
 
   async function savePlan(patch: Partial<PlanInput> = {}) {
-    const result = await confirmPlan(store, input(patch), slots(), 'aad-kaisa', NOW);
+    const result = await confirmPlan(records, input(patch), slots(), 'aad-kaisa', NOW);
     if (!result.ok) throw new Error(result.code);
     return result;
   }
 
   async function addInvitations(meetingId: string, answers: Rsvp[]) {
-    await store.updateYear(2027, (d) => {
-      answers.forEach((rsvp, n) => {
+    await records.transaction(async (tx) => {
+      for (const [n, rsvp] of answers.entries()) {
         const invitation: Invitation = { id: `${meetingId}-${n}`, meetingId, partnerId: `partner-${n}`, rsvp, sentSequence: 0, icsToken: `t${n}` };
-        d.invitations.push(invitation);
-      });
+        await tx.putInYear('invitations', 2027, invitation);
+      }
     });
   }
 
@@ -91,7 +91,7 @@ describe('plans service', () => {
   describe('confirmPlan', () => {
     it('saves the plan and its meetings in the plan year file', async () => {
       const { plan, meetings } = await savePlan();
-      const data = await onDisk();
+      const data = await saved();
       expect(data.plans).toEqual([plan]);
       expect(plan).toMatchObject({
         officeId: 'uusimaa',
@@ -122,31 +122,38 @@ describe('plans service', () => {
 
     it('refuses a second plan for the same office and year and changes nothing', async () => {
       const first = await savePlan();
-      const before = await onDisk();
-      const second = await confirmPlan(store, input({ theme: 'Toinen teema' }), slots(), 'aad-kaisa', NOW);
+      const before = await saved();
+      const second = await confirmPlan(records, input({ theme: 'Toinen teema' }), slots(), 'aad-kaisa', NOW);
       expect(second).toEqual({ ok: false, code: 'plan-exists', plan: first.plan });
-      expect(await onDisk()).toEqual(before);
-      expect(findPlanFor(store, 'uusimaa', 2027)?.id).toBe(first.plan.id);
+      expect(await saved()).toEqual(before);
+      expect((await findPlanFor(records, 'uusimaa', 2027))?.id).toBe(first.plan.id);
     });
 
     it('lets another office plan the same year', async () => {
       await savePlan();
-      const other = await confirmPlan(store, input({ officeId: 'pohjanmaa' }), slots(), 'aad-sven', NOW);
+      const other = await confirmPlan(records, input({ officeId: 'pohjanmaa' }), slots(), 'aad-sven', NOW);
       expect(other.ok).toBe(true);
-      expect((await onDisk()).plans).toHaveLength(2);
+      expect((await saved()).plans).toHaveLength(2);
     });
 
     it('creates one plan when the same plan is confirmed twice at the same time', async () => {
-      // Another office's plan already opened the year file, so both clicks race inside one document.
-      await confirmPlan(store, input({ officeId: 'pohjanmaa' }), slots(), 'aad-sven', NOW);
+      // Another office's plan is already in the year, so both clicks race for the same office and year.
+      await confirmPlan(records, input({ officeId: 'pohjanmaa' }), slots(), 'aad-sven', NOW);
       const results = await Promise.all([
-        confirmPlan(store, input(), slots(), 'aad-kaisa', NOW),
-        confirmPlan(store, input(), slots(), 'aad-kaisa', NOW),
+        confirmPlan(records, input(), slots(), 'aad-kaisa', NOW),
+        confirmPlan(records, input(), slots(), 'aad-kaisa', NOW),
       ]);
       expect(results.map((r) => r.ok).sort()).toEqual([false, true]);
-      const data = await onDisk();
+      const data = await saved();
       expect(data.plans.filter((p: { officeId: string }) => p.officeId === 'uusimaa')).toHaveLength(1);
       expect(data.meetings.filter((m: Meeting) => m.officeId === 'uusimaa')).toHaveLength(4);
+    });
+    it('answers "plan exists" when another instance saved the plan between this one’s check and its write', async () => {
+      const first = await savePlan();
+      const racing = racingRecords(records, 'plans');
+      const second = await confirmPlan(racing, input({ theme: 'Toinen teema' }), slots(), 'aad-kaisa', NOW);
+      expect(second).toEqual({ ok: false, code: 'plan-exists', plan: first.plan });
+      expect((await saved()).meetings).toEqual(first.meetings);
     });
   });
 
@@ -164,10 +171,10 @@ describe('plans service', () => {
       const changes = edit(meetings, { theme: 'Uusi teema' });
       changes.meetings[1] = { ...changes.meetings[1], ...meetingSlot('2027-05-11', '13:00', 120, ZONE) };
       changes.meetings[2] = { ...changes.meetings[2], subTheme: 'Ulosmittaus' };
-      const result = await updatePlan(store, plan.id, changes, 'uusimaa', NOW);
+      const result = await updatePlan(records, plan.id, changes, 'uusimaa', NOW);
       expect(result).toMatchObject({ ok: true, changed: [meetings[1].id, meetings[2].id] });
 
-      const data = await onDisk();
+      const data = await saved();
       expect(data.plans[0]).toMatchObject({ theme: 'Uusi teema', updatedAt: NOW.toISOString() });
       expect(data.meetings.map((m: Meeting) => m.sequence)).toEqual([0, 1, 1, 0]);
       expect(data.meetings[1].startsAt).toBe('2027-05-11T10:00:00.000Z');
@@ -177,14 +184,14 @@ describe('plans service', () => {
     it('applies a new place or link to every coming meeting, and new segments without a re-send', async () => {
       const { plan, meetings } = await savePlan();
       const result = await updatePlan(
-        store,
+        records,
         plan.id,
         edit(meetings, { place: undefined, onlineUrl: 'https://teams.example/x', segments: ['authorities'] }),
         'all',
         NOW,
       );
       expect(result.ok).toBe(true);
-      const data = await onDisk();
+      const data = await saved();
       expect(data.plans[0]).toMatchObject({ onlineUrl: 'https://teams.example/x', segments: ['authorities'] });
       expect(data.plans[0]).not.toHaveProperty('place');
       for (const m of data.meetings) {
@@ -192,38 +199,38 @@ describe('plans service', () => {
         expect(m).not.toHaveProperty('place');
       }
 
-      const segmentsOnly = await updatePlan(store, plan.id, { ...edit(data.meetings, { segments: ['municipalities'] }), place: undefined, onlineUrl: 'https://teams.example/x' }, 'all', NOW);
+      const segmentsOnly = await updatePlan(records, plan.id, { ...edit(data.meetings, { segments: ['municipalities'] }), place: undefined, onlineUrl: 'https://teams.example/x' }, 'all', NOW);
       expect(segmentsOnly).toMatchObject({ ok: true, changed: [] });
-      expect((await onDisk()).meetings.map((m: Meeting) => m.sequence)).toEqual([1, 1, 1, 1]);
+      expect((await saved()).meetings.map((m: Meeting) => m.sequence)).toEqual([1, 1, 1, 1]);
     });
 
     it('leaves past and cancelled meetings alone and refuses a card that does not match the coming meetings', async () => {
       const { plan, meetings } = await savePlan();
-      await cancelMeeting(store, meetings[3].id, 'uusimaa', NOW);
+      await cancelMeeting(records, meetings[3].id, 'uusimaa', NOW);
       const later = new Date('2027-03-01T10:00:00Z');
-      const found = getPlan(store, plan.id, 'uusimaa', later);
+      const found = await getPlan(records, plan.id, 'uusimaa', later);
       expect(found.ok && found.meetings.map((m) => m.id)).toEqual([meetings[1].id, meetings[2].id]);
 
-      const before = await onDisk();
-      expect(await updatePlan(store, plan.id, edit(meetings), 'uusimaa', later)).toEqual({ ok: false, code: 'stale' });
-      expect(await onDisk()).toEqual(before);
+      const before = await saved();
+      expect(await updatePlan(records, plan.id, edit(meetings), 'uusimaa', later)).toEqual({ ok: false, code: 'stale' });
+      expect(await saved()).toEqual(before);
 
-      const ok = await updatePlan(store, plan.id, edit(meetings.slice(1, 3), { place: 'Sali 2' }), 'uusimaa', later);
+      const ok = await updatePlan(records, plan.id, edit(meetings.slice(1, 3), { place: 'Sali 2' }), 'uusimaa', later);
       expect(ok).toMatchObject({ ok: true, changed: [meetings[1].id, meetings[2].id] });
-      const data = await onDisk();
+      const data = await saved();
       expect(data.meetings.map((m: Meeting) => m.place)).toEqual(['Kokoushuone Aurora', 'Sali 2', 'Sali 2', 'Kokoushuone Aurora']);
     });
 
     it('refuses another office and a move into the past, changing nothing', async () => {
       const { plan, meetings } = await savePlan();
-      const before = await onDisk();
-      expect(await updatePlan(store, plan.id, edit(meetings, { theme: 'X' }), 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
-      expect(getPlan(store, plan.id, 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
+      const before = await saved();
+      expect(await updatePlan(records, plan.id, edit(meetings, { theme: 'X' }), 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
+      expect(await getPlan(records, plan.id, 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
       const past = edit(meetings);
       past.meetings[0] = { ...past.meetings[0], ...meetingSlot('2026-11-24', '13:00', 120, ZONE) };
-      expect(await updatePlan(store, plan.id, past, 'uusimaa', NOW)).toEqual({ ok: false, code: 'past' });
-      expect(await updatePlan(store, 'no-such-plan', edit(meetings), 'all', NOW)).toEqual({ ok: false, code: 'not-found' });
-      expect(await onDisk()).toEqual(before);
+      expect(await updatePlan(records, plan.id, past, 'uusimaa', NOW)).toEqual({ ok: false, code: 'past' });
+      expect(await updatePlan(records, 'no-such-plan', edit(meetings), 'all', NOW)).toEqual({ ok: false, code: 'not-found' });
+      expect(await saved()).toEqual(before);
     });
   });
 
@@ -232,34 +239,34 @@ describe('plans service', () => {
       const { meetings } = await savePlan();
       const m = meetings[0];
       const moved = { subTheme: m.subTheme, ...meetingSlot('2027-02-10', '09:30', 120, ZONE), place: m.place };
-      expect(await updateMeeting(store, m.id, moved, 'uusimaa', NOW)).toMatchObject({ ok: true, changed: true, meeting: { sequence: 1 } });
-      expect(await updateMeeting(store, m.id, moved, 'uusimaa', NOW)).toMatchObject({ ok: true, changed: false, meeting: { sequence: 1 } });
-      const saved = (await onDisk()).meetings[0];
-      expect(saved).toMatchObject({ startsAt: '2027-02-10T07:30:00.000Z', endsAt: '2027-02-10T09:30:00.000Z', sequence: 1, uid: m.uid });
+      expect(await updateMeeting(records, m.id, moved, 'uusimaa', NOW)).toMatchObject({ ok: true, changed: true, meeting: { sequence: 1 } });
+      expect(await updateMeeting(records, m.id, moved, 'uusimaa', NOW)).toMatchObject({ ok: true, changed: false, meeting: { sequence: 1 } });
+      const stored = (await saved()).meetings[0];
+      expect(stored).toMatchObject({ startsAt: '2027-02-10T07:30:00.000Z', endsAt: '2027-02-10T09:30:00.000Z', sequence: 1, uid: m.uid });
     });
 
     it('refuses another office, a cancelled, a past or an unknown meeting', async () => {
       const { meetings } = await savePlan();
       const m = meetings[0];
       const change = { subTheme: 'X', startsAt: m.startsAt, endsAt: m.endsAt, place: m.place };
-      const before = await onDisk();
-      expect(await updateMeeting(store, m.id, change, 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
-      expect(await cancelMeeting(store, m.id, 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
-      expect(getMeeting(store, m.id, 'pohjanmaa')).toEqual({ ok: false, code: 'other-office' });
-      expect(await updateMeeting(store, m.id, change, 'uusimaa', new Date('2027-02-09T11:00:00Z'))).toEqual({ ok: false, code: 'past' });
-      expect(await cancelMeeting(store, m.id, 'uusimaa', new Date('2027-03-01T00:00:00Z'))).toEqual({ ok: false, code: 'past' });
-      expect(await cancelMeeting(store, 'nope', 'all', NOW)).toEqual({ ok: false, code: 'not-found' });
-      expect(await onDisk()).toEqual(before);
+      const before = await saved();
+      expect(await updateMeeting(records, m.id, change, 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
+      expect(await cancelMeeting(records, m.id, 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
+      expect(await getMeeting(records, m.id, 'pohjanmaa')).toEqual({ ok: false, code: 'other-office' });
+      expect(await updateMeeting(records, m.id, change, 'uusimaa', new Date('2027-02-09T11:00:00Z'))).toEqual({ ok: false, code: 'past' });
+      expect(await cancelMeeting(records, m.id, 'uusimaa', new Date('2027-03-01T00:00:00Z'))).toEqual({ ok: false, code: 'past' });
+      expect(await cancelMeeting(records, 'nope', 'all', NOW)).toEqual({ ok: false, code: 'not-found' });
+      expect(await saved()).toEqual(before);
 
-      await cancelMeeting(store, m.id, 'uusimaa', NOW);
-      expect(await updateMeeting(store, m.id, change, 'all', NOW)).toEqual({ ok: false, code: 'cancelled' });
+      await cancelMeeting(records, m.id, 'uusimaa', NOW);
+      expect(await updateMeeting(records, m.id, change, 'all', NOW)).toEqual({ ok: false, code: 'cancelled' });
     });
 
     it('cancels once: status cancelled and sequence + 1; a second cancel changes nothing', async () => {
       const { meetings } = await savePlan();
-      expect(await cancelMeeting(store, meetings[1].id, 'all', NOW)).toMatchObject({ ok: true, changed: true, meeting: { status: 'cancelled', sequence: 1 } });
-      expect(await cancelMeeting(store, meetings[1].id, 'uusimaa', NOW)).toMatchObject({ ok: true, changed: false, meeting: { sequence: 1 } });
-      const data = await onDisk();
+      expect(await cancelMeeting(records, meetings[1].id, 'all', NOW)).toMatchObject({ ok: true, changed: true, meeting: { status: 'cancelled', sequence: 1 } });
+      expect(await cancelMeeting(records, meetings[1].id, 'uusimaa', NOW)).toMatchObject({ ok: true, changed: false, meeting: { sequence: 1 } });
+      const data = await saved();
       expect(data.meetings.map((m: Meeting) => [m.status, m.sequence])).toEqual([
         ['scheduled', 0],
         ['cancelled', 1],
@@ -272,37 +279,37 @@ describe('plans service', () => {
   describe('listing', () => {
     it('lists coming scheduled meetings of the office with RSVP counts, zeros when nobody is invited yet', async () => {
       const { meetings } = await savePlan();
-      const other = await confirmPlan(store, input({ officeId: 'pohjanmaa', theme: 'Pohjanmaan teema' }), slots(['2027-02-02', '2027-05-11', '2027-08-31', '2027-11-16']), 'aad-sven', NOW);
+      const other = await confirmPlan(records, input({ officeId: 'pohjanmaa', theme: 'Pohjanmaan teema' }), slots(['2027-02-02', '2027-05-11', '2027-08-31', '2027-11-16']), 'aad-sven', NOW);
       if (!other.ok) throw new Error(other.code);
       await addInvitations(meetings[0].id, ['accepted', 'accepted', 'tentative', 'declined', 'needs-action']);
-      await cancelMeeting(store, meetings[2].id, 'uusimaa', NOW);
+      await cancelMeeting(records, meetings[2].id, 'uusimaa', NOW);
 
-      const list = listUpcomingMeetings(store, 'uusimaa', NOW);
+      const list = await listUpcomingMeetings(records, 'uusimaa', NOW);
       expect(list.map((r) => r.meeting.id)).toEqual([meetings[0].id, meetings[1].id, meetings[3].id]);
       expect(list[0]).toMatchObject({ theme: 'Perintäasian ensimmäiset viikot', rsvp: { invited: 5, accepted: 2, tentative: 1, declined: 1, waiting: 1 } });
       expect(list[1].rsvp).toEqual({ invited: 0, accepted: 0, tentative: 0, declined: 0, waiting: 0 });
 
-      const all = listUpcomingMeetings(store, 'all', NOW);
+      const all = await listUpcomingMeetings(records, 'all', NOW);
       expect(all).toHaveLength(7);
       expect(all.map((r) => r.meeting.startsAt)).toEqual([...all.map((r) => r.meeting.startsAt)].sort());
       expect(all[0].meeting.officeId).toBe('pohjanmaa');
 
       // A meeting under way is still coming until it ends; an ended one is not.
-      expect(listUpcomingMeetings(store, 'uusimaa', new Date('2027-02-09T12:00:00Z'))[0].meeting.id).toBe(meetings[0].id);
-      expect(listUpcomingMeetings(store, 'uusimaa', new Date('2027-02-09T13:00:00Z'))[0].meeting.id).toBe(meetings[1].id);
+      expect((await listUpcomingMeetings(records, 'uusimaa', new Date('2027-02-09T12:00:00Z')))[0].meeting.id).toBe(meetings[0].id);
+      expect((await listUpcomingMeetings(records, 'uusimaa', new Date('2027-02-09T13:00:00Z')))[0].meeting.id).toBe(meetings[1].id);
     });
 
     it('lists the coming meetings a partner is invited to, with their own answer', async () => {
       const { meetings } = await savePlan();
       await addInvitations(meetings[1].id, ['needs-action', 'tentative']);
       await addInvitations(meetings[3].id, ['declined']);
-      expect(listInvitedMeetings(store, 'partner-1', NOW).map((r) => [r.meeting.id, r.answer])).toEqual([[meetings[1].id, 'tentative']]);
-      expect(listInvitedMeetings(store, 'partner-0', NOW).map((r) => [r.meeting.id, r.answer])).toEqual([
+      expect((await listInvitedMeetings(records, 'partner-1', NOW)).map((r) => [r.meeting.id, r.answer])).toEqual([[meetings[1].id, 'tentative']]);
+      expect((await listInvitedMeetings(records, 'partner-0', NOW)).map((r) => [r.meeting.id, r.answer])).toEqual([
         [meetings[1].id, 'needs-action'],
         [meetings[3].id, 'declined'],
       ]);
-      await cancelMeeting(store, meetings[3].id, 'uusimaa', NOW);
-      expect(listInvitedMeetings(store, 'partner-0', NOW)).toHaveLength(1);
+      await cancelMeeting(records, meetings[3].id, 'uusimaa', NOW);
+      expect(await listInvitedMeetings(records, 'partner-0', NOW)).toHaveLength(1);
     });
   });
 });

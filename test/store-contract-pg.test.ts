@@ -50,6 +50,7 @@ describe('PostgreSQL RecordStore', () => {
       'feedback_requests_meeting_partner',
       'invitations_meeting_partner',
       'partners_office_email',
+      'plans_office_year',
       'segment_contacts_office_segment',
       'subscriptions_topic_conversation_office',
     ]);

@@ -4,7 +4,8 @@ import { deliverPendingAnnouncements } from '../services/announcement-delivery.j
 import { postMeetingsToChannels, type ChannelMeetingPorts } from '../services/channel-network.js';
 import { deliverDigest, type DigestPorts } from '../services/digest.js';
 import { createMeetingRequests, deliverNewRequests, remindAndClose, type FeedbackOutbox } from '../services/feedback-requests.js';
-import { sendReminders, syncAllPending } from '../services/invites.js';
+import { sendReminders } from '../services/invite-reminders.js';
+import { syncAllPending } from '../services/invite-sync.js';
 import { sendFeedbackPrompts } from '../services/office-feedback.js';
 import { applyRetention } from '../services/privacy-retention.js';
 import { createSurveyRounds } from '../services/surveys.js';

@@ -6,7 +6,7 @@ import type { RecordStore } from '../store/records.js';
 import type { DownloadLink } from '../store/store.js';
 import { resolveAuditDownload } from './audit.js';
 import { resolveDigestDownload } from './digest.js';
-import { resolveIcsDownload } from './invites.js';
+import { resolveIcsDownload } from './invite-sync.js';
 import { resolveExportDownload } from './privacy-export.js';
 
 export interface FileDownload {
@@ -20,11 +20,9 @@ export interface FileDownload {
 type Resolver = (reader: RecordStore, config: AppConfig, token: string, now: Date, lang?: string) => FileDownload | null | Promise<FileDownload | null>;
 
 /** The server's DownloadProvider: null for an unknown or expired token. */
-export function createDownloadProvider(deps: Pick<BotDeps, 'store' | 'records' | 'config' | 'clock'>): (token: string, lang?: string) => Promise<FileDownload | null> {
-  // TRANSITION (issue 12): the resolvers still on the document store get it here.
-  const { store } = deps;
+export function createDownloadProvider(deps: Pick<BotDeps, 'records' | 'config' | 'clock'>): (token: string, lang?: string) => Promise<FileDownload | null> {
   const resolvers: Partial<Record<DownloadLink['kind'], Resolver>> = {
-    ics: (_reader, config, token, now) => resolveIcsDownload(store, config, token, now),
+    ics: resolveIcsDownload,
     'digest-html': resolveDigestDownload,
     'digest-csv': resolveDigestDownload,
     export: resolveExportDownload,

@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { EditedSlot, PlanInput } from '../domain/plan-input.js';
 import type { MeetingEdit, PlanEdit } from '../domain/plan-edits.js';
 import { PlanningError, proposeMeetingDates, type ProposedSlot } from '../domain/schedule.js';
-import type { Instant, Meeting, Office, Plan, Rsvp } from '../domain/types.js';
-import type { Store, YearData } from '../store/store.js';
+import type { Instant, Invitation, Meeting, Office, Plan, Rsvp } from '../domain/types.js';
+import { RecordConflictError, type RecordReader, type RecordStore, type RecordTransaction } from '../store/records.js';
 
 /** Whose data a caller may touch: one office, or every office (admin). */
 export type OfficeScope = string | 'all';
@@ -59,121 +59,113 @@ export function proposeSchedule(office: Office, input: PlanInput, now: Date): Sc
   }
 }
 
-const copy = <T extends object>(record: T): T => structuredClone(record);
 const byStart = (a: { startsAt: Instant }, b: { startsAt: Instant }) => Date.parse(a.startsAt) - Date.parse(b.startsAt);
 
-/** Sets or removes an optional field, so no `"place": undefined` reaches the file. */
+/** Sets or removes an optional field, so no `"place": undefined` is stored. */
 function setOptional<T extends object, K extends keyof T>(record: T, key: K, value: T[K] | undefined): void {
   if (value === undefined) delete record[key];
   else record[key] = value;
 }
 
-function planOf(data: Readonly<YearData>, officeId: string, year: number): Plan | undefined {
-  return data.plans.find((p) => p.officeId === officeId && p.year === year);
-}
-
 /** The existing plan of the office for the year, if any. */
-export function findPlanFor(store: Store, officeId: string, year: number): Plan | undefined {
-  return store.readYear(year, (data) => {
-    const plan = planOf(data, officeId, year);
-    return plan && copy(plan);
-  });
+export async function findPlanFor(reader: RecordReader, officeId: string, year: number): Promise<Plan | undefined> {
+  return (await reader.findBy('plans', 'officeId', officeId)).find((p) => p.year === year);
 }
 
-/** Saves the plan and its meetings in one write (returned earliest first); refused when the office already has a plan for the year. */
-export function confirmPlan(
-  store: Store,
+/** Saves the plan and its meetings in one transaction (returned earliest first); refused when the office already has a plan for the year. */
+export async function confirmPlan(
+  records: RecordStore,
   input: PlanInput,
   slots: readonly EditedSlot[],
   createdBy: string,
   now: Date,
 ): Promise<{ ok: true; plan: Plan; meetings: Meeting[] } | Failure> {
   if (slots.length !== input.count) throw new RangeError(`${slots.length} dates for ${input.count} meetings`);
-  return store.updateYear(input.year, (data) => {
-    // Checked inside the write, so two clicks at once cannot both save a plan.
-    const existing = planOf(data, input.officeId, input.year);
-    if (existing) return { ok: false as const, code: 'plan-exists' as const, plan: copy(existing) };
-
-    const at = now.toISOString();
-    const plan: Plan = {
-      id: randomUUID(),
-      officeId: input.officeId,
-      year: input.year,
-      theme: input.theme,
-      segments: [...input.segments],
-      weekday: input.weekday,
-      time: input.time,
-      durationMinutes: input.durationMinutes,
-      createdBy,
-      createdAt: at,
-      updatedAt: at,
-    };
-    setOptional(plan, 'place', input.place);
-    setOptional(plan, 'onlineUrl', input.onlineUrl);
-    const meetings = slots.map((slot): Meeting => {
-      const id = randomUUID();
-      const meeting: Meeting = {
-        id,
-        planId: plan.id,
-        officeId: plan.officeId,
-        year: plan.year,
-        subTheme: slot.subTheme,
-        startsAt: slot.startsAt,
-        endsAt: slot.endsAt,
-        segments: [...plan.segments],
-        status: 'scheduled',
-        sequence: 0,
-        uid: `${id}@sidos`,
-      };
-      setOptional(meeting, 'place', plan.place);
-      setOptional(meeting, 'onlineUrl', plan.onlineUrl);
-      return meeting;
-    });
-    data.plans.push(plan);
-    data.meetings.push(...meetings);
-    return { ok: true as const, plan: copy(plan), meetings: meetings.map(copy).sort(byStart) };
-  });
+  try {
+    return await records.transaction((tx) => savePlan(tx, input, slots, createdBy, now));
+  } catch (err) {
+    // Another instance saved the office's plan for the year meanwhile (plans_office_year).
+    if (!(err instanceof RecordConflictError)) throw err;
+    const plan = await findPlanFor(records, input.officeId, input.year);
+    if (!plan) throw err;
+    return { ok: false, code: 'plan-exists', plan };
+  }
 }
 
-function yearHolding(store: Store, has: (data: Readonly<YearData>) => boolean): number | undefined {
-  return store.years().find((year) => store.readYear(year, has));
+async function savePlan(tx: RecordTransaction, input: PlanInput, slots: readonly EditedSlot[], createdBy: string, now: Date) {
+  // Checked inside the transaction, so two clicks at once cannot both save a plan.
+  const existing = await findPlanFor(tx, input.officeId, input.year);
+  if (existing) return { ok: false as const, code: 'plan-exists' as const, plan: existing };
+  const at = now.toISOString();
+  const plan: Plan = {
+    id: randomUUID(),
+    officeId: input.officeId,
+    year: input.year,
+    theme: input.theme,
+    segments: [...input.segments],
+    weekday: input.weekday,
+    time: input.time,
+    durationMinutes: input.durationMinutes,
+    createdBy,
+    createdAt: at,
+    updatedAt: at,
+  };
+  setOptional(plan, 'place', input.place);
+  setOptional(plan, 'onlineUrl', input.onlineUrl);
+  const meetings = slots.map((slot): Meeting => {
+    const id = randomUUID();
+    const meeting: Meeting = {
+      id,
+      planId: plan.id,
+      officeId: plan.officeId,
+      year: plan.year,
+      subTheme: slot.subTheme,
+      startsAt: slot.startsAt,
+      endsAt: slot.endsAt,
+      segments: [...plan.segments],
+      status: 'scheduled',
+      sequence: 0,
+      uid: `${id}@sidos`,
+    };
+    setOptional(meeting, 'place', plan.place);
+    setOptional(meeting, 'onlineUrl', plan.onlineUrl);
+    return meeting;
+  });
+  await tx.putInYear('plans', plan.year, plan);
+  for (const meeting of meetings) await tx.putInYear('meetings', meeting.year, meeting);
+  return { ok: true as const, plan, meetings: [...meetings].sort(byStart) };
 }
 
 const inScope = (scope: OfficeScope, officeId: string) => scope === 'all' || scope === officeId;
 const startsAfter = (meeting: Meeting, now: Date) => Date.parse(meeting.startsAt) > now.getTime();
 
 /** The meetings of a plan that can still be changed: scheduled and not yet started, earliest first. */
-function editableMeetings(data: Readonly<YearData>, planId: string, now: Date): Meeting[] {
-  return data.meetings.filter((m) => m.planId === planId && m.status === 'scheduled' && startsAfter(m, now)).sort(byStart);
+async function editableMeetings(reader: RecordReader, planId: string, now: Date): Promise<Meeting[]> {
+  const meetings = await reader.findBy('meetings', 'planId', planId);
+  return meetings.filter((m) => m.status === 'scheduled' && startsAfter(m, now)).sort(byStart);
 }
 
 /** A plan and its editable meetings, for the re-opened plan card. */
-export function getPlan(
-  store: Store,
+export async function getPlan(
+  reader: RecordReader,
   planId: string,
   scope: OfficeScope,
   now: Date,
-): { ok: true; plan: Plan; meetings: Meeting[] } | Failure {
-  const year = yearHolding(store, (d) => d.plans.some((p) => p.id === planId));
-  if (year === undefined) return { ok: false, code: 'not-found' };
-  return store.readYear(year, (data) => {
-    const plan = data.plans.find((p) => p.id === planId)!;
-    if (!inScope(scope, plan.officeId)) return { ok: false as const, code: 'other-office' as const };
-    return { ok: true as const, plan: copy(plan), meetings: editableMeetings(data, planId, now).map(copy) };
-  });
+): Promise<{ ok: true; plan: Plan; meetings: Meeting[] } | Failure> {
+  const plan = await reader.get('plans', planId);
+  if (!plan) return { ok: false, code: 'not-found' };
+  if (!inScope(scope, plan.officeId)) return { ok: false, code: 'other-office' };
+  return { ok: true, plan, meetings: await editableMeetings(reader, planId, now) };
 }
 
 /** A meeting and its plan, for the meeting cards. */
-export function getMeeting(store: Store, meetingId: string, scope: OfficeScope): { ok: true; plan: Plan; meeting: Meeting } | Failure {
-  const year = yearHolding(store, (d) => d.meetings.some((m) => m.id === meetingId));
-  if (year === undefined) return { ok: false, code: 'not-found' };
-  return store.readYear(year, (data) => {
-    const meeting = data.meetings.find((m) => m.id === meetingId)!;
-    if (!inScope(scope, meeting.officeId)) return { ok: false as const, code: 'other-office' as const };
-    const plan = data.plans.find((p) => p.id === meeting.planId);
-    if (!plan) return { ok: false as const, code: 'not-found' as const };
-    return { ok: true as const, plan: copy(plan), meeting: copy(meeting) };
-  });
+export async function getMeeting(reader: RecordReader, meetingId: string, scope: OfficeScope): Promise<{ ok: true; plan: Plan; meeting: Meeting } | Failure> {
+  const meeting = await reader.get('meetings', meetingId);
+  if (!meeting) return { ok: false, code: 'not-found' };
+  if (!inScope(scope, meeting.officeId)) return { ok: false, code: 'other-office' };
+  const plan = await reader.get('plans', meeting.planId);
+  if (!plan) return { ok: false, code: 'not-found' };
+  return { ok: true, plan, meeting };
 }
 
 type Timing = Pick<Meeting, 'subTheme' | 'startsAt' | 'endsAt' | 'place' | 'onlineUrl'>;
@@ -200,25 +192,22 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
  * Returns the meetings earliest first, and the ids of those whose invitations should be re-sent.
  */
 export async function updatePlan(
-  store: Store,
+  records: RecordStore,
   planId: string,
   changes: PlanEdit,
   scope: OfficeScope,
   now: Date,
 ): Promise<{ ok: true; plan: Plan; meetings: Meeting[]; changed: string[] } | Failure> {
-  const year = yearHolding(store, (d) => d.plans.some((p) => p.id === planId));
-  if (year === undefined) return { ok: false, code: 'not-found' };
-  return store.updateYear(year, (data) => {
-    const plan = data.plans.find((p) => p.id === planId);
+  return records.transaction(async (tx) => {
+    const plan = await tx.get('plans', planId);
     if (!plan) return { ok: false as const, code: 'not-found' as const };
     if (!inScope(scope, plan.officeId)) return { ok: false as const, code: 'other-office' as const };
-    const meetings = editableMeetings(data, planId, now);
+    const meetings = await editableMeetings(tx, planId, now);
     const ids = meetings.map((m) => m.id);
     if (!sameList([...ids].sort(), changes.meetings.map((c) => c.meetingId).sort())) {
       return { ok: false as const, code: 'stale' as const };
     }
     if (changes.meetings.some((c) => Date.parse(c.startsAt) <= now.getTime())) return { ok: false as const, code: 'past' as const };
-
     const venueChanged = plan.place !== changes.place || plan.onlineUrl !== changes.onlineUrl;
     const segmentsChanged = !sameList(plan.segments, changes.segments);
     const changed: string[] = [];
@@ -228,26 +217,21 @@ export async function updatePlan(
       const venue = venueChanged ? changes : meeting;
       const timing = { ...change, place: venue.place, onlineUrl: venue.onlineUrl };
       if (applyTiming(meeting, timing)) changed.push(meeting.id);
+      if (segmentsChanged || changed.includes(meeting.id)) await tx.putInYear('meetings', meeting.year, meeting);
     }
     plan.theme = changes.theme;
     plan.segments = [...changes.segments];
     setOptional(plan, 'place', changes.place);
     setOptional(plan, 'onlineUrl', changes.onlineUrl);
     plan.updatedAt = now.toISOString();
-    return { ok: true as const, plan: copy(plan), meetings: meetings.map(copy).sort(byStart), changed };
+    await tx.putInYear('plans', plan.year, plan);
+    return { ok: true as const, plan, meetings: meetings.sort(byStart), changed };
   });
 }
 
-/** Runs `change` in a write of the year file that holds the meeting. */
-async function updateMeetingYear<R>(store: Store, meetingId: string, change: (data: YearData) => R | Failure): Promise<R | Failure> {
-  const year = yearHolding(store, (d) => d.meetings.some((m) => m.id === meetingId));
-  if (year === undefined) return { ok: false, code: 'not-found' };
-  return store.updateYear(year, change);
-}
-
-/** Finds the meeting inside a write and checks that it may be changed now. */
-function changeableMeeting(data: YearData, meetingId: string, scope: OfficeScope, now: Date): Meeting | Failure {
-  const meeting = data.meetings.find((m) => m.id === meetingId);
+/** Reads the meeting in a transaction (locking it) and checks that it may be changed now. */
+async function changeableMeeting(tx: RecordTransaction, meetingId: string, scope: OfficeScope, now: Date): Promise<Meeting | Failure> {
+  const meeting = await tx.get('meetings', meetingId);
   if (!meeting) return { ok: false, code: 'not-found' };
   if (!inScope(scope, meeting.officeId)) return { ok: false, code: 'other-office' };
   if (meeting.status === 'cancelled') return { ok: false, code: 'cancelled' };
@@ -256,44 +240,45 @@ function changeableMeeting(data: YearData, meetingId: string, scope: OfficeScope
 }
 
 export async function updateMeeting(
-  store: Store,
+  records: RecordStore,
   meetingId: string,
   edit: MeetingEdit,
   scope: OfficeScope,
   now: Date,
 ): Promise<{ ok: true; meeting: Meeting; changed: boolean } | Failure> {
-  return updateMeetingYear(store, meetingId, (data) => {
-    const meeting = changeableMeeting(data, meetingId, scope, now);
+  return records.transaction(async (tx) => {
+    const meeting = await changeableMeeting(tx, meetingId, scope, now);
     if ('ok' in meeting) return meeting;
     if (Date.parse(edit.startsAt) <= now.getTime()) return { ok: false as const, code: 'past' as const };
     const changed = applyTiming(meeting, edit);
-    return { ok: true as const, meeting: copy(meeting), changed };
+    if (changed) await tx.putInYear('meetings', meeting.year, meeting);
+    return { ok: true as const, meeting, changed };
   });
 }
 
 /** Cancels a coming meeting (SEQUENCE + 1, so a CANCEL can follow); cancelling twice changes nothing. */
 export async function cancelMeeting(
-  store: Store,
+  records: RecordStore,
   meetingId: string,
   scope: OfficeScope,
   now: Date,
 ): Promise<{ ok: true; meeting: Meeting; changed: boolean } | Failure> {
-  return updateMeetingYear(store, meetingId, (data) => {
-    const meeting = changeableMeeting(data, meetingId, scope, now);
+  return records.transaction(async (tx) => {
+    const meeting = await changeableMeeting(tx, meetingId, scope, now);
     if ('ok' in meeting) {
       if (meeting.code !== 'cancelled') return meeting;
-      return { ok: true as const, meeting: copy(data.meetings.find((m) => m.id === meetingId)!), changed: false };
+      return { ok: true as const, meeting: (await tx.get('meetings', meetingId))!, changed: false };
     }
     meeting.status = 'cancelled';
     meeting.sequence += 1;
-    return { ok: true as const, meeting: copy(meeting), changed: true };
+    await tx.putInYear('meetings', meeting.year, meeting);
+    return { ok: true as const, meeting, changed: true };
   });
 }
 
-function rsvpCounts(data: Readonly<YearData>, meetingId: string): RsvpCounts {
+function rsvpCounts(invitations: readonly Invitation[]): RsvpCounts {
   const counts: RsvpCounts = { invited: 0, accepted: 0, tentative: 0, declined: 0, waiting: 0 };
-  for (const invitation of data.invitations) {
-    if (invitation.meetingId !== meetingId) continue;
+  for (const invitation of invitations) {
     counts.invited += 1;
     if (invitation.rsvp === 'needs-action') counts.waiting += 1;
     else counts[invitation.rsvp] += 1;
@@ -302,54 +287,64 @@ function rsvpCounts(data: Readonly<YearData>, meetingId: string): RsvpCounts {
 }
 
 /**
- * How many invitations the latest change of these meetings (all in one year)
- * goes out to: every invitation of a changed meeting, and of a cancelled one
- * those already sent, since nobody is told of a cancellation of a meeting
- * they never heard of.
+ * How many invitations the latest change of these meetings goes out to:
+ * every invitation of a changed meeting, and of a cancelled one those
+ * already sent, since nobody is told of a cancellation of a meeting they
+ * never heard of.
  */
-export function invitationsToUpdate(store: Store, year: number, meetingIds: readonly string[]): number {
-  return store.readYear(year, (data) => {
-    const ids = new Set(meetingIds);
-    const cancelled = new Set(data.meetings.filter((m) => ids.has(m.id) && m.status === 'cancelled').map((m) => m.id));
-    return data.invitations.filter((i) => ids.has(i.meetingId) && (!cancelled.has(i.meetingId) || i.sentSequence >= 0)).length;
-  });
+export async function invitationsToUpdate(reader: RecordReader, meetingIds: readonly string[]): Promise<number> {
+  let count = 0;
+  for (const meetingId of new Set(meetingIds)) {
+    const meeting = await reader.get('meetings', meetingId);
+    if (!meeting) continue;
+    const invitations = await reader.findBy('invitations', 'meetingId', meetingId);
+    count += invitations.filter((i) => meeting.status !== 'cancelled' || i.sentSequence >= 0).length;
+  }
+  return count;
 }
 
 /** How the invitees of a meeting have answered so far. */
-export function meetingRsvp(store: Store, meeting: Meeting): RsvpCounts {
-  return store.readYear(meeting.year, (data) => rsvpCounts(data, meeting.id));
+export async function meetingRsvp(reader: RecordReader, meeting: Meeting): Promise<RsvpCounts> {
+  return rsvpCounts(await reader.findBy('invitations', 'meetingId', meeting.id));
 }
 
-/** Scheduled meetings that have not ended yet, in the years that can hold them. */
-function comingMeetings<T>(store: Store, now: Date, pick: (data: Readonly<YearData>, meeting: Meeting) => T | undefined): T[] {
-  const rows: { startsAt: Instant; row: T }[] = [];
-  for (const year of store.years().filter((y) => y >= now.getUTCFullYear())) {
-    store.readYear(year, (data) => {
-      for (const meeting of data.meetings) {
-        if (meeting.status !== 'scheduled' || Date.parse(meeting.endsAt) <= now.getTime()) continue;
-        const row = pick(data, meeting);
-        if (row !== undefined) rows.push({ startsAt: meeting.startsAt, row });
-      }
-    });
+const isComing = (meeting: Meeting, now: Date) => meeting.status === 'scheduled' && Date.parse(meeting.endsAt) > now.getTime();
+
+/** The themes of the meetings' plans, each plan read once. */
+async function themesOf(reader: RecordReader, meetings: readonly Meeting[]): Promise<Map<string, string>> {
+  const themes = new Map<string, string>();
+  for (const planId of new Set(meetings.map((m) => m.planId))) themes.set(planId, (await reader.get('plans', planId))?.theme ?? '');
+  return themes;
+}
+
+/** The offices' scheduled meetings that have not ended yet, earliest first: by office, or every office in the years that can hold them. */
+async function comingMeetings(reader: RecordReader, scope: OfficeScope, now: Date): Promise<Meeting[]> {
+  let meetings: Meeting[];
+  if (scope !== 'all') meetings = await reader.findBy('meetings', 'officeId', scope);
+  else {
+    meetings = [];
+    // A meeting is filed under its plan's year, which is never before the year its end falls in.
+    for (const year of (await reader.years()).filter((y) => y >= now.getUTCFullYear())) meetings.push(...(await reader.inYear('meetings', year)));
   }
-  return rows.sort(byStart).map((r) => r.row);
+  return meetings.filter((m) => isComing(m, now)).sort(byStart);
 }
-
-const themeOf = (data: Readonly<YearData>, meeting: Meeting) => data.plans.find((p) => p.id === meeting.planId)?.theme ?? '';
 
 /** Coming meetings of an office (or all offices) with the invitation answers so far. */
-export function listUpcomingMeetings(store: Store, scope: OfficeScope, now: Date): UpcomingMeeting[] {
-  return comingMeetings(store, now, (data, meeting) =>
-    inScope(scope, meeting.officeId)
-      ? { meeting: copy(meeting), theme: themeOf(data, meeting), rsvp: rsvpCounts(data, meeting.id) }
-      : undefined,
-  );
+export async function listUpcomingMeetings(reader: RecordReader, scope: OfficeScope, now: Date): Promise<UpcomingMeeting[]> {
+  const meetings = await comingMeetings(reader, scope, now);
+  const themes = await themesOf(reader, meetings);
+  const rows: UpcomingMeeting[] = [];
+  for (const meeting of meetings) rows.push({ meeting, theme: themes.get(meeting.planId)!, rsvp: await meetingRsvp(reader, meeting) });
+  return rows;
 }
 
 /** Coming meetings a partner is invited to, with their own answer. */
-export function listInvitedMeetings(store: Store, partnerId: string, now: Date): InvitedMeeting[] {
-  return comingMeetings(store, now, (data, meeting) => {
-    const invitation = data.invitations.find((i) => i.meetingId === meeting.id && i.partnerId === partnerId);
-    return invitation ? { meeting: copy(meeting), theme: themeOf(data, meeting), answer: invitation.rsvp } : undefined;
-  });
+export async function listInvitedMeetings(reader: RecordReader, partnerId: string, now: Date): Promise<InvitedMeeting[]> {
+  const rows: { meeting: Meeting; answer: Rsvp }[] = [];
+  for (const invitation of await reader.findBy('invitations', 'partnerId', partnerId)) {
+    const meeting = await reader.get('meetings', invitation.meetingId);
+    if (meeting && isComing(meeting, now)) rows.push({ meeting, answer: invitation.rsvp });
+  }
+  const themes = await themesOf(reader, rows.map((r) => r.meeting));
+  return rows.sort((a, b) => byStart(a.meeting, b.meeting)).map((r) => ({ ...r, theme: themes.get(r.meeting.planId)! }));
 }

@@ -195,15 +195,15 @@ export class LowdbRecordStore implements RecordStore {
       const changes: Changes = { records: new Map(), jobState: new Map() };
       const result = await work(new LowdbTransaction(this.tables, this.store, changes, () => this.fresh()));
       const unchanged = this.indexedAt === this.store.version;
-      await this.commit(changes, options.purge ?? false);
-      if (unchanged) this.indexedAt = this.store.version;
+      const written = await this.commit(changes, options.purge ?? false);
+      if (unchanged && this.store.version === this.indexedAt + 2 * written) this.indexedAt = this.store.version;
       else this.fresh();
       return result;
     });
   }
 
   /** Writes each touched document once, then brings the Maps up to date. */
-  private async commit(changes: Changes, purgeAll: boolean): Promise<void> {
+  private async commit(changes: Changes, purgeAll: boolean): Promise<number> {
     const byDocument = new Map<string, { kind: Kind; id: string; entry: Entry | null }[]>();
     for (const [kind, writes] of changes.records) {
       for (const [id, entry] of writes) {
@@ -240,6 +240,7 @@ export class LowdbRecordStore implements RecordStore {
         if (entry) table.add(entry);
       }
     }
+    return byDocument.size;
   }
 
   private reindexPositions(document: string): void {

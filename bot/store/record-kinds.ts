@@ -83,7 +83,13 @@ const both = (a: string | undefined, b: string | undefined) => (a === undefined 
 
 /** What each kind is looked up by besides its id. Keys compare exactly; e-mail keys are lower case. */
 export const KINDS = {
-  plans: { table: 'plans', perYear: true, indexes: { officeId: { column: 'office_id', key: (r) => r.officeId } } },
+  plans: {
+    table: 'plans',
+    perYear: true,
+    indexes: { officeId: { column: 'office_id', key: (r) => r.officeId } },
+    // One plan per office and year: two instances confirming at once cannot both save one. A plan is filed under its year.
+    unique: { plans_office_year: (r) => both(r.officeId, String(r.year)) },
+  },
   meetings: {
     table: 'meetings',
     perYear: true,

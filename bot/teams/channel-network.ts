@@ -10,7 +10,9 @@ import type { Locale, Meeting, Role } from '../domain/types.js';
 import { translator } from '../i18n.js';
 import { subscribeChannel, unsubscribeChannel, type ChannelTopic } from '../services/channel-network.js';
 import { canAnswer, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
-import { createInvitations, findMeeting, recordRsvp, syncInvitations } from '../services/invites.js';
+import { recordRsvp } from '../services/invite-answers.js';
+import { syncInvitations } from '../services/invite-sync.js';
+import { createInvitations, findMeeting } from '../services/invites.js';
 import { officeName as officeNameIn } from '../domain/office-name.js';
 import { audited } from './audit.js';
 import { officeName } from './partners-common.js';
@@ -55,7 +57,7 @@ export const channelMeetingCard =
 async function channelRsvp(turn: Turn, data: Record<string, unknown>): Promise<string> {
   const { t, user, deps } = turn;
   const response = RSVP_ANSWERS.find((r) => r === data.response);
-  const found = typeof data.meetingId === 'string' ? findMeeting(deps.store, data.meetingId) : undefined;
+  const found = typeof data.meetingId === 'string' ? await findMeeting(deps.records, data.meetingId) : undefined;
   if (!response || !found) return t('error.cardOutdated');
   const { meeting } = found;
   if (user.role !== 'partner') return t('channel.rsvp.staff');
@@ -69,7 +71,7 @@ async function channelRsvp(turn: Turn, data: Record<string, unknown>): Promise<s
   if (!created.ok) return t('error.cardOutdated');
   const invitationId = (await deps.records.findBy('invitations', 'meetingId', meeting.id)).find((i) => i.partnerId === partner.id)?.id;
   if (!invitationId) return t('error.cardOutdated');
-  const answered = await recordRsvp(deps.store, invitationId, partner.id, response, now);
+  const answered = await recordRsvp(deps.records, invitationId, partner.id, response, now);
   if (!answered.ok) return t('error.cardOutdated');
   // The personal invitation (calendar file, the answer shown) follows in the partner's own chat or e-mail.
   deps.background.start(`sending the invitations of meeting ${meeting.id}`, () => syncInvitations(deps, meeting.id, deps.clock()));

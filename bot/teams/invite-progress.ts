@@ -26,7 +26,7 @@ export class InviteProgressCards implements InviteProgressPort {
 
   changed(meetingId: string, sending: boolean): void {
     // At shutdown the run ends unfinished: the card keeps saying "sending" until the next start finishes it.
-    if (this.signal.aborted || !progressCardOf(this.deps.store, meetingId)) return;
+    if (this.signal.aborted) return;
     if (!sending) {
       clearTimeout(this.timers.get(meetingId));
       this.timers.delete(meetingId);
@@ -62,17 +62,18 @@ export class InviteProgressCards implements InviteProgressPort {
   }
 
   private async update(meetingId: string): Promise<void> {
-    const { store, log } = this.deps;
-    const card = progressCardOf(store, meetingId);
-    const meeting = findMeeting(store, meetingId)?.meeting;
-    const conversation = card && store.readShared((d) => d.conversations.find((c) => c.id === card.conversationId));
-    if (!card || !meeting || !conversation) return;
-    const done = !isSending(store, meetingId);
+    const { records, log } = this.deps;
+    // Also when no card is tracked (a run of the job): changed() then asks again after everyMs, not at every send.
     this.lastUpdate.set(meetingId, Date.now());
+    const card = await progressCardOf(records, meetingId);
+    const meeting = card && (await findMeeting(records, meetingId))?.meeting;
+    const conversation = card && (await records.get('conversations', card.conversationId));
+    if (!card || !meeting || !conversation) return;
+    const done = !isSending(records, meetingId);
     try {
       const view = storedCardView(this.deps, card);
-      await this.deps.cards.update(conversation.reference, card.activityId, { card: manageCard(view, meeting) });
-      if (done) await forgetProgressCard(store, meetingId, card);
+      await this.deps.cards.update(conversation.reference, card.activityId, { card: await manageCard(view, meeting) });
+      if (done) await forgetProgressCard(records, meetingId, card);
     } catch (err) {
       log(`updating the invitations card of meeting ${meetingId} failed: ${(err as Error).message}`);
     }

@@ -6,6 +6,8 @@
 import { renderCard, type Card } from '../cards.js';
 import type { Locale, Meeting } from '../domain/types.js';
 import { inviteCard, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
+import { meetingInvitees, recordRsvp, type Invitee } from '../services/invite-answers.js';
+import { syncInvitations } from '../services/invite-sync.js';
 import {
   claimNoEmailNotice,
   createInvitations,
@@ -14,15 +16,11 @@ import {
   inviteCandidates,
   inviteChannels,
   isSending,
-  meetingInvitees,
-  recordRsvp,
-  syncInvitations,
   type Channel,
-  type Invitee,
   type InviteErrorCode,
   type RsvpErrorCode,
 } from '../services/invites.js';
-import type { Store } from '../store/store.js';
+import type { RecordReader, RecordStore } from '../store/records.js';
 import { cardViewOf, type CardView } from './card-view.js';
 import type { Routes, Turn } from './router.js';
 
@@ -58,26 +56,28 @@ export interface ProgressCard {
 
 const progressCardKey = (meetingId: string) => `invites.progressCard.${meetingId}`;
 
-export function progressCardOf(store: Store, meetingId: string): ProgressCard | undefined {
-  const value = store.readShared((d) => d.jobState[progressCardKey(meetingId)]);
+/** An empty value: no card is tracked (job state entries are set, never removed). */
+const NO_CARD = '';
+
+export async function progressCardOf(reader: RecordReader, meetingId: string): Promise<ProgressCard | undefined> {
+  const value = await reader.jobState(progressCardKey(meetingId));
   return value ? (JSON.parse(value) as ProgressCard) : undefined;
 }
 
-export async function forgetProgressCard(store: Store, meetingId: string, card: ProgressCard): Promise<void> {
-  await store.updateShared((d) => {
+export async function forgetProgressCard(records: RecordStore, meetingId: string, card: ProgressCard): Promise<void> {
+  await records.transaction(async (tx) => {
     // A newer click may have taken over the tracking meanwhile.
-    if (d.jobState[progressCardKey(meetingId)] === JSON.stringify(card)) delete d.jobState[progressCardKey(meetingId)];
+    if ((await tx.jobState(progressCardKey(meetingId))) === JSON.stringify(card)) await tx.setJobState(progressCardKey(meetingId), NO_CARD);
   });
 }
 
-async function rememberProgressCard(store: Store, meetingId: string, turn: Turn): Promise<void> {
+async function rememberProgressCard(records: RecordStore, meetingId: string, turn: Turn): Promise<void> {
   const activityId = turn.context.activity.replyToId;
   if (!activityId) return;
   const card: ProgressCard = { conversationId: turn.conversation.id, activityId, locale: turn.user.locale, userId: turn.context.activity.from?.id ?? '' };
   const value = JSON.stringify(card);
-  if (store.readShared((d) => d.jobState[progressCardKey(meetingId)]) === value) return;
-  await store.updateShared((d) => {
-    d.jobState[progressCardKey(meetingId)] = value;
+  await records.transaction(async (tx) => {
+    if ((await tx.jobState(progressCardKey(meetingId))) !== value) await tx.setJobState(progressCardKey(meetingId), value);
   });
 }
 
@@ -85,7 +85,7 @@ const pageOf = (data: Record<string, unknown>) => Math.max(0, Math.floor(Number(
 
 export function registerInvites(routes: Routes): void {
   routes.cardAction('invites.open', ['coordinator', 'admin'], async (turn, data) => {
-    const meeting = ownMeeting(turn, data);
+    const meeting = await ownMeeting(turn, data);
     return typeof meeting === 'string' ? meeting : manageCard(cardViewOf(turn), meeting, { page: pageOf(data) });
   });
   routes.cardAction('invites.send', ['coordinator', 'admin'], sendInvites);
@@ -94,15 +94,15 @@ export function registerInvites(routes: Routes): void {
 }
 
 /** The meeting of the card, if this coordinator may handle it (admins: any office). */
-function ownMeeting(turn: Turn, data: Record<string, unknown>): Meeting | string {
-  const found = typeof data.meetingId === 'string' ? findMeeting(turn.deps.store, data.meetingId) : undefined;
+async function ownMeeting(turn: Turn, data: Record<string, unknown>): Promise<Meeting | string> {
+  const found = typeof data.meetingId === 'string' ? await findMeeting(turn.deps.records, data.meetingId) : undefined;
   if (!found) return turn.t(INVITE_ERRORS['not-found']);
   if (turn.user.role !== 'admin' && found.meeting.officeId !== turn.user.officeId) return turn.t(INVITE_ERRORS['other-office']);
   return found.meeting;
 }
 
 async function sendInvites(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
-  const meeting = ownMeeting(turn, data);
+  const meeting = await ownMeeting(turn, data);
   if (typeof meeting === 'string') return meeting;
   const view = cardViewOf(turn);
   const page = pageOf(data);
@@ -113,17 +113,17 @@ async function sendInvites(turn: Turn, data: Record<string, unknown>): Promise<C
   );
   const now = turn.deps.clock();
   const everyone = data.inviteAll === 'true' || data.inviteAll === true;
-  const selected = everyone ? inviteCandidates(turn.deps.store, meeting).map((p) => p.id) : Object.keys(selection).filter((id) => selection[id]);
+  const selected = everyone ? (await inviteCandidates(turn.deps.records, meeting)).map((p) => p.id) : Object.keys(selection).filter((id) => selection[id]);
   const created = await createInvitations(turn.deps, meeting.id, selected, meeting.officeId, now);
   if (!created.ok) return manageCard(view, meeting, { results: [turn.t(INVITE_ERRORS[created.code])], selection, page });
   const started = await startSending(turn, meeting, created.created.length > 0);
-  const current = findMeeting(turn.deps.store, meeting.id)?.meeting ?? meeting;
+  const current = (await findMeeting(turn.deps.records, meeting.id))?.meeting ?? meeting;
   return manageCard(view, current, { results: started ? await reachLines(turn, current, now) : [turn.t('invites.result.nothing')], page });
 }
 
 /** Sends again what failed (and anything else not delivered); the Retry failed button. */
 async function retryFailed(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
-  const meeting = ownMeeting(turn, data);
+  const meeting = await ownMeeting(turn, data);
   if (typeof meeting === 'string') return meeting;
   const started = await startSending(turn, meeting, false);
   return manageCard(cardViewOf(turn), meeting, { results: started ? [] : [turn.t('invites.result.nothing')], page: pageOf(data) });
@@ -137,10 +137,10 @@ async function retryFailed(turn: Turn, data: Record<string, unknown>): Promise<C
  */
 async function startSending(turn: Turn, meeting: Meeting, invitedNew: boolean): Promise<boolean> {
   const { deps } = turn;
-  const running = isSending(deps.store, meeting.id);
-  const pending = meetingInvitees(deps.store, meeting.id).some((i) => i.delivery !== 'sent');
+  const running = isSending(deps.records, meeting.id);
+  const pending = (await meetingInvitees(deps.records, meeting.id)).some((i) => i.delivery !== 'sent');
   if (!running && !pending) return false;
-  await rememberProgressCard(deps.store, meeting.id, turn);
+  await rememberProgressCard(deps.records, meeting.id, turn);
   if (running && !invitedNew) return true;
   deps.background.start(`sending the invitations of meeting ${meeting.id}`, () => syncInvitations(deps, meeting.id, deps.clock()));
   return true;
@@ -148,12 +148,13 @@ async function startSending(turn: Turn, meeting: Meeting, invitedNew: boolean): 
 
 /** Who cannot be reached at all, and (once per office) that e-mail is not set up. */
 async function reachLines(turn: Turn, meeting: Meeting, now: Date): Promise<string[]> {
-  const unreachable = meetingInvitees(turn.deps.store, meeting.id)
-    .filter((i) => i.delivery !== 'sent' && i.partner && inviteChannels(turn.deps, i.partner).channels.length === 0)
-    .map((i) => i.partner!);
+  const unreachable = [];
+  for (const invitee of await meetingInvitees(turn.deps.records, meeting.id)) {
+    if (invitee.delivery !== 'sent' && invitee.partner && (await inviteChannels(turn.deps, invitee.partner)).channels.length === 0) unreachable.push(invitee.partner);
+  }
   if (unreachable.length === 0) return [];
   const lines = [turn.t('invites.result.unreachable', { names: unreachable.map((p) => `${p.name} (${p.organisation})`).join(', ') })];
-  if (!turn.deps.email && (await claimNoEmailNotice(turn.deps.store, meeting.officeId, now))) lines.push(turn.t('invites.result.noSmtp'));
+  if (!turn.deps.email && (await claimNoEmailNotice(turn.deps.records, meeting.officeId, now))) lines.push(turn.t('invites.result.noSmtp'));
   return lines;
 }
 
@@ -161,10 +162,10 @@ function channelList(view: CardView, channels: Channel[]): string {
   return channels.map((c) => view.t(`invites.reach.${c}`)).join(', ') || '–';
 }
 
-function deliveryLabel(view: CardView, invitee: Invitee): string {
+async function deliveryLabel(view: CardView, invitee: Invitee): Promise<string> {
   if (invitee.delivery === 'sent') return view.t('invites.delivery.sent', { channels: channelList(view, invitee.channels) });
   if (invitee.delivery === 'failed') return view.t('invites.delivery.failed', { reason: invitee.error ?? '' });
-  const channels = invitee.partner ? inviteChannels(view.deps, invitee.partner).channels : [];
+  const channels = invitee.partner ? (await inviteChannels(view.deps, invitee.partner)).channels : [];
   return channels.length > 0
     ? view.t('invites.delivery.pending', { channels: channelList(view, channels) })
     : view.t('invites.delivery.unreachable');
@@ -178,13 +179,19 @@ function progressLine(view: CardView, invitees: Invitee[]): string {
   return view.t('invites.progress', { sent, total, failed });
 }
 
-function inviteeLine(view: CardView, invitee: Invitee): string {
+async function inviteeLine(view: CardView, invitee: Invitee): Promise<string> {
   return view.t('invites.inviteeLine', {
     name: invitee.partner?.name ?? view.t('invites.partnerRemoved'),
     organisation: invitee.partner?.organisation ?? '–',
     answer: view.t(`invites.rsvp.${invitee.invitation.rsvp}`),
-    delivery: deliveryLabel(view, invitee),
+    delivery: await deliveryLabel(view, invitee),
   });
+}
+
+async function inviteeLines(view: CardView, invitees: Invitee[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const invitee of invitees) lines.push(await inviteeLine(view, invitee));
+  return lines;
 }
 
 const slice = <T>(items: T[], page: number) => items.slice(page * INVITE_PAGE_SIZE, (page + 1) * INVITE_PAGE_SIZE);
@@ -195,27 +202,28 @@ const slice = <T>(items: T[], page: number) => items.slice(page * INVITE_PAGE_SI
  * `selection` says otherwise) and the invitees with their answers and
  * delivery state, both lists a page at a time.
  */
-export function manageCard(
+export async function manageCard(
   view: CardView,
   meeting: Meeting,
   options: { results?: string[]; selection?: Record<string, boolean>; page?: number } = {},
-): Card {
+): Promise<Card> {
   const { t, deps } = view;
   const now = deps.clock();
   const selection = options.selection ?? {};
   const office = deps.config.offices.find((o) => o.id === meeting.officeId) ?? deps.config.offices[0];
-  const invitees = meetingInvitees(deps.store, meeting.id);
+  const invitees = await meetingInvitees(deps.records, meeting.id);
   const invited = new Set(invitees.map((i) => i.invitation.partnerId));
   const open = meeting.status === 'scheduled' && Date.parse(meeting.startsAt) > now.getTime();
-  const allCandidates = open ? inviteCandidates(deps.store, meeting).filter((p) => !invited.has(p.id)) : [];
+  const allCandidates = open ? (await inviteCandidates(deps.records, meeting)).filter((p) => !invited.has(p.id)) : [];
   const pages = Math.max(1, Math.ceil(Math.max(allCandidates.length, invitees.length) / INVITE_PAGE_SIZE));
   const page = Math.min(options.page ?? 0, pages - 1);
-  const candidates = slice(allCandidates, page).map((p) => {
-    const { channels } = inviteChannels(deps, p);
+  const candidates = [];
+  for (const p of slice(allCandidates, page)) {
+    const { channels } = await inviteChannels(deps, p);
     const reach = channels.length > 0 ? channelList(view, channels) : t('invites.reach.none');
-    return { id: p.id, line: t('invites.partnerLine', { name: p.name, organisation: p.organisation, reach }), value: String(selection[p.id] ?? true) };
-  });
-  const sending = isSending(deps.store, meeting.id);
+    candidates.push({ id: p.id, line: t('invites.partnerLine', { name: p.name, organisation: p.organisation, reach }), value: String(selection[p.id] ?? true) });
+  }
+  const sending = isSending(deps.records, meeting.id);
   const failed = invitees.filter((i) => i.delivery === 'failed');
   const count = (rsvp: string) => invitees.filter((i) => i.invitation.rsvp === rsvp).length;
   const channelCount = (channel: Channel) => invitees.filter((i) => i.delivery === 'sent' && i.channels.includes(channel)).length;
@@ -232,7 +240,7 @@ export function manageCard(
     status: meeting.status === 'cancelled' ? t('invites.meetingCancelled') : open ? '' : t('invites.meetingPast'),
     failedHeading: t('invites.failed.heading', { count: failed.length }),
     failed: [
-      ...failed.slice(0, FAILED_LISTED).map((i) => inviteeLine(view, i)),
+      ...(await inviteeLines(view, failed.slice(0, FAILED_LISTED))),
       ...(failed.length > FAILED_LISTED ? [t('invites.failed.more', { count: failed.length - FAILED_LISTED })] : []),
     ],
     canSend: open,
@@ -249,7 +257,7 @@ export function manageCard(
       needsAction: count('needs-action'),
     }),
     noInvitees: t('invites.invitees.none'),
-    invitees: slice(invitees, page).map((i) => inviteeLine(view, i)),
+    invitees: await inviteeLines(view, slice(invitees, page)),
     pageLine: pages > 1 ? t('invites.page', { page: page + 1, pages }) : '',
     meetingId: meeting.id,
     page: String(page),
@@ -277,8 +285,8 @@ async function answerInvite(turn: Turn, data: Record<string, unknown>): Promise<
   const partnerId = turn.user.partner?.id;
   if (!partnerId) return turn.t(RSVP_ERRORS['not-invitee']);
   const now = turn.deps.clock();
-  const result = await recordRsvp(turn.deps.store, invitationId, partnerId, response, now);
+  const result = await recordRsvp(turn.deps.records, invitationId, partnerId, response, now);
   if (!result.ok) return turn.t(RSVP_ERRORS[result.code]);
-  const ctx = invitationContext(turn.deps, invitationId);
+  const ctx = await invitationContext(turn.deps, invitationId);
   return ctx ? inviteCard(ctx, 'request', turn.user.locale, now) : turn.t(RSVP_ERRORS['not-found']);
 }

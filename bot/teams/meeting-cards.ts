@@ -37,12 +37,12 @@ const answers = (turn: Turn, rsvp: RsvpCounts) => turn.t('meetings.answers', { .
  * both with the answers so far and actions; a partner sees the meetings
  * they are invited to and their own answer.
  */
-export function meetingsCard(turn: Turn, notice?: string, requestedPage?: unknown): Card {
+export async function meetingsCard(turn: Turn, notice?: string, requestedPage?: unknown): Promise<Card> {
   const { t, user, deps } = turn;
   const now = deps.clock();
   const staff = user.role !== 'partner';
-  const listed = staff ? listUpcomingMeetings(deps.store, scopeOf(turn), now) : [];
-  const invited = !staff && user.partner ? listInvitedMeetings(deps.store, user.partner.id, now) : [];
+  const listed = staff ? await listUpcomingMeetings(deps.records, scopeOf(turn), now) : [];
+  const invited = !staff && user.partner ? await listInvitedMeetings(deps.records, user.partner.id, now) : [];
   const page = pageOf(listed.length + invited.length, requestedPage, MEETINGS_PER_PAGE);
   const meetings = staff
     ? listed.slice(page.start, page.end).map((row) => ({

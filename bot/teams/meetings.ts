@@ -20,36 +20,36 @@ function closed(meeting: Meeting, now: Date): PlanErrorCode | null {
 }
 
 /** The meeting named in the card data, if this user may change it now. */
-function changeable(turn: Turn, data: Record<string, unknown>) {
-  const found = getMeeting(turn.deps.store, textOf(data.meetingId), scopeOf(turn));
+async function changeable(turn: Turn, data: Record<string, unknown>) {
+  const found = await getMeeting(turn.deps.records, textOf(data.meetingId), scopeOf(turn));
   if (!found.ok) return found;
   const code = closed(found.meeting, turn.deps.clock());
   return code ? { ok: false as const, code } : found;
 }
 
 /** What happened to a changed meeting, and to how many invitees the change is going out. */
-function changeNotice(turn: Turn, meeting: Meeting, change: 'saved' | 'cancelled'): string {
-  const count = invitationsToUpdate(turn.deps.store, meeting.year, [meeting.id]);
+async function changeNotice(turn: Turn, meeting: Meeting, change: 'saved' | 'cancelled'): Promise<string> {
+  const count = await invitationsToUpdate(turn.deps.records, [meeting.id]);
   const key = count > 0 ? `meetings.notice.${change}` : `meetings.notice.${change}NoInvitees`;
   return turn.t(key, { subTheme: meeting.subTheme, count });
 }
 
 export function registerMeetingRoutes(routes: Routes): void {
   routes.command('meetings', async (turn) => {
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(meetingsCard(turn))] });
+    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await meetingsCard(turn))] });
   });
 
   routes.cardAction('meetings.list', ['coordinator', 'admin', 'partner'], async (turn, data) => meetingsCard(turn, undefined, data.page));
 
   routes.cardAction('meeting.edit', PLANNERS, async (turn, data) => {
-    const found = changeable(turn, data);
+    const found = await changeable(turn, data);
     if (!found.ok) return failureText(turn, found.code);
     return meetingEditCard(turn, found.meeting, meetingEditValues(turn, found.meeting));
   });
 
   routes.cardAction('meeting.save', PLANNERS, async (turn, data) => {
     const { t, deps } = turn;
-    const found = changeable(turn, data);
+    const found = await changeable(turn, data);
     if (!found.ok) return failureText(turn, found.code);
     const now = deps.clock();
     const parsed = parseMeetingEdit(data, {
@@ -61,28 +61,28 @@ export function registerMeetingRoutes(routes: Routes): void {
     if (!parsed.ok) {
       return meetingEditCard(turn, found.meeting, meetingEditValuesFrom(data), errorLines(t, 'meetingEdit', parsed.errors));
     }
-    const saved = await updateMeeting(deps.store, found.meeting.id, parsed.value, scopeOf(turn), now);
+    const saved = await updateMeeting(deps.records, found.meeting.id, parsed.value, scopeOf(turn), now);
     if (!saved.ok) return failureText(turn, saved.code);
     if (!saved.changed) return meetingsCard(turn, t('meetings.notice.unchanged'));
     sendMeetingUpdates(turn, [saved.meeting.id]);
-    return meetingsCard(turn, changeNotice(turn, saved.meeting, 'saved'));
+    return meetingsCard(turn, await changeNotice(turn, saved.meeting, 'saved'));
   });
 
   routes.cardAction('meeting.cancel', PLANNERS, async (turn, data) => {
-    const found = changeable(turn, data);
+    const found = await changeable(turn, data);
     if (!found.ok) return failureText(turn, found.code);
-    return meetingCancelCard(turn, found.meeting, meetingRsvp(turn.deps.store, found.meeting).invited);
+    return meetingCancelCard(turn, found.meeting, (await meetingRsvp(turn.deps.records, found.meeting)).invited);
   });
 
   routes.cardAction('meeting.cancel.confirm', PLANNERS, async (turn, data) => {
     const { t, deps } = turn;
-    const cancelled = await cancelMeeting(deps.store, textOf(data.meetingId), scopeOf(turn), deps.clock());
+    const cancelled = await cancelMeeting(deps.records, textOf(data.meetingId), scopeOf(turn), deps.clock());
     if (!cancelled.ok) return failureText(turn, cancelled.code);
     const { meeting } = cancelled;
     // A replayed confirmation: the cancellation went out with the first one.
     if (!cancelled.changed) return meetingsCard(turn, t('meetings.notice.alreadyCancelled', { subTheme: meeting.subTheme }));
     await audited(turn, 'meeting.cancel', { ref: meeting.id }, { office: meeting.officeId });
     sendMeetingUpdates(turn, [meeting.id]);
-    return meetingsCard(turn, changeNotice(turn, meeting, 'cancelled'));
+    return meetingsCard(turn, await changeNotice(turn, meeting, 'cancelled'));
   });
 }

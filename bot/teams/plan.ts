@@ -70,108 +70,116 @@ async function send(turn: Turn, reply: Card | string): Promise<void> {
 }
 
 export function registerPlanRoutes(routes: Routes): void {
-  routes.command('plan', async (turn, args) => {
-    const checked = args === '' ? { ok: true as const, year: yearToPlan(turn) } : checkYear(turn, args);
-    if (!checked.ok) return send(turn, checked.message);
-    const { officeId } = turn.user;
-    const existing = turn.user.role === 'admin' ? undefined : findPlanFor(turn.deps.store, officeId, checked.year);
-    await send(turn, existing ? planExistsCard(turn, existing) : planFormCard(turn, checked.year, defaultPlanValues(officeId)));
+  routes.command('plan', planCommand);
+  routes.cardAction('plan.form', PLANNERS, backToForm);
+  routes.cardAction('plan.preview', PLANNERS, previewPlan);
+  routes.cardAction('plan.confirm', PLANNERS, confirmPlanCard);
+  routes.cardAction('plan.edit', PLANNERS, editPlan);
+  routes.cardAction('plan.update', PLANNERS, updatePlanCard);
+}
+
+/** `plan [year]`: the form, or the office's plan when it already has one. */
+async function planCommand(turn: Turn, args: string): Promise<void> {
+  const checked = args === '' ? { ok: true as const, year: yearToPlan(turn) } : checkYear(turn, args);
+  if (!checked.ok) return send(turn, checked.message);
+  const { officeId } = turn.user;
+  const existing = turn.user.role === 'admin' ? undefined : await findPlanFor(turn.deps.records, officeId, checked.year);
+  await send(turn, existing ? planExistsCard(turn, existing) : planFormCard(turn, checked.year, defaultPlanValues(officeId)));
+}
+
+/** "Back" on the preview: the form again, with the plan as it was sent and the sub-themes as edited. */
+async function backToForm(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const plan = planFromPreview(data);
+  const checked = checkYear(turn, plan.year);
+  if (!checked.ok) return checked.message;
+  return planFormCard(turn, checked.year, parsePlan(turn, plan, checked.year).values);
+}
+
+async function previewPlan(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const { t, deps } = turn;
+  const checked = checkYear(turn, data.year);
+  if (!checked.ok) return checked.message;
+  const { values, result } = parsePlan(turn, data, checked.year);
+  if (!result.ok) return planFormCard(turn, checked.year, values, errorLines(t, 'plan', result.errors));
+  const input = result.value;
+  const existing = await findPlanFor(deps.records, input.officeId, input.year);
+  if (existing) return planExistsCard(turn, existing);
+
+  const proposal = proposeSchedule(officeById(turn, input.officeId), input, deps.clock());
+  const rows = input.subThemes.map((subTheme, n) => ({ date: proposal.slots[n]?.localDate ?? '', subTheme }));
+  const note = proposal.ok
+    ? undefined
+    : t('plan.preview.short', { year: input.year, available: proposal.available, requested: proposal.requested });
+  return previewCard(turn, input, rows, { note });
+}
+
+async function confirmPlanCard(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const { t, deps } = turn;
+  const plan = planFromPreview(data);
+  const checked = checkYear(turn, plan.year);
+  if (!checked.ok) return checked.message;
+  const { values, result } = parsePlan(turn, plan, checked.year);
+  if (!result.ok) return planFormCard(turn, checked.year, values, errorLines(t, 'plan', result.errors));
+  const input = result.value;
+  const now = deps.clock();
+  const edits = parseDateEdits(data, {
+    year: input.year,
+    count: input.count,
+    time: input.time,
+    durationMinutes: input.durationMinutes,
+    timeZone: officeById(turn, input.officeId).timeZone,
+    notBefore: now.toISOString(),
   });
+  if (!edits.ok) {
+    const rows = input.subThemes.map((_, n) => ({ date: textOf(data[`date_${n}`]), subTheme: textOf(data[`subTheme_${n}`]) }));
+    return previewCard(turn, input, rows, { errors: errorLines(t, 'plan', edits.errors) });
+  }
+  const saved = await confirmPlan(deps.records, input, edits.value, createdBy(turn), now);
+  if (!saved.ok) return saved.plan ? planExistsCard(turn, saved.plan) : failureText(turn, saved.code);
+  await audited(turn, 'plan.confirm', { ref: saved.plan.id }, { office: input.officeId, year: input.year, meetings: saved.meetings.length });
+  return savedPlanCard(
+    turn,
+    t('plan.saved.title', { year: input.year }),
+    [t('plan.saved.text', { count: saved.meetings.length, theme: input.theme }), t('plan.saved.next')],
+    saved.meetings,
+  );
+}
 
-  // "Back" on the preview: the form again, with the plan as it was sent and the sub-themes as edited.
-  routes.cardAction('plan.form', PLANNERS, async (turn, data) => {
-    const plan = planFromPreview(data);
-    const checked = checkYear(turn, plan.year);
-    if (!checked.ok) return checked.message;
-    return planFormCard(turn, checked.year, parsePlan(turn, plan, checked.year).values);
+async function editPlan(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const found = await getPlan(turn.deps.records, textOf(data.planId), scopeOf(turn), turn.deps.clock());
+  if (!found.ok) return failureText(turn, found.code);
+  const zone = officeById(turn, found.plan.officeId).timeZone;
+  return planEditCard(turn, found.plan, found.meetings, planEditValues(found.plan, found.meetings, zone));
+}
+
+async function updatePlanCard(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+  const { t, deps } = turn;
+  const now = deps.clock();
+  const found = await getPlan(deps.records, textOf(data.planId), scopeOf(turn), now);
+  if (!found.ok) return failureText(turn, found.code);
+  const { plan, meetings } = found;
+  // The rows of the card must still be the plan's coming meetings, in the same order.
+  const cardIds = Array.isArray(data.meetingIds) ? data.meetingIds.map(textOf) : [];
+  if (cardIds.join('\n') !== meetings.map((m) => m.id).join('\n')) return failureText(turn, 'stale');
+
+  const parsed = parsePlanEdit(data, {
+    plan,
+    meetings,
+    segments: deps.config.segments.map((s) => s.id),
+    timeZone: officeById(turn, plan.officeId).timeZone,
+    notBefore: now.toISOString(),
   });
-
-  routes.cardAction('plan.preview', PLANNERS, async (turn, data) => {
-    const { t, deps } = turn;
-    const checked = checkYear(turn, data.year);
-    if (!checked.ok) return checked.message;
-    const { values, result } = parsePlan(turn, data, checked.year);
-    if (!result.ok) return planFormCard(turn, checked.year, values, errorLines(t, 'plan', result.errors));
-    const input = result.value;
-    const existing = findPlanFor(deps.store, input.officeId, input.year);
-    if (existing) return planExistsCard(turn, existing);
-
-    const proposal = proposeSchedule(officeById(turn, input.officeId), input, deps.clock());
-    const rows = input.subThemes.map((subTheme, n) => ({ date: proposal.slots[n]?.localDate ?? '', subTheme }));
-    const note = proposal.ok
-      ? undefined
-      : t('plan.preview.short', { year: input.year, available: proposal.available, requested: proposal.requested });
-    return previewCard(turn, input, rows, { note });
-  });
-
-  routes.cardAction('plan.confirm', PLANNERS, async (turn, data) => {
-    const { t, deps } = turn;
-    const plan = planFromPreview(data);
-    const checked = checkYear(turn, plan.year);
-    if (!checked.ok) return checked.message;
-    const { values, result } = parsePlan(turn, plan, checked.year);
-    if (!result.ok) return planFormCard(turn, checked.year, values, errorLines(t, 'plan', result.errors));
-    const input = result.value;
-    const now = deps.clock();
-    const edits = parseDateEdits(data, {
-      year: input.year,
-      count: input.count,
-      time: input.time,
-      durationMinutes: input.durationMinutes,
-      timeZone: officeById(turn, input.officeId).timeZone,
-      notBefore: now.toISOString(),
-    });
-    if (!edits.ok) {
-      const rows = input.subThemes.map((_, n) => ({ date: textOf(data[`date_${n}`]), subTheme: textOf(data[`subTheme_${n}`]) }));
-      return previewCard(turn, input, rows, { errors: errorLines(t, 'plan', edits.errors) });
-    }
-    const saved = await confirmPlan(deps.store, input, edits.value, createdBy(turn), now);
-    if (!saved.ok) return saved.plan ? planExistsCard(turn, saved.plan) : failureText(turn, saved.code);
-    await audited(turn, 'plan.confirm', { ref: saved.plan.id }, { office: input.officeId, year: input.year, meetings: saved.meetings.length });
-    return savedPlanCard(
-      turn,
-      t('plan.saved.title', { year: input.year }),
-      [t('plan.saved.text', { count: saved.meetings.length, theme: input.theme }), t('plan.saved.next')],
-      saved.meetings,
-    );
-  });
-
-  routes.cardAction('plan.edit', PLANNERS, async (turn, data) => {
-    const found = getPlan(turn.deps.store, textOf(data.planId), scopeOf(turn), turn.deps.clock());
-    if (!found.ok) return failureText(turn, found.code);
-    const zone = officeById(turn, found.plan.officeId).timeZone;
-    return planEditCard(turn, found.plan, found.meetings, planEditValues(found.plan, found.meetings, zone));
-  });
-
-  routes.cardAction('plan.update', PLANNERS, async (turn, data) => {
-    const { t, deps } = turn;
-    const now = deps.clock();
-    const found = getPlan(deps.store, textOf(data.planId), scopeOf(turn), now);
-    if (!found.ok) return failureText(turn, found.code);
-    const { plan, meetings } = found;
-    // The rows of the card must still be the plan's coming meetings, in the same order.
-    const cardIds = Array.isArray(data.meetingIds) ? data.meetingIds.map(textOf) : [];
-    if (cardIds.join('\n') !== meetings.map((m) => m.id).join('\n')) return failureText(turn, 'stale');
-
-    const parsed = parsePlanEdit(data, {
-      plan,
-      meetings,
-      segments: deps.config.segments.map((s) => s.id),
-      timeZone: officeById(turn, plan.officeId).timeZone,
-      notBefore: now.toISOString(),
-    });
-    if (!parsed.ok) {
-      return planEditCard(turn, plan, meetings, planEditValuesFrom(data, meetings.length), errorLines(t, 'plan', parsed.errors));
-    }
-    const saved = await updatePlan(deps.store, plan.id, parsed.value, scopeOf(turn), now);
-    if (!saved.ok) return failureText(turn, saved.code);
-    sendMeetingUpdates(turn, saved.changed);
-    const count = saved.changed.length;
-    const invitations = invitationsToUpdate(deps.store, plan.year, saved.changed);
-    const line =
-      count === 0
-        ? t('plan.updated.unchanged')
-        : t(invitations > 0 ? 'plan.updated.changed' : 'plan.updated.changedNoInvitees', { count, invitations });
-    return savedPlanCard(turn, t('plan.updated.title', { year: plan.year }), [line], saved.meetings);
-  });
+  if (!parsed.ok) {
+    return planEditCard(turn, plan, meetings, planEditValuesFrom(data, meetings.length), errorLines(t, 'plan', parsed.errors));
+  }
+  const saved = await updatePlan(deps.records, plan.id, parsed.value, scopeOf(turn), now);
+  if (!saved.ok) return failureText(turn, saved.code);
+  sendMeetingUpdates(turn, saved.changed);
+  const count = saved.changed.length;
+  const invitations = await invitationsToUpdate(deps.records, saved.changed);
+  const line =
+    count === 0
+      ? t('plan.updated.unchanged')
+      : t(invitations > 0 ? 'plan.updated.changed' : 'plan.updated.changedNoInvitees', { count, invitations });
+  return savedPlanCard(turn, t('plan.updated.title', { year: plan.year }), [line], saved.meetings);
 }

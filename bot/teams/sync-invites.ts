@@ -1,4 +1,4 @@
-import { syncInvitations } from '../services/invites.js';
+import { syncInvitations } from '../services/invite-sync.js';
 import type { Turn } from './router.js';
 
 /**

@@ -14,7 +14,8 @@ import { localeFrom, translator, type Translate } from '../i18n.js';
 import type { Clock } from '../services/clock.js';
 import { findRequest, isEditable } from '../services/feedback-requests.js';
 import { answerTo, submitFeedback } from '../services/feedback.js';
-import { invitationContext, recordRsvp } from '../services/invites.js';
+import { recordRsvp } from '../services/invite-answers.js';
+import { invitationContext } from '../services/invites.js';
 import { canAnswer, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
 import { partnerLinkOf } from '../services/partner-links.js';
 import { languageOf } from '../services/people.js';
@@ -82,8 +83,8 @@ export function createPartnerPages(deps: { store: Store; records: RecordStore; c
 
   const action = (page: Page) => `${page.token}?lang=${page.locale}`;
 
-  function rsvpPage(page: Page, notice = '', chosen?: string): PageResponse {
-    const ctx = invitationContext({ store, config }, page.link.ref);
+  async function rsvpPage(page: Page, notice = '', chosen?: string): Promise<PageResponse> {
+    const ctx = await invitationContext({ records, config }, page.link.ref);
     if (!ctx || ctx.invitation.partnerId !== page.partner.id) return errorPage(404, page.locale, 'web.error.unknown', page.token);
     const { t, locale } = page;
     const { meeting, office, invitation } = ctx;
@@ -122,7 +123,7 @@ export function createPartnerPages(deps: { store: Store; records: RecordStore; c
   async function answerRsvp(page: Page, form: Record<string, unknown>): Promise<PageResponse> {
     const response = RSVP_ANSWERS.find((r) => r === form.response);
     if (!response) return rsvpPage(page, page.t('web.error.badForm'));
-    const result = await recordRsvp(store, page.link.ref, page.partner.id, response, page.now);
+    const result = await recordRsvp(records, page.link.ref, page.partner.id, response, page.now);
     if (!result.ok) return rsvpPage(page);
     return rsvpPage(page, page.t('web.rsvp.saved', { answer: page.t(`invite.answer.${response}`) }));
   }
