@@ -24,6 +24,7 @@ import { icsPerSecond } from './bench/ics.js';
 import { figures, LoadClient, merged, type LoadFigures, type LoadResult } from './bench/load.js';
 import { mib, RssSampler } from './bench/memory.js';
 import { SerializeProbe } from './bench/serialize-probe.js';
+import { table } from './bench/table.js';
 import { inWorker } from './bench/worker.js';
 
 const quick = process.argv.includes('--quick');
@@ -162,15 +163,6 @@ async function measureSize(records: number, connector: ConnectorStandIn, client:
   }
 }
 
-/** A Markdown table; the first `textColumns` columns are left-aligned, the others (figures) right-aligned. */
-function table(header: string[], rows: (string | number)[][], textColumns = 1): string {
-  const cells = [header, ...rows.map((r) => r.map(String))];
-  const widths = header.map((_, c) => Math.max(...cells.map((r) => r[c].length)));
-  const line = (r: string[]) => `| ${r.map((cell, c) => (c < textColumns ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ')} |`;
-  const rule = `|${widths.map((w, c) => (c < textColumns ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(cells[0]), rule, ...cells.slice(1).map(line)].join('\n');
-}
-
 const num = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (n: number) => num(n, n < 100 ? 1 : 0);
 const times = (n: number) => `${num(n, n < 10 ? 1 : 0)}×`;
@@ -270,6 +262,7 @@ async function main(): Promise<void> {
   const acked = results.reduce((n, r) => n + r.acked, 0);
   console.log(`\nlost: ${lost} (of ${acked} acknowledged answers, checked in the year file on disk after stop)`);
   console.log(await (await import('./bench-postgres.js')).postgresStoreSection({ quick, table, progress }));
+  console.log(await (await import('./bench-process.js')).processSection({ quick, table, lowdbOnly: false }));
 }
 
 await main();

@@ -90,6 +90,32 @@ const PROPOSALS = [
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A feedback card's inputs answering `requestId`: a rating, texts, sometimes a proposal. */
+export function answerInputs(random: () => number, requestId: string): Record<string, string> {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const text = (sentences: number) => Array.from({ length: sentences }, () => pick(SENTENCES)).join(' ');
+  const rating = 1 + Math.floor(random() * 5);
+  const proposal = random() < 0.4;
+  return {
+    requestId,
+    topic: '',
+    rating: String(rating),
+    works: text(1 + Math.floor(random() * 2)),
+    change: text(1),
+    justification: rating <= 2 ? text(1) : '',
+    proposal_0: proposal ? pick(PROPOSALS) : '',
+    level_0: proposal ? pick(['local', 'national']) : '',
+    proposalJustification_0: '',
+    proposal_1: '',
+    level_1: '',
+    proposalJustification_1: '',
+    proposal_2: '',
+    level_2: '',
+    proposalJustification_2: '',
+    anonymous: random() < 0.2 ? 'true' : 'false',
+  };
+}
+
 /** Runs in a worker (scripts/bench.ts calls it by name), so the generated objects never sit in the measured heap. */
 export async function writeDataset(spec: DatasetSpec): Promise<Dataset> {
   const random = prng(spec.records);
@@ -288,30 +314,7 @@ export async function writeDataset(spec: DatasetSpec): Promise<Dataset> {
     feedbackRequests.push(r);
     invitations.push({ id: uuid(), meetingId: meeting.id, partnerId: partner.id, rsvp: 'accepted', sentSequence: meeting.sequence, icsToken: hex(32) });
     sends.push({ id: `feedback-request:${r.id}`, channel: 'teams', target: partner.id, what: `feedback request ${r.id}`, status: 'sent', attempts: 1, at: r.sentAt });
-    const rating = 1 + Math.floor(random() * 5);
-    const proposal = random() < 0.4;
-    submissions.push({
-      user: userOf(partner, i),
-      locale: partner.locale,
-      data: {
-        requestId: r.id,
-        topic: '',
-        rating: String(rating),
-        works: text(1 + Math.floor(random() * 2)),
-        change: text(1),
-        justification: rating <= 2 ? text(1) : '',
-        proposal_0: proposal ? pick(PROPOSALS) : '',
-        level_0: proposal ? pick(['local', 'national']) : '',
-        proposalJustification_0: '',
-        proposal_1: '',
-        level_1: '',
-        proposalJustification_1: '',
-        proposal_2: '',
-        level_2: '',
-        proposalJustification_2: '',
-        anonymous: random() < 0.2 ? 'true' : 'false',
-      },
-    });
+    submissions.push({ user: userOf(partner, i), locale: partner.locale, data: answerInputs(random, r.id) });
   }
 
   const officeFeedback: OfficeFeedback[] = Array.from({ length: Math.ceil(spec.records / 100) }, () => ({

@@ -9,6 +9,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import restify from 'restify';
+import { fileURLToPath } from 'node:url';
 
 class EchoBot extends ActivityHandler {
   constructor() {
@@ -41,4 +42,10 @@ export async function startEchoBot(): Promise<{ url: string; stop(): Promise<voi
     url: `http://127.0.0.1:${server.address().port}`,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+// Run alone (`node --import tsx scripts/bench/echo-bot.ts`), it prints its URL: scripts/bench-process.ts runs it as a child process.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { url } = await startEchoBot();
+  console.log(`echo bot at ${url}`);
 }

@@ -45,6 +45,40 @@ export async function sendAll(job: LoadJob): Promise<LoadResult> {
   return result;
 }
 
+export interface PacedJob {
+  url: string;
+  bodies: string[];
+  perSecond: number;
+}
+
+/**
+ * Open loop: request i is sent at i / perSecond seconds whatever the earlier
+ * ones are doing, so a slow answer delays nothing after it (as Teams' users
+ * would not wait for each other). Runs inside a worker (TsWorker by name).
+ */
+export async function sendAtRate(job: PacedJob): Promise<LoadResult> {
+  const n = job.bodies.length;
+  const result: LoadResult = { latencyMs: new Array(n), status: new Array(n), response: new Array(n), wallMs: 0 };
+  const started = performance.now();
+  const sendOne = async (i: number) => {
+    const wait = started + (i * 1000) / job.perSecond - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const sentAt = performance.now();
+    try {
+      const res = await fetch(job.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: job.bodies[i] });
+      result.response[i] = await res.text();
+      result.status[i] = res.status;
+    } catch (err) {
+      result.response[i] = String(err);
+      result.status[i] = 0;
+    }
+    result.latencyMs[i] = performance.now() - sentAt;
+  };
+  await Promise.all(Array.from({ length: n }, (_, i) => sendOne(i)));
+  result.wallMs = performance.now() - started;
+  return result;
+}
+
 /** The load generator's worker: one for the whole benchmark, so its HTTP client is warm for every run. */
 export class LoadClient {
   private readonly worker = new TsWorker<LoadJob, LoadResult>(import.meta.url, 'sendAll');

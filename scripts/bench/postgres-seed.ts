@@ -47,9 +47,9 @@ export interface SeedCounts {
   feedback: number;
 }
 
-export function seedCounts(feedback: number): SeedCounts {
+export function seedCounts(feedback: number, openRequests = 0): SeedCounts {
   return {
-    partners: Math.max(20, Math.ceil(feedback / 10)),
+    partners: Math.max(20, Math.ceil(feedback / 10), openRequests),
     meetings: Math.max(20, Math.ceil(feedback / 50)),
     // Every answer has its request; a third as many again were never answered.
     feedbackRequests: feedback + Math.ceil(feedback / 3),
@@ -86,9 +86,17 @@ class Inserter {
 
 const table = (kind: YearKind | 'partners') => KINDS[kind].table;
 
+/** Open requests for a benchmark to answer: the first `count` partners (all with Teams) were asked about a meeting two days before `now`. */
+export interface OpenRequests {
+  count: number;
+  now: string;
+}
+
+export const seedUser = (i: number) => ({ id: `29:partner-${i}`, aadObjectId: `aad-partner-${i}`, name: `Partner ${i}`, email: `partner.${i}@org${i % 700}.example.fi` });
+
 /** Seeds an empty database (its schema is brought up to date first); returns what it wrote. */
-export async function seedPostgres(databaseUrl: string, feedback: number): Promise<SeedCounts> {
-  const counts = seedCounts(feedback);
+export async function seedPostgres(databaseUrl: string, feedback: number, open?: OpenRequests): Promise<SeedCounts> {
+  const counts = seedCounts(feedback, open?.count);
   const random = prng(feedback);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const text = (sentences: number) => Array.from({ length: sentences }, () => pick(SENTENCES)).join(' ');
@@ -114,7 +122,7 @@ export async function seedPostgres(databaseUrl: string, feedback: number): Promi
         segment: SEGMENTS[i % SEGMENTS.length],
         officeId: office.id,
         email: `partner.${i}@org${i % 700}.example.fi`,
-        ...(random() < 0.8 ? { aadObjectId: `aad-partner-${i}` } : {}),
+        ...(random() < 0.8 || i < (open?.count ?? 0) ? { aadObjectId: seedUser(i).aadObjectId } : {}),
         locale: office.locale,
         createdAt: SEED_FROM,
         updatedAt: SEED_FROM,
@@ -207,6 +215,7 @@ export async function seedPostgres(databaseUrl: string, feedback: number): Promi
       };
       await insert.add(table('feedback'), yearOf(answeredAt), answer);
     }
+    if (open) await seedOpenRequests(insert, open, officeOf);
     await insert.flush();
     for (const { indexdef } of indexes) await pool.query(indexdef);
     await pool.query('INSERT INTO years (year) VALUES (2026), (2027), (2028) ON CONFLICT DO NOTHING');
@@ -214,6 +223,46 @@ export async function seedPostgres(databaseUrl: string, feedback: number): Promi
     return counts;
   } finally {
     await pool.end();
+  }
+}
+
+/** One meeting per office two days before `now`, and an open request about it for each of the first `count` partners. */
+async function seedOpenRequests(insert: Inserter, open: OpenRequests, officeOf: (p: number) => (typeof OFFICES)[number]): Promise<void> {
+  const startsMs = Date.parse(open.now) - 2 * DAY;
+  const year = yearOf(new Date(startsMs).toISOString());
+  for (const office of OFFICES) {
+    const meeting: Meeting = {
+      id: `meeting-open-${office.id}`,
+      planId: `plan-${office.id}-${year}`,
+      officeId: office.id,
+      year,
+      subTheme: SUB_THEMES[0],
+      startsAt: new Date(startsMs).toISOString(),
+      endsAt: new Date(startsMs + 2 * HOUR).toISOString(),
+      segments: SEGMENTS,
+      place: 'Pasila',
+      status: 'scheduled',
+      sequence: 0,
+      uid: `meeting-open-${office.id}@sidos.example.fi`,
+    };
+    await insert.add(table('meetings'), year, meeting);
+  }
+  const sentMs = startsMs + 2 * HOUR + 600_000;
+  for (let p = 0; p < open.count; p++) {
+    const office = officeOf(p);
+    const request: FeedbackRequest = {
+      id: `open-request-${p}`,
+      kind: 'meeting',
+      meetingId: `meeting-open-${office.id}`,
+      partnerId: seedIds.partner(p),
+      officeId: office.id,
+      segment: SEGMENTS[p % SEGMENTS.length],
+      sentAt: new Date(sentMs).toISOString(),
+      remindersSent: 0,
+      status: 'open',
+      closesAt: new Date(sentMs + 9 * DAY).toISOString(),
+    };
+    await insert.add(table('feedbackRequests'), year, request);
   }
 }
 
