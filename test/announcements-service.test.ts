@@ -7,12 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../bot/config.js';
 import { parseAnnouncementInput, parseContactLines, parseResolution } from '../bot/domain/announcement-input.js';
 import { acknowledge, createAnnouncement, resolveDisruption } from '../bot/services/announcements.js';
-import { contactsFor, setContacts } from '../bot/services/contacts.js';
+import { segmentContactsOf, setContacts } from '../bot/services/contacts.js';
 import { erasePerson } from '../bot/services/privacy-erasure.js';
 import { personalData } from '../bot/services/privacy-export.js';
 import { applyRetention } from '../bot/services/privacy-retention.js';
 import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
-import type { LowdbStore } from '../bot/store/lowdb-store.js';
 import { dataFileText } from './harness/data-files.js';
 import { partnerFixture } from './harness/seed.js';
 import { tempRecords, type TempRecords } from './harness/temp-records.js';
@@ -67,14 +66,13 @@ describe('announcements and privacy', () => {
   let dir: string;
   let records: LowdbRecordStore;
   /** TRANSITION (issue 12): for the privacy and contacts services not yet on the RecordStore. */
-  let store: LowdbStore;
   let config: AppConfig;
   const liisa = partnerFixture('liisa');
   const pekka = partnerFixture('pekka');
 
   beforeEach(async () => {
     temp = await tempRecords();
-    ({ dir, records, store } = temp);
+    ({ dir, records } = temp);
     config = loadConfig({ PORT: '0', DATA_DIR: dir, PUBLIC_BASE_URL: 'https://sidos.example.fi' });
     await records.transaction(async (tx) => {
       await tx.put('partners', liisa);
@@ -115,13 +113,13 @@ describe('announcements and privacy', () => {
     await setContacts(records, 'uusimaa', { municipalities: [{ name: 'Maija', email: 'maija@office.fi' }, { name: 'Olli', email: 'olli@office.fi' }] }, 'aad-coordinator', NOW);
     const summary = await erasePerson(records, config, { partnerId: liisa.id });
     expect(summary.announcements).toBe(1);
-    const stored = store.readShared((d) => d.announcements[0]);
+    const stored = (await records.get('announcements', ID))!;
     expect(stored.recipients).toEqual([pekka.id]);
     expect(stored.acknowledgements).toEqual([]);
     expect(await dataFileText(join(dir, 'shared.json'))).not.toContain(liisa.id);
 
     expect((await erasePerson(records, config, { email: 'maija@office.fi' })).announcements).toBe(1);
-    expect(contactsFor(store, 'uusimaa', 'municipalities')).toEqual([{ name: 'Olli', email: 'olli@office.fi' }]);
+    expect(await segmentContactsOf(records, 'uusimaa', 'municipalities')).toEqual([{ name: 'Olli', email: 'olli@office.fi' }]);
     expect(await dataFileText(join(dir, 'shared.json'))).not.toContain('maija@office.fi');
   });
 
@@ -131,6 +129,6 @@ describe('announcements and privacy', () => {
     expect(early.announcements).toBe(0);
     const late = await applyRetention(records, config, new Date(NOW.getTime() + (days + 1) * 86_400_000));
     expect(late.announcements).toBe(1);
-    expect(store.readShared((d) => d.announcements)).toEqual([]);
+    expect(await records.findBy('announcements', 'officeId', 'uusimaa')).toEqual([]);
   });
 });

@@ -1,20 +1,16 @@
 // Partner pages over HTTP: what the e-mails link to, the security headers,
 // CSRF, the rate limit, links that belong to someone else, and the link store.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedbackRequest, Partner } from '../bot/domain/types.js';
 import { translator } from '../bot/i18n.js';
-import { lookupPartnerLink, partnerLinks } from '../bot/services/partner-links.js';
+import { issuePartnerLinks, partnerLinkOf, type PartnerLinkRequest } from '../bot/services/partner-links.js';
 import { erasePerson } from '../bot/services/privacy-erasure.js';
-import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { FakeClock } from './harness/clock.js';
 import { coordinator } from './harness/people.js';
 import { meetingFixture, partnerFixture } from './harness/seed.js';
 import { Harness } from './harness/sidos-harness.js';
+import { tempRecords, type TempRecords } from './harness/temp-records.js';
 import { parseMail, startSmtpCapture, type SmtpCapture } from './harness/smtp.js';
 
 const BASE = 'https://sidos.example.fi';
@@ -37,39 +33,41 @@ const request = (partner: Partner, id: string): FeedbackRequest => ({
 });
 
 describe('partner page links', () => {
-  let dir: string;
-  let store: LowdbStore;
+  let temp: TempRecords;
+  const linksOf = (partner: Partner, wanted: PartnerLinkRequest[]) =>
+    temp.records.transaction((tx) => issuePartnerLinks(tx, LINK_CONFIG, wanted.map((w) => ({ ...w, partnerId: partner.id })), NOW));
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sidos-links-'));
-    store = await LowdbStore.open(dir);
-    await store.updateShared((d) => d.partners.push(A, B));
+    temp = await tempRecords();
+    await temp.records.transaction(async (tx) => {
+      await tx.put('partners', A);
+      await tx.put('partners', B);
+    });
   });
-  afterAll(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => temp.cleanup());
 
   it('gives each person and purpose its own 256-bit token, reuses it for the same one and moves its expiry on', async () => {
-    const [rsvp, myData] = await partnerLinks(store, LINK_CONFIG, A, [{ kind: 'rsvp', ref: 'inv-1', expiresAt: '2027-04-01T00:00:00.000Z' }, { kind: 'my-data', ref: A.id }], NOW);
+    const [rsvp, myData] = await linksOf(A, [{ kind: 'rsvp', ref: 'inv-1', expiresAt: '2027-04-01T00:00:00.000Z' }, { kind: 'my-data', ref: A.id }]);
     expect(rsvp).toMatch(/^https:\/\/sidos\.example\.fi\/p\/[A-Za-z0-9_-]{43}$/);
     expect(myData).not.toBe(rsvp);
-    const [again] = await partnerLinks(store, LINK_CONFIG, A, [{ kind: 'rsvp', ref: 'inv-1', expiresAt: '2027-05-01T00:00:00.000Z' }], NOW);
+    const [again] = await linksOf(A, [{ kind: 'rsvp', ref: 'inv-1', expiresAt: '2027-05-01T00:00:00.000Z' }]);
     expect(again).toBe(rsvp);
-    const [other] = await partnerLinks(store, LINK_CONFIG, B, [{ kind: 'rsvp', ref: 'inv-1', expiresAt: '2027-04-01T00:00:00.000Z' }], NOW);
+    const [other] = await linksOf(B, [{ kind: 'rsvp', ref: 'inv-1', expiresAt: '2027-04-01T00:00:00.000Z' }]);
     expect(other).not.toBe(rsvp);
     const token = rsvp.split('/p/')[1];
-    expect(store.readShared((d) => d.links.find((l) => l.id === token))).toEqual({ id: token, kind: 'rsvp', ref: 'inv-1', partnerId: A.id, expiresAt: '2027-05-01T00:00:00.000Z' });
+    expect(await temp.records.get('links', token)).toEqual({ id: token, kind: 'rsvp', ref: 'inv-1', partnerId: A.id, expiresAt: '2027-05-01T00:00:00.000Z' });
     // my-data: links.partnerPageDays from now.
-    expect(store.readShared((d) => d.links.find((l) => l.id === myData.split('/p/')[1])?.expiresAt)).toBe('2027-04-21T08:00:00.000Z');
+    expect((await temp.records.get('links', myData.split('/p/')[1]))?.expiresAt).toBe('2027-04-21T08:00:00.000Z');
 
-    expect(lookupPartnerLink(store, token, NOW)).toMatchObject({ status: 'valid', partner: { id: A.id } });
-    expect(lookupPartnerLink(store, token, new Date('2027-05-01T00:00:00.000Z'))).toMatchObject({ status: 'expired', partner: { id: A.id } });
-    expect(lookupPartnerLink(store, `${token.slice(0, -1)}x`, NOW)).toEqual({ status: 'unknown' });
+    expect(await partnerLinkOf(temp.records, token, NOW)).toMatchObject({ status: 'valid', partner: { id: A.id } });
+    expect(await partnerLinkOf(temp.records, token, new Date('2027-05-01T00:00:00.000Z'))).toMatchObject({ status: 'expired', partner: { id: A.id } });
+    expect(await partnerLinkOf(temp.records, `${token.slice(0, -1)}x`, NOW)).toEqual({ status: 'unknown' });
   });
 
   it('drops a person’s page links when the person is erased', async () => {
-    await erasePerson(LowdbRecordStore.over(store), { people: [] } as never, { partnerId: A.id });
-    expect(store.readShared((d) => d.links.map((l) => l.partnerId))).toEqual([B.id]);
+    await erasePerson(temp.records, { people: [] } as never, { partnerId: A.id });
+    const left = [];
+    for await (const { record } of temp.records.scan('links')) left.push(record.partnerId);
+    expect(left).toEqual([B.id]);
   });
 });
 
@@ -87,26 +85,28 @@ describe('partner pages over HTTP', () => {
     h = await Harness.start({
       clock: clock.now,
       env: { SMTP_URL: smtp.url, PUBLIC_BASE_URL: BASE },
-      seed: async (s) => {
-        await s.updateShared((d) => d.partners.push(A, B));
-        await s.updateYear(2027, (d) => {
-          d.plans.push({ id: 'plan-1', officeId: 'uusimaa', year: 2027, theme: 'Teema', segments: ['municipalities'], weekday: 2, time: '13:00', durationMinutes: 90, createdBy: 'x', createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() });
-          d.meetings.push(MEETING);
-          d.feedbackRequests.push(request(A, 'req-a'), request(B, 'req-b'));
-          d.proposals.push({
+      seedRecords: (records) =>
+        records.transaction(async (tx) => {
+          await tx.put('partners', A);
+          await tx.put('partners', B);
+          await tx.putInYear('plans', 2027, { id: 'plan-1', officeId: 'uusimaa', year: 2027, theme: 'Teema', segments: ['municipalities'], weekday: 2, time: '13:00', durationMinutes: 90, createdBy: 'x', createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() });
+          await tx.putInYear('meetings', 2027, MEETING);
+          await tx.putInYear('feedbackRequests', 2027, request(A, 'req-a'));
+          await tx.putInYear('feedbackRequests', 2027, request(B, 'req-b'));
+          await tx.putInYear('proposals', 2027, {
             id: 'prop-b', feedbackId: 'fb-b', officeId: 'uusimaa', segment: B.segment, text: 'Bertil’s proposal', level: 'local',
             status: 'received', history: [], authorPartnerId: B.id, anonymous: false, createdAt: NOW.toISOString(),
           });
-          d.officeFeedback.push({
+          await tx.putInYear('officeFeedback', 2027, {
             id: 'of-b', meetingId: MEETING.id, officeId: 'uusimaa', organisation: B.organisation, segment: B.segment, rating: 3,
             works: 'For Bertil’s organisation', couldDoDifferently: '', givenBy: 'x', givenAt: NOW.toISOString(),
           });
-        });
-        foreignLinks = await partnerLinks(s, LINK_CONFIG, A, [{ kind: 'proposal', ref: 'prop-b' }, { kind: 'office-feedback', ref: 'of-b' }, { kind: 'my-data', ref: B.id }], NOW);
-        [pageOfA, myDataOfA] = await partnerLinks(s, LINK_CONFIG, A, [{ kind: 'feedback', ref: 'req-a' }, { kind: 'my-data', ref: A.id }], NOW);
-        // A link of A's that names B's request, as a bug or an edited data file might: it must open nothing.
-        [bRequestOnALink] = await partnerLinks(s, LINK_CONFIG, A, [{ kind: 'feedback', ref: 'req-b' }], NOW);
-      },
+          const linksOfA = (wanted: PartnerLinkRequest[]) => issuePartnerLinks(tx, LINK_CONFIG, wanted.map((w) => ({ ...w, partnerId: A.id })), NOW);
+          foreignLinks = await linksOfA([{ kind: 'proposal', ref: 'prop-b' }, { kind: 'office-feedback', ref: 'of-b' }, { kind: 'my-data', ref: B.id }]);
+          [pageOfA, myDataOfA] = await linksOfA([{ kind: 'feedback', ref: 'req-a' }, { kind: 'my-data', ref: A.id }]);
+          // A link of A's that names B's request, as a bug or an edited data file might: it must open nothing.
+          [bRequestOnALink] = await linksOfA([{ kind: 'feedback', ref: 'req-b' }]);
+        }),
     });
   });
   afterAll(async () => {

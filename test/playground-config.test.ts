@@ -1,22 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../bot/config.js';
-import { resolveUser } from '../bot/services/people.js';
-import type { SharedData } from '../bot/store/store.js';
+import { userOf } from '../bot/services/people.js';
+import type { RecordReader } from '../bot/store/records.js';
 import { readPlaygroundSetup } from '../scripts/playground-config.js';
 
 const setup = readPlaygroundSetup();
 
 describe('npm run playground configuration', () => {
   const config = loadConfig({ SIDOS_CONFIG: 'config/playground/sidos.json', DATA_DIR: '.playground-data/data' });
-  const noData = { partners: [], roleAssignments: [] } as unknown as SharedData;
-  const roleAt = (port: number) => {
+  // An empty register: who is who comes from the configuration alone.
+  const noData = { findBy: async () => [] } as unknown as RecordReader;
+  const roleAt = async (port: number) => {
     const user = setup.users.find((u) => u.id === setup.playgrounds.find((p) => p.port === port)!.user)!;
-    return resolveUser(config, noData, { aadObjectId: user.aadObjectId }, null).role;
+    return (await userOf(config, noData, { aadObjectId: user.aadObjectId }, null)).role;
   };
 
-  it('signs in the coordinator on :56150, the partner on :56151 and national leadership on :56152', () => {
+  it('signs in the coordinator on :56150, the partner on :56151 and national leadership on :56152', async () => {
     expect(setup.playgrounds.map((p) => p.port)).toEqual([56150, 56151, 56152]);
-    expect([roleAt(56150), roleAt(56151), roleAt(56152)]).toEqual(['coordinator', 'partner', 'national']);
+    expect([await roleAt(56150), await roleAt(56151), await roleAt(56152)]).toEqual(['coordinator', 'partner', 'national']);
   });
 
   it('gives every Playground user a GUID object id and an e-mail, as Teams does', () => {

@@ -6,7 +6,7 @@
 // idempotency key, so a double click, a retry or a restart never sends the
 // same thing twice. The records themselves are announcements.ts.
 import type { AppConfig } from '../config.js';
-import { recordSend } from '../delivery/send-log.js';
+import { isSent, recordIncludedSends, sendOf } from '../delivery/send-log.js';
 import type { SendResult } from '../delivery/teams-delivery.js';
 import type { Announcement, Office } from '../domain/types.js';
 import type { StoredSend } from '../store/record-kinds.js';
@@ -16,7 +16,6 @@ import { channelFor, findAnnouncement, type AnnounceChannel, type AnnouncePorts 
 import { segmentContactsOf } from './contacts.js';
 import { isRunning, oneAtATime } from './invites.js';
 import { languageOf } from './people.js';
-import { isSent, sendRecord } from './send-records.js';
 
 /** Deliveries running at the same time in one run; the send queue paces the sends themselves. */
 const WORKERS = 32;
@@ -30,12 +29,12 @@ const resolvedKey = (sentKey: string) => `${sentKey}:resolved`;
 const versionKey = (sentKey: string, version: number) => `${sentKey}:v${version}`;
 const runKey = (id: string) => `announcement:${id}`;
 
-export const isDelivering = (ports: Pick<AnnouncePorts, 'store'>, id: string) => isRunning(ports.store, runKey(id));
+export const isDelivering = (ports: Pick<AnnouncePorts, 'records'>, id: string) => isRunning(ports.records, runKey(id));
 
 /** The record of how the partner got the announcement, if they did. */
 async function deliveredTo(reader: RecordReader, id: string, partnerId: string): Promise<{ channel: AnnounceChannel; record: StoredSend } | undefined> {
   for (const channel of ['teams', 'email'] as const) {
-    const record = await sendRecord(reader, partnerKey(id, partnerId, channel));
+    const record = await sendOf(reader, partnerKey(id, partnerId, channel));
     if (record?.status === 'sent') return { channel, record };
   }
   return undefined;
@@ -46,11 +45,11 @@ async function deliveredTo(reader: RecordReader, id: string, partnerId: string):
  * shows that: those follow-ups are recorded as done with it, so none is sent.
  */
 async function settleFollowUp(ports: AnnouncePorts, a: Announcement, sentKey: string, result: SendResult): Promise<SendResult> {
-  const first = result === 'sent' ? await sendRecord(ports.records, sentKey) : undefined;
+  const first = result === 'sent' ? await sendOf(ports.records, sentKey) : undefined;
   if (!first) return result;
   const at = ports.clock().toISOString();
   const settled = [...(a.version ? [versionKey(sentKey, a.version)] : []), ...(a.resolvedAt ? [resolvedKey(sentKey)] : [])];
-  for (const key of settled) await recordSend(ports.store, { ...first, status: 'sent', id: key, what: `${first.what} (included)`, attempts: 0, at });
+  await recordIncludedSends(ports.records, settled.map((key) => ({ ...first, status: 'sent', id: key, what: `${first.what} (included)`, attempts: 0, at })));
   return result;
 }
 
@@ -75,7 +74,7 @@ export interface DeliverySummary {
  * Runs for the same announcement wait for each other, so a double click sends once.
  */
 export function deliverAnnouncement(ports: AnnouncePorts, id: string): Promise<DeliverySummary> {
-  return oneAtATime(ports.store, runKey(id), () => deliverNow(ports, id));
+  return oneAtATime(ports.records, runKey(id), () => deliverNow(ports, id));
 }
 
 async function deliverNow(ports: AnnouncePorts, id: string): Promise<DeliverySummary> {
@@ -135,7 +134,7 @@ async function deliverToChannel(ports: AnnouncePorts, a: Announcement, office: O
   const locale = subscriptions.find((s) => s.topic === 'news')?.locale ?? office.locale;
   const message = { card: announcementCard({ announcement: a, office, locale, contacts: [] }, { acknowledged: false, inChannel: true }) };
   const key = channelKey(a.id, conversationId);
-  const record = await sendRecord(ports.records, key);
+  const record = await sendOf(ports.records, key);
   if (record?.status !== 'sent') return settleFollowUp(ports, a, key, await ports.delivery.send(key, conversationId, message, `announcement ${a.id} to channel`));
   const replacement = await owedReplacement(ports.records, a, key);
   if (!replacement || !record.activityId) return null;
@@ -211,12 +210,12 @@ export async function announcementCounts(ports: Pick<AnnouncePorts, 'records' | 
     const partner = await records.get('partners', partnerId);
     if (!failed && partner && !(await channelFor(ports, partner))) counts.unreachable += 1;
   }
-  for (const conversationId of a.channels) tally(counts.channels, await sendRecord(records, channelKey(a.id, conversationId)));
+  for (const conversationId of a.channels) tally(counts.channels, await sendOf(records, channelKey(a.id, conversationId)));
   return counts;
 }
 
 /** The channel whose send to the partner failed (and was not sent another way), if any. */
 async function failedChannel(reader: RecordReader, id: string, partnerId: string): Promise<AnnounceChannel | undefined> {
-  for (const channel of ['teams', 'email'] as const) if ((await sendRecord(reader, partnerKey(id, partnerId, channel)))?.status === 'failed') return channel;
+  for (const channel of ['teams', 'email'] as const) if ((await sendOf(reader, partnerKey(id, partnerId, channel)))?.status === 'failed') return channel;
   return undefined;
 }

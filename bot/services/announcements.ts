@@ -8,14 +8,11 @@ import type { TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { AnnouncementInput } from '../domain/announcement-input.js';
 import type { Announcement, Locale, Partner, SentCardRef } from '../domain/types.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
-import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { personalChatOf } from './conversations.js';
 
 export interface AnnouncePorts {
   records: RecordStore;
-  /** TRANSITION (issue 12): for the send log and invites.ts's oneAtATime, until the merge moves them onto `records`. */
-  store: Store;
   config: AppConfig;
   delivery: TeamsDelivery;
   /** null when SMTP_URL is not set. */

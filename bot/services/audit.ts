@@ -7,7 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { AppConfig } from '../config.js';
 import { spreadsheetSafe } from '../domain/digest-render.js';
 import type { RecordReader, RecordStore, RecordTransaction } from '../store/records.js';
-import type { AuditEntry, AuditPerson, SharedData } from '../store/store.js';
+import type { AuditEntry, AuditPerson } from '../store/store.js';
 import type { FileDownload } from './downloads.js';
 
 /** Every action code the trail records. */
@@ -46,13 +46,6 @@ const DAY_MS = 86_400_000;
 /** Only the identifiers that are set: an entry keeps no empty fields. */
 function auditPerson(who: AuditPerson): AuditPerson {
   return Object.fromEntries(Object.entries(who).filter(([, v]) => v !== undefined && v !== '')) as AuditPerson;
-}
-
-/** Appends an entry inside an update of the shared document, so it is written with the action itself. */
-export function appendAudit(shared: SharedData, entry: NewAuditEntry, now: Date): AuditEntry {
-  const stored = auditEntry(entry, now);
-  shared.audit.push(stored);
-  return stored;
 }
 
 function auditEntry(entry: NewAuditEntry, now: Date): AuditEntry {

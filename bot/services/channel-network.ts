@@ -9,7 +9,7 @@ import type { AppConfig } from '../config.js';
 import type { Card } from '../cards.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
 import { subscribedChannels } from './announcements.js';
-import { isSent, sendRecord } from './send-records.js';
+import { isSent, sendOf } from '../delivery/send-log.js';
 import { subscribe, unsubscribe, type SubscribeResult } from './subscriptions.js';
 
 export type ChannelTopic = 'meetings' | 'news';
@@ -79,7 +79,7 @@ export async function postMeetingsToChannels(ports: ChannelMeetingPorts, now: Da
         const locale = channel.locale ?? ports.config.offices.find((o) => o.id === meeting.officeId)?.locale ?? 'fi';
         const what = `meeting ${meeting.id} SEQUENCE ${meeting.sequence} to channel`;
         const result = await ports.delivery.send(key, channel.conversationId, { card: ports.meetingCard(meeting, theme, locale) }, what);
-        if (result === 'failed') ports.log(`channels.meetings: ${key}: ${(await sendRecord(records, key))?.lastError ?? 'failed'}`);
+        if (result === 'failed') ports.log(`channels.meetings: ${key}: ${(await sendOf(records, key))?.lastError ?? 'failed'}`);
       }
     }
   }

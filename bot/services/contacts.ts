@@ -3,14 +3,8 @@
 // partners by `contacts` and on invitation and announcement cards and e-mails.
 import type { Contact, SegmentContacts } from '../domain/types.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
-import type { Store } from '../store/store.js';
 
 const idOf = (officeId: string, segment: string) => `${officeId}:${segment}`;
-
-/** The contacts of an office for a segment, in the order given. */
-export function contactsFor(store: Store, officeId: string, segment: string): Contact[] {
-  return store.readShared((d) => d.segmentContacts.find((c) => c.id === idOf(officeId, segment))?.contacts.map((c) => ({ ...c })) ?? []);
-}
 
 /** The contacts of an office for a segment, in the order given. */
 export async function segmentContactsOf(reader: RecordReader, officeId: string, segment: string): Promise<Contact[]> {

@@ -1,6 +1,6 @@
 // Conversation references: where the bot can reach a person or a channel later.
 import type { RecordReader, RecordStore } from '../store/records.js';
-import type { ConversationKind, ConversationRecord, Store } from '../store/store.js';
+import type { ConversationKind, ConversationRecord } from '../store/store.js';
 import type { Identity } from './people.js';
 
 export interface SeenConversation {
@@ -64,8 +64,3 @@ export async function personalChatOf(reader: RecordReader, aadObjectId: string |
   return (await reader.findBy('conversations', 'aadObjectId', aadObjectId)).find((c) => c.kind === 'personal');
 }
 
-/** The personal chat of a person, if the bot has one. */
-export function personalConversation(store: Store, aadObjectId: string | undefined): ConversationRecord | undefined {
-  if (!aadObjectId) return undefined;
-  return store.readShared((d) => d.conversations.find((c) => c.kind === 'personal' && c.aadObjectId === aadObjectId));
-}

@@ -23,7 +23,7 @@ import { localeFrom, translator } from '../i18n.js';
 import { officeName, officeSender } from '../domain/office-name.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
 import type { ConversationKind, DownloadLink, Subscription } from '../store/store.js';
-import { isSent, sendRecord } from './send-records.js';
+import { isSent, sendOf } from '../delivery/send-log.js';
 import { subscribe, unsubscribe, type SubscribeResult } from './subscriptions.js';
 import type { FileDownload } from './downloads.js';
 
@@ -249,7 +249,7 @@ async function filterAsync<T>(items: readonly T[], keep: (item: T) => Promise<bo
 export async function deliverDigest(ports: DigestPorts, now: Date, only: 'unsent' | 'failed' = 'unsent'): Promise<DigestDeliveryReport> {
   const { config, records, delivery, email, log } = ports;
   const key = periodKey(lastCompletedPeriod(now.toISOString(), config.digest.period, config.digest.timeZone));
-  const pending = async (id: string) => (only === 'failed' ? (await sendRecord(records, id))?.status === 'failed' : !(await isSent(records, id)));
+  const pending = async (id: string) => (only === 'failed' ? (await sendOf(records, id))?.status === 'failed' : !(await isSent(records, id)));
   const subscriptions = await filterAsync(await digestSubscriptions(records), (s) => pending(teamsKey(key, s)));
   const addresses = email ? await filterAsync(digestEmails(config), (a) => pending(emailKey(key, a))) : [];
   const report: DigestDeliveryReport = { periodKey: key, sent: 0, failed: 0 };
@@ -310,7 +310,7 @@ export interface UndeliveredDigest {
 export async function undeliveredDigest(reader: RecordReader, config: AppConfig, now: Date): Promise<UndeliveredDigest> {
   const key = periodKey(lastCompletedPeriod(now.toISOString(), config.digest.period, config.digest.timeZone));
   const failed = async (id: string) => {
-    const send = await sendRecord(reader, id);
+    const send = await sendOf(reader, id);
     return send?.status === 'failed' ? send : undefined;
   };
   const recipients: UndeliveredDigest['recipients'] = [];

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../config.js';
 import type { Partner } from '../domain/types.js';
 import type { RecordReader, RecordTransaction } from '../store/records.js';
-import type { DownloadLink, PartnerPageKind, Store } from '../store/store.js';
+import type { DownloadLink, PartnerPageKind } from '../store/store.js';
 import { PARTNER_PAGE_KINDS } from '../store/store.js';
 
 const DAY_MS = 86_400_000;
@@ -23,57 +23,6 @@ export interface PartnerLinkRequest {
 export const partnerPageUrl = (config: Pick<AppConfig, 'publicBaseUrl'>, token: string) => `${config.publicBaseUrl}/p/${token}`;
 
 const isPartnerPage = (link: DownloadLink): boolean => (PARTNER_PAGE_KINDS as readonly string[]).includes(link.kind) && !!link.partnerId;
-
-/** The partner's links for `wanted` (created or extended as needed), as URLs in the same order. */
-export function partnerLinks(
-  store: Store,
-  config: Pick<AppConfig, 'publicBaseUrl' | 'links'>,
-  partner: Pick<Partner, 'id'>,
-  wanted: PartnerLinkRequest[],
-  now: Date,
-): Promise<string[]> {
-  return issueLinks(store, config, wanted.map((w) => ({ ...w, partnerId: partner.id })), now);
-}
-
-/**
- * Links of any partners (created or extended as needed), as URLs in the same
- * order: one write for all of them, none when nothing changes. A run that
- * e-mails many partners issues theirs at once, before the sends.
- */
-export async function issueLinks(
-  store: Store,
-  config: Pick<AppConfig, 'publicBaseUrl' | 'links'>,
-  wanted: (PartnerLinkRequest & { partnerId: string })[],
-  now: Date,
-): Promise<string[]> {
-  const expiryOf = (w: PartnerLinkRequest) => w.expiresAt ?? new Date(now.getTime() + config.links.partnerPageDays * DAY_MS).toISOString();
-  const keyOf = (l: { kind: string; ref: string; partnerId?: string }) => `${l.kind} ${l.ref} ${l.partnerId}`;
-  const index = (links: readonly DownloadLink[]) =>
-    new Map(links.filter((l) => l.partnerId && Date.parse(l.expiresAt) > now.getTime()).map((l) => [keyOf(l), l]));
-  const current = store.readShared((d) => {
-    const live = index(d.links);
-    return wanted.map((w) => live.get(keyOf(w)));
-  });
-  if (current.every((link, i) => link && link.expiresAt >= expiryOf(wanted[i]))) {
-    return current.map((link) => partnerPageUrl(config, link!.id));
-  }
-  const tokens = await store.updateShared((d) => {
-    const live = index(d.links);
-    return wanted.map((w) => {
-      const expiresAt = expiryOf(w);
-      const link = live.get(keyOf(w));
-      if (link) {
-        if (link.expiresAt < expiresAt) link.expiresAt = expiresAt;
-        return link.id;
-      }
-      const created: DownloadLink = { id: randomBytes(32).toString('base64url'), kind: w.kind, ref: w.ref, partnerId: w.partnerId, expiresAt };
-      d.links.push(created);
-      live.set(keyOf(created), created);
-      return created.id;
-    });
-  });
-  return tokens.map((token) => partnerPageUrl(config, token));
-}
 
 /**
  * Links of any partners (created or extended as needed) inside a use case's
@@ -114,14 +63,3 @@ export type PartnerLinkLookup =
   | { status: 'expired'; partner: Partner }
   | { status: 'unknown' };
 
-/** What a page token opens: its link and partner, or why it opens nothing. */
-export function lookupPartnerLink(store: Store, token: string, now: Date): PartnerLinkLookup {
-  return store.readShared((d) => {
-    const link = d.links.find((l) => l.id === token);
-    if (!link || !isPartnerPage(link)) return { status: 'unknown' as const };
-    const partner = d.partners.find((p) => p.id === link.partnerId);
-    if (!partner) return { status: 'unknown' as const };
-    if (Date.parse(link.expiresAt) <= now.getTime()) return { status: 'expired' as const, partner: { ...partner } };
-    return { status: 'valid' as const, link: { ...link, partnerId: link.partnerId! }, partner: { ...partner } };
-  });
-}

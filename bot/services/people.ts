@@ -4,7 +4,7 @@
 import type { AppConfig } from '../config.js';
 import type { Locale, Partner, Role } from '../domain/types.js';
 import type { RecordReader } from '../store/records.js';
-import type { RoleAssignment, SharedData } from '../store/store.js';
+import type { RoleAssignment } from '../store/store.js';
 
 export interface Identity {
   aadObjectId?: string;
@@ -24,13 +24,6 @@ const sameEmail = (a?: string, b?: string) => !!a && !!b && a.toLowerCase() === 
 const matches = (who: { aadObjectId?: string; email?: string }, identity: Identity) =>
   (!!who.aadObjectId && who.aadObjectId === identity.aadObjectId) || sameEmail(who.email, identity.email);
 
-export function findPartner(shared: Readonly<SharedData>, identity: Identity): Partner | undefined {
-  return (
-    shared.partners.find((p) => !!identity.aadObjectId && p.aadObjectId === identity.aadObjectId) ??
-    shared.partners.find((p) => sameEmail(p.email, identity.email))
-  );
-}
-
 /**
  * The one language rule. A partner in the register reads the language recorded
  * there (set when added or imported; changed on the partner form or by the
@@ -44,15 +37,6 @@ export function languageOf(partner: Pick<Partner, 'locale'>): Locale;
 export function languageOf(partner: Pick<Partner, 'locale'> | undefined, teamsLocale: Locale | null, officeLocale: Locale): Locale;
 export function languageOf(partner: Pick<Partner, 'locale'> | undefined, teamsLocale: Locale | null = null, officeLocale?: Locale): Locale {
   return partner?.locale ?? teamsLocale ?? officeLocale!;
-}
-
-export function resolveUser(config: AppConfig, shared: Readonly<SharedData>, identity: Identity, teamsLocale: Locale | null): UserContext {
-  const staff = config.people.find((p) => matches(p, identity)) ?? shared.roleAssignments.find((p) => matches(p, identity));
-  const partner = staff ? undefined : findPartner(shared, identity);
-  const role: Role = staff?.role ?? 'partner';
-  const officeId = staff?.office ?? partner?.officeId ?? config.defaultOffice;
-  const office = config.offices.find((o) => o.id === officeId) ?? config.offices[0];
-  return { identity, role, officeId: office.id, partner, locale: languageOf(partner, teamsLocale, office.locale) };
 }
 
 /** The register entry of a person: by Teams identity first, then by e-mail. */
@@ -92,9 +76,3 @@ export async function isKnownByAadObjectId(config: AppConfig, reader: RecordRead
   return !!(assigned ?? partner);
 }
 
-/** True when the identity is known to Sidos by aadObjectId alone, so no e-mail lookup is needed. */
-export function knownByAadObjectId(config: AppConfig, shared: Readonly<SharedData>, aadObjectId: string | undefined): boolean {
-  if (!aadObjectId) return false;
-  const byId = (p: { aadObjectId?: string }) => p.aadObjectId === aadObjectId;
-  return config.people.some(byId) || shared.roleAssignments.some(byId) || shared.partners.some(byId);
-}
