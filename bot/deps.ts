@@ -8,12 +8,9 @@ import type { BackgroundWork } from './scheduler/background.js';
 import type { Clock } from './services/clock.js';
 import type { InviteProgressPort } from './services/invites.js';
 import type { RecordStore } from './store/records.js';
-import type { Store } from './store/store.js';
 
 export interface BotDeps {
   config: AppConfig;
-  /** TRANSITION (issue 12): the document store, until every service reads and writes through `records`. */
-  store: Store;
   /** What Sidos keeps: lowdb in DATA_DIR, or PostgreSQL. */
   records: RecordStore;
   clock: Clock;

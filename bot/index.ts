@@ -2,10 +2,9 @@
 // it cleanly on SIGINT/SIGTERM within 10 s (container platforms kill after
 // about 30 s): sends not done are dropped and go out once after the next
 // start, writes in flight are finished first.
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, redactUrl } from './config.js';
 import { startSidos } from './sidos.js';
 import { DataDirLockedError } from './store/data-dir-lock.js';
-import { preparePostgresOnly } from './store/open-record-store.js';
 import { DatabaseUnavailableError } from './store/records.js';
 import { StoreFileError } from './store/store.js';
 
@@ -13,18 +12,7 @@ const EXIT_DEADLINE_MS = 9_000;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  if (config.databaseUrl) {
-    console.error(await preparePostgresOnly(config.databaseUrl));
-    process.exit(1);
-  }
   const sidos = await startSidos({ config });
-  if (sidos.mode === 'local') {
-    console.log(
-      `Sidos is running in LOCAL MODE at ${sidos.url} (no MicrosoftAppId set: requests are not authenticated, so it listens on 127.0.0.1 only).`,
-    );
-  } else {
-    console.log(`Sidos is running on port ${sidos.port}; every request to /api/messages is authenticated.`);
-  }
   const stop = (signal: string) => {
     console.log(`${signal} received: finishing writes and stopping.`);
     // sidos.stop() is bounded itself; this is the last resort if something in it hangs.
@@ -42,6 +30,15 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  // The ready line comes last: whoever waits for it (a supervisor, a test) may signal at once.
+  console.log(config.databaseUrl ? `Data: PostgreSQL at ${redactUrl(config.databaseUrl)}.` : `Data: ${config.dataDir} (lowdb; this process holds it).`);
+  if (sidos.mode === 'local') {
+    console.log(
+      `Sidos is running in LOCAL MODE at ${sidos.url} (no MicrosoftAppId set: requests are not authenticated, so it listens on 127.0.0.1 only).`,
+    );
+  } else {
+    console.log(`Sidos is running on port ${sidos.port}; every request to /api/messages is authenticated.`);
+  }
 }
 
 main().catch((err) => {

@@ -11,8 +11,7 @@ import { buildJobs } from './scheduler/jobs.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { createDownloadProvider } from './services/downloads.js';
-import { LowdbRecordStore } from './store/lowdb-records.js';
-import { LowdbStore } from './store/lowdb-store.js';
+import { openRecordStore } from './store/open-record-store.js';
 import type { RecordStore } from './store/records.js';
 import { startServer } from './server.js';
 import { updateStatusCard } from './teams/announce.js';
@@ -62,8 +61,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const log = options.log ?? ((line: string) => console.log(line));
-  const store = await LowdbStore.open(config.dataDir);
-  const records = LowdbRecordStore.over(store);
+  const records = await openRecordStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 
   const botAppId = config.credentials?.appId ?? '';
   const adapter = createAdapter(config.credentials, options.botFrameworkAuth);
@@ -77,7 +75,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     ? new EmailDelivery(records, createSmtpEmailSender({ url: config.smtp.url, from: config.smtp.from || null }), clock, log, queue)
     : null;
   const background = new BackgroundWork(log, shutdown.signal);
-  const deps = { config, store, records, clock, delivery, email, log, background, cards: port };
+  const deps = { config, records, clock, delivery, email, log, background, cards: port };
   const inviteProgress = new InviteProgressCards(deps, shutdown.signal);
   const botDeps = { ...deps, inviteProgress };
   const app = createTeamsApp(adapter, botAppId, botDeps, buildRoutes());
@@ -99,7 +97,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     mode,
     downloads: createDownloadProvider(deps),
     infoPage: (page, lang, acceptLanguage) => renderInfoPage(page, infoPageLocale(config, lang, acceptLanguage), config),
-    partnerPages: createPartnerPages({ store, records, config, clock }),
+    partnerPages: createPartnerPages({ records, config, clock }),
     storage: records,
     log,
   });

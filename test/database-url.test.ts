@@ -1,6 +1,5 @@
 // DATABASE_URL: validated with the configuration, selects the RecordStore, and
-// in this version makes `npm start` prepare the database and stop with a clear
-// message (the services still run on the embedded store).
+// makes `npm start` bring the database's schema up to date and run on it.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,9 @@ import { ConfigError, loadConfig } from '../bot/config.js';
 import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { openRecordStore } from '../bot/store/open-record-store.js';
 import { PgRecordStore } from '../bot/store/pg-records.js';
+import { message } from './harness/activities.js';
+import { ConnectorStandIn } from './harness/connector.js';
+import { coordinator } from './harness/people.js';
 import { spawnSidos } from './harness/process.js';
 import { createTestDatabase, MIGRATION_NAMES } from './harness/postgres.js';
 
@@ -48,21 +50,41 @@ describe('DATABASE_URL', () => {
     await postgres.close();
   });
 
-  it('makes npm start migrate the database and stop with one line saying the bot runs on the embedded store only', async () => {
+  it('makes npm start migrate the database and run on it, two processes at once too, leaving DATA_DIR untouched', async () => {
     const fresh = await createTestDatabase();
-    const sidos = spawnSidos({ PORT: '0', DATA_DIR: join(dir, 'start'), DATABASE_URL: fresh });
-    expect(await sidos.exited).toBe(1);
-    const lines = sidos.output().trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^DATABASE_URL is set: the database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/sidos_\w+ is reachable/);
-    expect(lines[0]).toContain(`(${MIGRATION_NAMES.length} migration(s) applied now), but this version of Sidos runs on the embedded store only. Unset DATABASE_URL`);
-    expect(lines[0]).not.toContain('sidos-test');
+    const env = { PORT: '0', DATA_DIR: join(dir, 'start'), DATABASE_URL: fresh };
+    const first = spawnSidos(env);
+    const url = await first.ready;
+    expect(first.output()).toMatch(/Data: PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/sidos_\w+\./);
+    expect(first.output()).not.toContain('sidos-test');
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const client = new pg.Client({ connectionString: fresh });
     await client.connect();
-    const { rows } = await client.query<{ name: string }>('SELECT name FROM pgmigrations');
-    await client.end();
+    const { rows } = await client.query<{ name: string }>('SELECT name FROM pgmigrations ORDER BY id');
     expect(rows.map((r) => r.name)).toEqual(MIGRATION_NAMES);
-    // It did not touch DATA_DIR.
+    // What it keeps goes to the database: the greeting of a new personal chat is claimed there.
+    const connector = await new ConnectorStandIn().start();
+    try {
+      const res = await fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(message(connector.url, coordinator, 'help')),
+      });
+      expect(res.status).toBe(200);
+      const { rows: chats } = await client.query<{ data: { aadObjectId: string } }>('SELECT data FROM conversations');
+      expect(chats.map((c) => c.data.aadObjectId)).toEqual([coordinator.aadObjectId]);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      // Two instances on one database are fine (no directory lock): both start.
+      const [second, third] = [spawnSidos(env), spawnSidos(env)];
+      await Promise.all([second.ready, third.ready]);
+      second.child.kill('SIGTERM');
+      third.child.kill('SIGTERM');
+      expect([await second.exited, await third.exited]).toEqual([0, 0]);
+    } finally {
+      await connector.stop();
+      await client.end();
+    }
     await expect(readFile(join(dir, 'start', 'shared.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 

@@ -34,18 +34,3 @@ export async function openRecordStore(location: RecordStoreLocation): Promise<Re
   if (location.databaseUrl) return (await openPostgres(location.databaseUrl)).store;
   return LowdbRecordStore.open(location.dataDir);
 }
-
-/**
- * Start-up with DATABASE_URL in this version: the services still run on the
- * embedded store, so Sidos connects, brings the schema up to date and returns
- * the one-line reason it will not start (rather than ignoring the variable).
- */
-export async function preparePostgresOnly(databaseUrl: string): Promise<string> {
-  const { store, applied } = await openPostgres(databaseUrl);
-  await store.close();
-  return (
-    `DATABASE_URL is set: the database ${redactUrl(databaseUrl)} is reachable and its schema is up to date ` +
-    `(${applied.length} migration(s) applied now), but this version of Sidos runs on the embedded store only. ` +
-    'Unset DATABASE_URL to run on DATA_DIR.'
-  );
-}

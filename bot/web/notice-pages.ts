@@ -13,11 +13,9 @@ import { meetingLabel } from '../services/office-feedback.js';
 import { personalData } from '../services/privacy-export.js';
 import { findProposal } from '../services/proposals.js';
 import type { RecordStore } from '../store/records.js';
-import type { DownloadLink, Store } from '../store/store.js';
+import type { DownloadLink } from '../store/store.js';
 
 export interface ReadDeps {
-  /** TRANSITION (issue 12): for the privacy service, until it reads through `records`. */
-  store: Store;
   records: RecordStore;
   config: AppConfig;
 }

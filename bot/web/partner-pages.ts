@@ -20,7 +20,7 @@ import { canAnswer, meetingTime, RSVP_ANSWERS } from '../services/invite-message
 import { partnerLinkOf } from '../services/partner-links.js';
 import { languageOf } from '../services/people.js';
 import type { RecordStore } from '../store/records.js';
-import type { DownloadLink, Store } from '../store/store.js';
+import type { DownloadLink } from '../store/store.js';
 import { feedbackPageData } from './feedback-page.js';
 import { myDataPage, officeFeedbackPage, proposalPage } from './notice-pages.js';
 import { infoPageLocale } from './info-pages.js';
@@ -52,8 +52,8 @@ interface Page {
 
 const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 
-export function createPartnerPages(deps: { store: Store; records: RecordStore; config: AppConfig; clock: Clock }): PartnerPages {
-  const { store, records, config, clock } = deps;
+export function createPartnerPages(deps: { records: RecordStore; config: AppConfig; clock: Clock }): PartnerPages {
+  const { records, config, clock } = deps;
   // Per process: a form opened before a restart asks the partner to open the link again.
   const csrfKey = randomBytes(32);
   const csrfOf = (token: string) => createHmac('sha256', csrfKey).update(token).digest('base64url');
@@ -176,7 +176,7 @@ export function createPartnerPages(deps: { store: Store; records: RecordStore; c
       return rsvpPage(page, chosen ? page.t('web.rsvp.confirm', { answer: page.t(`invite.rsvp.${chosen}`) }) : '', chosen);
     }
     if (kind === 'feedback') return feedbackPage(page);
-    const html = kind in readOnly ? await readOnly[kind as keyof typeof readOnly]({ store, records, config }, { ...page, frame: (title) => frame(page, title) }) : null;
+    const html = kind in readOnly ? await readOnly[kind as keyof typeof readOnly]({ records, config }, { ...page, frame: (title) => frame(page, title) }) : null;
     return html === null ? errorPage(404, page.locale, 'web.error.unknown', page.token) : { status: 200, html };
   }
 
