@@ -28,8 +28,9 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 import type { Feedback, Partner, Proposal } from '../bot/domain/types.js';
 import { JsonDocument, journalOf, readDocumentFile } from '../bot/store/json-document.js';
 import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
+import { roleAssignmentId } from '../bot/store/record-kinds.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
-import { StoreFileError, StoreWriteError, emptyYear, type YearData } from '../bot/store/store.js';
+import { StoreFileError, StoreWriteError, emptyYear, type RoleAssignment, type YearData } from '../bot/store/store.js';
 
 const partner = (id: string, extra: Partial<Partner> = {}): Partner =>
   ({
@@ -338,6 +339,26 @@ describe('the journal', () => {
     expect(await exists(journalOf(sharedFile()))).toBe(false);
     expect(await readFile(sharedFile(), 'utf8')).not.toContain('secret@example.fi');
     expect(JSON.parse(await readFile(sharedFile(), 'utf8')).partners.map((p: Partner) => p.id)).toEqual(['keep']);
+    await records.close();
+  });
+
+  it('journals role assignments (kept without an id) and job state as whole replacements, which a crash keeps', async () => {
+    const records = await LowdbRecordStore.open(dir);
+    const admin = { email: 'admin@example.fi', role: 'admin' } as RoleAssignment;
+    const editor = { email: 'coordinator@example.fi', role: 'coordinator', office: 'uusimaa' } as RoleAssignment;
+    await records.transaction(async (tx) => {
+      await tx.put('roleAssignments', { ...admin, id: roleAssignmentId(admin) });
+      await tx.put('roleAssignments', { ...editor, id: roleAssignmentId(editor) });
+      await tx.setJobState('digest.last', '2027-W10');
+    });
+    await records.transaction((tx) => tx.setJobState('reminders.last', '2027-03-01'));
+    const lines = (await readFile(journalOf(sharedFile()), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toContainEqual({ replace: 'roleAssignments', value: [admin, editor] });
+    expect(lines).toContainEqual({ replace: 'jobState', value: { 'digest.last': '2027-W10', 'reminders.last': '2027-03-01' } });
+    // Without close(): what a crash leaves behind.
+    const onDisk = (await readDocumentFile(sharedFile())) as { roleAssignments: RoleAssignment[]; jobState: Record<string, string> };
+    expect(onDisk.roleAssignments).toEqual([admin, editor]);
+    expect(onDisk.jobState).toEqual({ 'digest.last': '2027-W10', 'reminders.last': '2027-03-01' });
     await records.close();
   });
 });
