@@ -3,7 +3,6 @@
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { types } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 // Appends to the journal can be made to fail like a full disk, keeping what the journal already holds.
@@ -28,8 +27,10 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 });
 import type { Feedback, Partner, Proposal } from '../bot/domain/types.js';
 import { JsonDocument, journalOf, readDocumentFile } from '../bot/store/json-document.js';
+import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
+import { roleAssignmentId } from '../bot/store/record-kinds.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
-import { StoreFileError, StoreWriteError, emptyYear, type YearData } from '../bot/store/store.js';
+import { StoreFileError, StoreWriteError, emptyYear, type RoleAssignment, type YearData } from '../bot/store/store.js';
 
 const partner = (id: string, extra: Partial<Partner> = {}): Partner =>
   ({
@@ -48,12 +49,7 @@ const partner = (id: string, extra: Partial<Partner> = {}): Partner =>
 const proposal = (id: string): Proposal =>
   ({ id, text: `Ehdotus ${id}`, status: 'received', history: [{ status: 'received', at: '2027-01-01T00:00:00.000Z', by: 'x' }] }) as unknown as Proposal;
 
-/** Fails if any value reachable from `value` is a proxy. */
-function expectNoProxies(value: unknown, path = 'data'): void {
-  if (typeof value !== 'object' || value === null) return;
-  expect(types.isProxy(value), path).toBe(false);
-  for (const [key, item] of Object.entries(value)) expectNoProxies(item, `${path}.${key}`);
-}
+const putPartner = (records: LowdbRecordStore, record: Partner) => records.transaction((tx) => tx.put('partners', record));
 
 const exists = (file: string) => stat(file).then(() => true, () => false);
 
@@ -70,9 +66,9 @@ describe('the journal', () => {
   });
 
   it('appends changes instead of rewriting the snapshot, and keeps every one of many concurrent changes', async () => {
-    const store = await LowdbStore.open(dir);
+    const records = await LowdbRecordStore.open(dir);
     const snapshot = await readFile(sharedFile(), 'utf8');
-    await Promise.all(Array.from({ length: 200 }, (_, i) => store.updateShared((d) => d.partners.push(partner(`p${i}`)))));
+    await Promise.all(Array.from({ length: 200 }, (_, i) => putPartner(records, partner(`p${i}`))));
     expect(await readFile(sharedFile(), 'utf8')).toBe(snapshot);
     const lines = (await readFile(journalOf(sharedFile()), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.filter((l) => 'put' in l)).toHaveLength(200);
@@ -82,7 +78,7 @@ describe('the journal', () => {
     expect(lines.filter((l) => 'commit' in l).reduce((n, l) => n + l.commit, 0)).toBe(200);
     const onDisk = (await readDocumentFile(sharedFile())) as { partners: Partner[] };
     expect(onDisk.partners.map((p) => p.id)).toEqual(Array.from({ length: 200 }, (_, i) => `p${i}`));
-    await store.close();
+    await records.close();
 
     // Closing folds the journal into the snapshot.
     expect(await exists(journalOf(sharedFile()))).toBe(false);
@@ -178,11 +174,11 @@ describe('the journal', () => {
   it('compacts when the journal passes its threshold, and keeps everything', async () => {
     const doc = await JsonDocument.open<YearData>(yearFile(), emptyYear, () => null, { maxJournalLines: 10 });
     for (let i = 0; i < 25; i++) {
-      await doc.update((d) => d.feedback.push({ id: `f${i}`, rating: i } as unknown as Feedback));
+      await doc.write([{ put: 'feedback', record: { id: `f${i}`, rating: i } as unknown as Feedback }]);
       const lines = (await readFile(journalOf(yearFile()), 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
       expect(lines).toBeLessThanOrEqual(10);
     }
-    await Promise.all(Array.from({ length: 30 }, (_, i) => doc.update((d) => d.feedback.push({ id: `g${i}`, rating: i } as unknown as Feedback))));
+    await Promise.all(Array.from({ length: 30 }, (_, i) => doc.write([{ put: 'feedback', record: { id: `g${i}`, rating: i } as unknown as Feedback }])));
     const snapshot = JSON.parse(await readFile(yearFile(), 'utf8'));
     expect(snapshot.feedback.length).toBeGreaterThanOrEqual(20);
     const onDisk = (await readDocumentFile(yearFile())) as YearData;
@@ -192,28 +188,38 @@ describe('the journal', () => {
   });
 
   it('a crash between writing the snapshot and emptying the journal replays to the same state', async () => {
-    const store = await LowdbStore.open(dir);
-    await store.updateYear(2027, (d) => d.proposals.push(proposal('x'), proposal('y')));
-    await store.close();
-    const live = await LowdbStore.open(dir);
+    const first = await LowdbRecordStore.open(dir);
+    await first.transaction(async (tx) => {
+      await tx.putInYear('proposals', 2027, proposal('x'));
+      await tx.putInYear('proposals', 2027, proposal('y'));
+    });
+    await first.close();
+    const live = await LowdbRecordStore.open(dir);
+    const change = (id: string, edit: (p: Proposal) => void) =>
+      live.transaction(async (tx) => {
+        const p = (await tx.get('proposals', id))!;
+        edit(p);
+        await tx.putInYear('proposals', 2027, p);
+      });
     // Puts and replaces of the same collection, interleaved, with records that come and go.
-    await live.updateYear(2027, (d) => {
-      d.proposals.find((p) => p.id === 'x')!.status = 'planned' as never;
+    await change('x', (p) => void (p.status = 'planned' as never));
+    await live.transaction((tx) => tx.putInYear('proposals', 2027, proposal('z')));
+    await live.transaction((tx) => tx.remove('proposals', 'x'));
+    await live.transaction(async (tx) => {
+      const z = (await tx.get('proposals', 'z'))!;
+      z.history.push({ status: 'done', at: '2027-03-01T00:00:00.000Z', by: 'q' } as never);
+      await tx.putInYear('proposals', 2027, z);
+      await tx.putInYear('proposals', 2027, proposal('x'));
     });
-    await live.updateYear(2027, (d) => d.proposals.push(proposal('z')));
-    await live.updateYear(2027, (d) => {
-      d.proposals = d.proposals.filter((p) => p.id !== 'x');
-    });
-    await live.updateYear(2027, (d) => {
-      d.proposals.find((p) => p.id === 'z')!.history.push({ status: 'done', at: '2027-03-01T00:00:00.000Z', by: 'q' } as never);
-      d.proposals.push(proposal('x'));
-    });
-    await live.updateYear(2027, (d) => {
-      d.proposals.find((p) => p.id === 'y')!.text = 'Muutettu';
-    });
+    await change('y', (p) => void (p.text = 'Muutettu'));
     const journal = await readFile(journalOf(yearFile()), 'utf8');
-    const expected = live.readYear(2027, (d) => JSON.parse(JSON.stringify(d)));
-    expect(expected.proposals.map((p: Proposal) => p.id)).toEqual(['y', 'z', 'x']);
+    const expected = (await readDocumentFile(yearFile())) as YearData;
+    expect(expected.proposals.map((p) => [p.id, p.text, p.history.length])).toEqual([
+      ['y', 'Muutettu', 1],
+      ['z', 'Ehdotus z', 2],
+      ['x', 'Ehdotus x', 1],
+    ]);
+    expect(await live.inYear('proposals', 2027)).toEqual(expected.proposals);
     await live.close();
     // The snapshot is written; the journal was never emptied.
     expect(JSON.parse(await readFile(yearFile(), 'utf8'))).toEqual(expected);
@@ -225,21 +231,17 @@ describe('the journal', () => {
   });
 
   it('a failed append refuses every change of its batch and rolls memory back to snapshot and journal', async () => {
-    const store = await LowdbStore.open(dir);
-    await store.updateShared((d) => d.partners.push(partner('kept')));
-    await store.close();
-    const reopened = await LowdbStore.open(dir);
-    await reopened.updateShared((d) => {
-      d.partners[0].name = 'Journaled';
-    });
+    const first = await LowdbRecordStore.open(dir);
+    await putPartner(first, partner('kept'));
+    await first.close();
+    const reopened = await LowdbRecordStore.open(dir);
+    await putPartner(reopened, partner('kept', { name: 'Journaled' }));
     const before = await readFile(journalOf(sharedFile()), 'utf8');
     disk.full = true;
     try {
       const results = await Promise.allSettled([
-        reopened.updateShared((d) => d.partners.push(partner('lost1'))),
-        reopened.updateShared((d) => {
-          d.partners[0].email = 'lost@example.fi';
-        }),
+        putPartner(reopened, partner('lost1')),
+        putPartner(reopened, partner('kept', { name: 'Journaled', email: 'lost@example.fi' })),
       ]);
       expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
       expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(StoreWriteError);
@@ -247,10 +249,17 @@ describe('the journal', () => {
       disk.full = false;
     }
     // Memory is what the files hold: the snapshot and the journal, whose torn tail was cut off.
-    expect(reopened.readShared((d) => d.partners.map((p) => [p.id, p.name, p.email]))).toEqual([['kept', 'Journaled', 'kept@example.fi']]);
+    const kept = await reopened.get('partners', 'kept');
+    expect([kept?.name, kept?.email]).toEqual(['Journaled', 'kept@example.fi']);
+    expect(await reopened.get('partners', 'lost1')).toBeUndefined();
     expect(await readFile(journalOf(sharedFile()), 'utf8')).toBe(before);
-    await reopened.updateShared((d) => d.partners.push(partner('after')));
-    expect(await readDocumentFile(sharedFile())).toEqual(JSON.parse(JSON.stringify(reopened.readShared((d) => d))));
+    await putPartner(reopened, partner('after'));
+    const partnersInMemory = async () => {
+      const found: unknown[] = [];
+      for await (const { record } of reopened.scan('partners')) found.push(record);
+      return found;
+    };
+    expect(((await readDocumentFile(sharedFile())) as { partners: Partner[] }).partners).toEqual(await partnersInMemory());
     await reopened.close();
     const again = await LowdbStore.open(dir);
     expect(again.readShared((d) => d.partners.map((p) => [p.id, p.name]))).toEqual([
@@ -293,47 +302,23 @@ describe('the journal', () => {
     await store.close();
   });
 
-  it('never stores a proxy into the data, and reads outside updates see plain objects', async () => {
+  it('TRANSITION (issue 12): a legacy update rewrites the snapshot and empties the journal, and a RecordStore over it sees the change', async () => {
     const store = await LowdbStore.open(dir);
-    await store.updateShared((d) => d.partners.push(partner('a', { locale: 'fi' }), partner('b')));
-    await store.updateYear(2027, (d) => d.proposals.push(proposal('x')));
-    const returned = await store.updateShared((d) => {
-      const a = d.partners.find((p) => p.id === 'a')!;
-      // Copies of tracked records (with nested tracked values), tracked records in new places, new arrays of them.
-      d.partners.push({ ...a, id: 'copy', extra: { nested: d.partners[1] } } as never);
-      d.partners = d.partners.filter((p) => p.id !== 'b').concat([d.partners.find((p) => p.id === 'b')!]);
-      d.subscriptions.push({ id: 's1', topic: 'digest', conversationRecordId: 'c', by: 'b', at: 'now', who: a } as never);
-      d.jobState = { ...d.jobState, last: 'x' };
-      // structuredClone works on what the change sees.
-      const clone = structuredClone(a);
-      clone.name = 'Clone';
-      d.partners.push({ ...clone, id: 'clone' });
-      return { a, list: d.partners.slice(0, 2) };
-    });
-    await store.updateYear(2027, (d) => {
-      const x = d.proposals[0];
-      x.history = [...x.history, { ...x.history[0], status: 'planned' as never }];
-      d.proposals.splice(0, 1, { ...x });
-    });
-    expect(types.isProxy(returned.a)).toBe(false);
-    expect(returned.list.map((p) => types.isProxy(p))).toEqual([false, false]);
-    const shared = store.readShared((d) => d);
-    const year = store.readYear(2027, (d) => d);
-    expectNoProxies(shared);
-    expectNoProxies(year);
-    expect(types.isProxy(shared.partners)).toBe(false);
-    expect(JSON.parse(JSON.stringify(shared))).toEqual(shared);
-    expect(await readDocumentFile(sharedFile())).toEqual(JSON.parse(JSON.stringify(shared)));
-    expect(await readDocumentFile(yearFile())).toEqual(JSON.parse(JSON.stringify(year)));
-    expect(shared.partners.map((p) => p.id)).toEqual(['a', 'copy', 'b', 'clone']);
-    expect(year.proposals[0].history.map((h) => h.status)).toEqual(['received', 'planned']);
-    await store.close();
+    const records = LowdbRecordStore.over(store);
+    await putPartner(records, partner('a'));
+    expect(await exists(journalOf(sharedFile()))).toBe(true);
+    await store.updateShared((d) => void (d.partners[0].name = 'Legacy'));
+    expect(await exists(journalOf(sharedFile()))).toBe(false);
+    expect(JSON.parse(await readFile(sharedFile(), 'utf8')).partners[0].name).toBe('Legacy');
+    expect((await records.get('partners', 'a'))?.name).toBe('Legacy');
+    await records.close();
   });
 
   it('keeps an overwritten value in the journal, but a purge write folds it into the snapshot at once', async () => {
     const store = await LowdbStore.open(dir);
-    await store.updateShared((d) => d.partners.push(partner('p1', { name: 'Old Name' })));
-    await store.updateShared((d) => void (d.partners[0].name = 'Edited Name'));
+    const records = LowdbRecordStore.over(store);
+    await putPartner(records, partner('p1', { name: 'Old Name' }));
+    await putPartner(records, partner('p1', { name: 'Edited Name' }));
     expect(await readFile(journalOf(sharedFile()), 'utf8')).toContain('Old Name');
 
     await store.updateShared((d) => void (d.partners[0].name = 'erased'), { purge: true });
@@ -342,18 +327,38 @@ describe('the journal', () => {
     expect(snapshot).not.toContain('Old Name');
     expect(snapshot).not.toContain('Edited Name');
     expect(JSON.parse(snapshot).partners[0].name).toBe('erased');
-    await store.close();
+    await records.close();
   });
 
   it('folds a removal into the snapshot at once, so removed data does not stay on disk', async () => {
-    const store = await LowdbStore.open(dir);
-    await store.updateShared((d) => d.partners.push(partner('keep'), partner('gone', { email: 'secret@example.fi' })));
+    const records = await LowdbRecordStore.open(dir);
+    await putPartner(records, partner('keep'));
+    await putPartner(records, partner('gone', { email: 'secret@example.fi' }));
     expect(await readFile(journalOf(sharedFile()), 'utf8')).toContain('secret@example.fi');
-    await store.updateShared((d) => {
-      d.partners = d.partners.filter((p) => p.id !== 'gone');
-    });
+    await records.transaction((tx) => tx.remove('partners', 'gone'));
     expect(await exists(journalOf(sharedFile()))).toBe(false);
     expect(await readFile(sharedFile(), 'utf8')).not.toContain('secret@example.fi');
-    await store.close();
+    expect(JSON.parse(await readFile(sharedFile(), 'utf8')).partners.map((p: Partner) => p.id)).toEqual(['keep']);
+    await records.close();
+  });
+
+  it('journals role assignments (kept without an id) and job state as whole replacements, which a crash keeps', async () => {
+    const records = await LowdbRecordStore.open(dir);
+    const admin = { email: 'admin@example.fi', role: 'admin' } as RoleAssignment;
+    const editor = { email: 'coordinator@example.fi', role: 'coordinator', office: 'uusimaa' } as RoleAssignment;
+    await records.transaction(async (tx) => {
+      await tx.put('roleAssignments', { ...admin, id: roleAssignmentId(admin) });
+      await tx.put('roleAssignments', { ...editor, id: roleAssignmentId(editor) });
+      await tx.setJobState('digest.last', '2027-W10');
+    });
+    await records.transaction((tx) => tx.setJobState('reminders.last', '2027-03-01'));
+    const lines = (await readFile(journalOf(sharedFile()), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toContainEqual({ replace: 'roleAssignments', value: [admin, editor] });
+    expect(lines).toContainEqual({ replace: 'jobState', value: { 'digest.last': '2027-W10', 'reminders.last': '2027-03-01' } });
+    // Without close(): what a crash leaves behind.
+    const onDisk = (await readDocumentFile(sharedFile())) as { roleAssignments: RoleAssignment[]; jobState: Record<string, string> };
+    expect(onDisk.roleAssignments).toEqual([admin, editor]);
+    expect(onDisk.jobState).toEqual({ 'digest.last': '2027-W10', 'reminders.last': '2027-03-01' });
+    await records.close();
   });
 });

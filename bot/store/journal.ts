@@ -2,7 +2,9 @@
 // each batch closed by a {"commit":n} line, replayed onto the lowdb snapshot.
 import { readFile } from 'node:fs/promises';
 import { StoreFileError } from './store.js';
-import { hasId, isObject } from './change-tracking.js';
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+const hasId = (value: unknown): boolean => isObject(value) && typeof (value as { id?: unknown }).id === 'string';
 
 export type JournalLine = { put: string; record: { id: string } } | { replace: string; value: unknown };
 

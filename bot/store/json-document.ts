@@ -1,19 +1,30 @@
 // One lowdb JSON file held in memory, kept on disk as a snapshot (<file>, a
 // lowdb file) plus an append-only journal (<file>.journal, JSON lines) of the
-// records changed since. Changes are applied in memory at once and appended in
-// batches: while an append is in flight, further changes wait and go out
-// together in the next one. An append costs what the change costs, not what
-// the file costs. When the journal grows past a threshold, or when a batch
-// removes data (a deleted field or record, or an update marked `purge`), the snapshot is
+// records changed since. The writer names what it changes (journal entries:
+// a record put, or a collection replaced whole); they are applied in memory at
+// once and appended in batches: while an append is in flight, further changes
+// wait and go out together in the next one. An append costs what the change
+// costs, not what the file costs. When the journal grows past a threshold, or
+// when a batch removes data (a write marked `purge`), the snapshot is
 // rewritten (steno: temp file + rename) and the journal emptied.
 import { appendFile, rm, truncate } from 'node:fs/promises';
 import { Low } from 'lowdb';
 import { DataFile, TextFile } from 'lowdb/node';
 import { StoreFileError, StoreWriteError, type WriteOptions } from './store.js';
-import { newBatch, runTracked, type Batch } from './change-tracking.js';
-import { DEFAULTS, journalOf, readState, type JsonDocumentOptions } from './journal.js';
+import { DEFAULTS, journalOf, readState, type JournalLine, type JsonDocumentOptions } from './journal.js';
 
-export { journalOf, readDocumentFile, type JsonDocumentOptions } from './journal.js';
+export { journalOf, readDocumentFile, type JournalLine, type JsonDocumentOptions } from './journal.js';
+
+/** What one write batch changed. */
+interface Batch {
+  lines: JournalLine[];
+  /** Data was removed or erased: the old values must leave the disk, so the batch compacts. */
+  removes: boolean;
+  /** TRANSITION (issue 12): a legacy update() changed the data without naming what: the batch journals every collection whole. */
+  unnamed: boolean;
+}
+
+const newBatch = (): Batch => ({ lines: [], removes: false, unnamed: false });
 
 export class JsonDocument<T extends object> {
   private readonly low: Low<T>;
@@ -24,6 +35,8 @@ export class JsonDocument<T extends object> {
   private nextWrite: Promise<number> | null = null;
   /** Changes made since the last batch went out. */
   private pending: Batch = newBatch();
+  /** collection → record id → position in it; built when a put first needs it, dropped when the collection is replaced. */
+  private readonly positions = new Map<string, Map<string, number>>();
   private journalLines = 0;
   /** An append failed and its start could not be cut off: nothing may be appended after it. */
   private journalUnknown = false;
@@ -75,20 +88,69 @@ export class JsonDocument<T extends object> {
     return { data: data as T, journalChars };
   }
 
-  /** The data as it is in memory: for reading only; change it through update(). */
+  /** The data as it is in memory: for reading only; change it through write(). */
   get data(): T {
     return this.low.data;
   }
 
-  async update<R>(change: (data: T) => R, options: WriteOptions = {}): Promise<R> {
+  /**
+   * Applies `changes` to memory in order and journals them. A removal is a
+   * replace of its collection and must be marked `purge`, so the removed data
+   * leaves the disk.
+   */
+  write(changes: JournalLine[], options: WriteOptions = {}): Promise<void> {
+    return this.changed(() => {
+      for (const change of changes) this.apply(change);
+      this.pending.lines.push(...changes);
+    }, options);
+  }
+
+  /**
+   * TRANSITION (issue 12): goes with the document Store. Runs `change` on the
+   * data itself; not knowing what it changed, the batch journals every
+   * collection whole and rewrites the snapshot (slow but correct).
+   */
+  update<R>(change: (data: T) => R, options: WriteOptions = {}): Promise<R> {
+    let result!: R;
+    return this.changed(() => {
+      result = change(this.low.data);
+      this.positions.clear();
+      this.pending.unnamed = true;
+    }, options).then(() => result);
+  }
+
+  private async changed(change: () => void, options: WriteOptions): Promise<void> {
     if (this.closed) throw new StoreWriteError(this.file, new Error('the store is closed'));
     const epoch = this.epoch;
-    const result = runTracked(this.low.data, this.pending, change);
+    change();
     if (options.purge) this.pending.removes = true;
     const writtenEpoch = await this.flush();
     // A failed write rolled memory back before ours went out: ours is not on disk.
     if (writtenEpoch !== epoch) throw new StoreWriteError(this.file, new Error('an earlier write failed'));
-    return result;
+  }
+
+  private apply(change: JournalLine): void {
+    const data = this.low.data as Record<string, unknown>;
+    if ('replace' in change) {
+      data[change.replace] = change.value;
+      this.positions.delete(change.replace);
+      return;
+    }
+    const list = ((data[change.put] as { id?: unknown }[] | undefined) ??= []);
+    const positions = this.positionsIn(change.put, list);
+    const at = positions.get(change.record.id);
+    if (at === undefined) positions.set(change.record.id, list.push(change.record) - 1);
+    else list[at] = change.record;
+  }
+
+  private positionsIn(collection: string, list: { id?: unknown }[]): Map<string, number> {
+    let positions = this.positions.get(collection);
+    if (!positions) {
+      positions = new Map();
+      list.forEach((item, at) => typeof item?.id === 'string' && positions!.set(item.id, at));
+      this.positions.set(collection, positions);
+    }
+    return positions;
   }
 
   /** Resolves with the epoch of the write that carried every change made so far. */
@@ -97,7 +159,7 @@ export class JsonDocument<T extends object> {
       this.nextWrite = this.inFlight.then(() => {
         this.nextWrite = null;
         const epoch = this.epoch;
-        const write = this.write().then(
+        const write = this.append().then(
           () => epoch,
           async (err) => {
             await this.rollback();
@@ -113,36 +175,21 @@ export class JsonDocument<T extends object> {
 
   /** The journal lines for a batch, serialized now, from memory as it is at this moment. */
   private linesOf(batch: Batch): { text: string; lines: number } {
-    const data = this.low.data as Record<string, unknown>;
+    const entries = batch.unnamed
+      ? Object.entries(this.low.data).map(([key, value]): JournalLine => ({ replace: key, value }))
+      : batch.lines;
     let out = '';
-    let entries = 0;
-    for (const key of batch.replaced) {
-      out += `${JSON.stringify({ replace: key, value: data[key] })}\n`;
-      entries += 1;
-    }
-    for (const [key, records] of batch.dirty) {
-      if (batch.replaced.has(key)) continue;
-      const list = data[key];
-      if (!Array.isArray(list)) continue;
-      // A record changed after it left its collection is not in the document any more.
-      const members = records.size > 8 ? new Set<unknown>(list) : null;
-      for (const record of records) {
-        if (members ? members.has(record) : list.includes(record)) {
-          out += `${JSON.stringify({ put: key, record })}\n`;
-          entries += 1;
-        }
-      }
-    }
-    return { text: entries > 0 ? `${out}${JSON.stringify({ commit: entries })}\n` : '', lines: entries > 0 ? entries + 1 : 0 };
+    for (const entry of entries) out += `${JSON.stringify(entry)}\n`;
+    return { text: entries.length > 0 ? `${out}${JSON.stringify({ commit: entries.length })}\n` : '', lines: entries.length > 0 ? entries.length + 1 : 0 };
   }
 
   /** Appends the pending batch; compacts first when the journal is large or the batch removes data. */
-  private async write(): Promise<void> {
+  private async append(): Promise<void> {
     const batch = this.pending;
     this.pending = newBatch();
     const { text, lines } = this.linesOf(batch);
     const compact =
-      batch.removes || this.journalBytes + text.length > this.limits.maxJournalBytes || this.journalLines + lines > this.limits.maxJournalLines;
+      batch.removes || batch.unnamed || this.journalBytes + text.length > this.limits.maxJournalBytes || this.journalLines + lines > this.limits.maxJournalLines;
     // The snapshot is taken in the same tick as the batch, so it holds exactly what the journal will.
     const snapshot = compact || this.journalUnknown ? JSON.stringify(this.low.data) : null;
     if (this.journalUnknown) {
@@ -195,6 +242,7 @@ export class JsonDocument<T extends object> {
       const onDisk = await this.readFromDisk();
       if (onDisk) this.low.data = onDisk.data;
     } finally {
+      this.positions.clear();
       // Bumped only now, so that a change made while the files were read is refused too: it was made on the old memory.
       this.epoch += 1;
       this.pending = newBatch();

@@ -9,6 +9,7 @@
 // turn: a disk failure between them can keep the first (lowdb has no
 // cross-file commit; PostgreSQL does).
 import type { Instant } from '../domain/types.js';
+import type { JournalLine } from './journal.js';
 import { LowdbStore } from './lowdb-store.js';
 import {
   ALL_KINDS,
@@ -109,10 +110,42 @@ function toDocument(kind: Kind, record: AnyRecord): unknown {
   return rest;
 }
 
+/**
+ * A document's changes as journal entries: a put per record, except in a
+ * collection that loses a record or whose records lack an id in the document
+ * (role assignments): that one is replaced whole, as is the job state.
+ */
+function journalEntries(data: Record<string, unknown>, writes: { kind: Kind; id: string; entry: Entry | null }[], jobState: Map<string, string | null>): JournalLine[] {
+  const replaced = new Map<Kind, unknown[]>();
+  for (const { kind, entry } of writes) if (entry === null || kind === 'roleAssignments') replaced.set(kind, [...((data[kind] as unknown[]) ?? [])]);
+  const entries: JournalLine[] = [];
+  for (const { kind, id, entry } of writes) {
+    const list = replaced.get(kind);
+    if (!list) {
+      entries.push({ put: kind, record: entry!.record });
+      continue;
+    }
+    // Removals are rare (erasure, a dropped proposal): a scan of the list is fine.
+    const at = list.findIndex((item) => fromDocument(kind, item).id === id);
+    if (entry === null) {
+      if (at >= 0) list.splice(at, 1);
+    } else if (at >= 0) list[at] = toDocument(kind, entry.record);
+    else list.push(toDocument(kind, entry.record));
+  }
+  for (const [kind, value] of replaced) entries.push({ replace: kind, value });
+  if (jobState.size > 0) {
+    const value: Record<string, string> = { ...(data.jobState as Record<string, string>) };
+    for (const [key, changed] of jobState) {
+      if (changed === null) delete value[key];
+      else value[key] = changed;
+    }
+    entries.push({ replace: 'jobState', value });
+  }
+  return entries;
+}
+
 export class LowdbRecordStore implements RecordStore {
   private readonly tables = new Map<Kind, Table>(ALL_KINDS.map((kind) => [kind, new Table(kind)]));
-  /** "document/kind" → id → position in that document's list */
-  private readonly positions = new Map<string, Map<string, number>>();
   private readonly leases = new Map<string, { holder: string; until: Instant }>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly committed: RecordReader;
@@ -142,7 +175,6 @@ export class LowdbRecordStore implements RecordStore {
   private fresh(): void {
     if (this.indexedAt === this.store.version) return;
     for (const kind of ALL_KINDS) this.tables.set(kind, new Table(kind));
-    this.positions.clear();
     this.store.readShared((data) => this.load(null, data));
     for (const year of this.store.years()) this.store.readYear(year, (data) => this.load(year, data));
     this.indexedAt = this.store.version;
@@ -154,7 +186,6 @@ export class LowdbRecordStore implements RecordStore {
       const list = (data as unknown as Record<string, Record<string, unknown>[]>)[kind] ?? [];
       for (const item of list) this.tables.get(kind)!.add({ year, record: fromDocument(kind, item) });
     }
-    this.reindexPositions(year === null ? 'shared' : String(year));
   }
 
   /** Runs `work` after every earlier exclusive piece of work. */
@@ -216,24 +247,10 @@ export class LowdbRecordStore implements RecordStore {
     if (changes.jobState.size > 0 && !byDocument.has('shared')) byDocument.set('shared', []);
     for (const [document, writes] of byDocument) {
       const purge = purgeAll || writes.some((w) => w.entry === null) || (document === 'shared' && [...changes.jobState.values()].includes(null));
-      const apply = (data: Record<string, unknown>) => {
-        for (const { kind, id, entry } of writes) this.applyToDocument(document, data, kind, id, entry);
-        if (document === 'shared') {
-          const jobState = data.jobState as Record<string, string>;
-          for (const [key, value] of changes.jobState) {
-            if (value === null) delete jobState[key];
-            else jobState[key] = value;
-          }
-        }
-      };
-      try {
-        if (document === 'shared') await this.store.updateShared((d) => apply(d as unknown as Record<string, unknown>), { purge });
-        else await this.store.updateYear(Number(document), (d) => apply(d as unknown as Record<string, unknown>), { purge });
-      } catch (err) {
-        // The document went back to what is on disk: so must the positions in its lists (the Maps were not changed yet).
-        this.reindexPositions(document);
-        throw err;
-      }
+      const jobState = document === 'shared' ? changes.jobState : new Map<string, string | null>();
+      const changesOf = (data: object) => journalEntries(data as Record<string, unknown>, writes, jobState);
+      if (document === 'shared') await this.store.writeShared(changesOf, { purge });
+      else await this.store.writeYear(Number(document), changesOf, { purge });
       for (const { kind, id, entry } of writes) {
         const table = this.tables.get(kind)!;
         table.delete(id);
@@ -241,28 +258,6 @@ export class LowdbRecordStore implements RecordStore {
       }
     }
     return byDocument.size;
-  }
-
-  private reindexPositions(document: string): void {
-    const data = (document === 'shared' ? this.store.readShared((d) => d) : this.store.readYear(Number(document), (d) => d)) as unknown as Record<string, unknown[]>;
-    for (const kind of ALL_KINDS.filter((k) => isYearKind(k) === (document !== 'shared'))) {
-      this.positions.set(`${document}/${kind}`, new Map((data[kind] ?? []).map((item, at) => [fromDocument(kind, item).id, at])));
-    }
-  }
-
-  private applyToDocument(document: string, data: Record<string, unknown>, kind: Kind, id: string, entry: Entry | null): void {
-    const list = data[kind] as unknown[];
-    const key = `${document}/${kind}`;
-    const positions = this.positions.get(key) ?? this.positions.set(key, new Map()).get(key)!;
-    const at = positions.get(id);
-    if (entry && at !== undefined) list[at] = toDocument(kind, entry.record);
-    else if (entry) positions.set(id, list.push(toDocument(kind, entry.record)) - 1);
-    else if (at !== undefined) {
-      list.splice(at, 1);
-      // Removals are rare (erasure, a dropped proposal): renumbering the list is fine.
-      positions.clear();
-      list.forEach((item, position) => positions.set(fromDocument(kind, item).id, position));
-    }
   }
 
   claimSend(claim: SendClaim, now: Instant): Promise<boolean> {

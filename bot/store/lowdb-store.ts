@@ -2,7 +2,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
-import { JsonDocument } from './json-document.js';
+import { JsonDocument, type JournalLine } from './json-document.js';
 import {
   emptyShared,
   emptyYear,
@@ -67,7 +67,7 @@ export class LowdbStore implements Store {
     try {
       const shared = await JsonDocument.open(join(dir, 'shared.json'), emptyShared, checkShared);
       const missing = ADDED_SHARED_KEYS.filter((key) => shared.data[key] === undefined);
-      if (missing.length > 0) await shared.update((d) => Object.assign(d, Object.fromEntries(missing.map((key) => [key, emptyShared()[key]]))));
+      if (missing.length > 0) await shared.write(missing.map((key) => ({ replace: key, value: emptyShared()[key] })));
       const yearDocs = new Map<number, JsonDocument<YearData>>();
       for (const name of (await readdir(dir)).sort()) {
         const match = YEAR_FILE.exec(name);
@@ -89,10 +89,18 @@ export class LowdbStore implements Store {
     return read(this.yearDocs.get(year)?.data ?? emptyYear());
   }
 
+  // TRANSITION (issue 12): goes with the document Store.
   async updateYear<T>(year: number, change: (data: YearData) => T, options?: WriteOptions): Promise<T> {
     if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new RangeError(`year ${year} is out of range`);
     const doc = this.yearDocs.get(year) ?? (await this.openYear(year));
     return this.counted(doc.update(change, options));
+  }
+
+  /** Writes the changes `changesOf` names for the year's data as it is now (see JsonDocument.write). */
+  async writeYear(year: number, changesOf: (data: Readonly<YearData>) => JournalLine[], options?: WriteOptions): Promise<void> {
+    if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new RangeError(`year ${year} is out of range`);
+    const doc = this.yearDocs.get(year) ?? (await this.openYear(year));
+    return this.counted(doc.write(changesOf(doc.data), options));
   }
 
   /** Creates a year file once, even when several updates ask for it at the same moment. */
@@ -113,8 +121,13 @@ export class LowdbStore implements Store {
     return read(this.shared.data);
   }
 
+  // TRANSITION (issue 12): goes with the document Store.
   updateShared<T>(change: (data: SharedData) => T, options?: WriteOptions): Promise<T> {
     return this.counted(this.shared.update(change, options));
+  }
+
+  writeShared(changesOf: (data: Readonly<SharedData>) => JournalLine[], options?: WriteOptions): Promise<void> {
+    return this.counted(this.shared.write(changesOf(this.shared.data), options));
   }
 
   private counted<T>(update: Promise<T>): Promise<T> {
