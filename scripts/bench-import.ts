@@ -16,7 +16,6 @@ import { parsePartnerCsv } from '../bot/domain/partner-csv.js';
 import type { Partner } from '../bot/domain/types.js';
 import { importPartners } from '../bot/services/partners.js';
 import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
 
 const OFFICES = ['uusimaa', 'pohjanmaa'];
 const SEGMENTS = ['municipalities', 'debt-counsellors'];
@@ -60,7 +59,7 @@ function csvOf(rows: number, partners: number): string {
 
 export async function benchImport(rows = 2_000, partners = 20_000): Promise<ImportFigures> {
   const dir = await mkdtemp(join(tmpdir(), 'sidos-bench-import-'));
-  const records = LowdbRecordStore.over(await LowdbStore.open(dir));
+  const records = await LowdbRecordStore.open(dir);
   try {
     for (let start = 0; start < partners; start += SEED_BATCH) {
       await records.transaction(async (tx) => {

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { BENCH_YEAR, writeDataset } from '../scripts/bench/dataset.js';
 
 let dir = '';
@@ -18,7 +17,7 @@ describe('bench-process lowdb dataset', () => {
   it('opens with the stored feedback and open requests of the answering partners', async () => {
     dir = await mkdtemp(join(tmpdir(), 'sidos-bench-test-'));
     const dataset = await writeDataset({ dir, records: 300, open: 12, serviceUrl: 'http://127.0.0.1:1/' });
-    const records = LowdbRecordStore.over(await LowdbStore.open(dir));
+    const records = await LowdbRecordStore.open(dir);
     try {
       expect(await records.inYear('feedback', BENCH_YEAR)).toHaveLength(300);
       expect(dataset.submissions).toHaveLength(12);

@@ -29,7 +29,6 @@ import {
 } from '../bot/services/digest.js';
 import { createSurvey, createSurveyRounds } from '../bot/services/surveys.js';
 import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
-import type { LowdbStore } from '../bot/store/lowdb-store.js';
 import type { Kind, RecordKinds } from '../bot/store/record-kinds.js';
 import type { RecordReader } from '../bot/store/records.js';
 import type { ConversationKind } from '../bot/store/store.js';
@@ -59,13 +58,11 @@ async function all<K extends Kind>(records: LowdbRecordStore, kind: K): Promise<
 describe('digest service', () => {
   let temp: TempRecords;
   let records: LowdbRecordStore;
-  /** TRANSITION (issue 12): for the survey and delivery services not yet on the RecordStore. */
-  let store: LowdbStore;
   let config: AppConfig;
 
   beforeEach(async () => {
     temp = await tempRecords();
-    ({ records, store } = temp);
+    ({ records } = temp);
     config = loadConfig({ PORT: '0', DATA_DIR: temp.dir, PUBLIC_BASE_URL: 'https://sidos.example.fi' });
     await records.transaction(async (tx) => {
       for (const p of ['a', 'b', 'c', 'd'].map(partner)) await tx.put('partners', p);
@@ -147,8 +144,6 @@ describe('digest service', () => {
   describe('survey rounds', () => {
     it('counts each round in the period it was sent in, also when rounds do not start with a calendar quarter', async () => {
       // Scheduled 29 June: rounds on 30 June (Q2) and 30 September (Q3), nothing on 1 July.
-      // TRANSITION (issue 12): the survey services write through the RecordStore over the same documents.
-      const records = LowdbRecordStore.over(store);
       const survey = await createSurvey(records, 'uusimaa', { segment: 'municipalities', topic: 'Neuvonta', cadence: 'quarterly' }, 'c', new Date('2027-06-29T10:00:00.000Z'));
       for (const at of ['2027-06-30T04:00:00.000Z', '2027-07-01T04:00:00.000Z', '2027-09-30T04:00:00.000Z']) {
         await createSurveyRounds(records, config, new Date(at));

@@ -8,11 +8,10 @@ import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
 import type { Proposal } from '../bot/domain/types.js';
 import { changeStatus, listProposals, notifyAuthor } from '../bot/services/proposals.js';
 import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
-import type { LowdbStore } from '../bot/store/lowdb-store.js';
 import { partnerFixture as partner, personalChat } from './harness/seed.js';
 import { cardText } from './harness/sidos-harness.js';
 import { dataFileText, readDataFile } from './harness/data-files.js';
-import { tempRecords, type TempRecords } from './harness/temp-records.js';
+import { allRecords, tempRecords, type TempRecords } from './harness/temp-records.js';
 
 const now = new Date('2027-03-10T10:00:00.000Z');
 const coordinator = { role: 'coordinator' as const, officeId: 'uusimaa', id: 'aad-coordinator' };
@@ -39,12 +38,10 @@ describe('proposals service', () => {
   let temp: TempRecords;
   let dir: string;
   let records: LowdbRecordStore;
-  /** TRANSITION (issue 12): the deliveries still keep their send log in the document store. */
-  let store: LowdbStore;
 
   beforeEach(async () => {
     temp = await tempRecords();
-    ({ dir, records, store } = temp);
+    ({ dir, records } = temp);
     await records.transaction(async (tx) => {
       await tx.put('partners', partner('author', { aadObjectId: 'aad-author', locale: 'sv' }));
       await tx.put('partners', partner('other'));
@@ -184,7 +181,7 @@ describe('proposals service', () => {
       expect(text).toContain('Proposal local');
       expect(text).toContain('Vi beslutade att inte genomföra förslaget.');
       expect(text).toContain('Lagen tillåter det inte.');
-      expect(store.readShared((d) => d.sends.map((s) => [s.id, s.status]))).toEqual([['proposal-status:local:2', 'sent']]);
+      expect((await allRecords(records, 'sends')).map((s) => [s.id, s.status])).toEqual([['proposal-status:local:2', 'sent']]);
       expect(emails).toEqual([]);
     });
 
@@ -193,7 +190,7 @@ describe('proposals service', () => {
       expect(await notifyAuthor({ config, records, delivery, email: emailSender(), log: () => undefined }, decided, now)).toBe('anonymous');
       expect(teamsSent).toEqual([]);
       expect(emails).toEqual([]);
-      expect(store.readShared((d) => d.sends)).toEqual([]);
+      expect(await allRecords(records, 'sends')).toEqual([]);
     });
 
     it('e-mails an author without a Teams chat when SMTP is set up, once; without SMTP nobody can be told', async () => {
@@ -230,7 +227,7 @@ describe('proposals service', () => {
       );
       const decided = await decide('local', 'under-review');
       expect(await notifyAuthor({ config, records, delivery: failing, email: emailSender(), log: () => undefined }, decided, now)).toBe('email');
-      expect(store.readShared((d) => d.sends.map((s) => [s.id, s.channel, s.status]))).toEqual([
+      expect((await allRecords(records, 'sends')).map((s) => [s.id, s.channel, s.status])).toEqual([
         ['proposal-status:local:2', 'teams', 'failed'],
         ['email:proposal-status:local:2', 'email', 'sent'],
       ]);

@@ -9,7 +9,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CONVERSATION_LIMITS, SendQueue } from '../bot/delivery/send-queue.js';
 import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
 import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { createAdapter } from '../bot/teams/app.js';
 import { AdapterConversationPort } from '../bot/teams/conversation-port.js';
 import { ConnectorStandIn } from './harness/connector.js';
@@ -70,19 +69,16 @@ describe('SendQueue', () => {
 
 describe('TeamsDelivery at shutdown', () => {
   let dir: string;
-  let store: LowdbStore;
-  /** The sends' claims and records (the RecordStore over `store`). */
   let records: LowdbRecordStore;
   let connector: ConnectorStandIn;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sidos-send-queue-'));
-    store = await LowdbStore.open(dir);
-    records = LowdbRecordStore.over(store);
+    records = await LowdbRecordStore.open(dir);
     connector = await new ConnectorStandIn().start();
-    await store.updateShared((d) => d.conversations.push(partnerChat({ id: 'p1', aadObjectId: 'aad-p1' }, connector.url)));
+    await records.transaction((tx) => tx.put('conversations', partnerChat({ id: 'p1', aadObjectId: 'aad-p1' }, connector.url)));
   });
   afterEach(async () => {
-    await store.close();
+    await records.close();
     await connector.stop();
     await rm(dir, { recursive: true, force: true });
   });

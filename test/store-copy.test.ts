@@ -5,9 +5,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
-import { ALL_KINDS, isYearKind } from '../bot/store/record-kinds.js';
-import type { SendRecord, SharedData, YearData } from '../bot/store/store.js';
+import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
+import { ALL_KINDS, isYearKind, roleAssignmentId } from '../bot/store/record-kinds.js';
 import { readDataFile } from './harness/data-files.js';
 import { ROOT } from './harness/process.js';
 import { createTestDatabase } from './harness/postgres.js';
@@ -20,7 +19,7 @@ import {
   segmentContactsFixture,
   subscriptionFixture,
 } from './harness/record-fixtures.js';
-import { meetingFixture, partnerFixture, seedMeeting } from './harness/seed.js';
+import { meetingFixture, partnerFixture } from './harness/seed.js';
 
 function storeCopy(from: string, to: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
@@ -41,37 +40,39 @@ async function documents(dir: string): Promise<Record<string, unknown>> {
   return Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readDataFile(join(dir, name))])));
 }
 
-/** A data directory written by the services' own Store: every kind, two years, job state. */
+/** A data directory written through the RecordStore: every kind, two years, job state. */
 async function seed(dir: string): Promise<void> {
-  const store = await LowdbStore.open(dir);
+  const store = await LowdbRecordStore.open(dir);
   const records = oneOfEach();
-  await seedMeeting(store, meetingFixture({ id: 'meeting-2' }), [
-    [partnerFixture('p2'), 'accepted'],
-    [partnerFixture('p3'), 'declined'],
-  ]);
-  await store.updateShared((d: SharedData) => {
-    d.partners.push(records.partners);
-    d.conversations.push(records.conversations);
-    const { id: _id, ...assignment } = records.roleAssignments;
-    d.roleAssignments.push(assignment, { role: 'national', email: 'johto@example.fi' });
+  const meeting2 = meetingFixture({ id: 'meeting-2' });
+  await store.transaction(async (tx) => {
+    await tx.put('partners', records.partners);
+    for (const [partner, rsvp] of [[partnerFixture('p2'), 'accepted'], [partnerFixture('p3'), 'declined']] as const) {
+      await tx.put('partners', partner);
+      await tx.putInYear('invitations', meeting2.year, { id: `inv-${partner.id}`, meetingId: meeting2.id, partnerId: partner.id, rsvp, sentSequence: 0, icsToken: `token-${partner.id}` });
+    }
+    await tx.putInYear('meetings', meeting2.year, meeting2);
+    await tx.put('conversations', records.conversations);
+    await tx.put('roleAssignments', records.roleAssignments);
+    const national = { role: 'national' as const, email: 'johto@example.fi' };
+    await tx.put('roleAssignments', { ...national, id: roleAssignmentId(national) });
     // A channel following the news of two offices, besides a digest subscription.
     const news = (id: string, officeId: string) => subscriptionFixture(id, { topic: 'news', officeId, conversationRecordId: 'a:channel-1' });
-    d.subscriptions.push(records.subscriptions, news('sub-news-1', 'uusimaa'), news('sub-news-2', 'pirkanmaa'));
-    const sent = records.sends as SendRecord;
-    d.sends.push(sent, { ...sent, id: 'invite/inv-2/0/email', channel: 'email', status: 'failed', lastError: 'SMTP 451' });
-    d.surveys.push(records.surveys);
-    d.links.push(records.links);
-    d.audit.push(auditFixture('a2', '2027-01-01T00:00:00.000Z'), auditFixture('a1', '2027-02-01T00:00:00.000Z'));
-    d.announcements.push(records.announcements, announcementFixture('announcement-2', { kind: 'event', acknowledgements: [] }));
-    d.segmentContacts.push(records.segmentContacts, segmentContactsFixture('pirkanmaa', 'municipalities'));
-    d.jobState['digest.lastPeriod'] = '2027-W09';
-  });
-  await store.updateYear(2027, (d: YearData) => {
-    for (const kind of ALL_KINDS.filter(isYearKind)) (d[kind] as unknown[]).push(records[kind]);
-  });
-  await store.updateYear(2028, (d: YearData) => {
-    d.meetings.push(meetingFixture({ id: 'meeting-2028', year: 2028 }));
-    d.feedback.push(feedbackFixture('f-2028', { requestId: 'r-2028', submittedAt: '2028-01-02T10:00:00.000Z' }));
+    for (const subscription of [records.subscriptions, news('sub-news-1', 'uusimaa'), news('sub-news-2', 'pirkanmaa')]) await tx.put('subscriptions', subscription);
+    await tx.put('sends', records.sends);
+    await tx.put('sends', { ...records.sends, id: 'invite/inv-2/0/email', channel: 'email', status: 'failed', lastError: 'SMTP 451' });
+    await tx.put('surveys', records.surveys);
+    await tx.put('links', records.links);
+    await tx.put('audit', auditFixture('a2', '2027-01-01T00:00:00.000Z'));
+    await tx.put('audit', auditFixture('a1', '2027-02-01T00:00:00.000Z'));
+    await tx.put('announcements', records.announcements);
+    await tx.put('announcements', announcementFixture('announcement-2', { kind: 'event', acknowledgements: [] }));
+    await tx.put('segmentContacts', records.segmentContacts);
+    await tx.put('segmentContacts', segmentContactsFixture('pirkanmaa', 'municipalities'));
+    await tx.setJobState('digest.lastPeriod', '2027-W09');
+    for (const kind of ALL_KINDS.filter(isYearKind)) await tx.putInYear(kind, 2027, records[kind] as never);
+    await tx.putInYear('meetings', 2028, meetingFixture({ id: 'meeting-2028', year: 2028 }));
+    await tx.putInYear('feedback', 2028, feedbackFixture('f-2028', { requestId: 'r-2028', submittedAt: '2028-01-02T10:00:00.000Z' }));
   });
   await store.close();
   expect(roleFixture().id).toBe(records.roleAssignments.id);

@@ -20,11 +20,9 @@ interface Batch {
   lines: JournalLine[];
   /** Data was removed or erased: the old values must leave the disk, so the batch compacts. */
   removes: boolean;
-  /** TRANSITION (issue 12): a legacy update() changed the data without naming what: the batch journals every collection whole. */
-  unnamed: boolean;
 }
 
-const newBatch = (): Batch => ({ lines: [], removes: false, unnamed: false });
+const newBatch = (): Batch => ({ lines: [], removes: false });
 
 export class JsonDocument<T extends object> {
   private readonly low: Low<T>;
@@ -105,20 +103,6 @@ export class JsonDocument<T extends object> {
     }, options);
   }
 
-  /**
-   * TRANSITION (issue 12): goes with the document Store. Runs `change` on the
-   * data itself; not knowing what it changed, the batch journals every
-   * collection whole and rewrites the snapshot (slow but correct).
-   */
-  update<R>(change: (data: T) => R, options: WriteOptions = {}): Promise<R> {
-    let result!: R;
-    return this.changed(() => {
-      result = change(this.low.data);
-      this.positions.clear();
-      this.pending.unnamed = true;
-    }, options).then(() => result);
-  }
-
   private async changed(change: () => void, options: WriteOptions): Promise<void> {
     if (this.closed) throw new StoreWriteError(this.file, new Error('the store is closed'));
     const epoch = this.epoch;
@@ -175,9 +159,7 @@ export class JsonDocument<T extends object> {
 
   /** The journal lines for a batch, serialized now, from memory as it is at this moment. */
   private linesOf(batch: Batch): { text: string; lines: number } {
-    const entries = batch.unnamed
-      ? Object.entries(this.low.data).map(([key, value]): JournalLine => ({ replace: key, value }))
-      : batch.lines;
+    const entries = batch.lines;
     let out = '';
     for (const entry of entries) out += `${JSON.stringify(entry)}\n`;
     return { text: entries.length > 0 ? `${out}${JSON.stringify({ commit: entries.length })}\n` : '', lines: entries.length > 0 ? entries.length + 1 : 0 };
@@ -189,7 +171,7 @@ export class JsonDocument<T extends object> {
     this.pending = newBatch();
     const { text, lines } = this.linesOf(batch);
     const compact =
-      batch.removes || batch.unnamed || this.journalBytes + text.length > this.limits.maxJournalBytes || this.journalLines + lines > this.limits.maxJournalLines;
+      batch.removes || this.journalBytes + text.length > this.limits.maxJournalBytes || this.journalLines + lines > this.limits.maxJournalLines;
     // The snapshot is taken in the same tick as the batch, so it holds exactly what the journal will.
     const snapshot = compact || this.journalUnknown ? JSON.stringify(this.low.data) : null;
     if (this.journalUnknown) {

@@ -1,8 +1,8 @@
-// The RecordStore over lowdb: the same DATA_DIR documents as LowdbStore
+// The RecordStore over lowdb: the DATA_DIR documents of LowdbStore
 // (shared.json, <year>.json), with Maps for every lookup so a query costs
-// O(1) or O(records found), never a scan of all records. It must be the only
+// O(1) or O(records found), never a scan of all records. It is the only
 // writer of the documents it opens (the directory lock keeps other processes
-// out; inside the process nothing else may write through a Store on them).
+// out) and tells them exactly which records each transaction changed.
 // Transactions run one at a time; their writes are buffered and applied when
 // the work succeeds, so a failed use case leaves nothing behind. A transaction
 // that touches shared records and a year, or two years, writes each file in
@@ -150,34 +150,15 @@ export class LowdbRecordStore implements RecordStore {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly committed: RecordReader;
 
-  /** The store's version the Maps were built at. */
-  private indexedAt = -1;
-
   private constructor(private readonly store: LowdbStore) {
-    this.committed = new LowdbReader(this.tables, store, null, () => this.fresh());
-    this.fresh();
+    this.committed = new LowdbReader(this.tables, store, null);
+    this.store.readShared((data) => this.load(null, data));
+    for (const year of this.store.years()) this.store.readYear(year, (data) => this.load(year, data));
   }
 
   /** Opens (and locks) DATA_DIR; see LowdbStore.open. */
   static async open(dir: string): Promise<LowdbRecordStore> {
     return new LowdbRecordStore(await LowdbStore.open(dir));
-  }
-
-  /**
-   * TRANSITION (issue 12): services not yet moved write through the LowdbStore
-   * directly; this store rebuilds its Maps when the documents changed under it.
-   * Goes once every service uses the RecordStore.
-   */
-  static over(store: LowdbStore): LowdbRecordStore {
-    return new LowdbRecordStore(store);
-  }
-
-  private fresh(): void {
-    if (this.indexedAt === this.store.version) return;
-    for (const kind of ALL_KINDS) this.tables.set(kind, new Table(kind));
-    this.store.readShared((data) => this.load(null, data));
-    for (const year of this.store.years()) this.store.readYear(year, (data) => this.load(year, data));
-    this.indexedAt = this.store.version;
   }
 
   private load(year: number | null, data: Readonly<SharedData> | Readonly<YearData>): void {
@@ -222,19 +203,15 @@ export class LowdbRecordStore implements RecordStore {
 
   transaction<T>(work: (tx: RecordTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.exclusive(async () => {
-      this.fresh();
       const changes: Changes = { records: new Map(), jobState: new Map() };
-      const result = await work(new LowdbTransaction(this.tables, this.store, changes, () => this.fresh()));
-      const unchanged = this.indexedAt === this.store.version;
-      const written = await this.commit(changes, options.purge ?? false);
-      if (unchanged && this.store.version === this.indexedAt + 2 * written) this.indexedAt = this.store.version;
-      else this.fresh();
+      const result = await work(new LowdbTransaction(this.tables, this.store, changes));
+      await this.commit(changes, options.purge ?? false);
       return result;
     });
   }
 
   /** Writes each touched document once, then brings the Maps up to date. */
-  private async commit(changes: Changes, purgeAll: boolean): Promise<number> {
+  private async commit(changes: Changes, purgeAll: boolean): Promise<void> {
     const byDocument = new Map<string, { kind: Kind; id: string; entry: Entry | null }[]>();
     for (const [kind, writes] of changes.records) {
       for (const [id, entry] of writes) {
@@ -257,7 +234,6 @@ export class LowdbRecordStore implements RecordStore {
         if (entry) table.add(entry);
       }
     }
-    return byDocument.size;
   }
 
   claimSend(claim: SendClaim, now: Instant): Promise<boolean> {
@@ -309,16 +285,10 @@ export class LowdbRecordStore implements RecordStore {
 /** Reads committed records, seen through a transaction's own writes when there is one. */
 class LowdbReader implements RecordReader {
   constructor(
-    private readonly allTables: Map<Kind, Table>,
+    protected readonly tables: Map<Kind, Table>,
     protected readonly store: LowdbStore,
     protected readonly changes: Changes | null,
-    private readonly fresh: () => void,
   ) {}
-
-  protected get tables(): Map<Kind, Table> {
-    this.fresh();
-    return this.allTables;
-  }
 
   protected written(kind: Kind): Map<string, Entry | null> | undefined {
     return this.changes?.records.get(kind);
@@ -398,8 +368,8 @@ class LowdbReader implements RecordReader {
 }
 
 class LowdbTransaction extends LowdbReader implements RecordTransaction {
-  constructor(tables: Map<Kind, Table>, store: LowdbStore, private readonly pending: Changes, fresh: () => void) {
-    super(tables, store, pending, fresh);
+  constructor(tables: Map<Kind, Table>, store: LowdbStore, private readonly pending: Changes) {
+    super(tables, store, pending);
   }
 
   async put<K extends SharedKind>(kind: K, record: RecordKinds[K]): Promise<void> {

@@ -1,4 +1,5 @@
-// The lowdb Store: DATA_DIR/shared.json plus DATA_DIR/<year>.json per year.
+// The lowdb documents under the RecordStore (lowdb-records.ts): DATA_DIR/shared.json
+// plus DATA_DIR/<year>.json per year, each a snapshot and a journal (json-document.ts).
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
@@ -8,7 +9,6 @@ import {
   emptyYear,
   type SharedData,
   type WriteOptions,
-  type Store,
   type YearData,
 } from './store.js';
 
@@ -45,10 +45,8 @@ function shapeChecker(template: object, added: readonly string[] = []): (data: u
 const checkYear = shapeChecker(emptyYear());
 const checkShared = shapeChecker(emptyShared(), ADDED_SHARED_KEYS);
 
-export class LowdbStore implements Store {
+export class LowdbStore {
   private readonly opening = new Map<number, Promise<JsonDocument<YearData>>>();
-  /** Counts changes begun and settled, so a reader holding its own indexes can tell it must rebuild them. */
-  version = 0;
 
   private constructor(
     private readonly dir: string,
@@ -89,18 +87,11 @@ export class LowdbStore implements Store {
     return read(this.yearDocs.get(year)?.data ?? emptyYear());
   }
 
-  // TRANSITION (issue 12): goes with the document Store.
-  async updateYear<T>(year: number, change: (data: YearData) => T, options?: WriteOptions): Promise<T> {
-    if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new RangeError(`year ${year} is out of range`);
-    const doc = this.yearDocs.get(year) ?? (await this.openYear(year));
-    return this.counted(doc.update(change, options));
-  }
-
   /** Writes the changes `changesOf` names for the year's data as it is now (see JsonDocument.write). */
   async writeYear(year: number, changesOf: (data: Readonly<YearData>) => JournalLine[], options?: WriteOptions): Promise<void> {
     if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new RangeError(`year ${year} is out of range`);
     const doc = this.yearDocs.get(year) ?? (await this.openYear(year));
-    return this.counted(doc.write(changesOf(doc.data), options));
+    return doc.write(changesOf(doc.data), options);
   }
 
   /** Creates a year file once, even when several updates ask for it at the same moment. */
@@ -121,18 +112,8 @@ export class LowdbStore implements Store {
     return read(this.shared.data);
   }
 
-  // TRANSITION (issue 12): goes with the document Store.
-  updateShared<T>(change: (data: SharedData) => T, options?: WriteOptions): Promise<T> {
-    return this.counted(this.shared.update(change, options));
-  }
-
   writeShared(changesOf: (data: Readonly<SharedData>) => JournalLine[], options?: WriteOptions): Promise<void> {
-    return this.counted(this.shared.write(changesOf(this.shared.data), options));
-  }
-
-  private counted<T>(update: Promise<T>): Promise<T> {
-    this.version++;
-    return update.finally(() => this.version++);
+    return this.shared.write(changesOf(this.shared.data), options);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
-// The Store: what Sidos keeps, and the one way to read and change it.
-// Records of a year (plans, meetings, feedback, …) live in one document per
-// year; records that are not tied to a year live in the shared document.
+// The shapes of what Sidos keeps, as the lowdb documents hold them: records of
+// a year (plans, meetings, feedback, …) in one document per year, records not
+// tied to a year in the shared document. The RecordStore (records.ts) is the one
+// way to read and change them.
 import type {
   Announcement,
   Feedback,
@@ -162,28 +163,11 @@ export const emptyShared = (): SharedData => ({
   jobState: {},
 });
 
-/**
- * Reads are synchronous views of the current state. An update function must
- * validate first and only then mutate; the returned promise resolves once the
- * change is on disk and rejects (StoreWriteError) if it could not be written,
- * in which case the change is not kept.
- */
 export interface WriteOptions {
   /** The change erases data: its old values must leave the disk now, not at the next compaction. */
   purge?: boolean;
 }
 
-export interface Store {
-  years(): number[];
-  readYear<T>(year: number, read: (data: Readonly<YearData>) => T): T;
-  updateYear<T>(year: number, change: (data: YearData) => T, options?: WriteOptions): Promise<T>;
-  readShared<T>(read: (data: Readonly<SharedData>) => T): T;
-  updateShared<T>(change: (data: SharedData) => T, options?: WriteOptions): Promise<T>;
-  /** Waits for writes in flight; later updates are refused. */
-  close(): Promise<void>;
-}
-
-/** lowdb's kind of StorageUnavailableError: the change could not be written and was not kept. */
 export class StoreWriteError extends StorageUnavailableError {
   constructor(file: string, cause: unknown) {
     super(`Could not write ${file}: ${(cause as Error)?.message ?? String(cause)}`);

@@ -3,25 +3,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LowdbRecordStore } from '../../bot/store/lowdb-records.js';
-import { LowdbStore } from '../../bot/store/lowdb-store.js';
+import type { Kind, RecordKinds } from '../../bot/store/record-kinds.js';
+import type { RecordStore } from '../../bot/store/records.js';
 
 export interface TempRecords {
   dir: string;
   records: LowdbRecordStore;
-  /** TRANSITION (issue 12): the same documents for services not yet on the RecordStore. */
-  store: LowdbStore;
   /** Closes the store and opens the directory anew, as a restart would. */
   reopen(): Promise<TempRecords>;
   cleanup(): Promise<void>;
 }
 
 async function openIn(dir: string): Promise<TempRecords> {
-  const store = await LowdbStore.open(dir);
-  const records = LowdbRecordStore.over(store);
-  const self: TempRecords = {
+  const records = await LowdbRecordStore.open(dir);
+  return {
     dir,
     records,
-    store,
     reopen: async () => {
       await records.close();
       return openIn(dir);
@@ -31,9 +28,15 @@ async function openIn(dir: string): Promise<TempRecords> {
       await rm(dir, { recursive: true, force: true });
     },
   };
-  return self;
 }
 
 export async function tempRecords(): Promise<TempRecords> {
   return openIn(await mkdtemp(join(tmpdir(), 'sidos-test-')));
+}
+
+/** Every record of a kind, in the order kept: what a test asserts after a use case. */
+export async function allRecords<K extends Kind>(records: RecordStore, kind: K): Promise<RecordKinds[K][]> {
+  const found: RecordKinds[K][] = [];
+  for await (const filed of records.scan(kind)) found.push(filed.record);
+  return found;
 }
