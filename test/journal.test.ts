@@ -29,8 +29,8 @@ import type { Feedback, Partner, Proposal } from '../bot/domain/types.js';
 import { JsonDocument, journalOf, readDocumentFile } from '../bot/store/json-document.js';
 import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { roleAssignmentId } from '../bot/store/record-kinds.js';
-import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { StoreFileError, StoreWriteError, emptyYear, type RoleAssignment, type YearData } from '../bot/store/store.js';
+import { allRecords } from './harness/temp-records.js';
 
 const partner = (id: string, extra: Partial<Partner> = {}): Partner =>
   ({
@@ -50,6 +50,7 @@ const proposal = (id: string): Proposal =>
   ({ id, text: `Ehdotus ${id}`, status: 'received', history: [{ status: 'received', at: '2027-01-01T00:00:00.000Z', by: 'x' }] }) as unknown as Proposal;
 
 const putPartner = (records: LowdbRecordStore, record: Partner) => records.transaction((tx) => tx.put('partners', record));
+const partnerIds = async (records: LowdbRecordStore) => (await allRecords(records, 'partners')).map((p) => p.id);
 
 const exists = (file: string) => stat(file).then(() => true, () => false);
 
@@ -83,54 +84,63 @@ describe('the journal', () => {
     // Closing folds the journal into the snapshot.
     expect(await exists(journalOf(sharedFile()))).toBe(false);
     expect(JSON.parse(await readFile(sharedFile(), 'utf8')).partners).toHaveLength(200);
-    const reopened = await LowdbStore.open(dir);
-    expect(reopened.readShared((d) => d.partners.length)).toBe(200);
+    const reopened = await LowdbRecordStore.open(dir);
+    expect(await allRecords(reopened, 'partners')).toHaveLength(200);
     await reopened.close();
   });
 
-  it('keeps a record update, a push, a removal by filter, a nested history push and a jobState change across a crash', async () => {
-    const store = await LowdbStore.open(dir);
-    await store.updateShared((d) => d.partners.push(partner('a'), partner('b'), partner('c')));
-    await store.updateYear(2027, (d) => d.proposals.push(proposal('x'), proposal('y')));
+  it('keeps a record update, a push, a removal, a nested history push and a jobState change across a crash', async () => {
+    const first = await LowdbRecordStore.open(dir);
+    await first.transaction(async (tx) => {
+      for (const id of ['a', 'b', 'c']) await tx.put('partners', partner(id));
+      await tx.putInYear('proposals', 2027, proposal('x'));
+      await tx.putInYear('proposals', 2027, proposal('y'));
+    });
     // A snapshot with all of that, and a journal of what follows.
-    await store.close();
-    const live = await LowdbStore.open(dir);
-    await live.updateShared((d) => {
-      d.partners.find((p) => p.id === 'b')!.name = 'Renamed';
+    await first.close();
+    const live = await LowdbRecordStore.open(dir);
+    await live.transaction(async (tx) => {
+      const b = (await tx.get('partners', 'b'))!;
+      await tx.put('partners', { ...b, name: 'Renamed' });
     });
-    await live.updateShared((d) => d.partners.push(partner('d')));
-    await live.updateShared((d) => {
-      d.jobState['digest.last'] = '2027-W10';
+    await putPartner(live, partner('d'));
+    await live.transaction((tx) => tx.setJobState('digest.last', '2027-W10'));
+    // The removal rewrites the year's snapshot at once; the history push after it is left in the journal.
+    await live.transaction((tx) => tx.remove('proposals', 'x'));
+    await live.transaction(async (tx) => {
+      const y = (await tx.get('proposals', 'y'))!;
+      y.history.push({ status: 'planned', at: '2027-02-01T00:00:00.000Z', by: 'z' } as never);
+      await tx.putInYear('proposals', 2027, y);
     });
-    await live.updateYear(2027, (d) => {
-      d.proposals.find((p) => p.id === 'y')!.history.push({ status: 'planned', at: '2027-02-01T00:00:00.000Z', by: 'z' } as never);
+    const stateOf = async (records: LowdbRecordStore) => ({
+      partners: await allRecords(records, 'partners'),
+      jobState: await records.jobStates(),
+      proposals: await records.inYear('proposals', 2027),
     });
-    await live.updateYear(2027, (d) => {
-      d.proposals = d.proposals.filter((p) => p.id !== 'x');
-    });
-    const expectedShared = live.readShared((d) => JSON.parse(JSON.stringify(d)));
-    const expectedYear = live.readYear(2027, (d) => JSON.parse(JSON.stringify(d)));
-    expect(expectedShared.partners.map((p: Partner) => [p.id, p.name])).toEqual([
+    const expected = await stateOf(live);
+    expect(expected.partners.map((p) => [p.id, p.name])).toEqual([
       ['a', 'Person a'],
       ['b', 'Renamed'],
       ['c', 'Person c'],
       ['d', 'Person d'],
     ]);
-    expect(expectedShared.jobState).toEqual({ 'digest.last': '2027-W10' });
-    expect(expectedYear.proposals.map((p: Proposal) => [p.id, p.history.length])).toEqual([['y', 2]]);
-    // Without close(): what a crash leaves behind.
-    expect(await readDocumentFile(sharedFile())).toEqual(expectedShared);
-    expect(await readDocumentFile(yearFile())).toEqual(expectedYear);
+    expect(expected.jobState).toEqual({ 'digest.last': '2027-W10' });
+    expect(expected.proposals.map((p) => [p.id, p.history.length])).toEqual([['y', 2]]);
+    // Without close(): what a crash leaves behind, snapshots with journals on top.
+    expect(await exists(journalOf(sharedFile()))).toBe(true);
+    expect(await exists(journalOf(yearFile()))).toBe(true);
+    const sharedOnDisk = (await readDocumentFile(sharedFile())) as { partners: Partner[]; jobState: Record<string, string> };
+    const yearOnDisk = (await readDocumentFile(yearFile())) as YearData;
+    expect({ partners: sharedOnDisk.partners, jobState: sharedOnDisk.jobState, proposals: yearOnDisk.proposals }).toEqual(expected);
 
-    const reopened = await LowdbStore.open(dir);
-    expect(reopened.readShared((d) => d)).toEqual(expectedShared);
-    expect(reopened.readYear(2027, (d) => d)).toEqual(expectedYear);
+    const reopened = await LowdbRecordStore.open(dir);
+    expect(await stateOf(reopened)).toEqual(expected);
     await reopened.close();
     await live.close();
   });
 
   it('ignores a batch a crash cut off: a torn last line, or whole lines without their commit', async () => {
-    const store = await LowdbStore.open(dir);
+    const store = await LowdbRecordStore.open(dir);
     await store.close();
     const put = (id: string) => JSON.stringify({ put: 'partners', record: partner(id) });
     const committed = `${put('whole')}\n{"commit":1}\n`;
@@ -143,25 +153,25 @@ describe('the journal', () => {
     expect(((await readDocumentFile(sharedFile())) as { partners: Partner[] }).partners.map((p) => p.id)).toEqual(['whole', 'b1', 'b2']);
 
     await writeFile(journalOf(sharedFile()), `${committed}${put('cut1')}\n{"put":"partners","record":{"id":"torn","na`);
-    const reopened = await LowdbStore.open(dir);
-    expect(reopened.readShared((d) => d.partners.map((p) => p.id))).toEqual(['whole']);
+    const reopened = await LowdbRecordStore.open(dir);
+    expect(await partnerIds(reopened)).toEqual(['whole']);
     // The cut-off batch is gone with the journal, so the next append starts on a fresh line.
-    await reopened.updateShared((d) => d.partners.push(partner('next')));
+    await putPartner(reopened, partner('next'));
     await reopened.close();
-    const again = await LowdbStore.open(dir);
-    expect(again.readShared((d) => d.partners.map((p) => p.id))).toEqual(['whole', 'next']);
+    const again = await LowdbRecordStore.open(dir);
+    expect(await partnerIds(again)).toEqual(['whole', 'next']);
     await again.close();
   });
 
   it('reports a broken line before the last one, naming the file and the line, and changes nothing', async () => {
-    const store = await LowdbStore.open(dir);
+    const store = await LowdbRecordStore.open(dir);
     await store.close();
     const journal = `${JSON.stringify({ put: 'partners', record: partner('a') })}\n{"put":"partners",\n${JSON.stringify({ put: 'partners', record: partner('b') })}\n{"commit":2}\n`;
     await writeFile(journalOf(sharedFile()), journal);
-    await expect(LowdbStore.open(dir)).rejects.toThrow(StoreFileError);
-    await expect(LowdbStore.open(dir)).rejects.toThrow(/shared\.json\.journal has a broken line 2/);
+    await expect(LowdbRecordStore.open(dir)).rejects.toThrow(StoreFileError);
+    await expect(LowdbRecordStore.open(dir)).rejects.toThrow(/shared\.json\.journal has a broken line 2/);
     await writeFile(journalOf(sharedFile()), `${JSON.stringify({ nonsense: true })}\n`);
-    await expect(LowdbStore.open(dir)).rejects.toThrow(/shared\.json\.journal has a line 1 that is not a journal entry/);
+    await expect(LowdbRecordStore.open(dir)).rejects.toThrow(/shared\.json\.journal has a line 1 that is not a journal entry/);
     expect(await readFile(journalOf(sharedFile()), 'utf8')).toBe(`${JSON.stringify({ nonsense: true })}\n`);
   });
 
@@ -225,8 +235,8 @@ describe('the journal', () => {
     expect(JSON.parse(await readFile(yearFile(), 'utf8'))).toEqual(expected);
     await writeFile(journalOf(yearFile()), journal);
     expect(await readDocumentFile(yearFile())).toEqual(expected);
-    const reopened = await LowdbStore.open(dir);
-    expect(reopened.readYear(2027, (d) => d)).toEqual(expected);
+    const reopened = await LowdbRecordStore.open(dir);
+    expect(await reopened.inYear('proposals', 2027)).toEqual(expected.proposals);
     await reopened.close();
   });
 
@@ -254,15 +264,10 @@ describe('the journal', () => {
     expect(await reopened.get('partners', 'lost1')).toBeUndefined();
     expect(await readFile(journalOf(sharedFile()), 'utf8')).toBe(before);
     await putPartner(reopened, partner('after'));
-    const partnersInMemory = async () => {
-      const found: unknown[] = [];
-      for await (const { record } of reopened.scan('partners')) found.push(record);
-      return found;
-    };
-    expect(((await readDocumentFile(sharedFile())) as { partners: Partner[] }).partners).toEqual(await partnersInMemory());
+    expect(((await readDocumentFile(sharedFile())) as { partners: Partner[] }).partners).toEqual(await allRecords(reopened, 'partners'));
     await reopened.close();
-    const again = await LowdbStore.open(dir);
-    expect(again.readShared((d) => d.partners.map((p) => [p.id, p.name]))).toEqual([
+    const again = await LowdbRecordStore.open(dir);
+    expect((await allRecords(again, 'partners')).map((p) => [p.id, p.name])).toEqual([
       ['kept', 'Journaled'],
       ['after', 'Person after'],
     ]);
@@ -270,58 +275,46 @@ describe('the journal', () => {
   });
 
   it('after an append whose torn end could not be cut off, the next batch goes into a snapshot, not after it', async () => {
-    const store = await LowdbStore.open(dir);
-    await store.updateShared((d) => d.partners.push(partner('a')));
+    const records = await LowdbRecordStore.open(dir);
+    await putPartner(records, partner('a'));
     disk.full = true;
     disk.stuck = true;
     try {
-      await expect(store.updateShared((d) => d.partners.push(partner('lost')))).rejects.toThrow(StoreWriteError);
+      await expect(putPartner(records, partner('lost'))).rejects.toThrow(StoreWriteError);
     } finally {
       disk.full = false;
       disk.stuck = false;
     }
     expect(await readFile(journalOf(sharedFile()), 'utf8')).not.toMatch(/\n$/);
-    expect(store.readShared((d) => d.partners.map((p) => p.id))).toEqual(['a']);
-    await store.updateShared((d) => d.partners.push(partner('b')));
+    expect(await partnerIds(records)).toEqual(['a']);
+    await putPartner(records, partner('b'));
     expect(await exists(journalOf(sharedFile()))).toBe(false);
     expect(JSON.parse(await readFile(sharedFile(), 'utf8')).partners.map((p: Partner) => p.id)).toEqual(['a', 'b']);
-    await store.updateShared((d) => d.partners.push(partner('c')));
-    await store.close();
-    const again = await LowdbStore.open(dir);
-    expect(again.readShared((d) => d.partners.map((p) => p.id))).toEqual(['a', 'b', 'c']);
+    await putPartner(records, partner('c'));
+    await records.close();
+    const again = await LowdbRecordStore.open(dir);
+    expect(await partnerIds(again)).toEqual(['a', 'b', 'c']);
     await again.close();
   });
 
   it('a directory in place of the journal fails the append (how the other tests fill the disk)', async () => {
-    const store = await LowdbStore.open(dir);
+    const records = await LowdbRecordStore.open(dir);
     await mkdir(journalOf(sharedFile()));
-    await expect(store.updateShared((d) => d.partners.push(partner('lost')))).rejects.toThrow(StoreWriteError);
-    expect(store.readShared((d) => d.partners)).toEqual([]);
+    await expect(putPartner(records, partner('lost'))).rejects.toThrow(StoreWriteError);
+    expect(await allRecords(records, 'partners')).toEqual([]);
     await rm(journalOf(sharedFile()), { recursive: true });
-    await store.updateShared((d) => d.partners.push(partner('after')));
-    await store.close();
-  });
-
-  it('TRANSITION (issue 12): a legacy update rewrites the snapshot and empties the journal, and a RecordStore over it sees the change', async () => {
-    const store = await LowdbStore.open(dir);
-    const records = LowdbRecordStore.over(store);
-    await putPartner(records, partner('a'));
-    expect(await exists(journalOf(sharedFile()))).toBe(true);
-    await store.updateShared((d) => void (d.partners[0].name = 'Legacy'));
-    expect(await exists(journalOf(sharedFile()))).toBe(false);
-    expect(JSON.parse(await readFile(sharedFile(), 'utf8')).partners[0].name).toBe('Legacy');
-    expect((await records.get('partners', 'a'))?.name).toBe('Legacy');
+    await putPartner(records, partner('after'));
     await records.close();
+    expect(JSON.parse(await readFile(sharedFile(), 'utf8')).partners.map((p: Partner) => p.id)).toEqual(['after']);
   });
 
   it('keeps an overwritten value in the journal, but a purge write folds it into the snapshot at once', async () => {
-    const store = await LowdbStore.open(dir);
-    const records = LowdbRecordStore.over(store);
+    const records = await LowdbRecordStore.open(dir);
     await putPartner(records, partner('p1', { name: 'Old Name' }));
     await putPartner(records, partner('p1', { name: 'Edited Name' }));
     expect(await readFile(journalOf(sharedFile()), 'utf8')).toContain('Old Name');
 
-    await store.updateShared((d) => void (d.partners[0].name = 'erased'), { purge: true });
+    await records.transaction((tx) => tx.put('partners', partner('p1', { name: 'erased' })), { purge: true });
     expect(await exists(journalOf(sharedFile()))).toBe(false);
     const snapshot = await readFile(sharedFile(), 'utf8');
     expect(snapshot).not.toContain('Old Name');
