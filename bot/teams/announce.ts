@@ -4,7 +4,6 @@
 // end), `announcements` lists past ones, and a disruption is marked resolved
 // from its card. Partners press Acknowledge on the card they got.
 import { randomUUID } from 'node:crypto';
-import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { parseAnnouncementInput, parseResolution, parseUpdateText, type AnnouncementInput } from '../domain/announcement-input.js';
 import { paginate } from '../domain/paging.js';
@@ -127,13 +126,13 @@ async function send(turn: Turn, data: Record<string, unknown>): Promise<Card | s
 /** Sends in the background; the clicked card is remembered so the final counts replace it. */
 async function startDelivery(turn: Turn, announcement: Announcement): Promise<void> {
   const { deps } = turn;
-  const activityId = turn.context.activity.replyToId;
+  const activityId = turn.clickedActivityId;
   if (activityId) {
     await rememberStatusCard(deps.records, announcement.id, {
       conversationId: turn.conversation.id,
       activityId,
       locale: turn.user.locale,
-      userId: turn.context.activity.from?.id ?? '',
+      userId: turn.teamsUserId,
     });
   }
   deps.background.start(`sending announcement ${announcement.id}`, async () => {
@@ -276,12 +275,8 @@ async function acknowledgeAction(turn: Turn, data: Record<string, unknown>): Pro
 }
 
 export function registerAnnounce(routes: Routes): void {
-  routes.command('announce', async (turn) => {
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(formCard(turn))] });
-  });
-  routes.command('announcements', async (turn) => {
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await listCard(turn, 0))] });
-  });
+  routes.command('announce', async (turn) => formCard(turn));
+  routes.command('announcements', async (turn) => listCard(turn, 0));
   routes.cardAction('announce.preview', STAFF, preview);
   routes.cardAction('announce.edit', STAFF, async (turn, data) => formCard(turn, data));
   routes.cardAction('announce.send', STAFF, send);

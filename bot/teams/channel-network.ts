@@ -83,17 +83,17 @@ const STAFF: readonly Role[] = ['coordinator', 'admin'];
 function subscription(topic: ChannelTopic, subscribe: boolean) {
   return async (turn: Turn) => {
     const { t, deps, user, conversation } = turn;
-    if (conversation.kind !== 'channel') return void (await turn.context.sendActivity(t('channel.onlyInChannel')));
+    if (conversation.kind !== 'channel') return t('channel.onlyInChannel');
     const office = officeName(turn, user.officeId);
     if (!subscribe) {
       const removed = await unsubscribeChannel(deps.records, topic, conversation.id);
       if (removed) await audited(turn, 'channel.unsubscribe', { ref: conversation.id }, { topic, office: user.officeId });
-      return void (await turn.context.sendActivity(t(removed ? `channel.unsubscribed.${topic}` : `channel.notSubscribed.${topic}`, { office })));
+      return t(removed ? `channel.unsubscribed.${topic}` : `channel.notSubscribed.${topic}`, { office });
     }
     const by = user.identity.aadObjectId ?? user.identity.email ?? '';
     const result = await subscribeChannel(deps.records, topic, { conversationRecordId: conversation.id, officeId: user.officeId, by, locale: user.locale }, deps.clock());
     if (result === 'subscribed') await audited(turn, 'channel.subscribe', { ref: conversation.id }, { topic, office: user.officeId });
-    await turn.context.sendActivity(t(result === 'subscribed' ? `channel.subscribed.${topic}` : `channel.alreadySubscribed.${topic}`, { office }));
+    return t(result === 'subscribed' ? `channel.subscribed.${topic}` : `channel.alreadySubscribed.${topic}`, { office });
   };
 }
 

@@ -72,9 +72,9 @@ export async function forgetProgressCard(records: RecordStore, meetingId: string
 }
 
 async function rememberProgressCard(records: RecordStore, meetingId: string, turn: Turn): Promise<void> {
-  const activityId = turn.context.activity.replyToId;
+  const activityId = turn.clickedActivityId;
   if (!activityId) return;
-  const card: ProgressCard = { conversationId: turn.conversation.id, activityId, locale: turn.user.locale, userId: turn.context.activity.from?.id ?? '' };
+  const card: ProgressCard = { conversationId: turn.conversation.id, activityId, locale: turn.user.locale, userId: turn.teamsUserId };
   const value = JSON.stringify(card);
   await records.transaction(async (tx) => {
     if ((await tx.jobState(progressCardKey(meetingId))) !== value) await tx.setJobState(progressCardKey(meetingId), value);

@@ -1,6 +1,5 @@
 // `meetings`: the coming meetings, and editing or cancelling one of them.
 // The "Invitations" button (invites.open) belongs to the invite step.
-import { CardFactory } from 'botbuilder';
 import { parseMeetingEdit } from '../domain/plan-edits.js';
 import type { Meeting } from '../domain/types.js';
 import { sendMeetingUpdates } from './sync-invites.js';
@@ -35,9 +34,7 @@ async function changeNotice(turn: Turn, meeting: Meeting, change: 'saved' | 'can
 }
 
 export function registerMeetingRoutes(routes: Routes): void {
-  routes.command('meetings', async (turn) => {
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await meetingsCard(turn))] });
-  });
+  routes.command('meetings', async (turn) => meetingsCard(turn));
 
   routes.cardAction('meetings.list', ['coordinator', 'admin', 'partner'], async (turn, data) => meetingsCard(turn, undefined, data.page));
 

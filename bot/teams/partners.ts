@@ -1,6 +1,5 @@
 // The partner register in Teams: list by segment, add, edit, remove with undo.
 // A coordinator keeps their own office's partners, an admin every office's.
-import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { parsePartnerInput, type PartnerFieldError } from '../domain/partner-input.js';
 import { LOCALES, type Partner } from '../domain/types.js';
@@ -247,8 +246,8 @@ function segmentArg(turn: Turn, args: string): ListView {
 export function registerPartners(routes: Routes): void {
   routes.command('partners', async (turn, args) => {
     // The register holds partners' e-mail addresses; channels can have guests.
-    if (turn.conversation.kind !== 'personal') return void (await turn.context.sendActivity(turn.t('error.personalChatOnly')));
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await listCard(turn, segmentArg(turn, args)))] });
+    if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
+    return listCard(turn, segmentArg(turn, args));
   });
   routes.cardAction('partner.list', EDITORS, async (turn, data) =>
     listCard(turn, { segment: text(data.segment) || undefined, page: data.page }),

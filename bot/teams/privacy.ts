@@ -2,7 +2,6 @@
 // a person, in the reader's language, with a JSON download; the admin can also
 // erase it, after a confirmation. Both only in a personal chat, since the
 // answer shows personal data.
-import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { clipText, formatMeetingTime } from '../domain/format.js';
 import type { Role } from '../domain/types.js';
@@ -175,23 +174,19 @@ async function erase(turn: Turn, email: string): Promise<Card> {
 /** The e-mail a button is about; null for a crafted or outdated one. */
 const emailOf = (data: Record<string, unknown>) => (typeof data.email === 'string' && EMAIL.test(data.email) ? data.email : null);
 
-async function reply(turn: Turn, answer: Card | string): Promise<void> {
-  await turn.context.sendActivity(typeof answer === 'string' ? answer : { attachments: [CardFactory.adaptiveCard(answer)] });
-}
-
 export function registerPrivacy(routes: Routes): void {
   routes.command('mydata', async (turn) => {
-    if (turn.conversation.kind !== 'personal') return reply(turn, turn.t('error.personalChatOnly'));
+    if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
     const { identity, partner } = turn.user;
     const who: Who = { partnerId: partner?.id, aadObjectId: identity.aadObjectId, email: identity.email };
     await audited(turn, 'privacy.export', { partnerId: partner?.id, aadObjectId: identity.aadObjectId, email: identity.email ?? partner?.email, name: identity.name });
-    await reply(turn, await dataCard(turn, who, await personalData(turn.deps.records, turn.deps.config, who), false));
+    return dataCard(turn, who, await personalData(turn.deps.records, turn.deps.config, who), false);
   });
 
   routes.command('privacy', async (turn, args) => {
-    if (turn.conversation.kind !== 'personal') return reply(turn, turn.t('error.personalChatOnly'));
-    if (!EMAIL.test(args)) return reply(turn, turn.t('privacy.usage'));
-    await reply(turn, await adminCard(turn, args));
+    if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
+    if (!EMAIL.test(args)) return turn.t('privacy.usage');
+    return adminCard(turn, args);
   });
 
   const withEmail = (handle: (turn: Turn, email: string) => Promise<Card | string>) => async (turn: Turn, data: Record<string, unknown>) => {

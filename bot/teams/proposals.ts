@@ -1,7 +1,6 @@
 // Proposals in Teams: the `proposals` list (proposal.list), the status form
 // (proposal.status) and saving a decision (proposal.status.save), which tells
 // the author unless the proposal is anonymous.
-import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { clipText, formatMeetingTime } from '../domain/format.js';
 import {
@@ -136,11 +135,8 @@ async function decidable(turn: Turn, data: Record<string, unknown>): Promise<{ p
 export function registerProposals(routes: Routes): void {
   routes.command('proposals', async (turn, args) => {
     const filter = parseProposalFilter(args);
-    if (!filter) {
-      await turn.context.sendActivity(turn.t('proposals.badFilter', { args: args.slice(0, 80) }));
-      return;
-    }
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await listCard(turn, filter))] });
+    if (!filter) return turn.t('proposals.badFilter', { args: args.slice(0, 80) });
+    return listCard(turn, filter);
   });
 
   routes.cardAction('proposal.list', DECIDERS, async (turn, data) => listCard(turn, filterFrom(data), '', data.page));

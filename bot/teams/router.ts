@@ -1,5 +1,4 @@
 // Commands and card actions: who may use them and which handler runs.
-import type { TurnContext } from 'botbuilder';
 import type { Card } from '../cards.js';
 import type { BotDeps } from '../deps.js';
 import type { Command } from '../domain/commands.js';
@@ -10,19 +9,26 @@ import type { SentFile } from './file-download.js';
 import type { ConversationRecord } from '../store/store.js';
 
 export interface Turn {
-  context: TurnContext;
+  /** The sender's Teams user id (the one a card's refresh names). */
+  teamsUserId: string;
+  /** The message a clicked card is in, so a later update can replace it. */
+  clickedActivityId?: string;
   user: UserContext;
   conversation: ConversationRecord;
   t: Translate;
   deps: BotDeps;
 }
 
-export type CommandHandler = (turn: Turn, args: string) => Promise<void>;
+/** What a handler answers with: a card or a short text; app.ts sends it. */
+export type Reply = Card | string;
+
+/** Returns the messages to send, in order. */
+export type CommandHandler = (turn: Turn, args: string) => Promise<Reply | Reply[]>;
 
 /** Returns the card that replaces the one clicked, or a short text. */
-export type CardActionHandler = (turn: Turn, data: Record<string, unknown>) => Promise<Card | string>;
+export type CardActionHandler = (turn: Turn, data: Record<string, unknown>) => Promise<Reply>;
 
-export type FileHandler = (turn: Turn, files: SentFile[]) => Promise<void>;
+export type FileHandler = (turn: Turn, files: SentFile[]) => Promise<Reply | Reply[]>;
 
 export interface CardAction {
   roles: readonly Role[];

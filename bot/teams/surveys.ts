@@ -1,7 +1,6 @@
 // `survey`: a coordinator schedules a short recurring survey to a segment of
 // their office's partners, sees the running ones with each round's answers,
 // and stops them.
-import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { parseSurveyInput, SURVEY_CADENCES } from '../domain/feedback-input.js';
 import { formatMeetingTime } from '../domain/format.js';
@@ -65,9 +64,7 @@ async function surveyCard(turn: Turn, banners: { text: string; color: 'Good' | '
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
 export function registerSurveys(routes: Routes): void {
-  routes.command('survey', async (turn) => {
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await surveyCard(turn, []))] });
-  });
+  routes.command('survey', async (turn) => surveyCard(turn, []));
 
   routes.cardAction('survey.create', STAFF, async (turn, data) => {
     const { records, config, clock } = turn.deps;
