@@ -30,6 +30,7 @@ import { withPager } from './pager.js';
 import type { BotDeps } from '../deps.js';
 import { cardViewOf, storedCardView, type CardView } from './card-view.js';
 import type { Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 const STAFF: readonly Role[] = ['coordinator', 'admin'];
 const LIST_PAGE_SIZE = 10;
@@ -277,15 +278,15 @@ async function acknowledgeAction(turn: Turn, data: Record<string, unknown>): Pro
 export function registerAnnounce(routes: Routes): void {
   routes.command('announce', async (turn) => formCard(turn));
   routes.command('announcements', async (turn) => listCard(turn, 0));
-  routes.cardAction('announce.preview', STAFF, preview);
-  routes.cardAction('announce.edit', STAFF, async (turn, data) => formCard(turn, data));
-  routes.cardAction('announce.send', STAFF, send);
-  routes.cardAction('announce.open', STAFF, async (turn, data) => {
+  routes.cardAction('announce.preview', STAFF, formData, preview);
+  routes.cardAction('announce.edit', STAFF, formData, async (turn, data) => formCard(turn, data));
+  routes.cardAction('announce.send', STAFF, formData, send);
+  routes.cardAction('announce.open', STAFF, formData, async (turn, data) => {
     const own = await ownAnnouncement(turn, data);
     return typeof own === 'string' ? own : statusCard(cardViewOf(turn), own);
   });
-  routes.cardAction('announce.update', STAFF, update);
-  routes.cardAction('announce.resolve', STAFF, resolve);
-  routes.cardAction('announcements.list', STAFF, async (turn, data) => listCard(turn, data.page));
-  routes.cardAction('announcement.ack', ['partner'], acknowledgeAction);
+  routes.cardAction('announce.update', STAFF, formData, update);
+  routes.cardAction('announce.resolve', STAFF, formData, resolve);
+  routes.cardAction('announcements.list', STAFF, formData, async (turn, data) => listCard(turn, data.page));
+  routes.cardAction('announcement.ack', ['partner'], formData, acknowledgeAction);
 }

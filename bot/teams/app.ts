@@ -170,8 +170,10 @@ export function createTeamsApp(adapter: TeamsAdapter, botAppId: string, deps: Bo
     const action = routes.cardActions.get(verb);
     if (!action) return turn.t('error.cardOutdated');
     if (!action.roles.includes(turn.user.role)) return turn.t('error.notAllowed', { roles: roleList(turn, action.roles) });
+    const parsed = action.schema.safeParse(data ?? {});
+    if (!parsed.success) return turn.t('error.cardOutdated');
     try {
-      const result = await action.handle(turn, typeof data === 'object' && data !== null ? data : {});
+      const result = await action.handle(turn, parsed.data);
       return result as never;
     } catch (err) {
       return failureText(context, turn, err);

@@ -17,6 +17,7 @@ import { officeName as officeNameIn } from '../domain/office-name.js';
 import { audited } from './audit.js';
 import { officeName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 /** The card a meeting version gets in a subscribed channel. */
 export const channelMeetingCard =
@@ -102,5 +103,5 @@ export function registerChannelNetwork(routes: Routes): void {
   routes.command('subscribeNews', subscription('news', true));
   routes.command('unsubscribeMeetings', subscription('meetings', false));
   routes.command('unsubscribeNews', subscription('news', false));
-  routes.cardAction('channel.rsvp', ['partner', ...STAFF, 'national'], channelRsvp);
+  routes.cardAction('channel.rsvp', ['partner', ...STAFF, 'national'], formData, channelRsvp);
 }

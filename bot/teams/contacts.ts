@@ -9,6 +9,7 @@ import { segmentContactsOf, setContacts, teamsChatLink } from '../services/conta
 import { audited } from './audit.js';
 import { officeName, segmentName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 const EDITORS: readonly Role[] = ['coordinator', 'admin'];
 const FIELD_PREFIX = 'contacts_';
@@ -76,6 +77,6 @@ export function registerContacts(routes: Routes): void {
   routes.command('contacts', async (turn) => {
     return EDITORS.includes(turn.user.role) ? formCard(turn) : partnerCard(turn);
   });
-  routes.cardAction('contacts.save', EDITORS, save);
+  routes.cardAction('contacts.save', EDITORS, formData, save);
 }
 

@@ -33,6 +33,8 @@ import { errorLines } from '../field-error-lines.js';
 import { withPager } from './pager.js';
 import type { BotDeps } from '../deps.js';
 import type { Reply, Routes, Turn } from './router.js';
+import { z } from 'zod';
+import { cardData, formData, page } from './card-data.js';
 
 /** What a card is rendered with: the reader's language and the configuration. */
 interface Presenter {
@@ -312,13 +314,12 @@ export function registerFeedback(routes: Routes): void {
     if (!partner) return turn.t('feedback.notRegistered');
     return topicCard(turn, partner);
   });
-  routes.cardAction('feedback.staff', STAFF, async (turn, data) => {
+  routes.cardAction('feedback.staff', STAFF, cardData({ year: z.coerce.number().int().min(1000).max(9999), page }), async (turn, data) => {
     if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
-    const year = Number(data.year);
-    return Number.isInteger(year) && year >= 1000 && year <= 9999 ? staffCard(turn, year, data.page) : turn.t('error.cardOutdated');
+    return staffCard(turn, data.year, data.page);
   });
-  routes.cardAction('feedback.topic', ['partner'], chooseTopic);
-  routes.cardAction('feedback.submit', ['partner'], submit);
+  routes.cardAction('feedback.topic', ['partner'], formData, chooseTopic);
+  routes.cardAction('feedback.submit', ['partner'], formData, submit);
 }
 
 /** The messages of the feedback jobs, in each partner's own language. */

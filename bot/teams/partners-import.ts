@@ -9,6 +9,7 @@ import { DownloadError, downloadText, type SentFile } from './file-download.js';
 import { EDITORS, editableOffices, officeName, partnerErrorLines } from './partners-common.js';
 import { officeById } from './plan-access.js';
 import type { Reply, Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 /** Rejected rows listed on the report; the rest are counted. */
 export const REPORT_LINES = 30;
@@ -137,7 +138,7 @@ async function importFile(turn: Turn, file: SentFile): Promise<Card | string> {
 
 export function registerPartnerImport(routes: Routes): void {
   routes.command('import', async (turn) => importCard(turn));
-  routes.cardAction('partners.import', EDITORS, async (turn, data) => {
+  routes.cardAction('partners.import', EDITORS, formData, async (turn, data) => {
     const csv = typeof data.csv === 'string' ? data.csv : '';
     const outcome = await runImport(turn, csv);
     if (typeof outcome === 'string') return importCard(turn, csv.length <= KEEP_TEXT_CHARS ? csv : '', [outcome]);

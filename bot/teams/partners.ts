@@ -13,6 +13,7 @@ import { registerPartnerImport } from './partners-import.js';
 import { withPager } from './pager.js';
 import { EDITORS, editableOffices, mayTouch, officeName, partnerErrorLines, segmentName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 /**
  * More partners than this: the list shows counts per segment, and one segment
@@ -249,20 +250,20 @@ export function registerPartners(routes: Routes): void {
     if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
     return listCard(turn, segmentArg(turn, args));
   });
-  routes.cardAction('partner.list', EDITORS, async (turn, data) =>
+  routes.cardAction('partner.list', EDITORS, formData, async (turn, data) =>
     listCard(turn, { segment: text(data.segment) || undefined, page: data.page }),
   );
-  routes.cardAction('partner.add', EDITORS, async (turn) => formCard(turn, '', emptyValues(turn)));
-  routes.cardAction('partner.edit', EDITORS, async (turn, data) => {
+  routes.cardAction('partner.add', EDITORS, formData, async (turn) => formCard(turn, '', emptyValues(turn)));
+  routes.cardAction('partner.edit', EDITORS, formData, async (turn, data) => {
     const partner = await partnerToTouch(turn, data);
     return typeof partner === 'string' ? partner : formCard(turn, partner.id, valuesOf(partner));
   });
-  routes.cardAction('partner.save', EDITORS, save);
-  routes.cardAction('partner.remove', EDITORS, async (turn, data) => {
+  routes.cardAction('partner.save', EDITORS, formData, save);
+  routes.cardAction('partner.remove', EDITORS, formData, async (turn, data) => {
     const partner = await partnerToTouch(turn, data);
     return typeof partner === 'string' ? partner : confirmCard(turn, partner);
   });
-  routes.cardAction('partner.remove.confirm', EDITORS, remove);
-  routes.cardAction('partner.restore', EDITORS, restore);
+  routes.cardAction('partner.remove.confirm', EDITORS, formData, remove);
+  routes.cardAction('partner.restore', EDITORS, formData, restore);
   registerPartnerImport(routes);
 }

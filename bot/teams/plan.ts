@@ -21,6 +21,7 @@ import {
 } from './plan-cards.js';
 import { audited } from './audit.js';
 import type { Reply, Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 const PLANNERS = ['coordinator', 'admin'] as const;
 const YEARS_AHEAD = 5;
@@ -67,11 +68,11 @@ function createdBy(turn: Turn): string {
 
 export function registerPlanRoutes(routes: Routes): void {
   routes.command('plan', planCommand);
-  routes.cardAction('plan.form', PLANNERS, backToForm);
-  routes.cardAction('plan.preview', PLANNERS, previewPlan);
-  routes.cardAction('plan.confirm', PLANNERS, confirmPlanCard);
-  routes.cardAction('plan.edit', PLANNERS, editPlan);
-  routes.cardAction('plan.update', PLANNERS, updatePlanCard);
+  routes.cardAction('plan.form', PLANNERS, formData, backToForm);
+  routes.cardAction('plan.preview', PLANNERS, formData, previewPlan);
+  routes.cardAction('plan.confirm', PLANNERS, formData, confirmPlanCard);
+  routes.cardAction('plan.edit', PLANNERS, formData, editPlan);
+  routes.cardAction('plan.update', PLANNERS, formData, updatePlanCard);
 }
 
 /** `plan [year]`: the form, or the office's plan when it already has one. */

@@ -11,6 +11,8 @@ import type { Who } from '../services/privacy-person.js';
 import { audited } from './audit.js';
 import { officeName, segmentName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
+import { z } from 'zod';
+import { cardData } from './card-data.js';
 
 const ADMIN: readonly Role[] = ['admin'];
 /** Lines shown per section; the download has all of them. */
@@ -171,9 +173,6 @@ async function erase(turn: Turn, email: string): Promise<Card> {
   return renderCard('message', { title: t('privacy.erased.title', { email }), color: 'Good', lines });
 }
 
-/** The e-mail a button is about; null for a crafted or outdated one. */
-const emailOf = (data: Record<string, unknown>) => (typeof data.email === 'string' && EMAIL.test(data.email) ? data.email : null);
-
 export function registerPrivacy(routes: Routes): void {
   routes.command('mydata', async (turn) => {
     if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
@@ -189,11 +188,9 @@ export function registerPrivacy(routes: Routes): void {
     return adminCard(turn, args);
   });
 
-  const withEmail = (handle: (turn: Turn, email: string) => Promise<Card | string>) => async (turn: Turn, data: Record<string, unknown>) => {
-    const email = emailOf(data);
-    return email ? handle(turn, email) : turn.t('error.cardOutdated');
-  };
-  routes.cardAction('privacy.show', ADMIN, withEmail(adminCard));
-  routes.cardAction('privacy.erase', ADMIN, withEmail(async (turn, email) => confirmCard(turn, email)));
-  routes.cardAction('privacy.erase.confirm', ADMIN, withEmail(erase));
+  // The e-mail a button is about.
+  const aboutEmail = cardData({ email: z.string().regex(EMAIL) });
+  routes.cardAction('privacy.show', ADMIN, aboutEmail, async (turn, data) => adminCard(turn, data.email));
+  routes.cardAction('privacy.erase', ADMIN, aboutEmail, async (turn, data) => confirmCard(turn, data.email));
+  routes.cardAction('privacy.erase.confirm', ADMIN, aboutEmail, async (turn, data) => erase(turn, data.email));
 }

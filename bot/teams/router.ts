@@ -1,4 +1,5 @@
 // Commands and card actions: who may use them and which handler runs.
+import type { z } from 'zod';
 import type { Card } from '../cards.js';
 import type { BotDeps } from '../deps.js';
 import type { Command } from '../domain/commands.js';
@@ -25,14 +26,16 @@ export type Reply = Card | string;
 /** Returns the messages to send, in order. */
 export type CommandHandler = (turn: Turn, args: string) => Promise<Reply | Reply[]>;
 
-/** Returns the card that replaces the one clicked, or a short text. */
-export type CardActionHandler = (turn: Turn, data: Record<string, unknown>) => Promise<Reply>;
+/** Gets the card's data as its schema parsed it; returns the card that replaces the one clicked, or a short text. */
+export type CardActionHandler<Data> = (turn: Turn, data: Data) => Promise<Reply>;
 
 export type FileHandler = (turn: Turn, files: SentFile[]) => Promise<Reply | Reply[]>;
 
 export interface CardAction {
   roles: readonly Role[];
-  handle: CardActionHandler;
+  /** A payload that does not fit is an outdated or crafted card: app.ts answers so and runs nothing. */
+  schema: z.ZodType<unknown, z.ZodTypeDef, unknown>;
+  handle: CardActionHandler<unknown>;
 }
 
 export class Routes {
@@ -46,8 +49,8 @@ export class Routes {
     return this;
   }
 
-  cardAction(verb: string, roles: readonly Role[], handle: CardActionHandler): this {
-    this.cardActions.set(verb, { roles, handle });
+  cardAction<Data>(verb: string, roles: readonly Role[], schema: z.ZodType<Data, z.ZodTypeDef, unknown>, handle: CardActionHandler<Data>): this {
+    this.cardActions.set(verb, { roles, schema, handle: handle as CardActionHandler<unknown> });
     return this;
   }
 

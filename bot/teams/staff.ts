@@ -26,6 +26,7 @@ import {
 import { errorLines } from '../field-error-lines.js';
 import { officeName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 const ADMIN: readonly Role[] = ['admin'];
 
@@ -202,17 +203,17 @@ export function registerStaff(routes: Routes): void {
     if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
     return staffCard(turn);
   });
-  routes.cardAction('staff.list', ADMIN, async (turn) => staffCard(turn));
-  routes.cardAction('staff.add', ADMIN, async (turn) => formCard(turn, { person: '', email: '', role: '', office: '' }));
-  routes.cardAction('staff.edit', ADMIN, async (turn, data) => {
+  routes.cardAction('staff.list', ADMIN, formData, async (turn) => staffCard(turn));
+  routes.cardAction('staff.add', ADMIN, formData, async (turn) => formCard(turn, { person: '', email: '', role: '', office: '' }));
+  routes.cardAction('staff.edit', ADMIN, formData, async (turn, data) => {
     const member = await stillShown(turn, shownOf(data));
     if (!member) return staleCard(turn);
     return formCard(turn, { person: '', email: '', role: member.role, office: member.office ?? '' }, member);
   });
-  routes.cardAction('staff.save', ADMIN, save);
-  routes.cardAction('staff.remove', ADMIN, async (turn, data) => {
+  routes.cardAction('staff.save', ADMIN, formData, save);
+  routes.cardAction('staff.remove', ADMIN, formData, async (turn, data) => {
     const member = await stillShown(turn, shownOf(data));
     return member ? confirmCard(turn, member) : staleCard(turn);
   });
-  routes.cardAction('staff.remove.confirm', ADMIN, remove);
+  routes.cardAction('staff.remove.confirm', ADMIN, formData, remove);
 }
