@@ -8,7 +8,8 @@ import { CARD_BUDGET_BYTES, cardBytes, TEAMS_MESSAGE_LIMIT_BYTES } from '../bot/
 import { MAX_CSV_ROWS } from '../bot/domain/partner-csv.js';
 import type { Announcement, Feedback, Invitation, Meeting, Partner, Plan, Proposal } from '../bot/domain/types.js';
 import { translator } from '../bot/i18n.js';
-import { cardSizeGuard, oversizedCards } from '../bot/teams/card-size-guard.js';
+import { cardSizeGuard } from '../bot/teams/app.js';
+import { oversizedCards } from '../bot/teams/card-size-guard.js';
 import { MEETINGS_PER_PAGE } from '../bot/teams/meeting-cards.js';
 import { LIST_LIMIT } from '../bot/teams/partners.js';
 import { PROPOSALS_PER_PAGE } from '../bot/teams/proposals.js';

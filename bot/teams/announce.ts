@@ -4,7 +4,6 @@
 // end), `announcements` lists past ones, and a disruption is marked resolved
 // from its card. Partners press Acknowledge on the card they got.
 import { randomUUID } from 'node:crypto';
-import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { parseAnnouncementInput, parseResolution, parseUpdateText, type AnnouncementInput } from '../domain/announcement-input.js';
 import { paginate } from '../domain/paging.js';
@@ -31,6 +30,7 @@ import { withPager } from './pager.js';
 import type { BotDeps } from '../deps.js';
 import { cardViewOf, storedCardView, type CardView } from './card-view.js';
 import type { Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 const STAFF: readonly Role[] = ['coordinator', 'admin'];
 const LIST_PAGE_SIZE = 10;
@@ -127,13 +127,13 @@ async function send(turn: Turn, data: Record<string, unknown>): Promise<Card | s
 /** Sends in the background; the clicked card is remembered so the final counts replace it. */
 async function startDelivery(turn: Turn, announcement: Announcement): Promise<void> {
   const { deps } = turn;
-  const activityId = turn.context.activity.replyToId;
+  const activityId = turn.clickedActivityId;
   if (activityId) {
     await rememberStatusCard(deps.records, announcement.id, {
       conversationId: turn.conversation.id,
       activityId,
       locale: turn.user.locale,
-      userId: turn.context.activity.from?.id ?? '',
+      userId: turn.teamsUserId,
     });
   }
   deps.background.start(`sending announcement ${announcement.id}`, async () => {
@@ -276,21 +276,17 @@ async function acknowledgeAction(turn: Turn, data: Record<string, unknown>): Pro
 }
 
 export function registerAnnounce(routes: Routes): void {
-  routes.command('announce', async (turn) => {
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(formCard(turn))] });
-  });
-  routes.command('announcements', async (turn) => {
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await listCard(turn, 0))] });
-  });
-  routes.cardAction('announce.preview', STAFF, preview);
-  routes.cardAction('announce.edit', STAFF, async (turn, data) => formCard(turn, data));
-  routes.cardAction('announce.send', STAFF, send);
-  routes.cardAction('announce.open', STAFF, async (turn, data) => {
+  routes.command('announce', async (turn) => formCard(turn));
+  routes.command('announcements', async (turn) => listCard(turn, 0));
+  routes.cardAction('announce.preview', STAFF, formData, preview);
+  routes.cardAction('announce.edit', STAFF, formData, async (turn, data) => formCard(turn, data));
+  routes.cardAction('announce.send', STAFF, formData, send);
+  routes.cardAction('announce.open', STAFF, formData, async (turn, data) => {
     const own = await ownAnnouncement(turn, data);
     return typeof own === 'string' ? own : statusCard(cardViewOf(turn), own);
   });
-  routes.cardAction('announce.update', STAFF, update);
-  routes.cardAction('announce.resolve', STAFF, resolve);
-  routes.cardAction('announcements.list', STAFF, async (turn, data) => listCard(turn, data.page));
-  routes.cardAction('announcement.ack', ['partner'], acknowledgeAction);
+  routes.cardAction('announce.update', STAFF, formData, update);
+  routes.cardAction('announce.resolve', STAFF, formData, resolve);
+  routes.cardAction('announcements.list', STAFF, formData, async (turn, data) => listCard(turn, data.page));
+  routes.cardAction('announcement.ack', ['partner'], formData, acknowledgeAction);
 }

@@ -7,6 +7,7 @@ import {
   type Activity,
   ConfigurationServiceClientCredentialFactory,
   MemoryStorage,
+  type Middleware,
   type TurnContext,
 } from 'botbuilder';
 import type { BotCredentials } from '../config.js';
@@ -15,12 +16,13 @@ import { localeFrom, translator } from '../i18n.js';
 import { claimGreeting, rememberConversation } from '../services/conversations.js';
 import { isKnownByAadObjectId, userOf } from '../services/people.js';
 import { StorageUnavailableError } from '../store/records.js';
-import { cardSizeGuard } from './card-size-guard.js';
+import { CARD_BUDGET_BYTES } from '../cards.js';
+import { oversizedCards } from './card-size-guard.js';
 import { sentFiles } from './file-download.js';
 import { helpCard } from './help.js';
 import { deliverRoleNotice } from './staff.js';
 import type { BotDeps } from '../deps.js';
-import type { Routes, Turn } from './router.js';
+import type { Reply, Routes, Turn } from './router.js';
 import { seenConversation, senderIdentity } from './turn.js';
 
 /** TeamsAdapter with its authenticate-and-run step public, for bot/server.ts. */
@@ -55,7 +57,36 @@ async function loadTurn(context: TurnContext, deps: BotDeps): Promise<Turn> {
   const identity = await senderIdentity(context, needEmail);
   const conversation = await rememberConversation(deps.records, seenConversation(context, identity), deps.clock());
   const user = await userOf(deps.config, deps.records, identity, localeFrom(context.activity.locale));
-  return { context, user, conversation, t: translator(user.locale), deps };
+  const { activity } = context;
+  return { teamsUserId: activity.from?.id ?? '', clickedActivityId: activity.replyToId, user, conversation, t: translator(user.locale), deps };
+}
+
+/** The one place a reply becomes an activity: a text, or a card as an Adaptive Card attachment. */
+async function send(context: TurnContext, replies: Reply | Reply[]): Promise<void> {
+  for (const reply of Array.isArray(replies) ? replies : [replies]) {
+    await context.sendActivity(typeof reply === 'string' ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });
+  }
+}
+
+/**
+ * Teams silently refuses a message over its size limit, so a card that has
+ * outgrown the budget is logged as it goes out: messages, card action replies
+ * and proactive sends all pass through the adapter's middleware.
+ */
+export function cardSizeGuard(log: (line: string) => void): Middleware {
+  return {
+    async onTurn(context: TurnContext, next: () => Promise<void>) {
+      context.onSendActivities(async (_context, activities, sendAll) => {
+        for (const activity of activities) {
+          for (const bytes of oversizedCards(activity)) {
+            log(`card of ${bytes} bytes in a ${activity.type} is over the ${CARD_BUDGET_BYTES}-byte budget: Teams may refuse it`);
+          }
+        }
+        return sendAll();
+      });
+      await next();
+    },
+  };
 }
 
 function roleList(turn: Turn, roles: readonly string[]): string {
@@ -67,12 +98,12 @@ function logStorageFailure(deps: BotDeps, context: TurnContext, err: StorageUnav
   deps.log(`storage unavailable while handling ${context.activity.type}: ${err.message}`);
 }
 
-function failureText(turn: Turn, err: unknown): string {
+function failureText(context: TurnContext, turn: Turn, err: unknown): string {
   if (err instanceof StorageUnavailableError) {
-    logStorageFailure(turn.deps, turn.context, err);
+    logStorageFailure(turn.deps, context, err);
     return turn.t('error.storage');
   }
-  turn.deps.log(`error handling ${turn.context.activity.type}: ${(err as Error).stack ?? String(err)}`);
+  turn.deps.log(`error handling ${context.activity.type}: ${(err as Error).stack ?? String(err)}`);
   return turn.t('error.generic');
 }
 
@@ -91,7 +122,7 @@ export function createTeamsApp(adapter: TeamsAdapter, botAppId: string, deps: Bo
   const greet = async (context: TurnContext) => {
     const turn = await loadTurn(context, deps);
     if (!(await claimGreeting(deps.records, turn.conversation.id, deps.clock()))) return;
-    await context.sendActivity({ attachments: [CardFactory.adaptiveCard(helpCard(turn, available, turn.t('help.welcome')))] });
+    await send(context, helpCard(turn, available, turn.t('help.welcome')));
   };
 
   app.conversationUpdate('membersAdded', async (context) => {
@@ -106,19 +137,15 @@ export function createTeamsApp(adapter: TeamsAdapter, botAppId: string, deps: Bo
 
   app.activity(ActivityTypes.Message, async (context) => {
     const turn = await loadTurn(context, deps);
-    await deliverRoleNotice(turn);
+    await deliverRoleNotice(turn, (text) => send(context, text));
     const files = sentFiles(context.activity);
     const fileHandler = routes.fileHandler;
     if (files.length > 0 && fileHandler) {
       if (!fileHandler.roles.includes(turn.user.role)) {
-        await context.sendActivity(turn.t('error.notAllowed', { roles: roleList(turn, fileHandler.roles) }));
+        await send(context, turn.t('error.notAllowed', { roles: roleList(turn, fileHandler.roles) }));
         return;
       }
-      try {
-        await fileHandler.handle(turn, files);
-      } catch (err) {
-        await context.sendActivity(failureText(turn, err));
-      }
+      await send(context, await fileHandler.handle(turn, files).catch((err: unknown) => failureText(context, turn, err)));
       return;
     }
     const text = (context.activity.text ?? '').trim();
@@ -126,19 +153,15 @@ export function createTeamsApp(adapter: TeamsAdapter, botAppId: string, deps: Bo
     const handler = parsed && routes.commands.get(parsed.command);
     if (!parsed || !handler) {
       const intro = text && parsed?.command !== 'help' ? turn.t('help.unknown', { text: text.slice(0, 80) }) : turn.t('help.intro');
-      await context.sendActivity({ attachments: [CardFactory.adaptiveCard(helpCard(turn, available, intro))] });
+      await send(context, helpCard(turn, available, intro));
       return;
     }
     const allowed = rolesAllowed(parsed.command);
     if (!allowed.includes(turn.user.role)) {
-      await context.sendActivity(turn.t('error.notAllowed', { roles: roleList(turn, allowed) }));
+      await send(context, turn.t('error.notAllowed', { roles: roleList(turn, allowed) }));
       return;
     }
-    try {
-      await handler(turn, parsed.args);
-    } catch (err) {
-      await context.sendActivity(failureText(turn, err));
-    }
+    await send(context, await handler(turn, parsed.args).catch((err: unknown) => failureText(context, turn, err)));
   });
 
   app.adaptiveCards.actionExecute(/.*/, async (context, _state, data) => {
@@ -147,11 +170,13 @@ export function createTeamsApp(adapter: TeamsAdapter, botAppId: string, deps: Bo
     const action = routes.cardActions.get(verb);
     if (!action) return turn.t('error.cardOutdated');
     if (!action.roles.includes(turn.user.role)) return turn.t('error.notAllowed', { roles: roleList(turn, action.roles) });
+    const parsed = action.schema.safeParse(data ?? {});
+    if (!parsed.success) return turn.t('error.cardOutdated');
     try {
-      const result = await action.handle(turn, typeof data === 'object' && data !== null ? data : {});
+      const result = await action.handle(turn, parsed.data);
       return result as never;
     } catch (err) {
-      return failureText(turn, err);
+      return failureText(context, turn, err);
     }
   });
 

@@ -1,7 +1,6 @@
 // "audit [days]" (admins, personal chat): the latest entries of the audit trail
 // and a CSV link with all of them; and `audited`, how a handler records that
 // the user did an audited action.
-import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { formatMeetingTime } from '../domain/format.js';
 import { AUDIT_LINK_HOURS, auditCsvLink, auditSince, recordAudit, type AuditAction } from '../services/audit.js';
@@ -56,11 +55,11 @@ export async function auditCard(turn: Turn, days: number): Promise<Card> {
 export function registerAudit(routes: Routes): void {
   routes.command('audit', async (turn, args) => {
     // Entries name people: not in a channel, where guests may read.
-    if (turn.conversation.kind !== 'personal') return void (await turn.context.sendActivity(turn.t('error.personalChatOnly')));
+    if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
     const days = args === '' ? DEFAULT_AUDIT_DAYS : /^\d+$/.test(args) ? Number(args) : NaN;
     if (!(days >= 1 && days <= MAX_AUDIT_DAYS)) {
-      return void (await turn.context.sendActivity(turn.t('audit.usage', { max: MAX_AUDIT_DAYS })));
+      return turn.t('audit.usage', { max: MAX_AUDIT_DAYS });
     }
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await auditCard(turn, days))] });
+    return auditCard(turn, days);
   });
 }

@@ -18,7 +18,7 @@ export const cardViewOf = (turn: Turn): CardView => ({
   t: turn.t,
   deps: turn.deps,
   locale: turn.user.locale,
-  refreshUserIds: turn.context.activity.from?.id ? [turn.context.activity.from.id] : [],
+  refreshUserIds: turn.teamsUserId ? [turn.teamsUserId] : [],
 });
 
 /** The view of a card kept in the data, in the language and for the user it was shown to. */

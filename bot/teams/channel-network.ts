@@ -17,6 +17,7 @@ import { officeName as officeNameIn } from '../domain/office-name.js';
 import { audited } from './audit.js';
 import { officeName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 /** The card a meeting version gets in a subscribed channel. */
 export const channelMeetingCard =
@@ -83,17 +84,17 @@ const STAFF: readonly Role[] = ['coordinator', 'admin'];
 function subscription(topic: ChannelTopic, subscribe: boolean) {
   return async (turn: Turn) => {
     const { t, deps, user, conversation } = turn;
-    if (conversation.kind !== 'channel') return void (await turn.context.sendActivity(t('channel.onlyInChannel')));
+    if (conversation.kind !== 'channel') return t('channel.onlyInChannel');
     const office = officeName(turn, user.officeId);
     if (!subscribe) {
       const removed = await unsubscribeChannel(deps.records, topic, conversation.id);
       if (removed) await audited(turn, 'channel.unsubscribe', { ref: conversation.id }, { topic, office: user.officeId });
-      return void (await turn.context.sendActivity(t(removed ? `channel.unsubscribed.${topic}` : `channel.notSubscribed.${topic}`, { office })));
+      return t(removed ? `channel.unsubscribed.${topic}` : `channel.notSubscribed.${topic}`, { office });
     }
     const by = user.identity.aadObjectId ?? user.identity.email ?? '';
     const result = await subscribeChannel(deps.records, topic, { conversationRecordId: conversation.id, officeId: user.officeId, by, locale: user.locale }, deps.clock());
     if (result === 'subscribed') await audited(turn, 'channel.subscribe', { ref: conversation.id }, { topic, office: user.officeId });
-    await turn.context.sendActivity(t(result === 'subscribed' ? `channel.subscribed.${topic}` : `channel.alreadySubscribed.${topic}`, { office }));
+    return t(result === 'subscribed' ? `channel.subscribed.${topic}` : `channel.alreadySubscribed.${topic}`, { office });
   };
 }
 
@@ -102,5 +103,5 @@ export function registerChannelNetwork(routes: Routes): void {
   routes.command('subscribeNews', subscription('news', true));
   routes.command('unsubscribeMeetings', subscription('meetings', false));
   routes.command('unsubscribeNews', subscription('news', false));
-  routes.cardAction('channel.rsvp', ['partner', ...STAFF, 'national'], channelRsvp);
+  routes.cardAction('channel.rsvp', ['partner', ...STAFF, 'national'], formData, channelRsvp);
 }

@@ -1,7 +1,6 @@
 // `contacts`: a partner sees their office's named contacts for their segment
 // (e-mail and a Teams chat link); coordinators (their office) and admins set
 // the contacts per segment in a card, one person a line.
-import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { contactLineOf, parseContactLines } from '../domain/announcement-input.js';
 import type { FieldError } from '../domain/field-errors.js';
@@ -10,6 +9,7 @@ import { segmentContactsOf, setContacts, teamsChatLink } from '../services/conta
 import { audited } from './audit.js';
 import { officeName, segmentName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 const EDITORS: readonly Role[] = ['coordinator', 'admin'];
 const FIELD_PREFIX = 'contacts_';
@@ -75,9 +75,8 @@ async function save(turn: Turn, data: Record<string, unknown>): Promise<Card> {
 
 export function registerContacts(routes: Routes): void {
   routes.command('contacts', async (turn) => {
-    const reply = EDITORS.includes(turn.user.role) ? await formCard(turn) : await partnerCard(turn);
-    await turn.context.sendActivity(typeof reply === 'string' ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });
+    return EDITORS.includes(turn.user.role) ? formCard(turn) : partnerCard(turn);
   });
-  routes.cardAction('contacts.save', EDITORS, save);
+  routes.cardAction('contacts.save', EDITORS, formData, save);
 }
 

@@ -1,7 +1,6 @@
 // The digest in Teams: `digest [period] [office]` on demand, `subscribe
 // digest` and `unsubscribe digest` for the current conversation. The card is
 // in digest-card.ts (also used by the scheduled delivery).
-import { CardFactory } from 'botbuilder';
 import type { AppConfig } from '../config.js';
 import { officeName } from '../domain/office-name.js';
 import { lastCompletedPeriod, parsePeriodKey, periodContaining, periodKey } from '../domain/periods.js';
@@ -9,7 +8,7 @@ import { LOCALES, type Locale } from '../domain/types.js';
 import { buildDigestFor, digestLinks, subscribeDigest, undeliveredDigest, unsubscribeDigest } from '../services/digest.js';
 import { audited } from './audit.js';
 import { digestCard } from './digest-card.js';
-import type { Routes, Turn } from './router.js';
+import type { Reply, Routes, Turn } from './router.js';
 
 /** A line about digest sends that failed and wait for the next run, if any. */
 async function undeliveredNotice(turn: Turn, now: Date): Promise<string[]> {
@@ -44,7 +43,7 @@ function digestArgs(config: AppConfig, args: string): { key: string; periodText:
   return { key: 'current', periodText: '', officeText: text };
 }
 
-async function showDigest(turn: Turn, args: string): Promise<void> {
+async function showDigest(turn: Turn, args: string): Promise<Reply> {
   const { deps, t, user } = turn;
   const { config } = deps;
   const now = deps.clock();
@@ -59,12 +58,11 @@ async function showDigest(turn: Turn, args: string): Promise<void> {
       'unknown-office': () =>
         t('digest.card.officeNotFound', { text: officeText.slice(0, 60), offices: config.offices.map((o) => `${o.id} (${officeName(o, user.locale)})`).join(', ') }),
     }[result.code]();
-    await turn.context.sendActivity(message);
-    return;
+    return message;
   }
   const links = await digestLinks(deps.records, config, result.digest.periodKey, user.locale, now, officeId);
   const card = digestCard(user.locale, config, result.digest, links, await undeliveredNotice(turn, now));
-  await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+  return card;
 }
 
 export function registerDigest(routes: Routes): void {
@@ -76,10 +74,10 @@ export function registerDigest(routes: Routes): void {
     const result = await subscribeDigest(deps.records, { conversationRecordId: conversation.id, by, locale: user.locale }, deps.clock());
     if (result === 'subscribed') await audited(turn, 'subscription.add', { ref: conversation.id }, { topic: 'digest', where: conversation.kind });
     const where = t(`digest.where.${conversation.kind}`);
-    await turn.context.sendActivity(
+    return (
       result === 'subscribed'
         ? t('digest.subscribed', { where, cadence: t(`digest.cadence.${deps.config.digest.period}`) })
-        : t('digest.alreadySubscribed', { where }),
+        : t('digest.alreadySubscribed', { where })
     );
   });
 
@@ -88,6 +86,6 @@ export function registerDigest(routes: Routes): void {
     const removed = await unsubscribeDigest(deps.records, conversation.id);
     if (removed) await audited(turn, 'subscription.remove', { ref: conversation.id }, { topic: 'digest', where: conversation.kind });
     const where = t(`digest.where.${conversation.kind}`);
-    await turn.context.sendActivity(t(removed ? 'digest.unsubscribed' : 'digest.notSubscribed', { where }));
+    return t(removed ? 'digest.unsubscribed' : 'digest.notSubscribed', { where });
   });
 }

@@ -2,7 +2,6 @@
 // meeting or for a survey round, or opened with `feedback`), its submission,
 // and for staff the `feedback` view of what their office received.
 import { randomUUID } from 'node:crypto';
-import { CardFactory } from 'botbuilder';
 import { DateTime } from 'luxon';
 import { renderCard, type Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
@@ -33,7 +32,9 @@ import type { RecordReader } from '../store/records.js';
 import { errorLines } from '../field-error-lines.js';
 import { withPager } from './pager.js';
 import type { BotDeps } from '../deps.js';
-import type { Routes, Turn } from './router.js';
+import type { Reply, Routes, Turn } from './router.js';
+import { z } from 'zod';
+import { cardData, formData, page } from './card-data.js';
 
 /** What a card is rendered with: the reader's language and the configuration. */
 interface Presenter {
@@ -296,36 +297,29 @@ async function staffCard(turn: Turn, year: number, requestedPage: unknown): Prom
   return withPager(card, p, page, { verb: 'feedback.staff', keep: { year } });
 }
 
-async function staffView(turn: Turn, args: string): Promise<void> {
-  if (args && !/^\d{4}$/.test(args)) {
-    await turn.context.sendActivity(turn.t('feedback.staff.badYear', { text: args.slice(0, 40) }));
-    return;
-  }
+async function staffView(turn: Turn, args: string): Promise<Reply> {
+  if (args && !/^\d{4}$/.test(args)) return turn.t('feedback.staff.badYear', { text: args.slice(0, 40) });
   const year = args ? Number(args) : DateTime.fromJSDate(turn.deps.clock(), { zone: staffOffice(turn).timeZone }).year;
-  await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await staffCard(turn, year, 0))] });
+  return staffCard(turn, year, 0);
 }
 
 export function registerFeedback(routes: Routes): void {
   routes.command('feedback', async (turn, args) => {
     if (turn.user.role !== 'partner') {
       // Answers carry partners' names and texts; channels can have guests.
-      if (turn.conversation.kind !== 'personal') return void (await turn.context.sendActivity(turn.t('error.personalChatOnly')));
+      if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
       return staffView(turn, args);
     }
     const partner = turn.user.partner;
-    if (!partner) {
-      await turn.context.sendActivity(turn.t('feedback.notRegistered'));
-      return;
-    }
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await topicCard(turn, partner))] });
+    if (!partner) return turn.t('feedback.notRegistered');
+    return topicCard(turn, partner);
   });
-  routes.cardAction('feedback.staff', STAFF, async (turn, data) => {
+  routes.cardAction('feedback.staff', STAFF, cardData({ year: z.coerce.number().int().min(1000).max(9999), page }), async (turn, data) => {
     if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
-    const year = Number(data.year);
-    return Number.isInteger(year) && year >= 1000 && year <= 9999 ? staffCard(turn, year, data.page) : turn.t('error.cardOutdated');
+    return staffCard(turn, data.year, data.page);
   });
-  routes.cardAction('feedback.topic', ['partner'], chooseTopic);
-  routes.cardAction('feedback.submit', ['partner'], submit);
+  routes.cardAction('feedback.topic', ['partner'], formData, chooseTopic);
+  routes.cardAction('feedback.submit', ['partner'], formData, submit);
 }
 
 /** The messages of the feedback jobs, in each partner's own language. */

@@ -23,6 +23,7 @@ import {
 import type { RecordReader, RecordStore } from '../store/records.js';
 import { cardViewOf, type CardView } from './card-view.js';
 import type { Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 const INVITE_ERRORS: Record<InviteErrorCode, string> = {
   'not-found': 'invites.error.notFound',
@@ -72,9 +73,9 @@ export async function forgetProgressCard(records: RecordStore, meetingId: string
 }
 
 async function rememberProgressCard(records: RecordStore, meetingId: string, turn: Turn): Promise<void> {
-  const activityId = turn.context.activity.replyToId;
+  const activityId = turn.clickedActivityId;
   if (!activityId) return;
-  const card: ProgressCard = { conversationId: turn.conversation.id, activityId, locale: turn.user.locale, userId: turn.context.activity.from?.id ?? '' };
+  const card: ProgressCard = { conversationId: turn.conversation.id, activityId, locale: turn.user.locale, userId: turn.teamsUserId };
   const value = JSON.stringify(card);
   await records.transaction(async (tx) => {
     if ((await tx.jobState(progressCardKey(meetingId))) !== value) await tx.setJobState(progressCardKey(meetingId), value);
@@ -84,13 +85,13 @@ async function rememberProgressCard(records: RecordStore, meetingId: string, tur
 const pageOf = (data: Record<string, unknown>) => Math.max(0, Math.floor(Number(data.page) || 0));
 
 export function registerInvites(routes: Routes): void {
-  routes.cardAction('invites.open', ['coordinator', 'admin'], async (turn, data) => {
+  routes.cardAction('invites.open', ['coordinator', 'admin'], formData, async (turn, data) => {
     const meeting = await ownMeeting(turn, data);
     return typeof meeting === 'string' ? meeting : manageCard(cardViewOf(turn), meeting, { page: pageOf(data) });
   });
-  routes.cardAction('invites.send', ['coordinator', 'admin'], sendInvites);
-  routes.cardAction('invites.retry', ['coordinator', 'admin'], retryFailed);
-  routes.cardAction('invite.rsvp', ['partner'], answerInvite);
+  routes.cardAction('invites.send', ['coordinator', 'admin'], formData, sendInvites);
+  routes.cardAction('invites.retry', ['coordinator', 'admin'], formData, retryFailed);
+  routes.cardAction('invite.rsvp', ['partner'], formData, answerInvite);
 }
 
 /** The meeting of the card, if this coordinator may handle it (admins: any office). */

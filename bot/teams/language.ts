@@ -19,7 +19,5 @@ async function changeLanguage(turn: Turn, args: string): Promise<string> {
 }
 
 export function registerLanguage(routes: Routes): void {
-  routes.command('language', async (turn, args) => {
-    await turn.context.sendActivity(await changeLanguage(turn, args));
-  });
+  routes.command('language', changeLanguage);
 }

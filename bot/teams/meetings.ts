@@ -1,6 +1,5 @@
 // `meetings`: the coming meetings, and editing or cancelling one of them.
 // The "Invitations" button (invites.open) belongs to the invite step.
-import { CardFactory } from 'botbuilder';
 import { parseMeetingEdit } from '../domain/plan-edits.js';
 import type { Meeting } from '../domain/types.js';
 import { sendMeetingUpdates } from './sync-invites.js';
@@ -10,6 +9,7 @@ import { meetingCancelCard, meetingEditCard, meetingEditValues, meetingEditValue
 import { failureText, officeById, scopeOf, textOf } from './plan-access.js';
 import { audited } from './audit.js';
 import type { Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 const PLANNERS = ['coordinator', 'admin'] as const;
 
@@ -35,19 +35,17 @@ async function changeNotice(turn: Turn, meeting: Meeting, change: 'saved' | 'can
 }
 
 export function registerMeetingRoutes(routes: Routes): void {
-  routes.command('meetings', async (turn) => {
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await meetingsCard(turn))] });
-  });
+  routes.command('meetings', async (turn) => meetingsCard(turn));
 
-  routes.cardAction('meetings.list', ['coordinator', 'admin', 'partner'], async (turn, data) => meetingsCard(turn, undefined, data.page));
+  routes.cardAction('meetings.list', ['coordinator', 'admin', 'partner'], formData, async (turn, data) => meetingsCard(turn, undefined, data.page));
 
-  routes.cardAction('meeting.edit', PLANNERS, async (turn, data) => {
+  routes.cardAction('meeting.edit', PLANNERS, formData, async (turn, data) => {
     const found = await changeable(turn, data);
     if (!found.ok) return failureText(turn, found.code);
     return meetingEditCard(turn, found.meeting, meetingEditValues(turn, found.meeting));
   });
 
-  routes.cardAction('meeting.save', PLANNERS, async (turn, data) => {
+  routes.cardAction('meeting.save', PLANNERS, formData, async (turn, data) => {
     const { t, deps } = turn;
     const found = await changeable(turn, data);
     if (!found.ok) return failureText(turn, found.code);
@@ -68,13 +66,13 @@ export function registerMeetingRoutes(routes: Routes): void {
     return meetingsCard(turn, await changeNotice(turn, saved.meeting, 'saved'));
   });
 
-  routes.cardAction('meeting.cancel', PLANNERS, async (turn, data) => {
+  routes.cardAction('meeting.cancel', PLANNERS, formData, async (turn, data) => {
     const found = await changeable(turn, data);
     if (!found.ok) return failureText(turn, found.code);
     return meetingCancelCard(turn, found.meeting, (await meetingRsvp(turn.deps.records, found.meeting)).invited);
   });
 
-  routes.cardAction('meeting.cancel.confirm', PLANNERS, async (turn, data) => {
+  routes.cardAction('meeting.cancel.confirm', PLANNERS, formData, async (turn, data) => {
     const { t, deps } = turn;
     const cancelled = await cancelMeeting(deps.records, textOf(data.meetingId), scopeOf(turn), deps.clock());
     if (!cancelled.ok) return failureText(turn, cancelled.code);

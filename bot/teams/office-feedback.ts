@@ -18,6 +18,7 @@ import {
 } from '../services/office-feedback.js';
 import { errorLines } from '../field-error-lines.js';
 import type { Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 const REVIEWERS: readonly Role[] = ['coordinator', 'admin'];
 
@@ -72,13 +73,13 @@ function formCard(turn: Turn, review: MeetingReview, target: AttendingOrganisati
 const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
 export function registerOfficeFeedback(routes: Routes): void {
-  routes.cardAction('office-feedback.prompt', REVIEWERS, async (turn, data) => {
+  routes.cardAction('office-feedback.prompt', REVIEWERS, formData, async (turn, data) => {
     const review = await reviewable(turn, data);
     if (typeof review === 'string') return review;
     return promptCard(turn.deps.records, turn.deps.config, review, turn.user.locale);
   });
 
-  routes.cardAction('office-feedback.open', REVIEWERS, async (turn, data) => {
+  routes.cardAction('office-feedback.open', REVIEWERS, formData, async (turn, data) => {
     const found = await reviewTarget(turn, data);
     if (typeof found === 'string') return found;
     const given = await findOfficeFeedback(turn.deps.records, found.review.meeting.id, found.target.organisation);
@@ -88,7 +89,7 @@ export function registerOfficeFeedback(routes: Routes): void {
     return formCard(turn, found.review, found.target, values, []);
   });
 
-  routes.cardAction('office-feedback.submit', REVIEWERS, async (turn, data) => {
+  routes.cardAction('office-feedback.submit', REVIEWERS, formData, async (turn, data) => {
     const found = await reviewTarget(turn, data);
     if (typeof found === 'string') return found;
     const { review, target } = found;

@@ -1,7 +1,6 @@
 // Partner import from CSV, pasted into the import card or sent as a .csv file
 // in the personal chat. Every row is reported; a rejected row changes nothing,
 // and a problem with the text as a whole saves nothing at all.
-import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { MAX_CSV_BYTES, parsePartnerCsv, type PartnerCsvResult } from '../domain/partner-csv.js';
 import { importPartners, type ImportRowResult } from '../services/partners.js';
@@ -9,7 +8,8 @@ import { audited } from './audit.js';
 import { DownloadError, downloadText, type SentFile } from './file-download.js';
 import { EDITORS, editableOffices, officeName, partnerErrorLines } from './partners-common.js';
 import { officeById } from './plan-access.js';
-import type { Routes, Turn } from './router.js';
+import type { Reply, Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 /** Rejected rows listed on the report; the rest are counted. */
 export const REPORT_LINES = 30;
@@ -137,19 +137,16 @@ async function importFile(turn: Turn, file: SentFile): Promise<Card | string> {
 }
 
 export function registerPartnerImport(routes: Routes): void {
-  routes.command('import', async (turn) => {
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(importCard(turn))] });
-  });
-  routes.cardAction('partners.import', EDITORS, async (turn, data) => {
+  routes.command('import', async (turn) => importCard(turn));
+  routes.cardAction('partners.import', EDITORS, formData, async (turn, data) => {
     const csv = typeof data.csv === 'string' ? data.csv : '';
     const outcome = await runImport(turn, csv);
     if (typeof outcome === 'string') return importCard(turn, csv.length <= KEEP_TEXT_CHARS ? csv : '', [outcome]);
     return reportCard(turn, outcome, '');
   });
   routes.files(EDITORS, async (turn, files) => {
-    for (const file of files) {
-      const reply = await importFile(turn, file);
-      await turn.context.sendActivity(typeof reply === 'string' ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });
-    }
+    const replies: Reply[] = [];
+    for (const file of files) replies.push(await importFile(turn, file));
+    return replies;
   });
 }

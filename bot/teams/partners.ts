@@ -1,6 +1,5 @@
 // The partner register in Teams: list by segment, add, edit, remove with undo.
 // A coordinator keeps their own office's partners, an admin every office's.
-import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { parsePartnerInput, type PartnerFieldError } from '../domain/partner-input.js';
 import { LOCALES, type Partner } from '../domain/types.js';
@@ -14,6 +13,7 @@ import { registerPartnerImport } from './partners-import.js';
 import { withPager } from './pager.js';
 import { EDITORS, editableOffices, mayTouch, officeName, partnerErrorLines, segmentName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 /**
  * More partners than this: the list shows counts per segment, and one segment
@@ -247,23 +247,23 @@ function segmentArg(turn: Turn, args: string): ListView {
 export function registerPartners(routes: Routes): void {
   routes.command('partners', async (turn, args) => {
     // The register holds partners' e-mail addresses; channels can have guests.
-    if (turn.conversation.kind !== 'personal') return void (await turn.context.sendActivity(turn.t('error.personalChatOnly')));
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await listCard(turn, segmentArg(turn, args)))] });
+    if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
+    return listCard(turn, segmentArg(turn, args));
   });
-  routes.cardAction('partner.list', EDITORS, async (turn, data) =>
+  routes.cardAction('partner.list', EDITORS, formData, async (turn, data) =>
     listCard(turn, { segment: text(data.segment) || undefined, page: data.page }),
   );
-  routes.cardAction('partner.add', EDITORS, async (turn) => formCard(turn, '', emptyValues(turn)));
-  routes.cardAction('partner.edit', EDITORS, async (turn, data) => {
+  routes.cardAction('partner.add', EDITORS, formData, async (turn) => formCard(turn, '', emptyValues(turn)));
+  routes.cardAction('partner.edit', EDITORS, formData, async (turn, data) => {
     const partner = await partnerToTouch(turn, data);
     return typeof partner === 'string' ? partner : formCard(turn, partner.id, valuesOf(partner));
   });
-  routes.cardAction('partner.save', EDITORS, save);
-  routes.cardAction('partner.remove', EDITORS, async (turn, data) => {
+  routes.cardAction('partner.save', EDITORS, formData, save);
+  routes.cardAction('partner.remove', EDITORS, formData, async (turn, data) => {
     const partner = await partnerToTouch(turn, data);
     return typeof partner === 'string' ? partner : confirmCard(turn, partner);
   });
-  routes.cardAction('partner.remove.confirm', EDITORS, remove);
-  routes.cardAction('partner.restore', EDITORS, restore);
+  routes.cardAction('partner.remove.confirm', EDITORS, formData, remove);
+  routes.cardAction('partner.restore', EDITORS, formData, restore);
   registerPartnerImport(routes);
 }

@@ -1,7 +1,6 @@
 // `plan [year]`: the plan form → date preview → saved plan, and re-opening a
 // saved plan. The plan travels in the cards' Action.Execute data (no draft is
 // kept on the server) and is validated again at every step.
-import { CardFactory } from 'botbuilder';
 import type { Card } from '../cards.js';
 import { parsePlanEdit } from '../domain/plan-edits.js';
 import { parseDateEdits, parsePlanInput } from '../domain/plan-input.js';
@@ -21,7 +20,8 @@ import {
   savedPlanCard,
 } from './plan-cards.js';
 import { audited } from './audit.js';
-import type { Routes, Turn } from './router.js';
+import type { Reply, Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 const PLANNERS = ['coordinator', 'admin'] as const;
 const YEARS_AHEAD = 5;
@@ -65,26 +65,23 @@ function createdBy(turn: Turn): string {
   return identity.aadObjectId ?? identity.email ?? identity.name ?? '';
 }
 
-async function send(turn: Turn, reply: Card | string): Promise<void> {
-  await turn.context.sendActivity(typeof reply === 'string' ? reply : { attachments: [CardFactory.adaptiveCard(reply)] });
-}
 
 export function registerPlanRoutes(routes: Routes): void {
   routes.command('plan', planCommand);
-  routes.cardAction('plan.form', PLANNERS, backToForm);
-  routes.cardAction('plan.preview', PLANNERS, previewPlan);
-  routes.cardAction('plan.confirm', PLANNERS, confirmPlanCard);
-  routes.cardAction('plan.edit', PLANNERS, editPlan);
-  routes.cardAction('plan.update', PLANNERS, updatePlanCard);
+  routes.cardAction('plan.form', PLANNERS, formData, backToForm);
+  routes.cardAction('plan.preview', PLANNERS, formData, previewPlan);
+  routes.cardAction('plan.confirm', PLANNERS, formData, confirmPlanCard);
+  routes.cardAction('plan.edit', PLANNERS, formData, editPlan);
+  routes.cardAction('plan.update', PLANNERS, formData, updatePlanCard);
 }
 
 /** `plan [year]`: the form, or the office's plan when it already has one. */
-async function planCommand(turn: Turn, args: string): Promise<void> {
+async function planCommand(turn: Turn, args: string): Promise<Reply> {
   const checked = args === '' ? { ok: true as const, year: yearToPlan(turn) } : checkYear(turn, args);
-  if (!checked.ok) return send(turn, checked.message);
+  if (!checked.ok) return checked.message;
   const { officeId } = turn.user;
   const existing = turn.user.role === 'admin' ? undefined : await findPlanFor(turn.deps.records, officeId, checked.year);
-  await send(turn, existing ? planExistsCard(turn, existing) : planFormCard(turn, checked.year, defaultPlanValues(officeId)));
+  return existing ? planExistsCard(turn, existing) : planFormCard(turn, checked.year, defaultPlanValues(officeId));
 }
 
 /** "Back" on the preview: the form again, with the plan as it was sent and the sub-themes as edited. */

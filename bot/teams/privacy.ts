@@ -2,7 +2,6 @@
 // a person, in the reader's language, with a JSON download; the admin can also
 // erase it, after a confirmation. Both only in a personal chat, since the
 // answer shows personal data.
-import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { clipText, formatMeetingTime } from '../domain/format.js';
 import type { Role } from '../domain/types.js';
@@ -12,6 +11,8 @@ import type { Who } from '../services/privacy-person.js';
 import { audited } from './audit.js';
 import { officeName, segmentName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
+import { z } from 'zod';
+import { cardData } from './card-data.js';
 
 const ADMIN: readonly Role[] = ['admin'];
 /** Lines shown per section; the download has all of them. */
@@ -172,33 +173,24 @@ async function erase(turn: Turn, email: string): Promise<Card> {
   return renderCard('message', { title: t('privacy.erased.title', { email }), color: 'Good', lines });
 }
 
-/** The e-mail a button is about; null for a crafted or outdated one. */
-const emailOf = (data: Record<string, unknown>) => (typeof data.email === 'string' && EMAIL.test(data.email) ? data.email : null);
-
-async function reply(turn: Turn, answer: Card | string): Promise<void> {
-  await turn.context.sendActivity(typeof answer === 'string' ? answer : { attachments: [CardFactory.adaptiveCard(answer)] });
-}
-
 export function registerPrivacy(routes: Routes): void {
   routes.command('mydata', async (turn) => {
-    if (turn.conversation.kind !== 'personal') return reply(turn, turn.t('error.personalChatOnly'));
+    if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
     const { identity, partner } = turn.user;
     const who: Who = { partnerId: partner?.id, aadObjectId: identity.aadObjectId, email: identity.email };
     await audited(turn, 'privacy.export', { partnerId: partner?.id, aadObjectId: identity.aadObjectId, email: identity.email ?? partner?.email, name: identity.name });
-    await reply(turn, await dataCard(turn, who, await personalData(turn.deps.records, turn.deps.config, who), false));
+    return dataCard(turn, who, await personalData(turn.deps.records, turn.deps.config, who), false);
   });
 
   routes.command('privacy', async (turn, args) => {
-    if (turn.conversation.kind !== 'personal') return reply(turn, turn.t('error.personalChatOnly'));
-    if (!EMAIL.test(args)) return reply(turn, turn.t('privacy.usage'));
-    await reply(turn, await adminCard(turn, args));
+    if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
+    if (!EMAIL.test(args)) return turn.t('privacy.usage');
+    return adminCard(turn, args);
   });
 
-  const withEmail = (handle: (turn: Turn, email: string) => Promise<Card | string>) => async (turn: Turn, data: Record<string, unknown>) => {
-    const email = emailOf(data);
-    return email ? handle(turn, email) : turn.t('error.cardOutdated');
-  };
-  routes.cardAction('privacy.show', ADMIN, withEmail(adminCard));
-  routes.cardAction('privacy.erase', ADMIN, withEmail(async (turn, email) => confirmCard(turn, email)));
-  routes.cardAction('privacy.erase.confirm', ADMIN, withEmail(erase));
+  // The e-mail a button is about.
+  const aboutEmail = cardData({ email: z.string().regex(EMAIL) });
+  routes.cardAction('privacy.show', ADMIN, aboutEmail, async (turn, data) => adminCard(turn, data.email));
+  routes.cardAction('privacy.erase', ADMIN, aboutEmail, async (turn, data) => confirmCard(turn, data.email));
+  routes.cardAction('privacy.erase.confirm', ADMIN, aboutEmail, async (turn, data) => erase(turn, data.email));
 }

@@ -1,7 +1,6 @@
 // Proposals in Teams: the `proposals` list (proposal.list), the status form
 // (proposal.status) and saving a decision (proposal.status.save), which tells
 // the author unless the proposal is anonymous.
-import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { clipText, formatMeetingTime } from '../domain/format.js';
 import {
@@ -21,15 +20,20 @@ import { errorLines } from '../field-error-lines.js';
 import { withPager } from './pager.js';
 import { officeName, segmentName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
+import { z } from 'zod';
+import { cardData, cardId, page } from './card-data.js';
 
 const DECIDERS: readonly Role[] = ['coordinator', 'national', 'admin'];
 /** Proposals as long as allowed, with every fact, still fit a card this many at a time. */
 export const PROPOSALS_PER_PAGE = 10;
 
-/** A card value as text; anything but a string (a crafted object, an array) is empty. */
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
+/** What the list and form cards carry: the filter typed, and the page shown. */
+const listData = cardData({ filter: z.string().default(''), page });
+/** A status button or form: the proposal and the status asked for (the service checks both). */
+const statusData = listData.extend({ proposalId: cardId, status: z.string() });
+type StatusData = z.infer<typeof statusData>;
 
-const filterFrom = (data: Record<string, unknown>): ProposalFilter => parseProposalFilter(text(data.filter)) ?? {};
+const filterFrom = (data: { filter: string }): ProposalFilter => parseProposalFilter(data.filter) ?? {};
 
 function refusalText(turn: Turn, code: ChangeErrorCode, proposal?: Proposal, to?: string): string {
   const status = (s: string) => (isProposalStatus(s) ? turn.t(`proposals.status.${s}`) : s.slice(0, 40));
@@ -123,35 +127,32 @@ async function formCard(
 }
 
 /** The proposal this user may move to `status`, or why not. */
-async function decidable(turn: Turn, data: Record<string, unknown>): Promise<{ proposal: Proposal; status: ProposalStatus } | string> {
-  const found = await findProposal(turn.deps.records, text(data.proposalId));
+async function decidable(turn: Turn, data: StatusData): Promise<{ proposal: Proposal; status: ProposalStatus } | string> {
+  const found = await findProposal(turn.deps.records, data.proposalId);
   if (!found) return refusalText(turn, 'proposal-not-found');
   const { proposal } = found;
   if (!canHandle(turn.user.role, turn.user.officeId, proposal)) return refusalText(turn, 'proposal-not-allowed');
   const status = data.status;
-  if (!isProposalStatus(status) || !canMove(proposal.status, status)) return refusalText(turn, 'proposal-invalid-transition', proposal, text(status));
+  if (!isProposalStatus(status) || !canMove(proposal.status, status)) return refusalText(turn, 'proposal-invalid-transition', proposal, status);
   return { proposal, status };
 }
 
 export function registerProposals(routes: Routes): void {
   routes.command('proposals', async (turn, args) => {
     const filter = parseProposalFilter(args);
-    if (!filter) {
-      await turn.context.sendActivity(turn.t('proposals.badFilter', { args: args.slice(0, 80) }));
-      return;
-    }
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await listCard(turn, filter))] });
+    if (!filter) return turn.t('proposals.badFilter', { args: args.slice(0, 80) });
+    return listCard(turn, filter);
   });
 
-  routes.cardAction('proposal.list', DECIDERS, async (turn, data) => listCard(turn, filterFrom(data), '', data.page));
+  routes.cardAction('proposal.list', DECIDERS, listData, async (turn, data) => listCard(turn, filterFrom(data), '', data.page));
 
-  routes.cardAction('proposal.status', DECIDERS, async (turn, data) => {
+  routes.cardAction('proposal.status', DECIDERS, statusData, async (turn, data) => {
     const target = await decidable(turn, data);
     if (typeof target === 'string') return target;
     return formCard(turn, target.proposal, target.status, filterFrom(data), data.page, '', []);
   });
 
-  routes.cardAction('proposal.status.save', DECIDERS, async (turn, data) => {
+  routes.cardAction('proposal.status.save', DECIDERS, statusData, async (turn, data) => {
     const target = await decidable(turn, data);
     if (typeof target === 'string') return target;
     const filter = filterFrom(data);

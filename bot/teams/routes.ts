@@ -1,5 +1,4 @@
 // Every command and card action the bot understands, registered in one place.
-import { CardFactory } from 'botbuilder';
 import { registerAnnounce } from './announce.js';
 import { registerAudit } from './audit.js';
 import { registerChannelNetwork } from './channel-network.js';
@@ -21,10 +20,7 @@ import { registerSurveys } from './surveys.js';
 
 export function buildRoutes(): Routes {
   const routes = new Routes();
-  routes.command('help', async (turn) => {
-    const card = helpCard(turn, new Set(routes.commands.keys()), turn.t('help.intro'));
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
-  });
+  routes.command('help', async (turn) => helpCard(turn, new Set(routes.commands.keys()), turn.t('help.intro')));
   registerPlanRoutes(routes);
   registerMeetingRoutes(routes);
   registerPartners(routes);

@@ -3,7 +3,6 @@
 // confirmation. People of the configuration are shown but not editable. The
 // person is told of the change in their own language: at once when Sidos has a
 // personal chat with them, else with their next message.
-import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { parseStaffPerson, parseStaffRole, STAFF_ROLES, type StaffPerson } from '../domain/staff-input.js';
 import type { Role } from '../domain/types.js';
@@ -27,6 +26,7 @@ import {
 import { errorLines } from '../field-error-lines.js';
 import { officeName } from './partners-common.js';
 import type { Routes, Turn } from './router.js';
+import { formData } from './card-data.js';
 
 const ADMIN: readonly Role[] = ['admin'];
 
@@ -190,30 +190,30 @@ async function remove(turn: Turn, data: Record<string, unknown>): Promise<Card |
 }
 
 /** A notice left for this person is delivered with their next message, in their language. */
-export async function deliverRoleNotice(turn: Turn): Promise<void> {
+export async function deliverRoleNotice(turn: Turn, send: (text: string) => Promise<void>): Promise<void> {
   const pending = await pendingRoleNotice(turn.deps.records, turn.user.identity);
   if (!pending) return;
-  await turn.context.sendActivity(noticeText(turn.t, turn, pending.notice));
+  await send(noticeText(turn.t, turn, pending.notice));
   await clearRoleNotice(turn.deps.records, pending.key, pending.notice.auditId);
 }
 
 export function registerStaff(routes: Routes): void {
   routes.command('staff', async (turn) => {
     // The list holds staff e-mail addresses; channels can have guests.
-    if (turn.conversation.kind !== 'personal') return void (await turn.context.sendActivity(turn.t('error.personalChatOnly')));
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await staffCard(turn))] });
+    if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
+    return staffCard(turn);
   });
-  routes.cardAction('staff.list', ADMIN, async (turn) => staffCard(turn));
-  routes.cardAction('staff.add', ADMIN, async (turn) => formCard(turn, { person: '', email: '', role: '', office: '' }));
-  routes.cardAction('staff.edit', ADMIN, async (turn, data) => {
+  routes.cardAction('staff.list', ADMIN, formData, async (turn) => staffCard(turn));
+  routes.cardAction('staff.add', ADMIN, formData, async (turn) => formCard(turn, { person: '', email: '', role: '', office: '' }));
+  routes.cardAction('staff.edit', ADMIN, formData, async (turn, data) => {
     const member = await stillShown(turn, shownOf(data));
     if (!member) return staleCard(turn);
     return formCard(turn, { person: '', email: '', role: member.role, office: member.office ?? '' }, member);
   });
-  routes.cardAction('staff.save', ADMIN, save);
-  routes.cardAction('staff.remove', ADMIN, async (turn, data) => {
+  routes.cardAction('staff.save', ADMIN, formData, save);
+  routes.cardAction('staff.remove', ADMIN, formData, async (turn, data) => {
     const member = await stillShown(turn, shownOf(data));
     return member ? confirmCard(turn, member) : staleCard(turn);
   });
-  routes.cardAction('staff.remove.confirm', ADMIN, remove);
+  routes.cardAction('staff.remove.confirm', ADMIN, formData, remove);
 }

@@ -1,7 +1,6 @@
 // `survey`: a coordinator schedules a short recurring survey to a segment of
 // their office's partners, sees the running ones with each round's answers,
 // and stops them.
-import { CardFactory } from 'botbuilder';
 import { renderCard, type Card } from '../cards.js';
 import { parseSurveyInput, SURVEY_CADENCES } from '../domain/feedback-input.js';
 import { formatMeetingTime } from '../domain/format.js';
@@ -10,6 +9,7 @@ import type { Survey } from '../domain/types.js';
 import { activeSurveys, createSurvey, roundAnswers, stopSurvey } from '../services/surveys.js';
 import { errorLines } from '../field-error-lines.js';
 import type { Routes, Turn } from './router.js';
+import { cardData, cardId, formData } from './card-data.js';
 
 const STAFF = ['coordinator', 'admin'] as const;
 /** Rounds listed per survey, newest first; a card has a size limit in Teams. */
@@ -65,11 +65,9 @@ async function surveyCard(turn: Turn, banners: { text: string; color: 'Good' | '
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
 export function registerSurveys(routes: Routes): void {
-  routes.command('survey', async (turn) => {
-    await turn.context.sendActivity({ attachments: [CardFactory.adaptiveCard(await surveyCard(turn, []))] });
-  });
+  routes.command('survey', async (turn) => surveyCard(turn, []));
 
-  routes.cardAction('survey.create', STAFF, async (turn, data) => {
+  routes.cardAction('survey.create', STAFF, formData, async (turn, data) => {
     const { records, config, clock } = turn.deps;
     const parsed = parseSurveyInput(data, { segments: config.segments.map((s) => s.id) });
     if (!parsed.ok) {
@@ -82,8 +80,8 @@ export function registerSurveys(routes: Routes): void {
     return surveyCard(turn, [{ text: turn.t('survey.created', { topic: survey.topic, when: firstRound(turn, survey) }), color: 'Good' }]);
   });
 
-  routes.cardAction('survey.stop', STAFF, async (turn, data) => {
-    const result = await stopSurvey(turn.deps.records, text(data.surveyId), { role: turn.user.role, officeId: turn.user.officeId });
+  routes.cardAction('survey.stop', STAFF, cardData({ surveyId: cardId }), async (turn, data) => {
+    const result = await stopSurvey(turn.deps.records, data.surveyId, { role: turn.user.role, officeId: turn.user.officeId });
     if (!result.ok && result.code === 'already-stopped') {
       return surveyCard(turn, [{ text: turn.t('survey.alreadyStopped', { topic: result.survey.topic }), color: 'Good' }]);
     }
