@@ -1,5 +1,5 @@
 // npm run bench (called from scripts/bench.ts), or alone:
-// node --import tsx scripts/bench-process.ts [--quick] [--lowdb-only]
+// node --import tsx scripts/bench-process.ts [--quick] [--lowdb-only | --postgres-only]
 // Whole Sidos as a separate process, started the way `npm start` does, on
 // lowdb (10k and 100k stored feedback records, DATA_DIR written before the
 // start) and on PostgreSQL (100k and 1M, seeded into an embedded PostgreSQL;
@@ -22,6 +22,7 @@ import { national } from '../test/harness/people.js';
 import { ROOT, spawnSidos } from '../test/harness/process.js';
 import { answerInputs, type Dataset, type DatasetSpec, type Submission } from './bench/dataset.js';
 import { figures, LoadClient, type LoadFigures, type LoadResult, type PacedJob } from './bench/load.js';
+import { CpuProfiler, inspectorUrl, topSelfTime, type SelfTime } from './bench/cpu-profile.js';
 import { ChildRssSampler, mib } from './bench/memory.js';
 import { seedPostgres, seedUser, startEmbeddedPostgres } from './bench/postgres-seed.js';
 import { prng } from './bench/prng.js';
@@ -52,6 +53,8 @@ interface StoreRun {
   peakRss: number;
   steadyRss: number;
   digestMs: number;
+  /** Where the Sidos child spent its CPU during the loaded phase. */
+  hotspots: SelfTime[];
 }
 
 const progress = (line: string) => console.error(`[bench-process] ${line}`);
@@ -113,8 +116,10 @@ async function measureStore(
 
   progress(`${store} ${records}: starting Sidos`);
   const startedAt = performance.now();
-  const sidos = spawnSidos({ PORT: '0', SIDOS_CONFIG: 'config/example-local.json', ...env });
+  // The inspector is only listened on; the profiler samples during the loaded phase alone.
+  const sidos = spawnSidos({ PORT: '0', SIDOS_CONFIG: 'config/example-local.json', NODE_OPTIONS: '--inspect=127.0.0.1:0', ...env });
   const rss = new ChildRssSampler(sidos.child.pid!);
+  let profiler: CpuProfiler | undefined;
   try {
     const url = await sidos.ready;
     await untilHealthy(url);
@@ -122,7 +127,10 @@ async function measureStore(
     const at = `${url}/api/messages`;
     progress(`${store} ${records}: load`);
     const warm = await client.run({ url: at, bodies: phase.warmup, concurrency: CONCURRENCY });
+    profiler = await CpuProfiler.connect(inspectorUrl(sidos.output())!);
+    await profiler.start();
     const loaded = await client.run({ url: at, bodies: phase.loaded, concurrency: CONCURRENCY });
+    const hotspots = topSelfTime(await profiler.stop(), ROOT);
     await rss.sinceLast();
     const steady = await paced.call({ url: at, bodies: phase.paced, perSecond: PACED_PER_SECOND });
     const steadySamples = await rss.sinceLast();
@@ -145,8 +153,10 @@ async function measureStore(
       peakRss: rss.peak,
       steadyRss: sorted[Math.floor(sorted.length / 2)] ?? 0,
       digestMs,
+      hotspots,
     };
   } finally {
+    profiler?.close();
     rss.stop();
     await stopChild(sidos.child);
   }
@@ -224,15 +234,15 @@ function targets(run: StoreRun, lowestPostgres: StoreRun | undefined): string[][
   return [];
 }
 
-/** `lowdbOnly`: skip PostgreSQL (no embedded server, no seeding). */
-export async function processSection(options: { quick: boolean; table: Table; lowdbOnly: boolean }): Promise<string> {
+/** `lowdbOnly`: skip PostgreSQL (no embedded server, no seeding); `postgresOnly`: skip lowdb. */
+export async function processSection(options: { quick: boolean; table: Table; lowdbOnly: boolean; postgresOnly?: boolean }): Promise<string> {
   const settings: Settings = { quick: options.quick };
   const connector = await new ConnectorStandIn().start();
   const client = new LoadClient();
   const paced = new TsWorker<PacedJob, LoadResult>(new URL('./bench/load.ts', import.meta.url).href, 'sendAtRate');
   const runs: StoreRun[] = [];
   try {
-    for (const records of sizes(settings).lowdb) runs.push(await onLowdb(settings, records, connector, client, paced));
+    if (!options.postgresOnly) for (const records of sizes(settings).lowdb) runs.push(await onLowdb(settings, records, connector, client, paced));
     if (options.lowdbOnly) return render(runs, options.table);
     const server = await startEmbeddedPostgres();
     try {
@@ -271,15 +281,22 @@ function render(runs: StoreRun[], table: Table): string {
     1,
   );
   const targetRows = runs.flatMap((r) => targets(r, lowestPostgres).map((row) => [`${r.store} ${num(r.records)}`, ...row]));
+  const largestPostgres = runs.findLast((r) => r.store === 'PostgreSQL');
+  const profiled = [runs.find((r) => r.store === 'lowdb'), largestPostgres].filter((r): r is StoreRun => !!r);
+  const hotspotRows = profiled.flatMap((r) => r.hotspots.map((h, i) => [i === 0 ? `${r.store} ${num(r.records)}` : '', h.where, h.percent.toFixed(1)]));
   return [
     `\nSidos as its own process (node --import tsx bot/index.ts), ${CONCURRENCY} concurrent senders of feedback.submit against the echo bot (also its own process),`,
     `then an open-loop ${PACED_PER_SECOND} requests/s; RSS of the Sidos process alone (VmRSS every 100 ms; steady = median during the ${PACED_PER_SECOND}/s phase); digest = \`digest <last week>\` from a national user.\n`,
     figuresTable,
     '',
     targetRows.length > 0 ? table(['store', 'target', 'figure', 'issue 12 target', ''], targetRows, 2) : 'No run with an issue 12 target completed.',
+    '',
+    `What dominates: the top self-time functions of the Sidos process during the ${CONCURRENCY}-concurrent phase (CPU profile over its inspector, share of all samples, idle included).\n`,
+    table(['store', 'function', 'self %'], hotspotRows, 2),
   ].join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log(await processSection({ quick: process.argv.includes('--quick'), table, lowdbOnly: process.argv.includes('--lowdb-only') }));
+  const flag = (name: string) => process.argv.includes(name);
+  console.log(await processSection({ quick: flag('--quick'), table, lowdbOnly: flag('--lowdb-only'), postgresOnly: flag('--postgres-only') }));
 }
