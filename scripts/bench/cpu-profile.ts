@@ -17,7 +17,7 @@ interface Profile {
 export interface SelfTime {
   /** Function name and its file, relative to the project (tsx compiles a .ts file to one line: no line numbers). */
   where: string;
-  /** Share of all samples of the phase, idle included, in per cent. */
+  /** Share of all samples of the phase (idle ones included), in per cent. */
   percent: number;
 }
 
@@ -71,11 +71,19 @@ export class CpuProfiler {
   }
 }
 
-/** The `count` functions with the most self time in `profile`; `root` is cut from the file URLs. */
-export function topSelfTime(profile: Profile, root: string, count = 5): SelfTime[] {
+export interface Hotspots {
+  /** Share of the samples in which the process waited (on the network, the database, the disk), in per cent. */
+  idlePercent: number;
+  /** The `count` functions with the most self time, idle left out. */
+  top: SelfTime[];
+}
+
+/** Where the process spent the profiled time; `root` is cut from the file URLs. */
+export function hotspots(profile: Profile, root: string, count = 5): Hotspots {
   const hits = new Map<number, number>();
   for (const sample of profile.samples ?? []) hits.set(sample, (hits.get(sample) ?? 0) + 1);
   const total = profile.samples?.length ?? 0;
+  const percent = (samples: number) => (total === 0 ? 0 : (100 * samples) / total);
   const byFunction = new Map<string, number>();
   for (const node of profile.nodes) {
     const samples = hits.get(node.id) ?? 0;
@@ -85,8 +93,11 @@ export function topSelfTime(profile: Profile, root: string, count = 5): SelfTime
     const where = file ? `${functionName || '(anonymous)'} ${file}` : functionName;
     byFunction.set(where, (byFunction.get(where) ?? 0) + samples);
   }
-  return [...byFunction]
+  const idle = byFunction.get('(idle)') ?? 0;
+  byFunction.delete('(idle)');
+  const top = [...byFunction]
     .sort((a, b) => b[1] - a[1])
     .slice(0, count)
-    .map(([where, samples]) => ({ where, percent: total === 0 ? 0 : (100 * samples) / total }));
+    .map(([where, samples]) => ({ where, percent: percent(samples) }));
+  return { idlePercent: percent(idle), top };
 }
