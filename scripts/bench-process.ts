@@ -1,5 +1,5 @@
 // npm run bench (called from scripts/bench.ts), or alone:
-// node --import tsx scripts/bench-process.ts [--quick] [--lowdb-only]
+// node --import tsx scripts/bench-process.ts [--quick] [--lowdb-only | --postgres-only]
 // Whole Sidos as a separate process, started the way `npm start` does, on
 // lowdb (10k and 100k stored feedback records, DATA_DIR written before the
 // start) and on PostgreSQL (100k and 1M, seeded into an embedded PostgreSQL;
@@ -16,12 +16,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { lastCompletedPeriod, periodKey } from '../bot/domain/periods.js';
+import { openRecordStore, type RecordStoreLocation } from '../bot/store/open-record-store.js';
 import { cardAction, message } from '../test/harness/activities.js';
 import { ConnectorStandIn } from '../test/harness/connector.js';
 import { national } from '../test/harness/people.js';
 import { ROOT, spawnSidos } from '../test/harness/process.js';
 import { answerInputs, type Dataset, type DatasetSpec, type Submission } from './bench/dataset.js';
 import { figures, LoadClient, type LoadFigures, type LoadResult, type PacedJob } from './bench/load.js';
+import { CpuProfiler, hotspots, inspectorUrl, type Hotspots } from './bench/cpu-profile.js';
 import { ChildRssSampler, mib } from './bench/memory.js';
 import { seedPostgres, seedUser, startEmbeddedPostgres } from './bench/postgres-seed.js';
 import { prng } from './bench/prng.js';
@@ -48,10 +50,14 @@ interface StoreRun {
   sidos: LoadFigures;
   echo: LoadFigures;
   failed: number;
+  /** Open requests a submission was sent for that the store does not hold as answered after the run. */
+  unanswered: number;
   pacedP99: number;
   peakRss: number;
   steadyRss: number;
   digestMs: number;
+  /** Where the Sidos child spent its CPU during the loaded phase. */
+  hotspots: Hotspots;
 }
 
 const progress = (line: string) => console.error(`[bench-process] ${line}`);
@@ -89,16 +95,35 @@ async function untilHealthy(url: string): Promise<void> {
 /** The invoke answered 200 with a card (the saved-feedback card; bench.ts checks its text and the stored answers). */
 const answered = (r: LoadResult) => r.status.filter((s, i) => s === 200 && JSON.parse(r.response[i]).statusCode === 200).length;
 
+/** Measures Sidos on the store at `location`, then (Sidos stopped) looks up the answered requests there. */
+async function measureAndCheck(...args: Parameters<typeof measureStore>): Promise<StoreRun> {
+  const run = await measureStore(...args);
+  const [, , , location, submissions] = args;
+  return { ...run, unanswered: await unansweredAfter(location, submissions) };
+}
+
+/** After Sidos stopped: how many of the requests the submissions answer are not answered in the store. */
+async function unansweredAfter(location: RecordStoreLocation, submissions: Submission[]): Promise<number> {
+  const records = await openRecordStore(location);
+  try {
+    let unanswered = 0;
+    for (const { data } of submissions) if ((await records.get('feedbackRequests', data.requestId))?.status !== 'answered') unanswered++;
+    return unanswered;
+  } finally {
+    await records.close();
+  }
+}
+
 async function measureStore(
   settings: Settings,
   store: StoreRun['store'],
   records: number,
-  env: Record<string, string>,
+  location: RecordStoreLocation,
   submissions: Submission[],
   connector: ConnectorStandIn,
   client: LoadClient,
   paced: TsWorker<PacedJob, LoadResult>,
-): Promise<StoreRun> {
+): Promise<Omit<StoreRun, 'unanswered'>> {
   const n = counts(settings);
   const bodies = submissions.map((s) =>
     JSON.stringify(cardAction(connector.url, s.user, 'feedback.submit', s.data, { locale: s.locale === 'sv' ? 'sv-SE' : 'fi-FI' })),
@@ -113,8 +138,11 @@ async function measureStore(
 
   progress(`${store} ${records}: starting Sidos`);
   const startedAt = performance.now();
-  const sidos = spawnSidos({ PORT: '0', SIDOS_CONFIG: 'config/example-local.json', ...env });
+  // The inspector is only listened on; the profiler samples during the loaded phase alone.
+  const env: Record<string, string> = location.databaseUrl ? { DATABASE_URL: location.databaseUrl } : { DATA_DIR: location.dataDir };
+  const sidos = spawnSidos({ PORT: '0', SIDOS_CONFIG: 'config/example-local.json', NODE_OPTIONS: '--inspect=127.0.0.1:0', ...env });
   const rss = new ChildRssSampler(sidos.child.pid!);
+  let profiler: CpuProfiler | undefined;
   try {
     const url = await sidos.ready;
     await untilHealthy(url);
@@ -122,7 +150,10 @@ async function measureStore(
     const at = `${url}/api/messages`;
     progress(`${store} ${records}: load`);
     const warm = await client.run({ url: at, bodies: phase.warmup, concurrency: CONCURRENCY });
+    profiler = await CpuProfiler.connect(inspectorUrl(sidos.output())!);
+    await profiler.start();
     const loaded = await client.run({ url: at, bodies: phase.loaded, concurrency: CONCURRENCY });
+    const profile = hotspots(await profiler.stop(), ROOT);
     await rss.sinceLast();
     const steady = await paced.call({ url: at, bodies: phase.paced, perSecond: PACED_PER_SECOND });
     const steadySamples = await rss.sinceLast();
@@ -145,8 +176,10 @@ async function measureStore(
       peakRss: rss.peak,
       steadyRss: sorted[Math.floor(sorted.length / 2)] ?? 0,
       digestMs,
+      hotspots: profile,
     };
   } finally {
+    profiler?.close();
     rss.stop();
     await stopChild(sidos.child);
   }
@@ -159,7 +192,7 @@ async function onLowdb(settings: Settings, records: number, connector: Connector
     const n = counts(settings);
     const spec: DatasetSpec = { dir, records, open: n.warmup + n.loaded + n.paced, serviceUrl: connector.url };
     const dataset = await inWorker<DatasetSpec, Dataset>(new URL('./bench/dataset.ts', import.meta.url).href, 'writeDataset', spec);
-    return await measureStore(settings, 'lowdb', records, { DATA_DIR: dir }, dataset.submissions, connector, client, paced);
+    return await measureAndCheck(settings, 'lowdb', records, { databaseUrl: null, dataDir: dir }, dataset.submissions, connector, client, paced);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -191,7 +224,7 @@ async function onPostgres(
       locale: p % 5 === 4 ? 'sv' : 'fi',
       data: answerInputs(random, `open-request-${p}`),
     }));
-    return await measureStore(settings, 'PostgreSQL', records, { DATABASE_URL: url.href }, submissions, connector, client, paced);
+    return await measureAndCheck(settings, 'PostgreSQL', records, { databaseUrl: url.href, dataDir: '' }, submissions, connector, client, paced);
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
@@ -224,15 +257,15 @@ function targets(run: StoreRun, lowestPostgres: StoreRun | undefined): string[][
   return [];
 }
 
-/** `lowdbOnly`: skip PostgreSQL (no embedded server, no seeding). */
-export async function processSection(options: { quick: boolean; table: Table; lowdbOnly: boolean }): Promise<string> {
+/** `lowdbOnly`: skip PostgreSQL (no embedded server, no seeding); `postgresOnly`: skip lowdb. */
+export async function processSection(options: { quick: boolean; table: Table; lowdbOnly: boolean; postgresOnly?: boolean }): Promise<string> {
   const settings: Settings = { quick: options.quick };
   const connector = await new ConnectorStandIn().start();
   const client = new LoadClient();
   const paced = new TsWorker<PacedJob, LoadResult>(new URL('./bench/load.ts', import.meta.url).href, 'sendAtRate');
   const runs: StoreRun[] = [];
   try {
-    for (const records of sizes(settings).lowdb) runs.push(await onLowdb(settings, records, connector, client, paced));
+    if (!options.postgresOnly) for (const records of sizes(settings).lowdb) runs.push(await onLowdb(settings, records, connector, client, paced));
     if (options.lowdbOnly) return render(runs, options.table);
     const server = await startEmbeddedPostgres();
     try {
@@ -255,7 +288,7 @@ export async function processSection(options: { quick: boolean; table: Table; lo
 function render(runs: StoreRun[], table: Table): string {
   const lowestPostgres = runs.find((r) => r.store === 'PostgreSQL');
   const figuresTable = table(
-    ['store', 'stored feedback', 'start to healthy ms', `submit p50 ms (echo)`, `submit p99 ms (echo)`, 'failed', `p99 at ${PACED_PER_SECOND}/s ms`, 'peak RSS MiB', 'steady RSS MiB', 'digest ms'],
+    ['store', 'stored feedback', 'start to healthy ms', `submit p50 ms (echo)`, `submit p99 ms (echo)`, 'failed', 'unanswered', `p99 at ${PACED_PER_SECOND}/s ms`, 'peak RSS MiB', 'steady RSS MiB', 'digest ms'],
     runs.map((r) => [
       r.store,
       num(r.records),
@@ -263,6 +296,7 @@ function render(runs: StoreRun[], table: Table): string {
       `${num(r.sidos.p50)} (${num(r.echo.p50)})`,
       `${num(r.sidos.p99)} (${num(r.echo.p99)})`,
       r.failed,
+      r.unanswered,
       num(r.pacedP99),
       mib(r.peakRss),
       mib(r.steadyRss),
@@ -271,15 +305,25 @@ function render(runs: StoreRun[], table: Table): string {
     1,
   );
   const targetRows = runs.flatMap((r) => targets(r, lowestPostgres).map((row) => [`${r.store} ${num(r.records)}`, ...row]));
+  const largestPostgres = runs.findLast((r) => r.store === 'PostgreSQL');
+  const profiled = [runs.find((r) => r.store === 'lowdb'), largestPostgres].filter((r): r is StoreRun => !!r);
+  const hotspotRows = profiled.flatMap((r) => [
+    [`${r.store} ${num(r.records)}`, '(idle: waiting for the network, the database, the disk)', r.hotspots.idlePercent.toFixed(1)],
+    ...r.hotspots.top.map((h) => ['', h.where, h.percent.toFixed(1)]),
+  ]);
   return [
     `\nSidos as its own process (node --import tsx bot/index.ts), ${CONCURRENCY} concurrent senders of feedback.submit against the echo bot (also its own process),`,
     `then an open-loop ${PACED_PER_SECOND} requests/s; RSS of the Sidos process alone (VmRSS every 100 ms; steady = median during the ${PACED_PER_SECOND}/s phase); digest = \`digest <last week>\` from a national user.\n`,
     figuresTable,
     '',
     targetRows.length > 0 ? table(['store', 'target', 'figure', 'issue 12 target', ''], targetRows, 2) : 'No run with an issue 12 target completed.',
+    '',
+    `What dominates: the top self-time functions of the Sidos process during the ${CONCURRENCY}-concurrent phase (CPU profile over its inspector; share of all samples of the phase).\n`,
+    table(['store', 'function', 'self %'], hotspotRows, 2),
   ].join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log(await processSection({ quick: process.argv.includes('--quick'), table, lowdbOnly: process.argv.includes('--lowdb-only') }));
+  const flag = (name: string) => process.argv.includes(name);
+  console.log(await processSection({ quick: flag('--quick'), table, lowdbOnly: flag('--lowdb-only'), postgresOnly: flag('--postgres-only') }));
 }
