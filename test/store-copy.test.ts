@@ -20,7 +20,7 @@ import {
   segmentContactsFixture,
   subscriptionFixture,
 } from './harness/record-fixtures.js';
-import { meetingFixture, partnerFixture, seedMeeting } from './harness/seed.js';
+import { meetingFixture, partnerFixture } from './harness/seed.js';
 
 function storeCopy(from: string, to: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
@@ -45,10 +45,16 @@ async function documents(dir: string): Promise<Record<string, unknown>> {
 async function seed(dir: string): Promise<void> {
   const store = await LowdbStore.open(dir);
   const records = oneOfEach();
-  await seedMeeting(store, meetingFixture({ id: 'meeting-2' }), [
-    [partnerFixture('p2'), 'accepted'],
-    [partnerFixture('p3'), 'declined'],
-  ]);
+  // A meeting with two invited partners, one accepted and one declined.
+  const meeting2 = meetingFixture({ id: 'meeting-2' });
+  await store.updateShared((d: SharedData) => d.partners.push(partnerFixture('p2'), partnerFixture('p3')));
+  await store.updateYear(meeting2.year, (d) => {
+    d.meetings.push(meeting2);
+    d.invitations.push(
+      { id: 'inv-p2', meetingId: meeting2.id, partnerId: 'p2', rsvp: 'accepted', sentSequence: 0, icsToken: 'token-p2' },
+      { id: 'inv-p3', meetingId: meeting2.id, partnerId: 'p3', rsvp: 'declined', sentSequence: 0, icsToken: 'token-p3' },
+    );
+  });
   await store.updateShared((d: SharedData) => {
     d.partners.push(records.partners);
     d.conversations.push(records.conversations);
