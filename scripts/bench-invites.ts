@@ -13,7 +13,7 @@ import { startSidos } from '../bot/sidos.js';
 import { cardAction } from '../test/harness/activities.js';
 import { ConnectorStandIn } from '../test/harness/connector.js';
 import { coordinator, testPeople } from '../test/harness/people.js';
-import { editData, meetingFixture, partnerChat, partnerFixture } from '../test/harness/seed.js';
+import { editRecords, meetingFixture, partnerChat, partnerFixture } from '../test/harness/seed.js';
 
 export interface InviteBenchFigures {
   invitees: number;
@@ -30,13 +30,15 @@ export async function benchInvites(invitees: number, latencyMs = 100): Promise<I
   try {
     const meeting = meetingFixture({ startsAt: '2099-03-02T11:00:00.000Z', endsAt: '2099-03-02T12:30:00.000Z', year: 2099 });
     const partners = Array.from({ length: invitees }, (_, i) => partnerFixture(`bench-${i}`, { aadObjectId: `aad-bench-${i}` }));
-    await editData(dir, async (store) => {
-      await store.updateShared((d) => {
-        d.partners.push(...partners);
-        d.conversations.push(...partners.map((p) => partnerChat(p, connector.url)));
-      });
-      await store.updateYear(meeting.year, (d) => d.meetings.push(meeting));
-    });
+    await editRecords(dir, (records) =>
+      records.transaction(async (tx) => {
+        for (const p of partners) {
+          await tx.put('partners', p);
+          await tx.put('conversations', partnerChat(p, connector.url));
+        }
+        await tx.putInYear('meetings', meeting.year, meeting);
+      }),
+    );
     const configFile = join(dir, 'config.json');
     await (await import('node:fs/promises')).writeFile(configFile, JSON.stringify({ people: testPeople }));
     const sidos = await startSidos({

@@ -21,6 +21,7 @@ import { cardOf } from './harness/connector.js';
 import { admin, coordinator, national, partner, type TestUser } from './harness/people.js';
 import { meetingFixture, partnerFixture, partnerFor } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
+import { allRecords } from './harness/read-records.js';
 
 const MANY = 1002;
 const fi = translator('fi');
@@ -140,19 +141,16 @@ describe('card sizes with 1,000+ items', () => {
   beforeAll(async () => {
     h = await Harness.start({
       clock: clock.now,
-      seed: async (store) => {
-        await store.updateShared((d) => {
-          d.partners.push(pekka, ...registered);
-          d.announcements.push(...announcements);
-        });
-        await store.updateYear(2027, (d) => {
-          d.plans.push(plan);
-          d.meetings.push(pastMeeting, ...meetings);
-          d.invitations.push(...invitations);
-          d.feedback.push(...feedback);
-          d.proposals.push(...proposals);
-        });
-      },
+      seedRecords: (records) =>
+        records.transaction(async (tx) => {
+          for (const partner of [pekka, ...registered]) await tx.put('partners', partner);
+          for (const announcement of announcements) await tx.put('announcements', announcement);
+          await tx.putInYear('plans', 2027, plan);
+          for (const meeting of [pastMeeting, ...meetings]) await tx.putInYear('meetings', 2027, meeting);
+          for (const invitation of invitations) await tx.putInYear('invitations', 2027, invitation);
+          for (const entry of feedback) await tx.putInYear('feedback', 2027, entry);
+          for (const proposal of proposals) await tx.putInYear('proposals', 2027, proposal);
+        }),
     });
     // The admin is known by e-mail, which Teams gives through the members API.
     h.connector.members.set(admin.id, { id: admin.id, aadObjectId: admin.aadObjectId, email: admin.email, name: admin.name });
@@ -321,7 +319,7 @@ describe('card sizes with 1,000+ items', () => {
     const facts = report.body.find((b: any) => b.type === 'FactSet').facts;
     expect(facts.at(-1)).toEqual({ title: fi('import.report.rejected'), value: String(MAX_CSV_ROWS) });
     expect(cardText(report)).toContain(fi('import.report.more', { count: MAX_CSV_ROWS - 30 }));
-    expect((await h.readData()).shared.partners).toHaveLength(MANY + 1);
+    expect(await allRecords(h.records, 'partners')).toHaveLength(MANY + 1);
   });
 
   // Last: the plan adds meetings in 2028, which the meetings tests above do not count.
@@ -342,7 +340,7 @@ describe('card sizes with 1,000+ items', () => {
     expect(inputsOf(back).subThemes.split('\n')).toEqual(['Muokattu alateema', ...typed.subThemes.split('\n').slice(1)]);
     const saved = await click(coordinator, 'plan.confirm', submission(preview, 'plan.confirm'));
     expect(cardText(saved)).toContain(long('Alateema 23', 200));
-    const plans = (await (await h.readData()).year(2028)).plans;
+    const plans = await h.records.inYear('plans', 2028);
     await click(coordinator, 'plan.edit', { planId: plans[0].id });
   });
 

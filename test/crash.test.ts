@@ -15,9 +15,10 @@ import { FakeClock } from './harness/clock.js';
 import { cardOf, ConnectorStandIn } from './harness/connector.js';
 import { coordinator, partner, type TestUser } from './harness/people.js';
 import { spawnSidos, type SidosProcess } from './harness/process.js';
-import { editData, meetingFixture, partnerFor } from './harness/seed.js';
+import { editRecords, meetingFixture, partnerFor } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { dataFileText, readDataFile } from './harness/data-files.js';
+import { yearRecords } from './harness/read-records.js';
 
 const fi = translator('fi');
 
@@ -89,13 +90,13 @@ describe('a process killed with SIGKILL during a burst of feedback', () => {
     const now = new Date();
     year = now.getUTCFullYear();
     const meeting = pastMeeting(new Date(now.getTime() - 3 * 3600_000));
-    await editData(dir, async (store) => {
-      await store.updateShared((d) => d.partners.push(...people.map((person, i) => partnerFor(person, { id: `p-${i}` }))));
-      await store.updateYear(year, (d) => {
-        d.meetings.push(meeting);
-        d.feedbackRequests.push(...people.map((_, i) => openRequest(requestId(i), `p-${i}`, meeting.id, new Date(now.getTime() - 3600_000))));
-      });
-    });
+    await editRecords(dir, (records) =>
+      records.transaction(async (tx) => {
+        for (const [i, person] of people.entries()) await tx.put('partners', partnerFor(person, { id: `p-${i}` }));
+        await tx.putInYear('meetings', year, meeting);
+        for (const i of people.keys()) await tx.putInYear('feedbackRequests', year, openRequest(requestId(i), `p-${i}`, meeting.id, new Date(now.getTime() - 3600_000)));
+      }),
+    );
   });
 
   afterEach(() => {
@@ -235,13 +236,13 @@ describe('a write that fails like a full disk', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sidos-diskfull-'));
-    await editData(dir, async (store) => {
-      await store.updateShared((d) => d.partners.push(partnerFor(partner, { id: 'p-pekka' })));
-      await store.updateYear(2027, (d) => {
-        d.meetings.push(pastMeeting(new Date('2027-03-02T11:00:00.000Z')));
-        d.feedbackRequests.push(openRequest('fr-1', 'p-pekka', 'm-1', new Date('2027-03-02T13:10:00.000Z')));
-      });
-    });
+    await editRecords(dir, (records) =>
+      records.transaction(async (tx) => {
+        await tx.put('partners', partnerFor(partner, { id: 'p-pekka' }));
+        await tx.putInYear('meetings', 2027, pastMeeting(new Date('2027-03-02T11:00:00.000Z')));
+        await tx.putInYear('feedbackRequests', 2027, openRequest('fr-1', 'p-pekka', 'm-1', new Date('2027-03-02T13:10:00.000Z')));
+      }),
+    );
     // An anonymity minimum of 1 lets the staff view show a single answer, so it shows what memory holds.
     h = await Harness.start({ clock: clock.now, dataDir: dir, config: { feedback: { reminderAfterDays: 3, maxReminders: 2, anonymityMinimum: 1 } } });
     await h.say(partner, 'help');
@@ -285,7 +286,7 @@ describe('a write that fails like a full disk', () => {
     const res = await h.click(partner, 'feedback.submit', submission);
     expect(cardText(res.value)).toContain(fi('feedback.saved'));
 
-    const data = await (await h.readData()).year(2027);
+    const data = await yearRecords(h.records, 2027);
     expect(data.feedback).toEqual([expect.objectContaining({ requestId: 'fr-1', rating: 2, works: 'Asialista tuli ajoissa.' })]);
     expect(data.proposals.map((p: any) => p.text)).toEqual(['Kutsut kuukautta aiemmin']);
     expect(data.feedbackRequests[0]).toMatchObject({ id: 'fr-1', status: 'answered' });

@@ -11,9 +11,10 @@ import { checkCard } from './harness/card-check.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { coordinator, swedishCoordinator, type TestUser } from './harness/people.js';
-import { editRecords, partnerChat, partnerFixture } from './harness/seed.js';
+import { partnerChat, partnerFixture } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { parseMail, startSmtpCapture, type SmtpCapture } from './harness/smtp.js';
+import { allRecords } from './harness/read-records.js';
 
 const NEWS = { kind: 'channel', teamId: '19:team-uusimaa', channelId: '19:news@thread.tacv2' } as const;
 const teamsPartner = (id: string, overrides: Partial<Partner> = {}) => partnerFixture(id, { aadObjectId: `aad-${id}`, segment: 'debt-counsellors', ...overrides });
@@ -57,9 +58,7 @@ describe('announcements', () => {
   beforeAll(async () => {
     smtp = await startSmtpCapture();
     h = await Harness.start({ clock: new FakeClock('2027-02-20T08:00:00.000Z').now, env: { SMTP_URL: smtp.url } });
-    await h.sidos.stop();
-    await editRecords(h.dataDir, (records) => seed(records, h.serviceUrl));
-    await h.restart();
+    await h.restart((records) => seed(records, h.serviceUrl));
     // The office's team channel subscribes to news.
     const [reply] = await h.say(coordinator, 'subscribe news', { where: NEWS });
     expect(reply.activity.text).toContain('tiedotteet');
@@ -119,7 +118,7 @@ describe('announcements', () => {
     expect(cardText(final)).toContain('3 toimitettu, 0 epäonnistui');
     expect(cardText(final)).toContain('2 toimitettu, 0 epäonnistui');
     expect(final.refresh).toBeUndefined();
-    const audit = (await h.readData()).shared.audit.filter((e: any) => e.action === 'announcement.send');
+    const audit = (await allRecords(h.records, 'audit')).filter((e: any) => e.action === 'announcement.send');
     expect(audit).toHaveLength(1);
   });
 

@@ -9,8 +9,9 @@ import { checkCard } from './harness/card-check.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf } from './harness/connector.js';
 import { coordinator, partner as pekka, stranger, type TestUser } from './harness/people.js';
-import { editRecords, meetingFixture, partnerChat, partnerFixture } from './harness/seed.js';
+import { meetingFixture, partnerChat, partnerFixture } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
+import { allRecords } from './harness/read-records.js';
 
 const CHANNEL = { kind: 'channel', teamId: '19:team-uusimaa', channelId: '19:meetings@thread.tacv2' } as const;
 const MEETING = meetingFixture({ id: 'meeting-channel', uid: 'meeting-channel@sidos' });
@@ -25,8 +26,7 @@ describe('named contacts and the channel network', () => {
 
   beforeAll(async () => {
     h = await Harness.start({ clock: clock.now });
-    await h.sidos.stop();
-    await editRecords(h.dataDir, (records) =>
+    await h.restart((records) =>
       records.transaction(async (tx) => {
         for (const p of [member, otherSegment]) {
           await tx.put('partners', p);
@@ -35,7 +35,6 @@ describe('named contacts and the channel network', () => {
         await tx.putInYear('meetings', 2027, { ...MEETING });
       }),
     );
-    await h.restart();
   }, 60_000);
   afterAll(() => h.stop());
 
@@ -44,7 +43,7 @@ describe('named contacts and the channel network', () => {
     expect(checkCard(cardOf(form)!)).toEqual([]);
     const bad = await h.click(coordinator, 'contacts.save', { contacts_municipalities: 'Maija Meikäläinen <maija@office.example.fi>\nNo address here' });
     expect(cardText(bad.value)).toContain('"No address here" ei ole nimi ja sähköpostiosoite');
-    expect((await h.readData()).shared.segmentContacts).toEqual([]);
+    expect(await allRecords(h.records, 'segmentContacts')).toEqual([]);
     const saved = await h.click(coordinator, 'contacts.save', {
       contacts_municipalities: 'Maija Meikäläinen <maija@office.example.fi>\nOlli Ohjaaja, olli@office.example.fi',
       'contacts_rental-agencies': '',
@@ -116,14 +115,12 @@ describe('named contacts and the channel network', () => {
   });
 
   it('posts a cancellation once where the meeting was posted', async () => {
-    await h.sidos.stop();
-    await editRecords(h.dataDir, (records) =>
+    await h.restart((records) =>
       records.transaction(async (tx) => {
         const meeting = (await tx.get('meetings', MEETING.id))!;
         await tx.putInYear('meetings', 2027, { ...meeting, status: 'cancelled', sequence: meeting.sequence + 1 });
       }),
     );
-    await h.restart();
     const from = h.connector.posted.length;
     await h.runJob('channels.meetings');
     await h.runJob('channels.meetings');

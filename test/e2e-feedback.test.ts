@@ -70,11 +70,11 @@ describe('partner feedback over HTTP', () => {
   beforeAll(async () => {
     h = await Harness.start({
       clock: clock.now,
-      seed: async (store) => {
-        await seedMeeting(store, meeting, [[pekka, 'accepted'], [liisa, 'tentative'], [olli, 'declined']]);
+      seedRecords: async (records) => {
+        await seedMeeting(records, meeting, [[pekka, 'accepted'], [liisa, 'tentative'], [olli, 'declined']]);
         // The office's named contact for municipalities is shown with the feedback request.
         const contacts = [{ name: 'Maija Meikäläinen', email: 'maija@office.example.fi' }];
-        await store.updateShared((d) => d.segmentContacts.push({ id: 'uusimaa:municipalities', officeId: 'uusimaa', segment: 'municipalities', contacts, updatedBy: 'test', updatedAt: '2027-01-01T00:00:00.000Z' }));
+        await records.transaction((tx) => tx.put('segmentContacts', { id: 'uusimaa:municipalities', officeId: 'uusimaa', segment: 'municipalities', contacts, updatedBy: 'test', updatedAt: '2027-01-01T00:00:00.000Z' }));
       },
       config: { feedback: { reminderAfterDays: 3, maxReminders: 2, anonymityMinimum: 2 } },
     });

@@ -6,7 +6,7 @@ import { botAdded, installationAdd, message } from './harness/activities.js';
 import { cardOf } from './harness/connector.js';
 import { admin, coordinator, national, partner, stranger, swedishCoordinator } from './harness/people.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
-import { dataFileText, readDataFile } from './harness/data-files.js';
+import { sharedRecords } from './harness/read-records.js';
 
 describe('Sidos over HTTP', () => {
   let h: Harness;
@@ -87,11 +87,10 @@ describe('Sidos over HTTP', () => {
     expect(cardText(cardOf(greetings[0]))).toContain('Hei! Olen Sidos.');
     expect(cardText(cardOf(greetings[1]))).toContain('Hello! I am Sidos.');
 
-    const shared = await readDataFile(join(h.dataDir, 'data', 'shared.json'));
-    const personal = shared.conversations.find((c: any) => c.id === `a:personal-${partner.aadObjectId}`);
+    const personal = await h.records.get('conversations', `a:personal-${partner.aadObjectId}`);
     expect(personal).toMatchObject({ kind: 'personal', aadObjectId: partner.aadObjectId, tenantId: '11111111-2222-4333-8444-555555555555' });
-    expect(personal.reference.serviceUrl).toBe(h.serviceUrl);
-    expect(shared.conversations.some((c: any) => c.id === '19:channel-b@thread.tacv2;messageid=1' && c.kind === 'channel')).toBe(true);
+    expect(personal?.reference.serviceUrl).toBe(h.serviceUrl);
+    expect((await h.records.get('conversations', '19:channel-b@thread.tacv2;messageid=1'))?.kind).toBe('channel');
   });
 
   it('answers 400, not 500, to a body that is not an activity', async () => {
@@ -102,11 +101,11 @@ describe('Sidos over HTTP', () => {
   });
 
   it('answers a click on an unknown or outdated card action without changing anything', async () => {
-    const before = await dataFileText(join(h.dataDir, 'data', 'shared.json'));
+    const before = await sharedRecords(h.records);
     const res = await h.click(partner, 'no-such-action', { x: 1 }, { locale: 'en-US' });
     expect(res.statusCode).toBe(200);
     expect(res.value).toContain('This card is out of date');
-    expect(await dataFileText(join(h.dataDir, 'data', 'shared.json'))).toBe(before);
+    expect(await sharedRecords(h.records)).toEqual(before);
   });
 });
 

@@ -5,12 +5,12 @@
 // failed resends only what failed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Partner } from '../bot/domain/types.js';
-import type { LowdbStore } from '../bot/store/lowdb-store.js';
+import type { RecordStore } from '../bot/store/records.js';
 import { progressCardOf } from '../bot/teams/invites.js';
 import { FakeClock } from './harness/clock.js';
 import type { PostedActivity } from './harness/connector.js';
 import { coordinator } from './harness/people.js';
-import { editData, editRecords, meetingFixture, partnerChat, partnerFixture } from './harness/seed.js';
+import { meetingFixture, partnerChat, partnerFixture } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { startSmtpCapture, type SmtpCapture } from './harness/smtp.js';
 
@@ -25,12 +25,12 @@ const teamsPartner = (n: number, segment = 'municipalities') =>
   partnerFixture(`t${segment.slice(0, 1)}${String(n).padStart(4, '0')}`, { aadObjectId: `aad-${segment}-${n}`, segment });
 const emailPartner = (n: number) => partnerFixture(`e${String(n).padStart(4, '0')}`);
 
-async function seed(store: LowdbStore, serviceUrl: string, partners: Partner[]): Promise<void> {
-  await store.updateShared((d) => {
-    d.partners.push(...partners);
-    d.conversations.push(...partners.filter((p) => p.aadObjectId).map((p) => partnerChat(p, serviceUrl)));
+async function seed(records: RecordStore, serviceUrl: string, partners: Partner[]): Promise<void> {
+  await records.transaction(async (tx) => {
+    for (const partner of partners) await tx.put('partners', partner);
+    for (const partner of partners.filter((p) => p.aadObjectId)) await tx.put('conversations', partnerChat(partner, serviceUrl));
+    for (const meeting of [BIG, SMALL, RESTARTED]) await tx.putInYear('meetings', 2027, { ...meeting });
   });
-  await store.updateYear(2027, (d) => d.meetings.push({ ...BIG }, { ...SMALL }, { ...RESTARTED }));
 }
 
 /** The invites posted to partner chats, counted per conversation. */
@@ -56,9 +56,7 @@ describe('sending invitations in the background', () => {
       config: { sending: { teamsConcurrency: 8, teamsPerSecond: 50, smtpMaxConcurrent: 20 } },
     });
     // The partners' chats point at this connector stand-in, so they are written once it is running.
-    await h.sidos.stop();
-    await editData(h.dataDir, (store) => seed(store, h.serviceUrl, [...teams, ...email, ...counsellors, ...landlords]));
-    await h.restart();
+    await h.restart((records) => seed(records, h.serviceUrl, [...teams, ...email, ...counsellors, ...landlords]));
   }, 60_000);
   afterAll(async () => {
     await h.stop();
@@ -154,9 +152,7 @@ describe('sending invitations in the background', () => {
     await stopping;
     const beforeRestart = invitesPerChat(h.connector.messages(posts)).size;
     expect(beforeRestart).toBeLessThan(landlords.length);
-    await editRecords(h.dataDir, async (records) => expect(await progressCardOf(records, RESTARTED.id)).toBeDefined());
-
-    await h.restart();
+    await h.restart(async (records) => expect(await progressCardOf(records, RESTARTED.id)).toBeDefined());
     await h.runJob('invites.sync');
     await h.idle();
     const perChat = invitesPerChat(h.connector.messages(posts));

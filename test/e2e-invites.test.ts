@@ -3,12 +3,12 @@
 // reminders and a cancellation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Meeting, Partner } from '../bot/domain/types.js';
-import type { LowdbStore } from '../bot/store/lowdb-store.js';
+import type { RecordStore } from '../bot/store/records.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { coordinator, partner as pekka, stranger, swedishCoordinator, type TestUser } from './harness/people.js';
 import { icsEvent } from './harness/ics.js';
-import { editRecords, meetingFixture, partnerFor, seedPlannedMeeting } from './harness/seed.js';
+import { meetingFixture, partnerFor, seedPlannedMeeting } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
 
@@ -37,16 +37,14 @@ const MEETING = meetingFixture({
   uid: 'meeting-1@sidos',
 });
 
-const seed = (store: LowdbStore, partners: Partner[]) => seedPlannedMeeting(store, MEETING, partners, coordinator.aadObjectId);
+const seed = (records: RecordStore, partners: Partner[]) => seedPlannedMeeting(records, MEETING, partners, coordinator.aadObjectId);
 
 /** Changes the meeting while Sidos is stopped, as an edit does: with the next SEQUENCE. */
-const changeMeeting = (dir: string, change: Partial<Meeting>) =>
-  editRecords(dir, (records) =>
-    records.transaction(async (tx) => {
-      const meeting = (await tx.get('meetings', MEETING.id))!;
-      await tx.putInYear('meetings', 2027, { ...meeting, ...change, sequence: meeting.sequence + 1 });
-    }),
-  );
+const changeMeeting = (change: Partial<Meeting>) => (records: RecordStore) =>
+  records.transaction(async (tx) => {
+    const meeting = (await tx.get('meetings', MEETING.id))!;
+    await tx.putInYear('meetings', 2027, { ...meeting, ...change, sequence: meeting.sequence + 1 });
+  });
 
 /** What an invitee's calendar shows of an invite: exactly these fields, so assertions can be complete. */
 function parseIcs(content: string) {
@@ -84,7 +82,7 @@ describe('invitations end to end', () => {
     received = smtp.mails;
     h = await Harness.start({
       clock: clock.now,
-      seed: (store) => seed(store, [PEKKA, MAIJA, ERKKI, OUTSIDER]),
+      seedRecords: (records) => seed(records, [PEKKA, MAIJA, ERKKI, OUTSIDER]),
       env: { SMTP_URL: smtp.url, PUBLIC_BASE_URL: 'https://sidos.example.fi' },
     });
     // Pekka and Maija have talked to the bot, so it can reach them in Teams.
@@ -245,9 +243,7 @@ describe('invitations end to end', () => {
   it('re-sends a changed meeting with the same UID and SEQUENCE 1, once, also across a restart', async () => {
     const from = h.connector.posted.length;
     const mails = received.length;
-    await h.sidos.stop();
-    await changeMeeting(h.dataDir, { startsAt: '2027-03-09T11:00:00.000Z', endsAt: '2027-03-09T12:30:00.000Z' });
-    await h.restart();
+    await h.restart(changeMeeting({ startsAt: '2027-03-09T11:00:00.000Z', endsAt: '2027-03-09T12:30:00.000Z' }));
     await h.runJob('invites.sync');
     await h.runJob('invites.sync');
     await h.restart();
@@ -294,9 +290,7 @@ describe('invitations end to end', () => {
   it('sends METHOD:CANCEL with the same UID when the meeting is cancelled, and no longer takes answers', async () => {
     const from = h.connector.posted.length;
     const mails = received.length;
-    await h.sidos.stop();
-    await changeMeeting(h.dataDir, { status: 'cancelled' });
-    await h.restart();
+    await h.restart(changeMeeting({ status: 'cancelled' }));
     await h.runJob('invites.sync');
     await h.runJob('invites.sync');
 
@@ -330,7 +324,7 @@ describe('invitations without SMTP', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await Harness.start({ clock: new FakeClock('2027-02-20T08:00:00.000Z').now, seed: (store) => seed(store, [PEKKA, ERKKI]) });
+    h = await Harness.start({ clock: new FakeClock('2027-02-20T08:00:00.000Z').now, seedRecords: (records) => seed(records, [PEKKA, ERKKI]) });
     await h.say(pekka, 'help');
   });
   afterAll(() => h.stop());

@@ -4,13 +4,14 @@
 // unregistered senders read their Teams language, else the office default.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Partner } from '../bot/domain/types.js';
-import type { LowdbStore } from '../bot/store/lowdb-store.js';
+import type { RecordStore } from '../bot/store/records.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { coordinator, partner as pekka, stranger, swedishCoordinator, type TestUser } from './harness/people.js';
 import { meetingFixture, partnerFor, seedPlannedMeeting } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { parseMail, startSmtpCapture, type SmtpCapture } from './harness/smtp.js';
+import { allRecords } from './harness/read-records.js';
 
 const maija: TestUser = {
   id: '29:user-7',
@@ -24,7 +25,7 @@ const MAIJA = partnerFor(maija, { organisation: 'Velkaneuvonta ry', locale: 'sv'
 const STINA = partnerFor({ name: 'Stina Sundberg', email: 'stina@borga.example.fi' }, { organisation: 'Borgå stad', locale: 'sv' }); // e-mail only
 const MEETING = meetingFixture();
 
-const seed = (store: LowdbStore, partners: Partner[]) => seedPlannedMeeting(store, MEETING, partners, coordinator.aadObjectId);
+const seed = (records: RecordStore, partners: Partner[]) => seedPlannedMeeting(records, MEETING, partners, coordinator.aadObjectId);
 
 const personal = (user: TestUser) => `a:personal-${user.aadObjectId}`;
 const cardTo = (posted: PostedActivity[], user: TestUser) => cardText(cardOf(posted.find((p) => p.conversationId === personal(user))));
@@ -40,7 +41,7 @@ describe('one language rule end to end', () => {
     smtp = await startSmtpCapture();
     h = await Harness.start({
       clock: new FakeClock('2027-02-20T08:00:00.000Z').now,
-      seed: (store) => seed(store, [PEKKA, MAIJA, STINA]),
+      seedRecords: (records) => seed(records, [PEKKA, MAIJA, STINA]),
       env: { SMTP_URL: smtp.url, PUBLIC_BASE_URL: 'https://sidos.example.fi' },
     });
   });
@@ -59,12 +60,12 @@ describe('one language rule end to end', () => {
     expect(textOf(await h.say(pekka, 'language de', { locale: 'fi-FI' }))).toBe(
       'Kirjoita "language" ja fi, sv tai en, esimerkiksi "language sv". Mitään ei muutettu.',
     );
-    expect((await h.readData()).shared.partners.find((p: Partner) => p.id === PEKKA.id).locale).toBe('fi');
+    expect((await h.records.get('partners', PEKKA.id))?.locale).toBe('fi');
 
     expect(textOf(await h.say(pekka, 'language SV', { locale: 'fi-FI' }))).toBe(
       'Från och med nu skriver jag till dig på svenska: svar, inbjudningar och e-post.',
     );
-    expect((await h.readData()).shared.partners.find((p: Partner) => p.id === PEKKA.id).locale).toBe('sv');
+    expect((await h.records.get('partners', PEKKA.id))?.locale).toBe('sv');
     expect(textOf(await h.say(pekka, 'help', { locale: 'fi-FI' }))).toContain(HELP_INTRO.sv);
   });
 
@@ -86,7 +87,7 @@ describe('one language rule end to end', () => {
   });
 
   it('answers a partner’s click in the register language too', async () => {
-    const invitation = (await (await h.readData()).year(2027)).invitations.find((i: any) => i.partnerId === MAIJA.id);
+    const [invitation] = await h.records.findBy('invitations', 'partnerId', MAIJA.id);
     const res = await h.click(maija, 'invite.rsvp', { invitationId: invitation.id, response: 'declined' }, { locale: 'fi-FI' });
     expect(cardText(res.value)).toContain('Ditt svar: jag deltar inte');
   });
@@ -100,11 +101,11 @@ describe('one language rule end to end', () => {
   });
 
   it('tells an unregistered sender that the language follows Teams, and staff that the command is for partners', async () => {
-    const before = (await h.readData()).shared;
+    const before = await allRecords(h.records, 'partners');
     expect(textOf(await h.say(stranger, 'language sv', { locale: 'en-US' }))).toBe(
       'I write to you in your Teams language until the office adds you to its partner register; then you can choose the language here. Nothing was changed.',
     );
     expect(textOf(await h.say(coordinator, 'language sv', { locale: 'en-US' }))).toContain('Nothing was changed.');
-    expect((await h.readData()).shared.partners).toEqual(before.partners);
+    expect(await allRecords(h.records, 'partners')).toEqual(before);
   });
 });

@@ -38,7 +38,7 @@ describe('a meeting from plan to cancellation, through the cards', () => {
     }));
     expect(cardText(saved.value)).toContain(partner.name);
     await h.say(partner, 'help');
-    expect((await h.readData()).shared.conversations.some((c: any) => c.id === personalChat)).toBe(true);
+    expect(await h.records.get('conversations', personalChat)).toBeDefined();
   });
 
   it('plans and confirms the year', async () => {

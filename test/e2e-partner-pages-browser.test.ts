@@ -12,13 +12,14 @@ import { launchChromium } from './harness/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Partner } from '../bot/domain/types.js';
 import { translator } from '../bot/i18n.js';
-import type { LowdbStore } from '../bot/store/lowdb-store.js';
+import type { RecordStore } from '../bot/store/records.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf } from './harness/connector.js';
 import { coordinator, national } from './harness/people.js';
-import { meetingFixture, partnerFor } from './harness/seed.js';
+import { meetingFixture, partnerFor, seedPlannedMeeting } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { parseMail, startSmtpCapture, type SmtpCapture } from './harness/smtp.js';
+import { allRecords, yearRecords } from './harness/read-records.js';
 
 const BASE = 'https://sidos.example.fi';
 const SCREENSHOTS = resolve(import.meta.dirname, '../test-output/screenshots');
@@ -29,25 +30,7 @@ const ANNA = partnerFor({ name: 'Anna Anttila', email: 'anna@espoo.example.fi' }
 const MEETING = meetingFixture({ id: 'meeting-web', uid: 'meeting-web@sidos' });
 const sv = translator('sv');
 
-async function seed(store: LowdbStore, partners: Partner[]): Promise<void> {
-  await store.updateShared((d) => d.partners.push(...partners));
-  await store.updateYear(2027, (d) => {
-    d.plans.push({
-      id: 'plan-1',
-      officeId: 'uusimaa',
-      year: 2027,
-      theme: 'Perintäasian ensimmäiset viikot',
-      segments: ['municipalities'],
-      weekday: 2,
-      time: '13:00',
-      durationMinutes: 90,
-      createdBy: coordinator.aadObjectId,
-      createdAt: '2027-01-10T08:00:00.000Z',
-      updatedAt: '2027-01-10T08:00:00.000Z',
-    });
-    d.meetings.push({ ...MEETING });
-  });
-}
+const seed = (records: RecordStore, partners: Partner[]) => seedPlannedMeeting(records, MEETING, partners, coordinator.aadObjectId);
 
 describe('partner pages in a browser', () => {
   let smtp: SmtpCapture;
@@ -63,7 +46,7 @@ describe('partner pages in a browser', () => {
     smtp = await startSmtpCapture();
     h = await Harness.start({
       clock: clock.now,
-      seed: (store) => seed(store, [ERKKI, ANNA]),
+      seedRecords: (records) => seed(records, [ERKKI, ANNA]),
       env: { SMTP_URL: smtp.url, PUBLIC_BASE_URL: BASE },
       // One answer is enough for the staff view to show it.
       config: { feedback: { reminderAfterDays: 3, maxReminders: 2, anonymityMinimum: 1 } },
@@ -82,7 +65,7 @@ describe('partner pages in a browser', () => {
   const mailsTo = async (partner: Partner) => Promise.all(smtp.mails.filter((m) => m.to.includes(partner.email)).map((m) => parseMail(m)));
   /** The personal page links in a mail's text part, pointed at the test server. */
   const linksIn = (text: string) => [...text.matchAll(/https:\/\/sidos\.example\.fi\/p\/[\w-]+(\?answer=\w+)?/g)].map((m) => m[0].replace(BASE, h.sidos.url));
-  const year = async () => (await h.readData()).year(2027);
+  const year = () => yearRecords(h.records, 2027);
 
   async function noSeriousViolations(p: Page, name: string): Promise<void> {
     await p.addScriptTag({ content: axe.source });
@@ -119,13 +102,13 @@ describe('partner pages in a browser', () => {
     const opened = await page.goto(accept);
     expect(opened?.status()).toBe(200);
     expect(await page.textContent('.notice')).toBe(sv('web.rsvp.confirm', { answer: sv('invite.rsvp.accepted') }));
-    expect((await year()).invitations.find((i: any) => i.partnerId === ERKKI.id).rsvp).toBe('needs-action');
+    expect((await year()).invitations.find((i) => i.partnerId === ERKKI.id)?.rsvp).toBe('needs-action');
     await noSeriousViolations(page, 'rsvp-confirm');
     await page.screenshot({ path: resolve(SCREENSHOTS, 'rsvp-confirm-sv.png'), fullPage: true });
 
     await page.click('button[value="accepted"]');
     expect(await page.textContent('.notice')).toBe(sv('web.rsvp.saved', { answer: sv('invite.answer.accepted') }));
-    expect((await year()).invitations.find((i: any) => i.partnerId === ERKKI.id).rsvp).toBe('accepted');
+    expect((await year()).invitations.find((i) => i.partnerId === ERKKI.id)?.rsvp).toBe('accepted');
     const card = cardText((await h.click(coordinator, 'invites.open', { meetingId: MEETING.id })).value);
     expect(card).toContain('1 osallistuu, 0 ehkä, 0 ei osallistu, 1 ei vastannut');
     expect(card).toContain('Erkki Esimerkki, Vantaan kaupunki: osallistuu');
@@ -147,7 +130,7 @@ describe('partner pages in a browser', () => {
       expect((await p.locator('main').boundingBox())!.width).toBeLessThanOrEqual(672);
       await p.click('button[value="tentative"]');
       expect(await p.textContent('.notice')).toBe(translator('fi')('web.rsvp.saved', { answer: translator('fi')('invite.answer.tentative') }));
-      expect((await year()).invitations.find((i: any) => i.partnerId === ANNA.id).rsvp).toBe('tentative');
+      expect((await year()).invitations.find((i) => i.partnerId === ANNA.id)?.rsvp).toBe('tentative');
     } finally {
       await noScript.close();
     }
@@ -259,8 +242,8 @@ describe('partner pages in a browser', () => {
     expect(linksIn(reminder.text ?? '')[0]).toBe(annaForm);
     // Erkki answered: no reminder.
     expect((await mailsTo(ERKKI)).length).toBe(mailsBefore);
-    const request = (await year()).feedbackRequests.find((r: any) => r.partnerId === ANNA.id);
-    const link = (await h.readData()).shared.links.find((l: any) => annaForm.endsWith(l.id));
+    const request = (await year()).feedbackRequests.find((r) => r.partnerId === ANNA.id)!;
+    const link = (await allRecords(h.records, 'links')).find((l) => annaForm.endsWith(l.id));
     expect(link).toMatchObject({ kind: 'feedback', ref: request.id, partnerId: ANNA.id, expiresAt: request.closesAt });
 
     // Anna answers from a browser without JavaScript.

@@ -17,6 +17,7 @@ import { executeActions, inputElements } from './harness/card-inputs.js';
 import { cardOf } from './harness/connector.js';
 import { admin, coordinator, partner, swedishCoordinator, type TestUser } from './harness/people.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
+import { sharedRecords } from './harness/read-records.js';
 
 const NOT_ALLOWED_FI = 'Valitettavasti tämä on vain rooleille: koordinaattori, ylläpitäjä. Mitään ei muutettu.';
 
@@ -44,7 +45,7 @@ describe('partner register in Teams', () => {
   const served = new Map<string, Buffer>();
   const fileHits: string[] = [];
 
-  const shared = async () => (await h.readData()).shared;
+  const shared = () => sharedRecords(h.records);
   const partnersOnDisk = async (): Promise<any[]> => (await shared()).partners;
   const byEmail = async (email: string) => (await partnersOnDisk()).find((p) => p.email === email);
 
@@ -289,7 +290,7 @@ describe('partner register in Teams', () => {
 
   it('refuses a partner politely and changes nothing: commands, crafted card actions and files', async () => {
     const before = await shared();
-    const liisa = before.partners.find((p: any) => p.email === 'liisa.laine@espoo.fi');
+    const liisa = before.partners.find((p: any) => p.email === 'liisa.laine@espoo.fi')!;
     for (const command of ['partners', 'import']) {
       const [reply] = await h.say(partner, command);
       expect(reply.activity.text).toBe(NOT_ALLOWED_FI);
@@ -380,7 +381,7 @@ describe('partner register in Teams', () => {
     expect(cardText(cardOf(reply))).toContain('Din roll: partner, Nylands regionkontor.');
 
     const data = await shared();
-    expect(data.partners.find((p: any) => p.email === 'outi@kerava.fi').aadObjectId).toBe(outi.aadObjectId);
+    expect(data.partners.find((p: any) => p.email === 'outi@kerava.fi')?.aadObjectId).toBe(outi.aadObjectId);
     expect(data.conversations).toContainEqual(
       expect.objectContaining({ id: `a:personal-${outi.aadObjectId}`, kind: 'personal', aadObjectId: outi.aadObjectId }),
     );

@@ -12,13 +12,14 @@ import { COMMAND_TEXT } from '../bot/domain/commands.js';
 import type { Feedback, FeedbackRequest, Invitation, Partner, Plan, Proposal, Role, Survey } from '../bot/domain/types.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import type { YearData } from '../bot/store/store.js';
+import type { YearKind, YearKinds } from '../bot/store/record-kinds.js';
 import { buildRoutes } from '../bot/teams/routes.js';
 import { botAdded, cardAction, installationAdd, message, type Where } from './harness/activities.js';
 import { inputsOf } from './harness/card-inputs.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf } from './harness/connector.js';
 import { admin, coordinator, national, partner, stranger, swedishCoordinator, type TestUser } from './harness/people.js';
-import { editData, meetingFixture, partnerFixture, partnerFor } from './harness/seed.js';
+import { editRecords, meetingFixture, partnerFixture, partnerFor } from './harness/seed.js';
 import { Harness } from './harness/sidos-harness.js';
 import { readDataFile } from './harness/data-files.js';
 
@@ -213,10 +214,15 @@ const SEEDED_IDS = [
 ];
 
 const seed = (dir: string) =>
-  editData(dir, async (store) => {
-    await store.updateShared((d) => Object.entries(SHARED_SEED).forEach(([key, records]) => (d[key as keyof typeof SHARED_SEED] as unknown[]).push(...records)));
-    await store.updateYear(2027, (d) => Object.entries(YEAR_SEED).forEach(([key, records]) => (d[key as keyof YearData] as unknown[]).push(...records)));
-  });
+  editRecords(dir, (records) =>
+    records.transaction(async (tx) => {
+      for (const partner of SHARED_SEED.partners) await tx.put('partners', partner);
+      for (const survey of SHARED_SEED.surveys) await tx.put('surveys', survey);
+      for (const [kind, list] of Object.entries(YEAR_SEED) as [YearKind, YearKinds[YearKind][]][]) {
+        for (const record of list) await tx.putInYear(kind, 2027, record);
+      }
+    }),
+  );
 
 // ---------------------------------------------------------------- hostile values
 

@@ -10,7 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConnectorStandIn } from './harness/connector.js';
 import { spawnSidos, type SidosProcess } from './harness/process.js';
-import { editData, meetingFixture, partnerChat, partnerFixture } from './harness/seed.js';
+import { editRecords, meetingFixture, partnerChat, partnerFixture } from './harness/seed.js';
 
 const INVITEES = 40;
 const STOP_DEADLINE_MS = 10_000;
@@ -45,18 +45,18 @@ describe('stopping with sends pending', () => {
     const port = await freePort();
     const serviceUrl = `http://127.0.0.1:${port}/`;
     const partners = Array.from({ length: INVITEES }, (_, i) => partnerFixture(`p${i}`, { aadObjectId: `aad-shutdown-${i}` }));
-    await editData(dir, async (store) => {
-      await store.updateShared((d) => {
-        d.partners.push(...partners);
-        d.conversations.push(...partners.map((p) => partnerChat(p, serviceUrl)));
-      });
-      await store.updateYear(MEETING.year, (d) => {
-        d.meetings.push(MEETING);
-        d.invitations.push(
-          ...partners.map((p) => ({ id: `inv-${p.id}`, meetingId: MEETING.id, partnerId: p.id, rsvp: 'needs-action' as const, sentSequence: -1, icsToken: `token-${p.id}` })),
-        );
-      });
-    });
+    await editRecords(dir, (records) =>
+      records.transaction(async (tx) => {
+        for (const p of partners) {
+          await tx.put('partners', p);
+          await tx.put('conversations', partnerChat(p, serviceUrl));
+        }
+        await tx.putInYear('meetings', MEETING.year, MEETING);
+        for (const p of partners) {
+          await tx.putInYear('invitations', MEETING.year, { id: `inv-${p.id}`, meetingId: MEETING.id, partnerId: p.id, rsvp: 'needs-action', sentSequence: -1, icsToken: `token-${p.id}` });
+        }
+      }),
+    );
     const env = { PORT: '0', DATA_DIR: join(dir, 'data') };
 
     // The connector refuses connections: the start-up job's sends fail and wait to retry.

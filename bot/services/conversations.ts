@@ -1,4 +1,5 @@
 // Conversation references: where the bot can reach a person or a channel later.
+import { isDeepStrictEqual } from 'node:util';
 import type { RecordReader, RecordStore } from '../store/records.js';
 import type { ConversationKind, ConversationRecord } from '../store/store.js';
 import type { Identity } from './people.js';
@@ -14,6 +15,9 @@ export interface SeenConversation {
 
 const GREETING_GAP_MS = 10 * 60 * 1000;
 
+/** Equal as stored JSON; key order does not count (PostgreSQL's jsonb does not keep it). */
+const sameJson = (a: unknown, b: unknown) => isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
+
 /**
  * Keeps the reference of a conversation the bot has seen, and links a partner
  * found by e-mail to their Teams identity. Writes only when something changed.
@@ -25,7 +29,7 @@ export async function rememberConversation(records: RecordStore, seen: SeenConve
       ? (await reader.findBy('partners', 'email', seen.identity.email.toLowerCase())).find((p) => !p.aadObjectId)
       : undefined;
   const isCurrent = (record: ConversationRecord | undefined): record is ConversationRecord =>
-    !!record && JSON.stringify(record.reference) === JSON.stringify(seen.reference) && record.aadObjectId === aadObjectId;
+    !!record && sameJson(record.reference, seen.reference) && record.aadObjectId === aadObjectId;
 
   const current = await records.get('conversations', seen.conversationId);
   if (isCurrent(current) && !(await unlinkedPartner(records))) return current;

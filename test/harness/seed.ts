@@ -3,7 +3,6 @@
 import { join } from 'node:path';
 import type { Invitation, Meeting, Partner } from '../../bot/domain/types.js';
 import { LowdbRecordStore } from '../../bot/store/lowdb-records.js';
-import { LowdbStore } from '../../bot/store/lowdb-store.js';
 import type { RecordStore } from '../../bot/store/records.js';
 import type { ConversationRecord } from '../../bot/store/store.js';
 import { BOT, TENANT_ID } from './activities.js';
@@ -55,10 +54,10 @@ export const meetingFixture = (overrides: Partial<Meeting> = {}): Meeting => {
 };
 
 /** Stores partners (nobody invited yet) and a meeting of the 2027 plan "Perintäasian ensimmäiset viikot". */
-export async function seedPlannedMeeting(store: LowdbStore, meeting: Meeting, partners: Partner[], createdBy: string): Promise<void> {
-  await store.updateShared((d) => d.partners.push(...partners));
-  await store.updateYear(meeting.year, (d) => {
-    d.plans.push({
+export async function seedPlannedMeeting(records: RecordStore, meeting: Meeting, partners: Partner[], createdBy: string): Promise<void> {
+  await records.transaction(async (tx) => {
+    for (const partner of partners) await tx.put('partners', partner);
+    await tx.putInYear('plans', meeting.year, {
       id: meeting.planId,
       officeId: meeting.officeId,
       year: meeting.year,
@@ -71,17 +70,17 @@ export async function seedPlannedMeeting(store: LowdbStore, meeting: Meeting, pa
       createdAt: '2027-01-10T08:00:00.000Z',
       updatedAt: '2027-01-10T08:00:00.000Z',
     });
-    d.meetings.push({ ...meeting });
+    await tx.putInYear('meetings', meeting.year, { ...meeting });
   });
 }
 
 /** Stores a meeting, its invited partners and their delivered invitations (SEQUENCE 0) with each one's answer. */
-export async function seedMeeting(store: LowdbStore, meeting: Meeting, invitees: [Partner, Invitation['rsvp']][]): Promise<void> {
-  await store.updateShared((d) => d.partners.push(...invitees.map(([partner]) => partner)));
-  await store.updateYear(meeting.year, (d) => {
-    d.meetings.push(meeting);
+export async function seedMeeting(records: RecordStore, meeting: Meeting, invitees: [Partner, Invitation['rsvp']][]): Promise<void> {
+  await records.transaction(async (tx) => {
+    for (const [partner] of invitees) await tx.put('partners', partner);
+    await tx.putInYear('meetings', meeting.year, meeting);
     for (const [{ id: partnerId }, rsvp] of invitees) {
-      d.invitations.push({ id: `inv-${partnerId}`, meetingId: meeting.id, partnerId, rsvp, sentSequence: 0, icsToken: `token-${partnerId}` });
+      await tx.putInYear('invitations', meeting.year, { id: `inv-${partnerId}`, meetingId: meeting.id, partnerId, rsvp, sentSequence: 0, icsToken: `token-${partnerId}` });
     }
   });
 }
@@ -106,7 +105,6 @@ export const partnerChat = (partner: Pick<Partner, 'id' | 'aadObjectId'>, servic
   });
 };
 
-/** Writes to the data files of a Sidos data directory that is not running, the way its own services do. */
 /** Writes through the RecordStore of a data directory while Sidos is not running. */
 export async function editRecords(dir: string, change: (records: RecordStore) => Promise<unknown>): Promise<void> {
   const records = await LowdbRecordStore.open(join(dir, 'data'));
@@ -115,10 +113,4 @@ export async function editRecords(dir: string, change: (records: RecordStore) =>
   } finally {
     await records.close();
   }
-}
-
-export async function editData(dir: string, change: (store: LowdbStore) => Promise<unknown>): Promise<void> {
-  const store = await LowdbStore.open(join(dir, 'data'));
-  await change(store);
-  await store.close();
 }

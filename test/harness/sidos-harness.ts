@@ -6,21 +6,24 @@ import { join } from 'node:path';
 import { loadConfig } from '../../bot/config.js';
 import { startSidos, type RunningSidos } from '../../bot/sidos.js';
 import type { Clock } from '../../bot/services/clock.js';
-import type { LowdbStore } from '../../bot/store/lowdb-store.js';
+import { LowdbRecordStore } from '../../bot/store/lowdb-records.js';
+import { openPostgres } from '../../bot/store/open-record-store.js';
 import type { RecordStore } from '../../bot/store/records.js';
 import { cardAction, message, type Where } from './activities.js';
 import { ConnectorStandIn, type PostedActivity } from './connector.js';
 import { testPeople, type TestUser } from './people.js';
-import { editData, editRecords } from './seed.js';
+import { createTestDatabase } from './postgres.js';
+
+/** The store the e2e tests run Sidos on: lowdb unless SIDOS_TEST_STORE=postgres (the "postgres" vitest project). */
+export type TestStoreKind = 'lowdb' | 'postgres';
+export const testStore: TestStoreKind = process.env.SIDOS_TEST_STORE === 'postgres' ? 'postgres' : 'lowdb';
 
 export interface HarnessOptions {
   clock?: Clock;
   env?: Record<string, string>;
   config?: Record<string, unknown>;
   dataDir?: string;
-  /** Writes records into the data files before Sidos first starts, as earlier use would have left them. */
-  seed?: (store: LowdbStore) => Promise<unknown>;
-  /** The same, through the RecordStore. */
+  /** Writes records into the store before Sidos first starts, as earlier use would have left them. */
   seedRecords?: (records: RecordStore) => Promise<unknown>;
 }
 
@@ -32,15 +35,17 @@ export class Harness {
   private constructor(
     readonly connector: ConnectorStandIn,
     readonly dataDir: string,
+    /** Set when Sidos runs on PostgreSQL: its test database, kept across restarts. */
+    readonly databaseUrl: string | null,
     private readonly options: HarnessOptions,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
     const connector = await new ConnectorStandIn().start();
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'sidos-e2e-')));
-    if (options.seed) await editData(dataDir, options.seed);
-    if (options.seedRecords) await editRecords(dataDir, options.seedRecords);
-    const harness = new Harness(connector, dataDir, options);
+    const databaseUrl = testStore === 'postgres' ? await createTestDatabase() : null;
+    if (options.seedRecords) await editStore(dataDir, databaseUrl, options.seedRecords);
+    const harness = new Harness(connector, dataDir, databaseUrl, options);
     harness.configFile = join(dataDir, 'test-config.json');
     await writeFile(harness.configFile, JSON.stringify({ people: testPeople, ...options.config }));
     await harness.boot();
@@ -48,7 +53,8 @@ export class Harness {
   }
 
   private async boot(): Promise<void> {
-    const config = loadConfig({ PORT: '0', DATA_DIR: join(this.dataDir, 'data'), SIDOS_CONFIG: this.configFile, ...this.options.env });
+    const database = this.databaseUrl ? { DATABASE_URL: this.databaseUrl } : {};
+    const config = loadConfig({ PORT: '0', DATA_DIR: join(this.dataDir, 'data'), SIDOS_CONFIG: this.configFile, ...database, ...this.options.env });
     this.sidos = await startSidos({
       config,
       clock: this.options.clock,
@@ -58,9 +64,10 @@ export class Harness {
     });
   }
 
-  /** Stops and starts Sidos on the same data, as a redeploy would. */
-  async restart(): Promise<void> {
+  /** Stops and starts Sidos on the same data, as a redeploy would; `change` writes to the store while it is stopped. */
+  async restart(change?: (records: RecordStore) => Promise<unknown>): Promise<void> {
     await this.sidos.stop();
+    if (change) await editStore(this.dataDir, this.databaseUrl, change);
     await this.boot();
   }
 
@@ -74,13 +81,6 @@ export class Harness {
   /** What the running Sidos keeps: read (and, between steps, seed) through it. */
   get records(): RecordStore {
     return this.sidos.records;
-  }
-
-  /** The data files as they are on disk now. */
-  async readData(): Promise<{ shared: any; year: (y: number) => Promise<any> }> {
-    const { readDataFile } = await import('./data-files.js');
-    const read = (name: string) => readDataFile(join(this.dataDir, 'data', name));
-    return { shared: await read('shared.json'), year: (y) => read(`${y}.json`) };
   }
 
   get serviceUrl(): string {
@@ -121,6 +121,16 @@ export class Harness {
     await this.sidos.stop();
     await this.connector.stop();
     if (!this.options.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Writes through the store Sidos will run on (lowdb in the data directory, or the test database) while it is not running. */
+async function editStore(dataDir: string, databaseUrl: string | null, change: (records: RecordStore) => Promise<unknown>): Promise<void> {
+  const records = databaseUrl ? (await openPostgres(databaseUrl)).store : await LowdbRecordStore.open(join(dataDir, 'data'));
+  try {
+    await change(records);
+  } finally {
+    await records.close();
   }
 }
 
