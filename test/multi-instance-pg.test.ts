@@ -55,13 +55,14 @@ async function seed(url: string, change: (records: RecordStore) => Promise<unkno
   }
 }
 
+/** Reads the database through the RecordStore once no Sidos runs on it. */
 async function readRecords<T>(url: string, read: (records: RecordStore) => Promise<T>): Promise<T> {
   let result!: T;
   await seed(url, async (records) => (result = await read(records)));
   return result;
 }
 
-/** Waits until `done` holds, checking every 200 ms; fails with `what` after the test's own timeout would. */
+/** Waits until `done` holds, checking every 200 ms; fails naming `what` when it does not hold within the test's time. */
 async function until(done: () => boolean, what: () => string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!done()) {
@@ -223,16 +224,20 @@ describe('three Sidos processes on one PostgreSQL database', () => {
     );
     const byEmail: Partner[] = [0, 1, 2].map((n) => partnerFixture(`p-mail-${n}`, { email: `mail${n}@kunta.example.fi` }));
     const attendees = [...inTeams, ...byEmail];
-    // Digest subscribers: conversations subscribed in Teams, and addresses configured for e-mail.
-    const digestChats = [coordinator, national].map((person) => ({
-      ...partnerChat({ id: `digest-${person.aadObjectId}`, aadObjectId: person.aadObjectId }, connector.url),
-    }));
+    // Digest subscribers: conversations subscribed in Teams (of people who are not coordinators, whose chats get the
+    // office-feedback prompt as well), and addresses configured for e-mail.
+    const digestChats = [national.aadObjectId, '00000000-0000-4000-9300-000000000001'].map((aadObjectId) =>
+      partnerChat({ id: `digest-${aadObjectId}`, aadObjectId }, connector.url),
+    );
+    // The coordinator of the meeting's office is asked once for feedback to the organisations that attended.
+    const coordinatorChat = partnerChat({ id: 'coordinator', aadObjectId: coordinator.aadObjectId }, connector.url);
     const digestEmails = ['digest-a@national.example.fi', 'digest-b@national.example.fi'];
 
     await seed(databaseUrl, (records) =>
       records.transaction(async (tx) => {
         for (const partner of attendees) await tx.put('partners', partner);
         for (const partner of inTeams) await tx.put('conversations', partnerChat(partner, connector.url));
+        await tx.put('conversations', coordinatorChat);
         for (const chat of digestChats) {
           await tx.put('conversations', chat);
           await tx.put('subscriptions', { id: `sub-${chat.id}`, topic: 'digest', conversationRecordId: chat.id, by: chat.aadObjectId!, at: now.toISOString(), locale: 'fi' });
@@ -251,6 +256,7 @@ describe('three Sidos processes on one PostgreSQL database', () => {
       emailRequests: byEmail.map((p) => mailsTo(p.email).length),
       teamsDigests: digestChats.map((c) => postsTo(c.id).length),
       emailDigests: digestEmails.map((a) => mailsTo(a).length),
+      officeFeedbackPrompts: [postsTo(coordinatorChat.id).length],
     });
 
     await startAll(databaseUrl, { SMTP_URL: smtp.url, SMTP_FROM: 'sidos@office.example.fi', SIDOS_DIGEST_EMAILS: digestEmails.join(',') });
@@ -262,12 +268,12 @@ describe('three Sidos processes on one PostgreSQL database', () => {
     await stopAll();
 
     const ones = (n: number) => Array(n).fill(1);
-    expect(counts()).toEqual({ teamsRequests: ones(3), emailRequests: ones(3), teamsDigests: ones(2), emailDigests: ones(2) });
+    expect(counts()).toEqual({ teamsRequests: ones(3), emailRequests: ones(3), teamsDigests: ones(2), emailDigests: ones(2), officeFeedbackPrompts: ones(1) });
     // The Teams posts are the feedback card and the digest card they should be.
     for (const p of inTeams) expect(JSON.stringify(postsTo(`a:chat-${p.id}`)[0].activity)).toContain('adaptive');
-    const digestSubject = (await readRecords(databaseUrl, (records) => records.jobState('digest.lastDelivered'))) ?? '';
-    expect(digestSubject).not.toBe('');
-    for (const address of digestEmails) expect(mailsTo(address)[0].raw).toContain(digestSubject);
+    const deliveredPeriod = (await readRecords(databaseUrl, (records) => records.jobState('digest.lastDelivered'))) ?? '';
+    expect(deliveredPeriod).not.toBe('');
+    for (const address of digestEmails) expect(mailsTo(address)[0].raw).toContain(deliveredPeriod);
 
     const requests = await readRecords(databaseUrl, (records) => records.findBy('feedbackRequests', 'meetingId', meeting.id));
     expect(requests.map((r) => r.partnerId).sort()).toEqual(attendees.map((p) => p.id).sort());
