@@ -86,7 +86,8 @@ describe('DATABASE_URL', () => {
       await client.end();
     }
     await expect(readFile(join(dir, 'start', 'shared.json'))).rejects.toMatchObject({ code: 'ENOENT' });
-  });
+    // Four process starts: on a loaded machine they take longer than the default 30 s.
+  }, 120_000);
 
   it('makes npm start stop with one line, no stack and no password, when the database cannot be reached', async () => {
     const unreachable = new URL(url);
