@@ -2,17 +2,15 @@
 // meeting or for a survey round, or opened with `feedback`), its submission,
 // and for staff the `feedback` view of what their office received.
 import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
 import { renderCard, type Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
 import { MIN_JUSTIFICATION, parseFeedbackInput, PROPOSAL_LEVELS, proposalFields } from '../domain/feedback-input.js';
-import { clipText, formatMeetingTime } from '../domain/format.js';
-import { officeName, officeSender } from '../domain/office-name.js';
-import { paginate } from '../domain/paging.js';
-import type { FeedbackKind, FeedbackRequest, Instant, Locale, Partner, Role } from '../domain/types.js';
+import { formatMeetingTime } from '../domain/format.js';
+import { officeSender } from '../domain/office-name.js';
+import type { FeedbackKind, FeedbackRequest, Instant, Partner } from '../domain/types.js';
 import { emptyValues, storedValues, submittedValues, type FeedbackFormValues } from '../domain/feedback-form.js';
 import { renderHtml } from '../html-templates.js';
-import { translator, type Translate } from '../i18n.js';
+import { translator } from '../i18n.js';
 import {
   closesAt,
   closingTime,
@@ -24,26 +22,20 @@ import {
 } from '../services/feedback-requests.js';
 import { answerTo, parseTopic, recentMeetings, submitFeedback, topicValue, type FeedbackErrorCode, type FeedbackTopic } from '../services/feedback.js';
 import { subjectText } from '../services/feedback-subject.js';
-import { feedbackForStaff, type StaffAnswer, type StaffGroup } from '../services/feedback-view.js';
 import { issuePartnerLinks } from '../services/partner-links.js';
 import { languageOf } from '../services/people.js';
 import { contactsLine, segmentContactsOf } from '../services/contacts.js';
 import type { RecordReader } from '../store/records.js';
 import { errorLines } from '../field-error-lines.js';
-import { withPager } from './pager.js';
 import type { BotDeps } from '../deps.js';
-import type { Reply, Routes, Turn } from './router.js';
+import type { Routes, Turn } from './router.js';
 import { z } from 'zod';
 import { cardData, formData, page } from './card-data.js';
+import { STAFF, staffCard, staffView } from './feedback-staff.js';
+import { presenterOf, type Presenter } from './presenter.js';
 
-/** What a card is rendered with: the reader's language and the configuration. */
-interface Presenter {
-  t: Translate;
-  locale: Locale;
-  config: AppConfig;
-}
+export { STAFF_ANSWERS_PER_PAGE } from './feedback-staff.js';
 
-const presenterOf = (turn: Turn): Presenter => ({ t: turn.t, locale: turn.user.locale, config: turn.deps.config });
 
 const officeOf = (config: AppConfig, officeId: string) => config.offices.find((o) => o.id === officeId) ?? config.offices[0];
 const zoneOf = (config: AppConfig, officeId: string) => officeOf(config, officeId).timeZone;
@@ -228,81 +220,6 @@ async function submit(turn: Turn, data: Record<string, unknown>): Promise<Card |
 }
 
 /** Answers per page of the staff view; with their texts cut to MAX_SHOWN_TEXT a page stays within a card's size. */
-export const STAFF_ANSWERS_PER_PAGE = 8;
-const MAX_SHOWN_TEXT = 300;
-const STAFF: readonly Role[] = ['coordinator', 'admin'];
-
-const clip = (s: string) => clipText(s, MAX_SHOWN_TEXT);
-
-function groupData(p: Presenter, group: StaffGroup, answers: StaffAnswer[]) {
-  const { t } = p;
-  const average = new Intl.NumberFormat(p.locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  return {
-    heading: subjectText(p, group),
-    summary: group.hidden
-      ? t('feedback.staff.hidden', { min: p.config.feedback.anonymityMinimum })
-      : t('feedback.staff.summary', { count: group.count, average: average.format(group.average ?? 0) }),
-    answers: answers.map((answer) => {
-      const who = answer.anonymous
-        ? t('feedback.staff.anonymous')
-        : answer.author
-          ? t('feedback.staff.author', answer.author)
-          : t('feedback.staff.unknownAuthor');
-      const lines = [
-        answer.works && t('feedback.staff.works', { text: clip(answer.works) }),
-        answer.change && t('feedback.staff.change', { text: clip(answer.change) }),
-        answer.justification && t('feedback.staff.justification', { text: clip(answer.justification) }),
-        ...answer.proposals.map((proposal) =>
-          t('feedback.staff.proposal', {
-            level: t(`feedback.levelShort.${proposal.level}`),
-            status: t(`feedback.status.${proposal.status}`),
-            text: clip(proposal.text),
-          }),
-        ),
-      ].filter((line): line is string => !!line);
-      return { heading: `${who} · ${t('feedback.staff.rating', { rating: answer.rating })}`, lines };
-    }),
-  };
-}
-
-/**
- * One row per answer, and one for a group with nothing to show: pages cut
- * between rows, and a group split over pages has its heading on each.
- */
-function staffRows(groups: StaffGroup[]): { group: StaffGroup; answer: StaffAnswer | null }[] {
-  return groups.flatMap((group) =>
-    group.answers.length > 0 ? group.answers.map((answer) => ({ group, answer: answer as StaffAnswer | null })) : [{ group, answer: null }],
-  );
-}
-
-const staffOffice = (turn: Turn) => turn.deps.config.offices.find((o) => o.id === turn.user.officeId) ?? turn.deps.config.offices[0];
-
-async function staffCard(turn: Turn, year: number, requestedPage: unknown): Promise<Card> {
-  const { records, config } = turn.deps;
-  const office = staffOffice(turn);
-  const groups = await feedbackForStaff(records, office.id, { year }, config.feedback.anonymityMinimum);
-  const { page, shown } = paginate(staffRows(groups), requestedPage, STAFF_ANSWERS_PER_PAGE);
-  const onPage: { group: StaffGroup; answers: StaffAnswer[] }[] = [];
-  for (const { group, answer } of shown) {
-    if (onPage.at(-1)?.group !== group) onPage.push({ group, answers: [] });
-    if (answer) onPage.at(-1)!.answers.push(answer);
-  }
-  const p = presenterOf(turn);
-  const card = renderCard('feedback-staff', {
-    title: turn.t('feedback.staff.title', { year }),
-    intro: turn.t('feedback.staff.intro', { office: officeName(office, turn.user.locale) }),
-    notes: groups.length === 0 ? [turn.t('feedback.staff.empty', { year })] : [],
-    groups: onPage.map(({ group, answers }) => groupData(p, group, answers)),
-  });
-  return withPager(card, p, page, { verb: 'feedback.staff', keep: { year } });
-}
-
-async function staffView(turn: Turn, args: string): Promise<Reply> {
-  if (args && !/^\d{4}$/.test(args)) return turn.t('feedback.staff.badYear', { text: args.slice(0, 40) });
-  const year = args ? Number(args) : DateTime.fromJSDate(turn.deps.clock(), { zone: staffOffice(turn).timeZone }).year;
-  return staffCard(turn, year, 0);
-}
-
 export function registerFeedback(routes: Routes): void {
   routes.command('feedback', async (turn, args) => {
     if (turn.user.role !== 'partner') {
