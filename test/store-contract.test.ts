@@ -86,6 +86,17 @@ describe.each([lowdbSubject(), postgresSubject()])('RecordStore on $name', (subj
     expect(await store.years()).toEqual([2027, 2028]);
   });
 
+  it('scans more records than one page holds, each once, in the order they were added', async () => {
+    // 1,003: past a page of 1,000 (pg-records SCAN_PAGE), with ids whose order differs from the order added.
+    const ids = Array.from({ length: 1003 }, (_, i) => `p-${1002 - i}`);
+    await store.transaction(async (tx) => {
+      for (const id of ids) await tx.put('partners', partnerFixture(id, { email: `${id}@kunta.fi` }));
+    });
+    const scanned = [];
+    for await (const filed of store.scan('partners')) scanned.push(filed.record.id);
+    expect(scanned).toEqual(ids);
+  });
+
   it('finds records by each indexed field, and follows changes and removals', async () => {
     await store.transaction(async (tx) => {
       await tx.put('partners', partnerFixture('p1', { email: 'Anna.Virtanen@Kunta.fi', aadObjectId: 'aad-1' }));

@@ -190,12 +190,13 @@ export class PgRecordStore extends PgReader implements RecordStore {
   async *scan<K extends Kind>(kind: K): AsyncIterable<Filed<K>> {
     const year = isYearKind(kind) ? 'year' : 'NULL::integer AS year';
     // In the order the records were added, as lowdb's lists have them; a page at a time.
-    const sql = `SELECT seq::text, ${year}, data FROM ${table(kind)} WHERE seq > $1 ORDER BY seq LIMIT ${SCAN_PAGE}`;
+    // The text copy of seq has its own name: named seq, ORDER BY would sort by the text ('1000' < '999').
+    const sql = `SELECT seq::text AS page_end, ${year}, data FROM ${table(kind)} WHERE seq > $1 ORDER BY seq LIMIT ${SCAN_PAGE}`;
     for (let after = '0'; ; ) {
-      const { rows } = await this.query<{ seq: string; year: number | null; data: RecordKinds[K] }>(sql, [after]);
+      const { rows } = await this.query<{ page_end: string; year: number | null; data: RecordKinds[K] }>(sql, [after]);
       for (const row of rows) yield { year: row.year, record: row.data };
       if (rows.length < SCAN_PAGE) return;
-      after = rows[rows.length - 1].seq;
+      after = rows[rows.length - 1].page_end;
     }
   }
 
