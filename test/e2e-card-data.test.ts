@@ -1,7 +1,7 @@
 // Card action data is parsed at the edge: a payload that does not fit the
 // action's schema (a crafted invoke, a card from an older version) answers
 // "card is outdated" and changes nothing, for every kind of field a schema checks.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import type { RecordStore } from '../bot/store/records.js';
 import { FakeClock } from './harness/clock.js';
 import { admin, coordinator } from './harness/people.js';
 import { partnerFixture } from './harness/seed.js';
+import { sharedRecords, yearRecords } from './harness/read-records.js';
 import { Harness } from './harness/sidos-harness.js';
 
 const liisa = partnerFixture('partner-liisa-0002', { name: 'Liisa Laine', email: 'liisa@espoo.example.fi' });
@@ -19,10 +20,8 @@ describe('malformed card data', () => {
   let dir: string;
   let h: Harness;
 
-  const dataFiles = async () => {
-    const names = (await readdir(join(dir, 'data'))).sort();
-    return Promise.all(names.map(async (n) => [n, await readFile(join(dir, 'data', n), 'utf8')]));
-  };
+  /** Everything Sidos keeps, on either store. */
+  const dataFiles = async () => ({ shared: await sharedRecords(h.records), years: await Promise.all((await h.records.years()).map((y) => yearRecords(h.records, y))) });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sidos-e2e-card-data-'));

@@ -30,7 +30,7 @@ import { JsonDocument, journalOf, readDocumentFile } from '../bot/store/json-doc
 import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { roleAssignmentId } from '../bot/store/record-kinds.js';
 import { StoreFileError, StoreWriteError, emptyYear, type RoleAssignment, type YearData } from '../bot/store/store.js';
-import { allRecords } from './harness/temp-records.js';
+import { allRecords } from './harness/read-records.js';
 
 const partner = (id: string, extra: Partial<Partner> = {}): Partner =>
   ({

@@ -11,7 +11,8 @@ import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { partnerFixture as partner, personalChat } from './harness/seed.js';
 import { cardText } from './harness/sidos-harness.js';
 import { dataFileText, readDataFile } from './harness/data-files.js';
-import { allRecords, tempRecords, type TempRecords } from './harness/temp-records.js';
+import { tempRecords, type TempRecords } from './harness/temp-records.js';
+import { allRecords } from './harness/read-records.js';
 
 const now = new Date('2027-03-10T10:00:00.000Z');
 const coordinator = { role: 'coordinator' as const, officeId: 'uusimaa', id: 'aad-coordinator' };

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSidos } from './harness/process.js';
 
-describe('the Sidos process', () => {
+// Each test starts Sidos as a process (tsx compiles the sources first): slow on a loaded machine.
+describe('the Sidos process', { timeout: 120_000 }, () => {
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sidos-start-'));

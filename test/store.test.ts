@@ -6,7 +6,7 @@ import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { StoreFileError, StoreWriteError } from '../bot/store/store.js';
 import type { Partner, Plan } from '../bot/domain/types.js';
 import { dataFileText, readDataFile } from './harness/data-files.js';
-import { allRecords } from './harness/temp-records.js';
+import { allRecords } from './harness/read-records.js';
 
 const partner = (id: string): Partner => ({
   id,

@@ -3,8 +3,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LowdbRecordStore } from '../../bot/store/lowdb-records.js';
-import type { Kind, RecordKinds } from '../../bot/store/record-kinds.js';
-import type { RecordStore } from '../../bot/store/records.js';
 
 export interface TempRecords {
   dir: string;
@@ -32,11 +30,4 @@ async function openIn(dir: string): Promise<TempRecords> {
 
 export async function tempRecords(): Promise<TempRecords> {
   return openIn(await mkdtemp(join(tmpdir(), 'sidos-test-')));
-}
-
-/** Every record of a kind, in the order kept: what a test asserts after a use case. */
-export async function allRecords<K extends Kind>(records: RecordStore, kind: K): Promise<RecordKinds[K][]> {
-  const found: RecordKinds[K][] = [];
-  for await (const filed of records.scan(kind)) found.push(filed.record);
-  return found;
 }
