@@ -86,6 +86,15 @@ describe.each([lowdbSubject(), postgresSubject()])('RecordStore on $name', (subj
     expect(await store.years()).toEqual([2027, 2028]);
   });
 
+  it('scans records in the order they were added, past ten of them', async () => {
+    // Ids that sort otherwise than they were added; twelve, so "10" after "9" is checked too.
+    const ids = Array.from({ length: 12 }, (_, i) => `p-${String.fromCharCode(108 - i)}`);
+    for (const id of ids) await store.transaction((tx) => tx.put('partners', partnerFixture(id)));
+    const scanned = [];
+    for await (const filed of store.scan('partners')) scanned.push(filed.record.id);
+    expect(scanned).toEqual(ids);
+  });
+
   it('finds records by each indexed field, and follows changes and removals', async () => {
     await store.transaction(async (tx) => {
       await tx.put('partners', partnerFixture('p1', { email: 'Anna.Virtanen@Kunta.fi', aadObjectId: 'aad-1' }));

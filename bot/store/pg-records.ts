@@ -190,7 +190,8 @@ export class PgRecordStore extends PgReader implements RecordStore {
   async *scan<K extends Kind>(kind: K): AsyncIterable<Filed<K>> {
     const year = isYearKind(kind) ? 'year' : 'NULL::integer AS year';
     // In the order the records were added, as lowdb's lists have them; a page at a time.
-    const sql = `SELECT seq::text, ${year}, data FROM ${table(kind)} WHERE seq > $1 ORDER BY seq LIMIT ${SCAN_PAGE}`;
+    // ORDER BY names the table's column: a bare `seq` would mean the output column seq::text and sort 1, 10, 2…
+    const sql = `SELECT seq::text, ${year}, data FROM ${table(kind)} WHERE seq > $1 ORDER BY ${table(kind)}.seq LIMIT ${SCAN_PAGE}`;
     for (let after = '0'; ; ) {
       const { rows } = await this.query<{ seq: string; year: number | null; data: RecordKinds[K] }>(sql, [after]);
       for (const row of rows) yield { year: row.year, record: row.data };
