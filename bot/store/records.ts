@@ -100,7 +100,7 @@ export interface RecordStore extends RecordReader {
   takeLease(name: string, holder: string, until: Instant, now: Instant): Promise<boolean>;
   /** Gives the lease up if `holder` holds it. */
   releaseLease(name: string, holder: string): Promise<void>;
-  /** Every record of a kind, page by page (for copying and exports). */
+  /** Every record of a kind in the order they were added, page by page (for copying and exports). */
   scan<K extends Kind>(kind: K): AsyncIterable<Filed<K>>;
   /** Every job state entry. */
   jobStates(): Promise<Record<string, string>>;
