@@ -22,7 +22,6 @@ export default defineConfig({
             'test/e2e-storage-error.test.ts',
             // Not yet passing on PostgreSQL (issue 12): audit entries twice or out of order, import and invite counts.
             'test/card-size.test.ts',
-            'test/e2e-announce.test.ts',
             'test/e2e-audit.test.ts',
             'test/e2e-invites-background.test.ts',
           ],
