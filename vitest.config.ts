@@ -18,12 +18,7 @@ export default defineConfig({
           // Lowdb's alone: the storage-error test breaks lowdb's journal, and the tests that run
           // Sidos as a process (crash, shutdown, start, data-dir-lock) are not e2e-* files.
           include: ['test/e2e-*.test.ts', 'test/card-size.test.ts'],
-          exclude: [
-            'test/e2e-storage-error.test.ts',
-            // Not yet passing on PostgreSQL (issue 12): audit entries twice or out of order, import and invite counts.
-            'test/e2e-announce.test.ts',
-            'test/e2e-invites-background.test.ts',
-          ],
+          exclude: ['test/e2e-storage-error.test.ts'],
           env: { SIDOS_TEST_STORE: 'postgres' },
         },
       },

@@ -341,6 +341,25 @@ describe.each([lowdbSubject(), postgresSubject()])('RecordStore on $name', (subj
     expect(ids(await store.findBy('segmentContacts', 'officeId', 'uusimaa'))).toEqual(['another-id', 'uusimaa:debt-counsellors']);
   });
 
+  it('inserts a new record once: of concurrent transactions that find none and insert it, one wins and the others conflict', async () => {
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        store.transaction(async (tx) => {
+          if (await tx.get('announcements', 'a1')) return 'found';
+          await tx.insert('announcements', announcementFixture('a1', { title: `click ${i}` }));
+          return `click ${i}`;
+        }),
+      ),
+    );
+    const inserted = attempts.flatMap((a) => (a.status === 'fulfilled' && a.value !== 'found' ? [a.value] : []));
+    expect(inserted).toHaveLength(1);
+    for (const a of attempts) if (a.status === 'rejected') expect(a.reason).toBeInstanceOf(RecordConflictError);
+    expect((await store.get('announcements', 'a1'))?.title).toBe(inserted[0]);
+    // A later insert of the id is refused and changes nothing; put still replaces.
+    await expect(store.transaction((tx) => tx.insert('announcements', announcementFixture('a1', { title: 'late' })))).rejects.toBeInstanceOf(RecordConflictError);
+    expect((await store.get('announcements', 'a1'))?.title).toBe(inserted[0]);
+  });
+
   it('lets a channel follow the news and meetings of several offices, once each, and finds the subscriptions of an office', async () => {
     const news = (id: string, officeId: string, topic: 'news' | 'meetings' = 'news') => subscriptionFixture(id, { topic, officeId, conversationRecordId: 'a:channel-1' });
     await store.transaction(async (tx) => {

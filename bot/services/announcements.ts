@@ -10,6 +10,7 @@ import type { Announcement, Locale, Partner, SentCardRef } from '../domain/types
 import type { RecordReader, RecordStore } from '../store/records.js';
 import type { Clock } from './clock.js';
 import { personalChatOf } from './conversations.js';
+import { retryOnConflict } from './retry-on-conflict.js';
 
 export interface AnnouncePorts {
   records: RecordStore;
@@ -82,6 +83,8 @@ export async function reachOf(ports: Pick<AnnouncePorts, 'records' | 'email'>, o
  * Stores the announcement under `id` (the id the preview card carries, so a
  * second click on Send finds the first instead of creating another), with its
  * recipients fixed: the office's partners in the segments and its news channels.
+ * `created` is true for exactly one of any number of clicks, on any instance:
+ * one that loses the race to add it runs again and finds the winner's.
  */
 export function createAnnouncement(
   records: RecordStore,
@@ -91,7 +94,7 @@ export function createAnnouncement(
   meta: { locale: Locale; by: string },
   now: Date,
 ): Promise<{ ok: true; announcement: Announcement; created: boolean } | { ok: false; code: AnnounceErrorCode }> {
-  return records.transaction(async (tx) => {
+  return retryOnConflict(() => records.transaction(async (tx) => {
     const existing = await tx.get('announcements', id);
     if (existing) return existing.officeId === officeId ? { ok: true, announcement: existing, created: false } : { ok: false, code: 'other-office' };
     const recipients = (await partnersIn(tx, officeId, input.segments)).map((p) => p.id);
@@ -108,9 +111,9 @@ export function createAnnouncement(
       channels,
       acknowledgements: [],
     };
-    await tx.put('announcements', announcement);
+    await tx.insert('announcements', announcement);
     return { ok: true, announcement, created: true };
-  });
+  }));
 }
 
 /** A recipient's Acknowledge: recorded once, the first time counts. */

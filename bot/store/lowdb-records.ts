@@ -376,6 +376,11 @@ class LowdbTransaction extends LowdbReader implements RecordTransaction {
     this.write(kind, null, record as unknown as AnyRecord);
   }
 
+  async insert<K extends SharedKind>(kind: K, record: RecordKinds[K]): Promise<void> {
+    if (this.entry(kind, record.id)) throw new RecordConflictError(kind, 'id');
+    this.write(kind, null, record as unknown as AnyRecord);
+  }
+
   async putInYear<K extends YearKind>(kind: K, year: number, record: RecordKinds[K]): Promise<void> {
     if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new RangeError(`year ${year} is out of range`);
     this.write(kind, this.entry(kind, record.id)?.year ?? year, record as unknown as AnyRecord);

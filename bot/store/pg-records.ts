@@ -109,6 +109,11 @@ class PgTransaction extends PgReader implements RecordTransaction {
     await this.query(sql, [record.id, JSON.stringify(record)]).catch((err) => Promise.reject(conflictOf(err)));
   }
 
+  async insert<K extends SharedKind>(kind: K, record: RecordKinds[K]): Promise<void> {
+    // The primary key settles a race: the second INSERT waits for the first transaction and fails once it commits.
+    await this.query(`INSERT INTO ${table(kind)} (id, data) VALUES ($1, $2)`, [record.id, JSON.stringify(record)]).catch((err) => Promise.reject(conflictOf(err)));
+  }
+
   async putInYear<K extends YearKind>(kind: K, year: number, record: RecordKinds[K]): Promise<void> {
     if (!Number.isInteger(year) || year < 2000 || year > 2200) throw new RangeError(`year ${year} is out of range`);
     // A record keeps the year it was first filed under; the years table lists every year in use.

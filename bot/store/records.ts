@@ -38,6 +38,12 @@ export interface RecordReader {
 export interface RecordTransaction extends RecordReader {
   /** Adds or replaces a record that is not tied to a year. */
   put<K extends SharedKind>(kind: K, record: RecordKinds[K]): Promise<void>;
+  /**
+   * Adds a record not tied to a year that must be new: RecordConflictError when
+   * its id is taken, also by another transaction adding it at the same time
+   * (get() locks nothing while there is no record, so two can both find none).
+   */
+  insert<K extends SharedKind>(kind: K, record: RecordKinds[K]): Promise<void>;
   /** Adds or replaces a year-filed record; a record keeps the year it was first filed under. */
   putInYear<K extends YearKind>(kind: K, year: number, record: RecordKinds[K]): Promise<void>;
   /** Removes a record; false when there was none. */
