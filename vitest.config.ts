@@ -24,7 +24,6 @@ export default defineConfig({
             'test/card-size.test.ts',
             'test/e2e-announce.test.ts',
             'test/e2e-audit.test.ts',
-            'test/e2e-invites-background.test.ts',
           ],
           env: { SIDOS_TEST_STORE: 'postgres' },
         },
