@@ -3,7 +3,7 @@
 import type { Invitation, Meeting, Partner, Rsvp } from '../domain/types.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
 import { canAnswer } from './invite-messages.js';
-import { collator, inviteKey, type Channel, type RsvpAnswer, type RsvpErrorCode } from './invites.js';
+import { collator, inviteKey, READ_WORKERS, withWorkers, type Channel, type RsvpAnswer, type RsvpErrorCode } from './invites.js';
 
 function rsvpProblem(invitation: Invitation | undefined, meeting: Meeting | undefined, partnerId: string, now: Date): RsvpErrorCode | undefined {
   if (!invitation) return 'not-found';
@@ -53,8 +53,10 @@ export interface Invitee {
 export async function meetingInvitees(reader: RecordReader, meetingId: string): Promise<Invitee[]> {
   const meeting = await reader.get('meetings', meetingId);
   if (!meeting) return [];
+  const invitations = await reader.findBy('invitations', 'meetingId', meetingId);
   const invitees: Invitee[] = [];
-  for (const invitation of await reader.findBy('invitations', 'meetingId', meetingId)) {
+  await withWorkers(invitations.length, READ_WORKERS, async (n) => {
+    const invitation = invitations[n];
     const records = [];
     for (const channel of ['teams', 'email'] as const) {
       const record = await reader.get('sends', inviteKey(invitation.id, meeting.sequence, channel));
@@ -69,7 +71,7 @@ export async function meetingInvitees(reader: RecordReader, meetingId: string): 
       channels: records.filter((r) => r.record.status === 'sent').map((r) => r.channel),
       ...(failed ? { error: failed.record.lastError ?? '' } : {}),
     });
-  }
+  });
   return invitees.sort(
     (a, b) =>
       collator.compare(a.partner?.organisation ?? '', b.partner?.organisation ?? '') || collator.compare(a.partner?.name ?? '', b.partner?.name ?? ''),

@@ -18,7 +18,9 @@ import {
   issueWebLinks,
   meetingRunKey,
   oneAtATime,
+  READ_WORKERS,
   refOf,
+  withWorkers,
   type Channel,
   type InvitePorts,
   type PartnerRef,
@@ -77,11 +79,14 @@ async function syncNow(ports: InvitePorts, meetingId: string, now: Date, retryGi
   await ports.records.transaction((tx) => ensureIcsLinks(tx, ports.config, meeting, pending));
   const web = await issueWebLinks(ports, meeting, pending, now);
   // Everything is read before the first send: reads between sends would each find the store changed by the last one.
-  const deliveries: PendingDelivery[] = [];
-  for (const invitation of pending) {
+  // Several invitations are read at a time: on PostgreSQL each read is a round trip, a thousand in a row take seconds.
+  const read: (PendingDelivery | undefined)[] = [];
+  await withWorkers(pending.length, READ_WORKERS, async (n) => {
+    const invitation = pending[n];
     const ctx = await contextOf(ports, invitation, meeting);
-    if (ctx) deliveries.push(await pendingDelivery(ports, web.has(invitation.id) ? { ...ctx, web: web.get(invitation.id) } : ctx));
-  }
+    read[n] = ctx && (await pendingDelivery(ports, web.has(invitation.id) ? { ...ctx, web: web.get(invitation.id) } : ctx));
+  });
+  const deliveries = read.filter((d): d is PendingDelivery => d !== undefined);
   ports.inviteProgress?.changed(meetingId, true);
   const markSent = sentMarker(ports, year, meeting.sequence);
   const deliverOne = async (delivery: PendingDelivery) => {
@@ -90,11 +95,7 @@ async function syncNow(ports: InvitePorts, meetingId: string, now: Date, retryGi
   };
   // A few more workers than the send queue runs at once keep it busy; building every
   // message up front would hold the event loop (and the click's answer) for a second per thousand.
-  let next = 0;
-  const worker = async () => {
-    while (next < deliveries.length) await deliverOne(deliveries[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(SYNC_WORKERS, deliveries.length) }, worker));
+  await withWorkers(deliveries.length, SYNC_WORKERS, (n) => deliverOne(deliveries[n]));
   return summary;
 }
 

@@ -205,6 +205,18 @@ export function claimNoEmailNotice(records: RecordStore, officeId: string, now: 
 
 // --- one run at a time -----------------------------------------------------
 
+/** Invitations read at the same time (on PostgreSQL each read is a round trip); below the pool's 10 connections. */
+export const READ_WORKERS = 8;
+
+/** Runs `task` for 0…count-1, at most `workers` at a time, each index once in order of start. */
+export async function withWorkers(count: number, workers: number, task: (n: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(workers, count) }, worker));
+}
+
 const runs = new WeakMap<object, Map<string, { tail: Promise<unknown>; waiting: number }>>();
 
 /** Runs `task` after any earlier task with the same key has finished (per store: `owner`). */

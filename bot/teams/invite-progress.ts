@@ -68,7 +68,8 @@ export class InviteProgressCards implements InviteProgressPort {
     const card = await progressCardOf(records, meetingId);
     const meeting = card && (await findMeeting(records, meetingId))?.meeting;
     const conversation = card && (await records.get('conversations', card.conversationId));
-    if (!card || !meeting || !conversation) return;
+    // A run cut short by shutdown is not done: its card is finished (and forgotten) after the next start.
+    if (!card || !meeting || !conversation || this.signal.aborted) return;
     const done = !isSending(records, meetingId);
     try {
       const view = storedCardView(this.deps, card);
