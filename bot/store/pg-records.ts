@@ -81,7 +81,7 @@ class PgReader implements RecordReader {
   }
 
   async inYear<K extends YearKind>(kind: K, year: number): Promise<RecordKinds[K][]> {
-    return (await this.query<{ data: RecordKinds[K] }>(`SELECT data FROM ${table(kind)} WHERE year = $1`, [year])).rows.map((r) => r.data);
+    return (await this.query<{ data: RecordKinds[K] }>(`SELECT data FROM ${table(kind)} WHERE year = $1 ORDER BY seq`, [year])).rows.map((r) => r.data);
   }
 
   async feedbackSubmitted(from: Instant, to: Instant): Promise<RecordKinds['feedback'][]> {

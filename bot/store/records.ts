@@ -21,7 +21,7 @@ export interface RecordReader {
   yearOf(kind: YearKind, id: string): Promise<number | undefined>;
   /** Records whose indexed field has this key (e-mail keys in lower case), in no set order. */
   findBy<K extends Kind>(kind: K, index: IndexName<K>, key: string): Promise<RecordKinds[K][]>;
-  /** Every record of a kind filed under a year. */
+  /** Every record of a kind filed under a year, in the order they were added. */
   inYear<K extends YearKind>(kind: K, year: number): Promise<RecordKinds[K][]>;
   /** Feedback submitted in [from, to): what a digest period aggregates. */
   feedbackSubmitted(from: Instant, to: Instant): Promise<RecordKinds['feedback'][]>;
