@@ -33,6 +33,8 @@ import type { Kind, RecordKinds } from '../bot/store/record-kinds.js';
 import type { RecordReader } from '../bot/store/records.js';
 import type { ConversationKind } from '../bot/store/store.js';
 import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
+import { invitationFixture, officeFeedbackFixture, requestFixture } from './harness/record-fixtures.js';
+import { meetingFixture } from './harness/seed.js';
 import { tempRecords, type TempRecords } from './harness/temp-records.js';
 
 const T0 = '2025-06-01T08:00:00.000Z';
@@ -90,13 +92,16 @@ describe('digest service', () => {
       await putFeedback(2028, feedback('f2028', 'a', 1, '2028-01-10T10:00:00.000Z'));
     });
 
-    it('takes a year of 300,000 invitations (more than a call can take as arguments)', async () => {
+    it('takes 300,000 invitations (more than a call can take as arguments)', async () => {
       const many = Array.from({ length: 300_000 }, (_, i) => ({ id: `inv-${i}`, meetingId: 'm', partnerId: 'a', rsvp: 'accepted' }));
       const big = {
         feedbackSubmitted: async () => [],
+        meetingsStarting: async () => [{ id: 'm' }],
+        requestsSent: async () => [],
+        officeFeedbackGiven: async () => [],
+        findByAny: async (kind: string) => (kind === 'invitations' ? many : []),
         findBy: async () => [],
         get: async () => undefined,
-        inYear: async (kind: string, year: number) => (kind === 'invitations' && year === 2027 ? many : []),
       } as unknown as RecordReader;
       expect((await digestInput(big, config, parsePeriodKey('2027-Q1')!, new Date('2027-04-05T06:00:00.000Z'))).invitations).toHaveLength(300_000);
     });
@@ -113,6 +118,34 @@ describe('digest service', () => {
       expect(input.proposals.map((p) => p.id)).toEqual(['p2025']);
       expect(input).toMatchObject({ timeZone: 'Europe/Helsinki', anonymityMinimum: 3, thresholds: config.thresholds, segments: config.segments.map((s) => s.id) });
       expect(input.partners).toHaveLength(4);
+    });
+
+    it('reads the meetings, invitations and requests of the counted periods, the office feedback of the period, and the meetings asked about from before them', async () => {
+      // Week 8 of 2027 (22–28 February) charts weeks 1–8, from Monday 4 January (Helsinki).
+      await records.transaction(async (tx) => {
+        await tx.putInYear('meetings', 2026, meetingFixture({ id: 'm-old', year: 2026, subTheme: 'Vanha', startsAt: '2026-12-20T10:00:00.000Z', endsAt: '2026-12-20T11:00:00.000Z' }));
+        await tx.putInYear('meetings', 2027, meetingFixture({ id: 'm-in', startsAt: '2027-02-23T10:00:00.000Z', endsAt: '2027-02-23T11:00:00.000Z' }));
+        await tx.putInYear('meetings', 2027, meetingFixture({ id: 'm-late', startsAt: '2027-03-02T10:00:00.000Z', endsAt: '2027-03-02T11:00:00.000Z' }));
+        for (const meetingId of ['m-old', 'm-in', 'm-late']) await tx.putInYear('invitations', 2027, invitationFixture(`i-${meetingId}`, { meetingId, partnerId: 'a' }));
+        // Asked in week 8 about a meeting of December: the round is named by that meeting.
+        await tx.putInYear('feedbackRequests', 2026, requestFixture('r-old', { meetingId: 'm-old', partnerId: 'a', sentAt: '2027-02-23T12:00:00.000Z' }));
+        await tx.putInYear('feedbackRequests', 2026, requestFixture('r-before', { meetingId: 'm-old', partnerId: 'b', sentAt: '2026-12-21T12:00:00.000Z' }));
+        await tx.putInYear('feedbackRequests', 2027, requestFixture('r-adhoc', { kind: 'adhoc', meetingId: 'm-in', partnerId: 'c', sentAt: '2027-02-23T12:00:00.000Z' }));
+        await tx.putInYear('feedbackRequests', 2027, requestFixture('r-late', { meetingId: 'm-late', partnerId: 'a', sentAt: '2027-03-02T12:00:00.000Z' }));
+        for (const [id, givenAt] of [['o-w07', '2027-02-16T10:00:00.000Z'], ['o-w08', '2027-02-23T10:00:00.000Z'], ['o-late', '2027-03-02T10:00:00.000Z']]) {
+          await tx.putInYear('officeFeedback', 2027, officeFeedbackFixture(id, { givenAt }));
+        }
+      });
+      const now = new Date('2027-04-05T06:00:00.000Z');
+      const input = await digestInput(records, config, parsePeriodKey('2027-W08')!, now);
+      const ids = (items: { id: string }[]) => items.map((item) => item.id).sort();
+      expect(ids(input.meetings)).toEqual(['m-in', 'm-old']);
+      expect(ids(input.invitations)).toEqual(['i-m-in']);
+      expect(ids(input.feedbackRequests)).toEqual(['r-old']);
+      expect(ids(input.officeFeedback)).toEqual(['o-w08']);
+      const week = await buildDigestFor(records, config, '2027-W08', now);
+      if (!week.ok) throw new Error(week.code);
+      expect(week.digest.offices.find((o) => o.officeId === 'uusimaa')!.rounds).toMatchObject([{ kind: 'meeting', ref: 'm-old', subTheme: 'Vanha', asked: 1 }]);
     });
 
     it('counts a quarter and a week that span New Year from both files, in the digest time zone', async () => {

@@ -9,6 +9,7 @@ import {
   auditFixture,
   feedbackFixture,
   invitationFixture,
+  officeFeedbackFixture,
   oneOfEach,
   proposalFixture,
   requestFixture,
@@ -196,6 +197,47 @@ describe.each([lowdbSubject(), postgresSubject()])('RecordStore on $name', (subj
     });
     const ids = (await store.feedbackSubmitted('2027-01-01T00:00:00.000Z', '2027-04-01T00:00:00.000Z')).map((f) => f.id).sort();
     expect(ids).toEqual(['jan', 'mar']);
+  });
+
+  it('gives the meetings starting, the requests sent and the office feedback given in a period [from, to), across years', async () => {
+    const instants = { dec: '2026-12-31T23:59:59.999Z', jan: '2027-01-01T00:00:00.000Z', mar: '2027-03-31T23:59:59.999Z', apr: '2027-04-01T00:00:00.000Z' };
+    await store.transaction(async (tx) => {
+      for (const [name, at] of Object.entries(instants)) {
+        const year = Number(at.slice(0, 4));
+        await tx.putInYear('meetings', year, meetingFixture({ id: `m-${name}`, startsAt: at, year }));
+        // A request is filed under its meeting's year, which may be the year before it was sent.
+        await tx.putInYear('feedbackRequests', 2026, requestFixture(`r-${name}`, { partnerId: `p-${name}`, sentAt: at }));
+        await tx.putInYear('officeFeedback', year, officeFeedbackFixture(`o-${name}`, { givenAt: at }));
+      }
+    });
+    const ids = (records: { id: string }[]) => records.map((r) => r.id).sort();
+    const [from, to] = [instants.jan, instants.apr];
+    expect(ids(await store.meetingsStarting(from, to))).toEqual(['m-jan', 'm-mar']);
+    expect(ids(await store.requestsSent(from, to))).toEqual(['r-jan', 'r-mar']);
+    expect(ids(await store.officeFeedbackGiven(from, to))).toEqual(['o-jan', 'o-mar']);
+    await store.transaction(async (tx) => {
+      await tx.remove('meetings', 'm-jan');
+      await tx.putInYear('meetings', 2026, meetingFixture({ id: 'm-dec', startsAt: instants.mar, year: 2026 }));
+      expect(ids(await tx.meetingsStarting(from, to))).toEqual(['m-dec', 'm-mar']);
+    });
+    expect(ids(await store.meetingsStarting(from, to))).toEqual(['m-dec', 'm-mar']);
+  });
+
+  it('finds the records whose indexed field has any of several keys', async () => {
+    await store.transaction(async (tx) => {
+      await tx.putInYear('invitations', YEAR, invitationFixture('i1', { meetingId: 'm1', partnerId: 'p1' }));
+      await tx.putInYear('invitations', YEAR, invitationFixture('i2', { meetingId: 'm1', partnerId: 'p2' }));
+      await tx.putInYear('invitations', YEAR, invitationFixture('i3', { meetingId: 'm2', partnerId: 'p1' }));
+      await tx.putInYear('invitations', YEAR, invitationFixture('i4', { meetingId: 'm3', partnerId: 'p1' }));
+    });
+    const ids = (records: { id: string }[]) => records.map((r) => r.id).sort();
+    expect(ids(await store.findByAny('invitations', 'meetingId', ['m1', 'm2', 'none']))).toEqual(['i1', 'i2', 'i3']);
+    expect(await store.findByAny('invitations', 'meetingId', [])).toEqual([]);
+    await store.transaction(async (tx) => {
+      await tx.remove('invitations', 'i1');
+      await tx.putInYear('invitations', YEAR, invitationFixture('i5', { meetingId: 'm2', partnerId: 'p2' }));
+      expect(ids(await tx.findByAny('invitations', 'meetingId', ['m1', 'm2']))).toEqual(['i2', 'i3', 'i5']);
+    });
   });
 
   it('gives the audit entries since an instant, newest first', async () => {

@@ -46,26 +46,23 @@ export function digestLabels(config: AppConfig, locale: Locale): Record<string, 
   return labels;
 }
 
-/** push(...items) passes every item as an argument: a year of a few hundred thousand records overflows the stack. */
-function append<T>(target: T[], items: readonly T[]): void {
-  for (const item of items) target.push(item);
-}
-
 /**
- * Everything buildDigest needs for `period`: the feedback submitted in the
- * counted periods (this one and the ones its history and trend compare) in one
- * query; meetings, invitations, requests and office feedback of the years
- * those periods overlap (a day either side, so it does not matter whether a
- * record's year is taken in UTC or local time); the offices' partners, and
- * their proposals of every year, since an old one may still be open.
+ * Everything buildDigest needs for `period`, read by time range over the
+ * counted periods (this one and the ones its history and trend compare, from
+ * the oldest one's start to this one's end): the feedback submitted, the
+ * meetings starting and the feedback requests sent in them, and the
+ * invitations to those meetings; the office feedback given in the period
+ * itself; the offices' partners, and their proposals of every year, since an
+ * old one may still be open.
  */
 export async function digestInput(reader: RecordReader, config: AppConfig, period: Period, now: Date): Promise<DigestInput> {
   const zone = config.digest.timeZone;
   const earliest = countedPeriods(period).at(-1) ?? period;
   const from = periodBounds(earliest, zone).start;
-  const to = periodBounds(period, zone).end;
-  const firstYear = new Date(Date.parse(from) - DAY_MS).getUTCFullYear();
-  const lastYear = new Date(Date.parse(to) + DAY_MS).getUTCFullYear();
+  const { start, end: to } = periodBounds(period, zone);
+  const meetings = await reader.meetingsStarting(from, to);
+  // Ad-hoc feedback has no request to answer: counting it would inflate the response rate.
+  const feedbackRequests = (await reader.requestsSent(from, to)).filter((r) => r.kind !== 'adhoc');
   const input: DigestInput = {
     period,
     timeZone: zone,
@@ -73,28 +70,37 @@ export async function digestInput(reader: RecordReader, config: AppConfig, perio
     offices: config.offices,
     segments: config.segments.map((s) => s.id),
     partners: [],
-    meetings: [],
-    invitations: [],
-    feedbackRequests: [],
+    meetings,
+    invitations: await reader.findByAny('invitations', 'meetingId', meetings.map((m) => m.id)),
+    feedbackRequests,
     feedback: await reader.feedbackSubmitted(from, to),
     proposals: [],
-    officeFeedback: [],
+    officeFeedback: await reader.officeFeedbackGiven(start, to),
     thresholds: config.thresholds,
     anonymityMinimum: config.feedback.anonymityMinimum,
   };
   for (const office of config.offices) {
-    append(input.partners, await reader.findBy('partners', 'officeId', office.id));
-    append(input.proposals, await reader.findBy('proposals', 'officeId', office.id));
+    for (const partner of await reader.findBy('partners', 'officeId', office.id)) input.partners.push(partner);
+    for (const proposal of await reader.findBy('proposals', 'officeId', office.id)) input.proposals.push(proposal);
   }
-  for (let year = firstYear; year <= lastYear; year++) {
-    append(input.meetings, await reader.inYear('meetings', year));
-    append(input.invitations, await reader.inYear('invitations', year));
-    // Ad-hoc feedback has no request to answer: counting it would inflate the response rate.
-    append(input.feedbackRequests, (await reader.inYear('feedbackRequests', year)).filter((r) => r.kind !== 'adhoc'));
-    append(input.officeFeedback, await reader.inYear('officeFeedback', year));
-  }
+  await addRequestedMeetings(reader, input);
   await addProposalFeedback(reader, input);
   return input;
+}
+
+/**
+ * An asked round is named by its meeting's sub-theme: a request sent in the
+ * counted periods about a meeting that started before them gets its meeting
+ * looked up by id (outside the periods it is not counted, only named).
+ */
+async function addRequestedMeetings(reader: RecordReader, input: DigestInput): Promise<void> {
+  const known = new Set(input.meetings.map((m) => m.id));
+  for (const request of input.feedbackRequests) {
+    if (request.meetingId === undefined || known.has(request.meetingId)) continue;
+    const meeting = await reader.get('meetings', request.meetingId);
+    if (meeting) input.meetings.push(meeting);
+    known.add(request.meetingId);
+  }
 }
 
 /**

@@ -82,8 +82,20 @@ export class LowdbRecordStore implements RecordStore {
   inYear<K extends YearKind>(kind: K, year: number) {
     return this.committed.inYear(kind, year);
   }
+  findByAny<K extends Kind>(kind: K, index: IndexName<K>, keys: readonly string[]) {
+    return this.committed.findByAny(kind, index, keys);
+  }
   feedbackSubmitted(from: Instant, to: Instant) {
     return this.committed.feedbackSubmitted(from, to);
+  }
+  meetingsStarting(from: Instant, to: Instant) {
+    return this.committed.meetingsStarting(from, to);
+  }
+  requestsSent(from: Instant, to: Instant) {
+    return this.committed.requestsSent(from, to);
+  }
+  officeFeedbackGiven(from: Instant, to: Instant) {
+    return this.committed.officeFeedbackGiven(from, to);
   }
   auditSince(since: Instant) {
     return this.committed.auditSince(since);
@@ -225,13 +237,39 @@ class LowdbReader implements RecordReader {
     return found.map((record) => copy(record) as unknown as RecordKinds[K]);
   }
 
-  async feedbackSubmitted(from: Instant, to: Instant): Promise<RecordKinds['feedback'][]> {
-    // Feedback is filed under the year it was submitted in (by the office's or UTC's reckoning): look one year either side.
+  async findByAny<K extends Kind>(kind: K, index: IndexName<K>, keys: readonly string[]): Promise<RecordKinds[K][]> {
+    const found: RecordKinds[K][] = [];
+    for (const key of new Set(keys)) for (const record of await this.findBy(kind, index, key)) found.push(record);
+    return found;
+  }
+
+  /**
+   * Records whose instant is in [from, to). A record is filed under the year of
+   * its instant or of what it belongs to (a request under its meeting's year),
+   * by the office's or UTC's reckoning: look one year either side.
+   */
+  private async between<K extends YearKind>(kind: K, instantOf: (record: RecordKinds[K]) => Instant, from: Instant, to: Instant): Promise<RecordKinds[K][]> {
     const first = Number(from.slice(0, 4)) - 1;
     const last = Number(to.slice(0, 4)) + 1;
     const years = (await this.years()).filter((y) => y >= first && y <= last);
-    const all = (await Promise.all(years.map((y) => this.inYear('feedback', y)))).flat();
-    return all.filter((f) => f.submittedAt >= from && f.submittedAt < to);
+    const all = (await Promise.all(years.map((y) => this.inYear(kind, y)))).flat();
+    return all.filter((record) => instantOf(record) >= from && instantOf(record) < to);
+  }
+
+  feedbackSubmitted(from: Instant, to: Instant) {
+    return this.between('feedback', (f) => f.submittedAt, from, to);
+  }
+
+  meetingsStarting(from: Instant, to: Instant) {
+    return this.between('meetings', (m) => m.startsAt, from, to);
+  }
+
+  requestsSent(from: Instant, to: Instant) {
+    return this.between('feedbackRequests', (r) => r.sentAt, from, to);
+  }
+
+  officeFeedbackGiven(from: Instant, to: Instant) {
+    return this.between('officeFeedback', (f) => f.givenAt, from, to);
   }
 
   async auditSince(since: Instant): Promise<RecordKinds['audit'][]> {

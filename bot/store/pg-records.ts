@@ -84,9 +84,32 @@ class PgReader implements RecordReader {
     return (await this.query<{ data: RecordKinds[K] }>(`SELECT data FROM ${table(kind)} WHERE year = $1 ORDER BY seq`, [year])).rows.map((r) => r.data);
   }
 
-  async feedbackSubmitted(from: Instant, to: Instant): Promise<RecordKinds['feedback'][]> {
-    const sql = 'SELECT data FROM feedback WHERE submitted_at >= $1 AND submitted_at < $2';
-    return (await this.query<{ data: RecordKinds['feedback'] }>(sql, [from, to])).rows.map((r) => r.data);
+  async findByAny<K extends Kind>(kind: K, index: IndexName<K>, keys: readonly string[]): Promise<RecordKinds[K][]> {
+    if (keys.length === 0) return [];
+    const column = (KINDS[kind].indexes as Record<string, { column: string }>)[index].column;
+    return (await this.query<{ data: RecordKinds[K] }>(`SELECT data FROM ${table(kind)} WHERE ${column} = ANY($1)`, [[...keys]])).rows.map((r) => r.data);
+  }
+
+  /** Records whose instant column (a generated column with an index of its own) is in [from, to). */
+  private async between<K extends YearKind>(kind: K, column: string, from: Instant, to: Instant): Promise<RecordKinds[K][]> {
+    const sql = `SELECT data FROM ${table(kind)} WHERE ${column} >= $1 AND ${column} < $2`;
+    return (await this.query<{ data: RecordKinds[K] }>(sql, [from, to])).rows.map((r) => r.data);
+  }
+
+  feedbackSubmitted(from: Instant, to: Instant) {
+    return this.between('feedback', 'submitted_at', from, to);
+  }
+
+  meetingsStarting(from: Instant, to: Instant) {
+    return this.between('meetings', 'starts_at', from, to);
+  }
+
+  requestsSent(from: Instant, to: Instant) {
+    return this.between('feedbackRequests', 'sent_at', from, to);
+  }
+
+  officeFeedbackGiven(from: Instant, to: Instant) {
+    return this.between('officeFeedback', 'given_at', from, to);
   }
 
   async auditSince(since: Instant): Promise<RecordKinds['audit'][]> {

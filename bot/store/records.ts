@@ -21,10 +21,18 @@ export interface RecordReader {
   yearOf(kind: YearKind, id: string): Promise<number | undefined>;
   /** Records whose indexed field has this key (e-mail keys in lower case), in no set order. */
   findBy<K extends Kind>(kind: K, index: IndexName<K>, key: string): Promise<RecordKinds[K][]>;
+  /** Records whose indexed field has any of these keys (one query however many keys), in no set order. */
+  findByAny<K extends Kind>(kind: K, index: IndexName<K>, keys: readonly string[]): Promise<RecordKinds[K][]>;
   /** Every record of a kind filed under a year, in the order they were added. */
   inYear<K extends YearKind>(kind: K, year: number): Promise<RecordKinds[K][]>;
   /** Feedback submitted in [from, to): what a digest period aggregates. */
   feedbackSubmitted(from: Instant, to: Instant): Promise<RecordKinds['feedback'][]>;
+  /** Meetings starting in [from, to), cancelled ones included. */
+  meetingsStarting(from: Instant, to: Instant): Promise<RecordKinds['meetings'][]>;
+  /** Feedback requests sent in [from, to), of every kind. */
+  requestsSent(from: Instant, to: Instant): Promise<RecordKinds['feedbackRequests'][]>;
+  /** Office → partner feedback given in [from, to). */
+  officeFeedbackGiven(from: Instant, to: Instant): Promise<RecordKinds['officeFeedback'][]>;
   /** Audit entries at or after `since`, newest first. */
   auditSince(since: Instant): Promise<RecordKinds['audit'][]>;
   jobState(key: string): Promise<string | undefined>;
