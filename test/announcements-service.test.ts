@@ -65,7 +65,6 @@ describe('announcements and privacy', () => {
   let temp: TempRecords;
   let dir: string;
   let records: LowdbRecordStore;
-  /** TRANSITION (issue 12): for the privacy and contacts services not yet on the RecordStore. */
   let config: AppConfig;
   const liisa = partnerFixture('liisa');
   const pekka = partnerFixture('pekka');
