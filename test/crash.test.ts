@@ -10,7 +10,7 @@ import type { FeedbackRequest, Meeting } from '../bot/domain/types.js';
 import { translator } from '../bot/i18n.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import { cardAction } from './harness/activities.js';
-import { inputsOf } from './harness/card-inputs.js';
+import { feedbackSubmission, inputsOf } from './harness/card-inputs.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, ConnectorStandIn } from './harness/connector.js';
 import { coordinator, partner, type TestUser } from './harness/people.js';
@@ -41,19 +41,6 @@ const openRequest = (id: string, partnerId: string, meetingId: string, sentAt: D
   remindersSent: 0,
   status: 'open',
   closesAt: new Date(sentAt.getTime() + 30 * 86_400_000).toISOString(),
-});
-
-/** What the feedback card sends: every input, most of them empty. */
-const answer = (requestId: string, fields: Record<string, string>) => ({
-  requestId,
-  topic: '',
-  rating: '',
-  works: '',
-  change: '',
-  justification: '',
-  ...Object.fromEntries([0, 1, 2].flatMap((n) => [[`proposal_${n}`, ''], [`level_${n}`, ''], [`proposalJustification_${n}`, '']])),
-  anonymous: 'false',
-  ...fields,
 });
 
 describe('a process killed with SIGKILL during a burst of feedback', () => {
@@ -127,7 +114,7 @@ describe('a process killed with SIGKILL during a burst of feedback', () => {
     let killed = false;
     const submitOne = async (i: number) => {
       sent[i].add(round);
-      const data = answer(requestId(i), {
+      const data = feedbackSubmission(requestId(i), {
         rating: String(rating(i, round)),
         works: works(i, round),
         justification: 'Perustelu, joka on tarpeeksi pitkä.',
@@ -226,7 +213,7 @@ describe('a write that fails like a full disk', () => {
   let dir: string;
   let h: Harness;
   const journalPath = () => join(dir, 'data', '2027.json.journal');
-  const submission = answer('fr-1', {
+  const submission = feedbackSubmission('fr-1', {
     rating: '2',
     works: 'Asialista tuli ajoissa.',
     justification: 'Puolet ajasta kului esityksiin.',

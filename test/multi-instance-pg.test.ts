@@ -11,6 +11,7 @@ import { translator } from '../bot/i18n.js';
 import { openPostgres } from '../bot/store/open-record-store.js';
 import type { RecordStore } from '../bot/store/records.js';
 import { cardAction } from './harness/activities.js';
+import { feedbackSubmission } from './harness/card-inputs.js';
 import { ConnectorStandIn } from './harness/connector.js';
 import { coordinator, national, testPeople, type TestUser } from './harness/people.js';
 import { createTestDatabase } from './harness/postgres.js';
@@ -31,19 +32,6 @@ const endedMeeting = (id: string, now: Date): Meeting =>
     startsAt: new Date(now.getTime() - 3 * HOUR_MS).toISOString(),
     endsAt: new Date(now.getTime() - HOUR_MS).toISOString(),
   });
-
-/** What the feedback card sends: every input, most of them empty. */
-const answer = (requestId: string, fields: Record<string, string>) => ({
-  requestId,
-  topic: '',
-  rating: '',
-  works: '',
-  change: '',
-  justification: '',
-  ...Object.fromEntries([0, 1, 2].flatMap((n) => [[`proposal_${n}`, ''], [`level_${n}`, ''], [`proposalJustification_${n}`, '']])),
-  anonymous: 'false',
-  ...fields,
-});
 
 /** Seeds a database through the RecordStore while no Sidos runs on it. */
 async function seed(url: string, change: (records: RecordStore) => Promise<unknown>): Promise<void> {
@@ -160,7 +148,7 @@ describe('three Sidos processes on one PostgreSQL database', () => {
     // Each sender submits once to its instance (round-robin); when that instance has been killed, it sends the same submission to the next one.
     const submit = async (i: number) => {
       const body = JSON.stringify(
-        cardAction(connector.url, people[i], 'feedback.submit', answer(requestId(i), { rating: String(rating(i)), works: works(i), justification: 'Perustelu, joka on tarpeeksi pitkä.' })),
+        cardAction(connector.url, people[i], 'feedback.submit', feedbackSubmission(requestId(i), { rating: String(rating(i)), works: works(i), justification: 'Perustelu, joka on tarpeeksi pitkä.' })),
       );
       for (let instance = i % INSTANCES; ; instance = (instance + 1) % INSTANCES) {
         let reply: any;

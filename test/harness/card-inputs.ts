@@ -42,3 +42,16 @@ export function submission(card: Card, verb: string, typed: Record<string, strin
   if (!action) throw new Error(`the card has no ${verb} button`);
   return { ...(action.data ?? {}), ...inputsOf(card), ...typed };
 }
+
+/** What the feedback card sends on submit: every input, most of them empty, with `fields` filled in. */
+export const feedbackSubmission = (requestId: string, fields: Record<string, string>) => ({
+  requestId,
+  topic: '',
+  rating: '',
+  works: '',
+  change: '',
+  justification: '',
+  ...Object.fromEntries([0, 1, 2].flatMap((n) => [[`proposal_${n}`, ''], [`level_${n}`, ''], [`proposalJustification_${n}`, '']])),
+  anonymous: 'false',
+  ...fields,
+});
