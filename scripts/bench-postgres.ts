@@ -7,13 +7,14 @@
 // a temp dir. The measuring runs in a child process, so the seeding's memory
 // is not in its RSS. Called from scripts/bench.ts; the child is this file with
 // --measure.
+import { startEmbeddedPostgres } from '../test/harness/embedded-postgres.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openPostgres } from '../bot/store/open-record-store.js';
 import { percentile } from './bench/load.js';
 import { mib } from './bench/memory.js';
-import { seedIds, seedPostgres, startEmbeddedPostgres, type SeedCounts } from './bench/postgres-seed.js';
+import { seedIds, seedPostgres, type SeedCounts } from './bench/postgres-seed.js';
 import { prng } from './bench/prng.js';
 
 /** The week a digest period would read, in the middle of the seeded history. */
@@ -115,7 +116,7 @@ type Table = (header: string[], rows: (string | number)[][], textColumns?: numbe
 export async function postgresStoreSection(options: { quick: boolean; table: Table; progress: (line: string) => void }): Promise<string> {
   const { quick, table, progress } = options;
   const sizes = quick ? [10_000] : [100_000, 1_000_000];
-  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres();
+  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres('sidos-bench');
   const serverUrl = process.env.DATABASE_URL ?? embedded!.url;
   const rows: (string | number)[][] = [];
   try {

@@ -9,6 +9,7 @@
 // 50 requests/s (open loop); peak and steady RSS of the Sidos child alone
 // (/proc/<pid>/status, every 100 ms); the answer time of `digest <last week>`
 // from a national user; and issue 12's targets, met or missed.
+import { startEmbeddedPostgres } from '../test/harness/embedded-postgres.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,7 @@ import { answerInputs, type Dataset, type DatasetSpec, type Submission } from '.
 import { figures, LoadClient, type LoadFigures, type LoadResult, type PacedJob } from './bench/load.js';
 import { CpuProfiler, hotspots, inspectorUrl, type Hotspots } from './bench/cpu-profile.js';
 import { ChildRssSampler, mib } from './bench/memory.js';
-import { seedPostgres, seedUser, startEmbeddedPostgres } from './bench/postgres-seed.js';
+import { seedPostgres, seedUser } from './bench/postgres-seed.js';
 import { prng } from './bench/prng.js';
 import { table, type Table } from './bench/table.js';
 import { inWorker, TsWorker } from './bench/worker.js';
@@ -267,7 +268,7 @@ export async function processSection(options: { quick: boolean; table: Table; lo
   try {
     if (!options.postgresOnly) for (const records of sizes(settings).lowdb) runs.push(await onLowdb(settings, records, connector, client, paced));
     if (options.lowdbOnly) return render(runs, options.table);
-    const server = await startEmbeddedPostgres();
+    const server = await startEmbeddedPostgres('sidos-bench');
     try {
       for (const records of sizes(settings).postgres) runs.push(await onPostgres(settings, server.url, records, connector, client, paced));
     } finally {

@@ -7,7 +7,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,18 +14,11 @@ import WebSocket from 'ws';
 import { playgroundConfig, readPlaygroundSetup, type PlaygroundUser } from '../scripts/playground-config.js';
 import { FakeClock } from './harness/clock.js';
 import { Harness } from './harness/sidos-harness.js';
+import { freePort } from './harness/embedded-postgres.js';
 
 const setup = readPlaygroundSetup();
 const sidosPeople = JSON.parse(readFileSync('config/playground/sidos.json', 'utf8')).people;
 const userAt = (port: number): PlaygroundUser => setup.users.find((u) => u.id === setup.playgrounds.find((p) => p.port === port)!.user)!;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** Waits for a condition the Playground or Sidos brings about; fails with `what` after 20 s. */
 async function until<T>(what: string, check: () => T | undefined): Promise<T> {

