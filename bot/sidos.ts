@@ -7,19 +7,14 @@ import { EmailDelivery } from './delivery/email-delivery.js';
 import { SendQueue } from './delivery/send-queue.js';
 import { TeamsDelivery, type RetryPolicy } from './delivery/teams-delivery.js';
 import { BackgroundWork } from './scheduler/background.js';
-import { buildJobs } from './scheduler/jobs.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { createDownloadProvider } from './services/downloads.js';
 import { openRecordStore } from './store/open-record-store.js';
 import type { RecordStore } from './store/records.js';
 import { startServer } from './server.js';
-import { updateStatusCard } from './teams/announce.js';
 import { createAdapter, createTeamsApp } from './teams/app.js';
-import { channelMeetingCard } from './teams/channel-network.js';
 import { AdapterConversationPort } from './teams/conversation-port.js';
-import { digestCardPort } from './teams/digest-card.js';
-import { feedbackOutbox } from './teams/feedback.js';
 import { InviteProgressCards } from './teams/invite-progress.js';
 import { buildRoutes } from './teams/routes.js';
 import { infoPageLocale, renderInfoPage } from './web/info-pages.js';
@@ -78,15 +73,10 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
   const deps = { config, records, clock, delivery, email, log, background, cards: port };
   const inviteProgress = new InviteProgressCards(deps, shutdown.signal);
   const botDeps = { ...deps, inviteProgress };
-  const app = createTeamsApp(adapter, botAppId, botDeps, buildRoutes());
-  // The scheduler gets the Teams layer's cards and messages as ports, so scheduler/ imports nothing from teams/.
-  const jobPorts = {
-    announcementSent: (id: string) => updateStatusCard(botDeps, id),
-    meetingCard: channelMeetingCard(config),
-    digestCard: digestCardPort(config),
-    feedbackOutbox: feedbackOutbox(botDeps),
-  };
-  const scheduler = new Scheduler(buildJobs(botDeps, jobPorts), records, clock, log, shutdown.signal);
+  const routes = buildRoutes();
+  const app = createTeamsApp(adapter, botAppId, botDeps, routes);
+  // Each feature brings its jobs, made with its own cards and messages; scheduler/ imports nothing from teams/.
+  const scheduler = new Scheduler(routes.jobs(botDeps), records, clock, log, shutdown.signal);
 
   const mode = config.credentials ? 'authenticated' : 'local';
   const server = await startServer({

@@ -2,35 +2,42 @@
 // suggests, in English for manifest.json and in Finnish and Swedish for the
 // package's language files. All of it comes from config/locales, so the
 // command descriptions are the ones the help card shows.
-import { COMMAND_TEXT, type Command } from '../bot/domain/commands.js';
 import type { Locale } from '../bot/domain/types.js';
 import { loadLocaleStrings } from '../bot/i18n.js';
-
-export type TeamsScope = 'personal' | 'team' | 'groupChat';
+import type { CommandRegistration, TeamsScope } from '../bot/teams/router.js';
+import { buildRoutes } from '../bot/teams/routes.js';
 
 /** Teams accepts at most this many commands in one list. */
 export const MAX_COMMANDS_PER_LIST = 12;
 
+const SCOPES: readonly TeamsScope[] = ['personal', 'team', 'groupChat'];
+
+export interface MenuList {
+  scopes: TeamsScope[];
+  commands: CommandRegistration[];
+}
+
 /**
- * The commands Teams suggests, per scope. Shared chats and channels leave out
- * what only answers in a personal chat (the partner register and import,
- * my data, privacy); the personal list leaves out the rarest to stay within
- * the limit: `unsubscribe digest`, `language` (a partner's language is set on
- * import), the admin commands `staff` and `audit`, and the announcement and
- * contacts commands (`announce`, `announcements`, `contacts`). All of them still work
- * when typed, and the help card shows them to whoever may use them.
+ * The manifest's command lists, from the commands' `menu`: one list per set of
+ * scopes that suggest the same commands, in registration order. A list over
+ * Teams's limit stops the build here, naming the scope, rather than in Teams.
  */
-export const COMMAND_LISTS: readonly { scopes: readonly TeamsScope[]; commands: readonly Command[] }[] = [
-  {
-    scopes: ['personal'],
-    commands: ['help', 'plan', 'meetings', 'partners', 'import', 'feedback', 'proposals', 'survey', 'digest', 'subscribe', 'mydata', 'privacy'],
-  },
-  {
-    scopes: ['team', 'groupChat'],
-    // A team channel joins the office's network with `subscribe meetings` / `subscribe news`.
-    commands: ['help', 'plan', 'meetings', 'feedback', 'proposals', 'survey', 'announce', 'digest', 'subscribe', 'unsubscribe', 'subscribeMeetings', 'subscribeNews'],
-  },
-];
+export function menuLists(commands: readonly CommandRegistration[] = buildRoutes().commands): MenuList[] {
+  const lists: MenuList[] = [];
+  for (const scope of SCOPES) {
+    const inMenu = commands.filter((c) => c.menu?.includes(scope));
+    if (inMenu.length === 0) continue;
+    if (inMenu.length > MAX_COMMANDS_PER_LIST) {
+      throw new Error(
+        `${inMenu.length} commands are in the ${scope} command menu, and Teams takes at most ${MAX_COMMANDS_PER_LIST}: take one off in its \`menu\` (${inMenu.map((c) => c.words).join(', ')})`,
+      );
+    }
+    const same = lists.find((l) => l.commands.length === inMenu.length && l.commands.every((c, i) => c === inMenu[i]));
+    if (same) same.scopes.push(scope);
+    else lists.push({ scopes: [scope], commands: inMenu });
+  }
+  return lists;
+}
 
 /** The language of manifest.json itself; the others get a language file each. */
 export const MANIFEST_LOCALE: Locale = 'en';
@@ -56,9 +63,9 @@ export function appTexts(locale: Locale): AppTexts {
   return {
     name: { short: strings['teamsApp.name.short'], full: strings['teamsApp.name.full'] },
     description: { short: strings['teamsApp.description.short'], full: strings['teamsApp.description.full'] },
-    commandLists: COMMAND_LISTS.map((list) => ({
-      scopes: [...list.scopes],
-      commands: list.commands.map((c) => ({ title: COMMAND_TEXT[c], description: strings[`cmd.${c}.description`] })),
+    commandLists: menuLists().map((list) => ({
+      scopes: list.scopes,
+      commands: list.commands.map((c) => ({ title: c.words, description: strings[`cmd.${c.name}.description`] })),
     })),
   };
 }

@@ -8,7 +8,6 @@ import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMAND_TEXT } from '../bot/domain/commands.js';
 import type { Feedback, FeedbackRequest, Invitation, Partner, Plan, Proposal, Role, Survey } from '../bot/domain/types.js';
 import { LowdbStore } from '../bot/store/lowdb-store.js';
 import type { YearData } from '../bot/store/store.js';
@@ -366,7 +365,7 @@ function where(r: Rng): Where {
 }
 
 const COMMAND_WORDS = [
-  ...new Set([...Object.values(COMMAND_TEXT), 'plan 2027', 'plan 2028', 'proposals national', 'digest 2027-Q1', 'feedback 2027', `privacy ${PARTNERS[1].email}`]),
+  ...new Set([...buildRoutes().commands.map((c) => c.words), 'plan 2027', 'plan 2028', 'proposals national', 'digest 2027-Q1', 'feedback 2027', `privacy ${PARTNERS[1].email}`]),
 ];
 
 function messageText(r: Rng): string {

@@ -1,6 +1,6 @@
 import { isLiteralElement, isPluralElement, isSelectElement, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../bot/domain/commands.js';
+import { buildRoutes } from '../bot/teams/routes.js';
 import { LOCALES, ROLES } from '../bot/domain/types.js';
 import { compileMessage, loadLocaleStrings, localeFrom, messageShape, translator } from '../bot/i18n.js';
 
@@ -105,9 +105,9 @@ describe('locales', () => {
   });
 
   it('has a title and description for every command and a name for every role', () => {
-    for (const c of COMMANDS) {
-      expect(files.en).toHaveProperty(`cmd.${c}.title`);
-      expect(files.en).toHaveProperty(`cmd.${c}.description`);
+    for (const { name } of buildRoutes().commands) {
+      expect(files.en).toHaveProperty(`cmd.${name}.title`);
+      expect(files.en).toHaveProperty(`cmd.${name}.description`);
     }
     for (const r of ROLES) expect(files.en).toHaveProperty(`role.${r}`);
   });

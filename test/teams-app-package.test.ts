@@ -1,5 +1,4 @@
 import { AppManifestUtils } from '@microsoft/app-manifest';
-import { COMMAND_TEXT } from '../bot/domain/commands.js';
 import { loadLocaleStrings } from '../bot/i18n.js';
 import { buildRoutes } from '../bot/teams/routes.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -8,7 +7,7 @@ import { join } from 'node:path';
 import { inflateRawSync, inflateSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTeamsAppPackage, pngSize, TeamsAppPackageError } from '../scripts/teams-app-package.js';
-import { COMMAND_LISTS, MAX_COMMANDS_PER_LIST } from '../scripts/teams-app-texts.js';
+import { MAX_COMMANDS_PER_LIST, menuLists } from '../scripts/teams-app-texts.js';
 
 const BOT_ID = '0b7c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3';
 
@@ -152,15 +151,32 @@ describe('Teams app package', () => {
       expect(list.commands.length).toBeLessThanOrEqual(MAX_COMMANDS_PER_LIST);
       expect(list.commands.map((c) => c.title)).toContain('help');
       // Titles are what Teams sends; descriptions are the help card's.
-      expect(list.commands).toEqual(COMMAND_LISTS[i].commands.map((c) => ({ title: COMMAND_TEXT[c], description: en[`cmd.${c}.description`] })));
+      expect(list.commands).toEqual(menuLists()[i].commands.map((c) => ({ title: c.words, description: en[`cmd.${c.name}.description`] })));
     });
   });
 
   it('suggests only commands the bot registers', () => {
-    const registered = [...buildRoutes().commands.keys()].map((c) => COMMAND_TEXT[c]);
+    const registered = buildRoutes().commands.map((c) => c.words);
     for (const list of manifest.bots[0].commandLists) {
       for (const command of list.commands) expect(registered, command.title).toContain(command.title);
     }
+  });
+
+  it('lists a command in the menus its registration names, and only those', () => {
+    const lists = menuLists();
+    const words = (scope: string) => lists.find((l) => l.scopes.includes(scope as never))!.commands.map((c) => c.words);
+    expect(words('personal')).toEqual(expect.arrayContaining(['partners', 'import', 'my data', 'privacy']));
+    expect(words('team')).toEqual(expect.arrayContaining(['announce', 'subscribe meetings', 'subscribe news']));
+    expect(words('team')).not.toContain('partners');
+    // Typed only: on the help card, not in a menu.
+    for (const typedOnly of ['staff', 'audit', 'language', 'contacts']) expect(lists.flatMap((l) => l.commands.map((c) => c.words))).not.toContain(typedOnly);
+  });
+
+  it('stops the package build when a menu has more commands than Teams takes, naming the scope', () => {
+    const handle = async () => 'ok';
+    const many = Array.from({ length: MAX_COMMANDS_PER_LIST + 1 }, (_, i) => ({ name: `c${i}`, words: `c${i}`, roles: ['admin' as const], menu: ['team' as const], handle }));
+    expect(() => menuLists(many)).toThrow(/13 commands are in the team command menu, and Teams takes at most 12/);
+    expect(menuLists(many.slice(1))).toHaveLength(1);
   });
 
   it('declares English as its language and ships fi.json and sv.json that validate and match the manifest', async () => {
@@ -183,7 +199,7 @@ describe('Teams app package', () => {
       const expected: Record<string, string> = {};
       manifest.bots[0].commandLists.forEach((list: { commands: { title: string }[] }, i: number) =>
         list.commands.forEach((command, j) => {
-          const key = COMMAND_LISTS[i].commands[j];
+          const key = menuLists()[i].commands[j].name;
           expected[`bots[0].commandLists[${i}].commands[${j}].title`] = command.title;
           expected[`bots[0].commandLists[${i}].commands[${j}].description`] = strings[`cmd.${key}.description`];
         }),

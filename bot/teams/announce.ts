@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { renderCard, type Card } from '../cards.js';
 import { parseAnnouncementInput, parseResolution, parseUpdateText, type AnnouncementInput } from '../domain/announcement-input.js';
 import { paginate } from '../domain/paging.js';
-import { ANNOUNCEMENT_KINDS, type Announcement, type Role } from '../domain/types.js';
+import { ANNOUNCEMENT_KINDS, type Announcement } from '../domain/types.js';
 import { announcementCard, announcementTime } from '../services/announcement-messages.js';
-import { announcementCounts, deliverAnnouncement, isDelivering } from '../services/announcement-delivery.js';
+import { announcementCounts, deliverAnnouncement, deliverPendingAnnouncements, isDelivering } from '../services/announcement-delivery.js';
 import {
   acknowledge,
   createAnnouncement,
@@ -29,10 +29,10 @@ import { officeName } from './partners-common.js';
 import { withPager } from './pager.js';
 import type { BotDeps } from '../deps.js';
 import { cardViewOf, storedCardView, type CardView } from './card-view.js';
-import type { Routes, Turn } from './router.js';
+import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
+import { OFFICE_STAFF } from './roles.js';
 import { formData } from './card-data.js';
 
-const STAFF: readonly Role[] = ['coordinator', 'admin'];
 const LIST_PAGE_SIZE = 10;
 
 const ERRORS: Record<AnnounceErrorCode, string> = {
@@ -275,18 +275,43 @@ async function acknowledgeAction(turn: Turn, data: Record<string, unknown>): Pro
   return announcementCard(view, { acknowledged: true, inChannel: false });
 }
 
-export function registerAnnounce(routes: Routes): void {
-  routes.command('announce', async (turn) => formCard(turn));
-  routes.command('announcements', async (turn) => listCard(turn, 0));
-  routes.cardAction('announce.preview', STAFF, formData, preview);
-  routes.cardAction('announce.edit', STAFF, formData, async (turn, data) => formCard(turn, data));
-  routes.cardAction('announce.send', STAFF, formData, send);
-  routes.cardAction('announce.open', STAFF, formData, async (turn, data) => {
-    const own = await ownAnnouncement(turn, data);
-    return typeof own === 'string' ? own : statusCard(cardViewOf(turn), own);
-  });
-  routes.cardAction('announce.update', STAFF, formData, update);
-  routes.cardAction('announce.resolve', STAFF, formData, resolve);
-  routes.cardAction('announcements.list', STAFF, formData, async (turn, data) => listCard(turn, data.page));
-  routes.cardAction('announcement.ack', ['partner'], formData, acknowledgeAction);
-}
+export const announceFeature: Feature = {
+  commands: [
+    {
+      name: 'announce',
+      words: 'announce',
+      roles: OFFICE_STAFF,
+      menu: ['team', 'groupChat'],
+      handle: async (turn) => formCard(turn),
+    },
+    {
+      name: 'announcements',
+      words: 'announcements',
+      roles: OFFICE_STAFF,
+      handle: async (turn) => listCard(turn, 0),
+    },
+  ],
+  cardActions: [
+    cardAction('announce.preview', OFFICE_STAFF, formData, preview),
+    cardAction('announce.edit', OFFICE_STAFF, formData, async (turn, data) => formCard(turn, data)),
+    cardAction('announce.send', OFFICE_STAFF, formData, send),
+    cardAction('announce.open', OFFICE_STAFF, formData, async (turn, data) => {
+      const own = await ownAnnouncement(turn, data);
+      return typeof own === 'string' ? own : statusCard(cardViewOf(turn), own);
+    }),
+    cardAction('announce.update', OFFICE_STAFF, formData, update),
+    cardAction('announce.resolve', OFFICE_STAFF, formData, resolve),
+    cardAction('announcements.list', OFFICE_STAFF, formData, async (turn, data) => listCard(turn, data.page)),
+    cardAction('announcement.ack', ['partner'], formData, acknowledgeAction),
+  ],
+  jobs: (deps) => [
+    // Finishes announcements cut short by a restart and retries failed sends.
+    {
+      name: 'announcements.sync',
+      cron: '*/5 * * * *',
+      timeZone: officeTimeZone(deps),
+      runAtStart: true,
+      run: (now, signal) => deliverPendingAnnouncements(deps, now, signal, (id) => updateStatusCard(deps, id)),
+    },
+  ],
+};

@@ -11,7 +11,6 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { BotCredentials } from '../config.js';
-import { parseCommand, rolesAllowed, type Command } from '../domain/commands.js';
 import { localeFrom, translator } from '../i18n.js';
 import { claimGreeting, rememberConversation } from '../services/conversations.js';
 import { isKnownByAadObjectId, userOf } from '../services/people.js';
@@ -116,13 +115,12 @@ export function createTeamsApp(adapter: TeamsAdapter, botAppId: string, deps: Bo
     removeRecipientMention: true,
     startTypingTimer: false,
   });
-  const available = new Set<Command>(routes.commands.keys());
   adapter.use(cardSizeGuard(deps.log));
 
   const greet = async (context: TurnContext) => {
     const turn = await loadTurn(context, deps);
     if (!(await claimGreeting(deps.records, turn.conversation.id, deps.clock()))) return;
-    await send(context, helpCard(turn, available, turn.t('help.welcome')));
+    await send(context, helpCard(turn, routes.commands, turn.t('help.welcome')));
   };
 
   app.conversationUpdate('membersAdded', async (context) => {
@@ -139,29 +137,27 @@ export function createTeamsApp(adapter: TeamsAdapter, botAppId: string, deps: Bo
     const turn = await loadTurn(context, deps);
     await deliverRoleNotice(turn, (text) => send(context, text));
     const files = sentFiles(context.activity);
-    const fileHandler = routes.fileHandler;
-    if (files.length > 0 && fileHandler) {
-      if (!fileHandler.roles.includes(turn.user.role)) {
-        await send(context, turn.t('error.notAllowed', { roles: roleList(turn, fileHandler.roles) }));
+    const fileAction = routes.files;
+    if (files.length > 0 && fileAction) {
+      if (!fileAction.roles.includes(turn.user.role)) {
+        await send(context, turn.t('error.notAllowed', { roles: roleList(turn, fileAction.roles) }));
         return;
       }
-      await send(context, await fileHandler.handle(turn, files).catch((err: unknown) => failureText(context, turn, err)));
+      await send(context, await fileAction.handle(turn, files).catch((err: unknown) => failureText(context, turn, err)));
       return;
     }
     const text = (context.activity.text ?? '').trim();
-    const parsed = parseCommand(text);
-    const handler = parsed && routes.commands.get(parsed.command);
-    if (!parsed || !handler) {
-      const intro = text && parsed?.command !== 'help' ? turn.t('help.unknown', { text: text.slice(0, 80) }) : turn.t('help.intro');
-      await send(context, helpCard(turn, available, intro));
+    const parsed = routes.command(text);
+    if (!parsed) {
+      await send(context, helpCard(turn, routes.commands, text ? turn.t('help.unknown', { text: text.slice(0, 80) }) : turn.t('help.intro')));
       return;
     }
-    const allowed = rolesAllowed(parsed.command);
-    if (!allowed.includes(turn.user.role)) {
-      await send(context, turn.t('error.notAllowed', { roles: roleList(turn, allowed) }));
+    const { command, args } = parsed;
+    if (!command.roles.includes(turn.user.role)) {
+      await send(context, turn.t('error.notAllowed', { roles: roleList(turn, command.roles) }));
       return;
     }
-    await send(context, await handler(turn, parsed.args).catch((err: unknown) => failureText(context, turn, err)));
+    await send(context, await command.handle(turn, args).catch((err: unknown) => failureText(context, turn, err)));
   });
 
   app.adaptiveCards.actionExecute(/.*/, async (context, _state, data) => {

@@ -5,7 +5,8 @@ import { renderCard, type Card } from '../cards.js';
 import { formatMeetingTime } from '../domain/format.js';
 import { AUDIT_LINK_HOURS, auditCsvLink, auditSince, recordAudit, type AuditAction } from '../services/audit.js';
 import type { AuditEntry, AuditPerson } from '../store/store.js';
-import type { Routes, Turn } from './router.js';
+import type { Feature, Turn } from './router.js';
+import { ADMINS } from './roles.js';
 
 const DEFAULT_AUDIT_DAYS = 30;
 const MAX_AUDIT_DAYS = 3650;
@@ -52,14 +53,21 @@ export async function auditCard(turn: Turn, days: number): Promise<Card> {
   });
 }
 
-export function registerAudit(routes: Routes): void {
-  routes.command('audit', async (turn, args) => {
-    // Entries name people: not in a channel, where guests may read.
-    if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
-    const days = args === '' ? DEFAULT_AUDIT_DAYS : /^\d+$/.test(args) ? Number(args) : NaN;
-    if (!(days >= 1 && days <= MAX_AUDIT_DAYS)) {
-      return turn.t('audit.usage', { max: MAX_AUDIT_DAYS });
-    }
-    return auditCard(turn, days);
-  });
-}
+export const auditFeature: Feature = {
+  commands: [
+    {
+      name: 'audit',
+      words: 'audit',
+      roles: ADMINS,
+      handle: async (turn, args) => {
+        // Entries name people: not in a channel, where guests may read.
+        if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
+        const days = args === '' ? DEFAULT_AUDIT_DAYS : /^\d+$/.test(args) ? Number(args) : NaN;
+        if (!(days >= 1 && days <= MAX_AUDIT_DAYS)) {
+          return turn.t('audit.usage', { max: MAX_AUDIT_DAYS });
+        }
+        return auditCard(turn, days);
+      },
+    },
+  ],
+};

@@ -6,9 +6,9 @@
 // and their answer) in their chat with Sidos.
 import { renderCard, type Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
-import type { Locale, Meeting, Role } from '../domain/types.js';
+import type { Locale, Meeting } from '../domain/types.js';
 import { translator } from '../i18n.js';
-import { subscribeChannel, unsubscribeChannel, type ChannelTopic } from '../services/channel-network.js';
+import { postMeetingsToChannels, subscribeChannel, unsubscribeChannel, type ChannelTopic } from '../services/channel-network.js';
 import { canAnswer, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
 import { recordRsvp } from '../services/invite-answers.js';
 import { syncInvitations } from '../services/invite-sync.js';
@@ -16,7 +16,8 @@ import { createInvitations, findMeeting } from '../services/invites.js';
 import { officeName as officeNameIn } from '../domain/office-name.js';
 import { audited } from './audit.js';
 import { officeName } from './partners-common.js';
-import type { Routes, Turn } from './router.js';
+import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
+import { OFFICE_STAFF } from './roles.js';
 import { formData } from './card-data.js';
 
 /** The card a meeting version gets in a subscribed channel. */
@@ -79,7 +80,6 @@ async function channelRsvp(turn: Turn, data: Record<string, unknown>): Promise<s
   return t('channel.rsvp.saved', { answer: t(`invite.answer.${response}`), subTheme: meeting.subTheme });
 }
 
-const STAFF: readonly Role[] = ['coordinator', 'admin'];
 
 function subscription(topic: ChannelTopic, subscribe: boolean) {
   return async (turn: Turn) => {
@@ -98,10 +98,46 @@ function subscription(topic: ChannelTopic, subscribe: boolean) {
   };
 }
 
-export function registerChannelNetwork(routes: Routes): void {
-  routes.command('subscribeMeetings', subscription('meetings', true));
-  routes.command('subscribeNews', subscription('news', true));
-  routes.command('unsubscribeMeetings', subscription('meetings', false));
-  routes.command('unsubscribeNews', subscription('news', false));
-  routes.cardAction('channel.rsvp', ['partner', ...STAFF, 'national'], formData, channelRsvp);
-}
+export const channelNetworkFeature: Feature = {
+  commands: [
+    {
+      name: 'subscribeMeetings',
+      words: 'subscribe meetings',
+      roles: OFFICE_STAFF,
+      menu: ['team', 'groupChat'],
+      handle: subscription('meetings', true),
+    },
+    {
+      name: 'subscribeNews',
+      words: 'subscribe news',
+      roles: OFFICE_STAFF,
+      menu: ['team', 'groupChat'],
+      handle: subscription('news', true),
+    },
+    {
+      name: 'unsubscribeMeetings',
+      words: 'unsubscribe meetings',
+      roles: OFFICE_STAFF,
+      handle: subscription('meetings', false),
+    },
+    {
+      name: 'unsubscribeNews',
+      words: 'unsubscribe news',
+      roles: OFFICE_STAFF,
+      handle: subscription('news', false),
+    },
+  ],
+  cardActions: [
+    cardAction('channel.rsvp', ['partner', ...OFFICE_STAFF, 'national'], formData, channelRsvp),
+  ],
+  jobs: (deps) => [
+    // Posts new meetings, their changes and cancellations once to the office's channels subscribed to meetings.
+    {
+      name: 'channels.meetings',
+      cron: '*/5 * * * *',
+      timeZone: officeTimeZone(deps),
+      runAtStart: true,
+      run: (now, signal) => postMeetingsToChannels({ ...deps, meetingCard: channelMeetingCard(deps.config) }, now, signal),
+    },
+  ],
+};

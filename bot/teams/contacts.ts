@@ -4,14 +4,14 @@
 import { renderCard, type Card } from '../cards.js';
 import { contactLineOf, parseContactLines } from '../domain/announcement-input.js';
 import type { FieldError } from '../domain/field-errors.js';
-import type { Contact, Role } from '../domain/types.js';
+import type { Contact } from '../domain/types.js';
 import { segmentContactsOf, setContacts, teamsChatLink } from '../services/contacts.js';
 import { audited } from './audit.js';
 import { officeName, segmentName } from './partners-common.js';
-import type { Routes, Turn } from './router.js';
+import { cardAction, type Feature, type Turn } from './router.js';
+import { OFFICE_STAFF } from './roles.js';
 import { formData } from './card-data.js';
 
-const EDITORS: readonly Role[] = ['coordinator', 'admin'];
 const FIELD_PREFIX = 'contacts_';
 
 async function partnerCard(turn: Turn): Promise<Card | string> {
@@ -73,10 +73,19 @@ async function save(turn: Turn, data: Record<string, unknown>): Promise<Card> {
   return formCard(turn, { results: [t(changed ? 'contacts.saved' : 'contacts.unchanged')] });
 }
 
-export function registerContacts(routes: Routes): void {
-  routes.command('contacts', async (turn) => {
-    return EDITORS.includes(turn.user.role) ? formCard(turn) : partnerCard(turn);
-  });
-  routes.cardAction('contacts.save', EDITORS, formData, save);
-}
+export const contactsFeature: Feature = {
+  commands: [
+    {
+      name: 'contacts',
+      words: 'contacts',
+      roles: ['partner', 'coordinator', 'admin'],
+      handle: async (turn) => {
+        return OFFICE_STAFF.includes(turn.user.role) ? formCard(turn) : partnerCard(turn);
+      },
+    },
+  ],
+  cardActions: [
+    cardAction('contacts.save', OFFICE_STAFF, formData, save),
+  ],
+};
 

@@ -5,10 +5,10 @@ import type { AppConfig } from '../config.js';
 import { officeName } from '../domain/office-name.js';
 import { lastCompletedPeriod, parsePeriodKey, periodContaining, periodKey } from '../domain/periods.js';
 import { LOCALES, type Locale } from '../domain/types.js';
-import { buildDigestFor, digestLinks, subscribeDigest, undeliveredDigest, unsubscribeDigest } from '../services/digest.js';
+import { buildDigestFor, deliverDigest, digestLinks, subscribeDigest, undeliveredDigest, unsubscribeDigest } from '../services/digest.js';
 import { audited } from './audit.js';
-import { digestCard } from './digest-card.js';
-import type { Reply, Routes, Turn } from './router.js';
+import { digestCard, digestCardPort } from './digest-card.js';
+import type { Feature, Reply, Turn } from './router.js';
 
 /** A line about digest sends that failed and wait for the next run, if any. */
 async function undeliveredNotice(turn: Turn, now: Date): Promise<string[]> {
@@ -65,27 +65,60 @@ async function showDigest(turn: Turn, args: string): Promise<Reply> {
   return card;
 }
 
-export function registerDigest(routes: Routes): void {
-  routes.command('digest', showDigest);
-
-  routes.command('subscribe', async (turn) => {
-    const { deps, t, user, conversation } = turn;
-    const by = user.identity.aadObjectId ?? user.identity.email ?? '';
-    const result = await subscribeDigest(deps.records, { conversationRecordId: conversation.id, by, locale: user.locale }, deps.clock());
-    if (result === 'subscribed') await audited(turn, 'subscription.add', { ref: conversation.id }, { topic: 'digest', where: conversation.kind });
-    const where = t(`digest.where.${conversation.kind}`);
-    return (
-      result === 'subscribed'
-        ? t('digest.subscribed', { where, cadence: t(`digest.cadence.${deps.config.digest.period}`) })
-        : t('digest.alreadySubscribed', { where })
-    );
-  });
-
-  routes.command('unsubscribe', async (turn) => {
-    const { deps, t, conversation } = turn;
-    const removed = await unsubscribeDigest(deps.records, conversation.id);
-    if (removed) await audited(turn, 'subscription.remove', { ref: conversation.id }, { topic: 'digest', where: conversation.kind });
-    const where = t(`digest.where.${conversation.kind}`);
-    return t(removed ? 'digest.unsubscribed' : 'digest.notSubscribed', { where });
-  });
-}
+export const digestFeature: Feature = {
+  commands: [
+    {
+      name: 'digest',
+      words: 'digest',
+      roles: ['national', 'admin'],
+      menu: ['personal', 'team', 'groupChat'],
+      handle: showDigest,
+    },
+    {
+      name: 'subscribe',
+      words: 'subscribe digest',
+      roles: ['national', 'admin'],
+      menu: ['personal', 'team', 'groupChat'],
+      handle: async (turn) => {
+        const { deps, t, user, conversation } = turn;
+        const by = user.identity.aadObjectId ?? user.identity.email ?? '';
+        const result = await subscribeDigest(deps.records, { conversationRecordId: conversation.id, by, locale: user.locale }, deps.clock());
+        if (result === 'subscribed') await audited(turn, 'subscription.add', { ref: conversation.id }, { topic: 'digest', where: conversation.kind });
+        const where = t(`digest.where.${conversation.kind}`);
+        return (
+          result === 'subscribed'
+            ? t('digest.subscribed', { where, cadence: t(`digest.cadence.${deps.config.digest.period}`) })
+            : t('digest.alreadySubscribed', { where })
+        );
+      },
+    },
+    {
+      name: 'unsubscribe',
+      words: 'unsubscribe digest',
+      roles: ['national', 'admin'],
+      menu: ['team', 'groupChat'],
+      handle: async (turn) => {
+        const { deps, t, conversation } = turn;
+        const removed = await unsubscribeDigest(deps.records, conversation.id);
+        if (removed) await audited(turn, 'subscription.remove', { ref: conversation.id }, { topic: 'digest', where: conversation.kind });
+        const where = t(`digest.where.${conversation.kind}`);
+        return t(removed ? 'digest.unsubscribed' : 'digest.notSubscribed', { where });
+      },
+    },
+  ],
+  jobs: (deps) => {
+    const ports = { ...deps, card: digestCardPort(deps.config) };
+    const { cron, timeZone } = deps.config.digest;
+    return [
+      // At start-up it delivers the last completed period if someone has not got it yet (missed while down, or failed).
+      // Several instances started together: the scheduler's lease covers the whole run, deciding that the period is
+      // due and sending it, rather than a job-state write in the deciding transaction. deliverDigest decides per
+      // subscriber from the send records, which only exist once sends are claimed; under the lease one instance
+      // decides and sends while the others skip, one coming after it finds the period sent, and the send claims
+      // still keep each digest to one send should a lease lapse mid-run.
+      { name: 'digest.deliver', cron, timeZone, runAtStart: true, run: async (now) => void (await deliverDigest(ports, now)) },
+      // Retries failed digest sends soon instead of at the next scheduled delivery.
+      { name: 'digest.retry', cron: '*/15 * * * *', timeZone, runAtStart: false, run: async (now) => void (await deliverDigest(ports, now, 'failed')) },
+    ];
+  },
+};

@@ -5,7 +5,6 @@ import { renderCard, type Card } from '../cards.js';
 import { clipText } from '../domain/format.js';
 import { officeName } from '../domain/office-name.js';
 import { paginate } from '../domain/paging.js';
-import type { Role } from '../domain/types.js';
 import { subjectText } from '../services/feedback-subject.js';
 import { feedbackForStaff, type StaffAnswer, type StaffGroup } from '../services/feedback-view.js';
 import { withPager } from './pager.js';
@@ -14,7 +13,6 @@ import type { Reply, Turn } from './router.js';
 
 export const STAFF_ANSWERS_PER_PAGE = 8;
 const MAX_SHOWN_TEXT = 300;
-export const STAFF: readonly Role[] = ['coordinator', 'admin'];
 
 const clip = (s: string) => clipText(s, MAX_SHOWN_TEXT);
 

@@ -14,9 +14,12 @@ import { translator } from '../i18n.js';
 import {
   closesAt,
   closingTime,
+  createMeetingRequests,
+  deliverNewRequests,
   editableRequests,
   findRequest,
   isEditable,
+  remindAndClose,
   subjectOf,
   type FeedbackOutbox,
 } from '../services/feedback-requests.js';
@@ -28,10 +31,11 @@ import { contactsLine, segmentContactsOf } from '../services/contacts.js';
 import type { RecordReader } from '../store/records.js';
 import { errorLines } from '../field-error-lines.js';
 import type { BotDeps } from '../deps.js';
-import type { Routes, Turn } from './router.js';
+import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
+import { OFFICE_STAFF } from './roles.js';
 import { z } from 'zod';
 import { cardData, formData, page } from './card-data.js';
-import { STAFF, staffCard, staffView } from './feedback-staff.js';
+import { staffCard, staffView } from './feedback-staff.js';
 import { presenterOf, type Presenter } from './presenter.js';
 
 export { STAFF_ANSWERS_PER_PAGE } from './feedback-staff.js';
@@ -220,24 +224,58 @@ async function submit(turn: Turn, data: Record<string, unknown>): Promise<Card |
 }
 
 /** Answers per page of the staff view; with their texts cut to MAX_SHOWN_TEXT a page stays within a card's size. */
-export function registerFeedback(routes: Routes): void {
-  routes.command('feedback', async (turn, args) => {
-    if (turn.user.role !== 'partner') {
-      // Answers carry partners' names and texts; channels can have guests.
+export const feedbackFeature: Feature = {
+  commands: [
+    {
+      name: 'feedback',
+      words: 'feedback',
+      roles: ['partner', 'coordinator', 'admin'],
+      menu: ['personal', 'team', 'groupChat'],
+      handle: async (turn, args) => {
+        if (turn.user.role !== 'partner') {
+          // Answers carry partners' names and texts; channels can have guests.
+          if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
+          return staffView(turn, args);
+        }
+        const partner = turn.user.partner;
+        if (!partner) return turn.t('feedback.notRegistered');
+        return topicCard(turn, partner);
+      },
+    },
+  ],
+  cardActions: [
+    cardAction('feedback.staff', OFFICE_STAFF, cardData({ year: z.coerce.number().int().min(1000).max(9999), page }), async (turn, data) => {
       if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
-      return staffView(turn, args);
-    }
-    const partner = turn.user.partner;
-    if (!partner) return turn.t('feedback.notRegistered');
-    return topicCard(turn, partner);
-  });
-  routes.cardAction('feedback.staff', STAFF, cardData({ year: z.coerce.number().int().min(1000).max(9999), page }), async (turn, data) => {
-    if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
-    return staffCard(turn, data.year, data.page);
-  });
-  routes.cardAction('feedback.topic', ['partner'], formData, chooseTopic);
-  routes.cardAction('feedback.submit', ['partner'], formData, submit);
-}
+      return staffCard(turn, data.year, data.page);
+    }),
+    cardAction('feedback.topic', ['partner'], formData, chooseTopic),
+    cardAction('feedback.submit', ['partner'], formData, submit),
+  ],
+  jobs: (deps) => {
+    const outbox = feedbackOutbox(deps);
+    const { feedback } = deps.config;
+    return [
+      // After a meeting ends, each attendee gets a feedback card (once).
+      {
+        name: 'feedback.requests',
+        cron: '*/15 * * * *',
+        timeZone: officeTimeZone(deps),
+        runAtStart: true,
+        run: async (now) => {
+          await createMeetingRequests(deps.records, feedback, now);
+          await deliverNewRequests(deps.records, outbox, feedback, 'meeting', now);
+        },
+      },
+      {
+        name: 'feedback.reminders',
+        cron: '0 * * * *',
+        timeZone: officeTimeZone(deps),
+        runAtStart: false,
+        run: async (now) => void (await remindAndClose(deps.records, outbox, feedback, now)),
+      },
+    ];
+  },
+};
 
 /** The messages of the feedback jobs, in each partner's own language. */
 export function feedbackOutbox(deps: Pick<BotDeps, 'config' | 'records' | 'delivery' | 'email' | 'log'>): FeedbackOutbox {

@@ -7,7 +7,7 @@ import { renderCard, type Card } from '../cards.js';
 import type { Locale, Meeting } from '../domain/types.js';
 import { inviteCard, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
 import { meetingInvitees, recordRsvp, type Invitee } from '../services/invite-answers.js';
-import { syncInvitations } from '../services/invite-sync.js';
+import { syncAllPending, syncInvitations } from '../services/invite-sync.js';
 import {
   claimNoEmailNotice,
   createInvitations,
@@ -22,7 +22,8 @@ import {
 } from '../services/invites.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
 import { cardViewOf, type CardView } from './card-view.js';
-import type { Routes, Turn } from './router.js';
+import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
+import { sendReminders } from '../services/invite-reminders.js';
 import { formData } from './card-data.js';
 
 const INVITE_ERRORS: Record<InviteErrorCode, string> = {
@@ -84,15 +85,22 @@ async function rememberProgressCard(records: RecordStore, meetingId: string, tur
 
 const pageOf = (data: Record<string, unknown>) => Math.max(0, Math.floor(Number(data.page) || 0));
 
-export function registerInvites(routes: Routes): void {
-  routes.cardAction('invites.open', ['coordinator', 'admin'], formData, async (turn, data) => {
-    const meeting = await ownMeeting(turn, data);
-    return typeof meeting === 'string' ? meeting : manageCard(cardViewOf(turn), meeting, { page: pageOf(data) });
-  });
-  routes.cardAction('invites.send', ['coordinator', 'admin'], formData, sendInvites);
-  routes.cardAction('invites.retry', ['coordinator', 'admin'], formData, retryFailed);
-  routes.cardAction('invite.rsvp', ['partner'], formData, answerInvite);
-}
+export const invitesFeature: Feature = {
+  cardActions: [
+    cardAction('invites.open', ['coordinator', 'admin'], formData, async (turn, data) => {
+      const meeting = await ownMeeting(turn, data);
+      return typeof meeting === 'string' ? meeting : manageCard(cardViewOf(turn), meeting, { page: pageOf(data) });
+    }),
+    cardAction('invites.send', ['coordinator', 'admin'], formData, sendInvites),
+    cardAction('invites.retry', ['coordinator', 'admin'], formData, retryFailed),
+    cardAction('invite.rsvp', ['partner'], formData, answerInvite),
+  ],
+  jobs: (deps) => [
+    // Catches up meeting changes made while down and retries failed invitation sends.
+    { name: 'invites.sync', cron: '*/5 * * * *', timeZone: officeTimeZone(deps), runAtStart: true, run: (now, signal) => syncAllPending(deps, now, signal) },
+    { name: 'invites.reminders', cron: '*/15 * * * *', timeZone: officeTimeZone(deps), runAtStart: true, run: (now) => sendReminders(deps, now) },
+  ],
+};
 
 /** The meeting of the card, if this coordinator may handle it (admins: any office). */
 async function ownMeeting(turn: Turn, data: Record<string, unknown>): Promise<Meeting | string> {

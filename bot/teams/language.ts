@@ -4,7 +4,7 @@
 import { LOCALES, type Locale } from '../domain/types.js';
 import { translator } from '../i18n.js';
 import { setPartnerLanguage } from '../services/partners.js';
-import type { Routes, Turn } from './router.js';
+import type { Feature, Turn } from './router.js';
 
 const isLocale = (word: string): word is Locale => (LOCALES as readonly string[]).includes(word);
 
@@ -18,6 +18,13 @@ async function changeLanguage(turn: Turn, args: string): Promise<string> {
   return result.ok ? translator(chosen)('language.changed') : turn.t('language.notRegistered');
 }
 
-export function registerLanguage(routes: Routes): void {
-  routes.command('language', changeLanguage);
-}
+export const languageFeature: Feature = {
+  commands: [
+    {
+      name: 'language',
+      words: 'language',
+      roles: ['partner'],
+      handle: changeLanguage,
+    },
+  ],
+};

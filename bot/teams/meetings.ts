@@ -8,7 +8,7 @@ import { errorLines } from '../field-error-lines.js';
 import { meetingCancelCard, meetingEditCard, meetingEditValues, meetingEditValuesFrom, meetingsCard } from './meeting-cards.js';
 import { failureText, officeById, scopeOf, textOf } from './plan-access.js';
 import { audited } from './audit.js';
-import type { Routes, Turn } from './router.js';
+import { cardAction, type Feature, type Turn } from './router.js';
 import { formData } from './card-data.js';
 
 const PLANNERS = ['coordinator', 'admin'] as const;
@@ -34,53 +34,58 @@ async function changeNotice(turn: Turn, meeting: Meeting, change: 'saved' | 'can
   return turn.t(key, { subTheme: meeting.subTheme, count });
 }
 
-export function registerMeetingRoutes(routes: Routes): void {
-  routes.command('meetings', async (turn) => meetingsCard(turn));
-
-  routes.cardAction('meetings.list', ['coordinator', 'admin', 'partner'], formData, async (turn, data) => meetingsCard(turn, undefined, data.page));
-
-  routes.cardAction('meeting.edit', PLANNERS, formData, async (turn, data) => {
-    const found = await changeable(turn, data);
-    if (!found.ok) return failureText(turn, found.code);
-    return meetingEditCard(turn, found.meeting, meetingEditValues(turn, found.meeting));
-  });
-
-  routes.cardAction('meeting.save', PLANNERS, formData, async (turn, data) => {
-    const { t, deps } = turn;
-    const found = await changeable(turn, data);
-    if (!found.ok) return failureText(turn, found.code);
-    const now = deps.clock();
-    const parsed = parseMeetingEdit(data, {
-      plan: found.plan,
-      meeting: found.meeting,
-      timeZone: officeById(turn, found.meeting.officeId).timeZone,
-      notBefore: now.toISOString(),
-    });
-    if (!parsed.ok) {
-      return meetingEditCard(turn, found.meeting, meetingEditValuesFrom(data), errorLines(t, 'meetingEdit', parsed.errors));
-    }
-    const saved = await updateMeeting(deps.records, found.meeting.id, parsed.value, scopeOf(turn), now);
-    if (!saved.ok) return failureText(turn, saved.code);
-    if (!saved.changed) return meetingsCard(turn, t('meetings.notice.unchanged'));
-    sendMeetingUpdates(turn, [saved.meeting.id]);
-    return meetingsCard(turn, await changeNotice(turn, saved.meeting, 'saved'));
-  });
-
-  routes.cardAction('meeting.cancel', PLANNERS, formData, async (turn, data) => {
-    const found = await changeable(turn, data);
-    if (!found.ok) return failureText(turn, found.code);
-    return meetingCancelCard(turn, found.meeting, (await meetingRsvp(turn.deps.records, found.meeting)).invited);
-  });
-
-  routes.cardAction('meeting.cancel.confirm', PLANNERS, formData, async (turn, data) => {
-    const { t, deps } = turn;
-    const cancelled = await cancelMeeting(deps.records, textOf(data.meetingId), scopeOf(turn), deps.clock());
-    if (!cancelled.ok) return failureText(turn, cancelled.code);
-    const { meeting } = cancelled;
-    // A replayed confirmation: the cancellation went out with the first one.
-    if (!cancelled.changed) return meetingsCard(turn, t('meetings.notice.alreadyCancelled', { subTheme: meeting.subTheme }));
-    await audited(turn, 'meeting.cancel', { ref: meeting.id }, { office: meeting.officeId });
-    sendMeetingUpdates(turn, [meeting.id]);
-    return meetingsCard(turn, await changeNotice(turn, meeting, 'cancelled'));
-  });
-}
+export const meetingsFeature: Feature = {
+  commands: [
+    {
+      name: 'meetings',
+      words: 'meetings',
+      roles: ['partner', 'coordinator', 'admin'],
+      menu: ['personal', 'team', 'groupChat'],
+      handle: async (turn) => meetingsCard(turn),
+    },
+  ],
+  cardActions: [
+    cardAction('meetings.list', ['coordinator', 'admin', 'partner'], formData, async (turn, data) => meetingsCard(turn, undefined, data.page)),
+    cardAction('meeting.edit', PLANNERS, formData, async (turn, data) => {
+      const found = await changeable(turn, data);
+      if (!found.ok) return failureText(turn, found.code);
+      return meetingEditCard(turn, found.meeting, meetingEditValues(turn, found.meeting));
+    }),
+    cardAction('meeting.save', PLANNERS, formData, async (turn, data) => {
+      const { t, deps } = turn;
+      const found = await changeable(turn, data);
+      if (!found.ok) return failureText(turn, found.code);
+      const now = deps.clock();
+      const parsed = parseMeetingEdit(data, {
+        plan: found.plan,
+        meeting: found.meeting,
+        timeZone: officeById(turn, found.meeting.officeId).timeZone,
+        notBefore: now.toISOString(),
+      });
+      if (!parsed.ok) {
+        return meetingEditCard(turn, found.meeting, meetingEditValuesFrom(data), errorLines(t, 'meetingEdit', parsed.errors));
+      }
+      const saved = await updateMeeting(deps.records, found.meeting.id, parsed.value, scopeOf(turn), now);
+      if (!saved.ok) return failureText(turn, saved.code);
+      if (!saved.changed) return meetingsCard(turn, t('meetings.notice.unchanged'));
+      sendMeetingUpdates(turn, [saved.meeting.id]);
+      return meetingsCard(turn, await changeNotice(turn, saved.meeting, 'saved'));
+    }),
+    cardAction('meeting.cancel', PLANNERS, formData, async (turn, data) => {
+      const found = await changeable(turn, data);
+      if (!found.ok) return failureText(turn, found.code);
+      return meetingCancelCard(turn, found.meeting, (await meetingRsvp(turn.deps.records, found.meeting)).invited);
+    }),
+    cardAction('meeting.cancel.confirm', PLANNERS, formData, async (turn, data) => {
+      const { t, deps } = turn;
+      const cancelled = await cancelMeeting(deps.records, textOf(data.meetingId), scopeOf(turn), deps.clock());
+      if (!cancelled.ok) return failureText(turn, cancelled.code);
+      const { meeting } = cancelled;
+      // A replayed confirmation: the cancellation went out with the first one.
+      if (!cancelled.changed) return meetingsCard(turn, t('meetings.notice.alreadyCancelled', { subTheme: meeting.subTheme }));
+      await audited(turn, 'meeting.cancel', { ref: meeting.id }, { office: meeting.officeId });
+      sendMeetingUpdates(turn, [meeting.id]);
+      return meetingsCard(turn, await changeNotice(turn, meeting, 'cancelled'));
+    }),
+  ],
+};

@@ -4,7 +4,6 @@
 import { renderCard, type Card } from '../cards.js';
 import { LOW_RATING, parseOfficeFeedbackInput } from '../domain/office-feedback-input.js';
 import { mayGiveOfficeFeedback, meetingEnded } from '../domain/office-feedback-rules.js';
-import type { Role } from '../domain/types.js';
 import {
   deliverOfficeFeedback,
   findOfficeFeedback,
@@ -12,15 +11,16 @@ import {
   meetingLabel,
   organisationsToReview,
   promptCard,
+  sendFeedbackPrompts,
   type AttendingOrganisation,
   type MeetingReview,
   type OfficeFeedbackErrorCode,
 } from '../services/office-feedback.js';
 import { errorLines } from '../field-error-lines.js';
-import type { Routes, Turn } from './router.js';
+import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
+import { OFFICE_STAFF } from './roles.js';
 import { formData } from './card-data.js';
 
-const REVIEWERS: readonly Role[] = ['coordinator', 'admin'];
 
 interface FormValues {
   rating: string;
@@ -72,44 +72,54 @@ function formCard(turn: Turn, review: MeetingReview, target: AttendingOrganisati
 
 const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
-export function registerOfficeFeedback(routes: Routes): void {
-  routes.cardAction('office-feedback.prompt', REVIEWERS, formData, async (turn, data) => {
-    const review = await reviewable(turn, data);
-    if (typeof review === 'string') return review;
-    return promptCard(turn.deps.records, turn.deps.config, review, turn.user.locale);
-  });
-
-  routes.cardAction('office-feedback.open', REVIEWERS, formData, async (turn, data) => {
-    const found = await reviewTarget(turn, data);
-    if (typeof found === 'string') return found;
-    const given = await findOfficeFeedback(turn.deps.records, found.review.meeting.id, found.target.organisation);
-    const values = given
-      ? { rating: String(given.rating), works: given.works, couldDoDifferently: given.couldDoDifferently }
-      : { rating: '', works: '', couldDoDifferently: '' };
-    return formCard(turn, found.review, found.target, values, []);
-  });
-
-  routes.cardAction('office-feedback.submit', REVIEWERS, formData, async (turn, data) => {
-    const found = await reviewTarget(turn, data);
-    if (typeof found === 'string') return found;
-    const { review, target } = found;
-    const parsed = parseOfficeFeedbackInput({ ...data, meetingId: review.meeting.id, organisation: target.organisation });
-    if (!parsed.ok) {
-      const values = { rating: text(data.rating), works: text(data.works), couldDoDifferently: text(data.couldDoDifferently) };
-      return formCard(turn, review, target, values, errorLines(turn.t, 'officeFeedback.form', parsed.errors));
-    }
-    const { deps, user, t } = turn;
-    const now = deps.clock();
-    const by = { role: user.role, officeId: user.officeId, id: user.identity.aadObjectId ?? user.identity.email ?? 'unknown' };
-    const result = await giveOfficeFeedback(deps.records, parsed.value, by, now);
-    if (!result.ok) return refusal(turn, result.code, target.organisation);
-    // Always delivered: an unchanged resubmission has the same keys, so only earlier failures go out again.
-    const counts = await deliverOfficeFeedback(deps, result.feedback, result.recipients, review.meeting, now);
-    const lines = [
-      t('officeFeedback.saved', { organisation: result.feedback.organisation }),
-      t('officeFeedback.delivered', { teams: counts.teams, email: counts.email }),
-      ...(counts.none + counts.failed > 0 ? [t('officeFeedback.undelivered', { count: counts.none + counts.failed })] : []),
-    ];
-    return promptCard(deps.records, deps.config, review, user.locale, lines.join(' '));
-  });
-}
+export const officeFeedbackFeature: Feature = {
+  cardActions: [
+    cardAction('office-feedback.prompt', OFFICE_STAFF, formData, async (turn, data) => {
+      const review = await reviewable(turn, data);
+      if (typeof review === 'string') return review;
+      return promptCard(turn.deps.records, turn.deps.config, review, turn.user.locale);
+    }),
+    cardAction('office-feedback.open', OFFICE_STAFF, formData, async (turn, data) => {
+      const found = await reviewTarget(turn, data);
+      if (typeof found === 'string') return found;
+      const given = await findOfficeFeedback(turn.deps.records, found.review.meeting.id, found.target.organisation);
+      const values = given
+        ? { rating: String(given.rating), works: given.works, couldDoDifferently: given.couldDoDifferently }
+        : { rating: '', works: '', couldDoDifferently: '' };
+      return formCard(turn, found.review, found.target, values, []);
+    }),
+    cardAction('office-feedback.submit', OFFICE_STAFF, formData, async (turn, data) => {
+      const found = await reviewTarget(turn, data);
+      if (typeof found === 'string') return found;
+      const { review, target } = found;
+      const parsed = parseOfficeFeedbackInput({ ...data, meetingId: review.meeting.id, organisation: target.organisation });
+      if (!parsed.ok) {
+        const values = { rating: text(data.rating), works: text(data.works), couldDoDifferently: text(data.couldDoDifferently) };
+        return formCard(turn, review, target, values, errorLines(turn.t, 'officeFeedback.form', parsed.errors));
+      }
+      const { deps, user, t } = turn;
+      const now = deps.clock();
+      const by = { role: user.role, officeId: user.officeId, id: user.identity.aadObjectId ?? user.identity.email ?? 'unknown' };
+      const result = await giveOfficeFeedback(deps.records, parsed.value, by, now);
+      if (!result.ok) return refusal(turn, result.code, target.organisation);
+      // Always delivered: an unchanged resubmission has the same keys, so only earlier failures go out again.
+      const counts = await deliverOfficeFeedback(deps, result.feedback, result.recipients, review.meeting, now);
+      const lines = [
+        t('officeFeedback.saved', { organisation: result.feedback.organisation }),
+        t('officeFeedback.delivered', { teams: counts.teams, email: counts.email }),
+        ...(counts.none + counts.failed > 0 ? [t('officeFeedback.undelivered', { count: counts.none + counts.failed })] : []),
+      ];
+      return promptCard(deps.records, deps.config, review, user.locale, lines.join(' '));
+    }),
+  ],
+  jobs: (deps) => [
+    // Asks coordinators, once per meeting, for feedback to the organisations that attended.
+    {
+      name: 'office-feedback.requests',
+      cron: '*/15 * * * *',
+      timeZone: officeTimeZone(deps),
+      runAtStart: true,
+      run: async (now) => void (await sendFeedbackPrompts(deps, now)),
+    },
+  ],
+};

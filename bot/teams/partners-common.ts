@@ -2,11 +2,10 @@
 // office's partners, segment names, and error lines in the user's language.
 import { officeName as officeNameIn } from '../domain/office-name.js';
 import type { PartnerFieldError } from '../domain/partner-input.js';
-import type { Partner, Role } from '../domain/types.js';
+import type { Partner } from '../domain/types.js';
 import { errorLines } from '../field-error-lines.js';
 import type { Turn } from './router.js';
 
-export const EDITORS: readonly Role[] = ['coordinator', 'admin'];
 
 /** The offices whose partners this user keeps: an admin all, a coordinator their own. */
 export function editableOffices(turn: Turn): string[] {

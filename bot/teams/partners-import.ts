@@ -6,9 +6,10 @@ import { MAX_CSV_BYTES, parsePartnerCsv, type PartnerCsvResult } from '../domain
 import { importPartners, type ImportRowResult } from '../services/partners.js';
 import { audited } from './audit.js';
 import { DownloadError, downloadText, type SentFile } from './file-download.js';
-import { EDITORS, editableOffices, officeName, partnerErrorLines } from './partners-common.js';
+import { editableOffices, officeName, partnerErrorLines } from './partners-common.js';
 import { officeById } from './plan-access.js';
-import type { Reply, Routes, Turn } from './router.js';
+import { cardAction, type Feature, type Reply, type Turn } from './router.js';
+import { OFFICE_STAFF } from './roles.js';
 import { formData } from './card-data.js';
 
 /** Rejected rows listed on the report; the rest are counted. */
@@ -136,17 +137,30 @@ async function importFile(turn: Turn, file: SentFile): Promise<Card | string> {
   return reportCard(turn, await runImport(turn, csv), source);
 }
 
-export function registerPartnerImport(routes: Routes): void {
-  routes.command('import', async (turn) => importCard(turn));
-  routes.cardAction('partners.import', EDITORS, formData, async (turn, data) => {
-    const csv = typeof data.csv === 'string' ? data.csv : '';
-    const outcome = await runImport(turn, csv);
-    if (typeof outcome === 'string') return importCard(turn, csv.length <= KEEP_TEXT_CHARS ? csv : '', [outcome]);
-    return reportCard(turn, outcome, '');
-  });
-  routes.files(EDITORS, async (turn, files) => {
-    const replies: Reply[] = [];
-    for (const file of files) replies.push(await importFile(turn, file));
-    return replies;
-  });
-}
+export const partnerImportFeature: Feature = {
+  commands: [
+    {
+      name: 'import',
+      words: 'import',
+      roles: OFFICE_STAFF,
+      menu: ['personal'],
+      handle: async (turn) => importCard(turn),
+    },
+  ],
+  cardActions: [
+    cardAction('partners.import', OFFICE_STAFF, formData, async (turn, data) => {
+      const csv = typeof data.csv === 'string' ? data.csv : '';
+      const outcome = await runImport(turn, csv);
+      if (typeof outcome === 'string') return importCard(turn, csv.length <= KEEP_TEXT_CHARS ? csv : '', [outcome]);
+      return reportCard(turn, outcome, '');
+    }),
+  ],
+  files: {
+    roles: OFFICE_STAFF,
+    handle: async (turn, files) => {
+      const replies: Reply[] = [];
+      for (const file of files) replies.push(await importFile(turn, file));
+      return replies;
+    },
+  },
+};

@@ -9,10 +9,10 @@ import { addPartner, listPartners, updatePartner } from '../services/partners.js
 import { clipText } from '../domain/format.js';
 import { paginate } from '../domain/paging.js';
 import { audited } from './audit.js';
-import { registerPartnerImport } from './partners-import.js';
 import { withPager } from './pager.js';
-import { EDITORS, editableOffices, mayTouch, officeName, partnerErrorLines, segmentName } from './partners-common.js';
-import type { Routes, Turn } from './router.js';
+import { editableOffices, mayTouch, officeName, partnerErrorLines, segmentName } from './partners-common.js';
+import { cardAction, type Feature, type Turn } from './router.js';
+import { OFFICE_STAFF } from './roles.js';
 import { formData } from './card-data.js';
 
 /**
@@ -244,26 +244,35 @@ function segmentArg(turn: Turn, args: string): ListView {
   return { warning: turn.t('partner.list.unknownSegment', { value: args, segments: segments.map((s) => s.id).join(', ') }) };
 }
 
-export function registerPartners(routes: Routes): void {
-  routes.command('partners', async (turn, args) => {
-    // The register holds partners' e-mail addresses; channels can have guests.
-    if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
-    return listCard(turn, segmentArg(turn, args));
-  });
-  routes.cardAction('partner.list', EDITORS, formData, async (turn, data) =>
-    listCard(turn, { segment: text(data.segment) || undefined, page: data.page }),
-  );
-  routes.cardAction('partner.add', EDITORS, formData, async (turn) => formCard(turn, '', emptyValues(turn)));
-  routes.cardAction('partner.edit', EDITORS, formData, async (turn, data) => {
-    const partner = await partnerToTouch(turn, data);
-    return typeof partner === 'string' ? partner : formCard(turn, partner.id, valuesOf(partner));
-  });
-  routes.cardAction('partner.save', EDITORS, formData, save);
-  routes.cardAction('partner.remove', EDITORS, formData, async (turn, data) => {
-    const partner = await partnerToTouch(turn, data);
-    return typeof partner === 'string' ? partner : confirmCard(turn, partner);
-  });
-  routes.cardAction('partner.remove.confirm', EDITORS, formData, remove);
-  routes.cardAction('partner.restore', EDITORS, formData, restore);
-  registerPartnerImport(routes);
-}
+export const partnersFeature: Feature = {
+  commands: [
+    {
+      name: 'partners',
+      words: 'partners',
+      roles: OFFICE_STAFF,
+      menu: ['personal'],
+      handle: async (turn, args) => {
+        // The register holds partners' e-mail addresses; channels can have guests.
+        if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
+        return listCard(turn, segmentArg(turn, args));
+      },
+    },
+  ],
+  cardActions: [
+    cardAction('partner.list', OFFICE_STAFF, formData, async (turn, data) =>
+      listCard(turn, { segment: text(data.segment) || undefined, page: data.page }),
+    ),
+    cardAction('partner.add', OFFICE_STAFF, formData, async (turn) => formCard(turn, '', emptyValues(turn))),
+    cardAction('partner.edit', OFFICE_STAFF, formData, async (turn, data) => {
+      const partner = await partnerToTouch(turn, data);
+      return typeof partner === 'string' ? partner : formCard(turn, partner.id, valuesOf(partner));
+    }),
+    cardAction('partner.save', OFFICE_STAFF, formData, save),
+    cardAction('partner.remove', OFFICE_STAFF, formData, async (turn, data) => {
+      const partner = await partnerToTouch(turn, data);
+      return typeof partner === 'string' ? partner : confirmCard(turn, partner);
+    }),
+    cardAction('partner.remove.confirm', OFFICE_STAFF, formData, remove),
+    cardAction('partner.restore', OFFICE_STAFF, formData, restore),
+  ],
+};

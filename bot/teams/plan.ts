@@ -20,7 +20,8 @@ import {
   savedPlanCard,
 } from './plan-cards.js';
 import { audited } from './audit.js';
-import type { Reply, Routes, Turn } from './router.js';
+import { cardAction, type Feature, type Reply, type Turn } from './router.js';
+import { OFFICE_STAFF } from './roles.js';
 import { formData } from './card-data.js';
 
 const PLANNERS = ['coordinator', 'admin'] as const;
@@ -66,14 +67,24 @@ function createdBy(turn: Turn): string {
 }
 
 
-export function registerPlanRoutes(routes: Routes): void {
-  routes.command('plan', planCommand);
-  routes.cardAction('plan.form', PLANNERS, formData, backToForm);
-  routes.cardAction('plan.preview', PLANNERS, formData, previewPlan);
-  routes.cardAction('plan.confirm', PLANNERS, formData, confirmPlanCard);
-  routes.cardAction('plan.edit', PLANNERS, formData, editPlan);
-  routes.cardAction('plan.update', PLANNERS, formData, updatePlanCard);
-}
+export const planFeature: Feature = {
+  commands: [
+    {
+      name: 'plan',
+      words: 'plan',
+      roles: OFFICE_STAFF,
+      menu: ['personal', 'team', 'groupChat'],
+      handle: planCommand,
+    },
+  ],
+  cardActions: [
+    cardAction('plan.form', PLANNERS, formData, backToForm),
+    cardAction('plan.preview', PLANNERS, formData, previewPlan),
+    cardAction('plan.confirm', PLANNERS, formData, confirmPlanCard),
+    cardAction('plan.edit', PLANNERS, formData, editPlan),
+    cardAction('plan.update', PLANNERS, formData, updatePlanCard),
+  ],
+};
 
 /** `plan [year]`: the form, or the office's plan when it already has one. */
 async function planCommand(turn: Turn, args: string): Promise<Reply> {

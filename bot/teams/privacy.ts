@@ -4,17 +4,17 @@
 // answer shows personal data.
 import { renderCard, type Card } from '../cards.js';
 import { clipText, formatMeetingTime } from '../domain/format.js';
-import type { Role } from '../domain/types.js';
 import { erasePerson } from '../services/privacy-erasure.js';
 import { EXPORT_LINK_HOURS, exportLink, nothingStored, personalData, type PersonalData } from '../services/privacy-export.js';
 import type { Who } from '../services/privacy-person.js';
 import { audited } from './audit.js';
 import { officeName, segmentName } from './partners-common.js';
-import type { Routes, Turn } from './router.js';
+import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
+import { applyRetention } from '../services/privacy-retention.js';
+import { ADMINS, EVERYONE } from './roles.js';
 import { z } from 'zod';
 import { cardData } from './card-data.js';
 
-const ADMIN: readonly Role[] = ['admin'];
 /** Lines shown per section; the download has all of them. */
 const MAX_LINES = 10;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -173,24 +173,53 @@ async function erase(turn: Turn, email: string): Promise<Card> {
   return renderCard('message', { title: t('privacy.erased.title', { email }), color: 'Good', lines });
 }
 
-export function registerPrivacy(routes: Routes): void {
-  routes.command('mydata', async (turn) => {
-    if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
-    const { identity, partner } = turn.user;
-    const who: Who = { partnerId: partner?.id, aadObjectId: identity.aadObjectId, email: identity.email };
-    await audited(turn, 'privacy.export', { partnerId: partner?.id, aadObjectId: identity.aadObjectId, email: identity.email ?? partner?.email, name: identity.name });
-    return dataCard(turn, who, await personalData(turn.deps.records, turn.deps.config, who), false);
-  });
+const aboutEmail = cardData({ email: z.string().regex(EMAIL) });
 
-  routes.command('privacy', async (turn, args) => {
-    if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
-    if (!EMAIL.test(args)) return turn.t('privacy.usage');
-    return adminCard(turn, args);
-  });
-
-  // The e-mail a button is about.
-  const aboutEmail = cardData({ email: z.string().regex(EMAIL) });
-  routes.cardAction('privacy.show', ADMIN, aboutEmail, async (turn, data) => adminCard(turn, data.email));
-  routes.cardAction('privacy.erase', ADMIN, aboutEmail, async (turn, data) => confirmCard(turn, data.email));
-  routes.cardAction('privacy.erase.confirm', ADMIN, aboutEmail, async (turn, data) => erase(turn, data.email));
-}
+export const privacyFeature: Feature = {
+  commands: [
+    {
+      name: 'mydata',
+      words: 'my data',
+      roles: EVERYONE,
+      menu: ['personal'],
+      handle: async (turn) => {
+        if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
+        const { identity, partner } = turn.user;
+        const who: Who = { partnerId: partner?.id, aadObjectId: identity.aadObjectId, email: identity.email };
+        await audited(turn, 'privacy.export', { partnerId: partner?.id, aadObjectId: identity.aadObjectId, email: identity.email ?? partner?.email, name: identity.name });
+        return dataCard(turn, who, await personalData(turn.deps.records, turn.deps.config, who), false);
+      },
+    },
+    {
+      name: 'privacy',
+      words: 'privacy',
+      roles: ADMINS,
+      menu: ['personal'],
+      handle: async (turn, args) => {
+        if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
+        if (!EMAIL.test(args)) return turn.t('privacy.usage');
+        return adminCard(turn, args);
+      },
+    },
+  ],
+  cardActions: [
+    // The e-mail a button is about.
+    cardAction('privacy.show', ADMINS, aboutEmail, async (turn, data) => adminCard(turn, data.email)),
+    cardAction('privacy.erase', ADMINS, aboutEmail, async (turn, data) => confirmCard(turn, data.email)),
+    cardAction('privacy.erase.confirm', ADMINS, aboutEmail, async (turn, data) => erase(turn, data.email)),
+  ],
+  jobs: (deps) => [
+    // Anonymises or deletes personal data older than retention.personalDataDays.
+    {
+      name: 'privacy.retention',
+      cron: '0 3 * * *',
+      timeZone: officeTimeZone(deps),
+      runAtStart: true,
+      run: async (now) => {
+        const summary = await applyRetention(deps.records, deps.config, now);
+        const changed = Object.entries(summary).filter(([, n]) => n > 0);
+        if (changed.length > 0) deps.log(`privacy.retention: ${changed.map(([what, n]) => `${what} ${n}`).join(', ')}`);
+      },
+    },
+  ],
+};

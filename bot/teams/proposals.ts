@@ -19,7 +19,7 @@ import { paginate, requestedPage } from '../domain/paging.js';
 import { errorLines } from '../field-error-lines.js';
 import { withPager } from './pager.js';
 import { officeName, segmentName } from './partners-common.js';
-import type { Routes, Turn } from './router.js';
+import { cardAction, type Feature, type Turn } from './router.js';
 import { z } from 'zod';
 import { cardData, cardId, page } from './card-data.js';
 
@@ -137,38 +137,45 @@ async function decidable(turn: Turn, data: StatusData): Promise<{ proposal: Prop
   return { proposal, status };
 }
 
-export function registerProposals(routes: Routes): void {
-  routes.command('proposals', async (turn, args) => {
-    const filter = parseProposalFilter(args);
-    if (!filter) return turn.t('proposals.badFilter', { args: args.slice(0, 80) });
-    return listCard(turn, filter);
-  });
-
-  routes.cardAction('proposal.list', DECIDERS, listData, async (turn, data) => listCard(turn, filterFrom(data), '', data.page));
-
-  routes.cardAction('proposal.status', DECIDERS, statusData, async (turn, data) => {
-    const target = await decidable(turn, data);
-    if (typeof target === 'string') return target;
-    return formCard(turn, target.proposal, target.status, filterFrom(data), data.page, '', []);
-  });
-
-  routes.cardAction('proposal.status.save', DECIDERS, statusData, async (turn, data) => {
-    const target = await decidable(turn, data);
-    if (typeof target === 'string') return target;
-    const filter = filterFrom(data);
-    const parsed = parseStatusChange(data);
-    if (!parsed.ok) {
-      const reason = typeof data.reason === 'string' ? data.reason : '';
-      return formCard(turn, target.proposal, target.status, filter, data.page, reason, errorLines(turn.t, 'proposals.form', parsed.errors));
-    }
-    const { deps, user } = turn;
-    const now = deps.clock();
-    const by = { role: user.role, officeId: user.officeId, id: user.identity.aadObjectId ?? user.identity.email ?? 'unknown' };
-    const actor = { ...user.identity, role: user.role };
-    const result = await changeStatus(deps.records, target.proposal.id, parsed.value, by, actor, now);
-    if (!result.ok) return refusalText(turn, result.code, target.proposal, target.status);
-    const told = await notifyAuthor(deps, result.proposal, now);
-    const notice = `${turn.t('proposals.saved', { status: turn.t(`proposals.status.${result.proposal.status}`) })} ${turn.t(`proposals.told.${told}`)}`;
-    return listCard(turn, filter, notice, data.page);
-  });
-}
+export const proposalsFeature: Feature = {
+  commands: [
+    {
+      name: 'proposals',
+      words: 'proposals',
+      roles: ['coordinator', 'national', 'admin'],
+      menu: ['personal', 'team', 'groupChat'],
+      handle: async (turn, args) => {
+        const filter = parseProposalFilter(args);
+        if (!filter) return turn.t('proposals.badFilter', { args: args.slice(0, 80) });
+        return listCard(turn, filter);
+      },
+    },
+  ],
+  cardActions: [
+    cardAction('proposal.list', DECIDERS, listData, async (turn, data) => listCard(turn, filterFrom(data), '', data.page)),
+    cardAction('proposal.status', DECIDERS, statusData, async (turn, data) => {
+      const target = await decidable(turn, data);
+      if (typeof target === 'string') return target;
+      return formCard(turn, target.proposal, target.status, filterFrom(data), data.page, '', []);
+    }),
+    cardAction('proposal.status.save', DECIDERS, statusData, async (turn, data) => {
+      const target = await decidable(turn, data);
+      if (typeof target === 'string') return target;
+      const filter = filterFrom(data);
+      const parsed = parseStatusChange(data);
+      if (!parsed.ok) {
+        const reason = typeof data.reason === 'string' ? data.reason : '';
+        return formCard(turn, target.proposal, target.status, filter, data.page, reason, errorLines(turn.t, 'proposals.form', parsed.errors));
+      }
+      const { deps, user } = turn;
+      const now = deps.clock();
+      const by = { role: user.role, officeId: user.officeId, id: user.identity.aadObjectId ?? user.identity.email ?? 'unknown' };
+      const actor = { ...user.identity, role: user.role };
+      const result = await changeStatus(deps.records, target.proposal.id, parsed.value, by, actor, now);
+      if (!result.ok) return refusalText(turn, result.code, target.proposal, target.status);
+      const told = await notifyAuthor(deps, result.proposal, now);
+      const notice = `${turn.t('proposals.saved', { status: turn.t(`proposals.status.${result.proposal.status}`) })} ${turn.t(`proposals.told.${told}`)}`;
+      return listCard(turn, filter, notice, data.page);
+    }),
+  ],
+};

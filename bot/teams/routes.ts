@@ -1,41 +1,57 @@
-// Every command and card action the bot understands, registered in one place.
-import { registerAnnounce } from './announce.js';
-import { registerAudit } from './audit.js';
-import { registerChannelNetwork } from './channel-network.js';
-import { registerContacts } from './contacts.js';
-import { registerDigest } from './digest.js';
-import { registerFeedback } from './feedback.js';
+// Every feature Sidos has in Teams, in the order the help card and the command menus list their commands.
+import { announceFeature } from './announce.js';
+import { auditFeature } from './audit.js';
+import { channelNetworkFeature } from './channel-network.js';
+import { contactsFeature } from './contacts.js';
+import { digestFeature } from './digest.js';
+import { feedbackFeature } from './feedback.js';
 import { helpCard } from './help.js';
-import { registerInvites } from './invites.js';
-import { registerLanguage } from './language.js';
-import { registerMeetingRoutes } from './meetings.js';
-import { registerOfficeFeedback } from './office-feedback.js';
-import { registerPartners } from './partners.js';
-import { registerPlanRoutes } from './plan.js';
-import { registerPrivacy } from './privacy.js';
-import { registerProposals } from './proposals.js';
-import { Routes } from './router.js';
-import { registerStaff } from './staff.js';
-import { registerSurveys } from './surveys.js';
+import { invitesFeature } from './invites.js';
+import { languageFeature } from './language.js';
+import { meetingsFeature } from './meetings.js';
+import { officeFeedbackFeature } from './office-feedback.js';
+import { partnerImportFeature } from './partners-import.js';
+import { partnersFeature } from './partners.js';
+import { planFeature } from './plan.js';
+import { privacyFeature } from './privacy.js';
+import { proposalsFeature } from './proposals.js';
+import { EVERYONE } from './roles.js';
+import { Routes, type Feature } from './router.js';
+import { staffFeature } from './staff.js';
+import { surveysFeature } from './surveys.js';
+
+export const FEATURES: readonly Feature[] = [
+  planFeature,
+  meetingsFeature,
+  partnersFeature,
+  partnerImportFeature,
+  invitesFeature,
+  proposalsFeature,
+  feedbackFeature,
+  officeFeedbackFeature,
+  surveysFeature,
+  announceFeature,
+  contactsFeature,
+  channelNetworkFeature,
+  digestFeature,
+  privacyFeature,
+  languageFeature,
+  staffFeature,
+  auditFeature,
+];
 
 export function buildRoutes(): Routes {
-  const routes = new Routes();
-  routes.command('help', async (turn) => helpCard(turn, new Set(routes.commands.keys()), turn.t('help.intro')));
-  registerPlanRoutes(routes);
-  registerMeetingRoutes(routes);
-  registerPartners(routes);
-  registerInvites(routes);
-  registerDigest(routes);
-  registerProposals(routes);
-  registerOfficeFeedback(routes);
-  registerFeedback(routes);
-  registerSurveys(routes);
-  registerPrivacy(routes);
-  registerLanguage(routes);
-  registerStaff(routes);
-  registerAudit(routes);
-  registerAnnounce(routes);
-  registerContacts(routes);
-  registerChannelNetwork(routes);
+  const help: Feature = {
+    commands: [
+      {
+        name: 'help',
+        words: 'help',
+        roles: EVERYONE,
+        menu: ['personal', 'team', 'groupChat'],
+        handle: async (turn) => helpCard(turn, routes.commands, turn.t('help.intro')),
+      },
+    ],
+  };
+  const routes = new Routes([help, ...FEATURES]);
   return routes;
 }

@@ -25,10 +25,10 @@ import {
 } from '../services/staff.js';
 import { errorLines } from '../field-error-lines.js';
 import { officeName } from './partners-common.js';
-import type { Routes, Turn } from './router.js';
+import { cardAction, type Feature, type Turn } from './router.js';
+import { ADMINS } from './roles.js';
 import { formData } from './card-data.js';
 
-const ADMIN: readonly Role[] = ['admin'];
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 const clip = (s: string) => (s.length > 100 ? `${s.slice(0, 99)}…` : s);
@@ -197,23 +197,32 @@ export async function deliverRoleNotice(turn: Turn, send: (text: string) => Prom
   await clearRoleNotice(turn.deps.records, pending.key, pending.notice.auditId);
 }
 
-export function registerStaff(routes: Routes): void {
-  routes.command('staff', async (turn) => {
-    // The list holds staff e-mail addresses; channels can have guests.
-    if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
-    return staffCard(turn);
-  });
-  routes.cardAction('staff.list', ADMIN, formData, async (turn) => staffCard(turn));
-  routes.cardAction('staff.add', ADMIN, formData, async (turn) => formCard(turn, { person: '', email: '', role: '', office: '' }));
-  routes.cardAction('staff.edit', ADMIN, formData, async (turn, data) => {
-    const member = await stillShown(turn, shownOf(data));
-    if (!member) return staleCard(turn);
-    return formCard(turn, { person: '', email: '', role: member.role, office: member.office ?? '' }, member);
-  });
-  routes.cardAction('staff.save', ADMIN, formData, save);
-  routes.cardAction('staff.remove', ADMIN, formData, async (turn, data) => {
-    const member = await stillShown(turn, shownOf(data));
-    return member ? confirmCard(turn, member) : staleCard(turn);
-  });
-  routes.cardAction('staff.remove.confirm', ADMIN, formData, remove);
-}
+export const staffFeature: Feature = {
+  commands: [
+    {
+      name: 'staff',
+      words: 'staff',
+      roles: ADMINS,
+      handle: async (turn) => {
+        // The list holds staff e-mail addresses; channels can have guests.
+        if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
+        return staffCard(turn);
+      },
+    },
+  ],
+  cardActions: [
+    cardAction('staff.list', ADMINS, formData, async (turn) => staffCard(turn)),
+    cardAction('staff.add', ADMINS, formData, async (turn) => formCard(turn, { person: '', email: '', role: '', office: '' })),
+    cardAction('staff.edit', ADMINS, formData, async (turn, data) => {
+      const member = await stillShown(turn, shownOf(data));
+      if (!member) return staleCard(turn);
+      return formCard(turn, { person: '', email: '', role: member.role, office: member.office ?? '' }, member);
+    }),
+    cardAction('staff.save', ADMINS, formData, save),
+    cardAction('staff.remove', ADMINS, formData, async (turn, data) => {
+      const member = await stillShown(turn, shownOf(data));
+      return member ? confirmCard(turn, member) : staleCard(turn);
+    }),
+    cardAction('staff.remove.confirm', ADMINS, formData, remove),
+  ],
+};

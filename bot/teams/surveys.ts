@@ -6,12 +6,14 @@ import { parseSurveyInput, SURVEY_CADENCES } from '../domain/feedback-input.js';
 import { formatMeetingTime } from '../domain/format.js';
 import { firstRoundAt } from '../domain/survey-schedule.js';
 import type { Survey } from '../domain/types.js';
-import { activeSurveys, createSurvey, roundAnswers, stopSurvey } from '../services/surveys.js';
+import { activeSurveys, createSurvey, createSurveyRounds, roundAnswers, stopSurvey } from '../services/surveys.js';
 import { errorLines } from '../field-error-lines.js';
-import type { Routes, Turn } from './router.js';
+import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
+import { deliverNewRequests } from '../services/feedback-requests.js';
+import { feedbackOutbox } from './feedback.js';
+import { OFFICE_STAFF } from './roles.js';
 import { cardData, cardId, formData } from './card-data.js';
 
-const STAFF = ['coordinator', 'admin'] as const;
 /** Rounds listed per survey, newest first; a card has a size limit in Teams. */
 const ROUNDS_SHOWN = 4;
 
@@ -64,28 +66,50 @@ async function surveyCard(turn: Turn, banners: { text: string; color: 'Good' | '
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
-export function registerSurveys(routes: Routes): void {
-  routes.command('survey', async (turn) => surveyCard(turn, []));
-
-  routes.cardAction('survey.create', STAFF, formData, async (turn, data) => {
-    const { records, config, clock } = turn.deps;
-    const parsed = parseSurveyInput(data, { segments: config.segments.map((s) => s.id) });
-    if (!parsed.ok) {
-      const lines = [turn.t('survey.fixErrors'), ...errorLines(turn.t, 'survey', parsed.errors)];
-      const values = { segment: text(data.segment), topic: text(data.topic), cadence: text(data.cadence) };
-      return surveyCard(turn, lines.map((line) => ({ text: line, color: 'Attention' as const })), values);
-    }
-    const by = turn.user.identity.aadObjectId ?? turn.user.identity.email ?? '';
-    const survey = await createSurvey(records, turn.user.officeId, parsed.value, by, clock());
-    return surveyCard(turn, [{ text: turn.t('survey.created', { topic: survey.topic, when: firstRound(turn, survey) }), color: 'Good' }]);
-  });
-
-  routes.cardAction('survey.stop', STAFF, cardData({ surveyId: cardId }), async (turn, data) => {
-    const result = await stopSurvey(turn.deps.records, data.surveyId, { role: turn.user.role, officeId: turn.user.officeId });
-    if (!result.ok && result.code === 'already-stopped') {
-      return surveyCard(turn, [{ text: turn.t('survey.alreadyStopped', { topic: result.survey.topic }), color: 'Good' }]);
-    }
-    if (!result.ok) return turn.t('error.cardOutdated');
-    return surveyCard(turn, [{ text: turn.t('survey.stopped', { topic: result.survey.topic }), color: 'Good' }]);
-  });
-}
+export const surveysFeature: Feature = {
+  commands: [
+    {
+      name: 'survey',
+      words: 'survey',
+      roles: OFFICE_STAFF,
+      menu: ['personal', 'team', 'groupChat'],
+      handle: async (turn) => surveyCard(turn, []),
+    },
+  ],
+  cardActions: [
+    cardAction('survey.create', OFFICE_STAFF, formData, async (turn, data) => {
+      const { records, config, clock } = turn.deps;
+      const parsed = parseSurveyInput(data, { segments: config.segments.map((s) => s.id) });
+      if (!parsed.ok) {
+        const lines = [turn.t('survey.fixErrors'), ...errorLines(turn.t, 'survey', parsed.errors)];
+        const values = { segment: text(data.segment), topic: text(data.topic), cadence: text(data.cadence) };
+        return surveyCard(turn, lines.map((line) => ({ text: line, color: 'Attention' as const })), values);
+      }
+      const by = turn.user.identity.aadObjectId ?? turn.user.identity.email ?? '';
+      const survey = await createSurvey(records, turn.user.officeId, parsed.value, by, clock());
+      return surveyCard(turn, [{ text: turn.t('survey.created', { topic: survey.topic, when: firstRound(turn, survey) }), color: 'Good' }]);
+    }),
+    cardAction('survey.stop', OFFICE_STAFF, cardData({ surveyId: cardId }), async (turn, data) => {
+      const result = await stopSurvey(turn.deps.records, data.surveyId, { role: turn.user.role, officeId: turn.user.officeId });
+      if (!result.ok && result.code === 'already-stopped') {
+        return surveyCard(turn, [{ text: turn.t('survey.alreadyStopped', { topic: result.survey.topic }), color: 'Good' }]);
+      }
+      if (!result.ok) return turn.t('error.cardOutdated');
+      return surveyCard(turn, [{ text: turn.t('survey.stopped', { topic: result.survey.topic }), color: 'Good' }]);
+    }),
+  ],
+  jobs: (deps) => [
+    // Each active survey's round once it is due (07:00 office time, see domain/survey-schedule.ts), sent once.
+    // Checked every 15 minutes so offices in other time zones are not a day late; a run before the time sends nothing.
+    {
+      name: 'feedback.surveys',
+      cron: '*/15 * * * *',
+      timeZone: officeTimeZone(deps),
+      runAtStart: true,
+      run: async (now) => {
+        await createSurveyRounds(deps.records, deps.config, now);
+        await deliverNewRequests(deps.records, feedbackOutbox(deps), deps.config.feedback, 'survey', now);
+      },
+    },
+  ],
+};
