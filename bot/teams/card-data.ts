@@ -14,3 +14,9 @@ export const page = z.unknown();
 
 /** Card data with the given fields checked and every other field kept as sent. */
 export const cardData = <Shape extends z.ZodRawShape>(shape: Shape) => z.object(shape).passthrough();
+
+/**
+ * A form input as the card sent it: Teams sends inputs as strings (a number is
+ * taken as its text), and leaves out an input that was never filled in.
+ */
+export const formText = z.union([z.string(), z.number().transform(String)]).default('');
