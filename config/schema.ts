@@ -85,7 +85,10 @@ export const configSchema = z
     people: z.array(person),
     digest: z
       .object({
-        cron: z.string().refine((c) => cron.validate(c), 'allowed: a cron expression such as "0 8 * * 1"'),
+        // Five fields: the scheduler runs each job once per minute across instances, so a seconds field could not be honoured.
+        cron: z
+          .string()
+          .refine((c) => cron.validate(c) && c.trim().split(/\s+/).length === 5, 'allowed: a five-field cron expression (minute hour day month weekday) such as "0 8 * * 1"'),
         timeZone,
         period: z.enum(['week', 'month', 'quarter'], { errorMap: () => ({ message: 'allowed: week, month, quarter' }) }),
         emails: z.array(email),

@@ -73,11 +73,18 @@ describe('configuration', () => {
         'offices[0].timeZone = "Europe/Helsnki": allowed: an IANA time zone such as "Europe/Helsinki"',
         'offices[0].locale = "de": allowed: fi, sv, en',
         'offices[0].email = "not-an-email": allowed: an e-mail address such as "office@example.fi"',
-        'digest.cron = "every monday" (from SIDOS_DIGEST_CRON): allowed: a cron expression such as "0 8 * * 1"',
+        'digest.cron = "every monday" (from SIDOS_DIGEST_CRON): allowed: a five-field cron expression (minute hour day month weekday) such as "0 8 * * 1"',
         'PORT = "eighty": allowed: a whole number from 0 to 65535',
         expect.stringMatching(/^thresholds\.responseRate = .*green at or beyond yellow/),
       ]),
     );
+  });
+
+  it('refuses a cron with a seconds field, which the once-a-minute scheduler could not honour', () => {
+    expect(problemsOf({ SIDOS_DIGEST_CRON: '30 0 8 * * 1' })).toEqual([
+      'digest.cron = "30 0 8 * * 1" (from SIDOS_DIGEST_CRON): allowed: a five-field cron expression (minute hour day month weekday) such as "0 8 * * 1"',
+    ]);
+    expect(problemsOf({ SIDOS_DIGEST_CRON: ' 0  8 * * 1 ' })).toEqual([]);
   });
 
   it('takes an office name for all languages or per language, and names a wrong one', async () => {
