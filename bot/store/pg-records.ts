@@ -8,6 +8,7 @@ import type { Instant } from '../domain/types.js';
 import { ALL_KINDS, KINDS, isYearKind, type IndexName, type Kind, type RecordKinds, type SharedKind, type YearKind } from './record-kinds.js';
 import {
   RecordConflictError,
+  CommitOutcomeUnknownError,
   StorageUnavailableError,
   type Filed,
   type RecordReader,
@@ -175,7 +176,9 @@ export class PgRecordStore extends PgReader implements RecordStore {
     try {
       await query('BEGIN');
       const result = await work(new PgTransaction(query));
-      await query('COMMIT');
+      await query('COMMIT').catch((err: unknown) => {
+        throw err instanceof StorageUnavailableError ? new CommitOutcomeUnknownError(`the connection broke during COMMIT: ${err.message}`, { cause: err }) : err;
+      });
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken ??= rollbackFailed));

@@ -144,6 +144,17 @@ export class StorageUnavailableError extends Error {
   }
 }
 
+/**
+ * The database went away while a transaction was committing: the change may or
+ * may not have been kept, so the user is told to look before trying again.
+ */
+export class CommitOutcomeUnknownError extends StorageUnavailableError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'CommitOutcomeUnknownError';
+  }
+}
+
 /** The database could not be reached or refused the connection: the message names no password. */
 export class DatabaseUnavailableError extends Error {
   constructor(message: string) {

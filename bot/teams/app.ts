@@ -14,7 +14,7 @@ import type { BotCredentials } from '../config.js';
 import { localeFrom, translator } from '../i18n.js';
 import { claimGreeting, rememberConversation } from '../services/conversations.js';
 import { isKnownByAadObjectId, userOf } from '../services/people.js';
-import { StorageUnavailableError } from '../store/records.js';
+import { CommitOutcomeUnknownError, StorageUnavailableError } from '../store/records.js';
 import { CARD_BUDGET_BYTES } from '../cards.js';
 import { oversizedCards } from './card-size-guard.js';
 import { sentFiles } from './file-download.js';
@@ -100,7 +100,7 @@ function logStorageFailure(deps: BotDeps, context: TurnContext, err: StorageUnav
 function failureText(context: TurnContext, turn: Turn, err: unknown): string {
   if (err instanceof StorageUnavailableError) {
     logStorageFailure(turn.deps, context, err);
-    return turn.t('error.storage');
+    return turn.t(err instanceof CommitOutcomeUnknownError ? 'error.storageUnknown' : 'error.storage');
   }
   turn.deps.log(`error handling ${context.activity.type}: ${(err as Error).stack ?? String(err)}`);
   return turn.t('error.generic');

@@ -25,6 +25,8 @@ export interface HarnessOptions {
   dataDir?: string;
   /** Writes records into the store before Sidos first starts, as earlier use would have left them. */
   seedRecords?: (records: RecordStore) => Promise<unknown>;
+  /** For a test that needs one store whichever project runs it (default: testStore). */
+  store?: TestStoreKind;
 }
 
 export class Harness {
@@ -43,7 +45,7 @@ export class Harness {
   static async start(options: HarnessOptions = {}): Promise<Harness> {
     const connector = await new ConnectorStandIn().start();
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'sidos-e2e-')));
-    const databaseUrl = testStore === 'postgres' ? await createTestDatabase() : null;
+    const databaseUrl = (options.store ?? testStore) === 'postgres' ? await createTestDatabase() : null;
     if (options.seedRecords) await editStore(dataDir, databaseUrl, options.seedRecords);
     const harness = new Harness(connector, dataDir, databaseUrl, options);
     harness.configFile = join(dataDir, 'test-config.json');
