@@ -18,7 +18,6 @@ import {
   buildDigestFor,
   deliverDigest,
   digestInput,
-  digestLabels,
   digestLinks,
   resolveDigestDownload,
   subscribeDigest,
@@ -27,6 +26,7 @@ import {
   type DigestLinks,
   type DigestPorts,
 } from '../bot/services/digest.js';
+import { digestLabels } from '../bot/services/digest-messages.js';
 import { createSurvey, createSurveyRounds } from '../bot/services/surveys.js';
 import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import type { Kind, RecordKinds } from '../bot/store/record-kinds.js';

@@ -9,7 +9,6 @@ import type { AppConfig } from '../config.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
 import { buildDigest, countedPeriods, type Digest, type DigestInput } from '../domain/digest.js';
-import { DIGEST_LABEL_KEYS, digestToCsv, digestToHtml } from '../domain/digest-render.js';
 import {
   lastCompletedPeriod,
   parsePeriodKey,
@@ -19,32 +18,15 @@ import {
   type Period,
 } from '../domain/periods.js';
 import type { Locale } from '../domain/types.js';
-import { localeFrom, translator } from '../i18n.js';
-import { officeName, officeSender } from '../domain/office-name.js';
+import { localeFrom } from '../i18n.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
 import type { ConversationKind, DownloadLink, Subscription } from '../store/store.js';
 import { isSent, sendOf } from '../delivery/send-log.js';
 import { subscribe, unsubscribe, type SubscribeResult } from './subscriptions.js';
+import { defaultDigestLocale, digestEmail, digestFile } from './digest-messages.js';
 import type { FileDownload } from './downloads.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-const defaultOffice = (config: AppConfig) => config.offices.find((o) => o.id === config.defaultOffice) ?? config.offices[0];
-
-/** The language of digests that have no reader's language: e-mails and links without ?lang=. */
-export function defaultDigestLocale(config: AppConfig): Locale {
-  return defaultOffice(config).locale;
-}
-
-/** Translated labels for digestToHtml / digestToCsv, office and segment names included. */
-export function digestLabels(config: AppConfig, locale: Locale): Record<string, string> {
-  const t = translator(locale);
-  const labels: Record<string, string> = { locale };
-  for (const key of DIGEST_LABEL_KEYS) if (key !== 'locale') labels[key] = t(`digest.label.${key}`);
-  for (const office of config.offices) labels[`office.${office.id}`] = officeName(office, locale);
-  for (const segment of config.segments) labels[`segment.${segment.id}`] = segment.name[locale];
-  return labels;
-}
 
 /**
  * Everything buildDigest needs for `period`, read by time range over the
@@ -149,11 +131,7 @@ export async function resolveDigestDownload(reader: RecordReader, config: AppCon
   const { key, officeId } = parseDigestRef(link.ref);
   const result = await buildDigestFor(reader, config, key, now, officeId);
   if (!result.ok) return null;
-  const labels = digestLabels(config, localeFrom(lang) ?? defaultDigestLocale(config));
-  const fileName = ['sidos-digest', result.digest.periodKey, officeId].filter(Boolean).join('-');
-  return link.kind === 'digest-html'
-    ? { contentType: 'text/html; charset=utf-8', fileName: `${fileName}.html`, body: await digestToHtml(result.digest, labels), inline: true }
-    : { contentType: 'text/csv; charset=utf-8', fileName: `${fileName}.csv`, body: digestToCsv(result.digest, labels) };
+  return digestFile(config, result.digest, link.kind === 'digest-html' ? 'html' : 'csv', localeFrom(lang) ?? defaultDigestLocale(config), officeId);
 }
 
 export interface DigestLinks {
@@ -290,20 +268,6 @@ export async function deliverDigest(ports: DigestPorts, now: Date, only: 'unsent
     await records.transaction((tx) => tx.setJobState(LAST_DELIVERED, key));
   }
   return report;
-}
-
-async function digestEmail(config: AppConfig, digest: Digest) {
-  const locale = defaultDigestLocale(config);
-  const t = translator(locale);
-  const labels = digestLabels(config, locale);
-  return {
-    // The digest covers every office; it comes from the default one.
-    sender: officeSender(defaultOffice(config), locale),
-    subject: t('digest.email.subject', { period: digest.periodKey }),
-    text: t('digest.email.text', { period: digest.periodKey }),
-    html: await digestToHtml(digest, labels),
-    attachments: [{ filename: `sidos-digest-${digest.periodKey}.csv`, content: digestToCsv(digest, labels), contentType: 'text/csv; charset=utf-8' }],
-  };
 }
 
 export interface UndeliveredDigest {
