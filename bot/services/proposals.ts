@@ -1,13 +1,11 @@
 // Proposals from partners: who sees which, deciding on them, and telling the
 // author what was decided and why ("you said, we did").
-import { renderCard } from '../cards.js';
 import { canHandle, canMove, MIN_REASON, NEXT_STATUSES, REASON_REQUIRED, type ProposalFilter, type Viewer } from '../domain/proposal-rules.js';
-import type { Partner, Proposal, ProposalStatus } from '../domain/types.js';
-import { translator } from '../i18n.js';
+import type { Proposal, ProposalStatus } from '../domain/types.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
 import { addAudit, type NewAuditEntry } from './audit.js';
 import { notifyPartner, type NotifyPorts, type NotifyResult } from './notify-partner.js';
-import { languageOf } from './people.js';
+import { authorMessage } from './proposal-messages.js';
 
 export interface ProposalView {
   proposal: Proposal;
@@ -101,29 +99,4 @@ export async function notifyAuthor(ports: NotifyPorts, proposal: Proposal, now: 
   const latest = proposal.history[proposal.history.length - 1];
   const key = `proposal-status:${proposal.id}:${proposal.history.length}`;
   return notifyPartner(ports, author, key, authorMessage(author, proposal, latest.reason), `proposal status ${latest.status}`, now);
-}
-
-function authorMessage(author: Partner, proposal: Proposal, reason: string | undefined) {
-  const t = translator(languageOf(author));
-  const status = t(`proposals.status.${proposal.status}`);
-  const data = {
-    title: t('proposals.notice.title', { status }),
-    youSaidLabel: t('proposals.notice.youSaid'),
-    youSaid: proposal.text,
-    weDidLabel: t('proposals.notice.weDid'),
-    weDid: t(`proposals.notice.decided.${proposal.status}`),
-    reason: reason ?? '',
-    closing: t(`proposals.notice.closing.${proposal.level}`),
-  };
-  const text = [
-    data.title,
-    '',
-    `${data.youSaidLabel}: ${data.youSaid}`,
-    '',
-    `${data.weDidLabel}: ${data.weDid}${reason ? ` ${reason}` : ''}`,
-    '',
-    data.closing,
-  ].join('\n');
-  const page = { kind: 'proposal' as const, ref: proposal.id, label: t('web.link.proposal') };
-  return { card: renderCard('proposal-notice', data), subject: data.title, text, page };
 }
