@@ -8,7 +8,8 @@
 // that touches shared records and a year, or two years, writes each file in
 // turn: a disk failure between them can keep the first (lowdb has no
 // cross-file commit; PostgreSQL does).
-import type { Instant, PartnerCount } from '../domain/types.js';
+import { partnerCountsOf } from '../domain/partner-counts.js';
+import type { Instant, Partner, PartnerCount } from '../domain/types.js';
 import { LowdbStore } from './lowdb-store.js';
 import { copy, documentOf, fromDocument, journalEntries, Table, type AnyRecord, type Changes, type Entry } from './lowdb-tables.js';
 import {
@@ -292,19 +293,12 @@ class LowdbReader implements RecordReader {
     const offices = new Set(officeIds);
     const table = this.tables.get('partners')!;
     const written = this.written('partners');
-    const counts = new Map<string, PartnerCount>();
-    const count = (partner: AnyRecord) => {
-      const officeId = partner.officeId as string;
-      const segment = partner.segment as string;
-      const key = `${officeId}\u0000${segment}`;
-      const group = counts.get(key) ?? counts.set(key, { officeId, segment, count: 0 }).get(key)!;
-      group.count++;
-    };
+    const partners: Partner[] = [];
     for (const officeId of offices) {
-      for (const id of table.indexes.get('officeId')!.get(officeId) ?? []) if (!written?.has(id)) count(table.byId.get(id)!.record);
+      for (const id of table.indexes.get('officeId')!.get(officeId) ?? []) if (!written?.has(id)) partners.push(table.byId.get(id)!.record as unknown as Partner);
     }
-    for (const entry of written?.values() ?? []) if (entry && offices.has(entry.record.officeId as string)) count(entry.record);
-    return [...counts.values()];
+    for (const entry of written?.values() ?? []) if (entry && offices.has(entry.record.officeId as string)) partners.push(entry.record as unknown as Partner);
+    return partnerCountsOf(partners);
   }
 
   async auditSince(since: Instant): Promise<RecordKinds['audit'][]> {
