@@ -17,7 +17,7 @@ export interface RecordReader {
   /** The years that hold records, ascending. */
   years(): Promise<number[]>;
   get<K extends Kind>(kind: K, id: string): Promise<RecordKinds[K] | undefined>;
-  /** The records with any of these ids (one query however many ids), in no set order; unknown ids are left out. */
+  /** The records with any of these ids (one query however many ids), in no set order; unknown ids are left out. Locks nothing, unlike get() in a transaction. */
   getMany<K extends Kind>(kind: K, ids: readonly string[]): Promise<RecordKinds[K][]>;
   /** The year a year-filed record is in, or undefined when there is no such record. */
   yearOf(kind: YearKind, id: string): Promise<number | undefined>;
