@@ -8,6 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { DIGEST_LABELS_EN, digestToHtml } from '../bot/domain/digest-render.js';
 import { buildDigest, type DigestInput } from '../bot/domain/digest.js';
+import { partnerCountsOf } from '../bot/domain/partner-counts.js';
 import { parsePeriodKey } from '../bot/domain/periods.js';
 import { PROPOSAL_STATUSES, type Rsvp } from '../bot/domain/types.js';
 import { prng } from './bench/prng.js';
@@ -134,6 +135,7 @@ export function syntheticDigestInput(records: number, seed = 1): DigestInput {
     offices,
     segments,
     partners,
+    targetGroups: partnerCountsOf(partners),
     meetings,
     invitations,
     feedbackRequests,

@@ -1,5 +1,6 @@
 // The PostgreSQL RecordStore at 100k and 1M stored feedback records (--quick:
 // 10k), at the store level: a week of feedback (what a digest period reads),
+// a whole weekly digest (buildDigestFor: its queries and the aggregation),
 // get and findBy latency, time to open the store (connect + migrate) and the
 // memory of a process that holds only the store. Seeds a fresh database per
 // size: next to DATABASE_URL when it is set (its user needs CREATEDB; the
@@ -11,6 +12,8 @@ import { startEmbeddedPostgres } from '../test/harness/embedded-postgres.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { loadConfig } from '../bot/config.js';
+import { buildDigestFor } from '../bot/services/digest.js';
 import { openPostgres } from '../bot/store/open-record-store.js';
 import { percentile } from './bench/load.js';
 import { mib } from './bench/memory.js';
@@ -22,6 +25,8 @@ const WEEK = { from: '2027-03-01T00:00:00.000Z', to: '2027-03-08T00:00:00.000Z' 
 const LOOKUPS = 2_000;
 const WARMUP = 200;
 const WEEK_RUNS = 5;
+/** A weekly digest of that week (the default configuration's period), built after the week ended. */
+const DIGEST = { period: '2027-W09', now: new Date('2027-03-10T06:00:00.000Z') };
 
 interface Latency {
   p50: number;
@@ -34,6 +39,9 @@ interface StoreFigures {
   peakRss: number;
   weekMs: number;
   weekRecords: number;
+  /** Median time of the whole digest, and the feedback it counted in its week. */
+  digestMs: number;
+  digestFeedback: number;
   get: Latency;
   findByEmail: Latency;
   findByPartner: Latency;
@@ -66,11 +74,23 @@ async function measure(url: string, feedback: number, counts: SeedCounts): Promi
       weekRecords = (await store.feedbackSubmitted(WEEK.from, WEEK.to)).length;
       weekMs.push(performance.now() - at);
     }
+    const config = loadConfig({ PORT: '0', DATABASE_URL: url });
+    const digestMs: number[] = [];
+    let digestFeedback = 0;
+    for (let run = 0; run < WEEK_RUNS; run++) {
+      const at = performance.now();
+      const result = await buildDigestFor(store, config, DIGEST.period, DIGEST.now);
+      digestMs.push(performance.now() - at);
+      if (!result.ok) throw new Error(`digest ${DIGEST.period}: ${result.code}`);
+      digestFeedback = result.digest.offices.reduce((sum, office) => sum + office.total.feedbackCount, 0);
+    }
     return {
       openMs,
       rssAfterOpen,
       weekMs: percentile(weekMs, 50),
       weekRecords,
+      digestMs: percentile(digestMs, 50),
+      digestFeedback,
       get: await latency(LOOKUPS, () => store.get('feedback', seedIds.feedback(any(counts.feedback)))),
       findByEmail: await latency(LOOKUPS, () => {
         const partner = any(counts.partners);
@@ -137,6 +157,7 @@ export async function postgresStoreSection(options: { quick: boolean; table: Tab
         `${(seedMs / 1000).toFixed(1)} s (${Math.round(rowsSeeded / (seedMs / 1000)).toLocaleString('en-US')} rows/s)`,
         ms(store.openMs),
         `${ms(store.weekMs)} (${store.weekRecords.toLocaleString('en-US')})`,
+        `${ms(store.digestMs)} (${store.digestFeedback.toLocaleString('en-US')})`,
         `${ms(store.get.p50)} / ${ms(store.get.p99)}`,
         `${ms(store.findByEmail.p50)} / ${ms(store.findByEmail.p99)}`,
         `${ms(store.findByPartner.p50)} / ${ms(store.findByPartner.p99)}`,
@@ -151,7 +172,7 @@ export async function postgresStoreSection(options: { quick: boolean; table: Tab
       `feedback over two years with a partner per 10 answers, a meeting per 50 and a quarter of the requests unanswered. ` +
       `Latencies are of ${LOOKUPS} calls one after another; RSS is of a process holding only the store.\n`,
     table(
-      ['stored feedback', 'seeding', 'open (connect + migrate) ms', 'one week of feedback ms (records)', 'get p50 / p99 ms', 'findBy partner e-mail p50 / p99 ms', "findBy a partner's requests p50 / p99 ms", 'RSS after open / peak MiB'],
+      ['stored feedback', 'seeding', 'open (connect + migrate) ms', 'one week of feedback ms (records)', `digest ${DIGEST.period} ms (feedback counted)`, 'get p50 / p99 ms', 'findBy partner e-mail p50 / p99 ms', "findBy a partner's requests p50 / p99 ms", 'RSS after open / peak MiB'],
       rows,
       2,
     ),

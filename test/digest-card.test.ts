@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CARD_BUDGET_BYTES, cardBytes, TEAMS_MESSAGE_LIMIT_BYTES } from '../bot/cards.js';
 import { loadConfig, type AppConfig } from '../bot/config.js';
 import { buildDigest, type DigestInput } from '../bot/domain/digest.js';
+import { partnerCountsOf } from '../bot/domain/partner-counts.js';
 import { parsePeriodKey } from '../bot/domain/periods.js';
 import { LOCALES } from '../bot/domain/types.js';
 import { CARD_OFFICE_SECTIONS, digestCard } from '../bot/teams/digest-card.js';
@@ -22,12 +23,14 @@ const long = (prefix: string, length: number) => `${prefix} ${'x'.repeat(length 
 function recordsFor(officeIds: string[]): DigestInput {
   const input = syntheticDigestInput(20_000);
   const office = (id: string) => officeIds[Number(id.split('-')[1]) % officeIds.length];
+  const partners = input.partners.map((p) => ({ ...p, officeId: office(p.officeId) }));
   const meetings = input.meetings.map((m, i) => ({ ...m, officeId: office(m.officeId), subTheme: long(`Alateema ${i}`, 200) }));
   return {
     ...input,
     offices: officeIds.map((id) => config.offices.find((o) => o.id === id) ?? { ...config.offices[0], id, name: { fi: long(`Toimisto ${id}`, 60), sv: `Kontor ${id}`, en: `Office ${id}` } }),
     segments: config.segments.map((s) => s.id),
-    partners: input.partners.map((p) => ({ ...p, officeId: office(p.officeId) })),
+    partners,
+    targetGroups: partnerCountsOf(partners),
     meetings,
     feedbackRequests: input.feedbackRequests.map((r, i) => ({ ...r, officeId: office(r.officeId), meetingId: meetings[i % meetings.length].id })),
     feedback: input.feedback.map((f) => ({ ...f, officeId: office(f.officeId) })),

@@ -6,6 +6,7 @@
 // too few answers to show and periods without any data.
 import { describe, expect, it } from 'vitest';
 import { buildDigest, countedPeriods, HISTORY_PERIODS, type DigestInput, type DigestThresholds } from '../bot/domain/digest.js';
+import { partnerCountsOf } from '../bot/domain/partner-counts.js';
 import { parsePeriodKey, periodKey } from '../bot/domain/periods.js';
 import type { Feedback, FeedbackRequest, Invitation, Meeting, Office, Partner } from '../bot/domain/types.js';
 import { prng } from '../scripts/bench/prng.js';
@@ -86,7 +87,7 @@ function seededInput(seed: number, period: string, now: string): DigestInput {
     }
   }
   return {
-    period: parsePeriodKey(period)!, timeZone: 'Europe/Helsinki', now, offices, segments: SEGMENTS, partners, meetings, invitations,
+    period: parsePeriodKey(period)!, timeZone: 'Europe/Helsinki', now, offices, segments: SEGMENTS, partners, targetGroups: partnerCountsOf(partners), meetings, invitations,
     feedbackRequests, feedback, proposals: [], officeFeedback: [], thresholds: THRESHOLDS, anonymityMinimum: 3,
   };
 }

@@ -3,7 +3,7 @@
 // once per subscriber (Teams through the real TeamsDelivery with a stand-in
 // port, e-mail through a real SMTP server).
 import { parse } from 'csv-parse/sync';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Card } from '../bot/cards.js';
 import { loadConfig, type AppConfig } from '../bot/config.js';
 import { createSmtpEmailSender, messageIdFor } from '../bot/delivery/email.js';
@@ -102,6 +102,8 @@ describe('digest service', () => {
         findByAny: async (kind: string) => (kind === 'invitations' ? many : []),
         findBy: async () => [],
         get: async () => undefined,
+        getMany: async () => [],
+        partnerCounts: async () => [],
       } as unknown as RecordReader;
       expect((await digestInput(big, config, parsePeriodKey('2027-Q1')!, new Date('2027-04-05T06:00:00.000Z'))).invitations).toHaveLength(300_000);
     });
@@ -118,6 +120,30 @@ describe('digest service', () => {
       expect(input.proposals.map((p) => p.id)).toEqual(['p2025']);
       expect(input).toMatchObject({ timeZone: 'Europe/Helsinki', anonymityMinimum: 3, thresholds: config.thresholds, segments: config.segments.map((s) => s.id) });
       expect(input.partners).toHaveLength(4);
+    });
+
+    it('counts the target groups with one store query and reads only the partners of its offices that its records name', async () => {
+      await records.transaction(async (tx) => {
+        await tx.put('partners', partner('e')); // registered, named by no record
+        await tx.put('partners', { ...partner('f'), segment: 'debt-counsellors' });
+        await tx.put('partners', { ...partner('g'), officeId: 'not-configured' });
+      });
+      await putFeedback(2027, feedback('f-g', 'g', 4, '2027-02-11T10:00:00.000Z'));
+      const findBy = vi.spyOn(records, 'findBy');
+      const now = new Date('2027-04-05T06:00:00.000Z');
+      const input = await digestInput(records, config, parsePeriodKey('2027-Q1')!, now);
+      expect(findBy.mock.calls.filter(([kind]) => kind === 'partners')).toEqual([]);
+      expect([...input.targetGroups].sort((x, y) => x.segment.localeCompare(y.segment))).toEqual([
+        { officeId: 'uusimaa', segment: 'debt-counsellors', count: 1 },
+        { officeId: 'uusimaa', segment: 'municipalities', count: 5 },
+      ]);
+      expect(input.partners.map((p) => p.id).sort()).toEqual(['a', 'b', 'c', 'd']);
+      const quarter = await buildDigestFor(records, config, '2027-Q1', now);
+      if (!quarter.ok) throw new Error(quarter.code);
+      const uusimaa = quarter.digest.offices.find((o) => o.officeId === 'uusimaa')!;
+      expect(uusimaa.total.targetGroupSize).toBe(6);
+      expect(uusimaa.segments.map((row) => [row.segment, row.targetGroupSize])).toContainEqual(['municipalities', 5]);
+      expect(uusimaa.segments.map((row) => [row.segment, row.targetGroupSize])).toContainEqual(['debt-counsellors', 1]);
     });
 
     it('reads the meetings, invitations and requests of the counted periods, the office feedback of the period, and the meetings asked about from before them', async () => {

@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { buildDigest, light, type DigestInput, type DigestRow, type DigestThresholds } from '../bot/domain/digest.js';
 import { DIGEST_LABELS_EN, digestToCsv, digestToHtml } from '../bot/domain/digest-render.js';
+import { partnerCountsOf } from '../bot/domain/partner-counts.js';
 import { parsePeriodKey } from '../bot/domain/periods.js';
 import type {
   Feedback,
@@ -66,6 +67,20 @@ const COLL = 'collection-agencies';
 const U = 'uusimaa';
 const P = 'pohjanmaa';
 
+const PARTNERS: Partner[] = [
+  partner('m1', U, MUN),
+  partner('m2', U, MUN),
+  partner('m3', U, MUN, 'Matti Meikäläinen', 'Espoon kaupunki'),
+  partner('m4', U, MUN),
+  partner('partner-anna', U, DEBT, 'Anna Anonyymi', 'Velkaneuvonta Anna'),
+  partner('d2', U, DEBT),
+  partner('d3', U, DEBT),
+  partner('partner-carl', U, COLL, 'Carl Collector', 'Collector Carl Oy'),
+  partner('pm1', P, MUN, 'Per Pohjalainen', 'Vaasan kaupunki'),
+  partner('pm2', P, MUN),
+  partner('pd1', P, DEBT),
+];
+
 // March 2027 in Helsinki: 2027-02-28T22:00Z … 2027-03-31T21:00Z; February before it.
 // "now" is mid-March, so meetings after it are planned but not held yet.
 const input: DigestInput = {
@@ -74,19 +89,8 @@ const input: DigestInput = {
   now: '2027-03-20T10:00:00.000Z',
   offices: [office(U, 'Uusimaa regional office'), office(P, 'Pohjanmaa "Ostrobothnia" & co')],
   segments: [MUN, DEBT, COLL],
-  partners: [
-    partner('m1', U, MUN),
-    partner('m2', U, MUN),
-    partner('m3', U, MUN, 'Matti Meikäläinen', 'Espoon kaupunki'),
-    partner('m4', U, MUN),
-    partner('partner-anna', U, DEBT, 'Anna Anonyymi', 'Velkaneuvonta Anna'),
-    partner('d2', U, DEBT),
-    partner('d3', U, DEBT),
-    partner('partner-carl', U, COLL, 'Carl Collector', 'Collector Carl Oy'),
-    partner('pm1', P, MUN, 'Per Pohjalainen', 'Vaasan kaupunki'),
-    partner('pm2', P, MUN),
-    partner('pd1', P, DEBT),
-  ],
+  partners: PARTNERS,
+  targetGroups: partnerCountsOf(PARTNERS),
   meetings: [
     meeting('mt1', U, [MUN], 'First letters', '2027-03-03T08:00:00.000Z'),
     meeting('mt2', U, [MUN, DEBT], 'Payment plans', '2027-03-10T08:00:00.000Z'),

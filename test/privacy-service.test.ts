@@ -335,7 +335,12 @@ describe('privacy services', () => {
     const before = await digestOf();
     // What merely removing her from the register would give: the target group and respondents are the register's.
     const input = await digestInput(records, config, parsePeriodKey('2027-Q1')!, now);
-    const removedOnly = buildDigest({ ...input, partners: input.partners.filter((p) => p.id !== LIISA.id) });
+    const liisa = input.partners.find((p) => p.id === LIISA.id)!;
+    const removedOnly = buildDigest({
+      ...input,
+      partners: input.partners.filter((p) => p !== liisa),
+      targetGroups: input.targetGroups.map((g) => (g.officeId === liisa.officeId && g.segment === liisa.segment ? { ...g, count: g.count - 1 } : g)),
+    });
     const exportUrl = await exportLink(records, config, { email: LIISA.email }, now);
 
     const summary = await erasePerson(records, config, { email: LIISA.email });

@@ -179,6 +179,59 @@ describe.each([lowdbSubject(), postgresSubject()])('RecordStore on $name', (subj
     }
   });
 
+  it('gets records by a list of ids in one call, unknown and repeated ids left out, and inside a transaction its own writes', async () => {
+    await store.transaction(async (tx) => {
+      for (const id of ['p1', 'p2', 'p3']) await tx.put('partners', partnerFixture(id));
+      await tx.putInYear('feedback', YEAR, feedbackFixture('f1'));
+    });
+    const ids = (records: { id: string }[]) => records.map((r) => r.id).sort();
+    expect(ids(await store.getMany('partners', ['p3', 'nobody', 'p1', 'p3']))).toEqual(['p1', 'p3']);
+    expect(await store.getMany('feedback', ['f1'])).toEqual([feedbackFixture('f1')]);
+    expect(await store.getMany('partners', [])).toEqual([]);
+    await store.transaction(async (tx) => {
+      await tx.remove('partners', 'p1');
+      await tx.put('partners', partnerFixture('p4'));
+      expect(ids(await tx.getMany('partners', ['p1', 'p2', 'p4']))).toEqual(['p2', 'p4']);
+    });
+    expect(ids(await store.getMany('partners', ['p1', 'p2', 'p4']))).toEqual(['p2', 'p4']);
+  });
+
+  it('counts the partners of the offices asked per segment, following changes, removals and, inside a transaction, its own writes', async () => {
+    const MUN = 'municipalities';
+    const DEBT = 'debt-counsellors';
+    await store.transaction(async (tx) => {
+      await tx.put('partners', partnerFixture('p1'));
+      await tx.put('partners', partnerFixture('p2'));
+      await tx.put('partners', partnerFixture('p3', { segment: DEBT }));
+      await tx.put('partners', partnerFixture('p4', { officeId: 'pirkanmaa' }));
+      await tx.put('partners', partnerFixture('p5', { officeId: 'lappi' }));
+    });
+    const sorted = (counts: { officeId: string; segment: string; count: number }[]) =>
+      [...counts].sort((a, b) => a.officeId.localeCompare(b.officeId) || a.segment.localeCompare(b.segment));
+    expect(sorted(await store.partnerCounts(['uusimaa', 'pirkanmaa', 'nowhere']))).toEqual([
+      { officeId: 'pirkanmaa', segment: MUN, count: 1 },
+      { officeId: 'uusimaa', segment: DEBT, count: 1 },
+      { officeId: 'uusimaa', segment: MUN, count: 2 },
+    ]);
+    expect(await store.partnerCounts([])).toEqual([]);
+
+    const changed = [
+      { officeId: 'uusimaa', segment: DEBT, count: 1 },
+      { officeId: 'uusimaa', segment: MUN, count: 2 },
+    ];
+    await store.transaction(async (tx) => {
+      await tx.remove('partners', 'p1');
+      await tx.put('partners', partnerFixture('p3', { segment: MUN }));
+      await tx.put('partners', partnerFixture('p5', { segment: DEBT }));
+      await tx.put('partners', partnerFixture('p6', { segment: DEBT, officeId: 'pirkanmaa' }));
+      await tx.put('partners', partnerFixture('p4', { officeId: 'lappi' }));
+      expect(sorted(await tx.partnerCounts(['uusimaa']))).toEqual(changed);
+    });
+    expect(sorted(await store.partnerCounts(['uusimaa', 'pirkanmaa']))).toEqual([{ officeId: 'pirkanmaa', segment: DEBT, count: 1 }, ...changed]);
+    await reopen();
+    expect(sorted(await store.partnerCounts(['uusimaa']))).toEqual(changed);
+  });
+
   it('keeps a record in the year it was first filed under', async () => {
     await store.transaction((tx) => tx.putInYear('feedback', 2027, feedbackFixture('f1')));
     await store.transaction((tx) => tx.putInYear('feedback', 2028, feedbackFixture('f1', { rating: 5 })));

@@ -67,8 +67,8 @@ export interface DigestTallies {
 export function tallyDigest(input: DigestInput, slots: PeriodSlots): DigestTallies {
   const offices = new Map(input.offices.map((office) => [office.id, officeTallies(office, input.segments, slots.periods.length)]));
   const partners = new Map(input.partners.map((p) => [p.id, p]));
-  for (const partner of input.partners) {
-    for (const row of rowsOf(offices, partner.officeId, partner.segment)) row.targetGroupSize++;
+  for (const group of input.targetGroups) {
+    for (const row of rowsOf(offices, group.officeId, group.segment)) row.targetGroupSize += group.count;
   }
   const plannedMeetings = tallyMeetings(input.meetings, offices, slots);
   tallyInvitations(input.invitations, plannedMeetings, offices, partners);

@@ -11,6 +11,7 @@ import type {
   Office,
   OfficeFeedback,
   Partner,
+  PartnerCount,
   Proposal,
   ProposalLevel,
   ProposalStatus,
@@ -38,6 +39,13 @@ export interface DigestInput {
   now: Instant;
   offices: Office[];
   segments: string[];
+  /** The target groups: partners registered now per office and segment. */
+  targetGroups: PartnerCount[];
+  /**
+   * The registered partners the records refer to (invitees, feedback givers,
+   * proposal authors), at least; a record whose partner is not here counts as
+   * one whose partner left the register.
+   */
   partners: Partner[];
   meetings: Meeting[];
   invitations: Invitation[];

@@ -42,6 +42,13 @@ export interface Partner {
   updatedAt: Instant;
 }
 
+/** How many partners an office has registered in a segment (the digest's target group). */
+export interface PartnerCount {
+  officeId: string;
+  segment: string;
+  count: number;
+}
+
 export interface Plan {
   id: string;
   officeId: string;

@@ -12,7 +12,7 @@ import type { Announcement, Office } from '../domain/types.js';
 import type { StoredSend } from '../store/record-kinds.js';
 import type { RecordReader } from '../store/records.js';
 import { announcementCard, announcementEmail } from './announcement-messages.js';
-import { channelFor, findAnnouncement, type AnnounceChannel, type AnnouncePorts } from './announcements.js';
+import { channelFor, channelsFor, findAnnouncement, type AnnounceChannel, type AnnouncePorts } from './announcements.js';
 import { segmentContactsOf } from './contacts.js';
 import { isRunning, oneAtATime } from './invites.js';
 import { languageOf } from './people.js';
@@ -23,6 +23,8 @@ const WORKERS = 32;
 const CATCH_UP_DAYS = 7;
 const DAY_MS = 86_400_000;
 
+/** The channels of a partner's first delivery, in the order their send records are looked up. */
+const CHANNELS = ['teams', 'email'] as const;
 const partnerKey = (id: string, partnerId: string, channel: AnnounceChannel) => `announce:${id}:${partnerId}:${channel}`;
 const channelKey = (id: string, conversationId: string) => `announce:${id}:channel:${conversationId}`;
 const resolvedKey = (sentKey: string) => `${sentKey}:resolved`;
@@ -33,7 +35,7 @@ export const isDelivering = (ports: Pick<AnnouncePorts, 'records'>, id: string) 
 
 /** The record of how the partner got the announcement, if they did. */
 async function deliveredTo(reader: RecordReader, id: string, partnerId: string): Promise<{ channel: AnnounceChannel; record: StoredSend } | undefined> {
-  for (const channel of ['teams', 'email'] as const) {
+  for (const channel of CHANNELS) {
     const record = await sendOf(reader, partnerKey(id, partnerId, channel));
     if (record?.status === 'sent') return { channel, record };
   }
@@ -183,8 +185,12 @@ export interface AnnouncementCounts {
   followUps: number;
 }
 
+/**
+ * The counts of an announcement in a constant number of queries however many
+ * recipients it has: every send they depend on in one, and, when e-mail is not
+ * set up, the partners without any send and their personal chats.
+ */
 export async function announcementCounts(ports: Pick<AnnouncePorts, 'records' | 'email'>, a: Announcement): Promise<AnnouncementCounts> {
-  const { records } = ports;
   const counts: AnnouncementCounts = {
     recipients: a.recipients.length,
     teams: { sent: 0, failed: 0 },
@@ -194,28 +200,31 @@ export async function announcementCounts(ports: Pick<AnnouncePorts, 'records' | 
     acknowledged: a.acknowledgements.length,
     followUps: 0,
   };
-  const tally = (bucket: { sent: number; failed: number }, record: StoredSend | undefined) => {
-    if (record?.status === 'sent') bucket.sent += 1;
-    else if (record?.status === 'failed') bucket.failed += 1;
-  };
+  const firstKeys = a.recipients.flatMap((partnerId) => CHANNELS.map((channel) => partnerKey(a.id, partnerId, channel)));
+  const channelKeys = a.channels.map((conversationId) => channelKey(a.id, conversationId));
+  const sends = new Map((await ports.records.getMany('sends', [...firstKeys, ...firstKeys.map(resolvedKey), ...channelKeys])).map((s) => [s.id, s.status]));
+  const withStatus = (partnerId: string, status: StoredSend['status']) => CHANNELS.find((channel) => sends.get(partnerKey(a.id, partnerId, channel)) === status);
+  const unsent: string[] = [];
   for (const partnerId of a.recipients) {
-    const delivered = await deliveredTo(records, a.id, partnerId);
+    const delivered = withStatus(partnerId, 'sent');
     if (delivered) {
-      counts[delivered.channel].sent += 1;
-      if (await isSent(records, resolvedKey(delivered.record.id))) counts.followUps += 1;
+      counts[delivered].sent += 1;
+      if (sends.get(resolvedKey(partnerKey(a.id, partnerId, delivered))) === 'sent') counts.followUps += 1;
       continue;
     }
-    const failed = await failedChannel(records, a.id, partnerId);
+    // A send that failed on one channel and was not made on another.
+    const failed = withStatus(partnerId, 'failed');
     if (failed) counts[failed].failed += 1;
-    const partner = await records.get('partners', partnerId);
-    if (!failed && partner && !(await channelFor(ports, partner))) counts.unreachable += 1;
+    else unsent.push(partnerId);
   }
-  for (const conversationId of a.channels) tally(counts.channels, await sendOf(records, channelKey(a.id, conversationId)));
+  if (!ports.email && unsent.length > 0) {
+    const ways = await channelsFor(ports, await ports.records.getMany('partners', unsent));
+    for (const way of ways.values()) if (!way) counts.unreachable += 1;
+  }
+  for (const key of channelKeys) {
+    const status = sends.get(key);
+    if (status === 'sent') counts.channels.sent += 1;
+    else if (status === 'failed') counts.channels.failed += 1;
+  }
   return counts;
-}
-
-/** The channel whose send to the partner failed (and was not sent another way), if any. */
-async function failedChannel(reader: RecordReader, id: string, partnerId: string): Promise<AnnounceChannel | undefined> {
-  for (const channel of ['teams', 'email'] as const) if ((await sendOf(reader, partnerKey(id, partnerId, channel)))?.status === 'failed') return channel;
-  return undefined;
 }

@@ -9,7 +9,7 @@ import type { AnnouncementInput } from '../domain/announcement-input.js';
 import type { Announcement, Locale, Partner, SentCardRef } from '../domain/types.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
 import type { Clock } from './clock.js';
-import { personalChatOf } from './conversations.js';
+import { personalChatsOf } from './conversations.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
 export interface AnnouncePorts {
@@ -49,14 +49,23 @@ export async function subscribedChannels(reader: RecordReader, officeId: string,
     .map((s) => ({ conversationId: s.conversationRecordId, ...(s.locale ? { locale: s.locale } : {}) }));
 }
 
+export type AnnounceWay = { channel: AnnounceChannel; conversationId?: string } | null;
+
 /** How a partner is reached: Teams when the bot has their personal chat, else e-mail when set up. */
-export async function channelFor(
-  ports: Pick<AnnouncePorts, 'records' | 'email'>,
-  partner: Partner,
-): Promise<{ channel: AnnounceChannel; conversationId?: string } | null> {
-  const chat = await personalChatOf(ports.records, partner.aadObjectId);
-  if (chat) return { channel: 'teams', conversationId: chat.id };
-  return ports.email ? { channel: 'email' } : null;
+export async function channelFor(ports: Pick<AnnouncePorts, 'records' | 'email'>, partner: Partner): Promise<AnnounceWay> {
+  return (await channelsFor(ports, [partner])).get(partner.id)!;
+}
+
+/** channelFor of each partner, by partner id, with one query for all of their personal chats. */
+export async function channelsFor(ports: Pick<AnnouncePorts, 'records' | 'email'>, partners: readonly Partner[]): Promise<Map<string, AnnounceWay>> {
+  const chats = await personalChatsOf(ports.records, partners.flatMap((p) => (p.aadObjectId ? [p.aadObjectId] : [])));
+  const email: AnnounceWay = ports.email ? { channel: 'email' } : null;
+  return new Map(
+    partners.map((p) => {
+      const chat = p.aadObjectId === undefined ? undefined : chats.get(p.aadObjectId);
+      return [p.id, chat ? { channel: 'teams', conversationId: chat.id } : email];
+    }),
+  );
 }
 
 export interface Reach {
@@ -69,8 +78,7 @@ export interface Reach {
 /** Whom an announcement to these segments would reach now: the preview's counts. */
 export async function reachOf(ports: Pick<AnnouncePorts, 'records' | 'email'>, officeId: string, segments: readonly string[]): Promise<Reach> {
   const reach: Reach = { teams: 0, email: 0, unreachable: 0, channels: (await subscribedChannels(ports.records, officeId, 'news')).length };
-  for (const partner of await partnersIn(ports.records, officeId, segments)) {
-    const way = await channelFor(ports, partner);
+  for (const way of (await channelsFor(ports, await partnersIn(ports.records, officeId, segments))).values()) {
     if (way) reach[way.channel] += 1;
     else reach.unreachable += 1;
   }

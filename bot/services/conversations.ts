@@ -65,6 +65,15 @@ export async function claimGreeting(records: RecordStore, conversationId: string
 /** The personal chat of a person, if the bot has one. */
 export async function personalChatOf(reader: RecordReader, aadObjectId: string | undefined): Promise<ConversationRecord | undefined> {
   if (!aadObjectId) return undefined;
-  return (await reader.findBy('conversations', 'aadObjectId', aadObjectId)).find((c) => c.kind === 'personal');
+  return (await personalChatsOf(reader, [aadObjectId])).get(aadObjectId);
+}
+
+/** The personal chats the bot has with these people (one query), by Teams identity; those without one are left out. */
+export async function personalChatsOf(reader: RecordReader, aadObjectIds: readonly string[]): Promise<Map<string, ConversationRecord>> {
+  const chats = new Map<string, ConversationRecord>();
+  for (const conversation of await reader.findByAny('conversations', 'aadObjectId', aadObjectIds)) {
+    if (conversation.kind === 'personal' && conversation.aadObjectId && !chats.has(conversation.aadObjectId)) chats.set(conversation.aadObjectId, conversation);
+  }
+  return chats;
 }
 

@@ -17,7 +17,7 @@ import {
   periodKey,
   type Period,
 } from '../domain/periods.js';
-import type { Locale } from '../domain/types.js';
+import type { Locale, Partner } from '../domain/types.js';
 import { localeFrom } from '../i18n.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
 import type { ConversationKind, DownloadLink, Subscription } from '../store/store.js';
@@ -34,8 +34,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * the oldest one's start to this one's end): the feedback submitted, the
  * meetings starting and the feedback requests sent in them, and the
  * invitations to those meetings; the office feedback given in the period
- * itself; the offices' partners, and their proposals of every year, since an
- * old one may still be open.
+ * itself; the offices' proposals of every year, since an old one may still be
+ * open; the offices' partner counts per segment (the target groups, one
+ * aggregate query) and, of their partners, only those the records refer to.
  */
 export async function digestInput(reader: RecordReader, config: AppConfig, period: Period, now: Date): Promise<DigestInput> {
   const zone = config.digest.timeZone;
@@ -51,6 +52,7 @@ export async function digestInput(reader: RecordReader, config: AppConfig, perio
     now: now.toISOString(),
     offices: config.offices,
     segments: config.segments.map((s) => s.id),
+    targetGroups: await reader.partnerCounts(config.offices.map((o) => o.id)),
     partners: [],
     meetings,
     invitations: await reader.findByAny('invitations', 'meetingId', meetings.map((m) => m.id)),
@@ -62,12 +64,26 @@ export async function digestInput(reader: RecordReader, config: AppConfig, perio
     anonymityMinimum: config.feedback.anonymityMinimum,
   };
   for (const office of config.offices) {
-    for (const partner of await reader.findBy('partners', 'officeId', office.id)) input.partners.push(partner);
     for (const proposal of await reader.findBy('proposals', 'officeId', office.id)) input.proposals.push(proposal);
   }
   await addRequestedMeetings(reader, input);
   await addProposalFeedback(reader, input);
+  input.partners = await referredPartners(reader, input);
   return input;
+}
+
+/**
+ * The partners of the digest's offices that its invitations, feedback and
+ * proposals name: whose segment an invitation counts in, who counts as a
+ * respondent of their office and segment, and whom a proposal is by.
+ */
+async function referredPartners(reader: RecordReader, input: DigestInput): Promise<Partner[]> {
+  const ids = new Set<string>();
+  for (const invitation of input.invitations) ids.add(invitation.partnerId);
+  for (const feedback of input.feedback) ids.add(feedback.partnerId);
+  for (const proposal of input.proposals) ids.add(proposal.authorPartnerId);
+  const offices = new Set(input.offices.map((o) => o.id));
+  return (await reader.getMany('partners', [...ids])).filter((p) => offices.has(p.officeId));
 }
 
 /**

@@ -8,7 +8,8 @@
 // that touches shared records and a year, or two years, writes each file in
 // turn: a disk failure between them can keep the first (lowdb has no
 // cross-file commit; PostgreSQL does).
-import type { Instant } from '../domain/types.js';
+import { partnerCountsOf } from '../domain/partner-counts.js';
+import type { Instant, Partner, PartnerCount } from '../domain/types.js';
 import { LowdbStore } from './lowdb-store.js';
 import { copy, documentOf, fromDocument, journalEntries, Table, type AnyRecord, type Changes, type Entry } from './lowdb-tables.js';
 import {
@@ -73,6 +74,9 @@ export class LowdbRecordStore implements RecordStore {
   get<K extends Kind>(kind: K, id: string) {
     return this.committed.get(kind, id);
   }
+  getMany<K extends Kind>(kind: K, ids: readonly string[]) {
+    return this.committed.getMany(kind, ids);
+  }
   yearOf(kind: YearKind, id: string) {
     return this.committed.yearOf(kind, id);
   }
@@ -96,6 +100,9 @@ export class LowdbRecordStore implements RecordStore {
   }
   officeFeedbackGiven(from: Instant, to: Instant) {
     return this.committed.officeFeedbackGiven(from, to);
+  }
+  partnerCounts(officeIds: readonly string[]) {
+    return this.committed.partnerCounts(officeIds);
   }
   auditSince(since: Instant) {
     return this.committed.auditSince(since);
@@ -214,6 +221,15 @@ class LowdbReader implements RecordReader {
     return entry && (copy(entry.record) as RecordKinds[K]);
   }
 
+  async getMany<K extends Kind>(kind: K, ids: readonly string[]): Promise<RecordKinds[K][]> {
+    const found: RecordKinds[K][] = [];
+    for (const id of new Set(ids)) {
+      const entry = this.entry(kind, id);
+      if (entry) found.push(copy(entry.record) as RecordKinds[K]);
+    }
+    return found;
+  }
+
   async yearOf(kind: YearKind, id: string): Promise<number | undefined> {
     return this.entry(kind, id)?.year ?? undefined;
   }
@@ -270,6 +286,19 @@ class LowdbReader implements RecordReader {
 
   officeFeedbackGiven(from: Instant, to: Instant) {
     return this.between('officeFeedback', (f) => f.givenAt, from, to);
+  }
+
+  /** Counted over the officeId index without copying the records (the committed ones, as this transaction's writes left them). */
+  async partnerCounts(officeIds: readonly string[]): Promise<PartnerCount[]> {
+    const offices = new Set(officeIds);
+    const table = this.tables.get('partners')!;
+    const written = this.written('partners');
+    const partners: Partner[] = [];
+    for (const officeId of offices) {
+      for (const id of table.indexes.get('officeId')!.get(officeId) ?? []) if (!written?.has(id)) partners.push(table.byId.get(id)!.record as unknown as Partner);
+    }
+    for (const entry of written?.values() ?? []) if (entry && offices.has(entry.record.officeId as string)) partners.push(entry.record as unknown as Partner);
+    return partnerCountsOf(partners);
   }
 
   async auditSince(since: Instant): Promise<RecordKinds['audit'][]> {

@@ -4,7 +4,7 @@
 // partner, one partner per e-mail in an office…), row locks for records read
 // in a transaction (get() is SELECT … FOR UPDATE), and a lease row per job.
 import pg from 'pg';
-import type { Instant } from '../domain/types.js';
+import type { Instant, PartnerCount } from '../domain/types.js';
 import { ALL_KINDS, KINDS, isYearKind, type IndexName, type Kind, type RecordKinds, type SharedKind, type YearKind } from './record-kinds.js';
 import {
   RecordConflictError,
@@ -72,6 +72,11 @@ class PgReader implements RecordReader {
     return (await this.query<{ data: RecordKinds[K] }>(`SELECT data FROM ${table(kind)} WHERE id = $1${lock}`, [id])).rows[0]?.data;
   }
 
+  async getMany<K extends Kind>(kind: K, ids: readonly string[]): Promise<RecordKinds[K][]> {
+    if (ids.length === 0) return [];
+    return (await this.query<{ data: RecordKinds[K] }>(`SELECT data FROM ${table(kind)} WHERE id = ANY($1)`, [[...new Set(ids)]])).rows.map((r) => r.data);
+  }
+
   async yearOf(kind: YearKind, id: string): Promise<number | undefined> {
     return (await this.query<{ year: number }>(`SELECT year FROM ${table(kind)} WHERE id = $1`, [id])).rows[0]?.year;
   }
@@ -111,6 +116,14 @@ class PgReader implements RecordReader {
 
   officeFeedbackGiven(from: Instant, to: Instant) {
     return this.between('officeFeedback', 'given_at', from, to);
+  }
+
+  /** An index-only scan of partners_office_segment (migration 060) where the visibility map allows. */
+  async partnerCounts(officeIds: readonly string[]): Promise<PartnerCount[]> {
+    if (officeIds.length === 0) return [];
+    const sql = 'SELECT office_id, segment, count(*)::integer AS count FROM partners WHERE office_id = ANY($1) GROUP BY office_id, segment';
+    const { rows } = await this.query<{ office_id: string; segment: string; count: number }>(sql, [[...officeIds]]);
+    return rows.map((r) => ({ officeId: r.office_id, segment: r.segment, count: r.count }));
   }
 
   async auditSince(since: Instant): Promise<RecordKinds['audit'][]> {

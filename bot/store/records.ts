@@ -4,7 +4,7 @@
 // implementations keep one contract (test/store-contract.test.ts): lowdb in
 // DATA_DIR (one process) and PostgreSQL (DATABASE_URL; several instances).
 // "Now" is always passed in: no implementation reads a clock of its own.
-import type { Instant } from '../domain/types.js';
+import type { Instant, PartnerCount } from '../domain/types.js';
 import type { IndexName, Kind, RecordKinds, SharedKind, StoredSend, YearKind } from './record-kinds.js';
 
 /** A record with the year it is filed under (null for records not tied to a year). */
@@ -17,6 +17,8 @@ export interface RecordReader {
   /** The years that hold records, ascending. */
   years(): Promise<number[]>;
   get<K extends Kind>(kind: K, id: string): Promise<RecordKinds[K] | undefined>;
+  /** The records with any of these ids (one query however many ids), in no set order; unknown ids are left out. Locks nothing, unlike get() in a transaction. */
+  getMany<K extends Kind>(kind: K, ids: readonly string[]): Promise<RecordKinds[K][]>;
   /** The year a year-filed record is in, or undefined when there is no such record. */
   yearOf(kind: YearKind, id: string): Promise<number | undefined>;
   /** Records whose indexed field has this key (e-mail keys in lower case), in no set order. */
@@ -33,6 +35,8 @@ export interface RecordReader {
   requestsSent(from: Instant, to: Instant): Promise<RecordKinds['feedbackRequests'][]>;
   /** Office → partner feedback given in [from, to). */
   officeFeedbackGiven(from: Instant, to: Instant): Promise<RecordKinds['officeFeedback'][]>;
+  /** Partners registered per office and segment, of these offices (one aggregate query); no entry for a count of 0. */
+  partnerCounts(officeIds: readonly string[]): Promise<PartnerCount[]>;
   /** Audit entries at or after `since`, newest first. */
   auditSince(since: Instant): Promise<RecordKinds['audit'][]>;
   jobState(key: string): Promise<string | undefined>;

@@ -1,8 +1,10 @@
 // Digest inputs for the digest stage tests: March 2027 in Helsinki
 // (2027-02-28T22:00Z … 2027-03-31T21:00Z), now the 20th, two offices and two
-// configured segments, and no records until a test gives them; and tallies.
+// configured segments, and no records until a test gives them (the target
+// groups are those of the partners given); and tallies.
 import { emptyTally, type Tally } from '../../bot/domain/digest-tally.js';
 import type { DigestInput, DigestThresholds } from '../../bot/domain/digest.js';
+import { partnerCountsOf } from '../../bot/domain/partner-counts.js';
 import { parsePeriodKey } from '../../bot/domain/periods.js';
 import type { Office } from '../../bot/domain/types.js';
 
@@ -23,6 +25,8 @@ export const digestInput = (overrides: Partial<DigestInput> = {}): DigestInput =
   offices: [officeFixture('uusimaa'), officeFixture('pohjanmaa')],
   segments: ['municipalities', 'debt-counsellors'],
   partners: [],
+  // The register the partners given make, unless a test gives target groups of its own.
+  targetGroups: partnerCountsOf(overrides.partners ?? []),
   meetings: [],
   invitations: [],
   feedbackRequests: [],
