@@ -15,6 +15,7 @@ import type {
   ProposalStatus,
   Rsvp,
 } from '../bot/domain/types.js';
+import { proposalChanges, proposalFixture } from './harness/record-fixtures.js';
 
 const THRESHOLDS: DigestThresholds = {
   responseRate: { green: 0.6, yellow: 0.4, higherIsBetter: true },
@@ -49,13 +50,7 @@ const proposal = (
   id: string,
   fields: Pick<Proposal, 'officeId' | 'segment' | 'level' | 'authorPartnerId'> & Partial<Proposal>,
   history: [ProposalStatus, string][],
-): Proposal => ({
-  feedbackId: `fb-of-${id}`, text: `Text of ${id}`, anonymous: false, ...fields,
-  id,
-  status: history[history.length - 1][0],
-  history: history.map(([status, at]) => ({ status, at, by: 'coordinator' })),
-  createdAt: history[0][1],
-});
+): Proposal => proposalFixture(id, { feedbackId: `fb-of-${id}`, text: `Text of ${id}`, ...fields, ...proposalChanges(history) });
 const given = (officeId: string, segment: string, organisation: string, rating: number, givenAt: string): OfficeFeedback => ({
   id: `of-${++seq}`, officeId, organisation, segment, rating, works: 'clear', couldDoDifferently: 'attach X', givenBy: 'coordinator', givenAt,
 });

@@ -10,6 +10,7 @@ import { cardText, Harness } from './harness/sidos-harness.js';
 import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
 import { allRecords } from './harness/read-records.js';
 import { yearRecords } from './harness/read-records.js';
+import { proposalChanges, proposalFixture } from './harness/record-fixtures.js';
 
 const MEETING_ID = 'meeting-1';
 const PEKKA_CHAT = `a:personal-${partner.aadObjectId}`;
@@ -22,21 +23,16 @@ const olli = partnerFixture('p-olli', { name: 'Olli Ojala', organisation: 'Vanta
 
 const meeting = meetingFixture({ id: MEETING_ID, endsAt: '2027-03-02T13:00:00.000Z' });
 
-const proposal = (id: string, text: string, patch: Partial<Proposal>): Proposal => ({
-  id,
-  feedbackId: `feedback-${id}`,
-  officeId: 'uusimaa',
-  segment: 'municipalities',
-  text,
-  level: 'local',
-  justification: 'Asiakkaat kysyvät tätä joka viikko.',
-  status: 'received',
-  history: [{ status: 'received', at: '2027-03-02T14:00:00.000Z', by: 'p-pekka' }],
-  authorPartnerId: 'p-pekka',
-  anonymous: false,
-  createdAt: '2027-03-02T14:00:00.000Z',
-  ...patch,
-});
+const proposal = (id: string, text: string, patch: Partial<Proposal>): Proposal =>
+  proposalFixture(id, {
+    feedbackId: `feedback-${id}`,
+    text,
+    level: 'local',
+    justification: 'Asiakkaat kysyvät tätä joka viikko.',
+    authorPartnerId: 'p-pekka',
+    ...proposalChanges([['received', '2027-03-02T14:00:00.000Z']], 'p-pekka'),
+    ...patch,
+  });
 
 const LOCAL_TEXT = 'Lähettäkää maksusuunnitelman malli jo ensimmäisen kirjeen mukana.';
 const NATIONAL_TEXT = 'Muuttakaa ulosottokaaren määräaikoja.';

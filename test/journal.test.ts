@@ -31,6 +31,7 @@ import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { roleAssignmentId } from '../bot/store/record-kinds.js';
 import { StoreFileError, StoreWriteError, emptyYear, type RoleAssignment, type YearData } from '../bot/store/store.js';
 import { allRecords } from './harness/read-records.js';
+import { proposalChanges, proposalFixture } from './harness/record-fixtures.js';
 
 const partner = (id: string, extra: Partial<Partner> = {}): Partner =>
   ({
@@ -47,7 +48,7 @@ const partner = (id: string, extra: Partial<Partner> = {}): Partner =>
   }) as Partner;
 
 const proposal = (id: string): Proposal =>
-  ({ id, text: `Ehdotus ${id}`, status: 'received', history: [{ status: 'received', at: '2027-01-01T00:00:00.000Z', by: 'x' }] }) as unknown as Proposal;
+  proposalFixture(id, { text: `Ehdotus ${id}`, ...proposalChanges([['received', '2027-01-01T00:00:00.000Z']], 'x') });
 
 const putPartner = (records: LowdbRecordStore, record: Partner) => records.transaction((tx) => tx.put('partners', record));
 const partnerIds = async (records: LowdbRecordStore) => (await allRecords(records, 'partners')).map((p) => p.id);

@@ -8,6 +8,7 @@ import type {
   OfficeFeedback,
   Plan,
   Proposal,
+  ProposalStatus,
   SegmentContacts,
   Survey,
   SurveyRound,
@@ -87,6 +88,13 @@ export const proposalFixture = (id: string, overrides: Partial<Proposal> = {}): 
   anonymous: false,
   createdAt: AT,
   ...overrides,
+});
+
+/** A proposal's status, history and creation time from its status changes, oldest first: its status is the last change's, and it was created at the first. */
+export const proposalChanges = (changes: [ProposalStatus, string][], by = 'coordinator'): Pick<Proposal, 'status' | 'history' | 'createdAt'> => ({
+  status: changes.at(-1)?.[0] ?? 'received',
+  history: changes.map(([status, at]) => ({ status, at, by })),
+  createdAt: changes[0]?.[1] ?? AT,
 });
 
 export const officeFeedbackFixture = (id: string, overrides: Partial<OfficeFeedback> = {}): OfficeFeedback => ({
