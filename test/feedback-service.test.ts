@@ -19,7 +19,8 @@ import { createSurvey, createSurveyRounds, roundAnswers, stopSurvey, surveyPerio
 import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { feedbackOutbox } from '../bot/teams/feedback.js';
 import { valueOf } from './harness/parse-results.js';
-import { personalChat } from './harness/seed.js';
+import { rsvpFixture as invitation } from './harness/record-fixtures.js';
+import { meetingEndingAt, partnerFixture, personalChat } from './harness/seed.js';
 import { tempRecords, type TempRecords } from './harness/temp-records.js';
 
 const settings = { reminderAfterDays: 3, maxReminders: 2, anonymityMinimum: 3 };
@@ -28,42 +29,10 @@ const DAY = 86_400_000;
 const ENDED = new Date('2027-03-02T13:00:00.000Z');
 const at = (ms: number) => new Date(ENDED.getTime() + ms);
 
-function partner(n: number, patch: Partial<Partner> = {}): Partner {
-  return {
-    id: `p-${n}`,
-    name: `Partner ${n}`,
-    organisation: `Org ${n}`,
-    segment: 'municipalities',
-    officeId: 'uusimaa',
-    email: `p${n}@example.fi`,
-    aadObjectId: `aad-${n}`,
-    locale: 'fi',
-    createdAt: '2027-01-01T00:00:00.000Z',
-    updatedAt: '2027-01-01T00:00:00.000Z',
-    ...patch,
-  };
-}
+const partner = (n: number, patch: Partial<Partner> = {}): Partner =>
+  partnerFixture(`p-${n}`, { name: `Partner ${n}`, organisation: `Org ${n}`, email: `p${n}@example.fi`, aadObjectId: `aad-${n}`, ...patch });
 
-function meeting(id: string, patch: Partial<Meeting> = {}): Meeting {
-  return {
-    id,
-    planId: 'plan-1',
-    officeId: 'uusimaa',
-    year: 2027,
-    subTheme: `Sub-theme ${id}`,
-    startsAt: new Date(ENDED.getTime() - 2 * 3600_000).toISOString(),
-    endsAt: ENDED.toISOString(),
-    segments: ['municipalities'],
-    status: 'scheduled',
-    sequence: 0,
-    uid: `${id}@sidos`,
-    ...patch,
-  };
-}
-
-function invitation(meetingId: string, partnerId: string, rsvp: Invitation['rsvp'], attended?: boolean): Invitation {
-  return { id: `${meetingId}-${partnerId}`, meetingId, partnerId, rsvp, sentSequence: 0, icsToken: 'x', ...(attended === undefined ? {} : { attended }) };
-}
+const meeting = (id: string, patch: Partial<Meeting> = {}): Meeting => meetingEndingAt(id, ENDED.toISOString(), { planId: 'plan-1', uid: `${id}@sidos`, ...patch });
 
 const input = (fields: Record<string, string>): FeedbackInput => valueOf(parseFeedbackInput({ rating: '4', works: 'Hyvä asialista.', change: '', ...fields }));
 

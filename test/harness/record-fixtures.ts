@@ -45,6 +45,10 @@ export const invitationFixture = (id: string, overrides: Partial<Invitation> = {
   ...overrides,
 });
 
+/** A sent invitation of `partnerId` to `meetingId`, with its RSVP and, where it was recorded, attendance. */
+export const rsvpFixture = (meetingId: string, partnerId: string, rsvp: Invitation['rsvp'], attended?: boolean): Invitation =>
+  invitationFixture(`${meetingId}-${partnerId}`, { meetingId, partnerId, rsvp, sentSequence: 0, ...(attended === undefined ? {} : { attended }) });
+
 export const requestFixture = (id: string, overrides: Partial<FeedbackRequest> = {}): FeedbackRequest => ({
   id,
   kind: 'meeting',
