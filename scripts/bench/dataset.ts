@@ -22,6 +22,7 @@ import type {
 import { PROPOSAL_STATUSES } from '../../bot/domain/types.js';
 import type { ConversationRecord, SendRecord, SharedData, YearData } from '../../bot/store/store.js';
 import { cardAction } from '../../test/harness/activities.js';
+import { feedbackSubmission } from '../../test/harness/card-inputs.js';
 import { prng } from './prng.js';
 import type { TestUser } from '../../test/harness/people.js';
 
@@ -96,24 +97,15 @@ export function answerInputs(random: () => number, requestId: string): Record<st
   const text = (sentences: number) => Array.from({ length: sentences }, () => pick(SENTENCES)).join(' ');
   const rating = 1 + Math.floor(random() * 5);
   const proposal = random() < 0.4;
-  return {
-    requestId,
-    topic: '',
+  return feedbackSubmission(requestId, {
     rating: String(rating),
     works: text(1 + Math.floor(random() * 2)),
     change: text(1),
     justification: rating <= 2 ? text(1) : '',
     proposal_0: proposal ? pick(PROPOSALS) : '',
     level_0: proposal ? pick(['local', 'national']) : '',
-    proposalJustification_0: '',
-    proposal_1: '',
-    level_1: '',
-    proposalJustification_1: '',
-    proposal_2: '',
-    level_2: '',
-    proposalJustification_2: '',
     anonymous: random() < 0.2 ? 'true' : 'false',
-  };
+  });
 }
 
 /** Runs in a worker (scripts/bench.ts calls it by name), so the generated objects never sit in the measured heap. */
