@@ -67,28 +67,26 @@ export function syntheticDigestInput(records: number, seed = 1): DigestInput {
     icsToken: `token-${i}`,
     ...(random() < 0.5 ? { attended: random() < 0.7 } : {}),
   }));
-  const feedbackRequests = Array.from({ length: records }, (_, i) => {
+  // A random partner's id, office and segment, for a record of theirs.
+  const ofPartner = () => {
     const p = pick(partners);
-    return {
-      id: `request-${i}`,
-      kind: 'meeting' as const,
-      partnerId: p.id,
-      officeId: p.officeId,
-      segment: p.segment,
-      sentAt: instant(),
-      remindersSent: 0,
-      status: pick(['open', 'answered', 'closed'] as const),
-    };
-  });
+    return { partnerId: p.id, officeId: p.officeId, segment: p.segment };
+  };
+  const feedbackRequests = Array.from({ length: records }, (_, i) => ({
+    id: `request-${i}`,
+    kind: 'meeting' as const,
+    ...ofPartner(),
+    sentAt: instant(),
+    remindersSent: 0,
+    status: pick(['open', 'answered', 'closed'] as const),
+  }));
   const feedback = Array.from({ length: records }, (_, i) => {
-    const p = pick(partners);
+    const partner = ofPartner();
     const submittedAt = instant();
     return {
       id: `feedback-${i}`,
       kind: 'meeting' as const,
-      officeId: p.officeId,
-      segment: p.segment,
-      partnerId: p.id,
+      ...partner,
       anonymous: random() < 0.2,
       rating: 1 + Math.floor(random() * 5),
       works: 'works',

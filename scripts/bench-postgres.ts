@@ -11,7 +11,6 @@
 import { startEmbeddedPostgres } from '../test/harness/embedded-postgres.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { loadConfig } from '../bot/config.js';
 import { buildDigestFor } from '../bot/services/digest.js';
 import { openPostgres } from '../bot/store/open-record-store.js';
@@ -19,6 +18,7 @@ import { percentile } from './bench/load.js';
 import { mib } from './bench/memory.js';
 import { seedIds, seedPostgres, type SeedCounts } from './bench/postgres-seed.js';
 import { prng } from './bench/prng.js';
+import { withDatabase } from './bench/scratch-database.js';
 
 /** The week a digest period would read, in the middle of the seeded history. */
 const WEEK = { from: '2027-03-01T00:00:00.000Z', to: '2027-03-08T00:00:00.000Z' };
@@ -113,21 +113,6 @@ function measureInChild(url: string, feedback: number, counts: SeedCounts): Prom
   return new Promise((resolve, reject) =>
     child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(output) as StoreFigures) : reject(new Error(`measuring exited with ${code}`)))),
   );
-}
-
-async function withDatabase<T>(serverUrl: string, name: string, work: (url: string) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  try {
-    return await work(url.href);
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
 }
 
 type Table = (header: string[], rows: (string | number)[][], textColumns?: number) => string;

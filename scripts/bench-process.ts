@@ -15,7 +15,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { lastCompletedPeriod, periodKey } from '../bot/domain/periods.js';
 import { openRecordStore, type RecordStoreLocation } from '../bot/store/open-record-store.js';
 import { cardAction, message } from '../test/harness/activities.js';
@@ -28,6 +27,7 @@ import { CpuProfiler, hotspots, inspectorUrl, type Hotspots } from './bench/cpu-
 import { ChildRssSampler, mib } from './bench/memory.js';
 import { seedPostgres, seedUser } from './bench/postgres-seed.js';
 import { prng } from './bench/prng.js';
+import { withDatabase } from './bench/scratch-database.js';
 import { table, type Table } from './bench/table.js';
 import { inWorker, TsWorker } from './bench/worker.js';
 
@@ -207,29 +207,19 @@ async function onPostgres(
   client: LoadClient,
   paced: TsWorker<PacedJob, LoadResult>,
 ): Promise<StoreRun> {
-  const name = `sidos_bench_process_${records}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  try {
+  return withDatabase(serverUrl, `sidos_bench_process_${records}`, async (url) => {
     progress(`PostgreSQL ${records}: seeding`);
     const n = counts(settings);
     const open = n.warmup + n.loaded + n.paced;
     const random = prng(records + 2);
-    await seedPostgres(url.href, records, { count: open, now: new Date().toISOString() });
+    await seedPostgres(url, records, { count: open, now: new Date().toISOString() });
     const submissions: Submission[] = Array.from({ length: open }, (_, p) => ({
       user: seedUser(p),
       locale: p % 5 === 4 ? 'sv' : 'fi',
       data: answerInputs(random, `open-request-${p}`),
     }));
-    return await measureAndCheck(settings, 'PostgreSQL', records, { databaseUrl: url.href, dataDir: '' }, submissions, connector, client, paced);
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
+    return measureAndCheck(settings, 'PostgreSQL', records, { databaseUrl: url, dataDir: '' }, submissions, connector, client, paced);
+  });
 }
 
 const num = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: n < 100 ? 1 : 0 });

@@ -5,19 +5,13 @@
 // segments (one not configured), meeting and survey requests, periods with
 // too few answers to show and periods without any data.
 import { describe, expect, it } from 'vitest';
-import { buildDigest, countedPeriods, HISTORY_PERIODS, type DigestInput, type DigestThresholds } from '../bot/domain/digest.js';
+import { buildDigest, countedPeriods, HISTORY_PERIODS, type DigestInput } from '../bot/domain/digest.js';
 import { partnerCountsOf } from '../bot/domain/partner-counts.js';
 import { parsePeriodKey, periodKey } from '../bot/domain/periods.js';
 import type { Feedback, FeedbackRequest, Invitation, Meeting, Office, Partner } from '../bot/domain/types.js';
 import { prng } from '../scripts/bench/prng.js';
+import { DIGEST_THRESHOLDS } from './harness/digest-fixtures.js';
 
-const THRESHOLDS: DigestThresholds = {
-  responseRate: { green: 0.6, yellow: 0.4, higherIsBetter: true },
-  attendanceRate: { green: 0.6, yellow: 0.4, higherIsBetter: true },
-  averageRating: { green: 4, yellow: 3, higherIsBetter: true },
-  positiveShare: { green: 0.6, yellow: 0.4, higherIsBetter: true },
-  criticalShare: { green: 0.15, yellow: 0.3, higherIsBetter: false },
-};
 const T0 = '2026-01-01T00:00:00.000Z';
 const SEGMENTS = ['municipalities', 'debt-counsellors', 'collection-agencies'];
 // "rental-agencies" is not configured: it counts in office totals only.
@@ -88,7 +82,7 @@ function seededInput(seed: number, period: string, now: string): DigestInput {
   }
   return {
     period: parsePeriodKey(period)!, timeZone: 'Europe/Helsinki', now, offices, segments: SEGMENTS, partners, targetGroups: partnerCountsOf(partners), meetings, invitations,
-    feedbackRequests, feedback, proposals: [], officeFeedback: [], thresholds: THRESHOLDS, anonymityMinimum: 3,
+    feedbackRequests, feedback, proposals: [], officeFeedback: [], thresholds: DIGEST_THRESHOLDS, anonymityMinimum: 3,
   };
 }
 

@@ -5,19 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { digestProposals, type ProposalContext } from '../bot/domain/digest-proposals.js';
 import type { Proposal, ProposalStatus } from '../bot/domain/types.js';
 import { digestInput } from './harness/digest-fixtures.js';
-import { proposalFixture } from './harness/record-fixtures.js';
+import { proposalChanges, proposalFixture } from './harness/record-fixtures.js';
 import { partnerFixture } from './harness/seed.js';
 
 /** A proposal whose history is `changes` (its status the last one's) and created at the first change, or at `createdAt`. */
 const proposal = (id: string, changes: [ProposalStatus, string][], overrides: Partial<Proposal> = {}): Proposal =>
-  proposalFixture(id, {
-    feedbackId: `feedback-of-${id}`,
-    authorPartnerId: 'p1',
-    status: changes.length > 0 ? changes[changes.length - 1][0] : 'received',
-    history: changes.map(([status, at]) => ({ status, at, by: 'coordinator' })),
-    createdAt: changes[0]?.[1],
-    ...overrides,
-  });
+  proposalFixture(id, { feedbackId: `feedback-of-${id}`, authorPartnerId: 'p1', ...proposalChanges(changes), ...overrides });
 
 const PO = { officeId: 'pohjanmaa' };
 const proposals = [

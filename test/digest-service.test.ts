@@ -13,7 +13,7 @@ import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
 import { DIGEST_LABEL_KEYS, DIGEST_LABELS_EN } from '../bot/domain/digest-render.js';
 import type { Digest } from '../bot/domain/digest.js';
 import { parsePeriodKey } from '../bot/domain/periods.js';
-import type { Feedback, Locale, Partner, Proposal } from '../bot/domain/types.js';
+import type { Feedback, Locale, Partner } from '../bot/domain/types.js';
 import {
   buildDigestFor,
   deliverDigest,
@@ -33,7 +33,7 @@ import type { Kind, RecordKinds } from '../bot/store/record-kinds.js';
 import type { RecordReader } from '../bot/store/records.js';
 import type { ConversationKind } from '../bot/store/store.js';
 import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
-import { invitationFixture, officeFeedbackFixture, requestFixture } from './harness/record-fixtures.js';
+import { invitationFixture, officeFeedbackFixture, proposalChanges, proposalFixture, requestFixture } from './harness/record-fixtures.js';
 import { meetingFixture } from './harness/seed.js';
 import { tempRecords, type TempRecords } from './harness/temp-records.js';
 
@@ -44,10 +44,6 @@ const partner = (id: string): Partner => ({
 const feedback = (id: string, partnerId: string, rating: number, submittedAt: string): Feedback => ({
   id, kind: 'survey', officeId: 'uusimaa', segment: 'municipalities', partnerId, anonymous: false, rating, works: 'ok', change: 'more',
   ...(rating <= 2 ? { justification: 'why' } : {}), submittedAt, updatedAt: submittedAt,
-});
-const proposal = (id: string, createdAt: string): Proposal => ({
-  id, feedbackId: `fb-${id}`, officeId: 'uusimaa', segment: 'municipalities', text: `Text ${id}`, level: 'national', status: 'under-review',
-  history: [{ status: 'received', at: createdAt, by: 'x' }, { status: 'under-review', at: createdAt, by: 'x' }], authorPartnerId: 'a', anonymous: false, createdAt,
 });
 
 /** Every record of a kind, in the order kept: what the store holds after a use case. */
@@ -80,7 +76,12 @@ describe('digest service', () => {
   describe('reading a period across year files', () => {
     beforeEach(async () => {
       await putFeedback(2025, feedback('f2025', 'a', 5, '2025-12-10T10:00:00.000Z'));
-      await records.transaction((tx) => tx.putInYear('proposals', 2025, proposal('p2025', '2025-11-01T10:00:00.000Z')));
+      await records.transaction((tx) => tx.putInYear('proposals', 2025, proposalFixture('p2025', {
+        feedbackId: 'fb-p2025',
+        text: 'Text p2025',
+        authorPartnerId: 'a',
+        ...proposalChanges([['received', '2025-11-01T10:00:00.000Z'], ['under-review', '2025-11-01T10:00:00.000Z']], 'x'),
+      })));
       await putFeedback(
         2026,
         feedback('f-nov', 'a', 4, '2026-11-10T10:00:00.000Z'),

@@ -1,29 +1,22 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { buildDigest, light, type DigestInput, type DigestRow, type DigestThresholds } from '../bot/domain/digest.js';
+import { buildDigest, light, type DigestInput, type DigestRow } from '../bot/domain/digest.js';
 import { DIGEST_LABELS_EN, digestToCsv, digestToHtml } from '../bot/domain/digest-render.js';
 import { partnerCountsOf } from '../bot/domain/partner-counts.js';
 import { parsePeriodKey } from '../bot/domain/periods.js';
 import type {
   Feedback,
   FeedbackRequest,
-  Invitation,
   Meeting,
   Office,
   OfficeFeedback,
   Partner,
   Proposal,
   ProposalStatus,
-  Rsvp,
 } from '../bot/domain/types.js';
-
-const THRESHOLDS: DigestThresholds = {
-  responseRate: { green: 0.6, yellow: 0.4, higherIsBetter: true },
-  attendanceRate: { green: 0.6, yellow: 0.4, higherIsBetter: true },
-  averageRating: { green: 4, yellow: 3, higherIsBetter: true },
-  positiveShare: { green: 0.6, yellow: 0.4, higherIsBetter: true },
-  criticalShare: { green: 0.15, yellow: 0.3, higherIsBetter: false },
-};
+import { DIGEST_THRESHOLDS } from './harness/digest-fixtures.js';
+import { proposalChanges, proposalFixture, rsvpFixture as invitation } from './harness/record-fixtures.js';
+import { meetingEndingAt } from './harness/seed.js';
 
 const T0 = '2027-01-01T00:00:00.000Z';
 const office = (id: string, name: string): Office => ({ id, name, timeZone: 'Europe/Helsinki', locale: 'fi', email: `${id}@example.fi` });
@@ -31,13 +24,9 @@ const partner = (id: string, officeId: string, segment: string, name = `Name of 
   id, name, organisation, segment, officeId, email: `${id}@example.fi`, locale: 'fi', createdAt: T0, updatedAt: T0,
 });
 const hoursLater = (iso: string, hours: number) => new Date(Date.parse(iso) + hours * 3_600_000).toISOString();
-const meeting = (id: string, officeId: string, segments: string[], subTheme: string, startsAt: string, status: Meeting['status'] = 'scheduled'): Meeting => ({
-  id, planId: 'plan', officeId, year: 2027, subTheme, startsAt, endsAt: hoursLater(startsAt, 2), segments, status, sequence: 0, uid: `${id}@sidos`,
-});
+const meeting = (id: string, officeId: string, segments: string[], subTheme: string, startsAt: string, status: Meeting['status'] = 'scheduled'): Meeting =>
+  meetingEndingAt(id, hoursLater(startsAt, 2), { planId: 'plan', officeId, segments, subTheme, status });
 let seq = 0;
-const invitation = (meetingId: string, partnerId: string, rsvp: Rsvp, attended?: boolean): Invitation => ({
-  id: `inv-${++seq}`, meetingId, partnerId, rsvp, sentSequence: 0, icsToken: `t${seq}`, ...(attended === undefined ? {} : { attended }),
-});
 const request = (partnerId: string, officeId: string, segment: string, sentAt: string, status: FeedbackRequest['status']): FeedbackRequest => ({
   id: `req-${++seq}`, kind: 'meeting', partnerId, officeId, segment, sentAt, remindersSent: 0, status,
   ...(status === 'answered' ? { answeredAt: hoursLater(sentAt, 1) } : {}),
@@ -50,13 +39,7 @@ const proposal = (
   id: string,
   fields: Pick<Proposal, 'officeId' | 'segment' | 'level' | 'authorPartnerId'> & Partial<Proposal>,
   history: [ProposalStatus, string][],
-): Proposal => ({
-  feedbackId: `fb-of-${id}`, text: `Text of ${id}`, anonymous: false, ...fields,
-  id,
-  status: history[history.length - 1][0],
-  history: history.map(([status, at]) => ({ status, at, by: 'coordinator' })),
-  createdAt: history[0][1],
-});
+): Proposal => proposalFixture(id, { feedbackId: `fb-of-${id}`, text: `Text of ${id}`, ...fields, ...proposalChanges(history) });
 const given = (officeId: string, segment: string, organisation: string, rating: number, givenAt: string): OfficeFeedback => ({
   id: `of-${++seq}`, officeId, organisation, segment, rating, works: 'clear', couldDoDifferently: 'attach X', givenBy: 'coordinator', givenAt,
 });
@@ -191,7 +174,7 @@ const input: DigestInput = {
     given(U, COLL, 'Perintä Oy', 3, '2027-03-07T12:00:00.000Z'),
     given(U, COLL, 'Perintä Oy', 1, '2027-02-07T12:00:00.000Z'),
   ],
-  thresholds: THRESHOLDS,
+  thresholds: DIGEST_THRESHOLDS,
   anonymityMinimum: 3,
 };
 
@@ -309,9 +292,9 @@ describe('buildDigest', () => {
   });
 
   it('compares at the limits, in either direction', () => {
-    const higher = THRESHOLDS.positiveShare;
+    const higher = DIGEST_THRESHOLDS.positiveShare;
     expect([0.6, 0.59, 0.4, 0.39, null].map((v) => light(v, higher))).toEqual(['green', 'yellow', 'yellow', 'red', 'none']);
-    const lower = THRESHOLDS.criticalShare;
+    const lower = DIGEST_THRESHOLDS.criticalShare;
     expect([0, 0.15, 0.16, 0.3, 0.31].map((v) => light(v, lower))).toEqual(['green', 'green', 'yellow', 'yellow', 'red']);
   });
 

@@ -5,7 +5,6 @@
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Proposal } from '../bot/domain/types.js';
 import { AUDIT_ACTIONS, type AuditAction } from '../bot/services/audit.js';
 import { submission } from './harness/card-inputs.js';
 import { FakeClock } from './harness/clock.js';
@@ -15,24 +14,18 @@ import { admin, coordinator, national, partner, type TestUser } from './harness/
 import { partnerFor } from './harness/seed.js';
 import { cardText, Harness, testStore } from './harness/sidos-harness.js';
 import { allRecords, sharedRecords, yearRecords } from './harness/read-records.js';
+import { proposalChanges, proposalFixture } from './harness/record-fixtures.js';
 
 const pekka = partnerFor(partner, { id: 'partner-pekka-0001', organisation: 'Espoon kaupunki' });
 const liisa: TestUser = { id: '29:user-7', aadObjectId: '00000000-0000-4000-8000-000000000007', name: 'Liisa Laine', email: 'liisa@office.example.fi' };
 const CHANNEL = { kind: 'channel' as const, teamId: '19:team', channelId: '19:leaders@thread.tacv2' };
 
-const proposal: Proposal = {
-  id: 'prop-1',
-  feedbackId: 'feedback-1',
-  officeId: 'uusimaa',
-  segment: 'municipalities',
+const proposal = proposalFixture('prop-1', {
   text: 'Maksusuunnitelman malli ensimmäisen kirjeen mukaan.',
   level: 'local',
-  status: 'received',
-  history: [{ status: 'received', at: '2026-11-02T14:00:00.000Z', by: pekka.id }],
   authorPartnerId: pekka.id,
-  anonymous: false,
-  createdAt: '2026-11-02T14:00:00.000Z',
-};
+  ...proposalChanges([['received', '2026-11-02T14:00:00.000Z']], pekka.id),
+});
 
 describe('audit trail end to end', () => {
   const clock = new FakeClock('2026-12-01T10:00:00.000Z');

@@ -71,7 +71,8 @@ describe('named contacts and the channel network', () => {
     expect(again.activity.text).toContain('julkaistaan jo');
   });
 
-  it('posts each meeting to the subscribed channel once', async () => {
+  /** Runs the channel job twice and returns the one valid card it posted to the channel. */
+  const channelCardPostedOnce = async () => {
     const from = h.connector.posted.length;
     await h.runJob('channels.meetings');
     await h.runJob('channels.meetings');
@@ -79,6 +80,11 @@ describe('named contacts and the channel network', () => {
     expect(posts).toHaveLength(1);
     const card = cardOf(posts[0])!;
     expect(checkCard(card)).toEqual([]);
+    return card;
+  };
+
+  it('posts each meeting to the subscribed channel once', async () => {
+    const card = await channelCardPostedOnce();
     expect(cardText(card)).toContain('Sidosryhmätapaaminen: Hakemuksen liitteet');
     expect(cardText(card)).toContain('Vastauksesi on yksityinen');
   });
@@ -121,13 +127,7 @@ describe('named contacts and the channel network', () => {
         await tx.putInYear('meetings', 2027, { ...meeting, status: 'cancelled', sequence: meeting.sequence + 1 });
       }),
     );
-    const from = h.connector.posted.length;
-    await h.runJob('channels.meetings');
-    await h.runJob('channels.meetings');
-    const posts = h.connector.messages(from).filter((p) => inChannel(p.conversationId));
-    expect(posts).toHaveLength(1);
-    const card = cardOf(posts[0])!;
-    expect(checkCard(card)).toEqual([]);
+    const card = await channelCardPostedOnce();
     expect(cardText(card)).toContain('Peruttu: Hakemuksen liitteet');
     expect((card.actions as any[]).some((a) => a.verb === 'channel.rsvp')).toBe(false);
   });

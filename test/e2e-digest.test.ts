@@ -18,6 +18,7 @@ import { cardOf, type PostedActivity } from './harness/connector.js';
 import { admin, coordinator, national, partner } from './harness/people.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
+import { proposalFixture } from './harness/record-fixtures.js';
 
 const T0 = '2027-01-04T08:00:00.000Z';
 const person = (id: string, officeId: string, segment: string): Partner => ({
@@ -27,11 +28,16 @@ const feedback = (id: string, partnerId: string, officeId: string, segment: stri
   id, kind: 'meeting', officeId, segment, partnerId, anonymous: false, rating, works: 'ok', change: 'more',
   ...(rating <= 2 ? { justification: 'because' } : {}), submittedAt, updatedAt: submittedAt,
 });
-const proposal = (id: string, text: string, createdAt: string, status: ProposalStatus = 'received', justification?: string): Proposal => ({
-  id, feedbackId: `fb-${id}`, officeId: 'uusimaa', segment: 'municipalities', text, level: 'national', status,
-  history: [{ status: 'received', at: createdAt, by: 'system' }, ...(status === 'received' ? [] : [{ status, at: createdAt, by: 'coordinator' }])],
-  authorPartnerId: 'u1', anonymous: false, createdAt, ...(justification ? { justification } : {}),
-});
+const proposal = (id: string, text: string, createdAt: string, status: ProposalStatus = 'received', justification?: string): Proposal =>
+  proposalFixture(id, {
+    feedbackId: `fb-${id}`,
+    text,
+    status,
+    history: [{ status: 'received', at: createdAt, by: 'system' }, ...(status === 'received' ? [] : [{ status, at: createdAt, by: 'coordinator' }])],
+    authorPartnerId: 'u1',
+    createdAt,
+    ...(justification ? { justification } : {}),
+  });
 
 const MUN = 'municipalities';
 const DEBT = 'debt-counsellors';

@@ -2,7 +2,7 @@
 // refused and accepted submissions, an edit, reminders, anonymity in what
 // staff see, survey rounds, and feedback at any time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeActions, inputElements } from './harness/card-inputs.js';
+import { executeActions, feedbackSubmission, inputElements } from './harness/card-inputs.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { coordinator, partner, stranger, type TestUser } from './harness/people.js';
@@ -35,24 +35,6 @@ const meeting = meetingFixture({
 const chatOf = (user: TestUser) => `a:personal-${user.aadObjectId}`;
 
 const submitAction = (card: any) => card.actions.find((a: any) => a.verb === 'feedback.submit');
-
-const answer = (fields: Record<string, string>) => ({
-  rating: '',
-  works: '',
-  change: '',
-  justification: '',
-  proposal_0: '',
-  level_0: '',
-  proposalJustification_0: '',
-  proposal_1: '',
-  level_1: '',
-  proposalJustification_1: '',
-  proposal_2: '',
-  level_2: '',
-  proposalJustification_2: '',
-  anonymous: 'false',
-  ...fields,
-});
 
 describe('partner feedback over HTTP', () => {
   const clock = new FakeClock('2027-03-02T13:10:00.000Z');
@@ -127,9 +109,9 @@ describe('partner feedback over HTTP', () => {
   });
 
   it('refuses an answer from anyone but the partner the request was sent to', async () => {
-    const byLiisa = await h.click(liisaUser, 'feedback.submit', { requestId: pekkaRequestId, topic: '', ...answer({ rating: '5' }) });
+    const byLiisa = await h.click(liisaUser, 'feedback.submit', feedbackSubmission(pekkaRequestId, { rating: '5' }));
     expect(byLiisa.value).toBe('Tämä palautepyyntö on lähetetty toiselle henkilölle, joten et voi vastata siihen. Mitään ei muutettu.');
-    const byStranger = await h.click(stranger, 'feedback.submit', { requestId: pekkaRequestId, topic: '', ...answer({ rating: '5' }) });
+    const byStranger = await h.click(stranger, 'feedback.submit', feedbackSubmission(pekkaRequestId, { rating: '5' }));
     expect(byStranger.value).toContain('Palautteen antaminen edellyttää, että toimisto on lisännyt sinut kumppanirekisteriinsä.');
     const data = await year();
     expect(data.feedback).toEqual([]);
@@ -137,11 +119,7 @@ describe('partner feedback over HTTP', () => {
   });
 
   it('refuses a low rating without a justification, says why in Finnish, keeps the values and saves nothing', async () => {
-    const res = await h.click(partner, 'feedback.submit', {
-      requestId: pekkaRequestId,
-      topic: '',
-      ...answer({ rating: '2', works: 'Asialista tuli ajoissa.', proposal_0: 'Kutsut kuukautta aiemmin', level_0: 'local' }),
-    });
+    const res = await h.click(partner, 'feedback.submit', feedbackSubmission(pekkaRequestId, { rating: '2', works: 'Asialista tuli ajoissa.', proposal_0: 'Kutsut kuukautta aiemmin', level_0: 'local' }));
     expect(res.type).toBe('application/vnd.microsoft.card.adaptive');
     const text = cardText(res.value);
     expect(text).toContain('Palautetta ei tallennettu. Korjaa nämä:');
@@ -158,21 +136,17 @@ describe('partner feedback over HTTP', () => {
 
   it('saves a valid answer with its proposals and their levels', async () => {
     clock.advance(60 * 60_000);
-    const res = await h.click(partner, 'feedback.submit', {
-      requestId: pekkaRequestId,
-      topic: '',
-      ...answer({
-        rating: '2',
-        works: 'Asialista tuli ajoissa.',
-        change: 'Enemmän aikaa keskustelulle.',
-        justification: 'Puolet ajasta kului esityksiin.',
-        proposal_0: 'Kutsut kuukautta aiemmin',
-        level_0: 'local',
-        proposal_1: 'Määräaikojen pidennys lakiin',
-        level_1: 'national',
-        proposalJustification_1: 'Velallisilla ei ole aikaa reagoida.',
-      }),
-    });
+    const res = await h.click(partner, 'feedback.submit', feedbackSubmission(pekkaRequestId, {
+      rating: '2',
+      works: 'Asialista tuli ajoissa.',
+      change: 'Enemmän aikaa keskustelulle.',
+      justification: 'Puolet ajasta kului esityksiin.',
+      proposal_0: 'Kutsut kuukautta aiemmin',
+      level_0: 'local',
+      proposal_1: 'Määräaikojen pidennys lakiin',
+      level_1: 'national',
+      proposalJustification_1: 'Velallisilla ei ole aikaa reagoida.',
+    }));
     const text = cardText(res.value);
     expect(text).toContain('Kiitos! Palautteesi on tallennettu.');
     expect(submitAction(res.value)).toMatchObject({ title: 'Tallenna muutokset', data: { requestId: pekkaRequestId } });
@@ -198,11 +172,7 @@ describe('partner feedback over HTTP', () => {
   it('an edit updates the same record and never adds another', async () => {
     const before = (await year()).feedback[0];
     clock.advance(60 * 60_000);
-    const res = await h.click(partner, 'feedback.submit', {
-      requestId: pekkaRequestId,
-      topic: '',
-      ...answer({ rating: '4', works: 'Asialista tuli ajoissa.', proposal_0: 'Kutsut kuukautta aiemmin', level_0: 'national' }),
-    });
+    const res = await h.click(partner, 'feedback.submit', feedbackSubmission(pekkaRequestId, { rating: '4', works: 'Asialista tuli ajoissa.', proposal_0: 'Kutsut kuukautta aiemmin', level_0: 'national' }));
     expect(cardText(res.value)).toContain('Muutoksesi on tallennettu.');
     const data = await year();
     expect(data.feedback).toHaveLength(1);
@@ -229,7 +199,7 @@ describe('partner feedback over HTTP', () => {
     expect(requests.find((r: any) => r.id === liisaRequestId)).toMatchObject({ status: 'closed', remindersSent: 2 });
     expect(requests.find((r: any) => r.id === pekkaRequestId)).toMatchObject({ status: 'answered', remindersSent: 0 });
 
-    const late = await h.click(liisaUser, 'feedback.submit', { requestId: liisaRequestId, topic: '', ...answer({ rating: '5' }) });
+    const late = await h.click(liisaUser, 'feedback.submit', feedbackSubmission(liisaRequestId, { rating: '5' }));
     expect(late.value).toContain('Tämän palautepyynnön vastausaika on päättynyt');
     expect((await year()).feedback).toHaveLength(1);
   });
@@ -276,9 +246,9 @@ describe('partner feedback over HTTP', () => {
 
   it('staff see anonymous answers without a name, and a group under the minimum hidden', async () => {
     const requestFor = (user: TestUser) => submitAction(cardOf(surveyCards.find((m) => m.conversationId === chatOf(user)))).data.requestId;
-    const anonymous = await h.click(partner, 'feedback.submit', { requestId: requestFor(partner), topic: '', ...answer({ rating: '5', works: 'Nopeat vastaukset.', anonymous: 'true' }) });
+    const anonymous = await h.click(partner, 'feedback.submit', feedbackSubmission(requestFor(partner), { rating: '5', works: 'Nopeat vastaukset.', anonymous: 'true' }));
     expect(cardText(anonymous.value)).toContain('Kiitos! Palautteesi on tallennettu.');
-    await h.click(liisaUser, 'feedback.submit', { requestId: requestFor(liisaUser), topic: '', ...answer({ rating: '3', change: 'Jonotusajat ovat pitkiä.' }) });
+    await h.click(liisaUser, 'feedback.submit', feedbackSubmission(requestFor(liisaUser), { rating: '3', change: 'Jonotusajat ovat pitkiä.' }));
 
     const [reply] = await h.say(coordinator, 'feedback');
     const text = cardText(cardOf(reply));
@@ -307,7 +277,7 @@ describe('partner feedback over HTTP', () => {
     expect(sent).toHaveLength(2);
     const card = cardOf(sent.find((m) => m.conversationId === chatOf(partner)));
     expect(cardText(card)).toContain('Kysely: Asiakaspalvelu (2027-Q2)');
-    await h.click(partner, 'feedback.submit', { requestId: submitAction(card).data.requestId, topic: '', ...answer({ rating: '4' }) });
+    await h.click(partner, 'feedback.submit', feedbackSubmission(submitAction(card).data.requestId, { rating: '4' }));
 
     const data = await year();
     expect(data.surveyRounds.map((r: any) => r.periodKey)).toEqual(['2027-Q1', '2027-Q2']);
@@ -348,9 +318,9 @@ describe('partner feedback over HTTP', () => {
     const data = submitAction(form.value).data;
     expect(data).toMatchObject({ topic: 'general', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
 
-    const first = await h.click(partner, 'feedback.submit', { ...data, ...answer({ rating: '5', works: 'Hyvä yhteistyö.' }) });
+    const first = await h.click(partner, 'feedback.submit', { ...feedbackSubmission(data.requestId, { rating: '5', works: 'Hyvä yhteistyö.' }), ...data });
     expect(cardText(first.value)).toContain('Kiitos! Palautteesi on tallennettu.');
-    const second = await h.click(partner, 'feedback.submit', { ...data, ...answer({ rating: '4', works: 'Hyvä yhteistyö.' }) });
+    const second = await h.click(partner, 'feedback.submit', { ...feedbackSubmission(data.requestId, { rating: '4', works: 'Hyvä yhteistyö.' }), ...data });
     expect(cardText(second.value)).toContain('Muutoksesi on tallennettu.');
     const stored = await year();
     expect(stored.feedback.filter((f: any) => f.kind === 'adhoc').map((f: any) => [f.topic, f.rating])).toEqual([['general', 4]]);

@@ -10,6 +10,7 @@ import { cardText, Harness } from './harness/sidos-harness.js';
 import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
 import { allRecords } from './harness/read-records.js';
 import { yearRecords } from './harness/read-records.js';
+import { proposalChanges, proposalFixture } from './harness/record-fixtures.js';
 
 const MEETING_ID = 'meeting-1';
 const PEKKA_CHAT = `a:personal-${partner.aadObjectId}`;
@@ -22,21 +23,16 @@ const olli = partnerFixture('p-olli', { name: 'Olli Ojala', organisation: 'Vanta
 
 const meeting = meetingFixture({ id: MEETING_ID, endsAt: '2027-03-02T13:00:00.000Z' });
 
-const proposal = (id: string, text: string, patch: Partial<Proposal>): Proposal => ({
-  id,
-  feedbackId: `feedback-${id}`,
-  officeId: 'uusimaa',
-  segment: 'municipalities',
-  text,
-  level: 'local',
-  justification: 'Asiakkaat kysyvät tätä joka viikko.',
-  status: 'received',
-  history: [{ status: 'received', at: '2027-03-02T14:00:00.000Z', by: 'p-pekka' }],
-  authorPartnerId: 'p-pekka',
-  anonymous: false,
-  createdAt: '2027-03-02T14:00:00.000Z',
-  ...patch,
-});
+const proposal = (id: string, text: string, patch: Partial<Proposal>): Proposal =>
+  proposalFixture(id, {
+    feedbackId: `feedback-${id}`,
+    text,
+    level: 'local',
+    justification: 'Asiakkaat kysyvät tätä joka viikko.',
+    authorPartnerId: 'p-pekka',
+    ...proposalChanges([['received', '2027-03-02T14:00:00.000Z']], 'p-pekka'),
+    ...patch,
+  });
 
 const LOCAL_TEXT = 'Lähettäkää maksusuunnitelman malli jo ensimmäisen kirjeen mukana.';
 const NATIONAL_TEXT = 'Muuttakaa ulosottokaaren määräaikoja.';
@@ -229,6 +225,10 @@ describe('proposals and office feedback over HTTP', () => {
   });
 
   describe('office feedback to partners', () => {
+    /** The coordinator's feedback to Espoon kaupunki on the meeting, with the rating and suggestion given. */
+    const submitToEspoo = (fields: { rating: string; couldDoDifferently: string }) =>
+      h.click(coordinator, 'office-feedback.submit', { meetingId: MEETING_ID, organisation: 'Espoon kaupunki', works: 'Yhteyshenkilö vastaa nopeasti.', ...fields });
+
     it('prompts the office’s coordinators once per meeting, listing only organisations that attended', async () => {
       const prompts = await h.runJob('office-feedback.requests');
       expect(prompts.map((m) => m.conversationId)).toEqual([COORDINATOR_CHAT]);
@@ -248,13 +248,7 @@ describe('proposals and office feedback over HTTP', () => {
       expect(cardText(open.value)).toContain('Palaute: Espoon kaupunki');
 
       const from = h.connector.posted.length;
-      const res = await h.click(coordinator, 'office-feedback.submit', {
-        meetingId: MEETING_ID,
-        organisation: 'Espoon kaupunki',
-        rating: '7',
-        works: 'Yhteyshenkilö vastaa nopeasti.',
-        couldDoDifferently: '',
-      });
+      const res = await submitToEspoo({ rating: '7', couldDoDifferently: '' });
       const form = cardText(res.value);
       expect(form).toContain('Arvosana: sallittu 1–5.');
       expect(form).toContain('Yhteyshenkilö vastaa nopeasti.');
@@ -265,13 +259,7 @@ describe('proposals and office feedback over HTTP', () => {
 
     it('saves valid feedback and delivers it to the organisation’s attendees: Teams and e-mail', async () => {
       const from = h.connector.posted.length;
-      const res = await h.click(coordinator, 'office-feedback.submit', {
-        meetingId: MEETING_ID,
-        organisation: 'Espoon kaupunki',
-        rating: '4',
-        works: 'Yhteyshenkilö vastaa nopeasti.',
-        couldDoDifferently: 'Liittäkää maksusuunnitelma hakemukseen.',
-      });
+      const res = await submitToEspoo({ rating: '4', couldDoDifferently: 'Liittäkää maksusuunnitelma hakemukseen.' });
       const confirmation = cardText(res.value);
       expect(confirmation).toContain('Palaute organisaatiolle Espoon kaupunki tallennettu. Lähetetty osallistujille: 1 Teamsissa, 1 sähköpostilla.');
       expect(confirmation).toContain('palaute annettu (4/5)');

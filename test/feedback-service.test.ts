@@ -19,7 +19,8 @@ import { createSurvey, createSurveyRounds, roundAnswers, stopSurvey, surveyPerio
 import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { feedbackOutbox } from '../bot/teams/feedback.js';
 import { valueOf } from './harness/parse-results.js';
-import { personalChat } from './harness/seed.js';
+import { rsvpFixture as invitation } from './harness/record-fixtures.js';
+import { meetingEndingAt, partnerFixture, personalChat } from './harness/seed.js';
 import { tempRecords, type TempRecords } from './harness/temp-records.js';
 
 const settings = { reminderAfterDays: 3, maxReminders: 2, anonymityMinimum: 3 };
@@ -28,44 +29,16 @@ const DAY = 86_400_000;
 const ENDED = new Date('2027-03-02T13:00:00.000Z');
 const at = (ms: number) => new Date(ENDED.getTime() + ms);
 
-function partner(n: number, patch: Partial<Partner> = {}): Partner {
-  return {
-    id: `p-${n}`,
-    name: `Partner ${n}`,
-    organisation: `Org ${n}`,
-    segment: 'municipalities',
-    officeId: 'uusimaa',
-    email: `p${n}@example.fi`,
-    aadObjectId: `aad-${n}`,
-    locale: 'fi',
-    createdAt: '2027-01-01T00:00:00.000Z',
-    updatedAt: '2027-01-01T00:00:00.000Z',
-    ...patch,
-  };
-}
+const partner = (n: number, patch: Partial<Partner> = {}): Partner =>
+  partnerFixture(`p-${n}`, { name: `Partner ${n}`, organisation: `Org ${n}`, email: `p${n}@example.fi`, aadObjectId: `aad-${n}`, ...patch });
 
-function meeting(id: string, patch: Partial<Meeting> = {}): Meeting {
-  return {
-    id,
-    planId: 'plan-1',
-    officeId: 'uusimaa',
-    year: 2027,
-    subTheme: `Sub-theme ${id}`,
-    startsAt: new Date(ENDED.getTime() - 2 * 3600_000).toISOString(),
-    endsAt: ENDED.toISOString(),
-    segments: ['municipalities'],
-    status: 'scheduled',
-    sequence: 0,
-    uid: `${id}@sidos`,
-    ...patch,
-  };
-}
-
-function invitation(meetingId: string, partnerId: string, rsvp: Invitation['rsvp'], attended?: boolean): Invitation {
-  return { id: `${meetingId}-${partnerId}`, meetingId, partnerId, rsvp, sentSequence: 0, icsToken: 'x', ...(attended === undefined ? {} : { attended }) };
-}
+const meeting = (id: string, patch: Partial<Meeting> = {}): Meeting => meetingEndingAt(id, ENDED.toISOString(), { planId: 'plan-1', uid: `${id}@sidos`, ...patch });
 
 const input = (fields: Record<string, string>): FeedbackInput => valueOf(parseFeedbackInput({ rating: '4', works: 'Hyvä asialista.', change: '', ...fields }));
+
+/** Partner n's answer to a feedback request with the given form fields. */
+const submitAs = (n: number, requestId: string, fields: Record<string, string>, now: Date) =>
+  submitFeedback(records, settings, { requestId, partner: partner(n), input: input(fields), now });
 
 let temp: TempRecords;
 let records: LowdbRecordStore;
@@ -227,12 +200,7 @@ describe('submitting feedback', () => {
 
   it('saves the answer with its proposals and marks the request answered', async () => {
     const [request] = await openRequest();
-    const result = await submitFeedback(records, settings, {
-      requestId: request.id,
-      partner: partner(1),
-      input: input({ rating: '2', justification: 'Kutsu tuli liian myöhään.', proposal_0: 'Kutsu kuukautta aiemmin', level_0: 'local', proposal_1: 'Lakimuutos', level_1: 'national' }),
-      now: at(DAY),
-    });
+    const result = await submitAs(1, request.id, { rating: '2', justification: 'Kutsu tuli liian myöhään.', proposal_0: 'Kutsu kuukautta aiemmin', level_0: 'local', proposal_1: 'Lakimuutos', level_1: 'national' }, at(DAY));
     expect(result).toMatchObject({ ok: true, created: true });
     const data = (await year());
     expect(data.feedback).toEqual([
@@ -248,12 +216,7 @@ describe('submitting feedback', () => {
 
   it('an edit updates the same record: unhandled proposals are replaced, handled ones kept', async () => {
     const [request] = await openRequest();
-    const first = await submitFeedback(records, settings, {
-      requestId: request.id,
-      partner: partner(1),
-      input: input({ proposal_0: 'Handled', level_0: 'local', proposal_1: 'Dropped', level_1: 'local', proposal_2: 'Kept', level_2: 'local' }),
-      now: at(DAY),
-    });
+    const first = await submitAs(1, request.id, { proposal_0: 'Handled', level_0: 'local', proposal_1: 'Dropped', level_1: 'local', proposal_2: 'Kept', level_2: 'local' }, at(DAY));
     if (!first.ok) throw new Error(first.code);
     const ids = Object.fromEntries(first.proposals.map((p) => [p.text, p.id]));
     await records.transaction(async (tx) => {
@@ -262,12 +225,7 @@ describe('submitting feedback', () => {
       await tx.putInYear('proposals', 2027, { ...handled, status: 'under-review', history });
     });
 
-    const edit = await submitFeedback(records, settings, {
-      requestId: request.id,
-      partner: partner(1),
-      input: input({ rating: '5', anonymous: 'true', proposal_0: 'Kept', level_0: 'national', proposal_1: 'New', level_1: 'local' }),
-      now: at(2 * DAY),
-    });
+    const edit = await submitAs(1, request.id, { rating: '5', anonymous: 'true', proposal_0: 'Kept', level_0: 'national', proposal_1: 'New', level_1: 'local' }, at(2 * DAY));
     expect(edit).toMatchObject({ ok: true, created: false });
     const data = (await year());
     expect(data.feedback).toHaveLength(1);
@@ -284,9 +242,9 @@ describe('submitting feedback', () => {
   it('only the partner the request was sent to may answer, and only until it closes', async () => {
     const [request] = await openRequest();
     const before = JSON.stringify((await year()));
-    expect(await submitFeedback(records, settings, { requestId: request.id, partner: partner(2), input: input({}), now: at(DAY) })).toEqual({ ok: false, code: 'not-yours' });
-    expect(await submitFeedback(records, settings, { requestId: request.id, partner: partner(1), input: input({}), now: at(9 * DAY + 60_000) })).toEqual({ ok: false, code: 'closed' });
-    expect(await submitFeedback(records, settings, { requestId: 'no-such', partner: partner(1), input: input({}), now: at(DAY) })).toEqual({ ok: false, code: 'not-found' });
+    expect(await submitAs(2, request.id, {}, at(DAY))).toEqual({ ok: false, code: 'not-yours' });
+    expect(await submitAs(1, request.id, {}, at(9 * DAY + 60_000))).toEqual({ ok: false, code: 'closed' });
+    expect(await submitAs(1, 'no-such', {}, at(DAY))).toEqual({ ok: false, code: 'not-found' });
     expect(JSON.stringify((await year()))).toBe(before);
   });
 
@@ -311,7 +269,7 @@ describe('reminders', () => {
   it('reminds the unanswered after reminderAfterDays, at most maxReminders times, then closes', async () => {
     await seed([partner(1), partner(2)], [meeting('m')], [invitation('m', 'p-1', 'accepted'), invitation('m', 'p-2', 'accepted')]);
     const [answered, silent] = await createMeetingRequests(records, settings, ENDED);
-    await submitFeedback(records, settings, { requestId: answered.id, partner: partner(1), input: input({}), now: at(DAY) });
+    await submitAs(1, answered.id, {}, at(DAY));
     const box = outbox(null);
 
     expect(await remindAndClose(records, box, settings, at(3 * DAY - 60_000))).toEqual({ closed: 0, reminded: 0 });

@@ -21,6 +21,7 @@ import { admin, coordinator, national, partner, stranger, swedishCoordinator, ty
 import { editRecords, meetingFixture, partnerFixture, partnerFor } from './harness/seed.js';
 import { Harness } from './harness/sidos-harness.js';
 import { readDataFile } from './harness/data-files.js';
+import { proposalChanges, proposalFixture } from './harness/record-fixtures.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20270201);
 const BATCH = 20;
@@ -132,19 +133,15 @@ const answer = (id: string, requestId: string, partnerId: string, officeId: stri
   updatedAt: '2027-01-27T09:00:00.000Z',
 });
 
-const proposal = (id: string, feedbackId: string, author: string, officeId: string, level: Proposal['level']): Proposal => ({
-  id,
-  feedbackId,
-  officeId,
-  segment: 'municipalities',
-  text: `Ehdotus ${id}`,
-  level,
-  status: 'received',
-  history: [{ status: 'received', at: '2027-01-27T09:00:00.000Z', by: 'partner' }],
-  authorPartnerId: author,
-  anonymous: false,
-  createdAt: '2027-01-27T09:00:00.000Z',
-});
+const proposal = (id: string, feedbackId: string, author: string, officeId: string, level: Proposal['level']): Proposal =>
+  proposalFixture(id, {
+    feedbackId,
+    officeId,
+    text: `Ehdotus ${id}`,
+    level,
+    authorPartnerId: author,
+    ...proposalChanges([['received', '2027-01-27T09:00:00.000Z']], 'partner'),
+  });
 
 const survey = (id: string, officeId: string): Survey => ({
   id,

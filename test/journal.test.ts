@@ -31,26 +31,11 @@ import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { roleAssignmentId } from '../bot/store/record-kinds.js';
 import { StoreFileError, StoreWriteError, emptyYear, type RoleAssignment, type YearData } from '../bot/store/store.js';
 import { allRecords } from './harness/read-records.js';
-
-const partner = (id: string, extra: Partial<Partner> = {}): Partner =>
-  ({
-    id,
-    name: `Person ${id}`,
-    organisation: 'Kunta',
-    segment: 'municipalities',
-    officeId: 'uusimaa',
-    email: `${id}@example.fi`,
-    locale: 'fi',
-    createdAt: '2027-01-01T00:00:00.000Z',
-    updatedAt: '2027-01-01T00:00:00.000Z',
-    ...extra,
-  }) as Partner;
+import { partnerIds, putPartner, storedPartner as partner } from './harness/stored-partners.js';
+import { proposalChanges, proposalFixture } from './harness/record-fixtures.js';
 
 const proposal = (id: string): Proposal =>
-  ({ id, text: `Ehdotus ${id}`, status: 'received', history: [{ status: 'received', at: '2027-01-01T00:00:00.000Z', by: 'x' }] }) as unknown as Proposal;
-
-const putPartner = (records: LowdbRecordStore, record: Partner) => records.transaction((tx) => tx.put('partners', record));
-const partnerIds = async (records: LowdbRecordStore) => (await allRecords(records, 'partners')).map((p) => p.id);
+  proposalFixture(id, { text: `Ehdotus ${id}`, ...proposalChanges([['received', '2027-01-01T00:00:00.000Z']], 'x') });
 
 const exists = (file: string) => stat(file).then(() => true, () => false);
 

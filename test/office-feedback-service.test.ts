@@ -3,11 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../bot/config.js';
 import type { OutgoingMessage } from '../bot/delivery/outgoing.js';
 import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
-import type { Invitation, Meeting } from '../bot/domain/types.js';
 import { giveOfficeFeedback, organisationsToReview, sendFeedbackPrompts } from '../bot/services/office-feedback.js';
 import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { roleAssignmentId } from '../bot/store/record-kinds.js';
-import { partnerFixture, personalChat } from './harness/seed.js';
+import { rsvpFixture as invitation } from './harness/record-fixtures.js';
+import { meetingEndingAt as meeting, partnerFixture, personalChat } from './harness/seed.js';
 import { cardText } from './harness/sidos-harness.js';
 import { dataFileText } from './harness/data-files.js';
 import { tempRecords, type TempRecords } from './harness/temp-records.js';
@@ -17,31 +17,6 @@ const coordinator = { role: 'coordinator' as const, officeId: 'uusimaa', id: 'aa
 const input = { meetingId: 'm-1', organisation: 'Espoon kaupunki', rating: 4, works: 'Hyvä yhteistyö.', couldDoDifferently: '' };
 
 const partner = (id: string, organisation: string) => partnerFixture(id, { organisation });
-
-const meeting = (id: string, endsAt: string, patch: Partial<Meeting> = {}): Meeting => ({
-  id,
-  planId: 'plan',
-  officeId: 'uusimaa',
-  year: 2027,
-  subTheme: `Sub-theme ${id}`,
-  startsAt: new Date(Date.parse(endsAt) - 2 * 3600_000).toISOString(),
-  endsAt,
-  segments: ['municipalities'],
-  status: 'scheduled',
-  sequence: 0,
-  uid: `${id}@sidos`,
-  ...patch,
-});
-
-const invitation = (meetingId: string, partnerId: string, rsvp: Invitation['rsvp'], attended?: boolean): Invitation => ({
-  id: `${meetingId}-${partnerId}`,
-  meetingId,
-  partnerId,
-  rsvp,
-  sentSequence: 0,
-  icsToken: 't',
-  ...(attended === undefined ? {} : { attended }),
-});
 
 describe('office feedback service', () => {
   let temp: TempRecords;

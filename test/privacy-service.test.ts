@@ -15,6 +15,7 @@ import { roleAssignmentId, type RecordKinds, type SharedKind, type YearKind } fr
 import type { RecordStore, RecordTransaction } from '../bot/store/records.js';
 import { dataFileText } from './harness/data-files.js';
 import { tempRecords, type TempRecords } from './harness/temp-records.js';
+import { proposalFixture } from './harness/record-fixtures.js';
 
 const T0 = '2025-01-15T08:00:00.000Z';
 const id = (n: number) => `0b5c2f4e-1d3a-4c8e-9f10-${String(n).padStart(12, '0')}`;
@@ -92,23 +93,19 @@ const feedback = (fid: string, meetingId: string, partnerId: string, rating: num
   updatedAt: at,
   ...fields,
 });
-const proposal = (pid: string, feedbackId: string, author: string, text: string, at: string, fields: Partial<Proposal> = {}): Proposal => ({
-  id: pid,
-  feedbackId,
-  officeId: 'uusimaa',
-  segment: 'municipalities',
-  text,
-  level: 'national',
-  status: 'under-review',
-  history: [
-    { status: 'received', at, by: 'partner' },
-    { status: 'under-review', at, by: COORDINATOR.aadObjectId, reason: 'Selvitetään' },
-  ],
-  authorPartnerId: author,
-  anonymous: false,
-  createdAt: at,
-  ...fields,
-});
+const proposal = (pid: string, feedbackId: string, author: string, text: string, at: string, fields: Partial<Proposal> = {}): Proposal =>
+  proposalFixture(pid, {
+    feedbackId,
+    text,
+    status: 'under-review',
+    history: [
+      { status: 'received', at, by: 'partner' },
+      { status: 'under-review', at, by: COORDINATOR.aadObjectId, reason: 'Selvitetään' },
+    ],
+    authorPartnerId: author,
+    createdAt: at,
+    ...fields,
+  });
 
 const NOV = '2026-11-10T10:00:00.000Z';
 const NOV_AFTER = '2026-11-10T14:00:00.000Z';

@@ -13,6 +13,7 @@ import { cardText } from './harness/sidos-harness.js';
 import { dataFileText, readDataFile } from './harness/data-files.js';
 import { tempRecords, type TempRecords } from './harness/temp-records.js';
 import { allRecords } from './harness/read-records.js';
+import { proposalChanges, proposalFixture } from './harness/record-fixtures.js';
 
 const now = new Date('2027-03-10T10:00:00.000Z');
 const coordinator = { role: 'coordinator' as const, officeId: 'uusimaa', id: 'aad-coordinator' };
@@ -20,20 +21,15 @@ const national = { role: 'national' as const, officeId: 'uusimaa', id: 'aad-nati
 /** Who the audit trail names as having decided. */
 const actor = { aadObjectId: 'aad-coordinator', name: 'Kaisa', role: 'coordinator' as const };
 
-const proposal = (id: string, createdAt: string, patch: Partial<Proposal> = {}): Proposal => ({
-  id,
-  feedbackId: `f-${id}`,
-  officeId: 'uusimaa',
-  segment: 'municipalities',
-  text: `Proposal ${id}`,
-  level: 'local',
-  status: 'received',
-  history: [{ status: 'received', at: createdAt, by: 'author' }],
-  authorPartnerId: 'author',
-  anonymous: false,
-  createdAt,
-  ...patch,
-});
+const proposal = (id: string, createdAt: string, patch: Partial<Proposal> = {}): Proposal =>
+  proposalFixture(id, {
+    feedbackId: `f-${id}`,
+    text: `Proposal ${id}`,
+    level: 'local',
+    authorPartnerId: 'author',
+    ...proposalChanges([['received', createdAt]], 'author'),
+    ...patch,
+  });
 
 describe('proposals service', () => {
   let temp: TempRecords;

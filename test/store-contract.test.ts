@@ -31,6 +31,8 @@ function file<K extends Kind>(tx: RecordTransaction, kind: K, record: RecordKind
 }
 
 const sendClaim = (key: string, holder: string, until = LATER) => ({ key, channel: 'teams' as const, target: 'a:chat-1', what: 'invite', holder, until });
+/** The send record a `sendClaim` leaves once its first attempt is recorded as sent at NOW. */
+const sentAtNow = (id: string, extra: { activityId?: string } = {}) => ({ id, channel: 'teams', target: 'a:chat-1', what: 'invite', status: 'sent', attempts: 1, at: NOW, ...extra });
 
 describe('record kinds', () => {
   it('has a RecordStore kind for every list of the year and shared documents (job state is kept apart)', () => {
@@ -478,16 +480,7 @@ describe.each([lowdbSubject(), postgresSubject()])('RecordStore on $name', (subj
     expect(await store.claimSend(sendClaim('announce:a1:p1:teams', 'a'), NOW)).toBe(true);
     expect(await store.recordSendResult('announce:a1:p1:teams', 'a', { status: 'sent', activityId: 'activity-7' }, NOW)).toBe(true);
     await reopen();
-    expect(await store.get('sends', 'announce:a1:p1:teams')).toEqual({
-      id: 'announce:a1:p1:teams',
-      channel: 'teams',
-      target: 'a:chat-1',
-      what: 'invite',
-      status: 'sent',
-      attempts: 1,
-      at: NOW,
-      activityId: 'activity-7',
-    });
+    expect(await store.get('sends', 'announce:a1:p1:teams')).toEqual(sentAtNow('announce:a1:p1:teams', { activityId: 'activity-7' }));
   });
 
   it('lets concurrent read-change-write transactions on one record take turns, losing none', async () => {
@@ -509,15 +502,7 @@ describe.each([lowdbSubject(), postgresSubject()])('RecordStore on $name', (subj
     const holder = `holder-${won.indexOf(true)}`;
     expect(await store.recordSendResult('digest/2027-Q1/chat-1', 'someone-else', { status: 'sent' }, NOW)).toBe(false);
     expect(await store.recordSendResult('digest/2027-Q1/chat-1', holder, { status: 'sent' }, NOW)).toBe(true);
-    expect(await store.get('sends', 'digest/2027-Q1/chat-1')).toEqual({
-      id: 'digest/2027-Q1/chat-1',
-      channel: 'teams',
-      target: 'a:chat-1',
-      what: 'invite',
-      status: 'sent',
-      attempts: 1,
-      at: NOW,
-    });
+    expect(await store.get('sends', 'digest/2027-Q1/chat-1')).toEqual(sentAtNow('digest/2027-Q1/chat-1'));
     // Sent is final: no claim wins it, however late.
     expect(await store.claimSend(sendClaim('digest/2027-Q1/chat-1', holder, '2030-01-01T00:00:00.000Z'), '2029-01-01T00:00:00.000Z')).toBe(false);
   });

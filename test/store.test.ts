@@ -7,23 +7,9 @@ import { StoreFileError, StoreWriteError } from '../bot/store/store.js';
 import type { Partner, Plan } from '../bot/domain/types.js';
 import { dataFileText, readDataFile } from './harness/data-files.js';
 import { allRecords } from './harness/read-records.js';
-
-const partner = (id: string): Partner => ({
-  id,
-  name: `Person ${id}`,
-  organisation: 'Kunta',
-  segment: 'municipalities',
-  officeId: 'uusimaa',
-  email: `${id}@example.fi`,
-  locale: 'fi',
-  createdAt: '2027-01-01T00:00:00.000Z',
-  updatedAt: '2027-01-01T00:00:00.000Z',
-});
+import { partnerIds, putPartner, storedPartner as partner } from './harness/stored-partners.js';
 
 const plan = (id: string) => ({ id }) as unknown as Plan;
-
-const putPartner = (records: LowdbRecordStore, record: Partner) => records.transaction((tx) => tx.put('partners', record));
-const partnerIds = async (records: LowdbRecordStore) => (await allRecords(records, 'partners')).map((p) => p.id);
 
 describe('the lowdb files under the RecordStore', () => {
   let dir: string;

@@ -22,6 +22,7 @@ import type {
 import { PROPOSAL_STATUSES } from '../../bot/domain/types.js';
 import type { ConversationRecord, SendRecord, SharedData, YearData } from '../../bot/store/store.js';
 import { cardAction } from '../../test/harness/activities.js';
+import { feedbackSubmission } from '../../test/harness/card-inputs.js';
 import { prng } from './prng.js';
 import type { TestUser } from '../../test/harness/people.js';
 
@@ -67,7 +68,7 @@ export const SUB_THEMES = [
   'Velallisen neuvonta ja ohjaus',
   'Sähköinen asiointi ja hakemukset',
 ];
-export const SENTENCES = [
+const SENTENCES = [
   'Asialista tuli hyvissä ajoin ja aiheet olivat meille ajankohtaisia.',
   'Keskustelu oli avointa ja saimme vastauksia käytännön kysymyksiin.',
   'Esitykset veivät liikaa aikaa, keskustelulle jäi vain puoli tuntia.',
@@ -90,39 +91,75 @@ const PROPOSALS = [
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A feedback card's inputs answering `requestId`: a rating, texts, sometimes a proposal. */
-export function answerInputs(random: () => number, requestId: string): Record<string, string> {
+/** Choices and Finnish sentences drawn from `random`, the benchmark's seeded generator. */
+export function randomWords(random: () => number) {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const text = (sentences: number) => Array.from({ length: sentences }, () => pick(SENTENCES)).join(' ');
+  return { pick, text };
+}
+
+/** The partner's answer to `request`, given at `at`: a random rating (a low one justified), texts and anonymity. */
+export function randomFeedback(random: () => number, id: string, request: FeedbackRequest, at: string): Feedback {
+  const { text } = randomWords(random);
+  const rating = 1 + Math.floor(random() * 5);
+  return {
+    id,
+    requestId: request.id,
+    kind: request.kind,
+    ...(request.meetingId ? { meetingId: request.meetingId } : {}),
+    ...(request.surveyRoundId ? { surveyRoundId: request.surveyRoundId } : {}),
+    ...(request.kind === 'adhoc' ? { topic: 'general' } : {}),
+    officeId: request.officeId,
+    segment: request.segment,
+    partnerId: request.partnerId,
+    anonymous: random() < 0.2,
+    rating,
+    works: text(1 + Math.floor(random() * 3)),
+    change: text(Math.floor(random() * 3)),
+    ...(rating <= 2 ? { justification: text(1) } : {}),
+    submittedAt: at,
+    updatedAt: at,
+  };
+}
+
+/** The year's plan of an office's benchmark meetings. */
+export const benchPlan = (id: string, officeId: string, year: number, createdAt: string): Plan => ({
+  id,
+  officeId,
+  year,
+  theme: 'Perinnän ensimmäiset viikot',
+  segments: SEGMENTS,
+  weekday: 2,
+  time: '13:00',
+  durationMinutes: 120,
+  place: 'Pasila',
+  createdBy: 'bench',
+  createdAt,
+  updatedAt: createdAt,
+});
+
+/** A feedback card's inputs answering `requestId`: a rating, texts, sometimes a proposal. */
+export function answerInputs(random: () => number, requestId: string): Record<string, string> {
+  const { pick, text } = randomWords(random);
   const rating = 1 + Math.floor(random() * 5);
   const proposal = random() < 0.4;
-  return {
-    requestId,
-    topic: '',
+  return feedbackSubmission(requestId, {
     rating: String(rating),
     works: text(1 + Math.floor(random() * 2)),
     change: text(1),
     justification: rating <= 2 ? text(1) : '',
     proposal_0: proposal ? pick(PROPOSALS) : '',
     level_0: proposal ? pick(['local', 'national']) : '',
-    proposalJustification_0: '',
-    proposal_1: '',
-    level_1: '',
-    proposalJustification_1: '',
-    proposal_2: '',
-    level_2: '',
-    proposalJustification_2: '',
     anonymous: random() < 0.2 ? 'true' : 'false',
-  };
+  });
 }
 
 /** Runs in a worker (scripts/bench.ts calls it by name), so the generated objects never sit in the measured heap. */
 export async function writeDataset(spec: DatasetSpec): Promise<Dataset> {
   const random = prng(spec.records);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const { pick, text } = randomWords(random);
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
   const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-${pick(['8', '9', 'a', 'b'])}${hex(3)}-${hex(12)}`;
-  const text = (sentences: number) => Array.from({ length: sentences }, () => pick(SENTENCES)).join(' ');
   const T0 = Date.parse('2027-01-04T08:00:00.000Z');
   const now = Date.parse(BENCH_NOW);
 
@@ -163,20 +200,7 @@ export async function writeDataset(spec: DatasetSpec): Promise<Dataset> {
     });
   });
 
-  const plans: Plan[] = OFFICES.map((o) => ({
-    id: uuid(),
-    officeId: o.id,
-    year: BENCH_YEAR,
-    theme: 'Perinnän ensimmäiset viikot',
-    segments: SEGMENTS,
-    weekday: 2,
-    time: '13:00',
-    durationMinutes: 120,
-    place: 'Pasila',
-    createdBy: 'bench',
-    createdAt: iso(T0 - 60 * DAY),
-    updatedAt: iso(T0 - 60 * DAY),
-  }));
+  const plans: Plan[] = OFFICES.map((o) => benchPlan(uuid(), o.id, BENCH_YEAR, iso(T0 - 60 * DAY)));
   // Meetings from early January until two days before the clock; the last ones are what the open requests are about.
   const meetingCount = Math.max(20, Math.ceil(spec.records / 50));
   const meetings: Meeting[] = Array.from({ length: meetingCount }, (_, j) => {
@@ -250,25 +274,7 @@ export async function writeDataset(spec: DatasetSpec): Promise<Dataset> {
   for (let i = 0; i < spec.records; i++) {
     const partner = pick(partners);
     const r = request(partner, true);
-    const rating = 1 + Math.floor(random() * 5);
-    const f: Feedback = {
-      id: uuid(),
-      requestId: r.id,
-      kind: r.kind,
-      ...(r.meetingId ? { meetingId: r.meetingId } : {}),
-      ...(r.surveyRoundId ? { surveyRoundId: r.surveyRoundId } : {}),
-      ...(r.kind === 'adhoc' ? { topic: 'general' } : {}),
-      officeId: r.officeId,
-      segment: r.segment,
-      partnerId: partner.id,
-      anonymous: random() < 0.2,
-      rating,
-      works: text(1 + Math.floor(random() * 3)),
-      change: text(Math.floor(random() * 3)),
-      ...(rating <= 2 ? { justification: text(1) } : {}),
-      submittedAt: r.answeredAt!,
-      updatedAt: r.answeredAt!,
-    };
+    const f = randomFeedback(random, uuid(), r, r.answeredAt!);
     feedback.push(f);
     for (let k = random() < 0.25 ? 1 + Math.floor(random() * 2) : 0; k > 0; k--) {
       const status = pick(PROPOSAL_STATUSES);

@@ -19,25 +19,29 @@ export interface LoadResult {
   wallMs: number;
 }
 
+const emptyResult = (n: number): LoadResult => ({ latencyMs: new Array(n), status: new Array(n), response: new Array(n), wallMs: 0 });
+
+/** POSTs body i and keeps its answer, status (0 when it could not be sent) and latency at i in `result`. */
+async function post(url: string, bodies: string[], i: number, result: LoadResult): Promise<void> {
+  const started = performance.now();
+  try {
+    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: bodies[i] });
+    result.response[i] = await res.text();
+    result.status[i] = res.status;
+  } catch (err) {
+    result.response[i] = String(err);
+    result.status[i] = 0;
+  }
+  result.latencyMs[i] = performance.now() - started;
+}
+
 /** Sends the job's requests; runs inside the worker, where LoadClient calls it by name. */
 export async function sendAll(job: LoadJob): Promise<LoadResult> {
   const n = job.bodies.length;
-  const result: LoadResult = { latencyMs: new Array(n), status: new Array(n), response: new Array(n), wallMs: 0 };
+  const result = emptyResult(n);
   let next = 0;
   const sender = async () => {
-    while (next < n) {
-      const i = next++;
-      const started = performance.now();
-      try {
-        const res = await fetch(job.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: job.bodies[i] });
-        result.response[i] = await res.text();
-        result.status[i] = res.status;
-      } catch (err) {
-        result.response[i] = String(err);
-        result.status[i] = 0;
-      }
-      result.latencyMs[i] = performance.now() - started;
-    }
+    while (next < n) await post(job.url, job.bodies, next++, result);
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: Math.min(job.concurrency, n) }, sender));
@@ -58,21 +62,12 @@ export interface PacedJob {
  */
 export async function sendAtRate(job: PacedJob): Promise<LoadResult> {
   const n = job.bodies.length;
-  const result: LoadResult = { latencyMs: new Array(n), status: new Array(n), response: new Array(n), wallMs: 0 };
+  const result = emptyResult(n);
   const started = performance.now();
   const sendOne = async (i: number) => {
     const wait = started + (i * 1000) / job.perSecond - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const sentAt = performance.now();
-    try {
-      const res = await fetch(job.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: job.bodies[i] });
-      result.response[i] = await res.text();
-      result.status[i] = res.status;
-    } catch (err) {
-      result.response[i] = String(err);
-      result.status[i] = 0;
-    }
-    result.latencyMs[i] = performance.now() - sentAt;
+    await post(job.url, job.bodies, i, result);
   };
   await Promise.all(Array.from({ length: n }, (_, i) => sendOne(i)));
   result.wallMs = performance.now() - started;

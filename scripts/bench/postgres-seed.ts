@@ -9,10 +9,10 @@
 // unique ones check the data when they are rebuilt). Records are made chunk
 // by chunk, so 1M answers never sit in memory at once.
 import pg from 'pg';
-import type { Feedback, FeedbackRequest, Meeting, Partner, Plan } from '../../bot/domain/types.js';
+import type { FeedbackRequest, Meeting, Partner } from '../../bot/domain/types.js';
 import { migrate } from '../../bot/store/pg-migrations.js';
 import { KINDS, type YearKind } from '../../bot/store/record-kinds.js';
-import { FIRST, LAST, ORGS, PLACES, SEGMENTS, SENTENCES, SUB_THEMES } from './dataset.js';
+import { benchPlan, FIRST, LAST, ORGS, PLACES, randomFeedback, randomWords, SEGMENTS, SUB_THEMES } from './dataset.js';
 import { prng } from './prng.js';
 
 /** The history runs over these two years; a record is filed under the year it belongs to (a meeting's, an answer's). */
@@ -94,8 +94,7 @@ export const seedUser = (i: number) => ({ id: `29:partner-${i}`, aadObjectId: `a
 export async function seedPostgres(databaseUrl: string, feedback: number, open?: OpenRequests): Promise<SeedCounts> {
   const counts = seedCounts(feedback, open?.count);
   const random = prng(feedback);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
-  const text = (sentences: number) => Array.from({ length: sentences }, () => pick(SENTENCES)).join(' ');
+  const { pick } = randomWords(random);
   // A seed that dies halfway is thrown away anyway: its commits need not wait for the disk.
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1, options: '-c synchronous_commit=off' });
   try {
@@ -127,20 +126,7 @@ export async function seedPostgres(databaseUrl: string, feedback: number, open?:
     }
 
     const plans = [2026, 2027].flatMap((year) =>
-      OFFICES.map((office): Plan => ({
-        id: `plan-${office.id}-${year}`,
-        officeId: office.id,
-        year,
-        theme: 'Perinnän ensimmäiset viikot',
-        segments: SEGMENTS,
-        weekday: 2,
-        time: '13:00',
-        durationMinutes: 120,
-        place: 'Pasila',
-        createdBy: 'bench',
-        createdAt: `${year - 1}-11-01T10:00:00.000Z`,
-        updatedAt: `${year - 1}-11-01T10:00:00.000Z`,
-      })),
+      OFFICES.map((office) => benchPlan(`plan-${office.id}-${year}`, office.id, year, `${year - 1}-11-01T10:00:00.000Z`)),
     );
     for (const plan of plans) await insert.add(table('plans'), plan.year, plan);
 
@@ -192,23 +178,7 @@ export async function seedPostgres(databaseUrl: string, feedback: number, open?:
       };
       await insert.add(table('feedbackRequests'), year, request);
       if (!answered) continue;
-      const rating = 1 + Math.floor(random() * 5);
-      const answer: Feedback = {
-        id: seedIds.feedback(k),
-        requestId: request.id,
-        kind: 'meeting',
-        meetingId: request.meetingId,
-        officeId: office.id,
-        segment: request.segment,
-        partnerId: request.partnerId,
-        anonymous: random() < 0.2,
-        rating,
-        works: text(1 + Math.floor(random() * 3)),
-        change: text(Math.floor(random() * 3)),
-        ...(rating <= 2 ? { justification: text(1) } : {}),
-        submittedAt: answeredAt,
-        updatedAt: answeredAt,
-      };
+      const answer = randomFeedback(random, seedIds.feedback(k), request, answeredAt);
       await insert.add(table('feedback'), yearOf(answeredAt), answer);
     }
     if (open) await seedOpenRequests(insert, open, officeOf);

@@ -8,6 +8,7 @@ import type {
   OfficeFeedback,
   Plan,
   Proposal,
+  ProposalStatus,
   SegmentContacts,
   Survey,
   SurveyRound,
@@ -43,6 +44,10 @@ export const invitationFixture = (id: string, overrides: Partial<Invitation> = {
   icsToken: `token-${id}`,
   ...overrides,
 });
+
+/** A sent invitation of `partnerId` to `meetingId`, with its RSVP and, where it was recorded, attendance. */
+export const rsvpFixture = (meetingId: string, partnerId: string, rsvp: Invitation['rsvp'], attended?: boolean): Invitation =>
+  invitationFixture(`${meetingId}-${partnerId}`, { meetingId, partnerId, rsvp, sentSequence: 0, ...(attended === undefined ? {} : { attended }) });
 
 export const requestFixture = (id: string, overrides: Partial<FeedbackRequest> = {}): FeedbackRequest => ({
   id,
@@ -87,6 +92,13 @@ export const proposalFixture = (id: string, overrides: Partial<Proposal> = {}): 
   anonymous: false,
   createdAt: AT,
   ...overrides,
+});
+
+/** A proposal's status, history and creation time from its status changes, oldest first: its status is the last change's, and it was created at the first. */
+export const proposalChanges = (changes: [ProposalStatus, string][], by = 'coordinator'): Pick<Proposal, 'status' | 'history' | 'createdAt'> => ({
+  status: changes.at(-1)?.[0] ?? 'received',
+  history: changes.map(([status, at]) => ({ status, at, by })),
+  createdAt: changes[0]?.[1] ?? AT,
 });
 
 export const officeFeedbackFixture = (id: string, overrides: Partial<OfficeFeedback> = {}): OfficeFeedback => ({

@@ -53,6 +53,10 @@ export const meetingFixture = (overrides: Partial<Meeting> = {}): Meeting => {
   };
 };
 
+/** A two-hour meeting `id` that ends at `endsAt`. */
+export const meetingEndingAt = (id: string, endsAt: string, overrides: Partial<Meeting> = {}): Meeting =>
+  meetingFixture({ id, subTheme: `Sub-theme ${id}`, startsAt: new Date(Date.parse(endsAt) - 2 * 3600_000).toISOString(), endsAt, ...overrides });
+
 /** Stores partners (nobody invited yet) and a meeting of the 2027 plan "Perintäasian ensimmäiset viikot". */
 export async function seedPlannedMeeting(records: RecordStore, meeting: Meeting, partners: Partner[], createdBy: string): Promise<void> {
   await records.transaction(async (tx) => {
