@@ -114,7 +114,7 @@ const aboutPartner = cardData({ partnerId: cardId });
  * A coordinator's form has no office input (undefined); a crafted one is refused by the parser.
  */
 const partnerForm = cardData({
-  partnerId: z.string(), // '' on the Add form
+  partnerId: z.string().default(''), // '' or none: a new partner (the Add form)
   name: formText,
   organisation: formText,
   email: formText,

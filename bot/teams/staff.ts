@@ -45,8 +45,9 @@ const shownOnCard = (button: Shown) => ({ role: button.shownRole, office: button
  * parsers; the Add form's Save button carries an empty key and shown role and office.
  */
 const staffForm = cardData({
-  ...shownFields,
-  key: z.string(),
+  key: z.string().default(''),
+  shownRole: z.string().default(''),
+  shownOffice: z.string().default(''),
   person: formText,
   email: formText,
   role: formText,
