@@ -266,7 +266,7 @@ export const partnersFeature: Feature = {
     },
   ],
   cardActions: [
-    // '' (the "all segments" button, a pager of the whole list) lists every segment.
+    // No segment (the "all segments" button) or '' (a pager of the whole list) lists every segment.
     cardAction('partner.list', OFFICE_STAFF, cardData({ segment: z.string().optional(), page }), async (turn, data) =>
       listCard(turn, { segment: data.segment || undefined, page: data.page }),
     ),
