@@ -7,7 +7,7 @@ import { CARD_BUDGET_BYTES, cardBytes } from '../bot/cards.js';
 import { PARTNER_CSV_ERROR_CODES } from '../bot/domain/partner-csv.js';
 import { PARTNER_INPUT_ERROR_CODES } from '../bot/domain/partner-input.js';
 import { LOCALES } from '../bot/domain/types.js';
-import { loadLocaleStrings } from '../bot/i18n.js';
+import { loadLocaleStrings, translator } from '../bot/i18n.js';
 import { removedPartner } from '../bot/services/partner-undo.js';
 import { PARTNER_ERROR_CODES } from '../bot/services/partners.js';
 import { FILE_DOWNLOAD_INFO } from '../bot/teams/file-download.js';
@@ -420,6 +420,33 @@ describe('partner register in Teams', () => {
     const second = (await h.click(coordinator, next.verb, next.data)).value;
     expect(cardText(second)).toContain(`Näytetään ${LIST_LIMIT + 1}–${municipalities} / ${municipalities}`);
     expect(actions(second).filter((a) => a.verb === 'partner.edit')).toHaveLength(municipalities - LIST_LIMIT);
+  });
+
+  it('answers "card is outdated" to a crafted payload whose field has the wrong type, and changes nothing', async () => {
+    const before = await shared();
+    const posted = h.connector.posted.length;
+    const liisa = before.partners.find((p: any) => p.email === 'liisa.laine@espoo.fi')!;
+    const crafted: [string, Record<string, unknown>][] = [
+      ['partner.list', { segment: { $ne: '' } }],
+      ['partner.list', { segment: ['municipalities'] }],
+      ['partner.edit', { partnerId: { id: liisa.id } }],
+      ['partner.remove', { partnerId: [liisa.id] }],
+      ['partner.remove.confirm', { partnerId: [liisa.id] }],
+      ['partner.remove.confirm', { partnerId: '' }],
+      ['partner.restore', { partnerId: { $gt: '' } }],
+      // A form input that is an object or a list is not something Teams sends: not "E-mail: required".
+      ['partner.save', { ...liisaForm, email: ['uusi@espoo.fi'] }],
+      ['partner.save', { ...liisaForm, partnerId: liisa.id, name: { first: 'Liisa' } }],
+      ['partner.save', { ...liisaForm, partnerId: [liisa.id], name: 'Muutettu' }],
+      ['partner.save', { ...liisaForm, email: 'uusi@espoo.fi', officeId: ['uusimaa'] }],
+      ['partners.import', { csv: ['name,organisation,segment,email', 'P,K,municipalities,p@k.fi'] }],
+      ['partners.import', { csv: { text: 'name,organisation,segment,email\nP,K,municipalities,p@k.fi' } }],
+    ];
+    for (const [verb, data] of crafted) {
+      expect({ verb, data, answer: (await h.click(coordinator, verb, data)).value }).toEqual({ verb, data, answer: translator('fi')('error.cardOutdated') });
+    }
+    expect(await shared()).toEqual(before);
+    expect(h.connector.posted.length).toBe(posted);
   });
 });
 

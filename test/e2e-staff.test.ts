@@ -3,6 +3,7 @@
 // each person's next message sees the new role; every refused case changes
 // nothing on disk.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translator } from '../bot/i18n.js';
 import { pendingRoleNotice } from '../bot/services/staff.js';
 import { executeActions, inputElements, submission } from './harness/card-inputs.js';
 import { cardOf } from './harness/connector.js';
@@ -132,6 +133,29 @@ describe('staff roles in Teams', () => {
     expect(await rolesState()).toEqual(before);
   });
 
+  it('answers "card is outdated" to a crafted payload whose field has the wrong type, and changes nothing', async () => {
+    const before = await shared();
+    const posted = h.connector.posted.length;
+    const shown = { key: liisa.email, shownRole: 'coordinator', shownOffice: 'uusimaa' };
+    const addForm = { key: '', shownRole: '', shownOffice: '', person: '', email: 'new@office.example.fi', role: 'coordinator', office: 'uusimaa' };
+    const crafted: [string, Record<string, unknown>][] = [
+      ['staff.edit', { ...shown, key: [liisa.email] }],
+      ['staff.remove', { ...shown, shownRole: { $ne: '' } }],
+      ['staff.remove.confirm', { ...shown, key: { email: liisa.email } }],
+      ['staff.remove.confirm', { ...shown, shownOffice: ['uusimaa'] }],
+      ['staff.remove.confirm', { ...shown, key: '' }],
+      ['staff.save', { ...shown, key: { $gt: '' }, role: 'admin', office: '' }],
+      // A form input that is an object or a list is not something Teams sends: not "Role: required".
+      ['staff.save', { ...addForm, role: ['admin'] }],
+      ['staff.save', { ...addForm, email: { address: 'new@office.example.fi' } }],
+    ];
+    for (const [verb, data] of crafted) {
+      expect({ verb, data, answer: (await h.click(admin, verb, data)).value }).toEqual({ verb, data, answer: translator('fi')('error.cardOutdated') });
+    }
+    expect(await shared()).toEqual(before);
+    expect(h.connector.posted.length).toBe(posted);
+  });
+
   it('refuses the rules: own role, a configured person, someone already on staff, a stale card', async () => {
     const before = await rolesState();
     const refusals: [Record<string, string>, string][] = [
@@ -144,6 +168,9 @@ describe('staff roles in Teams', () => {
     // A configured person's key on a crafted button, and a button showing a role the person no longer has.
     const configured = await h.click(admin, 'staff.remove.confirm', { key: coordinator.aadObjectId, shownRole: 'coordinator', shownOffice: 'uusimaa' });
     expect(cardText(configured.value)).toContain('asetustiedostosta');
+    // Saving a change is refused the same way: the staff service's answer, not a second check in the card handler.
+    const configuredSave = await h.click(admin, 'staff.save', { key: coordinator.aadObjectId, shownRole: 'coordinator', shownOffice: 'uusimaa', role: 'admin', office: '' });
+    expect(cardText(configuredSave.value)).toContain('Tämän henkilön rooli tulee asetustiedostosta, ja sitä voi muuttaa vain siellä.');
     const stale = await h.click(admin, 'staff.remove.confirm', { key: liisa.email, shownRole: 'admin', shownOffice: '' });
     expect(cardText(stale.value)).toContain('Kortti oli vanhentunut');
     const staleEdit = await h.click(admin, 'staff.save', { key: liisa.email, shownRole: 'national', shownOffice: '', role: 'admin', office: '' });

@@ -10,7 +10,7 @@ import { editableOffices, officeName, partnerErrorLines } from './partners-commo
 import { officeById } from './plan-access.js';
 import { cardAction, type Feature, type Reply, type Turn } from './router.js';
 import { OFFICE_STAFF } from './roles.js';
-import { formData } from './card-data.js';
+import { cardData, formText } from './card-data.js';
 
 /** Rejected rows listed on the report; the rest are counted. */
 export const REPORT_LINES = 30;
@@ -148,8 +148,8 @@ export const partnerImportFeature: Feature = {
     },
   ],
   cardActions: [
-    cardAction('partners.import', OFFICE_STAFF, formData, async (turn, data) => {
-      const csv = typeof data.csv === 'string' ? data.csv : '';
+    // The pasted text stays text: parsePartnerCsv reports what is wrong with it.
+    cardAction('partners.import', OFFICE_STAFF, cardData({ csv: formText }), async (turn, { csv }) => {
       const outcome = await runImport(turn, csv);
       if (typeof outcome === 'string') return importCard(turn, csv.length <= KEEP_TEXT_CHARS ? csv : '', [outcome]);
       return reportCard(turn, outcome, '');

@@ -13,7 +13,8 @@ import { withPager } from './pager.js';
 import { editableOffices, mayTouch, officeName, partnerErrorLines, segmentName } from './partners-common.js';
 import { cardAction, type Feature, type Turn } from './router.js';
 import { OFFICE_STAFF } from './roles.js';
-import { formData } from './card-data.js';
+import { z } from 'zod';
+import { cardData, cardId, formText, page } from './card-data.js';
 
 /**
  * More partners than this: the list shows counts per segment, and one segment
@@ -105,7 +106,23 @@ export async function listCard(turn: Turn, view: ListView = {}): Promise<Card> {
 
 type FormValues = Record<'name' | 'organisation' | 'email' | 'segment' | 'locale' | 'officeId' | 'aadObjectId', string>;
 
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
+/** A button about one partner. */
+const aboutPartner = cardData({ partnerId: cardId });
+
+/**
+ * The partner form: the inputs stay text, checked field by field by parsePartnerInput.
+ * A coordinator's form has no office input (undefined); a crafted one is refused by the parser.
+ */
+const partnerForm = cardData({
+  partnerId: z.string().default(''), // '' or none: a new partner (the Add form)
+  name: formText,
+  organisation: formText,
+  email: formText,
+  segment: formText,
+  locale: formText,
+  officeId: formText.optional(),
+  aadObjectId: formText,
+});
 
 function formCard(turn: Turn, partnerId: string, values: FormValues, errors: string[] = []): Card {
   const { t, user, deps } = turn;
@@ -149,9 +166,8 @@ function emptyValues(turn: Turn): FormValues {
 }
 
 /** The partner a button is about, or the refusal to show instead. */
-async function partnerToTouch(turn: Turn, data: Record<string, unknown>): Promise<Partner | string> {
-  const partnerId = text(data.partnerId);
-  const partner = partnerId ? await turn.deps.records.get('partners', partnerId) : undefined;
+async function partnerToTouch(turn: Turn, partnerId: string): Promise<Partner | string> {
+  const partner = await turn.deps.records.get('partners', partnerId);
   if (!partner) return turn.t('partner.notFound');
   return mayTouch(turn, partner) ? partner : turn.t('partner.otherOffice');
 }
@@ -162,21 +178,12 @@ const auditTarget = (p: Partner) => ({ partnerId: p.id, name: p.name, email: p.e
 /** The form field a register conflict is about. */
 const conflictField = (code: string) => (code === 'duplicate-aad-object-id' ? 'aadObjectId' : 'email');
 
-async function save(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
-  const partnerId = text(data.partnerId);
-  const existing = partnerId ? await partnerToTouch(turn, data) : undefined;
+async function save(turn: Turn, data: z.infer<typeof partnerForm>): Promise<Card | string> {
+  const { partnerId, name, organisation, email, segment, locale, aadObjectId } = data;
+  const existing = partnerId ? await partnerToTouch(turn, partnerId) : undefined;
   if (typeof existing === 'string') return existing;
 
-  const values: FormValues = {
-    name: text(data.name),
-    organisation: text(data.organisation),
-    email: text(data.email),
-    segment: text(data.segment),
-    locale: text(data.locale),
-    // A coordinator's form has no office input; a crafted one is refused by the parser.
-    officeId: data.officeId === undefined ? turn.user.officeId : text(data.officeId),
-    aadObjectId: text(data.aadObjectId),
-  };
+  const values: FormValues = { name, organisation, email, segment, locale, officeId: data.officeId ?? turn.user.officeId, aadObjectId };
   const rerender = (errors: PartnerFieldError[]) => formCard(turn, partnerId, values, partnerErrorLines(turn, errors));
   const parsed = parsePartnerInput(values, {
     segments: turn.deps.config.segments.map((s) => s.id),
@@ -207,8 +214,8 @@ function confirmCard(turn: Turn, partner: Partner): Card {
   });
 }
 
-async function remove(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
-  const partner = await partnerToTouch(turn, data);
+async function remove(turn: Turn, partnerId: string): Promise<Card | string> {
+  const partner = await partnerToTouch(turn, partnerId);
   if (typeof partner === 'string') return partner;
   const result = await removePartnerWithUndo(turn.deps.records, partner.id, turn.deps.clock());
   if (!result.ok) return turn.t('partner.notFound');
@@ -220,9 +227,9 @@ async function remove(turn: Turn, data: Record<string, unknown>): Promise<Card |
   });
 }
 
-async function restore(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+async function restore(turn: Turn, partnerId: string): Promise<Card | string> {
   const now = turn.deps.clock();
-  const partner = await removedPartner(turn.deps.records, text(data.partnerId), now);
+  const partner = await removedPartner(turn.deps.records, partnerId, now);
   if (!partner) return turn.t('partner.undoGone');
   if (!mayTouch(turn, partner)) return turn.t('partner.otherOffice');
   const result = await undoRemoval(turn.deps.records, partner.id, now);
@@ -259,20 +266,21 @@ export const partnersFeature: Feature = {
     },
   ],
   cardActions: [
-    cardAction('partner.list', OFFICE_STAFF, formData, async (turn, data) =>
-      listCard(turn, { segment: text(data.segment) || undefined, page: data.page }),
+    // No segment (the "all segments" button) or '' (a pager of the whole list) lists every segment.
+    cardAction('partner.list', OFFICE_STAFF, cardData({ segment: z.string().optional(), page }), async (turn, data) =>
+      listCard(turn, { segment: data.segment || undefined, page: data.page }),
     ),
-    cardAction('partner.add', OFFICE_STAFF, formData, async (turn) => formCard(turn, '', emptyValues(turn))),
-    cardAction('partner.edit', OFFICE_STAFF, formData, async (turn, data) => {
-      const partner = await partnerToTouch(turn, data);
+    cardAction('partner.add', OFFICE_STAFF, cardData({}), async (turn) => formCard(turn, '', emptyValues(turn))),
+    cardAction('partner.edit', OFFICE_STAFF, aboutPartner, async (turn, data) => {
+      const partner = await partnerToTouch(turn, data.partnerId);
       return typeof partner === 'string' ? partner : formCard(turn, partner.id, valuesOf(partner));
     }),
-    cardAction('partner.save', OFFICE_STAFF, formData, save),
-    cardAction('partner.remove', OFFICE_STAFF, formData, async (turn, data) => {
-      const partner = await partnerToTouch(turn, data);
+    cardAction('partner.save', OFFICE_STAFF, partnerForm, save),
+    cardAction('partner.remove', OFFICE_STAFF, aboutPartner, async (turn, data) => {
+      const partner = await partnerToTouch(turn, data.partnerId);
       return typeof partner === 'string' ? partner : confirmCard(turn, partner);
     }),
-    cardAction('partner.remove.confirm', OFFICE_STAFF, formData, remove),
-    cardAction('partner.restore', OFFICE_STAFF, formData, restore),
+    cardAction('partner.remove.confirm', OFFICE_STAFF, aboutPartner, async (turn, data) => remove(turn, data.partnerId)),
+    cardAction('partner.restore', OFFICE_STAFF, aboutPartner, async (turn, data) => restore(turn, data.partnerId)),
   ],
 };

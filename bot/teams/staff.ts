@@ -23,23 +23,36 @@ import {
   type StaffMember,
   type StaffResult,
 } from '../services/staff.js';
+import { clipText } from '../domain/format.js';
 import { errorLines } from '../field-error-lines.js';
 import { officeName } from './partners-common.js';
 import { cardAction, type Feature, type Turn } from './router.js';
 import { ADMINS } from './roles.js';
-import { formData } from './card-data.js';
+import { z } from 'zod';
+import { cardData, cardId, formText } from './card-data.js';
 
+const clip = (s: string) => clipText(s, 100);
 
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
-const clip = (s: string) => (s.length > 100 ? `${s.slice(0, 99)}…` : s);
+/** What a Change or Remove button carries: whom (key), and the role and office the card showed ('' for none). */
+const shownFields = { key: cardId, shownRole: z.string(), shownOffice: z.string() };
+const shownButton = cardData(shownFields);
+type Shown = z.infer<typeof shownButton>;
+/** The role and office the card showed, as the staff service compares them. */
+const shownOnCard = (button: Shown) => ({ role: button.shownRole, office: button.shownOffice });
 
-/** What a Change or Remove button carries: whom, and the role and office the card showed. */
-interface Shown {
-  key: string;
-  role: string;
-  office: string;
-}
-const shownOf = (data: Record<string, unknown>): Shown => ({ key: text(data.key), role: text(data.shownRole), office: text(data.shownOffice) });
+/**
+ * The staff form. Its inputs stay text, checked field by field by the domain's
+ * parsers; the Add form's Save button carries an empty key and shown role and office.
+ */
+const staffForm = cardData({
+  key: z.string().default(''),
+  shownRole: z.string().default(''),
+  shownOffice: z.string().default(''),
+  person: formText,
+  email: formText,
+  role: formText,
+  office: formText,
+});
 
 const personTitle = (m: { name?: string; email?: string; aadObjectId?: string }) => m.name ?? m.email ?? m.aadObjectId ?? '';
 
@@ -115,7 +128,7 @@ async function formCard(turn: Turn, values: FormValues, member?: StaffMember, er
 /** The assigned person a button is about, when they still have the role and office the card showed. */
 async function stillShown(turn: Turn, shown: Shown): Promise<StaffMember | undefined> {
   const member = (await listStaff(turn.deps.config, turn.deps.records)).find((m) => m.source === 'assigned' && m.key === shown.key);
-  return member && member.role === shown.role && (member.office ?? '') === shown.office ? member : undefined;
+  return member && member.role === shown.shownRole && (member.office ?? '') === shown.shownOffice ? member : undefined;
 }
 
 const staleCard = (turn: Turn) => staffCard(turn, { warning: turn.t('staff.refused.stale') });
@@ -162,18 +175,23 @@ async function afterChange(turn: Turn, result: StaffResult, doneKey: string): Pr
   return staffCard(turn, { notice: `${turn.t(doneKey, { person: who })} ${told}` });
 }
 
-/** Saves the Change form (the button carries the person's key) or the Add form. */
-async function save(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+/**
+ * Saves the Change form (the button carries the person's key) or the Add form.
+ * Whether the change may be made (a stale card, a configured person, one's own role) is the service's answer.
+ */
+async function save(turn: Turn, data: z.infer<typeof staffForm>): Promise<Card | string> {
   const { deps } = turn;
-  const shown = shownOf(data);
-  const values: FormValues = { person: text(data.person), email: text(data.email), role: text(data.role), office: text(data.office) };
+  const values: FormValues = { person: data.person, email: data.email, role: data.role, office: data.office };
   const role = parseStaffRole(values, deps.config.offices.map((o) => o.id));
   const now = deps.clock();
-  if (shown.key) {
-    const member = await stillShown(turn, shown);
-    if (!member) return staleCard(turn);
-    if (!role.ok) return formCard(turn, values, member, errorLines(turn.t, 'staff', role.errors));
-    return afterChange(turn, await changeStaff(deps.records, deps.config, actorOf(turn), member.key, shown, role.value, now), 'staff.changed');
+  if (data.key) {
+    if (role.ok) {
+      const result = await changeStaff(deps.records, deps.config, actorOf(turn), data.key, shownOnCard(data), role.value, now);
+      return afterChange(turn, result, 'staff.changed');
+    }
+    // The Change form again, with the errors: only while the person still has what the card showed.
+    const member = await stillShown(turn, data);
+    return member ? formCard(turn, values, member, errorLines(turn.t, 'staff', role.errors)) : staleCard(turn);
   }
   const person = parseStaffPerson(values);
   if (!person.ok || !role.ok) {
@@ -182,10 +200,9 @@ async function save(turn: Turn, data: Record<string, unknown>): Promise<Card | s
   return afterChange(turn, await addStaff(deps.records, deps.config, actorOf(turn), person.value, role.value, now), 'staff.added');
 }
 
-async function remove(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+async function remove(turn: Turn, button: Shown): Promise<Card | string> {
   const { deps } = turn;
-  const shown = shownOf(data);
-  const result = await removeStaff(deps.records, deps.config, actorOf(turn), shown.key, shown, deps.clock());
+  const result = await removeStaff(deps.records, deps.config, actorOf(turn), button.key, shownOnCard(button), deps.clock());
   return afterChange(turn, result, 'staff.removed');
 }
 
@@ -211,18 +228,18 @@ export const staffFeature: Feature = {
     },
   ],
   cardActions: [
-    cardAction('staff.list', ADMINS, formData, async (turn) => staffCard(turn)),
-    cardAction('staff.add', ADMINS, formData, async (turn) => formCard(turn, { person: '', email: '', role: '', office: '' })),
-    cardAction('staff.edit', ADMINS, formData, async (turn, data) => {
-      const member = await stillShown(turn, shownOf(data));
+    cardAction('staff.list', ADMINS, cardData({}), async (turn) => staffCard(turn)),
+    cardAction('staff.add', ADMINS, cardData({}), async (turn) => formCard(turn, { person: '', email: '', role: '', office: '' })),
+    cardAction('staff.edit', ADMINS, shownButton, async (turn, button) => {
+      const member = await stillShown(turn, button);
       if (!member) return staleCard(turn);
       return formCard(turn, { person: '', email: '', role: member.role, office: member.office ?? '' }, member);
     }),
-    cardAction('staff.save', ADMINS, formData, save),
-    cardAction('staff.remove', ADMINS, formData, async (turn, data) => {
-      const member = await stillShown(turn, shownOf(data));
+    cardAction('staff.save', ADMINS, staffForm, save),
+    cardAction('staff.remove', ADMINS, shownButton, async (turn, button) => {
+      const member = await stillShown(turn, button);
       return member ? confirmCard(turn, member) : staleCard(turn);
     }),
-    cardAction('staff.remove.confirm', ADMINS, formData, remove),
+    cardAction('staff.remove.confirm', ADMINS, shownButton, remove),
   ],
 };
