@@ -29,7 +29,7 @@ const meetingData = cardData({ meetingId: cardId });
 const organisationData = meetingData.extend({ organisation: z.string() });
 type OrganisationData = z.infer<typeof organisationData>;
 /** The form: parseOfficeFeedbackInput checks its inputs and answers field by field. */
-const formData = organisationData.extend({ rating: formText, works: formText, couldDoDifferently: formText });
+const feedbackForm = organisationData.extend({ rating: formText, works: formText, couldDoDifferently: formText });
 
 interface FormValues {
   rating: string;
@@ -91,7 +91,7 @@ export const officeFeedbackFeature: Feature = {
         : { rating: '', works: '', couldDoDifferently: '' };
       return formCard(turn, found.review, found.target, values, []);
     }),
-    cardAction('office-feedback.submit', OFFICE_STAFF, formData, async (turn, data) => {
+    cardAction('office-feedback.submit', OFFICE_STAFF, feedbackForm, async (turn, data) => {
       const found = await reviewTarget(turn, data);
       if (typeof found === 'string') return found;
       const { review, target } = found;

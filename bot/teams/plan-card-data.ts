@@ -38,10 +38,12 @@ const planShape = {
 };
 
 export const planFormData = cardData(planShape);
+export type PlanFormData = z.infer<typeof planFormData>;
 /** The preview's buttons: the plan as planData put it (checked again at every step) and the rows' inputs. */
 export const planPreviewData = withRows({ plan: z.object(planShape) });
 export type PlanPreviewData = z.infer<typeof planPreviewData>;
 export const planIdData = cardData({ planId: cardId });
+export type PlanIdData = z.infer<typeof planIdData>;
 /** The re-opened plan: its inputs, and the meetings its rows were made for. */
 export const planEditData = withRows({
   planId: cardId,

@@ -23,8 +23,16 @@ import {
 import { audited } from './audit.js';
 import { cardAction, type Feature, type Reply, type Turn } from './router.js';
 import { OFFICE_STAFF } from './roles.js';
-import { planEditData, planFormData, planIdData, planPreviewData, type PlanEditData, type PlanPreviewData } from './plan-card-data.js';
-import type { z } from 'zod';
+import {
+  planEditData,
+  planFormData,
+  planIdData,
+  planPreviewData,
+  type PlanEditData,
+  type PlanFormData,
+  type PlanIdData,
+  type PlanPreviewData,
+} from './plan-card-data.js';
 
 const YEARS_AHEAD = 5;
 
@@ -98,7 +106,7 @@ async function backToForm(turn: Turn, data: PlanPreviewData): Promise<Card | str
   return planFormCard(turn, checked.year, parsePlan(turn, plan, checked.year).values);
 }
 
-async function previewPlan(turn: Turn, data: z.infer<typeof planFormData>): Promise<Card | string> {
+async function previewPlan(turn: Turn, data: PlanFormData): Promise<Card | string> {
   const { t, deps } = turn;
   const checked = checkYear(turn, data.year);
   if (!checked.ok) return checked.message;
@@ -148,7 +156,7 @@ async function confirmPlanCard(turn: Turn, data: PlanPreviewData): Promise<Card 
   );
 }
 
-async function editPlan(turn: Turn, data: z.infer<typeof planIdData>): Promise<Card | string> {
+async function editPlan(turn: Turn, data: PlanIdData): Promise<Card | string> {
   const found = await getPlan(turn.deps.records, data.planId, scopeOf(turn), turn.deps.clock());
   if (!found.ok) return failureText(turn, found.code);
   const zone = officeById(turn, found.plan.officeId).timeZone;
