@@ -4,10 +4,10 @@
 import { renderCard, type Card } from '../cards.js';
 import { LOW_RATING, parseOfficeFeedbackInput } from '../domain/office-feedback-input.js';
 import {
+  attendee,
   deliverOfficeFeedback,
   findOfficeFeedback,
   giveOfficeFeedback,
-  attendee,
   meetingLabel,
   promptCard,
   reviewFor,
