@@ -3,6 +3,7 @@
 // staff see, survey rounds, and feedback at any time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeActions, feedbackSubmission, inputElements } from './harness/card-inputs.js';
+import { translator } from '../bot/i18n.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { coordinator, partner, stranger, type TestUser } from './harness/people.js';
@@ -134,6 +135,23 @@ describe('partner feedback over HTTP', () => {
     expect(data.feedbackRequests.find((r: any) => r.id === pekkaRequestId)!.status).toBe('open');
   });
 
+  it('answers "card is outdated" to feedback card data of the wrong type, and changes nothing', async () => {
+    const outdated = translator('fi')('error.cardOutdated');
+    const before = await year();
+    const posted = h.connector.posted.length;
+    const crafted = [
+      // An object where the form has a text input, a list where the card put the request's id.
+      { verb: 'feedback.submit', data: { ...feedbackSubmission(pekkaRequestId, { rating: '4' }), works: { text: 'Asialista tuli ajoissa.' } } },
+      { verb: 'feedback.submit', data: { ...feedbackSubmission(pekkaRequestId, { rating: '4', works: 'Asialista tuli ajoissa.' }), requestId: [pekkaRequestId] } },
+      { verb: 'feedback.topic', data: { topic: { kind: 'general' } } },
+    ];
+    for (const { verb, data } of crafted) {
+      expect({ verb, answer: (await h.click(partner, verb, data)).value }).toEqual({ verb, answer: outdated });
+    }
+    expect(await year()).toEqual(before);
+    expect(h.connector.posted.length).toBe(posted);
+  });
+
   it('saves a valid answer with its proposals and their levels', async () => {
     clock.advance(60 * 60_000);
     const res = await h.click(partner, 'feedback.submit', feedbackSubmission(pekkaRequestId, {
@@ -226,6 +244,13 @@ describe('partner feedback over HTTP', () => {
     expect((await h.records.findBy('surveys', 'officeId', 'uusimaa'))).toEqual([
       expect.objectContaining({ officeId: 'uusimaa', segment: 'municipalities', topic: 'Asiakaspalvelu', cadence: 'quarterly', active: true }),
     ]);
+  });
+
+  it('answers "card is outdated" to a survey form with a list where a text belongs, and creates nothing', async () => {
+    const before = await h.records.findBy('surveys', 'officeId', 'uusimaa');
+    const res = await h.click(coordinator, 'survey.create', { segment: 'municipalities', topic: ['Asiakaspalvelu'], cadence: 'quarterly' });
+    expect(res.value).toBe(translator('fi')('error.cardOutdated'));
+    expect(await h.records.findBy('surveys', 'officeId', 'uusimaa')).toEqual(before);
   });
 
   it('the survey job sends round 2027-Q1 once to the segment’s partners, when promised and not at a restart before', async () => {

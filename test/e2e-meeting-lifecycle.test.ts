@@ -2,6 +2,7 @@
 // and confirm the year, invite, RSVP, change the meeting, cancel it. Every
 // update reaches the invitee right after the coordinator's click.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translator } from '../bot/i18n.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
 import { executeActions, inputsOf, submission } from './harness/card-inputs.js';
@@ -92,6 +93,28 @@ describe('a meeting from plan to cancellation, through the cards', () => {
     expect(cardText(cardOf(update))).toContain('ti 2.3.2027 klo 10.00–12.00');
     const ics = icsEvent(await (await fetch(`${h.sidos.url}${new URL(icsUrl).pathname}`)).text());
     expect(ics).toMatchObject({ method: 'REQUEST', uid: `${meetingId}@sidos`, sequence: 1, start: '2027-03-02T08:00:00.000Z' });
+  });
+
+  it('answers "card is outdated" to meeting card data of the wrong type, and changes nothing', async () => {
+    const outdated = translator('fi')('error.cardOutdated');
+    const before = await h.records.inYear('meetings', 2027);
+    const [list] = await h.say(coordinator, 'meetings');
+    const editButton = executeActions(cardOf(list)!, 'meeting.edit').findIndex((a) => a.data.meetingId === meetingId);
+    const form = (await h.click(coordinator, 'meeting.edit', submission(cardOf(list)!, 'meeting.edit', {}, editButton))).value;
+    const shown = h.connector.posted.length;
+    const crafted = [
+      // The meeting id the buttons carry, as a list or an object.
+      { verb: 'meeting.edit', data: { meetingId: [meetingId] } },
+      { verb: 'meeting.cancel', data: { meetingId: { id: meetingId } } },
+      { verb: 'meeting.cancel.confirm', data: { meetingId: [meetingId] } },
+      // An object where the edit form has a time input.
+      { verb: 'meeting.save', data: { ...submission(form, 'meeting.save'), time: { hours: 11, minutes: 0 } } },
+    ];
+    for (const { verb, data } of crafted) {
+      expect({ verb, answer: (await h.click(coordinator, verb, data)).value }).toEqual({ verb, answer: outdated });
+    }
+    expect(await h.records.inYear('meetings', 2027)).toEqual(before);
+    expect(h.connector.posted.length).toBe(shown);
   });
 
   it('sends the cancellation at once when the coordinator cancels, and nothing more later', async () => {

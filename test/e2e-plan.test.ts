@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateMeetingDate } from '../bot/domain/schedule.js';
+import { translator } from '../bot/i18n.js';
 import { executeActions, inputsOf, submission } from './harness/card-inputs.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf } from './harness/connector.js';
@@ -175,6 +176,31 @@ describe('planning a year over HTTP', () => {
     const data = await year2027();
     expect(data.plans).toHaveLength(1);
     expect(data.meetings.map((m: any) => m.sequence)).toEqual([0, 1, 0, 0]);
+  });
+
+  it('answers "card is outdated" to plan card data of the wrong type, and changes nothing', async () => {
+    const outdated = translator('fi')('error.cardOutdated');
+    const form = await sayCard(coordinator, 'plan 2028');
+    const before = await year2027();
+    const years = await h.records.years();
+    const posted = h.connector.posted.length;
+    const crafted = [
+      // An object where the form has a text input.
+      { verb: 'plan.preview', data: { ...submission(form, 'plan.preview', validPlan), theme: { text: validPlan.theme } } },
+      // The plan the preview's buttons carry, replaced by a text; a row's input as a list.
+      { verb: 'plan.confirm', data: { ...submission(preview, 'plan.confirm'), plan: 'Perintäasian ensimmäiset viikot' } },
+      { verb: 'plan.confirm', data: { ...submission(preview, 'plan.confirm'), date_0: ['2027-03-02'] } },
+      { verb: 'plan.form', data: { ...submission(preview, 'plan.form'), subTheme_1: { text: 'Maksusuunnitelmat' } } },
+      // The ids the saved plan's cards carry.
+      { verb: 'plan.edit', data: { planId: [before.plans[0].id] } },
+      { verb: 'plan.update', data: { planId: before.plans[0].id, meetingIds: meetingIds.join(','), theme: 'Uusi teema' } },
+    ];
+    for (const { verb, data } of crafted) {
+      expect({ verb, answer: (await h.click(coordinator, verb, data, { locale: 'fi-FI' })).value }).toEqual({ verb, answer: outdated });
+    }
+    expect(await year2027()).toEqual(before);
+    expect(await h.records.years()).toEqual(years);
+    expect(h.connector.posted.length).toBe(posted);
   });
 
   it('edits one meeting’s time: validated in Finnish, then saved with sequence + 1', async () => {

@@ -2,6 +2,7 @@
 // office's feedback to partner organisations, over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Proposal } from '../bot/domain/types.js';
+import { translator } from '../bot/i18n.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf } from './harness/connector.js';
 import { coordinator, national, partner, swedishCoordinator } from './harness/people.js';
@@ -181,6 +182,22 @@ describe('proposals and office feedback over HTTP', () => {
       expect(h.connector.messages(from)).toEqual([]);
     });
 
+    it('answers "card is outdated" to a status button or form with the wrong type of data, changing nothing', async () => {
+      const outdated = translator('fi')('error.cardOutdated');
+      const before = await yearFile();
+      const from = h.connector.posted.length;
+      const crafted = [
+        // A list where the form has its reason input, an object where the button put the status.
+        { verb: 'proposal.status.save', data: { proposalId: 'prop-anon', status: 'declined', reason: ['Ei resursseja tälle vuodelle.'] } },
+        { verb: 'proposal.status', data: { proposalId: 'prop-anon', status: { to: 'planned' } } },
+      ];
+      for (const { verb, data } of crafted) {
+        expect({ verb, answer: (await h.click(coordinator, verb, data)).value }).toEqual({ verb, answer: outdated });
+      }
+      expect(await yearFile()).toEqual(before);
+      expect(h.connector.messages(from)).toEqual([]);
+    });
+
     it('changes an anonymous proposal without telling anyone', async () => {
       const from = h.connector.posted.length;
       const res = await h.click(coordinator, 'proposal.status.save', { proposalId: 'prop-anon', status: 'under-review', reason: '' });
@@ -253,6 +270,24 @@ describe('proposals and office feedback over HTTP', () => {
       expect(form).toContain('Arvosana: sallittu 1–5.');
       expect(form).toContain('Yhteyshenkilö vastaa nopeasti.');
       expect((await year()).officeFeedback).toEqual([]);
+      expect(h.connector.messages(from)).toEqual([]);
+      expect(mails).toEqual([]);
+    });
+
+    it('answers "card is outdated" to office feedback card data of the wrong type, saving nothing', async () => {
+      const outdated = translator('fi')('error.cardOutdated');
+      const before = await yearFile();
+      const from = h.connector.posted.length;
+      const crafted = [
+        // An object where the form has its rating input, a list where the button put the organisation, an object for the meeting id.
+        { verb: 'office-feedback.submit', data: { meetingId: MEETING_ID, organisation: 'Espoon kaupunki', rating: { value: 4 }, works: 'Yhteyshenkilö vastaa nopeasti.', couldDoDifferently: '' } },
+        { verb: 'office-feedback.open', data: { meetingId: MEETING_ID, organisation: ['Espoon kaupunki'] } },
+        { verb: 'office-feedback.prompt', data: { meetingId: { id: MEETING_ID } } },
+      ];
+      for (const { verb, data } of crafted) {
+        expect({ verb, answer: (await h.click(coordinator, verb, data)).value }).toEqual({ verb, answer: outdated });
+      }
+      expect(await yearFile()).toEqual(before);
       expect(h.connector.messages(from)).toEqual([]);
       expect(mails).toEqual([]);
     });

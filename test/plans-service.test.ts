@@ -7,7 +7,7 @@ import {
   cancelMeeting,
   confirmPlan,
   findPlanFor,
-  getMeeting,
+  meetingToChange,
   getPlan,
   listInvitedMeetings,
   listUpcomingMeetings,
@@ -252,7 +252,9 @@ describe('plans service', () => {
       const before = await saved();
       expect(await updateMeeting(records, m.id, change, 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
       expect(await cancelMeeting(records, m.id, 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
-      expect(await getMeeting(records, m.id, 'pohjanmaa')).toEqual({ ok: false, code: 'other-office' });
+      expect(await meetingToChange(records, m.id, 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
+      // The meeting cards open a meeting by the same rule that updating and cancelling apply.
+      expect(await meetingToChange(records, m.id, 'uusimaa', new Date('2027-03-01T00:00:00Z'))).toEqual({ ok: false, code: 'past' });
       expect(await updateMeeting(records, m.id, change, 'uusimaa', new Date('2027-02-09T11:00:00Z'))).toEqual({ ok: false, code: 'past' });
       expect(await cancelMeeting(records, m.id, 'uusimaa', new Date('2027-03-01T00:00:00Z'))).toEqual({ ok: false, code: 'past' });
       expect(await cancelMeeting(records, 'nope', 'all', NOW)).toEqual({ ok: false, code: 'not-found' });
@@ -260,6 +262,7 @@ describe('plans service', () => {
 
       await cancelMeeting(records, m.id, 'uusimaa', NOW);
       expect(await updateMeeting(records, m.id, change, 'all', NOW)).toEqual({ ok: false, code: 'cancelled' });
+      expect(await meetingToChange(records, m.id, 'all', NOW)).toEqual({ ok: false, code: 'cancelled' });
     });
 
     it('cancels once: status cancelled and sequence + 1; a second cancel changes nothing', async () => {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { FeedbackInput } from '../domain/feedback-input.js';
 import type { Feedback, FeedbackRequest, Meeting, Partner, Proposal } from '../domain/types.js';
 import type { RecordReader, RecordStore, RecordTransaction } from '../store/records.js';
-import { isEditable, newRequest, yearOf, type FeedbackSettings } from './feedback-requests.js';
+import { findRequest, isEditable, newRequest, yearOf, type FeedbackSettings } from './feedback-requests.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
 export const FEEDBACK_ERROR_CODES = [
@@ -48,6 +48,19 @@ function refusal(request: FeedbackRequest, partner: Partner, settings: FeedbackS
   if (request.partnerId !== partner.id) return 'not-yours';
   if (!isEditable(request, settings, now)) return 'closed';
   return undefined;
+}
+
+/** The request `partner` may answer now, or why not (submitFeedback's rule); 'not-found' when there is no such request. */
+export async function requestToAnswer(
+  reader: RecordReader,
+  partner: Partner,
+  requestId: string,
+  settings: FeedbackSettings,
+  now: Date,
+): Promise<{ ok: true; request: FeedbackRequest } | { ok: false; code: FeedbackErrorCode }> {
+  const found = await findRequest(reader, requestId);
+  const code = found ? refusal(found.request, partner, settings, now) : 'not-found';
+  return code || !found ? { ok: false, code: code ?? 'not-found' } : { ok: true, request: found.request };
 }
 
 /**

@@ -14,6 +14,7 @@ import type { RecordReader, RecordStore } from '../store/records.js';
 import { personalChatOf } from './conversations.js';
 import { notifyPartner, type NotifyPorts, type NotifyResult } from './notify-partner.js';
 import { languageOf } from './people.js';
+import type { Viewer } from '../domain/proposal-rules.js';
 import type { Decider } from './proposals.js';
 
 export interface AttendingOrganisation {
@@ -69,6 +70,28 @@ export type GiveResult =
   | { ok: true; feedback: OfficeFeedback; recipients: Partner[] }
   | { ok: false; code: OfficeFeedbackErrorCode };
 
+export type ReviewResult = { ok: true; review: MeetingReview } | { ok: false; code: OfficeFeedbackErrorCode };
+
+/** Why `by` may not give feedback on the meeting now, if they may not. */
+function reviewRefusal(meeting: Meeting | undefined, by: Viewer, now: Date): OfficeFeedbackErrorCode | undefined {
+  if (!meeting) return 'office-feedback-meeting-not-found';
+  if (!mayGiveOfficeFeedback(by, meeting)) return 'office-feedback-not-allowed';
+  if (!meetingEnded(meeting, now)) return 'office-feedback-meeting-not-ended';
+  return undefined;
+}
+
+/** The meeting `by` may give feedback on now, with the organisations that attended, or why not (giveOfficeFeedback's rules). */
+export async function reviewFor(reader: RecordReader, by: Viewer, meetingId: string, now: Date): Promise<ReviewResult> {
+  const review = await organisationsToReview(reader, meetingId);
+  const code = reviewRefusal(review?.meeting, by, now);
+  return code || !review ? { ok: false, code: code ?? 'office-feedback-meeting-not-found' } : { ok: true, review };
+}
+
+/** The attending organisation of this name (case and surrounding spaces aside), if it attended. */
+export function attendee(organisations: readonly AttendingOrganisation[], organisation: string): AttendingOrganisation | undefined {
+  return organisations.find((o) => orgKey(o.organisation) === orgKey(organisation));
+}
+
 const sameContent = (f: OfficeFeedback, input: OfficeFeedbackInput) =>
   f.rating === input.rating && f.works === input.works && f.couldDoDifferently === input.couldDoDifferently;
 
@@ -82,10 +105,9 @@ export function giveOfficeFeedback(records: RecordStore, input: OfficeFeedbackIn
     // Locks the meeting: two coordinators saving feedback on it take turns.
     const meeting = await tx.get('meetings', input.meetingId);
     const year = meeting && (await tx.yearOf('meetings', input.meetingId));
-    if (!meeting || year === undefined) return { ok: false, code: 'office-feedback-meeting-not-found' };
-    if (!mayGiveOfficeFeedback(by, meeting)) return { ok: false, code: 'office-feedback-not-allowed' };
-    if (!meetingEnded(meeting, now)) return { ok: false, code: 'office-feedback-meeting-not-ended' };
-    const attended = (await attendingOrganisations(tx, meeting.id)).find((o) => orgKey(o.organisation) === orgKey(input.organisation));
+    const code = reviewRefusal(meeting, by, now);
+    if (code || !meeting || year === undefined) return { ok: false, code: code ?? 'office-feedback-meeting-not-found' };
+    const attended = attendee(await attendingOrganisations(tx, meeting.id), input.organisation);
     if (!attended) return { ok: false, code: 'office-feedback-not-attended' };
 
     const at = now.toISOString();

@@ -158,14 +158,12 @@ export async function getPlan(
   return { ok: true, plan, meetings: await editableMeetings(reader, planId, now) };
 }
 
-/** A meeting and its plan, for the meeting cards. */
-export async function getMeeting(reader: RecordReader, meetingId: string, scope: OfficeScope): Promise<{ ok: true; plan: Plan; meeting: Meeting } | Failure> {
-  const meeting = await reader.get('meetings', meetingId);
-  if (!meeting) return { ok: false, code: 'not-found' };
-  if (!inScope(scope, meeting.officeId)) return { ok: false, code: 'other-office' };
+/** A meeting and its plan, if this user may change the meeting now (updateMeeting's and cancelMeeting's rule), for the meeting cards. */
+export async function meetingToChange(reader: RecordReader, meetingId: string, scope: OfficeScope, now: Date): Promise<{ ok: true; plan: Plan; meeting: Meeting } | Failure> {
+  const meeting = await changeableMeeting(reader, meetingId, scope, now);
+  if ('ok' in meeting) return meeting;
   const plan = await reader.get('plans', meeting.planId);
-  if (!plan) return { ok: false, code: 'not-found' };
-  return { ok: true, plan, meeting };
+  return plan ? { ok: true, plan, meeting } : { ok: false, code: 'not-found' };
 }
 
 type Timing = Pick<Meeting, 'subTheme' | 'startsAt' | 'endsAt' | 'place' | 'onlineUrl'>;
@@ -229,8 +227,8 @@ export async function updatePlan(
   });
 }
 
-/** Reads the meeting in a transaction (locking it) and checks that it may be changed now. */
-async function changeableMeeting(tx: RecordTransaction, meetingId: string, scope: OfficeScope, now: Date): Promise<Meeting | Failure> {
+/** Reads the meeting (in a transaction: locking it) and checks that it may be changed now. */
+async function changeableMeeting(tx: RecordReader, meetingId: string, scope: OfficeScope, now: Date): Promise<Meeting | Failure> {
   const meeting = await tx.get('meetings', meetingId);
   if (!meeting) return { ok: false, code: 'not-found' };
   if (!inScope(scope, meeting.officeId)) return { ok: false, code: 'other-office' };

@@ -1,6 +1,6 @@
 // Proposals from partners: who sees which, deciding on them, and telling the
 // author what was decided and why ("you said, we did").
-import { canHandle, canMove, MIN_REASON, NEXT_STATUSES, REASON_REQUIRED, type ProposalFilter, type Viewer } from '../domain/proposal-rules.js';
+import { canHandle, canMove, isProposalStatus, MIN_REASON, NEXT_STATUSES, REASON_REQUIRED, type ProposalFilter, type Viewer } from '../domain/proposal-rules.js';
 import type { Proposal, ProposalStatus } from '../domain/types.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
 import { addAudit, type NewAuditEntry } from './audit.js';
@@ -55,12 +55,35 @@ export type ChangeErrorCode = 'proposal-not-found' | 'proposal-not-allowed' | 'p
 
 export type ChangeResult = { ok: true; proposal: Proposal } | { ok: false; code: ChangeErrorCode };
 
-function refusal(proposal: Proposal | undefined, change: StatusChange, by: Decider): ChangeErrorCode | undefined {
+/** Why `viewer` may not move the proposal to `status` (whatever the reason given), if they may not. */
+function moveRefusal(proposal: Proposal | undefined, status: string, viewer: Viewer): ChangeErrorCode | undefined {
   if (!proposal) return 'proposal-not-found';
-  if (!canHandle(by.role, by.officeId, proposal)) return 'proposal-not-allowed';
-  if (!canMove(proposal.status, change.status)) return 'proposal-invalid-transition';
+  if (!canHandle(viewer.role, viewer.officeId, proposal)) return 'proposal-not-allowed';
+  if (!isProposalStatus(status) || !canMove(proposal.status, status)) return 'proposal-invalid-transition';
+  return undefined;
+}
+
+function refusal(proposal: Proposal | undefined, change: StatusChange, by: Decider): ChangeErrorCode | undefined {
+  const code = moveRefusal(proposal, change.status, by);
+  if (code) return code;
   if (REASON_REQUIRED.includes(change.status) && (change.reason ?? '').trim().length < MIN_REASON) return 'proposal-reason-required';
   return undefined;
+}
+
+/** A decision `viewer` may take: the proposal and the status asked for; a refusal names the proposal when there is one. */
+export type Decision =
+  | { ok: true; proposal: Proposal; status: ProposalStatus }
+  | { ok: false; code: ChangeErrorCode; proposal?: Proposal };
+
+/**
+ * Whether `viewer` may move the proposal to `status` (as a status button or
+ * form asks), by the same rules changeStatus applies before the reason is checked.
+ */
+export async function decisionFor(reader: RecordReader, viewer: Viewer, proposalId: string, status: string): Promise<Decision> {
+  const proposal = (await findProposal(reader, proposalId))?.proposal;
+  const code = moveRefusal(proposal, status, viewer);
+  if (code || !proposal || !isProposalStatus(status)) return { ok: false, code: code ?? 'proposal-not-found', proposal };
+  return { ok: true, proposal, status };
 }
 
 /**

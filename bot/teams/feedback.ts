@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { renderCard, type Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
-import { MIN_JUSTIFICATION, parseFeedbackInput, PROPOSAL_LEVELS, proposalFields } from '../domain/feedback-input.js';
+import { MAX_PROPOSALS, MIN_JUSTIFICATION, parseFeedbackInput, PROPOSAL_LEVELS, proposalFields } from '../domain/feedback-input.js';
 import { formatMeetingTime } from '../domain/format.js';
 import { officeSender } from '../domain/office-name.js';
 import type { FeedbackKind, FeedbackRequest, Instant, Partner } from '../domain/types.js';
@@ -17,13 +17,11 @@ import {
   createMeetingRequests,
   deliverNewRequests,
   editableRequests,
-  findRequest,
-  isEditable,
   remindAndClose,
   subjectOf,
   type FeedbackOutbox,
 } from '../services/feedback-requests.js';
-import { answerTo, parseTopic, recentMeetings, submitFeedback, topicValue, type FeedbackErrorCode, type FeedbackTopic } from '../services/feedback.js';
+import { answerTo, parseTopic, recentMeetings, requestToAnswer, submitFeedback, topicValue, type FeedbackErrorCode, type FeedbackTopic } from '../services/feedback.js';
 import { subjectText } from '../services/feedback-subject.js';
 import { issuePartnerLinks } from '../services/partner-links.js';
 import { languageOf } from '../services/people.js';
@@ -34,7 +32,7 @@ import type { BotDeps } from '../deps.js';
 import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
 import { OFFICE_STAFF } from './roles.js';
 import { z } from 'zod';
-import { cardData, formData, page } from './card-data.js';
+import { cardData, cardId, formText, page } from './card-data.js';
 import { staffCard, staffView } from './feedback-staff.js';
 import { presenterOf, type Presenter } from './presenter.js';
 
@@ -84,8 +82,6 @@ function topicTarget(p: Presenter, partner: Partner, topic: FeedbackTopic, reque
     answered: false,
   };
 }
-
-const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
 function formCard(p: Presenter, target: FormTarget, values: FeedbackFormValues, banners: Banner[], partnerName: string): Card {
   const { t } = p;
@@ -171,20 +167,27 @@ async function topicCard(turn: Turn, partner: Partner): Promise<Card> {
   });
 }
 
-async function chooseTopic(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+/** The topic chosen: a request of the partner's (`request:<id>`) or a topic (parseTopic). */
+const topicData = cardData({ topic: formText });
+
+/** The feedback form: the request it answers (a fresh id for a topic), and the inputs parseFeedbackInput checks field by field. */
+const feedbackForm = cardData({
+  requestId: cardId,
+  topic: z.string().default(''),
+  ...Object.fromEntries(['rating', 'works', 'change', 'justification', 'anonymous'].map((field) => [field, formText])),
+  ...Object.fromEntries(Array.from({ length: MAX_PROPOSALS }, (_, n) => Object.values(proposalFields(n)).map((field) => [field, formText])).flat()),
+});
+
+async function chooseTopic(turn: Turn, data: z.infer<typeof topicData>): Promise<Card | string> {
   const partner = turn.user.partner;
   if (!partner) return turn.t('feedback.notRegistered');
   const { records, config, clock } = turn.deps;
   const now = clock();
-  const value = text(data.topic);
-  if (value.startsWith('request:')) {
-    const found = await findRequest(records, value.slice('request:'.length));
-    if (!found) return turn.t('error.cardOutdated');
-    if (found.request.partnerId !== partner.id) return turn.t('feedback.notYours');
-    if (!isEditable(found.request, config.feedback, now)) return turn.t('feedback.closed');
-    return requestForm(turn, partner, found.request);
+  if (data.topic.startsWith('request:')) {
+    const found = await requestToAnswer(records, partner, data.topic.slice('request:'.length), config.feedback, now);
+    return found.ok ? requestForm(turn, partner, found.request) : refusalText(turn, found.code);
   }
-  const topic = await parseTopic(records, partner, value);
+  const topic = await parseTopic(records, partner, data.topic);
   if (!topic) return turn.t('error.cardOutdated');
   // Feedback on a meeting the partner was asked about goes to that request.
   const asked = topic.kind === 'meeting' && (await editableRequests(records, partner.id, config.feedback, now)).find((r) => r.meetingId === topic.meeting.id);
@@ -192,23 +195,22 @@ async function chooseTopic(turn: Turn, data: Record<string, unknown>): Promise<C
   return formCard(presenterOf(turn), topicTarget(presenterOf(turn), partner, topic, randomUUID(), now), emptyValues(), [], partner.name);
 }
 
-async function submit(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+async function submit(turn: Turn, data: z.infer<typeof feedbackForm>): Promise<Card | string> {
   const partner = turn.user.partner;
   if (!partner) return turn.t('feedback.notRegistered');
   const { records, config, clock } = turn.deps;
   const now = clock();
   const p = presenterOf(turn);
-  const requestId = text(data.requestId);
-  const found = requestId ? await findRequest(records, requestId) : undefined;
+  const { requestId } = data;
+  const found = await requestToAnswer(records, partner, requestId, config.feedback, now);
   let target: FormTarget;
   let topic: FeedbackTopic | undefined;
-  if (found) {
-    if (found.request.partnerId !== partner.id) return turn.t('feedback.notYours');
-    if (!isEditable(found.request, config.feedback, now)) return turn.t('feedback.closed');
-    target = await requestTarget(records, p, found.request);
-  } else {
-    topic = (await parseTopic(records, partner, text(data.topic))) ?? undefined;
-    if (!topic || !requestId) return turn.t('error.cardOutdated');
+  if (found.ok) target = await requestTarget(records, p, found.request);
+  else if (found.code !== 'not-found') return refusalText(turn, found.code);
+  else {
+    // No such request yet: feedback on a topic starts one with the card's id.
+    topic = (await parseTopic(records, partner, data.topic)) ?? undefined;
+    if (!topic) return turn.t('error.cardOutdated');
     target = topicTarget(p, partner, topic, requestId, now);
   }
 
@@ -248,8 +250,8 @@ export const feedbackFeature: Feature = {
       if (turn.conversation.kind !== 'personal') return turn.t('error.personalChatOnly');
       return staffCard(turn, data.year, data.page);
     }),
-    cardAction('feedback.topic', ['partner'], formData, chooseTopic),
-    cardAction('feedback.submit', ['partner'], formData, submit),
+    cardAction('feedback.topic', ['partner'], topicData, chooseTopic),
+    cardAction('feedback.submit', ['partner'], feedbackForm, submit),
   ],
   jobs: (deps) => {
     const outbox = feedbackOutbox(deps);

@@ -7,7 +7,7 @@ import { pageOf } from '../domain/paging.js';
 import { instantToLocal } from '../domain/schedule.js';
 import type { Meeting } from '../domain/types.js';
 import { listInvitedMeetings, listUpcomingMeetings, type RsvpCounts } from '../services/plans.js';
-import { currentYear, officeById, scopeOf, textOf } from './plan-access.js';
+import { currentYear, officeById, scopeOf } from './plan-access.js';
 import { withPager } from './pager.js';
 import type { Turn } from './router.js';
 
@@ -92,16 +92,15 @@ export function meetingEditValues(turn: Turn, meeting: Meeting): MeetingEditValu
   return { ...local, subTheme: meeting.subTheme, place: meeting.place ?? '', onlineUrl: meeting.onlineUrl ?? '' };
 }
 
-export function meetingEditValuesFrom(raw: Record<string, unknown>): MeetingEditValues {
-  const date = textOf(raw.date);
-  const time = textOf(raw.time);
+/** The submitted values, kept as typed so a form with errors shows them again. */
+export function meetingEditValuesFrom(sent: MeetingEditValues): MeetingEditValues {
   return {
     // Date and time pickers only hold well-formed values.
-    date: /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : '',
-    time: /^\d{2}:\d{2}$/.test(time) ? time : '',
-    subTheme: textOf(raw.subTheme),
-    place: textOf(raw.place),
-    onlineUrl: textOf(raw.onlineUrl),
+    date: /^\d{4}-\d{2}-\d{2}$/.test(sent.date) ? sent.date : '',
+    time: /^\d{2}:\d{2}$/.test(sent.time) ? sent.time : '',
+    subTheme: sent.subTheme,
+    place: sent.place,
+    onlineUrl: sent.onlineUrl,
   };
 }
 

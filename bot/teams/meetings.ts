@@ -3,29 +3,22 @@
 import { parseMeetingEdit } from '../domain/plan-edits.js';
 import type { Meeting } from '../domain/types.js';
 import { sendMeetingUpdates } from './sync-invites.js';
-import { cancelMeeting, getMeeting, invitationsToUpdate, meetingRsvp, updateMeeting, type PlanErrorCode } from '../services/plans.js';
+import { cancelMeeting, invitationsToUpdate, meetingRsvp, meetingToChange, updateMeeting } from '../services/plans.js';
 import { errorLines } from '../field-error-lines.js';
 import { meetingCancelCard, meetingEditCard, meetingEditValues, meetingEditValuesFrom, meetingsCard } from './meeting-cards.js';
-import { failureText, officeById, scopeOf, textOf } from './plan-access.js';
+import { failureText, officeById, scopeOf } from './plan-access.js';
 import { audited } from './audit.js';
 import { cardAction, type Feature, type Turn } from './router.js';
-import { formData } from './card-data.js';
+import { OFFICE_STAFF } from './roles.js';
+import { cardData, cardId, formText, page } from './card-data.js';
 
-const PLANNERS = ['coordinator', 'admin'] as const;
+/** A meeting's buttons: the meeting. */
+const meetingData = cardData({ meetingId: cardId });
+/** The edit form: parseMeetingEdit checks its inputs and answers field by field. */
+const meetingForm = meetingData.extend({ date: formText, time: formText, subTheme: formText, place: formText, onlineUrl: formText });
 
-/** Why a meeting can no longer be changed, if it cannot. */
-function closed(meeting: Meeting, now: Date): PlanErrorCode | null {
-  if (meeting.status === 'cancelled') return 'cancelled';
-  return Date.parse(meeting.startsAt) <= now.getTime() ? 'past' : null;
-}
-
-/** The meeting named in the card data, if this user may change it now. */
-async function changeable(turn: Turn, data: Record<string, unknown>) {
-  const found = await getMeeting(turn.deps.records, textOf(data.meetingId), scopeOf(turn));
-  if (!found.ok) return found;
-  const code = closed(found.meeting, turn.deps.clock());
-  return code ? { ok: false as const, code } : found;
-}
+/** The meeting, if this user may change it now (the service's rule). */
+const changeable = (turn: Turn, meetingId: string) => meetingToChange(turn.deps.records, meetingId, scopeOf(turn), turn.deps.clock());
 
 /** What happened to a changed meeting, and to how many invitees the change is going out. */
 async function changeNotice(turn: Turn, meeting: Meeting, change: 'saved' | 'cancelled'): Promise<string> {
@@ -45,15 +38,15 @@ export const meetingsFeature: Feature = {
     },
   ],
   cardActions: [
-    cardAction('meetings.list', ['coordinator', 'admin', 'partner'], formData, async (turn, data) => meetingsCard(turn, undefined, data.page)),
-    cardAction('meeting.edit', PLANNERS, formData, async (turn, data) => {
-      const found = await changeable(turn, data);
+    cardAction('meetings.list', ['coordinator', 'admin', 'partner'], cardData({ page }), async (turn, data) => meetingsCard(turn, undefined, data.page)),
+    cardAction('meeting.edit', OFFICE_STAFF, meetingData, async (turn, data) => {
+      const found = await changeable(turn, data.meetingId);
       if (!found.ok) return failureText(turn, found.code);
       return meetingEditCard(turn, found.meeting, meetingEditValues(turn, found.meeting));
     }),
-    cardAction('meeting.save', PLANNERS, formData, async (turn, data) => {
+    cardAction('meeting.save', OFFICE_STAFF, meetingForm, async (turn, data) => {
       const { t, deps } = turn;
-      const found = await changeable(turn, data);
+      const found = await changeable(turn, data.meetingId);
       if (!found.ok) return failureText(turn, found.code);
       const now = deps.clock();
       const parsed = parseMeetingEdit(data, {
@@ -71,14 +64,14 @@ export const meetingsFeature: Feature = {
       sendMeetingUpdates(turn, [saved.meeting.id]);
       return meetingsCard(turn, await changeNotice(turn, saved.meeting, 'saved'));
     }),
-    cardAction('meeting.cancel', PLANNERS, formData, async (turn, data) => {
-      const found = await changeable(turn, data);
+    cardAction('meeting.cancel', OFFICE_STAFF, meetingData, async (turn, data) => {
+      const found = await changeable(turn, data.meetingId);
       if (!found.ok) return failureText(turn, found.code);
       return meetingCancelCard(turn, found.meeting, (await meetingRsvp(turn.deps.records, found.meeting)).invited);
     }),
-    cardAction('meeting.cancel.confirm', PLANNERS, formData, async (turn, data) => {
+    cardAction('meeting.cancel.confirm', OFFICE_STAFF, meetingData, async (turn, data) => {
       const { t, deps } = turn;
-      const cancelled = await cancelMeeting(deps.records, textOf(data.meetingId), scopeOf(turn), deps.clock());
+      const cancelled = await cancelMeeting(deps.records, data.meetingId, scopeOf(turn), deps.clock());
       if (!cancelled.ok) return failureText(turn, cancelled.code);
       const { meeting } = cancelled;
       // A replayed confirmation: the cancellation went out with the first one.

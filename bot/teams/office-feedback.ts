@@ -3,14 +3,14 @@
 // saving and delivering it (office-feedback.submit).
 import { renderCard, type Card } from '../cards.js';
 import { LOW_RATING, parseOfficeFeedbackInput } from '../domain/office-feedback-input.js';
-import { mayGiveOfficeFeedback, meetingEnded } from '../domain/office-feedback-rules.js';
 import {
+  attendee,
   deliverOfficeFeedback,
   findOfficeFeedback,
   giveOfficeFeedback,
   meetingLabel,
-  organisationsToReview,
   promptCard,
+  reviewFor,
   sendFeedbackPrompts,
   type AttendingOrganisation,
   type MeetingReview,
@@ -19,8 +19,17 @@ import {
 import { errorLines } from '../field-error-lines.js';
 import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
 import { OFFICE_STAFF } from './roles.js';
-import { formData } from './card-data.js';
+import { cardData, cardId, formText } from './card-data.js';
+import { z } from 'zod';
 
+
+/** The prompt card's buttons: the meeting. */
+const meetingData = cardData({ meetingId: cardId });
+/** The "give feedback" button: the meeting and an organisation that attended it. */
+const organisationData = meetingData.extend({ organisation: z.string() });
+type OrganisationData = z.infer<typeof organisationData>;
+/** The form: parseOfficeFeedbackInput checks its inputs and answers field by field. */
+const feedbackForm = organisationData.extend({ rating: formText, works: formText, couldDoDifferently: formText });
 
 interface FormValues {
   rating: string;
@@ -31,22 +40,18 @@ interface FormValues {
 const refusal = (turn: Turn, code: OfficeFeedbackErrorCode, organisation = '') =>
   turn.t(`officeFeedback.error.${code}`, { organisation: organisation.slice(0, 160) });
 
-/** The meeting this user may give feedback on, or why not. */
-async function reviewable(turn: Turn, data: Record<string, unknown>): Promise<MeetingReview | string> {
-  const review = await organisationsToReview(turn.deps.records, text(data.meetingId));
-  if (!review) return refusal(turn, 'office-feedback-meeting-not-found');
-  if (!mayGiveOfficeFeedback(turn.user, review.meeting)) return refusal(turn, 'office-feedback-not-allowed');
-  if (!meetingEnded(review.meeting, turn.deps.clock())) return refusal(turn, 'office-feedback-meeting-not-ended');
-  return review;
+/** The meeting this user may give feedback on now, or why not (the service's rules). */
+async function reviewable(turn: Turn, meetingId: string): Promise<MeetingReview | string> {
+  const found = await reviewFor(turn.deps.records, turn.user, meetingId, turn.deps.clock());
+  return found.ok ? found.review : refusal(turn, found.code);
 }
 
-/** The meeting and the attending organisation named in `data`, or why not. */
-async function reviewTarget(turn: Turn, data: Record<string, unknown>): Promise<{ review: MeetingReview; target: AttendingOrganisation } | string> {
-  const review = await reviewable(turn, data);
+/** The meeting and the attending organisation the card names, or why not. */
+async function reviewTarget(turn: Turn, data: OrganisationData): Promise<{ review: MeetingReview; target: AttendingOrganisation } | string> {
+  const review = await reviewable(turn, data.meetingId);
   if (typeof review === 'string') return review;
-  const organisation = text(data.organisation);
-  const target = review.organisations.find((o) => o.organisation.toLowerCase() === organisation.trim().toLowerCase());
-  return target ? { review, target } : refusal(turn, 'office-feedback-not-attended', organisation);
+  const target = attendee(review.organisations, data.organisation);
+  return target ? { review, target } : refusal(turn, 'office-feedback-not-attended', data.organisation);
 }
 
 function formCard(turn: Turn, review: MeetingReview, target: AttendingOrganisation, values: FormValues, errors: string[]): Card {
@@ -70,16 +75,14 @@ function formCard(turn: Turn, review: MeetingReview, target: AttendingOrganisati
   });
 }
 
-const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
-
 export const officeFeedbackFeature: Feature = {
   cardActions: [
-    cardAction('office-feedback.prompt', OFFICE_STAFF, formData, async (turn, data) => {
-      const review = await reviewable(turn, data);
+    cardAction('office-feedback.prompt', OFFICE_STAFF, meetingData, async (turn, data) => {
+      const review = await reviewable(turn, data.meetingId);
       if (typeof review === 'string') return review;
       return promptCard(turn.deps.records, turn.deps.config, review, turn.user.locale);
     }),
-    cardAction('office-feedback.open', OFFICE_STAFF, formData, async (turn, data) => {
+    cardAction('office-feedback.open', OFFICE_STAFF, organisationData, async (turn, data) => {
       const found = await reviewTarget(turn, data);
       if (typeof found === 'string') return found;
       const given = await findOfficeFeedback(turn.deps.records, found.review.meeting.id, found.target.organisation);
@@ -88,13 +91,13 @@ export const officeFeedbackFeature: Feature = {
         : { rating: '', works: '', couldDoDifferently: '' };
       return formCard(turn, found.review, found.target, values, []);
     }),
-    cardAction('office-feedback.submit', OFFICE_STAFF, formData, async (turn, data) => {
+    cardAction('office-feedback.submit', OFFICE_STAFF, feedbackForm, async (turn, data) => {
       const found = await reviewTarget(turn, data);
       if (typeof found === 'string') return found;
       const { review, target } = found;
       const parsed = parseOfficeFeedbackInput({ ...data, meetingId: review.meeting.id, organisation: target.organisation });
       if (!parsed.ok) {
-        const values = { rating: text(data.rating), works: text(data.works), couldDoDifferently: text(data.couldDoDifferently) };
+        const values = { rating: data.rating, works: data.works, couldDoDifferently: data.couldDoDifferently };
         return formCard(turn, review, target, values, errorLines(turn.t, 'officeFeedback.form', parsed.errors));
       }
       const { deps, user, t } = turn;

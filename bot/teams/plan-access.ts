@@ -32,9 +32,3 @@ export function yearToPlan(turn: Turn): number {
 export function failureText(turn: Turn, code: PlanErrorCode): string {
   return turn.t(`plan.failure.${code}`);
 }
-
-/** A card input or action value as the text it shows; anything else is empty. */
-export function textOf(value: unknown): string {
-  if (typeof value === 'string') return value;
-  return typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
-}

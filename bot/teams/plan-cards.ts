@@ -8,7 +8,7 @@ import { officeName } from '../domain/office-name.js';
 import type { PlanInput } from '../domain/plan-input.js';
 import { instantToLocal, localToInstant, validateMeetingDate } from '../domain/schedule.js';
 import type { Meeting, Plan } from '../domain/types.js';
-import { officeById, textOf } from './plan-access.js';
+import { officeById } from './plan-access.js';
 import type { Turn } from './router.js';
 
 export const PLAN_FORM_FIELDS = [
@@ -47,8 +47,8 @@ export function defaultPlanValues(officeId: string): PlanFormValues {
 }
 
 /** The submitted values, kept as typed so a form with errors shows them again. */
-export function planValuesFrom(raw: Record<string, unknown>): PlanFormValues {
-  return Object.fromEntries(PLAN_FORM_FIELDS.map((f) => [f, textOf(raw[f])])) as PlanFormValues;
+export function planValuesFrom(sent: PlanFormValues): PlanFormValues {
+  return Object.fromEntries(PLAN_FORM_FIELDS.map((f) => [f, sent[f]])) as PlanFormValues;
 }
 
 /** The validated plan as it travels in the preview's Action.Execute data, re-validated at every step. */
@@ -209,13 +209,14 @@ export function planEditValues(plan: Plan, meetings: readonly Meeting[], timeZon
   };
 }
 
-export function planEditValuesFrom(raw: Record<string, unknown>, count: number): PlanEditValues {
+/** The submitted values, kept as typed so a form with errors shows them again; `count` rows. */
+export function planEditValuesFrom(sent: Omit<PlanEditValues, 'rows'>, rows: readonly DateRow[], count: number): PlanEditValues {
   return {
-    theme: textOf(raw.theme),
-    segments: textOf(raw.segments),
-    place: textOf(raw.place),
-    onlineUrl: textOf(raw.onlineUrl),
-    rows: Array.from({ length: count }, (_, n) => ({ date: textOf(raw[`date_${n}`]), subTheme: textOf(raw[`subTheme_${n}`]) })),
+    theme: sent.theme,
+    segments: sent.segments,
+    place: sent.place,
+    onlineUrl: sent.onlineUrl,
+    rows: Array.from({ length: count }, (_, n) => rows[n] ?? { date: '', subTheme: '' }),
   };
 }
 

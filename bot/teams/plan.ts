@@ -7,7 +7,7 @@ import { parseDateEdits, parsePlanInput } from '../domain/plan-input.js';
 import { sendMeetingUpdates } from './sync-invites.js';
 import { confirmPlan, findPlanFor, getPlan, invitationsToUpdate, proposeSchedule, updatePlan } from '../services/plans.js';
 import { errorLines } from '../field-error-lines.js';
-import { currentYear, failureText, officeById, scopeOf, textOf, yearToPlan } from './plan-access.js';
+import { currentYear, failureText, officeById, scopeOf, yearToPlan } from './plan-access.js';
 import {
   defaultPlanValues,
   planEditCard,
@@ -18,29 +18,32 @@ import {
   planValuesFrom,
   previewCard,
   savedPlanCard,
+  type PlanFormValues,
 } from './plan-cards.js';
 import { audited } from './audit.js';
 import { cardAction, type Feature, type Reply, type Turn } from './router.js';
 import { OFFICE_STAFF } from './roles.js';
-import { formData } from './card-data.js';
+import {
+  planEditData,
+  planFormData,
+  planIdData,
+  planPreviewData,
+  type PlanEditData,
+  type PlanFormData,
+  type PlanIdData,
+  type PlanPreviewData,
+} from './plan-card-data.js';
 
-const PLANNERS = ['coordinator', 'admin'] as const;
 const YEARS_AHEAD = 5;
 
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
 /** The plan a preview button sent, with the sub-themes as the rows' inputs hold them (see planData). */
-function planFromPreview(data: Record<string, unknown>): Record<string, unknown> {
-  const subThemes: string[] = [];
-  for (let n = 0; `subTheme_${n}` in data; n++) subThemes.push(textOf(data[`subTheme_${n}`]));
-  return { ...asRecord(data.plan), subThemes: subThemes.join('\n') };
+function planFromPreview(data: PlanPreviewData): PlanFormValues & { year: string } {
+  return { ...data.plan, subThemes: data.rows.map((row) => row.subTheme).join('\n') };
 }
 
 /** The plan year: four digits, not in the past (in the user's office time zone), at most YEARS_AHEAD ahead. */
-function checkYear(turn: Turn, raw: unknown): { ok: true; year: number } | { ok: false; message: string } {
-  const text = textOf(raw).trim();
+function checkYear(turn: Turn, typed: string): { ok: true; year: number } | { ok: false; message: string } {
+  const text = typed.trim();
   const current = currentYear(turn);
   if (!/^\d{4}$/.test(text)) return { ok: false, message: turn.t('plan.error.year', { example: current + 1 }) };
   const year = Number(text);
@@ -50,9 +53,9 @@ function checkYear(turn: Turn, raw: unknown): { ok: true; year: number } | { ok:
 }
 
 /** A coordinator always plans for their own office; only an admin picks one. */
-function parsePlan(turn: Turn, raw: Record<string, unknown>, year: number) {
+function parsePlan(turn: Turn, sent: PlanFormValues, year: number) {
   const { config } = turn.deps;
-  const values = { ...planValuesFrom(raw), officeId: turn.user.role === 'admin' ? textOf(raw.officeId) : turn.user.officeId };
+  const values = { ...planValuesFrom(sent), officeId: turn.user.role === 'admin' ? sent.officeId : turn.user.officeId };
   const result = parsePlanInput(values, {
     segments: config.segments.map((s) => s.id),
     offices: config.offices.map((o) => o.id),
@@ -78,11 +81,11 @@ export const planFeature: Feature = {
     },
   ],
   cardActions: [
-    cardAction('plan.form', PLANNERS, formData, backToForm),
-    cardAction('plan.preview', PLANNERS, formData, previewPlan),
-    cardAction('plan.confirm', PLANNERS, formData, confirmPlanCard),
-    cardAction('plan.edit', PLANNERS, formData, editPlan),
-    cardAction('plan.update', PLANNERS, formData, updatePlanCard),
+    cardAction('plan.form', OFFICE_STAFF, planPreviewData, backToForm),
+    cardAction('plan.preview', OFFICE_STAFF, planFormData, previewPlan),
+    cardAction('plan.confirm', OFFICE_STAFF, planPreviewData, confirmPlanCard),
+    cardAction('plan.edit', OFFICE_STAFF, planIdData, editPlan),
+    cardAction('plan.update', OFFICE_STAFF, planEditData, updatePlanCard),
   ],
 };
 
@@ -96,14 +99,14 @@ async function planCommand(turn: Turn, args: string): Promise<Reply> {
 }
 
 /** "Back" on the preview: the form again, with the plan as it was sent and the sub-themes as edited. */
-async function backToForm(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+async function backToForm(turn: Turn, data: PlanPreviewData): Promise<Card | string> {
   const plan = planFromPreview(data);
   const checked = checkYear(turn, plan.year);
   if (!checked.ok) return checked.message;
   return planFormCard(turn, checked.year, parsePlan(turn, plan, checked.year).values);
 }
 
-async function previewPlan(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+async function previewPlan(turn: Turn, data: PlanFormData): Promise<Card | string> {
   const { t, deps } = turn;
   const checked = checkYear(turn, data.year);
   if (!checked.ok) return checked.message;
@@ -121,7 +124,7 @@ async function previewPlan(turn: Turn, data: Record<string, unknown>): Promise<C
   return previewCard(turn, input, rows, { note });
 }
 
-async function confirmPlanCard(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+async function confirmPlanCard(turn: Turn, data: PlanPreviewData): Promise<Card | string> {
   const { t, deps } = turn;
   const plan = planFromPreview(data);
   const checked = checkYear(turn, plan.year);
@@ -139,7 +142,7 @@ async function confirmPlanCard(turn: Turn, data: Record<string, unknown>): Promi
     notBefore: now.toISOString(),
   });
   if (!edits.ok) {
-    const rows = input.subThemes.map((_, n) => ({ date: textOf(data[`date_${n}`]), subTheme: textOf(data[`subTheme_${n}`]) }));
+    const rows = input.subThemes.map((_, n) => data.rows[n] ?? { date: '', subTheme: '' });
     return previewCard(turn, input, rows, { errors: errorLines(t, 'plan', edits.errors) });
   }
   const saved = await confirmPlan(deps.records, input, edits.value, createdBy(turn), now);
@@ -153,22 +156,21 @@ async function confirmPlanCard(turn: Turn, data: Record<string, unknown>): Promi
   );
 }
 
-async function editPlan(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
-  const found = await getPlan(turn.deps.records, textOf(data.planId), scopeOf(turn), turn.deps.clock());
+async function editPlan(turn: Turn, data: PlanIdData): Promise<Card | string> {
+  const found = await getPlan(turn.deps.records, data.planId, scopeOf(turn), turn.deps.clock());
   if (!found.ok) return failureText(turn, found.code);
   const zone = officeById(turn, found.plan.officeId).timeZone;
   return planEditCard(turn, found.plan, found.meetings, planEditValues(found.plan, found.meetings, zone));
 }
 
-async function updatePlanCard(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+async function updatePlanCard(turn: Turn, data: PlanEditData): Promise<Card | string> {
   const { t, deps } = turn;
   const now = deps.clock();
-  const found = await getPlan(deps.records, textOf(data.planId), scopeOf(turn), now);
+  const found = await getPlan(deps.records, data.planId, scopeOf(turn), now);
   if (!found.ok) return failureText(turn, found.code);
   const { plan, meetings } = found;
   // The rows of the card must still be the plan's coming meetings, in the same order.
-  const cardIds = Array.isArray(data.meetingIds) ? data.meetingIds.map(textOf) : [];
-  if (cardIds.join('\n') !== meetings.map((m) => m.id).join('\n')) return failureText(turn, 'stale');
+  if (data.meetingIds.join('\n') !== meetings.map((m) => m.id).join('\n')) return failureText(turn, 'stale');
 
   const parsed = parsePlanEdit(data, {
     plan,
@@ -178,7 +180,7 @@ async function updatePlanCard(turn: Turn, data: Record<string, unknown>): Promis
     notBefore: now.toISOString(),
   });
   if (!parsed.ok) {
-    return planEditCard(turn, plan, meetings, planEditValuesFrom(data, meetings.length), errorLines(t, 'plan', parsed.errors));
+    return planEditCard(turn, plan, meetings, planEditValuesFrom(data, data.rows, meetings.length), errorLines(t, 'plan', parsed.errors));
   }
   const saved = await updatePlan(deps.records, plan.id, parsed.value, scopeOf(turn), now);
   if (!saved.ok) return failureText(turn, saved.code);

@@ -4,8 +4,6 @@
 import { renderCard, type Card } from '../cards.js';
 import { clipText, formatMeetingTime } from '../domain/format.js';
 import {
-  canHandle,
-  canMove,
   filterArgs,
   isProposalStatus,
   MIN_REASON,
@@ -14,15 +12,16 @@ import {
   type ProposalFilter,
 } from '../domain/proposal-rules.js';
 import type { Proposal, ProposalStatus, Role } from '../domain/types.js';
-import { changeStatus, findProposal, listProposals, notifyAuthor, proposalView, type ChangeErrorCode, type ProposalView } from '../services/proposals.js';
+import { changeStatus, decisionFor, listProposals, notifyAuthor, proposalView, type ChangeErrorCode, type ProposalView } from '../services/proposals.js';
 import { paginate, requestedPage } from '../domain/paging.js';
 import { errorLines } from '../field-error-lines.js';
 import { withPager } from './pager.js';
 import { officeName, segmentName } from './partners-common.js';
 import { cardAction, type Feature, type Turn } from './router.js';
 import { z } from 'zod';
-import { cardData, cardId, page } from './card-data.js';
+import { cardData, cardId, formText, page } from './card-data.js';
 
+/** Who decides on proposals (which ones: canHandle, applied by the service). */
 const DECIDERS: readonly Role[] = ['coordinator', 'national', 'admin'];
 /** Proposals as long as allowed, with every fact, still fit a card this many at a time. */
 export const PROPOSALS_PER_PAGE = 10;
@@ -32,6 +31,8 @@ const listData = cardData({ filter: z.string().default(''), page });
 /** A status button or form: the proposal and the status asked for (the service checks both). */
 const statusData = listData.extend({ proposalId: cardId, status: z.string() });
 type StatusData = z.infer<typeof statusData>;
+/** The status form's save: the reason typed (parseStatusChange checks it and answers field by field). */
+const saveData = statusData.extend({ reason: formText });
 
 const filterFrom = (data: { filter: string }): ProposalFilter => parseProposalFilter(data.filter) ?? {};
 
@@ -126,15 +127,10 @@ async function formCard(
   });
 }
 
-/** The proposal this user may move to `status`, or why not. */
+/** The proposal this user may move to the status asked for, or why not (the service's rules). */
 async function decidable(turn: Turn, data: StatusData): Promise<{ proposal: Proposal; status: ProposalStatus } | string> {
-  const found = await findProposal(turn.deps.records, data.proposalId);
-  if (!found) return refusalText(turn, 'proposal-not-found');
-  const { proposal } = found;
-  if (!canHandle(turn.user.role, turn.user.officeId, proposal)) return refusalText(turn, 'proposal-not-allowed');
-  const status = data.status;
-  if (!isProposalStatus(status) || !canMove(proposal.status, status)) return refusalText(turn, 'proposal-invalid-transition', proposal, status);
-  return { proposal, status };
+  const decision = await decisionFor(turn.deps.records, turn.user, data.proposalId, data.status);
+  return decision.ok ? decision : refusalText(turn, decision.code, decision.proposal, data.status);
 }
 
 export const proposalsFeature: Feature = {
@@ -142,7 +138,7 @@ export const proposalsFeature: Feature = {
     {
       name: 'proposals',
       words: 'proposals',
-      roles: ['coordinator', 'national', 'admin'],
+      roles: DECIDERS,
       menu: ['personal', 'team', 'groupChat'],
       handle: async (turn, args) => {
         const filter = parseProposalFilter(args);
@@ -158,14 +154,13 @@ export const proposalsFeature: Feature = {
       if (typeof target === 'string') return target;
       return formCard(turn, target.proposal, target.status, filterFrom(data), data.page, '', []);
     }),
-    cardAction('proposal.status.save', DECIDERS, statusData, async (turn, data) => {
+    cardAction('proposal.status.save', DECIDERS, saveData, async (turn, data) => {
       const target = await decidable(turn, data);
       if (typeof target === 'string') return target;
       const filter = filterFrom(data);
       const parsed = parseStatusChange(data);
       if (!parsed.ok) {
-        const reason = typeof data.reason === 'string' ? data.reason : '';
-        return formCard(turn, target.proposal, target.status, filter, data.page, reason, errorLines(turn.t, 'proposals.form', parsed.errors));
+        return formCard(turn, target.proposal, target.status, filter, data.page, data.reason, errorLines(turn.t, 'proposals.form', parsed.errors));
       }
       const { deps, user } = turn;
       const now = deps.clock();

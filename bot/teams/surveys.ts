@@ -12,7 +12,7 @@ import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js
 import { deliverNewRequests } from '../services/feedback-requests.js';
 import { feedbackOutbox } from './feedback.js';
 import { OFFICE_STAFF } from './roles.js';
-import { cardData, cardId, formData } from './card-data.js';
+import { cardData, cardId, formText } from './card-data.js';
 
 /** Rounds listed per survey, newest first; a card has a size limit in Teams. */
 const ROUNDS_SHOWN = 4;
@@ -64,7 +64,8 @@ async function surveyCard(turn: Turn, banners: { text: string; color: 'Good' | '
   });
 }
 
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
+/** The survey form; parseSurveyInput checks each field and answers field by field. */
+const surveyForm = cardData({ segment: formText, topic: formText, cadence: formText });
 
 export const surveysFeature: Feature = {
   commands: [
@@ -77,12 +78,12 @@ export const surveysFeature: Feature = {
     },
   ],
   cardActions: [
-    cardAction('survey.create', OFFICE_STAFF, formData, async (turn, data) => {
+    cardAction('survey.create', OFFICE_STAFF, surveyForm, async (turn, data) => {
       const { records, config, clock } = turn.deps;
       const parsed = parseSurveyInput(data, { segments: config.segments.map((s) => s.id) });
       if (!parsed.ok) {
         const lines = [turn.t('survey.fixErrors'), ...errorLines(turn.t, 'survey', parsed.errors)];
-        const values = { segment: text(data.segment), topic: text(data.topic), cadence: text(data.cadence) };
+        const values = { segment: data.segment, topic: data.topic, cadence: data.cadence };
         return surveyCard(turn, lines.map((line) => ({ text: line, color: 'Attention' as const })), values);
       }
       const by = turn.user.identity.aadObjectId ?? turn.user.identity.email ?? '';
