@@ -6,6 +6,7 @@
 // the wrong people send nothing; a restart mid-send loses and doubles nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Partner } from '../bot/domain/types.js';
+import { translator } from '../bot/i18n.js';
 import type { RecordStore } from '../bot/store/records.js';
 import { checkCard } from './harness/card-check.js';
 import { FakeClock } from './harness/clock.js';
@@ -14,7 +15,7 @@ import { coordinator, swedishCoordinator, type TestUser } from './harness/people
 import { partnerChat, partnerFixture } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { parseMail, startSmtpCapture, type SmtpCapture } from './harness/smtp.js';
-import { allRecords } from './harness/read-records.js';
+import { allRecords, sharedRecords, yearRecords } from './harness/read-records.js';
 
 const NEWS = { kind: 'channel', teamId: '19:team-uusimaa', channelId: '19:news@thread.tacv2' } as const;
 const teamsPartner = (id: string, overrides: Partial<Partner> = {}) => partnerFixture(id, { aadObjectId: `aad-${id}`, segment: 'debt-counsellors', ...overrides });
@@ -231,6 +232,31 @@ describe('announcements', () => {
     const stored: string[] = [];
     for await (const { record } of h.records.scan('announcements')) stored.push(record.id);
     expect(stored).toHaveLength(1);
+  });
+
+  it('answers "card is outdated" to card data of the wrong type (an object or list where a text or id belongs) and changes nothing', async () => {
+    await h.idle();
+    const kept = async () => ({ shared: await sharedRecords(h.records), year: await yearRecords(h.records, 2027) });
+    const before = await kept();
+    const posts = h.connector.posted.length;
+    const mails = smtp.mails.length;
+    const reader = userOf(counsellorsInTeams[0]);
+    const crafted: [TestUser, string, Record<string, unknown>][] = [
+      [coordinator, 'announce.preview', { ...DISRUPTION, title: { fi: DISRUPTION.title } }],
+      [coordinator, 'announce.edit', { ...DISRUPTION, segments: ['debt-counsellors'] }],
+      [coordinator, 'announce.send', { ...DISRUPTION, draftId: ['00000000-0000-4000-8000-000000000003'] }],
+      [coordinator, 'announce.send', { ...DISRUPTION, draftId: '00000000-0000-4000-8000-000000000004', text: { value: DISRUPTION.text } }],
+      [coordinator, 'announce.open', { announcementId: { $ne: '' } }],
+      [coordinator, 'announce.update', { announcementId, text: ['Uusi teksti.'] }],
+      [coordinator, 'announce.resolve', { announcementId: [announcementId], resolution: 'Korjattu.' }],
+      [reader, 'announcement.ack', { announcementId: { id: announcementId } }],
+    ];
+    const outdated = translator('fi')('error.cardOutdated');
+    for (const [user, verb, data] of crafted) expect({ verb, answer: (await h.click(user, verb, data)).value }).toEqual({ verb, answer: outdated });
+    await h.idle();
+    expect(await kept()).toEqual(before);
+    expect(h.connector.posted.length).toBe(posts);
+    expect(smtp.mails.length).toBe(mails);
   });
 
   it('finishes an announcement cut short by a restart once per partner', async () => {

@@ -5,13 +5,14 @@
 // channel card is private (only the one who clicked sees it) and counted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Partner } from '../bot/domain/types.js';
+import { translator } from '../bot/i18n.js';
 import { checkCard } from './harness/card-check.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf } from './harness/connector.js';
 import { coordinator, partner as pekka, stranger, type TestUser } from './harness/people.js';
 import { meetingFixture, partnerChat, partnerFixture } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
-import { allRecords } from './harness/read-records.js';
+import { allRecords, sharedRecords, yearRecords } from './harness/read-records.js';
 
 const CHANNEL = { kind: 'channel', teamId: '19:team-uusimaa', channelId: '19:meetings@thread.tacv2' } as const;
 const MEETING = meetingFixture({ id: 'meeting-channel', uid: 'meeting-channel@sidos' });
@@ -118,6 +119,26 @@ describe('named contacts and the channel network', () => {
     expect(staff.value).toContain('kumppaneille');
     const invitations = await h.records.findBy('invitations', 'meetingId', MEETING.id);
     expect(invitations).toHaveLength(1);
+  });
+
+  it('answers "card is outdated" to card data of the wrong type (an object or list where a text or id belongs) and changes nothing', async () => {
+    // A turn records who wrote last in its conversation: Pekka's first in the channel comes before the snapshot.
+    await h.say(pekka, 'help', { where: CHANNEL });
+    await h.idle();
+    const kept = async () => ({ shared: await sharedRecords(h.records), year: await yearRecords(h.records, 2027) });
+    const before = await kept();
+    const from = h.connector.posted.length;
+    const crafted: [TestUser, string, Record<string, unknown>, { where?: typeof CHANNEL }][] = [
+      [coordinator, 'contacts.save', { contacts_municipalities: ['Maija Meikäläinen <maija@office.example.fi>'] }, {}],
+      [coordinator, 'contacts.save', { contacts_municipalities: '', 'contacts_rental-agencies': { name: 'Olli Ohjaaja' } }, {}],
+      [pekka, 'channel.rsvp', { meetingId: [MEETING.id], sequence: '0', response: 'declined' }, { where: CHANNEL }],
+      [pekka, 'channel.rsvp', { meetingId: MEETING.id, sequence: '0', response: ['declined'] }, { where: CHANNEL }],
+    ];
+    const outdated = translator('fi')('error.cardOutdated');
+    for (const [user, verb, data, opts] of crafted) expect({ verb, answer: (await h.click(user, verb, data, opts)).value }).toEqual({ verb, answer: outdated });
+    await h.idle();
+    expect(await kept()).toEqual(before);
+    expect(h.connector.messages(from)).toEqual([]);
   });
 
   it('posts a cancellation once where the meeting was posted', async () => {

@@ -3,6 +3,7 @@
 // reminders and a cancellation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Meeting, Partner } from '../bot/domain/types.js';
+import { translator } from '../bot/i18n.js';
 import type { RecordStore } from '../bot/store/records.js';
 import { FakeClock } from './harness/clock.js';
 import { cardOf, type PostedActivity } from './harness/connector.js';
@@ -11,6 +12,7 @@ import { icsEvent } from './harness/ics.js';
 import { meetingFixture, partnerFor, seedPlannedMeeting } from './harness/seed.js';
 import { cardText, Harness } from './harness/sidos-harness.js';
 import { parseMail, startSmtpCapture, type CapturedMail, type SmtpCapture } from './harness/smtp.js';
+import { sharedRecords, yearRecords } from './harness/read-records.js';
 
 const maija: TestUser = {
   id: '29:user-7',
@@ -238,6 +240,28 @@ describe('invitations end to end', () => {
     const other = await h.click(maija, 'invite.rsvp', { invitationId: invitation.id, response: 'declined' }, { locale: 'en-US' });
     expect(other.value).toBe('Den här inbjudan är inte till dig, så ingenting ändrades.');
     expect(await invitations()).toEqual(before);
+  });
+
+  it('answers "card is outdated" to card data of the wrong type (an object or list where a text, id or toggle belongs) and changes nothing', async () => {
+    const kept = async () => ({ shared: await sharedRecords(h.records), year: await yearRecords(h.records, 2027) });
+    const before = await kept();
+    const from = h.connector.posted.length;
+    const mails = received.length;
+    const invitation = await invitationOf(PEKKA.id);
+    const crafted: [TestUser, string, Record<string, unknown>][] = [
+      [coordinator, 'invites.open', { meetingId: [MEETING.id] }],
+      [coordinator, 'invites.send', { meetingId: MEETING.id, inviteAll: ['true'] }],
+      [coordinator, 'invites.send', { meetingId: MEETING.id, [`invite_${ERKKI.id}`]: { checked: true } }],
+      [coordinator, 'invites.retry', { meetingId: { id: MEETING.id } }],
+      [pekka, 'invite.rsvp', { invitationId: [invitation.id], response: 'declined' }],
+      [pekka, 'invite.rsvp', { invitationId: invitation.id, response: { value: 'declined' } }],
+    ];
+    const outdated = translator('fi')('error.cardOutdated');
+    for (const [user, verb, data] of crafted) expect({ verb, answer: (await h.click(user, verb, data)).value }).toEqual({ verb, answer: outdated });
+    await h.idle();
+    expect(await kept()).toEqual(before);
+    expect(h.connector.messages(from)).toEqual([]);
+    expect(received).toHaveLength(mails);
   });
 
   it('re-sends a changed meeting with the same UID and SEQUENCE 1, once, also across a restart', async () => {

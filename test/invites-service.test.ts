@@ -10,7 +10,7 @@ import type { Invitation, Meeting } from '../bot/domain/types.js';
 import { inviteCounts, meetingInvitees, recordRsvp } from '../bot/services/invite-answers.js';
 import { sendReminders } from '../bot/services/invite-reminders.js';
 import { GIVE_UP_AFTER_ATTEMPTS, resolveIcsDownload, syncAllPending, syncInvitations } from '../bot/services/invite-sync.js';
-import { createInvitations, inviteCandidates, type InvitePorts } from '../bot/services/invites.js';
+import { createInvitations, inviteCandidates, staffMeeting, type InvitePorts } from '../bot/services/invites.js';
 import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { racingRecords } from './harness/racing-records.js';
 import { tempRecords, type TempRecords } from './harness/temp-records.js';
@@ -156,6 +156,13 @@ describe('invitations service', () => {
     expect(await createInvitations(ports, 'm1', ['anna'], 'uusimaa', NOW)).toEqual({ ok: false, code: 'cancelled' });
     expect(await invitations()).toEqual([]);
     expect(await linksOf('ics')).toEqual([]);
+  });
+
+  it('gives staff the meetings of the offices they handle: a coordinator their own, an admin any', async () => {
+    expect(await staffMeeting(records, 'm1', { role: 'coordinator', officeId: 'uusimaa' })).toMatchObject({ ok: true, meeting: { id: 'm1' } });
+    expect(await staffMeeting(records, 'm1', { role: 'admin', officeId: 'pohjanmaa' })).toMatchObject({ ok: true, meeting: { id: 'm1' } });
+    expect(await staffMeeting(records, 'm1', { role: 'coordinator', officeId: 'pohjanmaa' })).toEqual({ ok: false, code: 'other-office' });
+    expect(await staffMeeting(records, 'nope', { role: 'admin', officeId: 'uusimaa' })).toEqual({ ok: false, code: 'not-found' });
   });
 
   it('sends a REQUEST, an update with the same UID and SEQUENCE 1, then a CANCEL, in Teams and by e-mail', async () => {

@@ -6,6 +6,8 @@ import type { AppConfig } from '../config.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { AnnouncementInput } from '../domain/announcement-input.js';
+import { handlesOffice } from '../domain/office-access.js';
+import type { Viewer } from '../domain/proposal-rules.js';
 import type { Announcement, Locale, Partner, SentCardRef } from '../domain/types.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
 import type { Clock } from './clock.js';
@@ -30,6 +32,13 @@ export type AnnounceChannel = 'teams' | 'email';
 
 export function findAnnouncement(reader: RecordReader, id: string): Promise<Announcement | undefined> {
   return reader.get('announcements', id);
+}
+
+/** The announcement, if the viewer handles its office's announcements. */
+export async function staffAnnouncement(reader: RecordReader, id: string, viewer: Viewer): Promise<{ ok: true; announcement: Announcement } | { ok: false; code: AnnounceErrorCode }> {
+  const announcement = await findAnnouncement(reader, id);
+  if (!announcement) return { ok: false, code: 'not-found' };
+  return handlesOffice(viewer, announcement.officeId) ? { ok: true, announcement } : { ok: false, code: 'other-office' };
 }
 
 /** The office's announcements, newest first. */
@@ -137,17 +146,17 @@ export function acknowledge(records: RecordStore, id: string, partnerId: string,
   });
 }
 
-/** Changes an open disruption of the office (`officeId` null: any office, for admins); the cards follow via deliverAnnouncement. */
+/** Changes an open disruption of an office the viewer handles; the cards follow via deliverAnnouncement. */
 function changeDisruption(
   records: RecordStore,
   id: string,
-  officeId: string | null,
+  viewer: Viewer,
   change: (a: Announcement) => void,
 ): Promise<{ ok: true; announcement: Announcement } | { ok: false; code: AnnounceErrorCode }> {
   return records.transaction(async (tx) => {
     const stored = await tx.get('announcements', id);
     if (!stored) return { ok: false, code: 'not-found' };
-    if (officeId !== null && stored.officeId !== officeId) return { ok: false, code: 'other-office' };
+    if (!handlesOffice(viewer, stored.officeId)) return { ok: false, code: 'other-office' };
     if (stored.kind !== 'disruption') return { ok: false, code: 'not-disruption' };
     if (stored.resolvedAt) return { ok: false, code: 'already-resolved' };
     change(stored);
@@ -157,8 +166,8 @@ function changeDisruption(
 }
 
 /** New text for an open disruption: the Teams cards (chats and channels) show it, replaced in place; e-mail waits for the resolution. */
-export function updateDisruption(records: RecordStore, id: string, officeId: string | null, text: string, now: Date) {
-  return changeDisruption(records, id, officeId, (a) => {
+export function updateDisruption(records: RecordStore, id: string, viewer: Viewer, text: string, now: Date) {
+  return changeDisruption(records, id, viewer, (a) => {
     a.text = text;
     a.version = (a.version ?? 0) + 1;
     a.updatedAt = now.toISOString();
@@ -166,8 +175,8 @@ export function updateDisruption(records: RecordStore, id: string, officeId: str
 }
 
 /** Marks a disruption resolved (once), with an optional note; the follow-ups are sent by deliverAnnouncement. */
-export function resolveDisruption(records: RecordStore, id: string, officeId: string | null, resolution: string, now: Date) {
-  return changeDisruption(records, id, officeId, (a) => {
+export function resolveDisruption(records: RecordStore, id: string, viewer: Viewer, resolution: string, now: Date) {
+  return changeDisruption(records, id, viewer, (a) => {
     a.resolvedAt = now.toISOString();
     if (resolution) a.resolution = resolution;
   });

@@ -7,6 +7,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
+import { handlesOffice } from '../domain/office-access.js';
+import type { Viewer } from '../domain/proposal-rules.js';
 import type { Invitation, Meeting, Partner, Rsvp } from '../domain/types.js';
 import { RecordConflictError, type RecordReader, type RecordStore, type RecordTransaction } from '../store/records.js';
 import { segmentContactsOf } from './contacts.js';
@@ -58,6 +60,13 @@ export async function findMeeting(reader: RecordReader, meetingId: string): Prom
   const meeting = await reader.get('meetings', meetingId);
   const year = meeting && (await reader.yearOf('meetings', meetingId));
   return meeting && year !== undefined ? { year, meeting } : undefined;
+}
+
+/** The meeting, if the viewer handles its office's invitations. */
+export async function staffMeeting(reader: RecordReader, meetingId: string, viewer: Viewer): Promise<{ ok: true; meeting: Meeting } | { ok: false; code: InviteErrorCode }> {
+  const found = await findMeeting(reader, meetingId);
+  if (!found) return { ok: false, code: 'not-found' };
+  return handlesOffice(viewer, found.meeting.officeId) ? { ok: true, meeting: found.meeting } : { ok: false, code: 'other-office' };
 }
 
 /** What the invitee's messages about this invitation show; undefined when the invitation, partner or office is gone. */

@@ -4,6 +4,7 @@
 // end), `announcements` lists past ones, and a disruption is marked resolved
 // from its card. Partners press Acknowledge on the card they got.
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { renderCard, type Card } from '../cards.js';
 import { parseAnnouncementInput, parseResolution, parseUpdateText, type AnnouncementInput } from '../domain/announcement-input.js';
 import { paginate } from '../domain/paging.js';
@@ -18,6 +19,7 @@ import {
   reachOf,
   rememberStatusCard,
   resolveDisruption,
+  staffAnnouncement,
   updateDisruption,
   type AnnounceErrorCode,
   type Reach,
@@ -28,10 +30,10 @@ import { errorLines } from '../field-error-lines.js';
 import { officeName } from './partners-common.js';
 import { withPager } from './pager.js';
 import type { BotDeps } from '../deps.js';
-import { cardViewOf, storedCardView, type CardView } from './card-view.js';
+import { cardViewOf, renderSelfUpdatingCard, storedCardView, type CardView } from './card-view.js';
 import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
 import { OFFICE_STAFF } from './roles.js';
-import { formData } from './card-data.js';
+import { cardData, cardId, formText, page } from './card-data.js';
 
 const LIST_PAGE_SIZE = 10;
 
@@ -44,7 +46,12 @@ const ERRORS: Record<AnnounceErrorCode, string> = {
   'not-recipient': 'announce.error.notRecipient',
 };
 
-const str = (v: unknown) => (typeof v === 'string' ? v : '');
+/** The form's inputs as typed: parseAnnouncementInput checks them field by field. */
+const formFields = { kind: formText, title: formText, text: formText, segments: formText, link: formText };
+type FormValues = { [Field in keyof typeof formFields]: string };
+/** The id the preview card makes for its Send button. */
+const draftId = z.string().regex(/^[0-9a-f-]{36}$/);
+const clickedAnnouncementData = cardData({ announcementId: cardId });
 
 /** The segments the office works with: those of the configuration. */
 const officeSegments = (turn: Turn) => turn.deps.config.segments.map((s) => s.id);
@@ -53,7 +60,9 @@ function segmentNames(turn: Turn, ids: readonly string[]): string {
   return ids.map((id) => turn.deps.config.segments.find((s) => s.id === id)?.name[turn.user.locale] ?? id).join(', ');
 }
 
-function formCard(turn: Turn, values: Record<string, unknown> = {}, errors: string[] = []): Card {
+const EMPTY_FORM: FormValues = { kind: '', title: '', text: '', segments: '', link: '' };
+
+function formCard(turn: Turn, values: FormValues = EMPTY_FORM, errors: string[] = []): Card {
   const { t } = turn;
   return renderCard('announce-form', {
     title: t('announce.form.title'),
@@ -68,7 +77,7 @@ function formCard(turn: Turn, values: Record<string, unknown> = {}, errors: stri
       required: t('validation.required'),
       preview: t('announce.button.preview'),
     },
-    values: { kind: str(values.kind) || 'change', title: str(values.title), text: str(values.text), segments: str(values.segments), link: str(values.link) },
+    values: { kind: values.kind || 'change', title: values.title, text: values.text, segments: values.segments, link: values.link },
     kinds: ANNOUNCEMENT_KINDS.map((kind) => ({ title: t(`announce.kind.${kind}`), value: kind })),
     segments: turn.deps.config.segments.map((s) => ({ title: s.name[turn.user.locale], value: s.id })),
   });
@@ -85,7 +94,7 @@ function reachLine(turn: Turn, input: AnnouncementInput, reach: Reach): { facts:
   };
 }
 
-async function preview(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+async function preview(turn: Turn, data: FormValues & { draftId?: string }): Promise<Card | string> {
   const parsed = parseAnnouncementInput(data, officeSegments(turn));
   if (!parsed.ok) return formCard(turn, data, [turn.t('announce.fixErrors'), ...errorLines(turn.t, 'announce', parsed.errors)]);
   const input = parsed.value;
@@ -102,19 +111,17 @@ async function preview(turn: Turn, data: Record<string, unknown>): Promise<Card 
     notes,
     labels: { send: turn.t('announce.button.send'), edit: turn.t('announce.button.edit') },
     // The id is made here: every click on this card's Send is about the same announcement.
-    draft: { draftId: str(data.draftId) || randomUUID(), kind: input.kind, title: input.title, text: input.text, segments: input.segments.join(','), link: input.link ?? '' },
+    draft: { draftId: data.draftId ?? randomUUID(), kind: input.kind, title: input.title, text: input.text, segments: input.segments.join(','), link: input.link ?? '' },
   });
 }
 
-async function send(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
-  const draftId = str(data.draftId);
-  if (!/^[0-9a-f-]{36}$/.test(draftId)) return turn.t('error.cardOutdated');
+async function send(turn: Turn, data: FormValues & { draftId: string }): Promise<Card | string> {
   const parsed = parseAnnouncementInput(data, officeSegments(turn));
   if (!parsed.ok) return formCard(turn, data, [turn.t('announce.fixErrors'), ...errorLines(turn.t, 'announce', parsed.errors)]);
   const { deps, user } = turn;
   const now = deps.clock();
   const by = user.identity.aadObjectId ?? user.identity.email ?? '';
-  const result = await createAnnouncement(deps.records, draftId, user.officeId, parsed.value, { locale: user.locale, by }, now);
+  const result = await createAnnouncement(deps.records, data.draftId, user.officeId, parsed.value, { locale: user.locale, by }, now);
   if (!result.ok) return result.code === 'no-recipients' ? formCard(turn, data, [turn.t(ERRORS[result.code])]) : turn.t(ERRORS[result.code]);
   const { announcement } = result;
   if (result.created) {
@@ -168,9 +175,7 @@ export async function statusCard(view: CardView, a: Announcement, results: strin
   const sending = isDelivering(deps, a.id);
   const segments = a.segments.map((id) => deps.config.segments.find((s) => s.id === id)?.name[view.locale] ?? id).join(', ');
   const line = (c: { sent: number; failed: number }) => t('announce.status.line', { sent: c.sent, failed: c.failed });
-  const card = renderCard('announce-status', {
-    sending,
-    refreshUserIds: view.refreshUserIds,
+  return renderSelfUpdatingCard(view, 'announce-status', sending, {
     announcementId: a.id,
     title: `${t(`announce.kind.${a.kind}`)}: ${a.title}`,
     meta: t('announce.status.meta', { segments, time: when(view, a, a.createdAt), recipients: counts.recipients }),
@@ -196,24 +201,20 @@ export async function statusCard(view: CardView, a: Announcement, results: strin
       list: t('announce.button.list'),
     },
   });
-  if (!sending) delete card.refresh;
-  return card;
 }
 
-/** The announcement of the card, if this coordinator may handle it (admins: any office). */
-async function ownAnnouncement(turn: Turn, data: Record<string, unknown>): Promise<Announcement | string> {
-  const found = await findAnnouncement(turn.deps.records, str(data.announcementId));
-  if (!found) return turn.t(ERRORS['not-found']);
-  if (turn.user.role !== 'admin' && found.officeId !== turn.user.officeId) return turn.t(ERRORS['other-office']);
-  return found;
+/** The card's announcement if the clicker handles its office (the service's rule), else why not. */
+async function ownAnnouncement(turn: Turn, announcementId: string): Promise<Announcement | string> {
+  const found = await staffAnnouncement(turn.deps.records, announcementId, turn.user);
+  return found.ok ? found.announcement : turn.t(ERRORS[found.code]);
 }
 
-async function resolve(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
-  const own = await ownAnnouncement(turn, data);
+async function resolve(turn: Turn, data: { announcementId: string; resolution: string }): Promise<Card | string> {
+  const own = await ownAnnouncement(turn, data.announcementId);
   if (typeof own === 'string') return own;
   const note = parseResolution(data.resolution);
   if (!note.ok) return statusCard(cardViewOf(turn), own, errorLines(turn.t, 'announce', note.errors));
-  const result = await resolveDisruption(turn.deps.records, own.id, turn.user.role === 'admin' ? null : turn.user.officeId, note.value, turn.deps.clock());
+  const result = await resolveDisruption(turn.deps.records, own.id, turn.user, note.value, turn.deps.clock());
   if (!result.ok) return statusCard(cardViewOf(turn), own, [turn.t(ERRORS[result.code])]);
   await audited(turn, 'announcement.resolve', { ref: own.id }, { recipients: own.recipients.length });
   await startDelivery(turn, result.announcement);
@@ -221,23 +222,23 @@ async function resolve(turn: Turn, data: Record<string, unknown>): Promise<Card 
 }
 
 /** New text for an open disruption: the Teams cards are replaced in place. */
-async function update(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
-  const own = await ownAnnouncement(turn, data);
+async function update(turn: Turn, data: { announcementId: string; text: string }): Promise<Card | string> {
+  const own = await ownAnnouncement(turn, data.announcementId);
   if (typeof own === 'string') return own;
   const text = parseUpdateText(data.text);
   if (!text.ok) return statusCard(cardViewOf(turn), own, errorLines(turn.t, 'announce', text.errors));
   if (text.value === own.text) return statusCard(cardViewOf(turn), own, [turn.t('announce.unchanged')]);
-  const result = await updateDisruption(turn.deps.records, own.id, turn.user.role === 'admin' ? null : turn.user.officeId, text.value, turn.deps.clock());
+  const result = await updateDisruption(turn.deps.records, own.id, turn.user, text.value, turn.deps.clock());
   if (!result.ok) return statusCard(cardViewOf(turn), own, [turn.t(ERRORS[result.code])]);
   await audited(turn, 'announcement.update', { ref: own.id }, { version: result.announcement.version ?? 0 });
   await startDelivery(turn, result.announcement);
   return statusCard(cardViewOf(turn), result.announcement);
 }
 
-async function listCard(turn: Turn, page: unknown): Promise<Card> {
+async function listCard(turn: Turn, requestedPage: unknown): Promise<Card> {
   const { t, deps, user } = turn;
   const all = await officeAnnouncements(deps.records, user.officeId);
-  const { page: shownPage, shown } = paginate(all, page, LIST_PAGE_SIZE);
+  const { page: shownPage, shown } = paginate(all, requestedPage, LIST_PAGE_SIZE);
   const view = cardViewOf(turn);
   const counts = await Promise.all(shown.map((a) => announcementCounts(deps, a)));
   const card = renderCard('announcement-list', {
@@ -264,10 +265,10 @@ async function listCard(turn: Turn, page: unknown): Promise<Card> {
 }
 
 /** A recipient's Acknowledge. In a channel the answer is private (a text only they see) and the card stays as it is for everyone. */
-async function acknowledgeAction(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
+async function acknowledgeAction(turn: Turn, data: { announcementId: string }): Promise<Card | string> {
   const partner = turn.user.partner;
   if (!partner) return turn.t('announce.error.notRecipient');
-  const result = await acknowledge(turn.deps.records, str(data.announcementId), partner.id, turn.deps.clock());
+  const result = await acknowledge(turn.deps.records, data.announcementId, partner.id, turn.deps.clock());
   if (!result.ok) return turn.t(ERRORS[result.code]);
   if (turn.conversation.kind !== 'personal') return turn.t('announce.acknowledged');
   const office = turn.deps.config.offices.find((o) => o.id === result.announcement.officeId) ?? turn.deps.config.offices[0];
@@ -292,17 +293,17 @@ export const announceFeature: Feature = {
     },
   ],
   cardActions: [
-    cardAction('announce.preview', OFFICE_STAFF, formData, preview),
-    cardAction('announce.edit', OFFICE_STAFF, formData, async (turn, data) => formCard(turn, data)),
-    cardAction('announce.send', OFFICE_STAFF, formData, send),
-    cardAction('announce.open', OFFICE_STAFF, formData, async (turn, data) => {
-      const own = await ownAnnouncement(turn, data);
+    cardAction('announce.preview', OFFICE_STAFF, cardData({ ...formFields, draftId: draftId.optional() }), preview),
+    cardAction('announce.edit', OFFICE_STAFF, cardData(formFields), async (turn, data) => formCard(turn, data)),
+    cardAction('announce.send', OFFICE_STAFF, cardData({ ...formFields, draftId }), send),
+    cardAction('announce.open', OFFICE_STAFF, clickedAnnouncementData, async (turn, data) => {
+      const own = await ownAnnouncement(turn, data.announcementId);
       return typeof own === 'string' ? own : statusCard(cardViewOf(turn), own);
     }),
-    cardAction('announce.update', OFFICE_STAFF, formData, update),
-    cardAction('announce.resolve', OFFICE_STAFF, formData, resolve),
-    cardAction('announcements.list', OFFICE_STAFF, formData, async (turn, data) => listCard(turn, data.page)),
-    cardAction('announcement.ack', ['partner'], formData, acknowledgeAction),
+    cardAction('announce.update', OFFICE_STAFF, cardData({ announcementId: cardId, text: formText }), update),
+    cardAction('announce.resolve', OFFICE_STAFF, cardData({ announcementId: cardId, resolution: formText }), resolve),
+    cardAction('announcements.list', OFFICE_STAFF, cardData({ page }), async (turn, data) => listCard(turn, data.page)),
+    cardAction('announcement.ack', ['partner'], clickedAnnouncementData, acknowledgeAction),
   ],
   jobs: (deps) => [
     // Finishes announcements cut short by a restart and retries failed sends.

@@ -4,21 +4,31 @@
 // for everyone; an answer from it is private: the one who clicked gets a
 // message only they see, and their personal invitation (with the calendar file
 // and their answer) in their chat with Sidos.
+import { z } from 'zod';
 import { renderCard, type Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
 import type { Locale, Meeting } from '../domain/types.js';
 import { translator } from '../i18n.js';
 import { postMeetingsToChannels, subscribeChannel, unsubscribeChannel, type ChannelTopic } from '../services/channel-network.js';
-import { canAnswer, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
+import { meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
 import { recordRsvp } from '../services/invite-answers.js';
 import { syncInvitations } from '../services/invite-sync.js';
-import { createInvitations, findMeeting } from '../services/invites.js';
+import { createInvitations, findMeeting, type InviteErrorCode, type RsvpAnswer } from '../services/invites.js';
 import { officeName as officeNameIn } from '../domain/office-name.js';
 import { audited } from './audit.js';
 import { officeName } from './partners-common.js';
 import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
 import { OFFICE_STAFF } from './roles.js';
-import { formData } from './card-data.js';
+import { cardData, cardId } from './card-data.js';
+
+/** Why a partner's answer from a channel card was not recorded, by the invitation service's code. */
+const RSVP_REFUSALS: Record<InviteErrorCode, string> = {
+  'not-found': 'error.cardOutdated',
+  'other-office': 'channel.rsvp.otherSegment',
+  'unknown-partner': 'channel.rsvp.otherSegment',
+  cancelled: 'invite.error.cancelled',
+  past: 'invite.error.past',
+};
 
 /** The card a meeting version gets in a subscribed channel. */
 export const channelMeetingCard =
@@ -56,21 +66,21 @@ export const channelMeetingCard =
   };
 
 /** RSVP from a channel card: answered privately, counted as the partner's invitation answer. */
-async function channelRsvp(turn: Turn, data: Record<string, unknown>): Promise<string> {
+async function channelRsvp(turn: Turn, data: { meetingId: string; response: RsvpAnswer }): Promise<string> {
   const { t, user, deps } = turn;
-  const response = RSVP_ANSWERS.find((r) => r === data.response);
-  const found = typeof data.meetingId === 'string' ? await findMeeting(deps.records, data.meetingId) : undefined;
-  if (!response || !found) return t('error.cardOutdated');
+  const { response } = data;
+  const found = await findMeeting(deps.records, data.meetingId);
+  if (!found) return t('error.cardOutdated');
   const { meeting } = found;
+  // The channel's card is seen by staff too: they are told whom it is for rather than "not allowed".
   if (user.role !== 'partner') return t('channel.rsvp.staff');
   const partner = user.partner;
   const office = deps.config.offices.find((o) => o.id === meeting.officeId) ?? deps.config.offices[0];
   if (!partner) return t('channel.rsvp.notRegistered', { office: officeName(turn, office.id), email: office.email });
-  if (partner.officeId !== meeting.officeId || !meeting.segments.includes(partner.segment)) return t('channel.rsvp.otherSegment');
   const now = deps.clock();
-  if (!canAnswer(meeting, now)) return t(meeting.status === 'cancelled' ? 'invite.error.cancelled' : 'invite.error.past');
-  const created = await createInvitations(deps, meeting.id, [partner.id], meeting.officeId, now);
-  if (!created.ok) return t('error.cardOutdated');
+  // The service invites only the meeting office's partners in its segments, and only while the meeting is ahead.
+  const created = await createInvitations(deps, meeting.id, [partner.id], partner.officeId, now);
+  if (!created.ok) return t(RSVP_REFUSALS[created.code]);
   const invitationId = (await deps.records.findBy('invitations', 'meetingId', meeting.id)).find((i) => i.partnerId === partner.id)?.id;
   if (!invitationId) return t('error.cardOutdated');
   const answered = await recordRsvp(deps.records, invitationId, partner.id, response, now);
@@ -128,7 +138,7 @@ export const channelNetworkFeature: Feature = {
     },
   ],
   cardActions: [
-    cardAction('channel.rsvp', ['partner', ...OFFICE_STAFF, 'national'], formData, channelRsvp),
+    cardAction('channel.rsvp', ['partner', ...OFFICE_STAFF, 'national'], cardData({ meetingId: cardId, response: z.enum(RSVP_ANSWERS) }), channelRsvp),
   ],
   jobs: (deps) => [
     // Posts new meetings, their changes and cancellations once to the office's channels subscribed to meetings.

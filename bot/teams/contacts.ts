@@ -1,6 +1,7 @@
 // `contacts`: a partner sees their office's named contacts for their segment
 // (e-mail and a Teams chat link); coordinators (their office) and admins set
 // the contacts per segment in a card, one person a line.
+import { z } from 'zod';
 import { renderCard, type Card } from '../cards.js';
 import { contactLineOf, parseContactLines } from '../domain/announcement-input.js';
 import type { FieldError } from '../domain/field-errors.js';
@@ -10,9 +11,12 @@ import { audited } from './audit.js';
 import { officeName, segmentName } from './partners-common.js';
 import { cardAction, type Feature, type Turn } from './router.js';
 import { OFFICE_STAFF } from './roles.js';
-import { formData } from './card-data.js';
+import { formText } from './card-data.js';
 
 const FIELD_PREFIX = 'contacts_';
+/** The form's texts, one `contacts_<segment>` per configured segment; parseContactLines checks each line. */
+const contactTexts = z.record(formText);
+type ContactTexts = z.infer<typeof contactTexts>;
 
 async function partnerCard(turn: Turn): Promise<Card | string> {
   const { t, user, deps } = turn;
@@ -29,7 +33,7 @@ async function partnerCard(turn: Turn): Promise<Card | string> {
   });
 }
 
-async function formCard(turn: Turn, options: { results?: string[]; failed?: boolean; values?: Record<string, unknown> } = {}): Promise<Card> {
+async function formCard(turn: Turn, options: { results?: string[]; failed?: boolean; values?: ContactTexts } = {}): Promise<Card> {
   const { t, user, deps } = turn;
   const stored = await Promise.all(deps.config.segments.map((s) => segmentContactsOf(deps.records, user.officeId, s.id)));
   return renderCard('contacts-form', {
@@ -40,18 +44,13 @@ async function formCard(turn: Turn, options: { results?: string[]; failed?: bool
     placeholder: t('contacts.form.placeholder'),
     segments: deps.config.segments.map((s, at) => {
       const id = `${FIELD_PREFIX}${s.id}`;
-      const typed = options.values?.[id];
-      return {
-        id,
-        label: s.name[user.locale],
-        value: typeof typed === 'string' ? typed : stored[at].map(contactLineOf).join('\n'),
-      };
+      return { id, label: s.name[user.locale], value: options.values?.[id] ?? stored[at].map(contactLineOf).join('\n') };
     }),
     saveLabel: t('contacts.button.save'),
   });
 }
 
-async function save(turn: Turn, data: Record<string, unknown>): Promise<Card> {
+async function save(turn: Turn, data: ContactTexts): Promise<Card> {
   const { deps, user, t } = turn;
   const errors: FieldError[] = [];
   const bySegment: Record<string, Contact[]> = {};
@@ -85,7 +84,7 @@ export const contactsFeature: Feature = {
     },
   ],
   cardActions: [
-    cardAction('contacts.save', OFFICE_STAFF, formData, save),
+    cardAction('contacts.save', OFFICE_STAFF, contactTexts, save),
   ],
 };
 

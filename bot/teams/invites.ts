@@ -3,7 +3,9 @@
 // (invite.rsvp). Sending runs in the background: the click is answered at
 // once with the card showing progress, and the card is kept up to date
 // (teams/invite-progress.ts) until the sends are done.
-import { renderCard, type Card } from '../cards.js';
+import { z } from 'zod';
+import type { Card } from '../cards.js';
+import { pageOf } from '../domain/paging.js';
 import type { Locale, Meeting } from '../domain/types.js';
 import { inviteCard, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
 import { meetingInvitees, recordRsvp, type Invitee } from '../services/invite-answers.js';
@@ -16,15 +18,18 @@ import {
   inviteCandidates,
   inviteChannels,
   isSending,
+  staffMeeting,
   type Channel,
   type InviteErrorCode,
+  type RsvpAnswer,
   type RsvpErrorCode,
 } from '../services/invites.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
-import { cardViewOf, type CardView } from './card-view.js';
+import { cardViewOf, renderSelfUpdatingCard, type CardView } from './card-view.js';
 import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
+import { OFFICE_STAFF } from './roles.js';
 import { sendReminders } from '../services/invite-reminders.js';
-import { formData } from './card-data.js';
+import { cardData, cardId, page } from './card-data.js';
 
 const INVITE_ERRORS: Record<InviteErrorCode, string> = {
   'not-found': 'invites.error.notFound',
@@ -83,17 +88,23 @@ async function rememberProgressCard(records: RecordStore, meetingId: string, tur
   });
 }
 
-const pageOf = (data: Record<string, unknown>) => Math.max(0, Math.floor(Number(data.page) || 0));
+/** An Input.Toggle's value as Teams sends it: the card's valueOn or valueOff. */
+const toggle = z.enum(['true', 'false']);
+/** The manage card's buttons: the meeting and the page shown. */
+const manageData = cardData({ meetingId: cardId, page });
+type ManageData = z.infer<typeof manageData>;
+/** Send also carries the card's toggles: `inviteAll`, and `invite_<partnerId>` per partner shown. */
+const sendData = z.object({ meetingId: cardId, page, inviteAll: toggle.optional() }).catchall(toggle);
 
 export const invitesFeature: Feature = {
   cardActions: [
-    cardAction('invites.open', ['coordinator', 'admin'], formData, async (turn, data) => {
-      const meeting = await ownMeeting(turn, data);
-      return typeof meeting === 'string' ? meeting : manageCard(cardViewOf(turn), meeting, { page: pageOf(data) });
+    cardAction('invites.open', OFFICE_STAFF, manageData, async (turn, data) => {
+      const meeting = await ownMeeting(turn, data.meetingId);
+      return typeof meeting === 'string' ? meeting : manageCard(cardViewOf(turn), meeting, { page: data.page });
     }),
-    cardAction('invites.send', ['coordinator', 'admin'], formData, sendInvites),
-    cardAction('invites.retry', ['coordinator', 'admin'], formData, retryFailed),
-    cardAction('invite.rsvp', ['partner'], formData, answerInvite),
+    cardAction('invites.send', OFFICE_STAFF, sendData, sendInvites),
+    cardAction('invites.retry', OFFICE_STAFF, manageData, retryFailed),
+    cardAction('invite.rsvp', ['partner'], cardData({ invitationId: cardId, response: z.enum(RSVP_ANSWERS) }), answerInvite),
   ],
   jobs: (deps) => [
     // Catches up meeting changes made while down and retries failed invitation sends.
@@ -102,26 +113,24 @@ export const invitesFeature: Feature = {
   ],
 };
 
-/** The meeting of the card, if this coordinator may handle it (admins: any office). */
-async function ownMeeting(turn: Turn, data: Record<string, unknown>): Promise<Meeting | string> {
-  const found = typeof data.meetingId === 'string' ? await findMeeting(turn.deps.records, data.meetingId) : undefined;
-  if (!found) return turn.t(INVITE_ERRORS['not-found']);
-  if (turn.user.role !== 'admin' && found.meeting.officeId !== turn.user.officeId) return turn.t(INVITE_ERRORS['other-office']);
-  return found.meeting;
+/** The card's meeting if the clicker handles its office (the service's rule), else why not. */
+async function ownMeeting(turn: Turn, meetingId: string): Promise<Meeting | string> {
+  const found = await staffMeeting(turn.deps.records, meetingId, turn.user);
+  return found.ok ? found.meeting : turn.t(INVITE_ERRORS[found.code]);
 }
 
-async function sendInvites(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
-  const meeting = await ownMeeting(turn, data);
+async function sendInvites(turn: Turn, data: z.infer<typeof sendData>): Promise<Card | string> {
+  const meeting = await ownMeeting(turn, data.meetingId);
   if (typeof meeting === 'string') return meeting;
   const view = cardViewOf(turn);
-  const page = pageOf(data);
+  const { page } = data;
   const selection = Object.fromEntries(
     Object.entries(data)
       .filter(([key]) => key.startsWith(TOGGLE_PREFIX))
-      .map(([key, value]) => [key.slice(TOGGLE_PREFIX.length), value === 'true' || value === true]),
+      .map(([key, value]) => [key.slice(TOGGLE_PREFIX.length), value === 'true']),
   );
   const now = turn.deps.clock();
-  const everyone = data.inviteAll === 'true' || data.inviteAll === true;
+  const everyone = data.inviteAll === 'true';
   const selected = everyone ? (await inviteCandidates(turn.deps.records, meeting)).map((p) => p.id) : Object.keys(selection).filter((id) => selection[id]);
   const created = await createInvitations(turn.deps, meeting.id, selected, meeting.officeId, now);
   if (!created.ok) return manageCard(view, meeting, { results: [turn.t(INVITE_ERRORS[created.code])], selection, page });
@@ -131,11 +140,11 @@ async function sendInvites(turn: Turn, data: Record<string, unknown>): Promise<C
 }
 
 /** Sends again what failed (and anything else not delivered); the Retry failed button. */
-async function retryFailed(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
-  const meeting = await ownMeeting(turn, data);
+async function retryFailed(turn: Turn, data: ManageData): Promise<Card | string> {
+  const meeting = await ownMeeting(turn, data.meetingId);
   if (typeof meeting === 'string') return meeting;
   const started = await startSending(turn, meeting, false);
-  return manageCard(cardViewOf(turn), meeting, { results: started ? [] : [turn.t('invites.result.nothing')], page: pageOf(data) });
+  return manageCard(cardViewOf(turn), meeting, { results: started ? [] : [turn.t('invites.result.nothing')], page: data.page });
 }
 
 /**
@@ -203,8 +212,6 @@ async function inviteeLines(view: CardView, invitees: Invitee[]): Promise<string
   return lines;
 }
 
-const slice = <T>(items: T[], page: number) => items.slice(page * INVITE_PAGE_SIZE, (page + 1) * INVITE_PAGE_SIZE);
-
 /**
  * The coordinator's card for one meeting: the sending progress, the failed
  * deliveries, partners still to invite (toggles, preselected unless
@@ -214,7 +221,8 @@ const slice = <T>(items: T[], page: number) => items.slice(page * INVITE_PAGE_SI
 export async function manageCard(
   view: CardView,
   meeting: Meeting,
-  options: { results?: string[]; selection?: Record<string, boolean>; page?: number } = {},
+  /** `page`: the page the card asked for, as sent (clamped to one that exists). */
+  options: { results?: string[]; selection?: Record<string, boolean>; page?: unknown } = {},
 ): Promise<Card> {
   const { t, deps } = view;
   const now = deps.clock();
@@ -224,10 +232,11 @@ export async function manageCard(
   const invited = new Set(invitees.map((i) => i.invitation.partnerId));
   const open = meeting.status === 'scheduled' && Date.parse(meeting.startsAt) > now.getTime();
   const allCandidates = open ? (await inviteCandidates(deps.records, meeting)).filter((p) => !invited.has(p.id)) : [];
-  const pages = Math.max(1, Math.ceil(Math.max(allCandidates.length, invitees.length) / INVITE_PAGE_SIZE));
-  const page = Math.min(options.page ?? 0, pages - 1);
+  // Both lists page together: the page count is the longer list's.
+  const page = pageOf(Math.max(allCandidates.length, invitees.length), options.page, INVITE_PAGE_SIZE);
+  const onPage = <T>(items: T[]) => items.slice(page.start, page.end);
   const candidates = [];
-  for (const p of slice(allCandidates, page)) {
+  for (const p of onPage(allCandidates)) {
     const { channels } = await inviteChannels(deps, p);
     const reach = channels.length > 0 ? channelList(view, channels) : t('invites.reach.none');
     candidates.push({ id: p.id, line: t('invites.partnerLine', { name: p.name, organisation: p.organisation, reach }), value: String(selection[p.id] ?? true) });
@@ -236,11 +245,9 @@ export async function manageCard(
   const failed = invitees.filter((i) => i.delivery === 'failed');
   const count = (rsvp: string) => invitees.filter((i) => i.invitation.rsvp === rsvp).length;
   const channelCount = (channel: Channel) => invitees.filter((i) => i.delivery === 'sent' && i.channels.includes(channel)).length;
-  const card = renderCard('invite-manage', {
+  return renderSelfUpdatingCard(view, 'invite-manage', sending, {
     title: t('invites.title', { subTheme: meeting.subTheme }),
     when: meetingTime(meeting, office.timeZone, view.locale),
-    sending,
-    refreshUserIds: view.refreshUserIds,
     progress: invitees.length > 0 ? progressLine(view, invitees) : '',
     progressState: sending
       ? t('invites.progress.running')
@@ -266,14 +273,14 @@ export async function manageCard(
       needsAction: count('needs-action'),
     }),
     noInvitees: t('invites.invitees.none'),
-    invitees: await inviteeLines(view, slice(invitees, page)),
-    pageLine: pages > 1 ? t('invites.page', { page: page + 1, pages }) : '',
+    invitees: await inviteeLines(view, onPage(invitees)),
+    pageLine: page.count > 1 ? t('invites.page', { page: page.index + 1, pages: page.count }) : '',
     meetingId: meeting.id,
-    page: String(page),
-    hasPrevious: page > 0,
-    previousPage: String(page - 1),
-    hasNext: page + 1 < pages,
-    nextPage: String(page + 1),
+    page: String(page.index),
+    hasPrevious: page.index > 0,
+    previousPage: String(page.index - 1),
+    hasNext: page.index + 1 < page.count,
+    nextPage: String(page.index + 1),
     sendLabel: t('invites.button.send'),
     retryLabel: t('invites.button.retryFailed'),
     previousLabel: t('invites.button.previous'),
@@ -281,16 +288,11 @@ export async function manageCard(
     refreshLabel: t('invites.button.refresh'),
     meetingsLabel: t('invites.button.meetings'),
   });
-  // The template leaves `refresh: null` when not sending; a finished card asks Teams for nothing.
-  if (!sending) delete card.refresh;
-  return card;
 }
 
 /** A partner's RSVP button: saves the answer and shows the invite with it. */
-async function answerInvite(turn: Turn, data: Record<string, unknown>): Promise<Card | string> {
-  const invitationId = typeof data.invitationId === 'string' ? data.invitationId : '';
-  const response = RSVP_ANSWERS.find((r) => r === data.response);
-  if (!invitationId || !response) return turn.t('error.cardOutdated');
+async function answerInvite(turn: Turn, data: { invitationId: string; response: RsvpAnswer }): Promise<Card | string> {
+  const { invitationId, response } = data;
   const partnerId = turn.user.partner?.id;
   if (!partnerId) return turn.t(RSVP_ERRORS['not-invitee']);
   const now = turn.deps.clock();
