@@ -5,6 +5,7 @@ import { emptyTally, type Tally } from '../../bot/domain/digest-tally.js';
 import type { DigestInput, DigestThresholds } from '../../bot/domain/digest.js';
 import { parsePeriodKey } from '../../bot/domain/periods.js';
 import type { Office } from '../../bot/domain/types.js';
+import { emptyYear } from '../../bot/store/store.js';
 
 export const DIGEST_THRESHOLDS: DigestThresholds = {
   responseRate: { green: 0.6, yellow: 0.4, higherIsBetter: true },
@@ -23,12 +24,8 @@ export const digestInput = (overrides: Partial<DigestInput> = {}): DigestInput =
   offices: [officeFixture('uusimaa'), officeFixture('pohjanmaa')],
   segments: ['municipalities', 'debt-counsellors'],
   partners: [],
-  meetings: [],
-  invitations: [],
-  feedbackRequests: [],
-  feedback: [],
-  proposals: [],
-  officeFeedback: [],
+  // No records; the kinds a digest does not count (plans, survey rounds) are not read.
+  ...emptyYear(),
   thresholds: DIGEST_THRESHOLDS,
   anonymityMinimum: 3,
   ...overrides,
