@@ -82,6 +82,7 @@ function digestRow(officeId: string, row: RowTallies, thresholds: DigestThreshol
     ...rowCounts((count) => current[count]),
     targetGroupSize: row.targetGroupSize,
     respondents: current.respondents.size,
+    feedbackCount: current.feedbackCount,
     suppressed: current.suppressed,
     split:
       metrics.positiveShare === null

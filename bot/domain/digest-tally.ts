@@ -9,6 +9,7 @@ import type { Feedback, FeedbackRequest, Invitation, Meeting, Office, OfficeFeed
 
 /** A row's counts in one period, with what its rating metrics are computed from. */
 export interface Tally extends RowCounts {
+  feedbackCount: number;
   ratingSum: number;
   positive: number;
   critical: number;
@@ -83,6 +84,7 @@ export function targetGroupSize(tallies: DigestTallies, officeId: string, segmen
 export function emptyTally(): Tally {
   return {
     ...rowCounts(() => 0),
+    feedbackCount: 0,
     ratingSum: 0,
     positive: 0,
     critical: 0,

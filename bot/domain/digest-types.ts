@@ -47,7 +47,7 @@ export interface RatingSplit {
  * The counts a row shows as its period's tally (digest-tally.ts) counted them:
  * meetings planned and held; invitations to planned meetings and how many were
  * accepted; invitations to held meetings and how many of those invitees
- * attended; feedback requests and how many were answered; feedback answers.
+ * attended; feedback requests and how many were answered.
  */
 export const ROW_COUNTS = [
   'meetingsPlanned',
@@ -58,7 +58,6 @@ export const ROW_COUNTS = [
   'attended',
   'feedbackRequests',
   'requestsAnswered',
-  'feedbackCount',
 ] as const;
 export type RowCount = (typeof ROW_COUNTS)[number];
 export type RowCounts = Record<RowCount, number>;
@@ -73,6 +72,7 @@ export interface DigestRow extends RowCounts {
   segment: string | null;
   targetGroupSize: number;
   respondents: number;
+  feedbackCount: number;
   /** Rating metrics hidden for anonymity. */
   suppressed: boolean;
   /** Answers rated 4–5, 3 and 1–2; null when hidden or there are none. */
