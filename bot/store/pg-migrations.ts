@@ -15,9 +15,11 @@ export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'mig
  * timeouts: building an index on a large table may take longer than a turn may.
  */
 export async function migrate(pool: pg.Pool): Promise<string[]> {
-  const client = new pg.Client({ ...pool.options, statement_timeout: 0, query_timeout: 0 });
+  const client = new pg.Client({ ...pool.options, query_timeout: 0 });
   await client.connect();
   try {
+    // A session setting, so it also overrides a statement_timeout given in DATABASE_URL.
+    await client.query('SET statement_timeout = 0');
     const applied = await runner({
       dbClient: client,
       dir: MIGRATIONS_DIR,
