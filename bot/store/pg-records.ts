@@ -16,7 +16,7 @@ import {
   type SendClaim,
   type SendResult,
 } from './records.js';
-import { canClaim, claimedSend, recordClaimedResult } from './send-claims.js';
+import { claimedSend, claimInTransaction, recordClaimedResult } from './send-claims.js';
 
 const SCAN_PAGE = 1000;
 const UNIQUE_VIOLATION = '23505';
@@ -194,12 +194,7 @@ export class PgRecordStore extends PgReader implements RecordStore {
     const inserted = await this.query('INSERT INTO sends (id, data) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [claim.key, fresh]);
     if (inserted.rowCount === 1) return true;
     // The key is known: take it over only if the rule allows, with the row locked against other claimers.
-    return this.transaction(async (tx) => {
-      const existing = await tx.get('sends', claim.key);
-      if (!existing || !canClaim(existing, claim.holder, now)) return false;
-      await tx.put('sends', claimedSend(claim, existing, now));
-      return true;
-    });
+    return this.transaction((tx) => claimInTransaction(tx, claim, now));
   }
 
   recordSendResult(key: string, holder: string, result: SendResult, now: Instant): Promise<boolean> {
