@@ -1,6 +1,7 @@
 // The PostgreSQL RecordStore while the database goes away and comes back: every
 // call fails with StorageUnavailableError, a failed transaction keeps nothing
-// and gives its connection up, and the store works again by itself.
+// and gives its connection up, and the store works again by itself; a statement
+// stuck behind a lock fails the same way once the statement timeout has passed.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../bot/store/open-record-store.js';
@@ -73,5 +74,33 @@ describe('PostgreSQL RecordStore while the database is away', () => {
     expect(await store.get('partners', 'p4')).toBeUndefined();
     await store.transaction((tx) => tx.put('partners', partnerFixture('p6')));
     expect(await store.get('partners', 'p6')).toEqual(partnerFixture('p6'));
+  });
+});
+
+describe('PostgreSQL RecordStore behind a lock that is not released', () => {
+  it('fails a statement that waits past the statement timeout with StorageUnavailableError, keeps nothing of its transaction, and goes on', async () => {
+    const url = await createTestDatabase();
+    const { store } = await openPostgres(url, { statementTimeoutMs: 300 });
+    await store.transaction((tx) => tx.put('partners', partnerFixture('p1')));
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query("SELECT 1 FROM partners WHERE id = 'p1' FOR UPDATE");
+      await expect(store.transaction((tx) => tx.get('partners', 'p1'))).rejects.toThrow(StorageUnavailableError);
+      const blocked = store.transaction(async (tx) => {
+        await tx.put('partners', partnerFixture('p2'));
+        await tx.put('partners', partnerFixture('p1', { name: 'Changed' }));
+      });
+      await expect(blocked).rejects.toThrow(StorageUnavailableError);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    expect(await store.get('partners', 'p2')).toBeUndefined();
+    expect(await store.get('partners', 'p1')).toEqual(partnerFixture('p1'));
+    await store.transaction((tx) => tx.put('partners', partnerFixture('p3')));
+    expect(await store.get('partners', 'p3')).toEqual(partnerFixture('p3'));
+    await store.close();
   });
 });

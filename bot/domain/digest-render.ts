@@ -5,7 +5,7 @@
 // The page's parts are in digest-render-*.ts beside this file.
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
-import { DIGEST_METRICS, type Digest, type DigestRow, type OfficeDigest } from './digest.js';
+import { DIGEST_METRICS, ROW_COUNTS, type Digest, type DigestRow, type OfficeDigest } from './digest.js';
 import { comparisonSection, splitFigure, trendFigure } from './digest-render-figures.js';
 import { notes, officeName, segmentName, translator, type DigestLabelKey, type Labels, type Translate } from './digest-render-labels.js';
 import { DIGEST_PAGE_STYLE } from './digest-render-style.js';
@@ -19,14 +19,7 @@ export { DIGEST_LABEL_KEYS, DIGEST_LABELS_EN, type DigestLabelKey } from './dige
 // ---------------------------------------------------------------- CSV
 
 const COUNT_COLUMNS = [
-  'meetingsPlanned',
-  'meetingsHeld',
-  'invitations',
-  'accepted',
-  'invitedToHeld',
-  'attended',
-  'feedbackRequests',
-  'requestsAnswered',
+  ...ROW_COUNTS,
   'targetGroupSize',
   'respondents',
   'feedbackCount',

@@ -5,6 +5,7 @@
 import type { OfficeTallies, RoundTally, RowTallies, Tally } from './digest-tally.js';
 import {
   DIGEST_METRICS,
+  rowCounts,
   type AskedRound,
   type DigestMetric,
   type DigestRow,
@@ -78,14 +79,7 @@ function digestRow(officeId: string, row: RowTallies, thresholds: DigestThreshol
   return {
     officeId,
     segment: row.segment,
-    meetingsPlanned: current.meetingsPlanned,
-    meetingsHeld: current.meetingsHeld,
-    invitations: current.invitations,
-    accepted: current.accepted,
-    invitedToHeld: current.invitedToHeld,
-    attended: current.attended,
-    feedbackRequests: current.feedbackRequests,
-    requestsAnswered: current.requestsAnswered,
+    ...rowCounts((count) => current[count]),
     targetGroupSize: row.targetGroupSize,
     respondents: current.respondents.size,
     feedbackCount: current.feedbackCount,

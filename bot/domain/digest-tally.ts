@@ -4,18 +4,11 @@
 // further scans. Ends with the anonymity hiding of each slot's small groups.
 // Which record counts where is described in digest.ts.
 import { slotOf, type PeriodSlots } from './digest-periods.js';
-import type { AskedRound, DigestInput } from './digest-types.js';
+import { rowCounts, type AskedRound, type DigestInput, type RowCounts } from './digest-types.js';
 import type { Feedback, FeedbackRequest, Invitation, Meeting, Office, OfficeFeedback, Partner } from './types.js';
 
-export interface Tally {
-  meetingsPlanned: number;
-  meetingsHeld: number;
-  invitations: number;
-  accepted: number;
-  invitedToHeld: number;
-  attended: number;
-  feedbackRequests: number;
-  requestsAnswered: number;
+/** A row's counts in one period, with what its rating metrics are computed from. */
+export interface Tally extends RowCounts {
   feedbackCount: number;
   ratingSum: number;
   positive: number;
@@ -90,14 +83,7 @@ export function targetGroupSize(tallies: DigestTallies, officeId: string, segmen
 
 export function emptyTally(): Tally {
   return {
-    meetingsPlanned: 0,
-    meetingsHeld: 0,
-    invitations: 0,
-    accepted: 0,
-    invitedToHeld: 0,
-    attended: 0,
-    feedbackRequests: 0,
-    requestsAnswered: 0,
+    ...rowCounts(() => 0),
     feedbackCount: 0,
     ratingSum: 0,
     positive: 0,

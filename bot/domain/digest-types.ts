@@ -2,20 +2,7 @@
 // Shared by the stages (digest-tally, digest-rows, digest-proposals) and
 // re-exported from digest.ts, where buildDigest composes them.
 import type { Period } from './periods.js';
-import type {
-  Feedback,
-  FeedbackRequest,
-  Instant,
-  Invitation,
-  Meeting,
-  Office,
-  OfficeFeedback,
-  Partner,
-  PartnerCount,
-  Proposal,
-  ProposalLevel,
-  ProposalStatus,
-} from './types.js';
+import type { Instant, Office, Partner, PartnerCount, ProposalLevel, ProposalStatus, YearRecords } from './types.js';
 
 export const DIGEST_METRICS = ['responseRate', 'attendanceRate', 'averageRating', 'positiveShare', 'criticalShare'] as const;
 export type DigestMetric = (typeof DIGEST_METRICS)[number];
@@ -33,7 +20,10 @@ export type TrafficLight = 'green' | 'yellow' | 'red' | 'none';
 /** Rates and shares are fractions 0–1, ratings 1–5; null when there is no data or it is hidden. */
 export type MetricValues = Record<DigestMetric, number | null>;
 
-export interface DigestInput {
+/** The kinds of year records a digest counts. */
+export type DigestRecords = Pick<YearRecords, 'meetings' | 'invitations' | 'feedbackRequests' | 'feedback' | 'proposals' | 'officeFeedback'>;
+
+export interface DigestInput extends DigestRecords {
   period: Period;
   timeZone: string;
   now: Instant;
@@ -47,12 +37,6 @@ export interface DigestInput {
    * one whose partner left the register.
    */
   partners: Partner[];
-  meetings: Meeting[];
-  invitations: Invitation[];
-  feedbackRequests: FeedbackRequest[];
-  feedback: Feedback[];
-  proposals: Proposal[];
-  officeFeedback: OfficeFeedback[];
   thresholds: DigestThresholds;
   anonymityMinimum: number;
 }
@@ -66,20 +50,33 @@ export interface RatingSplit {
   critical: number;
 }
 
-export interface DigestRow {
+/**
+ * The counts a row shows as its period's tally (digest-tally.ts) counted them:
+ * meetings planned and held; invitations to planned meetings and how many were
+ * accepted; invitations to held meetings and how many of those invitees
+ * attended; feedback requests and how many were answered.
+ */
+export const ROW_COUNTS = [
+  'meetingsPlanned',
+  'meetingsHeld',
+  'invitations',
+  'accepted',
+  'invitedToHeld',
+  'attended',
+  'feedbackRequests',
+  'requestsAnswered',
+] as const;
+export type RowCount = (typeof ROW_COUNTS)[number];
+export type RowCounts = Record<RowCount, number>;
+
+/** Every row count, each as `value` gives it. */
+export const rowCounts = (value: (count: RowCount) => number): RowCounts =>
+  Object.fromEntries(ROW_COUNTS.map((count) => [count, value(count)])) as RowCounts;
+
+export interface DigestRow extends RowCounts {
   officeId: string;
   /** null on the office total row. */
   segment: string | null;
-  meetingsPlanned: number;
-  meetingsHeld: number;
-  /** Invitations to planned meetings, and how many of them were accepted. */
-  invitations: number;
-  accepted: number;
-  /** Invitations to held meetings, and how many of those invitees attended. */
-  invitedToHeld: number;
-  attended: number;
-  feedbackRequests: number;
-  requestsAnswered: number;
   targetGroupSize: number;
   respondents: number;
   feedbackCount: number;

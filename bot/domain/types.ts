@@ -206,6 +206,18 @@ export interface SurveyRound {
   sentAt: Instant;
 }
 
+/** The records an office's work leaves in one year (the store files them by year). */
+export interface YearRecords {
+  plans: Plan[];
+  meetings: Meeting[];
+  invitations: Invitation[];
+  feedbackRequests: FeedbackRequest[];
+  feedback: Feedback[];
+  proposals: Proposal[];
+  officeFeedback: OfficeFeedback[];
+  surveyRounds: SurveyRound[];
+}
+
 export const ANNOUNCEMENT_KINDS = ['change', 'disruption', 'event'] as const;
 export type AnnouncementKind = (typeof ANNOUNCEMENT_KINDS)[number];
 

@@ -12,11 +12,10 @@ import type { Feedback, Invitation, Proposal } from '../domain/types.js';
 import type { YearKind } from '../store/record-kinds.js';
 import type { RecordStore, RecordTransaction } from '../store/records.js';
 import {
+  assignedRoles,
   findEach,
   identify,
   isPerson,
-  jobStateNaming,
-  matchesEntry,
   mentions,
   namedIn,
   namesPerson,
@@ -25,7 +24,9 @@ import {
   refers,
   scanFor,
   sendsTo,
+  staffActsInYear,
   tombstone,
+  unindexedNaming,
   type Person,
   type Who,
 } from './privacy-person.js';
@@ -103,15 +104,16 @@ async function anonymiseYears(tx: RecordTransaction, person: Person): Promise<{ 
     counts.proposals++;
   }
   for (const year of await tx.years()) {
-    for (const plan of (await tx.inYear('plans', year)).filter((p) => refers(person, p.createdBy))) {
+    const acts = await staffActsInYear(tx, person, year);
+    for (const plan of acts.plans) {
       await tx.putInYear('plans', year, { ...plan, createdBy: tombstone() });
       counts.staffReferences++;
     }
-    for (const given of (await tx.inYear('officeFeedback', year)).filter((f) => refers(person, f.givenBy))) {
+    for (const given of acts.officeFeedback) {
       await tx.putInYear('officeFeedback', year, { ...given, givenBy: tombstone() });
       counts.staffReferences++;
     }
-    for (const proposal of (await tx.inYear('proposals', year)).filter((p) => p.history.some((h) => refers(person, h.by)))) {
+    for (const proposal of acts.proposals) {
       counts.staffReferences += proposal.history.filter((h) => refers(person, h.by)).length;
       await tx.putInYear('proposals', year, { ...proposal, history: proposal.history.map((h) => (refers(person, h.by) ? { ...h, by: tombstone() } : h)) });
     }
@@ -120,23 +122,14 @@ async function anonymiseYears(tx: RecordTransaction, person: Person): Promise<{ 
 }
 
 /**
- * The shared records naming the person that no index finds (a channel's last
- * sender, who subscribed or wrote something, the audit trail, job state): read
- * before the transaction, which reads each again by id and checks it still names them.
+ * What the erasure changes that no index finds, read before the transaction,
+ * which reads each again by id and checks it still names the person: the
+ * unindexed shared records, and the contact lists naming them.
  */
 async function unindexed(records: RecordStore, person: Person) {
   return {
-    channels: await scanFor(records, 'conversations', (c) => namedIn(person, c)),
-    subscriptions: await scanFor(records, 'subscriptions', (s) => refers(person, s.by)),
-    surveys: await scanFor(records, 'surveys', (s) => refers(person, s.createdBy)),
-    announcements: await scanFor(
-      records,
-      'announcements',
-      (a) => a.recipients.some((id) => person.partnerIds.has(id)) || a.acknowledgements.some((ack) => person.partnerIds.has(ack.partnerId)) || refers(person, a.createdBy),
-    ),
+    ...(await unindexedNaming(records, person)),
     contactLists: await scanFor(records, 'segmentContacts', (c) => c.contacts.some((contact) => person.emails.has(contact.email.toLowerCase())) || refers(person, c.updatedBy)),
-    audit: await scanFor(records, 'audit', (e) => namesPerson(person, e)),
-    jobState: Object.keys(await jobStateNaming(records, person)),
   };
 }
 
@@ -156,8 +149,7 @@ async function eraseShared(tx: RecordTransaction, person: Person, found: Awaited
     await tx.put('conversations', channel);
     counts.conversations++;
   }
-  const assigned = [...(await findEach(tx, 'roleAssignments', 'aadObjectId', person.aadObjectIds)), ...(await findEach(tx, 'roleAssignments', 'email', person.emails))];
-  for (const { id } of assigned.filter((r) => matchesEntry(person, r))) if (await tx.remove('roleAssignments', id)) counts.roleAssignments++;
+  for (const { id } of await assignedRoles(tx, person)) if (await tx.remove('roleAssignments', id)) counts.roleAssignments++;
   for (const { id } of await findEach(tx, 'subscriptions', 'conversationRecordId', chatIds)) if (await tx.remove('subscriptions', id)) counts.subscriptions++;
   for (const { id } of found.subscriptions) {
     const subscription = await tx.get('subscriptions', id);
@@ -181,7 +173,7 @@ async function eraseShared(tx: RecordTransaction, person: Person, found: Awaited
     ...(await findEach(tx, 'links', 'partnerId', partnerIds)),
   ];
   for (const id of new Set(links.map((l) => l!.id))) if (await tx.remove('links', id)) counts.links++;
-  for (const key of found.jobState) {
+  for (const key of Object.keys(found.jobState)) {
     const value = await tx.jobState(key);
     if (value !== undefined && (mentions(person, key) || mentions(person, value)) && (await tx.removeJobState(key))) counts.jobState++;
   }

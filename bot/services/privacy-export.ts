@@ -19,19 +19,19 @@ import type { RecordReader, RecordStore } from '../store/records.js';
 import type { AuditEntry, ConversationRecord, SendRecord } from '../store/store.js';
 import type { FileDownload } from './downloads.js';
 import {
+  assignedRoles,
   findEach,
   identify,
   isPerson,
-  jobStateNaming,
   matchesEntry,
-  namedIn,
-  namesPerson,
   ownChats,
   parseWho,
   refers,
-  scanFor,
   sendsTo,
+  staffActsInYear,
+  unindexedNaming,
   type Person,
+  type UnindexedRecords,
   type Who,
 } from './privacy-person.js';
 
@@ -109,22 +109,19 @@ function meetingRefs(reader: RecordReader): (id: string | undefined) => Promise<
 }
 
 /** What the person did as office staff: the year records naming them, walked year by year (no index finds them by who acted). */
-async function staffRecords(records: RecordStore, person: Person): Promise<PersonalData['staffRecords']> {
+async function staffRecords(records: RecordStore, person: Person, found: UnindexedRecords): Promise<PersonalData['staffRecords']> {
   const staff: PersonalData['staffRecords'] = {
     plans: [],
-    surveys: (await scanFor(records, 'surveys', (s) => refers(person, s.createdBy))).map(({ id, officeId, topic, createdAt }) => ({ id, officeId, topic, createdAt })),
+    surveys: found.surveys.map(({ id, officeId, topic, createdAt }) => ({ id, officeId, topic, createdAt })),
     officeFeedbackGiven: [],
     proposalDecisions: [],
-    subscriptions: (await scanFor(records, 'subscriptions', (s) => refers(person, s.by))).map(({ id, topic, conversationRecordId, at }) => ({ id, topic, conversationRecordId, at })),
+    subscriptions: found.subscriptions.map(({ id, topic, conversationRecordId, at }) => ({ id, topic, conversationRecordId, at })),
   };
   for (const year of await records.years()) {
-    for (const p of (await records.inYear('plans', year)).filter((p) => refers(person, p.createdBy))) {
-      staff.plans.push({ id: p.id, year, officeId: p.officeId, theme: p.theme, createdAt: p.createdAt });
-    }
-    for (const f of (await records.inYear('officeFeedback', year)).filter((f) => refers(person, f.givenBy))) {
-      staff.officeFeedbackGiven.push({ id: f.id, year, officeId: f.officeId, organisation: f.organisation, givenAt: f.givenAt });
-    }
-    for (const p of await records.inYear('proposals', year)) {
+    const acts = await staffActsInYear(records, person, year);
+    for (const p of acts.plans) staff.plans.push({ id: p.id, year, officeId: p.officeId, theme: p.theme, createdAt: p.createdAt });
+    for (const f of acts.officeFeedback) staff.officeFeedbackGiven.push({ id: f.id, year, officeId: f.officeId, organisation: f.organisation, givenAt: f.givenAt });
+    for (const p of acts.proposals) {
       for (const h of p.history.filter((h) => refers(person, h.by))) staff.proposalDecisions.push({ proposalId: p.id, year, status: h.status, at: h.at });
     }
   }
@@ -137,7 +134,7 @@ export async function personalData(records: RecordStore, config: AppConfig, who:
   const partnerIds = [...person.partnerIds];
   const partner = (await Promise.all(partnerIds.map((id) => records.get('partners', id)))).find((p) => p !== undefined) ?? null;
   const chats = await ownChats(records, person);
-  const assigned = [...(await findEach(records, 'roleAssignments', 'aadObjectId', person.aadObjectIds)), ...(await findEach(records, 'roleAssignments', 'email', person.emails))];
+  const found = await unindexedNaming(records, person);
   const meetingOf = meetingRefs(records);
   const organisation = partner && orgKey(partner.organisation);
   const ownFeedback = partner ? (await records.findBy('officeFeedback', 'officeId', partner.officeId)).filter((f) => orgKey(f.organisation) === organisation) : [];
@@ -146,9 +143,9 @@ export async function personalData(records: RecordStore, config: AppConfig, who:
     partner,
     roles: [
       ...config.people.filter((p) => matchesEntry(person, p)).map((p) => ({ role: p.role, ...(p.office ? { office: p.office } : {}), source: 'configuration' as const })),
-      ...[...new Map(assigned.map((a) => [a.id, a])).values()].map((p) => ({ role: p.role, ...(p.office ? { office: p.office } : {}), source: 'assigned' as const })),
+      ...(await assignedRoles(records, person)).map((p) => ({ role: p.role, ...(p.office ? { office: p.office } : {}), source: 'assigned' as const })),
     ],
-    conversations: [...chats, ...(await scanFor(records, 'conversations', (c) => namedIn(person, c)))],
+    conversations: [...chats, ...found.channels],
     invitations: await Promise.all(
       (await withYears(records, 'invitations', await findEach(records, 'invitations', 'partnerId', partnerIds))).map(async ({ partnerId: _p, icsToken: _t, ...rest }) => ({
         ...rest,
@@ -175,13 +172,13 @@ export async function personalData(records: RecordStore, config: AppConfig, who:
       (await withYears(records, 'officeFeedback', ownFeedback)).map(async ({ givenBy: _g, ...rest }) => ({ ...rest, meeting: await meetingOf(rest.meetingId) })),
     ),
     sends: await sendsTo(records, person, chats),
-    announcements: (await scanFor(records, 'announcements', (a) => a.recipients.some((id) => person.partnerIds.has(id)))).map((a) => {
+    announcements: found.announcements.filter((a) => a.recipients.some((id) => person.partnerIds.has(id))).map((a) => {
       const acknowledgedAt = a.acknowledgements.find((ack) => person.partnerIds.has(ack.partnerId))?.at;
       return { id: a.id, officeId: a.officeId, kind: a.kind, title: a.title, createdAt: a.createdAt, ...(acknowledgedAt ? { acknowledgedAt } : {}) };
     }),
-    jobState: await jobStateNaming(records, person),
-    audit: (await scanFor(records, 'audit', (e) => namesPerson(person, e))).map((e) => ownPart(person, e)),
-    staffRecords: await staffRecords(records, person),
+    jobState: found.jobState,
+    audit: found.audit.map((e) => ownPart(person, e)),
+    staffRecords: await staffRecords(records, person, found),
   };
 }
 

@@ -3,7 +3,7 @@
 // (privacy-erasure.ts) and retention (privacy-retention.ts).
 import { randomBytes } from 'node:crypto';
 import type { Partner } from '../domain/types.js';
-import type { IndexName, Kind, RecordKinds, SharedKind } from '../store/record-kinds.js';
+import type { IndexName, Kind, RecordKinds, SharedKind, StoredRoleAssignment } from '../store/record-kinds.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
 import type { AuditEntry, AuditPerson, ConversationRecord, SendRecord } from '../store/store.js';
 
@@ -150,8 +150,47 @@ export async function scanFor<K extends SharedKind>(records: RecordStore, kind: 
 }
 
 /** The job state entries naming the person (e.g. an undo copy of their removed register entry). */
-export async function jobStateNaming(records: RecordStore, person: Person): Promise<Record<string, string>> {
+async function jobStateNaming(records: RecordStore, person: Person): Promise<Record<string, string>> {
   return Object.fromEntries(Object.entries(await records.jobStates()).filter(([key, value]) => mentions(person, key) || mentions(person, value)));
+}
+
+/** The role assignments filed under the person's Teams identities or e-mail addresses, once each. */
+export async function assignedRoles(reader: RecordReader, person: Person): Promise<StoredRoleAssignment[]> {
+  const found = [...(await findEach(reader, 'roleAssignments', 'aadObjectId', person.aadObjectIds)), ...(await findEach(reader, 'roleAssignments', 'email', person.emails))];
+  return [...new Map(found.filter((r) => matchesEntry(person, r)).map((r) => [r.id, r])).values()];
+}
+
+/**
+ * The shared records naming the person that no index finds, read whole (see
+ * scanFor): channels whose last sender they were, subscriptions they made,
+ * surveys they created, announcements they were sent, acknowledged or wrote,
+ * audit entries naming them, and job state mentioning them.
+ */
+export async function unindexedNaming(records: RecordStore, person: Person) {
+  const isPartner = (id: string) => person.partnerIds.has(id);
+  return {
+    channels: await scanFor(records, 'conversations', (c) => namedIn(person, c)),
+    subscriptions: await scanFor(records, 'subscriptions', (s) => refers(person, s.by)),
+    surveys: await scanFor(records, 'surveys', (s) => refers(person, s.createdBy)),
+    announcements: await scanFor(
+      records,
+      'announcements',
+      (a) => a.recipients.some(isPartner) || a.acknowledgements.some((ack) => isPartner(ack.partnerId)) || refers(person, a.createdBy),
+    ),
+    audit: await scanFor(records, 'audit', (e) => namesPerson(person, e)),
+    jobState: await jobStateNaming(records, person),
+  };
+}
+
+export type UnindexedRecords = Awaited<ReturnType<typeof unindexedNaming>>;
+
+/** The records of a year naming the person as the staff member who acted: plans made, office feedback given, proposals decided. */
+export async function staffActsInYear(reader: RecordReader, person: Person, year: number) {
+  return {
+    plans: (await reader.inYear('plans', year)).filter((p) => refers(person, p.createdBy)),
+    officeFeedback: (await reader.inYear('officeFeedback', year)).filter((f) => refers(person, f.givenBy)),
+    proposals: (await reader.inYear('proposals', year)).filter((p) => p.history.some((h) => refers(person, h.by))),
+  };
 }
 
 /** The person an export link is for. */

@@ -29,7 +29,7 @@ import {
   type TransactionOptions,
 } from './records.js';
 import type { SharedData, YearData } from './store.js';
-import { canClaim, claimedSend, recordClaimedResult } from './send-claims.js';
+import { claimInTransaction, recordClaimedResult } from './send-claims.js';
 import { LowdbReader, LowdbTransaction } from './lowdb-reader.js';
 
 export class LowdbRecordStore implements RecordStore {
@@ -143,12 +143,7 @@ export class LowdbRecordStore implements RecordStore {
   }
 
   claimSend(claim: SendClaim, now: Instant): Promise<boolean> {
-    return this.transaction(async (tx) => {
-      const existing = await tx.get('sends', claim.key);
-      if (existing && !canClaim(existing, claim.holder, now)) return false;
-      await tx.put('sends', claimedSend(claim, existing, now));
-      return true;
-    });
+    return this.transaction((tx) => claimInTransaction(tx, claim, now));
   }
 
   recordSendResult(key: string, holder: string, result: SendResult, now: Instant): Promise<boolean> {

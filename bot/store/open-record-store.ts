@@ -12,12 +12,29 @@ export interface RecordStoreLocation {
 }
 
 /**
+ * How long one SQL statement may run before PostgreSQL cancels it: a query
+ * stuck behind a lock nobody releases must not hold a turn (or a job) forever.
+ * It then fails with StorageUnavailableError, so the user gets the storage message.
+ */
+export const STATEMENT_TIMEOUT_MS = 30_000;
+/** The client gives up a little after the server would have: for a server that stops answering altogether. */
+const QUERY_TIMEOUT_GRACE_MS = 5_000;
+
+/**
  * Connects to PostgreSQL and brings its schema up to date. A wrong URL or an
  * unreachable database throws DatabaseUnavailableError with a one-line message
  * that names the database without its password.
  */
-export async function openPostgres(databaseUrl: string): Promise<{ store: PgRecordStore; applied: string[] }> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
+export async function openPostgres(
+  databaseUrl: string,
+  { statementTimeoutMs = STATEMENT_TIMEOUT_MS }: { statementTimeoutMs?: number } = {},
+): Promise<{ store: PgRecordStore; applied: string[] }> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    connectionTimeoutMillis: 10_000,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + QUERY_TIMEOUT_GRACE_MS,
+  });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   try {

@@ -5,14 +5,21 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
-import type pg from 'pg';
+import pg from 'pg';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-/** Applies the pending migrations; returns the names of those it applied. */
+/**
+ * Applies the pending migrations; returns the names of those it applied. They
+ * run on a connection of their own without the pool's statement and query
+ * timeouts: building an index on a large table may take longer than a turn may.
+ */
 export async function migrate(pool: pg.Pool): Promise<string[]> {
-  const client = await pool.connect();
+  const client = new pg.Client({ ...pool.options, query_timeout: 0 });
+  await client.connect();
   try {
+    // A session setting, so it also overrides a statement_timeout given in DATABASE_URL.
+    await client.query('SET statement_timeout = 0');
     const applied = await runner({
       dbClient: client,
       dir: MIGRATIONS_DIR,
@@ -24,6 +31,6 @@ export async function migrate(pool: pg.Pool): Promise<string[]> {
     });
     return applied.map((m) => m.name);
   } finally {
-    client.release();
+    await client.end();
   }
 }

@@ -17,7 +17,7 @@ import {
   type SendClaim,
   type SendResult,
 } from './records.js';
-import { canClaim, claimedSend, recordClaimedResult } from './send-claims.js';
+import { claimedSend, claimInTransaction, recordClaimedResult } from './send-claims.js';
 
 const SCAN_PAGE = 1000;
 const UNIQUE_VIOLATION = '23505';
@@ -32,6 +32,8 @@ const PING_TIMEOUT_MS = 2_000;
  */
 const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', '57P01', '57P02', '57P03']);
 const CONNECTION_ERROR_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|is not queryable/;
+/** SQLSTATE 57014: the server cancelled a statement, e.g. one that waited on a lock past statement_timeout. */
+const STATEMENT_CANCELLED = '57014';
 
 /** pg's query function, on the pool (one statement) or on a client inside a transaction. */
 type Query = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
@@ -46,11 +48,11 @@ function conflictOf(err: unknown): unknown {
   return err;
 }
 
-/** Turns a lost or refused connection into StorageUnavailableError; other errors pass. */
+/** Turns a lost or refused connection, or a statement that timed out, into StorageUnavailableError; other errors pass. */
 export function unavailableOf(err: unknown): unknown {
   const e = err as { code?: string; message?: string } | null;
   const code = String(e?.code ?? '');
-  const lost = CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || CONNECTION_ERROR_MESSAGES.test(String(e?.message ?? ''));
+  const lost = CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || code === STATEMENT_CANCELLED || CONNECTION_ERROR_MESSAGES.test(String(e?.message ?? ''));
   return lost ? new StorageUnavailableError(`PostgreSQL cannot be used: ${e?.message ?? code}`, { cause: err }) : err;
 }
 
@@ -208,12 +210,7 @@ export class PgRecordStore extends PgReader implements RecordStore {
     const inserted = await this.query('INSERT INTO sends (id, data) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [claim.key, fresh]);
     if (inserted.rowCount === 1) return true;
     // The key is known: take it over only if the rule allows, with the row locked against other claimers.
-    return this.transaction(async (tx) => {
-      const existing = await tx.get('sends', claim.key);
-      if (!existing || !canClaim(existing, claim.holder, now)) return false;
-      await tx.put('sends', claimedSend(claim, existing, now));
-      return true;
-    });
+    return this.transaction((tx) => claimInTransaction(tx, claim, now));
   }
 
   recordSendResult(key: string, holder: string, result: SendResult, now: Instant): Promise<boolean> {

@@ -2,35 +2,11 @@
 // a year (plans, meetings, feedback, …) in one document per year, records not
 // tied to a year in the shared document. The RecordStore (records.ts) is the one
 // way to read and change them.
-import type {
-  Announcement,
-  Feedback,
-  FeedbackRequest,
-  Instant,
-  Invitation,
-  Locale,
-  Meeting,
-  OfficeFeedback,
-  Partner,
-  Plan,
-  Proposal,
-  Role,
-  SegmentContacts,
-  Survey,
-  SurveyRound,
-} from '../domain/types.js';
+import type { Announcement, Instant, Locale, Partner, Role, SegmentContacts, Survey, YearRecords } from '../domain/types.js';
 import { StorageUnavailableError } from './records.js';
 
-export interface YearData {
-  plans: Plan[];
-  meetings: Meeting[];
-  invitations: Invitation[];
-  feedbackRequests: FeedbackRequest[];
-  feedback: Feedback[];
-  proposals: Proposal[];
-  officeFeedback: OfficeFeedback[];
-  surveyRounds: SurveyRound[];
-}
+/** A year's records as its lowdb document holds them. */
+export type YearData = YearRecords;
 
 export type ConversationKind = 'personal' | 'channel' | 'groupChat';
 

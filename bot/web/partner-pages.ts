@@ -19,7 +19,7 @@ import { invitationContext } from '../services/invites.js';
 import { canAnswer, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
 import { partnerLinkOf } from '../services/partner-links.js';
 import { languageOf } from '../services/people.js';
-import type { RecordStore } from '../store/records.js';
+import { StorageUnavailableError, type RecordStore } from '../store/records.js';
 import type { DownloadLink } from '../store/store.js';
 import { feedbackPageData } from './feedback-page.js';
 import { myDataPage, officeFeedbackPage, proposalPage } from './notice-pages.js';
@@ -180,18 +180,38 @@ export function createPartnerPages(deps: { records: RecordStore; config: AppConf
     return html === null ? errorPage(404, page.locale, 'web.error.unknown', page.token) : { status: 200, html };
   }
 
+  async function submit(page: Page, form: Record<string, unknown>): Promise<PageResponse> {
+    if (!csrfValid(page.token, form.csrf)) return errorPage(403, page.locale, 'web.error.csrf', page.token);
+    if (page.link.kind === 'rsvp') return answerRsvp(page, form);
+    if (page.link.kind === 'feedback') return answerFeedback(page, form);
+    return errorPage(405, page.locale, 'web.error.badForm', page.token);
+  }
+
+  /**
+   * Opens the page behind the token and does `work` on it. While the store cannot
+   * be used the answer is 503 with the storage message, in the page's language
+   * (before the page is known: the address's or the browser's); a failed
+   * transaction kept nothing, so nothing was changed.
+   */
+  async function withPage(
+    token: string,
+    lang: string | undefined,
+    acceptLanguage: string | undefined,
+    work: (page: Page) => Promise<PageResponse>,
+  ): Promise<PageResponse> {
+    let opened: Page | PageResponse | undefined;
+    try {
+      opened = await open(token, lang, acceptLanguage);
+      return 'status' in opened ? opened : await work(opened);
+    } catch (err) {
+      if (!(err instanceof StorageUnavailableError)) throw err;
+      const locale = opened && !('status' in opened) ? opened.locale : infoPageLocale(config, lang, acceptLanguage);
+      return errorPage(503, locale, 'web.error.storage', TOKEN.test(token) ? token : '');
+    }
+  }
+
   return {
-    async get(token, query, acceptLanguage) {
-      const page = await open(token, query.lang, acceptLanguage);
-      return 'status' in page ? page : render(page, query.answer);
-    },
-    async post(token, lang, acceptLanguage, form) {
-      const page = await open(token, lang, acceptLanguage);
-      if ('status' in page) return page;
-      if (!csrfValid(token, form.csrf)) return errorPage(403, page.locale, 'web.error.csrf', token);
-      if (page.link.kind === 'rsvp') return answerRsvp(page, form);
-      if (page.link.kind === 'feedback') return answerFeedback(page, form);
-      return errorPage(405, page.locale, 'web.error.badForm', token);
-    },
+    get: (token, query, acceptLanguage) => withPage(token, query.lang, acceptLanguage, (page) => render(page, query.answer)),
+    post: (token, lang, acceptLanguage, form) => withPage(token, lang, acceptLanguage, (page) => submit(page, form)),
   };
 }

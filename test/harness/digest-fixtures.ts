@@ -7,6 +7,7 @@ import type { DigestInput, DigestThresholds } from '../../bot/domain/digest.js';
 import { partnerCountsOf } from '../../bot/domain/partner-counts.js';
 import { parsePeriodKey } from '../../bot/domain/periods.js';
 import type { Office } from '../../bot/domain/types.js';
+import { emptyYear } from '../../bot/store/store.js';
 
 export const DIGEST_THRESHOLDS: DigestThresholds = {
   responseRate: { green: 0.6, yellow: 0.4, higherIsBetter: true },
@@ -25,14 +26,10 @@ export const digestInput = (overrides: Partial<DigestInput> = {}): DigestInput =
   offices: [officeFixture('uusimaa'), officeFixture('pohjanmaa')],
   segments: ['municipalities', 'debt-counsellors'],
   partners: [],
+  // No records; the kinds a digest does not count (plans, survey rounds) are not read.
+  ...emptyYear(),
   // The register the partners given make, unless a test gives target groups of its own.
   targetGroups: partnerCountsOf(overrides.partners ?? []),
-  meetings: [],
-  invitations: [],
-  feedbackRequests: [],
-  feedback: [],
-  proposals: [],
-  officeFeedback: [],
   thresholds: DIGEST_THRESHOLDS,
   anonymityMinimum: 3,
   ...overrides,
