@@ -2,17 +2,14 @@
 // meeting: who can be reviewed, saving the feedback (one per meeting and
 // organisation), delivering it to the partners, and prompting coordinators.
 import { randomUUID } from 'node:crypto';
-import { renderCard, type Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
 import type { OfficeFeedbackInput } from '../domain/office-feedback-input.js';
 import { attendingInvitations, mayGiveOfficeFeedback, meetingEnded, promptDue } from '../domain/office-feedback-rules.js';
-import { formatMeetingSpan } from '../domain/format.js';
-import { officeName } from '../domain/office-name.js';
-import type { Locale, Meeting, OfficeFeedback, Partner } from '../domain/types.js';
-import { translator } from '../i18n.js';
+import type { Meeting, OfficeFeedback, Partner } from '../domain/types.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
 import { personalChatOf } from './conversations.js';
 import { notifyPartner, type NotifyPorts, type NotifyResult } from './notify-partner.js';
+import { officeFeedbackMessage, promptCard } from './office-feedback-messages.js';
 import { languageOf } from './people.js';
 import type { Viewer } from '../domain/proposal-rules.js';
 import type { Decider } from './proposals.js';
@@ -146,7 +143,7 @@ export async function deliverOfficeFeedback(
   const version = feedback.updatedAt ?? feedback.givenAt;
   for (const partner of recipients) {
     const key = `office-feedback:${feedback.id}:${partner.id}:${version}`;
-    const result = await notifyPartner(ports, partner, key, partnerMessage(ports.config, feedback, meeting, languageOf(partner)), 'office feedback', now);
+    const result = await notifyPartner(ports, partner, key, officeFeedbackMessage(ports.config, feedback, meeting, languageOf(partner)), 'office feedback', now);
     counts[result] += 1;
   }
   return counts;
@@ -156,67 +153,14 @@ function officeOf(config: AppConfig, officeId: string) {
   return config.offices.find((o) => o.id === officeId) ?? config.offices[0];
 }
 
-/** "Sub-theme, Tue 2 Mar 2027 13:00–15:00" in the office's time zone. */
-export function meetingLabel(config: AppConfig, meeting: Meeting, locale: Locale): string {
-  const office = officeOf(config, meeting.officeId);
-  return `${meeting.subTheme}, ${formatMeetingSpan(meeting.startsAt, meeting.endsAt, office.timeZone, locale)}`;
-}
-
-function partnerMessage(config: AppConfig, feedback: OfficeFeedback, meeting: Meeting, locale: Locale) {
-  const t = translator(locale);
-  const office = officeOf(config, feedback.officeId);
-  const data = {
-    title: t('officeFeedback.notice.title', { office: officeName(office, locale) }),
-    intro: t('officeFeedback.notice.intro', { organisation: feedback.organisation }),
-    meeting: t('officeFeedback.notice.meeting', { meeting: meetingLabel(config, meeting, locale) }),
-    ratingLabel: t('officeFeedback.form.field.rating'),
-    rating: t('officeFeedback.notice.rating', { rating: feedback.rating }),
-    worksLabel: t('officeFeedback.form.field.works'),
-    works: feedback.works,
-    couldLabel: t('officeFeedback.form.field.couldDoDifferently'),
-    could: feedback.couldDoDifferently,
-  };
-  const section = (label: string, value: string) => (value ? [`${label}:`, value, ''] : []);
-  const text = [
-    data.intro,
-    data.meeting,
-    '',
-    `${data.ratingLabel}: ${data.rating}`,
-    '',
-    ...section(data.worksLabel, data.works),
-    ...section(data.couldLabel, data.could),
-  ]
-    .join('\n')
-    .trimEnd();
-  const page = { kind: 'office-feedback' as const, ref: feedback.id, label: t('web.link.officeFeedback') };
-  return { card: renderCard('office-feedback-notice', data), subject: data.title, text, page };
-}
-
-/** The card that asks a coordinator for feedback to each organisation that attended; `notice` on top, if given. */
-export async function promptCard(reader: RecordReader, config: AppConfig, review: MeetingReview, locale: Locale, notice = ''): Promise<Card> {
-  const t = translator(locale);
-  const organisations = await Promise.all(
-    review.organisations.map(async (o) => {
-      const given = await findOfficeFeedback(reader, review.meeting.id, o.organisation);
-      return {
-        organisation: o.organisation,
-        details: [
-          config.segments.find((s) => s.id === o.segment)?.name[locale] ?? o.segment,
-          t('officeFeedback.prompt.attendees', { names: o.partners.map((p) => p.name).join(', ') }),
-          given ? t('officeFeedback.prompt.given', { rating: given.rating }) : t('officeFeedback.prompt.notGiven'),
-        ].join(' · '),
-        button: given ? t('officeFeedback.prompt.edit') : t('officeFeedback.prompt.give'),
-        meetingId: review.meeting.id,
-      };
-    }),
-  );
-  return renderCard('office-feedback-prompt', {
-    title: t('officeFeedback.prompt.title'),
-    notice,
-    meeting: meetingLabel(config, review.meeting, locale),
-    intro: t('officeFeedback.prompt.intro'),
-    organisations,
-  });
+/** The office feedback already given after this meeting, by organisation (the prompt card shows it). */
+export async function givenFeedback(reader: RecordReader, review: MeetingReview): Promise<Map<string, OfficeFeedback>> {
+  const given = new Map<string, OfficeFeedback>();
+  for (const o of review.organisations) {
+    const feedback = await findOfficeFeedback(reader, review.meeting.id, o.organisation);
+    if (feedback) given.set(o.organisation, feedback);
+  }
+  return given;
 }
 
 /** Who coordinates an office and can be reached in a personal chat: their conversation record ids by aadObjectId. */
@@ -249,7 +193,7 @@ export async function sendFeedbackPrompts(ports: NotifyPorts & { config: AppConf
     for (const [aadObjectId, chatId] of await reachableCoordinators(records, config, review.meeting.officeId)) {
       const key = `office-feedback-prompt:${meetingId}:${aadObjectId}`;
       if ((await records.get('sends', key))?.status === 'sent') continue;
-      const result = await ports.delivery.send(key, chatId, { card: await promptCard(records, config, review, locale) }, 'office feedback prompt');
+      const result = await ports.delivery.send(key, chatId, { card: promptCard(config, review, await givenFeedback(records, review), locale) }, 'office feedback prompt');
       if (result === 'sent') sent += 1;
     }
   }

@@ -8,20 +8,26 @@ import {
   deliverOfficeFeedback,
   findOfficeFeedback,
   giveOfficeFeedback,
-  meetingLabel,
-  promptCard,
+  givenFeedback,
   reviewFor,
   sendFeedbackPrompts,
   type AttendingOrganisation,
   type MeetingReview,
   type OfficeFeedbackErrorCode,
 } from '../services/office-feedback.js';
+import { meetingLabel, promptCard } from '../services/office-feedback-messages.js';
 import { errorLines } from '../field-error-lines.js';
 import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
 import { OFFICE_STAFF } from './roles.js';
 import { cardData, cardId, formText } from './card-data.js';
 import { z } from 'zod';
 
+
+/** The prompt card with the feedback given so far, in the user's language; `notice` on top, if given. */
+async function prompt(turn: Turn, review: MeetingReview, notice = ''): Promise<Card> {
+  const { records, config } = turn.deps;
+  return promptCard(config, review, await givenFeedback(records, review), turn.user.locale, notice);
+}
 
 /** The prompt card's buttons: the meeting. */
 const meetingData = cardData({ meetingId: cardId });
@@ -80,7 +86,7 @@ export const officeFeedbackFeature: Feature = {
     cardAction('office-feedback.prompt', OFFICE_STAFF, meetingData, async (turn, data) => {
       const review = await reviewable(turn, data.meetingId);
       if (typeof review === 'string') return review;
-      return promptCard(turn.deps.records, turn.deps.config, review, turn.user.locale);
+      return prompt(turn, review);
     }),
     cardAction('office-feedback.open', OFFICE_STAFF, organisationData, async (turn, data) => {
       const found = await reviewTarget(turn, data);
@@ -112,7 +118,7 @@ export const officeFeedbackFeature: Feature = {
         t('officeFeedback.delivered', { teams: counts.teams, email: counts.email }),
         ...(counts.none + counts.failed > 0 ? [t('officeFeedback.undelivered', { count: counts.none + counts.failed })] : []),
       ];
-      return promptCard(deps.records, deps.config, review, user.locale, lines.join(' '));
+      return prompt(turn, review, lines.join(' '));
     }),
   ],
   jobs: (deps) => [

@@ -9,7 +9,7 @@ import type { Locale, Partner } from '../domain/types.js';
 import { renderPage, type PageFrame } from '../html-templates.js';
 import type { Translate } from '../i18n.js';
 import { findMeeting } from '../services/feedback-requests.js';
-import { meetingLabel } from '../services/office-feedback.js';
+import { meetingLabel } from '../services/office-feedback-messages.js';
 import { personalData } from '../services/privacy-export.js';
 import { findProposal } from '../services/proposals.js';
 import type { RecordStore } from '../store/records.js';
