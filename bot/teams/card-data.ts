@@ -1,10 +1,8 @@
-// Schemas for the `data` of card actions, parsed in app.ts before a handler runs.
-// Form fields stay as sent (passthrough): the domain's input parsers check them
-// and answer field by field; what a schema here names is what the card itself put there.
+// Building blocks of the schemas for card actions' `data`, parsed in app.ts
+// before a handler runs. A schema names every field its handler reads: ids and
+// choices the card itself put there strictly, form inputs as the text typed
+// (the domain's input parsers check those and answer field by field).
 import { z } from 'zod';
-
-/** Any card data: the handler's own input parser checks every field. */
-export const formData = z.record(z.unknown());
 
 /** An id the card was rendered with. */
 export const cardId = z.string().min(1);
