@@ -87,7 +87,7 @@ export async function startSidos(options: SidosOptions): Promise<RunningSidos> {
     mode,
     downloads: createDownloadProvider(deps),
     infoPage: (page, lang, acceptLanguage) => renderInfoPage(page, infoPageLocale(config, lang, acceptLanguage), config),
-    partnerPages: createPartnerPages({ records, config, clock }),
+    partnerPages: createPartnerPages({ records, config, clock, log }),
     storage: records,
     log,
   });

@@ -102,5 +102,8 @@ describe('partner pages while the store cannot be used', () => {
     }
     await nothingSaved();
     expect((await fetch(local())).status).toBe(200);
+    const logged = h.logs.filter((line) => line.startsWith('storage unavailable while serving a partner page'));
+    expect(logged.length).toBeGreaterThanOrEqual(2);
+    expect(logged.some((line) => line.includes('\n'))).toBe(false);
   });
 });

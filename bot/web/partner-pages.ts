@@ -52,8 +52,8 @@ interface Page {
 
 const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 
-export function createPartnerPages(deps: { records: RecordStore; config: AppConfig; clock: Clock }): PartnerPages {
-  const { records, config, clock } = deps;
+export function createPartnerPages(deps: { records: RecordStore; config: AppConfig; clock: Clock; log: (line: string) => void }): PartnerPages {
+  const { records, config, clock, log } = deps;
   // Per process: a form opened before a restart asks the partner to open the link again.
   const csrfKey = randomBytes(32);
   const csrfOf = (token: string) => createHmac('sha256', csrfKey).update(token).digest('base64url');
@@ -205,6 +205,8 @@ export function createPartnerPages(deps: { records: RecordStore; config: AppConf
       return 'status' in opened ? opened : await work(opened);
     } catch (err) {
       if (!(err instanceof StorageUnavailableError)) throw err;
+      // One line, no stack: an outage, not a bug (as for Teams turns).
+      log(`storage unavailable while serving a partner page: ${err.message}`);
       const locale = opened && !('status' in opened) ? opened.locale : infoPageLocale(config, lang, acceptLanguage);
       return errorPage(503, locale, 'web.error.storage', TOKEN.test(token) ? token : '');
     }
