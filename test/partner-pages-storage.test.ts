@@ -84,6 +84,29 @@ describe('partner pages while the store cannot be used', () => {
     await nothingSaved();
   });
 
+  it('tells the partner to look before sending again when the connection breaks during COMMIT', async () => {
+    const csrf = csrfOf(await (await fetch(local())).text());
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    try {
+      // A deferred trigger runs inside COMMIT: it ends its own connection there.
+      await admin.query(`
+        CREATE FUNCTION end_own_connection() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;
+        CREATE CONSTRAINT TRIGGER break_at_commit AFTER INSERT ON feedback
+          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION end_own_connection();`);
+      const res = await post('?lang=en', { rating: '5', works: 'Good', csrf });
+      expect(res.status).toBe(503);
+      expect(await res.text()).toContain(translator('en')('web.error.storageUnknown'));
+    } finally {
+      await admin.query('DROP TRIGGER IF EXISTS break_at_commit ON feedback; DROP FUNCTION IF EXISTS end_own_connection()');
+      await admin.end();
+    }
+    // Here the database rolled it back; the partner is told to look, and sees the form again.
+    await nothingSaved();
+    expect((await fetch(local())).status).toBe(200);
+  });
+
   it('answers a page and a form with 503 and the storage message in the address’s language while the database is cut off', async () => {
     const csrf = csrfOf(await (await fetch(local())).text());
     await proxy.cut();

@@ -19,7 +19,7 @@ import { invitationContext } from '../services/invites.js';
 import { canAnswer, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
 import { partnerLinkOf } from '../services/partner-links.js';
 import { languageOf } from '../services/people.js';
-import { StorageUnavailableError, type RecordStore } from '../store/records.js';
+import { CommitOutcomeUnknownError, StorageUnavailableError, type RecordStore } from '../store/records.js';
 import type { DownloadLink } from '../store/store.js';
 import { feedbackPageData } from './feedback-page.js';
 import { myDataPage, officeFeedbackPage, proposalPage } from './notice-pages.js';
@@ -208,7 +208,8 @@ export function createPartnerPages(deps: { records: RecordStore; config: AppConf
       // One line, no stack: an outage, not a bug (as for Teams turns).
       log(`storage unavailable while serving a partner page: ${err.message}`);
       const locale = opened && !('status' in opened) ? opened.locale : infoPageLocale(config, lang, acceptLanguage);
-      return errorPage(503, locale, 'web.error.storage', TOKEN.test(token) ? token : '');
+      const key = err instanceof CommitOutcomeUnknownError ? 'web.error.storageUnknown' : 'web.error.storage';
+      return errorPage(503, locale, key, TOKEN.test(token) ? token : '');
     }
   }
 
