@@ -182,9 +182,6 @@ const conflictField = (code: string) => (code === 'duplicate-aad-object-id' ? 'a
 
 async function save(turn: Turn, data: z.infer<typeof partnerForm>): Promise<Card | string> {
   const { partnerId, name, organisation, email, segment, locale, aadObjectId } = data;
-  const existing = partnerId ? await partnerToTouch(turn, partnerId) : undefined;
-  if (typeof existing === 'string') return existing;
-
   const values: FormValues = { name, organisation, email, segment, locale, officeId: data.officeId ?? turn.user.officeId, aadObjectId };
   const rerender = (errors: PartnerFieldError[]) => formCard(turn, partnerId, values, partnerErrorLines(turn, errors));
   const parsed = parsePartnerInput(values, {
@@ -194,8 +191,8 @@ async function save(turn: Turn, data: z.infer<typeof partnerForm>): Promise<Card
   if (!parsed.ok) return rerender(parsed.errors);
 
   const now = turn.deps.clock();
-  const result = existing
-    ? await updatePartner(turn.deps.records, turn.user, existing.id, parsed.value, now)
+  const result = partnerId
+    ? await updatePartner(turn.deps.records, turn.user, partnerId, parsed.value, now)
     : await addPartner(turn.deps.records, turn.user, parsed.value, now);
   if (!result.ok) {
     if (result.code === 'not-found' || result.code === 'other-office') return refusal(turn, result.code);
