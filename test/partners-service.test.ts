@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parsePartnerCsv } from '../bot/domain/partner-csv.js';
 import { parsePartnerInput, type PartnerInput } from '../bot/domain/partner-input.js';
+import type { Viewer } from '../bot/domain/proposal-rules.js';
 import type { Locale, Partner } from '../bot/domain/types.js';
 import {
   addPartner,
   IMPORT_CHUNK_ROWS,
   importPartners,
   listPartners,
+  partnerToChange,
   removePartner,
   restorePartner,
   updatePartner,
@@ -25,6 +27,8 @@ const officeLanguage = (officeId: string): Locale => (officeId === 'pohjanmaa' ?
 const T0 = new Date('2027-01-10T08:00:00.000Z');
 const T1 = new Date('2027-02-01T09:30:00.000Z');
 const AAD = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+/** Handles every office: the register's own rules, apart from whose partners these are. */
+const ADMIN: Viewer = { role: 'admin', officeId: 'uusimaa' };
 
 /** Validated as the card would be. */
 function input(fields: Partial<Record<keyof PartnerInput, string>>): PartnerInput {
@@ -80,7 +84,7 @@ describe('partner register', () => {
 
   describe('addPartner', () => {
     it('stores the partner with an id and timestamps, on disk when it resolves', async () => {
-      const partner = added(await addPartner(records, input({ aadObjectId: AAD, locale: 'sv' }), T0));
+      const partner = added(await addPartner(records, ADMIN, input({ aadObjectId: AAD, locale: 'sv' }), T0));
       expect(partner).toStrictEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         name: 'Matti Meikäläinen',
@@ -97,9 +101,9 @@ describe('partner register', () => {
     });
 
     it('refuses an e-mail or Teams identity another partner has, and changes nothing', async () => {
-      await addPartner(records, input({ aadObjectId: AAD }), T0);
-      expect(await addPartner(records, input({ name: 'Other', email: 'MATTI@Espoo.fi' }), T1)).toEqual({ ok: false, code: 'duplicate-email' });
-      expect(await addPartner(records, input({ email: 'other@espoo.fi', aadObjectId: AAD }), T1)).toEqual({
+      await addPartner(records, ADMIN, input({ aadObjectId: AAD }), T0);
+      expect(await addPartner(records, ADMIN, input({ name: 'Other', email: 'MATTI@Espoo.fi' }), T1)).toEqual({ ok: false, code: 'duplicate-email' });
+      expect(await addPartner(records, ADMIN, input({ email: 'other@espoo.fi', aadObjectId: AAD }), T1)).toEqual({
         ok: false,
         code: 'duplicate-aad-object-id',
       });
@@ -108,45 +112,45 @@ describe('partner register', () => {
     });
 
     it('answers duplicate-email when another instance added the e-mail between the check and the write', async () => {
-      const matti = added(await addPartner(records, input({}), T0));
-      expect(await addPartner(blindOnceTo(records, 'matti@espoo.fi'), input({ name: 'Other' }), T1)).toEqual({ ok: false, code: 'duplicate-email' });
+      const matti = added(await addPartner(records, ADMIN, input({}), T0));
+      expect(await addPartner(blindOnceTo(records, 'matti@espoo.fi'), ADMIN, input({ name: 'Other' }), T1)).toEqual({ ok: false, code: 'duplicate-email' });
       expect(await onDisk()).toEqual([matti]);
     });
   });
 
   describe('updatePartner', () => {
     it('replaces the data, keeping the id and creation time', async () => {
-      const matti = added(await addPartner(records, input({ aadObjectId: AAD }), T0));
+      const matti = added(await addPartner(records, ADMIN, input({ aadObjectId: AAD }), T0));
       // A blank Teams identity on the card clears it.
       const edited = input({ organisation: 'Vantaan kaupunki', locale: 'en', aadObjectId: '' });
-      const updated = added(await updatePartner(records, matti.id, edited, T1));
+      const updated = added(await updatePartner(records, ADMIN, matti.id, edited, T1));
       const { aadObjectId: _cleared, ...rest } = matti;
       expect(updated).toStrictEqual({ ...rest, organisation: 'Vantaan kaupunki', locale: 'en', updatedAt: '2027-02-01T09:30:00.000Z' });
       expect(await onDisk()).toEqual([updated]);
     });
 
     it('keeps updatedAt when nothing changed', async () => {
-      const matti = added(await addPartner(records, input({}), T0));
-      expect(await updatePartner(records, matti.id, input({}), T1)).toEqual({ ok: true, partner: matti });
+      const matti = added(await addPartner(records, ADMIN, input({}), T0));
+      expect(await updatePartner(records, ADMIN, matti.id, input({}), T1)).toEqual({ ok: true, partner: matti });
     });
 
     it('answers not-found for an unknown id', async () => {
-      expect(await updatePartner(records, 'nobody', input({}), T1)).toEqual({ ok: false, code: 'not-found' });
+      expect(await updatePartner(records, ADMIN, 'nobody', input({}), T1)).toEqual({ ok: false, code: 'not-found' });
       expect(await emails()).toEqual([]);
     });
 
     it('refuses an e-mail another partner has, but not the partner’s own in another case', async () => {
-      const matti = added(await addPartner(records, input({}), T0));
-      await addPartner(records, input({ name: 'Liisa', email: 'liisa@espoo.fi' }), T0);
-      expect(await updatePartner(records, matti.id, input({ email: 'Liisa@espoo.fi' }), T1)).toEqual({ ok: false, code: 'duplicate-email' });
+      const matti = added(await addPartner(records, ADMIN, input({}), T0));
+      await addPartner(records, ADMIN, input({ name: 'Liisa', email: 'liisa@espoo.fi' }), T0);
+      expect(await updatePartner(records, ADMIN, matti.id, input({ email: 'Liisa@espoo.fi' }), T1)).toEqual({ ok: false, code: 'duplicate-email' });
       expect(await emails()).toEqual(['matti@espoo.fi', 'liisa@espoo.fi']);
-      expect(added(await updatePartner(records, matti.id, input({ email: 'MATTI@espoo.fi', name: 'Matti M.' }), T1)).name).toBe('Matti M.');
+      expect(added(await updatePartner(records, ADMIN, matti.id, input({ email: 'MATTI@espoo.fi', name: 'Matti M.' }), T1)).name).toBe('Matti M.');
     });
   });
 
   describe('removePartner and restorePartner', () => {
     it('removes a partner and puts it back as it was', async () => {
-      const matti = added(await addPartner(records, input({}), T0));
+      const matti = added(await addPartner(records, ADMIN, input({}), T0));
       const removed = added(await records.transaction((tx) => removePartner(tx, matti.id)));
       expect(removed).toEqual(matti);
       expect(await onDisk()).toEqual([]);
@@ -160,18 +164,46 @@ describe('partner register', () => {
     });
 
     it('does not restore a partner whose e-mail was registered again meanwhile', async () => {
-      const matti = added(await addPartner(records, input({}), T0));
+      const matti = added(await addPartner(records, ADMIN, input({}), T0));
       const removed = added(await records.transaction((tx) => removePartner(tx, matti.id)));
-      const again = added(await addPartner(records, input({ name: 'Matti again' }), T1));
+      const again = added(await addPartner(records, ADMIN, input({ name: 'Matti again' }), T1));
       expect(await records.transaction((tx) => restorePartner(tx, removed))).toEqual({ ok: false, code: 'duplicate-email' });
       expect(await onDisk()).toEqual([again]);
+    });
+  });
+
+  describe('another office’s partners', () => {
+    const UUSIMAA: Viewer = { role: 'coordinator', officeId: 'uusimaa' };
+    const POHJANMAA: Viewer = { role: 'coordinator', officeId: 'pohjanmaa' };
+
+    it('are found for their own office’s coordinator and refused to another office’s and to national staff', async () => {
+      const matti = added(await addPartner(records, UUSIMAA, input({}), T0));
+      expect(await partnerToChange(records, UUSIMAA, matti.id)).toEqual({ ok: true, partner: matti });
+      expect(await partnerToChange(records, ADMIN, matti.id)).toEqual({ ok: true, partner: matti });
+      expect(await partnerToChange(records, POHJANMAA, matti.id)).toEqual({ ok: false, code: 'other-office' });
+      expect(await partnerToChange(records, { role: 'national', officeId: 'uusimaa' }, matti.id)).toEqual({ ok: false, code: 'other-office' });
+      expect(await partnerToChange(records, UUSIMAA, 'nobody')).toEqual({ ok: false, code: 'not-found' });
+    });
+
+    it('cannot be added, edited or moved by a coordinator of another office: the service refuses and nothing changes', async () => {
+      expect(await addPartner(records, POHJANMAA, input({}), T0)).toEqual({ ok: false, code: 'other-office' });
+      expect(await onDisk()).toEqual([]);
+
+      const matti = added(await addPartner(records, UUSIMAA, input({}), T0));
+      expect(await updatePartner(records, POHJANMAA, matti.id, input({ name: 'Changed' }), T1)).toEqual({ ok: false, code: 'other-office' });
+      // Nor can the own office's coordinator hand the partner to another office.
+      expect(await updatePartner(records, UUSIMAA, matti.id, input({ officeId: 'pohjanmaa' }), T1)).toEqual({ ok: false, code: 'other-office' });
+      expect(await onDisk()).toEqual([matti]);
+
+      // An admin moves partners between offices.
+      expect(added(await updatePartner(records, ADMIN, matti.id, input({ officeId: 'pohjanmaa' }), T1)).officeId).toBe('pohjanmaa');
     });
   });
 
   describe('listPartners', () => {
     it('filters by office and segment and sorts by segment, organisation and name in Finnish order', async () => {
       const add = (name: string, organisation: string, segment: string, officeId = 'uusimaa') =>
-        addPartner(records, input({ name, organisation, segment, officeId, email: `${name.toLowerCase()}@example.fi` }), T0);
+        addPartner(records, ADMIN, input({ name, organisation, segment, officeId, email: `${name.toLowerCase()}@example.fi` }), T0);
       await add('Pekka', 'Ähtärin kunta', 'municipalities');
       await add('Aino', 'Takuusäätiö', 'debt-counsellors');
       await add('Veera', 'Espoon kaupunki', 'municipalities');
@@ -188,7 +220,7 @@ describe('partner register', () => {
     });
 
     it('returns copies, so a caller cannot change the register by accident', async () => {
-      await addPartner(records, input({}), T0);
+      await addPartner(records, ADMIN, input({}), T0);
       (await all())[0].name = 'Changed';
       expect((await all())[0].name).toBe('Matti Meikäläinen');
     });
@@ -199,9 +231,9 @@ describe('partner register', () => {
     let liisa: Partner;
     let sanna: Partner;
     beforeEach(async () => {
-      matti = added(await addPartner(records, input({ locale: 'sv', aadObjectId: AAD }), T0));
-      liisa = added(await addPartner(records, input({ name: 'Liisa Virtanen', organisation: 'Takuusäätiö', segment: 'debt-counsellors', email: 'liisa@takuu.fi' }), T0));
-      sanna = added(await addPartner(records, input({ name: 'Sanna', organisation: 'Vaasan kaupunki', officeId: 'pohjanmaa', email: 'sanna@vaasa.fi' }), T0));
+      matti = added(await addPartner(records, ADMIN, input({ locale: 'sv', aadObjectId: AAD }), T0));
+      liisa = added(await addPartner(records, ADMIN, input({ name: 'Liisa Virtanen', organisation: 'Takuusäätiö', segment: 'debt-counsellors', email: 'liisa@takuu.fi' }), T0));
+      sanna = added(await addPartner(records, ADMIN, input({ name: 'Sanna', organisation: 'Vaasan kaupunki', officeId: 'pohjanmaa', email: 'sanna@vaasa.fi' }), T0));
     });
 
     const csv = [

@@ -1,5 +1,4 @@
-// Who attended a meeting, when the office can give feedback on it, and who may.
-import type { Viewer } from './proposal-rules.js';
+// Who attended a meeting and when the office can give feedback on it (who may: domain/office-access.ts).
 import type { Invitation, Meeting } from './types.js';
 
 /** Coordinators are asked for feedback on meetings that ended at most this long ago (not on old history). */
@@ -23,9 +22,4 @@ export function meetingEnded(meeting: Pick<Meeting, 'status' | 'endsAt'>, now: D
 /** Ended, and recently enough that a feedback prompt is still useful. */
 export function promptDue(meeting: Pick<Meeting, 'status' | 'endsAt'>, now: Date): boolean {
   return meetingEnded(meeting, now) && now.getTime() - Date.parse(meeting.endsAt) <= PROMPT_WINDOW_DAYS * DAY_MS;
-}
-
-/** A coordinator gives feedback for their own office's meetings; an admin for any. */
-export function mayGiveOfficeFeedback(viewer: Viewer, meeting: Pick<Meeting, 'officeId'>): boolean {
-  return viewer.role === 'admin' || (viewer.role === 'coordinator' && viewer.officeId === meeting.officeId);
 }

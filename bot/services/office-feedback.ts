@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config.js';
 import type { OfficeFeedbackInput } from '../domain/office-feedback-input.js';
-import { attendingInvitations, mayGiveOfficeFeedback, meetingEnded, promptDue } from '../domain/office-feedback-rules.js';
+import { handlesOffice } from '../domain/office-access.js';
+import { attendingInvitations, meetingEnded, promptDue } from '../domain/office-feedback-rules.js';
 import type { Meeting, OfficeFeedback, Partner } from '../domain/types.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
 import { personalChatOf } from './conversations.js';
@@ -72,7 +73,7 @@ export type ReviewResult = { ok: true; review: MeetingReview } | { ok: false; co
 /** Why `by` may not give feedback on the meeting now, if they may not. */
 function reviewRefusal(meeting: Meeting | undefined, by: Viewer, now: Date): OfficeFeedbackErrorCode | undefined {
   if (!meeting) return 'office-feedback-meeting-not-found';
-  if (!mayGiveOfficeFeedback(by, meeting)) return 'office-feedback-not-allowed';
+  if (!handlesOffice(by, meeting.officeId)) return 'office-feedback-not-allowed';
   if (!meetingEnded(meeting, now)) return 'office-feedback-meeting-not-ended';
   return undefined;
 }

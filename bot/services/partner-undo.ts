@@ -4,9 +4,11 @@
 // state entries are not deleted one by one: an undone removal is marked
 // undone, and the retention job (services/privacy.ts) drops the entries that
 // can no longer be used.
+import { handlesOffice } from '../domain/office-access.js';
+import type { Viewer } from '../domain/proposal-rules.js';
 import type { Partner } from '../domain/types.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
-import { removePartner, restorePartner, type PartnerResult } from './partners.js';
+import { partnerToChange, removePartner, restorePartner, type PartnerResult } from './partners.js';
 
 export const UNDO_HOURS = 24;
 const PREFIX = 'removedPartner:';
@@ -28,11 +30,14 @@ export function undoablePartner(value: string | undefined, now: Date): Partner |
 }
 
 /**
- * Removes the partner and keeps what was removed for undo, in one transaction:
- * a removal the user is told about can always be undone.
+ * Removes the partner, unless `viewer` may not change it, and keeps what was
+ * removed for undo, in one transaction: a removal the user is told about can
+ * always be undone.
  */
-export async function removePartnerWithUndo(records: RecordStore, partnerId: string, now: Date): Promise<PartnerResult> {
+export async function removePartnerWithUndo(records: RecordStore, viewer: Viewer, partnerId: string, now: Date): Promise<PartnerResult> {
   return records.transaction(async (tx) => {
+    const found = await partnerToChange(tx, viewer, partnerId);
+    if (!found.ok) return found;
     const result = await removePartner(tx, partnerId);
     if (result.ok) await tx.setJobState(keyOf(partnerId), JSON.stringify({ partner: result.partner, removedAt: now.toISOString() } satisfies Removed));
     return result;
@@ -44,12 +49,13 @@ export async function removedPartner(reader: RecordReader, partnerId: string, no
   return undoablePartner(await reader.jobState(keyOf(partnerId)), now);
 }
 
-/** Puts the removed partner back; the undo is used up when it succeeds. */
-export async function undoRemoval(records: RecordStore, partnerId: string, now: Date): Promise<PartnerResult> {
+/** Puts the removed partner back, unless `viewer` may not change it; the undo is used up when it succeeds. */
+export async function undoRemoval(records: RecordStore, viewer: Viewer, partnerId: string, now: Date): Promise<PartnerResult> {
   return records.transaction(async (tx): Promise<PartnerResult> => {
     const value = await tx.jobState(keyOf(partnerId));
     const partner = undoablePartner(value, now);
     if (!partner) return { ok: false, code: 'not-found' };
+    if (!handlesOffice(viewer, partner.officeId)) return { ok: false, code: 'other-office' };
     const result = await restorePartner(tx, partner);
     if (result.ok) await tx.setJobState(keyOf(partnerId), JSON.stringify({ ...(JSON.parse(value!) as Removed), undoneAt: now.toISOString() }));
     return result;

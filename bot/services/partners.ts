@@ -1,9 +1,13 @@
 // The partner register: add, edit, remove (with undo), list, and import many
 // partners at once. Inputs arrive validated by domain/partner-input.ts or
-// domain/partner-csv.ts; the codes here are about the register itself.
+// domain/partner-csv.ts; the codes here are about the register itself. A
+// coordinator changes their own office's partners, an admin every office's
+// (domain/office-access.ts): each change checks it in its transaction.
 import { randomUUID } from 'node:crypto';
+import { handlesOffice } from '../domain/office-access.js';
 import type { CsvRowResult, PartnerImport } from '../domain/partner-csv.js';
 import type { PartnerFieldError, PartnerInput } from '../domain/partner-input.js';
+import type { Viewer } from '../domain/proposal-rules.js';
 import type { Locale, Partner } from '../domain/types.js';
 import { RecordConflictError, type RecordReader, type RecordStore, type RecordTransaction } from '../store/records.js';
 
@@ -11,11 +15,13 @@ export const PARTNER_ERROR_CODES = [
   'duplicate-email', // another partner has this e-mail
   'duplicate-aad-object-id', // another partner has this Teams identity
   'not-found',
-  'other-office', // import: the e-mail belongs to a partner of another office; params: office
+  'other-office', // the partner is in an office the user does not handle; import: the e-mail is another office's (params: office)
 ] as const;
 export type PartnerErrorCode = (typeof PARTNER_ERROR_CODES)[number];
 
 export type PartnerResult = { ok: true; partner: Partner } | { ok: false; code: PartnerErrorCode };
+/** A partner the user may change, or why they may not: it is gone, or in an office they do not handle. */
+export type PartnerToChange = { ok: true; partner: Partner } | { ok: false; code: 'not-found' | 'other-office' };
 
 export interface ImportRowResult {
   line: number;
@@ -66,9 +72,17 @@ function toPartner(input: PartnerInput, id: string, createdAt: string, updatedAt
   };
 }
 
-export function addPartner(records: RecordStore, input: PartnerInput, now: Date): Promise<PartnerResult> {
+/** The partner `viewer` may change, or why not. */
+export async function partnerToChange(reader: RecordReader, viewer: Viewer, partnerId: string): Promise<PartnerToChange> {
+  const partner = await reader.get('partners', partnerId);
+  if (!partner) return { ok: false, code: 'not-found' };
+  return handlesOffice(viewer, partner.officeId) ? { ok: true, partner } : { ok: false, code: 'other-office' };
+}
+
+export function addPartner(records: RecordStore, viewer: Viewer, input: PartnerInput, now: Date): Promise<PartnerResult> {
   return unlessTaken(() =>
     records.transaction(async (tx): Promise<PartnerResult> => {
+      if (!handlesOffice(viewer, input.officeId)) return { ok: false, code: 'other-office' };
       const code = await conflict(tx, input);
       if (code) return { ok: false, code };
       const partner = toPartner(input, randomUUID(), now.toISOString(), now.toISOString());
@@ -78,12 +92,14 @@ export function addPartner(records: RecordStore, input: PartnerInput, now: Date)
   );
 }
 
-/** Replaces the partner's data; an unchanged submission keeps updatedAt. */
-export function updatePartner(records: RecordStore, id: string, input: PartnerInput, now: Date): Promise<PartnerResult> {
+/** Replaces the partner's data; an unchanged submission keeps updatedAt. Neither the partner nor its new office may be another's. */
+export function updatePartner(records: RecordStore, viewer: Viewer, id: string, input: PartnerInput, now: Date): Promise<PartnerResult> {
   return unlessTaken(() =>
     records.transaction(async (tx): Promise<PartnerResult> => {
-      const current = await tx.get('partners', id);
-      if (!current) return { ok: false, code: 'not-found' };
+      const found = await partnerToChange(tx, viewer, id);
+      if (!found.ok) return found;
+      if (!handlesOffice(viewer, input.officeId)) return { ok: false, code: 'other-office' };
+      const current = found.partner;
       const code = await conflict(tx, input, id);
       if (code) return { ok: false, code };
       if (isUnchanged(current, input)) return { ok: true, partner: current };

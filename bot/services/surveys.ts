@@ -7,9 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { AppConfig } from '../config.js';
 import type { SurveyInput } from '../domain/feedback-input.js';
+import { handlesOffice } from '../domain/office-access.js';
 import { periodContaining, periodKey } from '../domain/periods.js';
+import type { Viewer } from '../domain/proposal-rules.js';
 import { dueRoundAt } from '../domain/survey-schedule.js';
-import type { FeedbackRequest, Role, Survey, SurveyCadence, SurveyRound } from '../domain/types.js';
+import type { FeedbackRequest, Survey, SurveyCadence, SurveyRound } from '../domain/types.js';
 import type { RecordReader, RecordStore, RecordTransaction } from '../store/records.js';
 import { isEditable, newRequest, yearOf, type FeedbackSettings } from './feedback-requests.js';
 
@@ -22,11 +24,11 @@ export async function createSurvey(records: RecordStore, officeId: string, input
 export type StopSurveyResult = { ok: true; survey: Survey } | { ok: false; code: 'not-found' | 'other-office' } | { ok: false; code: 'already-stopped'; survey: Survey };
 
 /** Stops a survey: no further rounds. A coordinator stops only their own office's surveys; an admin any. */
-export function stopSurvey(records: RecordStore, surveyId: string, viewer: { role: Role; officeId: string }): Promise<StopSurveyResult> {
+export function stopSurvey(records: RecordStore, surveyId: string, viewer: Viewer): Promise<StopSurveyResult> {
   return records.transaction(async (tx): Promise<StopSurveyResult> => {
     const survey = await tx.get('surveys', surveyId);
     if (!survey) return { ok: false, code: 'not-found' };
-    if (viewer.role !== 'admin' && survey.officeId !== viewer.officeId) return { ok: false, code: 'other-office' };
+    if (!handlesOffice(viewer, survey.officeId)) return { ok: false, code: 'other-office' };
     if (!survey.active) return { ok: false, code: 'already-stopped', survey };
     const stopped = { ...survey, active: false };
     await tx.put('surveys', stopped);

@@ -1,18 +1,15 @@
-// What the partner register cards and the import share: who may touch which
-// office's partners, segment names, and error lines in the user's language.
+// What the partner register cards and the import share: the offices they
+// offer, segment names, and error lines in the user's language.
+import { handledOffices } from '../domain/office-access.js';
 import { officeName as officeNameIn } from '../domain/office-name.js';
 import type { PartnerFieldError } from '../domain/partner-input.js';
-import type { Partner } from '../domain/types.js';
 import { errorLines } from '../field-error-lines.js';
 import type { Turn } from './router.js';
 
-
-/** The offices whose partners this user keeps: an admin all, a coordinator their own. */
+/** The offices whose partners this user keeps, as the list, the form and the import offer them; the services check each change. */
 export function editableOffices(turn: Turn): string[] {
-  return turn.user.role === 'admin' ? turn.deps.config.offices.map((o) => o.id) : [turn.user.officeId];
+  return handledOffices(turn.user, turn.deps.config.offices.map((o) => o.id));
 }
-
-export const mayTouch = (turn: Turn, partner: Partner) => editableOffices(turn).includes(partner.officeId);
 
 export function officeName(turn: Turn, officeId: string): string {
   const office = turn.deps.config.offices.find((o) => o.id === officeId);

@@ -3,14 +3,14 @@
 import { renderCard, type Card } from '../cards.js';
 import { parsePartnerInput, type PartnerFieldError } from '../domain/partner-input.js';
 import { LOCALES, type Partner } from '../domain/types.js';
-import { removedPartner, removePartnerWithUndo, undoRemoval } from '../services/partner-undo.js';
+import { removePartnerWithUndo, undoRemoval } from '../services/partner-undo.js';
 import { personalChatOf } from '../services/conversations.js';
-import { addPartner, listPartners, updatePartner } from '../services/partners.js';
+import { addPartner, listPartners, partnerToChange, updatePartner, type PartnerErrorCode } from '../services/partners.js';
 import { clipText } from '../domain/format.js';
 import { paginate } from '../domain/paging.js';
 import { audited } from './audit.js';
 import { withPager } from './pager.js';
-import { editableOffices, mayTouch, officeName, partnerErrorLines, segmentName } from './partners-common.js';
+import { editableOffices, officeName, partnerErrorLines, segmentName } from './partners-common.js';
 import { cardAction, type Feature, type Turn } from './router.js';
 import { OFFICE_STAFF } from './roles.js';
 import { z } from 'zod';
@@ -165,11 +165,13 @@ function emptyValues(turn: Turn): FormValues {
   return { ...blank, locale: office?.locale ?? 'fi', officeId: turn.user.officeId };
 }
 
+/** What the user is told when the service refuses to change a partner: it is gone, or another office's. */
+const refusal = (turn: Turn, code: PartnerErrorCode) => turn.t(code === 'other-office' ? 'partner.otherOffice' : 'partner.notFound');
+
 /** The partner a button is about, or the refusal to show instead. */
 async function partnerToTouch(turn: Turn, partnerId: string): Promise<Partner | string> {
-  const partner = await turn.deps.records.get('partners', partnerId);
-  if (!partner) return turn.t('partner.notFound');
-  return mayTouch(turn, partner) ? partner : turn.t('partner.otherOffice');
+  const found = await partnerToChange(turn.deps.records, turn.user, partnerId);
+  return found.ok ? found.partner : refusal(turn, found.code);
 }
 
 const who = (p: Partner) => ({ name: p.name, organisation: p.organisation });
@@ -180,9 +182,6 @@ const conflictField = (code: string) => (code === 'duplicate-aad-object-id' ? 'a
 
 async function save(turn: Turn, data: z.infer<typeof partnerForm>): Promise<Card | string> {
   const { partnerId, name, organisation, email, segment, locale, aadObjectId } = data;
-  const existing = partnerId ? await partnerToTouch(turn, partnerId) : undefined;
-  if (typeof existing === 'string') return existing;
-
   const values: FormValues = { name, organisation, email, segment, locale, officeId: data.officeId ?? turn.user.officeId, aadObjectId };
   const rerender = (errors: PartnerFieldError[]) => formCard(turn, partnerId, values, partnerErrorLines(turn, errors));
   const parsed = parsePartnerInput(values, {
@@ -192,11 +191,11 @@ async function save(turn: Turn, data: z.infer<typeof partnerForm>): Promise<Card
   if (!parsed.ok) return rerender(parsed.errors);
 
   const now = turn.deps.clock();
-  const result = existing
-    ? await updatePartner(turn.deps.records, existing.id, parsed.value, now)
-    : await addPartner(turn.deps.records, parsed.value, now);
+  const result = partnerId
+    ? await updatePartner(turn.deps.records, turn.user, partnerId, parsed.value, now)
+    : await addPartner(turn.deps.records, turn.user, parsed.value, now);
   if (!result.ok) {
-    if (result.code === 'not-found') return turn.t('partner.notFound');
+    if (result.code === 'not-found' || result.code === 'other-office') return refusal(turn, result.code);
     return rerender([{ field: conflictField(result.code), code: result.code }]);
   }
   return listCard(turn, { segment: result.partner.segment, notice: turn.t('partner.saved', who(result.partner)) });
@@ -215,29 +214,26 @@ function confirmCard(turn: Turn, partner: Partner): Card {
 }
 
 async function remove(turn: Turn, partnerId: string): Promise<Card | string> {
-  const partner = await partnerToTouch(turn, partnerId);
-  if (typeof partner === 'string') return partner;
-  const result = await removePartnerWithUndo(turn.deps.records, partner.id, turn.deps.clock());
-  if (!result.ok) return turn.t('partner.notFound');
+  const result = await removePartnerWithUndo(turn.deps.records, turn.user, partnerId, turn.deps.clock());
+  if (!result.ok) return refusal(turn, result.code);
+  const { partner } = result;
   await audited(turn, 'partner.remove', auditTarget(partner), { office: partner.officeId, segment: partner.segment });
   return listCard(turn, {
     segment: partner.segment,
-    notice: turn.t('partner.removed', who(result.partner)),
+    notice: turn.t('partner.removed', who(partner)),
     undoPartnerId: partner.id,
   });
 }
 
 async function restore(turn: Turn, partnerId: string): Promise<Card | string> {
-  const now = turn.deps.clock();
-  const partner = await removedPartner(turn.deps.records, partnerId, now);
-  if (!partner) return turn.t('partner.undoGone');
-  if (!mayTouch(turn, partner)) return turn.t('partner.otherOffice');
-  const result = await undoRemoval(turn.deps.records, partner.id, now);
-  if (!result.ok && result.code === 'not-found') return turn.t('partner.undoGone'); // undone or expired meanwhile
+  const result = await undoRemoval(turn.deps.records, turn.user, partnerId, turn.deps.clock());
+  if (!result.ok && result.code === 'not-found') return turn.t('partner.undoGone'); // never removed, undone or expired
+  if (!result.ok && result.code === 'other-office') return turn.t('partner.otherOffice');
   if (!result.ok) {
     const [reason] = partnerErrorLines(turn, [{ field: conflictField(result.code), code: result.code }]);
     return turn.t('partner.restoreFailed', { reason });
   }
+  const { partner } = result;
   await audited(turn, 'partner.restore', auditTarget(partner), { office: partner.officeId, segment: partner.segment });
   return listCard(turn, { segment: partner.segment, notice: turn.t('partner.restored', who(partner)) });
 }
