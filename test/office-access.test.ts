@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handledOffices, handlesOffice } from '../bot/domain/office-access.js';
+import { handledOffices, handlesEveryOffice, handlesOffice } from '../bot/domain/office-access.js';
 
 describe('handlesOffice', () => {
   it('lets a coordinator handle their own office and an admin every office', () => {
@@ -11,6 +11,13 @@ describe('handlesOffice', () => {
   it('lets no one else handle an office, not even their own', () => {
     expect(handlesOffice({ role: 'national', officeId: 'uusimaa' }, 'uusimaa')).toBe(false);
     expect(handlesOffice({ role: 'partner', officeId: 'uusimaa' }, 'uusimaa')).toBe(false);
+  });
+});
+
+describe('handlesEveryOffice', () => {
+  it('is an admin only', () => {
+    expect(handlesEveryOffice({ role: 'admin', officeId: 'lappi' })).toBe(true);
+    for (const role of ['coordinator', 'national', 'partner'] as const) expect(handlesEveryOffice({ role, officeId: 'lappi' })).toBe(false);
   });
 });
 

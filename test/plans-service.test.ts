@@ -22,6 +22,9 @@ import { tempRecords, type TempRecords } from './harness/temp-records.js';
 const ZONE = 'Europe/Helsinki';
 const office: Office = { id: 'uusimaa', name: 'Uusimaa', timeZone: ZONE, locale: 'fi', email: 'u@example.fi' };
 const NOW = new Date('2026-12-01T10:00:00Z');
+const UUSIMAA_COORDINATOR = { role: 'coordinator', officeId: 'uusimaa' } as const;
+const POHJANMAA_COORDINATOR = { role: 'coordinator', officeId: 'pohjanmaa' } as const;
+const ADMIN = { role: 'admin', officeId: 'pohjanmaa' } as const;
 
 const input = (patch: Partial<PlanInput> = {}): PlanInput => ({
   year: 2027,
@@ -171,7 +174,7 @@ describe('plans service', () => {
       const changes = edit(meetings, { theme: 'Uusi teema' });
       changes.meetings[1] = { ...changes.meetings[1], ...meetingSlot('2027-05-11', '13:00', 120, ZONE) };
       changes.meetings[2] = { ...changes.meetings[2], subTheme: 'Ulosmittaus' };
-      const result = await updatePlan(records, plan.id, changes, 'uusimaa', NOW);
+      const result = await updatePlan(records, plan.id, changes, UUSIMAA_COORDINATOR, NOW);
       expect(result).toMatchObject({ ok: true, changed: [meetings[1].id, meetings[2].id] });
 
       const data = await saved();
@@ -187,7 +190,7 @@ describe('plans service', () => {
         records,
         plan.id,
         edit(meetings, { place: undefined, onlineUrl: 'https://teams.example/x', segments: ['authorities'] }),
-        'all',
+        ADMIN,
         NOW,
       );
       expect(result.ok).toBe(true);
@@ -199,23 +202,23 @@ describe('plans service', () => {
         expect(m).not.toHaveProperty('place');
       }
 
-      const segmentsOnly = await updatePlan(records, plan.id, { ...edit(data.meetings, { segments: ['municipalities'] }), place: undefined, onlineUrl: 'https://teams.example/x' }, 'all', NOW);
+      const segmentsOnly = await updatePlan(records, plan.id, { ...edit(data.meetings, { segments: ['municipalities'] }), place: undefined, onlineUrl: 'https://teams.example/x' }, ADMIN, NOW);
       expect(segmentsOnly).toMatchObject({ ok: true, changed: [] });
       expect((await saved()).meetings.map((m: Meeting) => m.sequence)).toEqual([1, 1, 1, 1]);
     });
 
     it('leaves past and cancelled meetings alone and refuses a card that does not match the coming meetings', async () => {
       const { plan, meetings } = await savePlan();
-      await cancelMeeting(records, meetings[3].id, 'uusimaa', NOW);
+      await cancelMeeting(records, meetings[3].id, UUSIMAA_COORDINATOR, NOW);
       const later = new Date('2027-03-01T10:00:00Z');
-      const found = await getPlan(records, plan.id, 'uusimaa', later);
+      const found = await getPlan(records, plan.id, UUSIMAA_COORDINATOR, later);
       expect(found.ok && found.meetings.map((m) => m.id)).toEqual([meetings[1].id, meetings[2].id]);
 
       const before = await saved();
-      expect(await updatePlan(records, plan.id, edit(meetings), 'uusimaa', later)).toEqual({ ok: false, code: 'stale' });
+      expect(await updatePlan(records, plan.id, edit(meetings), UUSIMAA_COORDINATOR, later)).toEqual({ ok: false, code: 'stale' });
       expect(await saved()).toEqual(before);
 
-      const ok = await updatePlan(records, plan.id, edit(meetings.slice(1, 3), { place: 'Sali 2' }), 'uusimaa', later);
+      const ok = await updatePlan(records, plan.id, edit(meetings.slice(1, 3), { place: 'Sali 2' }), UUSIMAA_COORDINATOR, later);
       expect(ok).toMatchObject({ ok: true, changed: [meetings[1].id, meetings[2].id] });
       const data = await saved();
       expect(data.meetings.map((m: Meeting) => m.place)).toEqual(['Kokoushuone Aurora', 'Sali 2', 'Sali 2', 'Kokoushuone Aurora']);
@@ -224,12 +227,12 @@ describe('plans service', () => {
     it('refuses another office and a move into the past, changing nothing', async () => {
       const { plan, meetings } = await savePlan();
       const before = await saved();
-      expect(await updatePlan(records, plan.id, edit(meetings, { theme: 'X' }), 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
-      expect(await getPlan(records, plan.id, 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
+      expect(await updatePlan(records, plan.id, edit(meetings, { theme: 'X' }), POHJANMAA_COORDINATOR, NOW)).toEqual({ ok: false, code: 'other-office' });
+      expect(await getPlan(records, plan.id, POHJANMAA_COORDINATOR, NOW)).toEqual({ ok: false, code: 'other-office' });
       const past = edit(meetings);
       past.meetings[0] = { ...past.meetings[0], ...meetingSlot('2026-11-24', '13:00', 120, ZONE) };
-      expect(await updatePlan(records, plan.id, past, 'uusimaa', NOW)).toEqual({ ok: false, code: 'past' });
-      expect(await updatePlan(records, 'no-such-plan', edit(meetings), 'all', NOW)).toEqual({ ok: false, code: 'not-found' });
+      expect(await updatePlan(records, plan.id, past, UUSIMAA_COORDINATOR, NOW)).toEqual({ ok: false, code: 'past' });
+      expect(await updatePlan(records, 'no-such-plan', edit(meetings), ADMIN, NOW)).toEqual({ ok: false, code: 'not-found' });
       expect(await saved()).toEqual(before);
     });
   });
@@ -239,8 +242,8 @@ describe('plans service', () => {
       const { meetings } = await savePlan();
       const m = meetings[0];
       const moved = { subTheme: m.subTheme, ...meetingSlot('2027-02-10', '09:30', 120, ZONE), place: m.place };
-      expect(await updateMeeting(records, m.id, moved, 'uusimaa', NOW)).toMatchObject({ ok: true, changed: true, meeting: { sequence: 1 } });
-      expect(await updateMeeting(records, m.id, moved, 'uusimaa', NOW)).toMatchObject({ ok: true, changed: false, meeting: { sequence: 1 } });
+      expect(await updateMeeting(records, m.id, moved, UUSIMAA_COORDINATOR, NOW)).toMatchObject({ ok: true, changed: true, meeting: { sequence: 1 } });
+      expect(await updateMeeting(records, m.id, moved, UUSIMAA_COORDINATOR, NOW)).toMatchObject({ ok: true, changed: false, meeting: { sequence: 1 } });
       const stored = (await saved()).meetings[0];
       expect(stored).toMatchObject({ startsAt: '2027-02-10T07:30:00.000Z', endsAt: '2027-02-10T09:30:00.000Z', sequence: 1, uid: m.uid });
     });
@@ -250,25 +253,25 @@ describe('plans service', () => {
       const m = meetings[0];
       const change = { subTheme: 'X', startsAt: m.startsAt, endsAt: m.endsAt, place: m.place };
       const before = await saved();
-      expect(await updateMeeting(records, m.id, change, 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
-      expect(await cancelMeeting(records, m.id, 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
-      expect(await meetingToChange(records, m.id, 'pohjanmaa', NOW)).toEqual({ ok: false, code: 'other-office' });
+      expect(await updateMeeting(records, m.id, change, POHJANMAA_COORDINATOR, NOW)).toEqual({ ok: false, code: 'other-office' });
+      expect(await cancelMeeting(records, m.id, POHJANMAA_COORDINATOR, NOW)).toEqual({ ok: false, code: 'other-office' });
+      expect(await meetingToChange(records, m.id, POHJANMAA_COORDINATOR, NOW)).toEqual({ ok: false, code: 'other-office' });
       // The meeting cards open a meeting by the same rule that updating and cancelling apply.
-      expect(await meetingToChange(records, m.id, 'uusimaa', new Date('2027-03-01T00:00:00Z'))).toEqual({ ok: false, code: 'past' });
-      expect(await updateMeeting(records, m.id, change, 'uusimaa', new Date('2027-02-09T11:00:00Z'))).toEqual({ ok: false, code: 'past' });
-      expect(await cancelMeeting(records, m.id, 'uusimaa', new Date('2027-03-01T00:00:00Z'))).toEqual({ ok: false, code: 'past' });
-      expect(await cancelMeeting(records, 'nope', 'all', NOW)).toEqual({ ok: false, code: 'not-found' });
+      expect(await meetingToChange(records, m.id, UUSIMAA_COORDINATOR, new Date('2027-03-01T00:00:00Z'))).toEqual({ ok: false, code: 'past' });
+      expect(await updateMeeting(records, m.id, change, UUSIMAA_COORDINATOR, new Date('2027-02-09T11:00:00Z'))).toEqual({ ok: false, code: 'past' });
+      expect(await cancelMeeting(records, m.id, UUSIMAA_COORDINATOR, new Date('2027-03-01T00:00:00Z'))).toEqual({ ok: false, code: 'past' });
+      expect(await cancelMeeting(records, 'nope', ADMIN, NOW)).toEqual({ ok: false, code: 'not-found' });
       expect(await saved()).toEqual(before);
 
-      await cancelMeeting(records, m.id, 'uusimaa', NOW);
-      expect(await updateMeeting(records, m.id, change, 'all', NOW)).toEqual({ ok: false, code: 'cancelled' });
-      expect(await meetingToChange(records, m.id, 'all', NOW)).toEqual({ ok: false, code: 'cancelled' });
+      await cancelMeeting(records, m.id, UUSIMAA_COORDINATOR, NOW);
+      expect(await updateMeeting(records, m.id, change, ADMIN, NOW)).toEqual({ ok: false, code: 'cancelled' });
+      expect(await meetingToChange(records, m.id, ADMIN, NOW)).toEqual({ ok: false, code: 'cancelled' });
     });
 
     it('cancels once: status cancelled and sequence + 1; a second cancel changes nothing', async () => {
       const { meetings } = await savePlan();
-      expect(await cancelMeeting(records, meetings[1].id, 'all', NOW)).toMatchObject({ ok: true, changed: true, meeting: { status: 'cancelled', sequence: 1 } });
-      expect(await cancelMeeting(records, meetings[1].id, 'uusimaa', NOW)).toMatchObject({ ok: true, changed: false, meeting: { sequence: 1 } });
+      expect(await cancelMeeting(records, meetings[1].id, ADMIN, NOW)).toMatchObject({ ok: true, changed: true, meeting: { status: 'cancelled', sequence: 1 } });
+      expect(await cancelMeeting(records, meetings[1].id, UUSIMAA_COORDINATOR, NOW)).toMatchObject({ ok: true, changed: false, meeting: { sequence: 1 } });
       const data = await saved();
       expect(data.meetings.map((m: Meeting) => [m.status, m.sequence])).toEqual([
         ['scheduled', 0],
@@ -285,21 +288,21 @@ describe('plans service', () => {
       const other = await confirmPlan(records, input({ officeId: 'pohjanmaa', theme: 'Pohjanmaan teema' }), slots(['2027-02-02', '2027-05-11', '2027-08-31', '2027-11-16']), 'aad-sven', NOW);
       if (!other.ok) throw new Error(other.code);
       await addInvitations(meetings[0].id, ['accepted', 'accepted', 'tentative', 'declined', 'needs-action']);
-      await cancelMeeting(records, meetings[2].id, 'uusimaa', NOW);
+      await cancelMeeting(records, meetings[2].id, UUSIMAA_COORDINATOR, NOW);
 
-      const list = await listUpcomingMeetings(records, 'uusimaa', NOW);
+      const list = await listUpcomingMeetings(records, UUSIMAA_COORDINATOR, NOW);
       expect(list.map((r) => r.meeting.id)).toEqual([meetings[0].id, meetings[1].id, meetings[3].id]);
       expect(list[0]).toMatchObject({ theme: 'Perintäasian ensimmäiset viikot', rsvp: { invited: 5, accepted: 2, tentative: 1, declined: 1, waiting: 1 } });
       expect(list[1].rsvp).toEqual({ invited: 0, accepted: 0, tentative: 0, declined: 0, waiting: 0 });
 
-      const all = await listUpcomingMeetings(records, 'all', NOW);
+      const all = await listUpcomingMeetings(records, ADMIN, NOW);
       expect(all).toHaveLength(7);
       expect(all.map((r) => r.meeting.startsAt)).toEqual([...all.map((r) => r.meeting.startsAt)].sort());
       expect(all[0].meeting.officeId).toBe('pohjanmaa');
 
       // A meeting under way is still coming until it ends; an ended one is not.
-      expect((await listUpcomingMeetings(records, 'uusimaa', new Date('2027-02-09T12:00:00Z')))[0].meeting.id).toBe(meetings[0].id);
-      expect((await listUpcomingMeetings(records, 'uusimaa', new Date('2027-02-09T13:00:00Z')))[0].meeting.id).toBe(meetings[1].id);
+      expect((await listUpcomingMeetings(records, UUSIMAA_COORDINATOR, new Date('2027-02-09T12:00:00Z')))[0].meeting.id).toBe(meetings[0].id);
+      expect((await listUpcomingMeetings(records, UUSIMAA_COORDINATOR, new Date('2027-02-09T13:00:00Z')))[0].meeting.id).toBe(meetings[1].id);
     });
 
     it('lists the coming meetings a partner is invited to, with their own answer', async () => {
@@ -311,7 +314,7 @@ describe('plans service', () => {
         [meetings[1].id, 'needs-action'],
         [meetings[3].id, 'declined'],
       ]);
-      await cancelMeeting(records, meetings[3].id, 'uusimaa', NOW);
+      await cancelMeeting(records, meetings[3].id, UUSIMAA_COORDINATOR, NOW);
       expect(await listInvitedMeetings(records, 'partner-0', NOW)).toHaveLength(1);
     });
   });

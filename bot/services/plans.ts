@@ -5,11 +5,10 @@ import { randomUUID } from 'node:crypto';
 import type { EditedSlot, PlanInput } from '../domain/plan-input.js';
 import type { MeetingEdit, PlanEdit } from '../domain/plan-edits.js';
 import { PlanningError, proposeMeetingDates, type ProposedSlot } from '../domain/schedule.js';
+import { handlesEveryOffice, handlesOffice } from '../domain/office-access.js';
+import type { Viewer } from '../domain/proposal-rules.js';
 import type { Instant, Invitation, Meeting, Office, Plan, Rsvp } from '../domain/types.js';
 import { RecordConflictError, type RecordReader, type RecordStore, type RecordTransaction } from '../store/records.js';
-
-/** Whose data a caller may touch: one office, or every office (admin). */
-export type OfficeScope = string | 'all';
 
 export type ScheduleProposal =
   | { ok: true; slots: ProposedSlot[] }
@@ -136,7 +135,6 @@ async function savePlan(tx: RecordTransaction, input: PlanInput, slots: readonly
   return { ok: true as const, plan, meetings: [...meetings].sort(byStart) };
 }
 
-const inScope = (scope: OfficeScope, officeId: string) => scope === 'all' || scope === officeId;
 const startsAfter = (meeting: Meeting, now: Date) => Date.parse(meeting.startsAt) > now.getTime();
 
 /** The meetings of a plan that can still be changed: scheduled and not yet started, earliest first. */
@@ -149,18 +147,18 @@ async function editableMeetings(reader: RecordReader, planId: string, now: Date)
 export async function getPlan(
   reader: RecordReader,
   planId: string,
-  scope: OfficeScope,
+  viewer: Viewer,
   now: Date,
 ): Promise<{ ok: true; plan: Plan; meetings: Meeting[] } | Failure> {
   const plan = await reader.get('plans', planId);
   if (!plan) return { ok: false, code: 'not-found' };
-  if (!inScope(scope, plan.officeId)) return { ok: false, code: 'other-office' };
+  if (!handlesOffice(viewer, plan.officeId)) return { ok: false, code: 'other-office' };
   return { ok: true, plan, meetings: await editableMeetings(reader, planId, now) };
 }
 
 /** A meeting and its plan, if this user may change the meeting now (updateMeeting's and cancelMeeting's rule), for the meeting cards. */
-export async function meetingToChange(reader: RecordReader, meetingId: string, scope: OfficeScope, now: Date): Promise<{ ok: true; plan: Plan; meeting: Meeting } | Failure> {
-  const meeting = await changeableMeeting(reader, meetingId, scope, now);
+export async function meetingToChange(reader: RecordReader, meetingId: string, viewer: Viewer, now: Date): Promise<{ ok: true; plan: Plan; meeting: Meeting } | Failure> {
+  const meeting = await changeableMeeting(reader, meetingId, viewer, now);
   if ('ok' in meeting) return meeting;
   const plan = await reader.get('plans', meeting.planId);
   return plan ? { ok: true, plan, meeting } : { ok: false, code: 'not-found' };
@@ -193,13 +191,13 @@ export async function updatePlan(
   records: RecordStore,
   planId: string,
   changes: PlanEdit,
-  scope: OfficeScope,
+  viewer: Viewer,
   now: Date,
 ): Promise<{ ok: true; plan: Plan; meetings: Meeting[]; changed: string[] } | Failure> {
   return records.transaction(async (tx) => {
     const plan = await tx.get('plans', planId);
     if (!plan) return { ok: false as const, code: 'not-found' as const };
-    if (!inScope(scope, plan.officeId)) return { ok: false as const, code: 'other-office' as const };
+    if (!handlesOffice(viewer, plan.officeId)) return { ok: false as const, code: 'other-office' as const };
     const meetings = await editableMeetings(tx, planId, now);
     const ids = meetings.map((m) => m.id);
     if (!sameList([...ids].sort(), changes.meetings.map((c) => c.meetingId).sort())) {
@@ -228,10 +226,10 @@ export async function updatePlan(
 }
 
 /** Reads the meeting (in a transaction: locking it) and checks that it may be changed now. */
-async function changeableMeeting(tx: RecordReader, meetingId: string, scope: OfficeScope, now: Date): Promise<Meeting | Failure> {
+async function changeableMeeting(tx: RecordReader, meetingId: string, viewer: Viewer, now: Date): Promise<Meeting | Failure> {
   const meeting = await tx.get('meetings', meetingId);
   if (!meeting) return { ok: false, code: 'not-found' };
-  if (!inScope(scope, meeting.officeId)) return { ok: false, code: 'other-office' };
+  if (!handlesOffice(viewer, meeting.officeId)) return { ok: false, code: 'other-office' };
   if (meeting.status === 'cancelled') return { ok: false, code: 'cancelled' };
   if (!startsAfter(meeting, now)) return { ok: false, code: 'past' };
   return meeting;
@@ -241,11 +239,11 @@ export async function updateMeeting(
   records: RecordStore,
   meetingId: string,
   edit: MeetingEdit,
-  scope: OfficeScope,
+  viewer: Viewer,
   now: Date,
 ): Promise<{ ok: true; meeting: Meeting; changed: boolean } | Failure> {
   return records.transaction(async (tx) => {
-    const meeting = await changeableMeeting(tx, meetingId, scope, now);
+    const meeting = await changeableMeeting(tx, meetingId, viewer, now);
     if ('ok' in meeting) return meeting;
     if (Date.parse(edit.startsAt) <= now.getTime()) return { ok: false as const, code: 'past' as const };
     const changed = applyTiming(meeting, edit);
@@ -258,11 +256,11 @@ export async function updateMeeting(
 export async function cancelMeeting(
   records: RecordStore,
   meetingId: string,
-  scope: OfficeScope,
+  viewer: Viewer,
   now: Date,
 ): Promise<{ ok: true; meeting: Meeting; changed: boolean } | Failure> {
   return records.transaction(async (tx) => {
-    const meeting = await changeableMeeting(tx, meetingId, scope, now);
+    const meeting = await changeableMeeting(tx, meetingId, viewer, now);
     if ('ok' in meeting) {
       if (meeting.code !== 'cancelled') return meeting;
       return { ok: true as const, meeting: (await tx.get('meetings', meetingId))!, changed: false };
@@ -315,10 +313,10 @@ async function themesOf(reader: RecordReader, meetings: readonly Meeting[]): Pro
   return themes;
 }
 
-/** The offices' scheduled meetings that have not ended yet, earliest first: by office, or every office in the years that can hold them. */
-async function comingMeetings(reader: RecordReader, scope: OfficeScope, now: Date): Promise<Meeting[]> {
+/** The scheduled meetings `viewer` handles that have not ended yet, earliest first: their office's, or every office's in the years that can hold them. */
+async function comingMeetings(reader: RecordReader, viewer: Viewer, now: Date): Promise<Meeting[]> {
   let meetings: Meeting[];
-  if (scope !== 'all') meetings = await reader.findBy('meetings', 'officeId', scope);
+  if (!handlesEveryOffice(viewer)) meetings = (await reader.findBy('meetings', 'officeId', viewer.officeId)).filter((m) => handlesOffice(viewer, m.officeId));
   else {
     meetings = [];
     // A meeting is filed under its plan's year, which is never before the year its end falls in.
@@ -328,8 +326,8 @@ async function comingMeetings(reader: RecordReader, scope: OfficeScope, now: Dat
 }
 
 /** Coming meetings of an office (or all offices) with the invitation answers so far. */
-export async function listUpcomingMeetings(reader: RecordReader, scope: OfficeScope, now: Date): Promise<UpcomingMeeting[]> {
-  const meetings = await comingMeetings(reader, scope, now);
+export async function listUpcomingMeetings(reader: RecordReader, viewer: Viewer, now: Date): Promise<UpcomingMeeting[]> {
+  const meetings = await comingMeetings(reader, viewer, now);
   const themes = await themesOf(reader, meetings);
   const rows: UpcomingMeeting[] = [];
   for (const meeting of meetings) rows.push({ meeting, theme: themes.get(meeting.planId)!, rsvp: await meetingRsvp(reader, meeting) });

@@ -7,7 +7,7 @@ import { pageOf } from '../domain/paging.js';
 import { instantToLocal } from '../domain/schedule.js';
 import type { Meeting } from '../domain/types.js';
 import { listInvitedMeetings, listUpcomingMeetings, type RsvpCounts } from '../services/plans.js';
-import { currentYear, officeById, scopeOf } from './plan-access.js';
+import { currentYear, officeById, viewerOf } from './plan-access.js';
 import { withPager } from './pager.js';
 import type { Turn } from './router.js';
 
@@ -41,7 +41,7 @@ export async function meetingsCard(turn: Turn, notice?: string, requestedPage?: 
   const { t, user, deps } = turn;
   const now = deps.clock();
   const staff = user.role !== 'partner';
-  const listed = staff ? await listUpcomingMeetings(deps.records, scopeOf(turn), now) : [];
+  const listed = staff ? await listUpcomingMeetings(deps.records, viewerOf(turn), now) : [];
   const invited = !staff && user.partner ? await listInvitedMeetings(deps.records, user.partner.id, now) : [];
   const page = pageOf(listed.length + invited.length, requestedPage, MEETINGS_PER_PAGE);
   const meetings = staff

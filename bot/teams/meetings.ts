@@ -6,7 +6,7 @@ import { sendMeetingUpdates } from './sync-invites.js';
 import { cancelMeeting, invitationsToUpdate, meetingRsvp, meetingToChange, updateMeeting } from '../services/plans.js';
 import { errorLines } from '../field-error-lines.js';
 import { meetingCancelCard, meetingEditCard, meetingEditValues, meetingEditValuesFrom, meetingsCard } from './meeting-cards.js';
-import { failureText, officeById, scopeOf } from './plan-access.js';
+import { failureText, officeById, viewerOf } from './plan-access.js';
 import { audited } from './audit.js';
 import { cardAction, type Feature, type Turn } from './router.js';
 import { OFFICE_STAFF } from './roles.js';
@@ -18,7 +18,7 @@ const meetingData = cardData({ meetingId: cardId });
 const meetingForm = meetingData.extend({ date: formText, time: formText, subTheme: formText, place: formText, onlineUrl: formText });
 
 /** The meeting, if this user may change it now (the service's rule). */
-const changeable = (turn: Turn, meetingId: string) => meetingToChange(turn.deps.records, meetingId, scopeOf(turn), turn.deps.clock());
+const changeable = (turn: Turn, meetingId: string) => meetingToChange(turn.deps.records, meetingId, viewerOf(turn), turn.deps.clock());
 
 /** What happened to a changed meeting, and to how many invitees the change is going out. */
 async function changeNotice(turn: Turn, meeting: Meeting, change: 'saved' | 'cancelled'): Promise<string> {
@@ -58,7 +58,7 @@ export const meetingsFeature: Feature = {
       if (!parsed.ok) {
         return meetingEditCard(turn, found.meeting, meetingEditValuesFrom(data), errorLines(t, 'meetingEdit', parsed.errors));
       }
-      const saved = await updateMeeting(deps.records, found.meeting.id, parsed.value, scopeOf(turn), now);
+      const saved = await updateMeeting(deps.records, found.meeting.id, parsed.value, viewerOf(turn), now);
       if (!saved.ok) return failureText(turn, saved.code);
       if (!saved.changed) return meetingsCard(turn, t('meetings.notice.unchanged'));
       sendMeetingUpdates(turn, [saved.meeting.id]);
@@ -71,7 +71,7 @@ export const meetingsFeature: Feature = {
     }),
     cardAction('meeting.cancel.confirm', OFFICE_STAFF, meetingData, async (turn, data) => {
       const { t, deps } = turn;
-      const cancelled = await cancelMeeting(deps.records, data.meetingId, scopeOf(turn), deps.clock());
+      const cancelled = await cancelMeeting(deps.records, data.meetingId, viewerOf(turn), deps.clock());
       if (!cancelled.ok) return failureText(turn, cancelled.code);
       const { meeting } = cancelled;
       // A replayed confirmation: the cancellation went out with the first one.

@@ -3,12 +3,13 @@
 import { DateTime } from 'luxon';
 import { defaultPlanYear } from '../domain/plan-input.js';
 import type { Office } from '../domain/types.js';
-import type { OfficeScope, PlanErrorCode } from '../services/plans.js';
+import type { Viewer } from '../domain/proposal-rules.js';
+import type { PlanErrorCode } from '../services/plans.js';
 import type { Turn } from './router.js';
 
-/** An admin may touch every office; anyone else only their own. */
-export function scopeOf(turn: Turn): OfficeScope {
-  return turn.user.role === 'admin' ? 'all' : turn.user.officeId;
+/** Who is asking, for the services' office rule (domain/office-access.ts). */
+export function viewerOf(turn: Turn): Viewer {
+  return { role: turn.user.role, officeId: turn.user.officeId };
 }
 
 export function officeById(turn: Turn, officeId: string): Office {

@@ -7,7 +7,7 @@ import { parseDateEdits, parsePlanInput } from '../domain/plan-input.js';
 import { sendMeetingUpdates } from './sync-invites.js';
 import { confirmPlan, findPlanFor, getPlan, invitationsToUpdate, proposeSchedule, updatePlan } from '../services/plans.js';
 import { errorLines } from '../field-error-lines.js';
-import { currentYear, failureText, officeById, scopeOf, yearToPlan } from './plan-access.js';
+import { currentYear, failureText, officeById, viewerOf, yearToPlan } from './plan-access.js';
 import {
   defaultPlanValues,
   planEditCard,
@@ -157,7 +157,7 @@ async function confirmPlanCard(turn: Turn, data: PlanPreviewData): Promise<Card 
 }
 
 async function editPlan(turn: Turn, data: PlanIdData): Promise<Card | string> {
-  const found = await getPlan(turn.deps.records, data.planId, scopeOf(turn), turn.deps.clock());
+  const found = await getPlan(turn.deps.records, data.planId, viewerOf(turn), turn.deps.clock());
   if (!found.ok) return failureText(turn, found.code);
   const zone = officeById(turn, found.plan.officeId).timeZone;
   return planEditCard(turn, found.plan, found.meetings, planEditValues(found.plan, found.meetings, zone));
@@ -166,7 +166,7 @@ async function editPlan(turn: Turn, data: PlanIdData): Promise<Card | string> {
 async function updatePlanCard(turn: Turn, data: PlanEditData): Promise<Card | string> {
   const { t, deps } = turn;
   const now = deps.clock();
-  const found = await getPlan(deps.records, data.planId, scopeOf(turn), now);
+  const found = await getPlan(deps.records, data.planId, viewerOf(turn), now);
   if (!found.ok) return failureText(turn, found.code);
   const { plan, meetings } = found;
   // The rows of the card must still be the plan's coming meetings, in the same order.
@@ -182,7 +182,7 @@ async function updatePlanCard(turn: Turn, data: PlanEditData): Promise<Card | st
   if (!parsed.ok) {
     return planEditCard(turn, plan, meetings, planEditValuesFrom(data, data.rows, meetings.length), errorLines(t, 'plan', parsed.errors));
   }
-  const saved = await updatePlan(deps.records, plan.id, parsed.value, scopeOf(turn), now);
+  const saved = await updatePlan(deps.records, plan.id, parsed.value, viewerOf(turn), now);
   if (!saved.ok) return failureText(turn, saved.code);
   sendMeetingUpdates(turn, saved.changed);
   const count = saved.changed.length;

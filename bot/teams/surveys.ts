@@ -12,6 +12,7 @@ import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js
 import { deliverNewRequests } from '../services/feedback-requests.js';
 import { feedbackOutbox } from './feedback.js';
 import { OFFICE_STAFF } from './roles.js';
+import { viewerOf } from './plan-access.js';
 import { cardData, cardId, formText } from './card-data.js';
 
 /** Rounds listed per survey, newest first; a card has a size limit in Teams. */
@@ -91,7 +92,7 @@ export const surveysFeature: Feature = {
       return surveyCard(turn, [{ text: turn.t('survey.created', { topic: survey.topic, when: firstRound(turn, survey) }), color: 'Good' }]);
     }),
     cardAction('survey.stop', OFFICE_STAFF, cardData({ surveyId: cardId }), async (turn, data) => {
-      const result = await stopSurvey(turn.deps.records, data.surveyId, { role: turn.user.role, officeId: turn.user.officeId });
+      const result = await stopSurvey(turn.deps.records, data.surveyId, viewerOf(turn));
       if (!result.ok && result.code === 'already-stopped') {
         return surveyCard(turn, [{ text: turn.t('survey.alreadyStopped', { topic: result.survey.topic }), color: 'Good' }]);
       }
