@@ -10,7 +10,7 @@ import { buildDigest, type DigestInput } from '../bot/domain/digest.js';
 import { partnerCountsOf } from '../bot/domain/partner-counts.js';
 import { parsePeriodKey } from '../bot/domain/periods.js';
 import { LOCALES } from '../bot/domain/types.js';
-import { CARD_OFFICE_SECTIONS, digestCard } from '../bot/teams/digest-card.js';
+import { CARD_OFFICE_SECTIONS, digestCard } from '../bot/services/digest-messages.js';
 import { syntheticDigestInput } from '../scripts/bench-digest.js';
 import { checkCard } from './harness/card-check.js';
 import { cardText } from './harness/sidos-harness.js';

@@ -4,14 +4,12 @@
 // port, e-mail through a real SMTP server).
 import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Card } from '../bot/cards.js';
 import { loadConfig, type AppConfig } from '../bot/config.js';
 import { createSmtpEmailSender, messageIdFor } from '../bot/delivery/email.js';
 import { EmailDelivery } from '../bot/delivery/email-delivery.js';
 import { SendError, type ConversationPort, type OutgoingMessage } from '../bot/delivery/outgoing.js';
 import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
 import { DIGEST_LABEL_KEYS, DIGEST_LABELS_EN } from '../bot/domain/digest-render.js';
-import type { Digest } from '../bot/domain/digest.js';
 import { parsePeriodKey } from '../bot/domain/periods.js';
 import type { Feedback, Locale, Partner } from '../bot/domain/types.js';
 import {
@@ -23,11 +21,11 @@ import {
   subscribeDigest,
   undeliveredDigest,
   unsubscribeDigest,
-  type DigestLinks,
   type DigestPorts,
 } from '../bot/services/digest.js';
 import { digestLabels } from '../bot/services/digest-messages.js';
 import { createSurvey, createSurveyRounds } from '../bot/services/surveys.js';
+import { translator } from '../bot/i18n.js';
 import { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import type { Kind, RecordKinds } from '../bot/store/record-kinds.js';
 import type { RecordReader } from '../bot/store/records.js';
@@ -310,8 +308,12 @@ describe('digest service', () => {
         sent.push({ conversation, message });
       },
     };
-    const cards: { periodKey: string; locale: Locale; links: DigestLinks }[] = [];
     let ports: DigestPorts;
+    /** The first line of a delivered digest card: its title and period, in the subscriber's language. */
+    const cardTitle = (message: OutgoingMessage) => (message.card!.body as { text: string }[])[0].text;
+    const digestTitle = (locale: Locale, period: string) => `${translator(locale)('digest.label.title')} ${period}`;
+    /** The URL of a delivered digest card's "open" (HTML) button. */
+    const htmlLink = (message: OutgoingMessage) => (message.card!.actions as { url: string }[])[0].url;
 
     const conversation = (id: string, kind: ConversationKind) => ({
       id, kind, conversationId: id, reference: { conversation: { id } }, updatedAt: monday.toISOString(),
@@ -319,7 +321,6 @@ describe('digest service', () => {
 
     beforeEach(async () => {
       sent.length = 0;
-      cards.length = 0;
       down.clear();
       const delivery = new TeamsDelivery(records, port, () => monday, () => undefined, { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 }, async () => undefined);
       ports = {
@@ -328,10 +329,6 @@ describe('digest service', () => {
         delivery,
         email: null,
         log: () => undefined,
-        card: (digest: Digest, locale: Locale, links: DigestLinks): Card => {
-          cards.push({ periodKey: digest.periodKey, locale, links });
-          return { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `${digest.periodKey} ${locale}` }] };
-        },
       };
       await records.transaction(async (tx) => {
         await tx.put('conversations', conversation('chat-fi', 'personal'));
@@ -344,12 +341,12 @@ describe('digest service', () => {
     it('delivers the last completed period once per subscriber, in its language, also when two runs overlap', async () => {
       const reports = await Promise.all([deliverDigest(ports, monday), deliverDigest(ports, monday)]);
       expect(reports.map((r) => r.periodKey)).toEqual(['2027-W09', '2027-W09']);
-      expect(sent.map((s) => `${s.conversation}: ${(s.message.card!.body as { text: string }[])[0].text}`).sort()).toEqual([
-        'channel-sv: 2027-W09 sv',
-        'chat-fi: 2027-W09 fi',
+      expect(sent.map((s) => `${s.conversation}: ${cardTitle(s.message)}`).sort()).toEqual([
+        `channel-sv: ${digestTitle('sv', '2027-W09')}`,
+        `chat-fi: ${digestTitle('fi', '2027-W09')}`,
       ]);
       expect(await all(records, 'links')).toHaveLength(2);
-      expect(cards.find((c) => c.locale === 'sv')!.links.html).toMatch(/\?lang=sv$/);
+      expect(htmlLink(sent.find((s) => s.conversation === 'channel-sv')!.message)).toMatch(/\?lang=sv$/);
       expect(await records.jobStates()).toEqual({ 'digest.lastDelivered': '2027-W09' });
 
       expect(await deliverDigest(ports, new Date('2027-03-10T12:00:00.000Z'))).toEqual({ periodKey: '2027-W09', sent: 0, failed: 0 });
@@ -385,9 +382,9 @@ describe('digest service', () => {
       await unsubscribeDigest(records, 'chat-fi');
       await deliverDigest(ports, monday);
       await deliverDigest(ports, new Date('2027-03-15T06:00:00.000Z'));
-      expect(sent.map((s) => `${s.conversation} ${(s.message.card!.body as { text: string }[])[0].text}`)).toEqual([
-        'channel-sv 2027-W09 sv',
-        'channel-sv 2027-W10 sv',
+      expect(sent.map((s) => `${s.conversation} ${cardTitle(s.message)}`)).toEqual([
+        `channel-sv ${digestTitle('sv', '2027-W09')}`,
+        `channel-sv ${digestTitle('sv', '2027-W10')}`,
       ]);
     });
 

@@ -4,7 +4,6 @@
 // conversation and configured e-mail address exactly once (idempotency keys
 // `digest:<period>:<subscription id>` and `digest:<period>:email:<address>`).
 import { randomBytes } from 'node:crypto';
-import type { Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
 import type { EmailDelivery } from '../delivery/email-delivery.js';
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
@@ -23,7 +22,7 @@ import type { RecordReader, RecordStore } from '../store/records.js';
 import type { ConversationKind, DownloadLink, Subscription } from '../store/store.js';
 import { isSent, sendOf } from '../delivery/send-log.js';
 import { subscribe, unsubscribe, type SubscribeResult } from './subscriptions.js';
-import { defaultDigestLocale, digestEmail, digestFile } from './digest-messages.js';
+import { defaultDigestLocale, digestCard, digestEmail, digestFile } from './digest-messages.js';
 import type { FileDownload } from './downloads.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -215,8 +214,6 @@ export interface DigestPorts {
   /** null when SMTP is not set: then no e-mails. */
   email: EmailDelivery | null;
   log: (line: string) => void;
-  /** The Teams card of a digest in a language (cards belong to the Teams layer). */
-  card: (digest: Digest, locale: Locale, links: DigestLinks) => Card;
 }
 
 export interface DigestDeliveryReport {
@@ -263,7 +260,7 @@ export async function deliverDigest(ports: DigestPorts, now: Date, only: 'unsent
     for (const subscription of subscriptions) {
       const locale = subscription.locale ?? defaultDigestLocale(config);
       const links = await digestLinks(records, config, key, locale, now);
-      const card = ports.card(result.digest, locale, links);
+      const card = digestCard(locale, config, result.digest, links);
       sends.push(delivery.send(teamsKey(key, subscription), subscription.conversationRecordId, { card }, `digest ${key}`).then((r) => void count(r !== 'failed')));
     }
     if (email && addresses.length > 0) {

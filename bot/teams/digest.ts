@@ -1,13 +1,13 @@
 // The digest in Teams: `digest [period] [office]` on demand, `subscribe
 // digest` and `unsubscribe digest` for the current conversation. The card is
-// in digest-card.ts (also used by the scheduled delivery).
+// built in services/digest-messages.ts (also used by the scheduled delivery).
 import type { AppConfig } from '../config.js';
 import { officeName } from '../domain/office-name.js';
 import { lastCompletedPeriod, parsePeriodKey, periodContaining, periodKey } from '../domain/periods.js';
 import { LOCALES, type Locale } from '../domain/types.js';
 import { buildDigestFor, deliverDigest, digestLinks, subscribeDigest, undeliveredDigest, unsubscribeDigest } from '../services/digest.js';
+import { digestCard } from '../services/digest-messages.js';
 import { audited } from './audit.js';
-import { digestCard, digestCardPort } from './digest-card.js';
 import type { Feature, Reply, Turn } from './router.js';
 
 /** A line about digest sends that failed and wait for the next run, if any. */
@@ -107,7 +107,6 @@ export const digestFeature: Feature = {
     },
   ],
   jobs: (deps) => {
-    const ports = { ...deps, card: digestCardPort(deps.config) };
     const { cron, timeZone } = deps.config.digest;
     return [
       // At start-up it delivers the last completed period if someone has not got it yet (missed while down, or failed).
@@ -116,9 +115,9 @@ export const digestFeature: Feature = {
       // subscriber from the send records, which only exist once sends are claimed; under the lease one instance
       // decides and sends while the others skip, one coming after it finds the period sent, and the send claims
       // still keep each digest to one send should a lease lapse mid-run.
-      { name: 'digest.deliver', cron, timeZone, runAtStart: true, run: async (now) => void (await deliverDigest(ports, now)) },
+      { name: 'digest.deliver', cron, timeZone, runAtStart: true, run: async (now) => void (await deliverDigest(deps, now)) },
       // Retries failed digest sends soon instead of at the next scheduled delivery.
-      { name: 'digest.retry', cron: '*/15 * * * *', timeZone, runAtStart: false, run: async (now) => void (await deliverDigest(ports, now, 'failed')) },
+      { name: 'digest.retry', cron: '*/15 * * * *', timeZone, runAtStart: false, run: async (now) => void (await deliverDigest(deps, now, 'failed')) },
     ];
   },
 };
