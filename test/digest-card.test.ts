@@ -60,6 +60,17 @@ describe('digest card size', () => {
     }
   });
 
+  it('parses for a quiet period of several offices: no figures, so no side-by-side chart, only the table', () => {
+    const quiet = recordsFor(config.offices.map((o) => o.id));
+    const digest = buildDigest({ ...quiet, meetings: [], invitations: [], feedbackRequests: [], feedback: [], officeFeedback: [], proposals: [] });
+    expect(digest.offices.length).toBeGreaterThan(1);
+    for (const locale of LOCALES) {
+      const card = digestCard(locale, config, digest, links);
+      expect(checkCard(card)).toEqual([]);
+      expect(JSON.stringify(card)).not.toContain('Chart.VerticalBar.Grouped');
+    }
+  });
+
   it(`shows more than ${CARD_OFFICE_SECTIONS} offices side by side only, and says how to open one`, () => {
     const many: AppConfig = { ...config, offices: Array.from({ length: 20 }, (_, i) => ({ ...config.offices[0], id: `office-${i}`, name: { fi: long(`Toimisto ${i}`, 60), sv: `Kontor ${i}`, en: `Office ${i}` } })) };
     const digest = buildDigest(recordsFor(many.offices.map((o) => o.id)));

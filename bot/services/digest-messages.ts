@@ -160,13 +160,16 @@ function comparison(digest: Digest, t: Translate, f: Formats, names: Names) {
   return {
     compare: true,
     compareTitle: t('digest.label.officesSideBySide'),
-    compareData: charted.map((m) => ({
-      legend: t(`digest.label.${m}`),
-      values: digest.offices.flatMap((office) => {
-        const value = office.total.metrics[m];
-        return value === null ? [] : [{ x: names.office(office.officeId), y: percentPoints(value) }];
-      }),
-    })),
+    // A series without figures (a quiet period) is left out: a chart with no values is invalid.
+    compareData: charted
+      .map((m) => ({
+        legend: t(`digest.label.${m}`),
+        values: digest.offices.flatMap((office) => {
+          const value = office.total.metrics[m];
+          return value === null ? [] : [{ x: names.office(office.officeId), y: percentPoints(value) }];
+        }),
+      }))
+      .filter((series) => series.values.length > 0),
     compareRows: [header, ...rows].map((cells) => ({ cells })),
   };
 }
