@@ -36,6 +36,18 @@ export function renderCard(name: string, data: object): Card {
 }
 
 /**
+ * Renders a self-updating card (invitation progress, announcement status):
+ * while `sending` the clients of `viewers.refreshUserIds` refresh it by
+ * themselves; a finished card drops the template's `refresh: null` and asks
+ * Teams for nothing.
+ */
+export function renderSelfUpdatingCard(viewers: { refreshUserIds: readonly string[] }, name: string, sending: boolean, data: object): Card {
+  const card = renderCard(name, { ...data, sending, refreshUserIds: viewers.refreshUserIds });
+  if (!sending) delete card.refresh;
+  return card;
+}
+
+/**
  * Teams renders Markdown in card text, so "[Pay here](https://…)" typed by
  * someone would show as a disguised link. A zero-width space between "]" and
  * "(" keeps the text readable and the link inert; Sidos's own strings have no

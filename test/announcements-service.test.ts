@@ -1,11 +1,15 @@
 // Announcements and named contacts in the services, on a real store: the input
 // rules, an announcement in "my data" of the partners it reached, erasure
-// removing a person from announcements and contact lists, and retention
-// deleting old announcements.
+// removing a person from announcements and contact lists, retention deleting
+// old announcements, and the job replacing the coordinator's status card.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../bot/config.js';
 import { parseAnnouncementInput, parseContactLines, parseResolution } from '../bot/domain/announcement-input.js';
+import type { OutgoingMessage } from '../bot/delivery/outgoing.js';
+import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
+import { translator } from '../bot/i18n.js';
+import { deliverPendingAnnouncements } from '../bot/services/announcement-delivery.js';
 import { acknowledge, createAnnouncement, resolveDisruption, staffAnnouncement } from '../bot/services/announcements.js';
 import { segmentContactsOf, setContacts } from '../bot/services/contacts.js';
 import { erasePerson } from '../bot/services/privacy-erasure.js';
@@ -13,7 +17,10 @@ import { personalData } from '../bot/services/privacy-export.js';
 import { applyRetention } from '../bot/services/privacy-retention.js';
 import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
 import { dataFileText } from './harness/data-files.js';
-import { partnerFixture } from './harness/seed.js';
+import { checkCard } from './harness/card-check.js';
+import { announcementFixture } from './harness/record-fixtures.js';
+import { partnerFixture, personalChat } from './harness/seed.js';
+import { cardText } from './harness/sidos-harness.js';
 import { tempRecords, type TempRecords } from './harness/temp-records.js';
 
 const SEGMENTS = ['municipalities', 'debt-counsellors'];
@@ -133,5 +140,54 @@ describe('announcements and privacy', () => {
     const late = await applyRetention(records, config, new Date(NOW.getTime() + (days + 1) * 86_400_000));
     expect(late.announcements).toBe(1);
     expect(await records.findBy('announcements', 'officeId', 'uusimaa')).toEqual([]);
+  });
+});
+
+describe('the announcements job and the coordinator’s status card', () => {
+  let temp: TempRecords;
+  let records: LowdbRecordStore;
+  const config = loadConfig({});
+  const sentAt = new Date('2027-03-02T12:00:00.000Z');
+  const now = new Date(sentAt.getTime() + 3_600_000);
+  const recipient = partnerFixture('p1', { aadObjectId: 'aad-p1' });
+  // Sent in Finnish by a coordinator whose Teams is in Swedish: the card is remembered in their language.
+  const announcement = announcementFixture('announcement-1', {
+    channels: [],
+    acknowledgements: [],
+    statusCard: { conversationId: 'a:chat-coordinator', activityId: 'activity-status', locale: 'sv', userId: 'user-coordinator' },
+  });
+
+  beforeEach(async () => {
+    temp = await tempRecords();
+    ({ records } = temp);
+    await records.transaction(async (tx) => {
+      await tx.put('partners', recipient);
+      await tx.put('conversations', personalChat('a:chat-p1', 'aad-p1', sentAt, { chat: 'p1' }));
+      await tx.put('conversations', personalChat('a:chat-coordinator', 'aad-coordinator', sentAt, { chat: 'coordinator' }));
+      await tx.put('announcements', announcement);
+    });
+  });
+  afterEach(() => temp.cleanup());
+
+  it('replaces the status card with the counts after the sends it made, in the card’s language, with no card from the Teams layer', async () => {
+    const sent: { reference: Record<string, unknown>; message: OutgoingMessage }[] = [];
+    const updated: { reference: Record<string, unknown>; activityId: string; message: OutgoingMessage }[] = [];
+    const port = { send: async (reference: Record<string, unknown>, message: OutgoingMessage) => void sent.push({ reference, message }) };
+    const cards = { update: async (reference: Record<string, unknown>, activityId: string, message: OutgoingMessage) => void updated.push({ reference, activityId, message }) };
+    const ports = { records, config, delivery: new TeamsDelivery(records, port, () => now, () => undefined), email: null, log: () => undefined, clock: () => now, cards };
+
+    await deliverPendingAnnouncements(ports, now);
+    await deliverPendingAnnouncements(ports, now);
+
+    expect(sent.map((s) => s.reference)).toEqual([{ chat: 'p1' }]);
+    expect(updated.map((u) => [u.reference, u.activityId])).toEqual([[{ chat: 'coordinator' }, 'activity-status']]);
+    const card = updated[0].message.card!;
+    const sv = translator('sv');
+    expect(checkCard(card)).toEqual([]);
+    expect(cardText(card)).toContain(`${sv('announce.kind.disruption')}: ${announcement.title}`);
+    expect(cardText(card)).toContain(sv('announce.status.done'));
+    expect(cardText(card)).toContain(sv('announce.status.line', { sent: 1, failed: 0 }));
+    // Its sends are over: the card no longer asks Teams to refresh it.
+    expect(card.refresh).toBeUndefined();
   });
 });

@@ -5,13 +5,15 @@
 // recipient gets one follow-up when it is resolved. Every send has an
 // idempotency key, so a double click, a retry or a restart never sends the
 // same thing twice. The records themselves are announcements.ts.
+import type { Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
+import type { CardUpdatePort } from '../delivery/outgoing.js';
 import { isSent, recordIncludedSends, sendOf } from '../delivery/send-log.js';
 import type { SendResult } from '../delivery/teams-delivery.js';
 import type { Announcement, Office } from '../domain/types.js';
 import type { StoredSend } from '../store/record-kinds.js';
 import type { RecordReader } from '../store/records.js';
-import { announcementCard, announcementEmail } from './announcement-messages.js';
+import { announcementCard, announcementEmail, announcementStatusCard, type StatusCardViewer } from './announcement-messages.js';
 import { channelFor, channelsFor, findAnnouncement, type AnnounceChannel, type AnnouncePorts } from './announcements.js';
 import { segmentContactsOf } from './contacts.js';
 import { isRunning, oneAtATime } from './invites.js';
@@ -156,9 +158,10 @@ async function recentAnnouncements(reader: RecordReader, config: AppConfig, sinc
 
 /**
  * Job: finishes the sends of recent announcements (cut short by a restart, or
- * failed); `sent` is told about each announcement it sent something for.
+ * failed); the coordinator's status card of each one it sent something for
+ * shows the new counts.
  */
-export async function deliverPendingAnnouncements(ports: AnnouncePorts, now: Date, signal?: AbortSignal, sent?: (id: string) => Promise<void>): Promise<void> {
+export async function deliverPendingAnnouncements(ports: StatusCardPorts, now: Date, signal?: AbortSignal): Promise<void> {
   const since = now.getTime() - CATCH_UP_DAYS * DAY_MS;
   const recent = await recentAnnouncements(ports.records, ports.config, since);
   for (const id of recent) {
@@ -166,7 +169,34 @@ export async function deliverPendingAnnouncements(ports: AnnouncePorts, now: Dat
     const summary = await deliverAnnouncement(ports, id);
     if (summary.sent + summary.failed === 0) continue;
     ports.log(`announcements.sync: ${id}: sent ${summary.sent}, ${summary.failed} failed`);
-    await sent?.(id);
+    await updateStatusCard(ports, id);
+  }
+}
+
+// --- the coordinator's status card -------------------------------------------
+
+export type StatusCardPorts = AnnouncePorts & {
+  /** Replaces a card the bot sent; without it the status card stays as it was. */
+  cards?: CardUpdatePort;
+};
+
+/** The status card of the announcement as it is now: its counts, and whether its sends still go on. */
+export async function statusCardOf(ports: Pick<AnnouncePorts, 'records' | 'email' | 'config'>, viewer: StatusCardViewer, a: Announcement, results: string[] = []): Promise<Card> {
+  const progress = { counts: await announcementCounts(ports, a), sending: isDelivering(ports, a.id) };
+  return announcementStatusCard(ports.config, viewer, a, progress, results);
+}
+
+/** Replaces the coordinator's status card (remembered when they pressed Send) with the counts now. */
+export async function updateStatusCard(ports: StatusCardPorts, id: string): Promise<void> {
+  const announcement = await findAnnouncement(ports.records, id);
+  const card = announcement?.statusCard;
+  const conversation = card && (await ports.records.get('conversations', card.conversationId));
+  if (!announcement || !card || !conversation || !ports.cards) return;
+  const viewer = { locale: card.locale, refreshUserIds: card.userId ? [card.userId] : [] };
+  try {
+    await ports.cards.update(conversation.reference, card.activityId, { card: await statusCardOf(ports, viewer, announcement) });
+  } catch (err) {
+    ports.log(`updating the card of announcement ${id} failed: ${(err as Error).message}`);
   }
 }
 

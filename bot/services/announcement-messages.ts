@@ -1,13 +1,15 @@
 // What a partner (or a subscribed channel) sees of an announcement: the Teams
 // card and the e-mail, in the reader's language around the coordinator's text,
-// with the segment's named contacts.
+// with the segment's named contacts; and the coordinator's status card.
 import { DateTime } from 'luxon';
-import { renderCard, type Card } from '../cards.js';
+import { renderCard, renderSelfUpdatingCard, type Card } from '../cards.js';
+import type { AppConfig } from '../config.js';
 import type { EmailMessage } from '../delivery/email.js';
 import { officeName, officeSender } from '../domain/office-name.js';
 import type { Announcement, Contact, Locale, Office } from '../domain/types.js';
 import { renderHtml } from '../html-templates.js';
 import { translator } from '../i18n.js';
+import type { AnnouncementCounts } from './announcement-delivery.js';
 import { contactsLine, teamsChatLink } from './contacts.js';
 
 const TIME: Record<Locale, string> = { fi: "d.L.yyyy 'klo' H.mm", sv: "d.L.yyyy 'kl.' H.mm", en: 'd LLL yyyy HH:mm' };
@@ -103,4 +105,53 @@ export function announcementEmail(view: AnnouncementView, name: string, followUp
     signature,
   });
   return { subject, text: lines.join('\n'), html, sender: officeSender(office, locale) };
+}
+
+/** Whom a status card is for: the coordinator who sent (the clicker, or the one a stored card was shown to). */
+export interface StatusCardViewer {
+  locale: Locale;
+  /** Teams user ids whose client refreshes the card by itself while its sends go on. */
+  refreshUserIds: readonly string[];
+}
+
+/** The coordinator's card: delivered / failed per channel, acknowledgements, and Mark resolved for a disruption; `results` on top. */
+export function announcementStatusCard(
+  config: AppConfig,
+  viewer: StatusCardViewer,
+  a: Announcement,
+  progress: { counts: AnnouncementCounts; sending: boolean },
+  results: string[] = [],
+): Card {
+  const { locale } = viewer;
+  const { counts, sending } = progress;
+  const t = translator(locale);
+  const zone = (config.offices.find((o) => o.id === a.officeId) ?? config.offices[0]).timeZone;
+  const segments = a.segments.map((id) => config.segments.find((s) => s.id === id)?.name[locale] ?? id).join(', ');
+  const line = (c: { sent: number; failed: number }) => t('announce.status.line', { sent: c.sent, failed: c.failed });
+  return renderSelfUpdatingCard(viewer, 'announce-status', sending, {
+    announcementId: a.id,
+    title: `${t(`announce.kind.${a.kind}`)}: ${a.title}`,
+    meta: t('announce.status.meta', { segments, time: announcementTime(a.createdAt, zone, locale), recipients: counts.recipients }),
+    results,
+    state: sending ? t('announce.status.sending') : t('announce.status.done'),
+    counts: [
+      { title: t('announce.status.teams'), value: line(counts.teams) },
+      { title: t('announce.status.email'), value: line(counts.email) },
+      { title: t('announce.status.channels'), value: line(counts.channels) },
+      { title: t('announce.status.acknowledged'), value: t('announce.status.ackLine', { count: counts.acknowledged, teams: counts.teams.sent }) },
+      ...(counts.unreachable > 0 ? [{ title: t('announce.status.unreachable'), value: String(counts.unreachable) }] : []),
+      ...(a.resolvedAt ? [{ title: t('announce.status.followUps'), value: String(counts.followUps) }] : []),
+    ],
+    resolved: a.resolvedAt ? t('announce.resolvedAt', { time: announcementTime(a.resolvedAt, zone, locale) }) : '',
+    canResolve: a.kind === 'disruption' && !a.resolvedAt,
+    text: a.text,
+    labels: {
+      text: t('announce.field.updateText'),
+      update: t('announce.button.update'),
+      resolution: t('announce.field.resolution'),
+      resolve: t('announce.button.resolve'),
+      refresh: t('announce.button.refresh'),
+      list: t('announce.button.list'),
+    },
+  });
 }

@@ -6,9 +6,9 @@
 import type { TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { Locale, Meeting } from '../domain/types.js';
 import type { AppConfig } from '../config.js';
-import type { Card } from '../cards.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
 import { subscribedChannels } from './announcements.js';
+import { channelMeetingCard } from './channel-messages.js';
 import { isSent, sendOf } from '../delivery/send-log.js';
 import { subscribe, unsubscribe, type SubscribeResult } from './subscriptions.js';
 
@@ -35,8 +35,6 @@ export interface ChannelMeetingPorts {
   config: AppConfig;
   delivery: TeamsDelivery;
   log: (line: string) => void;
-  /** The channel's card of a meeting version, in the channel's language. */
-  meetingCard: (meeting: Meeting, theme: string, locale: Locale) => Card;
 }
 
 const meetingKey = (meetingId: string, sequence: number, conversationId: string) => `channel-meeting:${meetingId}:${sequence}:${conversationId}`;
@@ -78,7 +76,7 @@ export async function postMeetingsToChannels(ports: ChannelMeetingPorts, now: Da
         if (meeting.status === 'cancelled' && !(await postedBefore(records, meeting, channel.conversationId))) continue;
         const locale = channel.locale ?? ports.config.offices.find((o) => o.id === meeting.officeId)?.locale ?? 'fi';
         const what = `meeting ${meeting.id} SEQUENCE ${meeting.sequence} to channel`;
-        const result = await ports.delivery.send(key, channel.conversationId, { card: ports.meetingCard(meeting, theme, locale) }, what);
+        const result = await ports.delivery.send(key, channel.conversationId, { card: channelMeetingCard(ports.config, meeting, theme, locale) }, what);
         if (result === 'failed') ports.log(`channels.meetings: ${key}: ${(await sendOf(records, key))?.lastError ?? 'failed'}`);
       }
     }

@@ -10,7 +10,7 @@ import { parseAnnouncementInput, parseResolution, parseUpdateText, type Announce
 import { paginate } from '../domain/paging.js';
 import { ANNOUNCEMENT_KINDS, type Announcement } from '../domain/types.js';
 import { announcementCard, announcementTime } from '../services/announcement-messages.js';
-import { announcementCounts, deliverAnnouncement, deliverPendingAnnouncements, isDelivering } from '../services/announcement-delivery.js';
+import { announcementCounts, deliverAnnouncement, deliverPendingAnnouncements, statusCardOf, updateStatusCard } from '../services/announcement-delivery.js';
 import {
   acknowledge,
   createAnnouncement,
@@ -29,8 +29,7 @@ import { audited } from './audit.js';
 import { errorLines } from '../field-error-lines.js';
 import { officeName } from './partners-common.js';
 import { withPager } from './pager.js';
-import type { BotDeps } from '../deps.js';
-import { cardViewOf, renderSelfUpdatingCard, storedCardView, type CardView } from './card-view.js';
+import { cardViewOf } from './card-view.js';
 import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
 import { OFFICE_STAFF } from './roles.js';
 import { cardData, cardId, formText, page } from './card-data.js';
@@ -128,7 +127,7 @@ async function send(turn: Turn, data: FormValues & { draftId: string }): Promise
     await audited(turn, 'announcement.send', { ref: announcement.id }, { kind: announcement.kind, segments: announcement.segments.join(','), recipients: announcement.recipients.length });
   }
   await startDelivery(turn, announcement);
-  return statusCard(cardViewOf(turn), (await findAnnouncement(deps.records, announcement.id)) ?? announcement);
+  return statusCard(turn, (await findAnnouncement(deps.records, announcement.id)) ?? announcement);
 }
 
 /** Sends in the background; the clicked card is remembered so the final counts replace it. */
@@ -149,59 +148,13 @@ async function startDelivery(turn: Turn, announcement: Announcement): Promise<vo
   });
 }
 
-/** Replaces the coordinator's card with the final counts. */
-export async function updateStatusCard(deps: BotDeps, id: string): Promise<void> {
-  const announcement = await findAnnouncement(deps.records, id);
-  const card = announcement?.statusCard;
-  const conversation = card && (await deps.records.get('conversations', card.conversationId));
-  if (!announcement || !card || !conversation || !deps.cards) return;
-  const view = storedCardView(deps, card);
-  try {
-    await deps.cards.update(conversation.reference, card.activityId, { card: await statusCard(view, announcement) });
-  } catch (err) {
-    deps.log(`updating the card of announcement ${id} failed: ${(err as Error).message}`);
-  }
+function when(turn: Turn, announcement: Announcement, iso: string): string {
+  const zone = (turn.deps.config.offices.find((o) => o.id === announcement.officeId) ?? turn.deps.config.offices[0]).timeZone;
+  return announcementTime(iso, zone, turn.user.locale);
 }
 
-function when(view: CardView, announcement: Announcement, iso: string): string {
-  const zone = (view.deps.config.offices.find((o) => o.id === announcement.officeId) ?? view.deps.config.offices[0]).timeZone;
-  return announcementTime(iso, zone, view.locale);
-}
-
-/** The coordinator's card: delivered / failed per channel, acknowledgements, and Mark resolved for a disruption. */
-export async function statusCard(view: CardView, a: Announcement, results: string[] = []): Promise<Card> {
-  const { t, deps } = view;
-  const counts = await announcementCounts(deps, a);
-  const sending = isDelivering(deps, a.id);
-  const segments = a.segments.map((id) => deps.config.segments.find((s) => s.id === id)?.name[view.locale] ?? id).join(', ');
-  const line = (c: { sent: number; failed: number }) => t('announce.status.line', { sent: c.sent, failed: c.failed });
-  return renderSelfUpdatingCard(view, 'announce-status', sending, {
-    announcementId: a.id,
-    title: `${t(`announce.kind.${a.kind}`)}: ${a.title}`,
-    meta: t('announce.status.meta', { segments, time: when(view, a, a.createdAt), recipients: counts.recipients }),
-    results,
-    state: sending ? t('announce.status.sending') : t('announce.status.done'),
-    counts: [
-      { title: t('announce.status.teams'), value: line(counts.teams) },
-      { title: t('announce.status.email'), value: line(counts.email) },
-      { title: t('announce.status.channels'), value: line(counts.channels) },
-      { title: t('announce.status.acknowledged'), value: t('announce.status.ackLine', { count: counts.acknowledged, teams: counts.teams.sent }) },
-      ...(counts.unreachable > 0 ? [{ title: t('announce.status.unreachable'), value: String(counts.unreachable) }] : []),
-      ...(a.resolvedAt ? [{ title: t('announce.status.followUps'), value: String(counts.followUps) }] : []),
-    ],
-    resolved: a.resolvedAt ? t('announce.resolvedAt', { time: when(view, a, a.resolvedAt) }) : '',
-    canResolve: a.kind === 'disruption' && !a.resolvedAt,
-    text: a.text,
-    labels: {
-      text: t('announce.field.updateText'),
-      update: t('announce.button.update'),
-      resolution: t('announce.field.resolution'),
-      resolve: t('announce.button.resolve'),
-      refresh: t('announce.button.refresh'),
-      list: t('announce.button.list'),
-    },
-  });
-}
+/** The coordinator's status card, for the clicker. */
+const statusCard = (turn: Turn, a: Announcement, results: string[] = []) => statusCardOf(turn.deps, cardViewOf(turn), a, results);
 
 /** The card's announcement if the clicker handles its office (the service's rule), else why not. */
 async function ownAnnouncement(turn: Turn, announcementId: string): Promise<Announcement | string> {
@@ -213,12 +166,12 @@ async function resolve(turn: Turn, data: { announcementId: string; resolution: s
   const own = await ownAnnouncement(turn, data.announcementId);
   if (typeof own === 'string') return own;
   const note = parseResolution(data.resolution);
-  if (!note.ok) return statusCard(cardViewOf(turn), own, errorLines(turn.t, 'announce', note.errors));
+  if (!note.ok) return statusCard(turn, own, errorLines(turn.t, 'announce', note.errors));
   const result = await resolveDisruption(turn.deps.records, own.id, turn.user, note.value, turn.deps.clock());
-  if (!result.ok) return statusCard(cardViewOf(turn), own, [turn.t(ERRORS[result.code])]);
+  if (!result.ok) return statusCard(turn, own, [turn.t(ERRORS[result.code])]);
   await audited(turn, 'announcement.resolve', { ref: own.id }, { recipients: own.recipients.length });
   await startDelivery(turn, result.announcement);
-  return statusCard(cardViewOf(turn), result.announcement);
+  return statusCard(turn, result.announcement);
 }
 
 /** New text for an open disruption: the Teams cards are replaced in place. */
@@ -226,20 +179,19 @@ async function update(turn: Turn, data: { announcementId: string; text: string }
   const own = await ownAnnouncement(turn, data.announcementId);
   if (typeof own === 'string') return own;
   const text = parseUpdateText(data.text);
-  if (!text.ok) return statusCard(cardViewOf(turn), own, errorLines(turn.t, 'announce', text.errors));
-  if (text.value === own.text) return statusCard(cardViewOf(turn), own, [turn.t('announce.unchanged')]);
+  if (!text.ok) return statusCard(turn, own, errorLines(turn.t, 'announce', text.errors));
+  if (text.value === own.text) return statusCard(turn, own, [turn.t('announce.unchanged')]);
   const result = await updateDisruption(turn.deps.records, own.id, turn.user, text.value, turn.deps.clock());
-  if (!result.ok) return statusCard(cardViewOf(turn), own, [turn.t(ERRORS[result.code])]);
+  if (!result.ok) return statusCard(turn, own, [turn.t(ERRORS[result.code])]);
   await audited(turn, 'announcement.update', { ref: own.id }, { version: result.announcement.version ?? 0 });
   await startDelivery(turn, result.announcement);
-  return statusCard(cardViewOf(turn), result.announcement);
+  return statusCard(turn, result.announcement);
 }
 
 async function listCard(turn: Turn, requestedPage: unknown): Promise<Card> {
   const { t, deps, user } = turn;
   const all = await officeAnnouncements(deps.records, user.officeId);
   const { page: shownPage, shown } = paginate(all, requestedPage, LIST_PAGE_SIZE);
-  const view = cardViewOf(turn);
   const counts = await Promise.all(shown.map((a) => announcementCounts(deps, a)));
   const card = renderCard('announcement-list', {
     title: t('announce.list.title', { office: officeName(turn, user.officeId) }),
@@ -251,7 +203,7 @@ async function listCard(turn: Turn, requestedPage: unknown): Promise<Card> {
         id: a.id,
         title: `${t(`announce.kind.${a.kind}`)}: ${a.title}`,
         line: t('announce.list.line', {
-          time: when(view, a, a.createdAt),
+          time: when(turn, a, a.createdAt),
           teams: c.teams.sent,
           email: c.email.sent,
           failed: c.teams.failed + c.email.failed,
@@ -298,7 +250,7 @@ export const announceFeature: Feature = {
     cardAction('announce.send', OFFICE_STAFF, cardData({ ...formFields, draftId }), send),
     cardAction('announce.open', OFFICE_STAFF, clickedAnnouncementData, async (turn, data) => {
       const own = await ownAnnouncement(turn, data.announcementId);
-      return typeof own === 'string' ? own : statusCard(cardViewOf(turn), own);
+      return typeof own === 'string' ? own : statusCard(turn, own);
     }),
     cardAction('announce.update', OFFICE_STAFF, cardData({ announcementId: cardId, text: formText }), update),
     cardAction('announce.resolve', OFFICE_STAFF, cardData({ announcementId: cardId, resolution: formText }), resolve),
@@ -312,7 +264,7 @@ export const announceFeature: Feature = {
       cron: '*/5 * * * *',
       timeZone: officeTimeZone(deps),
       runAtStart: true,
-      run: (now, signal) => deliverPendingAnnouncements(deps, now, signal, (id) => updateStatusCard(deps, id)),
+      run: (now, signal) => deliverPendingAnnouncements(deps, now, signal),
     },
   ],
 };

@@ -1,7 +1,6 @@
 // What a coordinator's self-updating card (invitation progress, announcement
-// status) is rendered for: the clicker's turn, or a stored card updated in the
-// background.
-import { renderCard, type Card } from '../cards.js';
+// status; rendered by renderSelfUpdatingCard in bot/cards.ts) is rendered for:
+// the clicker's turn, or a stored card updated in the background.
 import type { BotDeps } from '../deps.js';
 import type { Locale } from '../domain/types.js';
 import { translator, type Translate } from '../i18n.js';
@@ -29,13 +28,3 @@ export const storedCardView = (deps: BotDeps, card: { locale: Locale; userId?: s
   locale: card.locale,
   refreshUserIds: card.userId ? [card.userId] : [],
 });
-
-/**
- * Renders a self-updating card: while `sending` its client refreshes it for the
- * view's users; a finished card drops the template's `refresh: null` and asks Teams for nothing.
- */
-export function renderSelfUpdatingCard(view: CardView, template: string, sending: boolean, data: object): Card {
-  const card = renderCard(template, { ...data, sending, refreshUserIds: view.refreshUserIds });
-  if (!sending) delete card.refresh;
-  return card;
-}

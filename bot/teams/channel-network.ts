@@ -1,20 +1,16 @@
 // The channel network in Teams: `subscribe meetings` / `subscribe news` (and
-// unsubscribe) in a team channel by the office's coordinators, the card a
-// meeting gets in such a channel, and RSVP from it. The channel card is the same
+// unsubscribe) in a team channel by the office's coordinators, the job that
+// posts each meeting to such channels, and RSVP from the meeting's channel card
+// (built in services/channel-messages.ts). The channel card is the same
 // for everyone; an answer from it is private: the one who clicked gets a
 // message only they see, and their personal invitation (with the calendar file
 // and their answer) in their chat with Sidos.
 import { z } from 'zod';
-import { renderCard, type Card } from '../cards.js';
-import type { AppConfig } from '../config.js';
-import type { Locale, Meeting } from '../domain/types.js';
-import { translator } from '../i18n.js';
 import { postMeetingsToChannels, subscribeChannel, unsubscribeChannel, type ChannelTopic } from '../services/channel-network.js';
-import { meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
+import { RSVP_ANSWERS } from '../services/invite-messages.js';
 import { recordRsvp } from '../services/invite-answers.js';
 import { syncInvitations } from '../services/invite-sync.js';
 import { createInvitations, findMeeting, type InviteErrorCode, type RsvpAnswer } from '../services/invites.js';
-import { officeName as officeNameIn } from '../domain/office-name.js';
 import { audited } from './audit.js';
 import { officeName } from './partners-common.js';
 import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
@@ -29,41 +25,6 @@ const RSVP_REFUSALS: Record<InviteErrorCode, string> = {
   cancelled: 'invite.error.cancelled',
   past: 'invite.error.past',
 };
-
-/** The card a meeting version gets in a subscribed channel. */
-export const channelMeetingCard =
-  (config: AppConfig) =>
-  (meeting: Meeting, theme: string, locale: Locale): Card => {
-    const t = translator(locale);
-    const office = config.offices.find((o) => o.id === meeting.officeId) ?? config.offices[0];
-    const cancelled = meeting.status === 'cancelled';
-    const kind = cancelled ? 'cancel' : meeting.sequence > 0 ? 'update' : 'new';
-    const segments = meeting.segments.map((id) => config.segments.find((s) => s.id === id)?.name[locale] ?? id).join(', ');
-    return renderCard('channel-meeting', {
-      title: t(`channel.meeting.title.${kind}`, { subTheme: meeting.subTheme }),
-      titleColor: cancelled ? 'Attention' : 'Default',
-      intro: t(`channel.meeting.intro.${kind}`, { office: officeNameIn(office, locale) }),
-      facts: [
-        { title: t('invite.fact.when'), value: meetingTime(meeting, office.timeZone, locale) },
-        ...(meeting.place ? [{ title: t('invite.fact.place'), value: meeting.place }] : []),
-        { title: t('invite.fact.theme'), value: theme },
-        { title: t('invite.fact.subTheme'), value: meeting.subTheme },
-        { title: t('channel.meeting.segments'), value: segments },
-      ],
-      privacyNote: cancelled ? '' : t('channel.meeting.privacy'),
-      meetingId: meeting.id,
-      sequence: String(meeting.sequence),
-      rsvp: cancelled
-        ? []
-        : RSVP_ANSWERS.map((response) => ({
-            title: t(`invite.rsvp.${response}`),
-            response,
-            style: response === 'accepted' ? 'positive' : response === 'declined' ? 'destructive' : 'default',
-          })),
-      onlineLabel: t('invite.button.online'),
-      onlineUrl: !cancelled && meeting.onlineUrl ? meeting.onlineUrl : '',
-    });
-  };
 
 /** RSVP from a channel card: answered privately, counted as the partner's invitation answer. */
 async function channelRsvp(turn: Turn, data: { meetingId: string; response: RsvpAnswer }): Promise<string> {
@@ -147,7 +108,7 @@ export const channelNetworkFeature: Feature = {
       cron: '*/5 * * * *',
       timeZone: officeTimeZone(deps),
       runAtStart: true,
-      run: (now, signal) => postMeetingsToChannels({ ...deps, meetingCard: channelMeetingCard(deps.config) }, now, signal),
+      run: (now, signal) => postMeetingsToChannels(deps, now, signal),
     },
   ],
 };

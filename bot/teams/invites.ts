@@ -4,7 +4,7 @@
 // once with the card showing progress, and the card is kept up to date
 // (teams/invite-progress.ts) until the sends are done.
 import { z } from 'zod';
-import type { Card } from '../cards.js';
+import { renderSelfUpdatingCard, type Card } from '../cards.js';
 import { pageOf } from '../domain/paging.js';
 import type { Locale, Meeting } from '../domain/types.js';
 import { inviteCard, meetingTime, RSVP_ANSWERS } from '../services/invite-messages.js';
@@ -25,7 +25,7 @@ import {
   type RsvpErrorCode,
 } from '../services/invites.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
-import { cardViewOf, renderSelfUpdatingCard, type CardView } from './card-view.js';
+import { cardViewOf, type CardView } from './card-view.js';
 import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
 import { OFFICE_STAFF } from './roles.js';
 import { sendReminders } from '../services/invite-reminders.js';
