@@ -1,6 +1,6 @@
 // Dependencies point down: the scheduler runs the jobs the features hand it,
-// and services, domain and web pages get what the Teams layer makes (cards,
-// messages) as ports, so none of them imports from bot/teams/.
+// and what services send is built in their *-messages.ts modules, so neither
+// they nor the domain and web pages import from bot/teams/.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
