@@ -1,6 +1,7 @@
-// The partner → office feedback loop in Teams: the feedback card (sent after a
-// meeting or for a survey round, or opened with `feedback`), its submission,
-// and for staff the `feedback` view of what their office received.
+// The partner → office feedback loop in Teams: `feedback` opens the feedback
+// form (the card the jobs send after a meeting, built in
+// services/feedback-messages.ts), its submission, the jobs that ask and remind
+// partners, and for staff the `feedback` view of what their office received.
 import { randomUUID } from 'node:crypto';
 import { renderCard, type Card } from '../cards.js';
 import { MAX_PROPOSALS, parseFeedbackInput, proposalFields } from '../domain/feedback-input.js';
@@ -129,7 +130,6 @@ async function submit(turn: Turn, data: z.infer<typeof feedbackForm>): Promise<C
   return formCard(p, await storedTarget(records, p, result.request), storedValues(result.feedback, result.proposals), [saved], partner.name);
 }
 
-/** Answers per page of the staff view; with their texts cut to MAX_SHOWN_TEXT a page stays within a card's size. */
 export const feedbackFeature: Feature = {
   commands: [
     {
