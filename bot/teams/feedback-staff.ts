@@ -12,6 +12,7 @@ import { withPager } from './pager.js';
 import { presenterOf } from './presenter.js';
 import type { Reply, Turn } from './router.js';
 
+/** Answers per page of the staff view; with their texts cut to MAX_SHOWN_TEXT a page stays within a card's size. */
 export const STAFF_ANSWERS_PER_PAGE = 8;
 const MAX_SHOWN_TEXT = 300;
 
