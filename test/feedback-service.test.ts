@@ -5,22 +5,20 @@ import type { EmailMessage, EmailSender } from '../bot/delivery/email.js';
 import type { ConversationPort, OutgoingMessage } from '../bot/delivery/outgoing.js';
 import { TeamsDelivery } from '../bot/delivery/teams-delivery.js';
 import { parseFeedbackInput, type FeedbackInput } from '../bot/domain/feedback-input.js';
-import type { Invitation, Meeting, Partner } from '../bot/domain/types.js';
-import {
-  attendeeIds,
-  createMeetingRequests,
-  deliverNewRequests,
-  remindAndClose,
-  type FeedbackOutbox,
-} from '../bot/services/feedback-requests.js';
+import { formatMeetingTime } from '../bot/domain/format.js';
+import type { FeedbackRequest, Invitation, Meeting, Partner } from '../bot/domain/types.js';
+import { translator } from '../bot/i18n.js';
+import { deliverNewRequests, remindAndClose, type FeedbackPorts } from '../bot/services/feedback-delivery.js';
+import { attendeeIds, createMeetingRequests } from '../bot/services/feedback-requests.js';
 import { feedbackForStaff } from '../bot/services/feedback-view.js';
 import { submitFeedback } from '../bot/services/feedback.js';
 import { createSurvey, createSurveyRounds, roundAnswers, stopSurvey, surveyPeriodKey } from '../bot/services/surveys.js';
 import type { LowdbRecordStore } from '../bot/store/lowdb-records.js';
-import { feedbackOutbox } from '../bot/teams/feedback.js';
+import { executeActions } from './harness/card-inputs.js';
 import { valueOf } from './harness/parse-results.js';
 import { rsvpFixture as invitation } from './harness/record-fixtures.js';
 import { meetingEndingAt, partnerFixture, personalChat } from './harness/seed.js';
+import { cardText } from './harness/sidos-harness.js';
 import { tempRecords, type TempRecords } from './harness/temp-records.js';
 
 const settings = { reminderAfterDays: 3, maxReminders: 2, anonymityMinimum: 3 };
@@ -45,25 +43,35 @@ let records: LowdbRecordStore;
 let teamsSends: { conversation: string; message: OutgoingMessage }[];
 let emails: EmailMessage[];
 
-function outbox(sender: EmailSender | null): FeedbackOutbox {
+const defaults = loadConfig({});
+/** The default offices (Uusimaa's zone is Helsinki) with these tests' feedback settings. */
+const config = { ...defaults, feedback: { ...defaults.feedback, ...settings } };
+
+/** Sends recorded in teamsSends and, with a sender, e-mailed through it. */
+function ports(sender: EmailSender | null): FeedbackPorts {
   const port: ConversationPort = {
     async send(reference, message) {
       teamsSends.push({ conversation: String((reference as { conversation: { id: string } }).conversation.id), message });
     },
   };
   return {
-    teams: new TeamsDelivery(records, port, () => ENDED, () => undefined),
+    records,
+    config,
+    delivery: new TeamsDelivery(records, port, () => ENDED, () => undefined),
     email: sender && new EmailDelivery(records, sender, () => ENDED, () => undefined),
-    log: () => undefined,
-    teamsMessage: async (request, p, reminder) => ({ text: `${reminder} ${request.id} ${p.name}` }),
-    emailMessage: async (request, p, reminder) => ({
-      subject: `${reminder} ${request.id}`,
-      text: `answer in Teams, ${p.name}`,
-      html: `<p>answer in Teams, ${p.name}</p>`,
-      sender: { name: 'Office', address: 'office@example.fi' },
-    }),
   };
 }
+
+const fi = translator('fi');
+const helsinkiTime = (instant: string) => formatMeetingTime(instant, 'Europe/Helsinki', 'fi');
+
+/** What a feedback card sent in Teams stands for: the request its button answers, and its text. */
+function sentForm(message: OutgoingMessage): { requestId: string; text: string } {
+  const [submit] = executeActions(message.card!, 'feedback.submit');
+  return { requestId: submit.data.requestId, text: cardText(message.card) };
+}
+
+const reminderBanner = (request: FeedbackRequest) => fi('feedback.reminder', { date: helsinkiTime(request.closesAt!) });
 
 const recordingEmail: EmailSender = {
   async send(message) {
@@ -149,11 +157,15 @@ describe('meeting feedback requests', () => {
       ['p-1'],
     );
     const [r1, r2, r3] = await createMeetingRequests(records, settings, ENDED);
-    expect(await deliverNewRequests(records, outbox(recordingEmail), settings, 'meeting', ENDED)).toEqual({ sent: 3, 'already-sent': 0, failed: 0, unreachable: 0 });
-    expect(teamsSends).toEqual([{ conversation: 'conv-p-1', message: { text: `0 ${r1.id} Partner 1` } }]);
+    expect(await deliverNewRequests(ports(recordingEmail), 'meeting', ENDED)).toEqual({ sent: 3, 'already-sent': 0, failed: 0, unreachable: 0 });
+    expect(teamsSends.map((s) => [s.conversation, sentForm(s.message).requestId])).toEqual([['conv-p-1', r1.id]]);
+    const [form] = teamsSends.map((s) => sentForm(s.message).text);
+    expect(form).toContain(fi('feedback.intro.meeting', { name: 'Partner 1' }));
+    expect(form).not.toContain(reminderBanner(r1));
+    const subject = fi('feedback.email.subject', { subject: fi('feedback.subject.meeting', { subTheme: 'Sub-theme m', date: helsinkiTime(meeting('m').startsAt) }) });
     expect(emails.map((e) => [e.to, e.subject, e.idempotencyKey])).toEqual([
-      ['p2@example.fi', `0 ${r2.id}`, `feedback-request:${r2.id}`],
-      ['p3@example.fi', `0 ${r3.id}`, `feedback-request:${r3.id}`],
+      ['p2@example.fi', subject, `feedback-request:${r2.id}`],
+      ['p3@example.fi', subject, `feedback-request:${r3.id}`],
     ]);
     const sends = (await Promise.all([r1, r2].map((r) => records.get('sends', `feedback-request:${r.id}`)))).map((s) => [s?.id, s?.channel, s?.status]);
     expect(sends).toEqual(
@@ -163,7 +175,7 @@ describe('meeting feedback requests', () => {
       ]),
     );
 
-    expect(await deliverNewRequests(records, outbox(recordingEmail), settings, 'meeting', ENDED)).toEqual({ sent: 0, 'already-sent': 0, failed: 0, unreachable: 0 });
+    expect(await deliverNewRequests(ports(recordingEmail), 'meeting', ENDED)).toEqual({ sent: 0, 'already-sent': 0, failed: 0, unreachable: 0 });
     expect(teamsSends).toHaveLength(1);
     expect(emails).toHaveLength(2);
   });
@@ -171,9 +183,7 @@ describe('meeting feedback requests', () => {
   it('e-mails a request as text and HTML in the partner’s language, from the partner’s office', async () => {
     await seed([partner(1, { locale: 'sv' })], [meeting('m', { subTheme: 'Liitteet & <b>muistio</b>' })], [invitation('m', 'p-1', 'accepted')], []);
     await createMeetingRequests(records, settings, ENDED);
-    const deps = { config: loadConfig({}), records, clock: () => ENDED, log: () => undefined };
-    const messages = feedbackOutbox({ ...deps, delivery: outbox(null).teams, email: new EmailDelivery(records, recordingEmail, deps.clock, deps.log) });
-    expect(await deliverNewRequests(records, messages, settings, 'meeting', ENDED)).toMatchObject({ sent: 1 });
+    expect(await deliverNewRequests(ports(recordingEmail), 'meeting', ENDED)).toMatchObject({ sent: 1 });
     const [mail] = emails;
     expect(mail.sender).toEqual({ name: 'Nylands regionkontor', address: 'sidos-uusimaa@example.fi' });
     expect(mail.text).toContain('Liitteet & <b>muistio</b>');
@@ -185,10 +195,10 @@ describe('meeting feedback requests', () => {
   it('without SMTP a partner without a Teams chat is recorded as unreachable, once', async () => {
     await seed([partner(1)], [meeting('m')], [invitation('m', 'p-1', 'accepted')], []);
     const [request] = await createMeetingRequests(records, settings, ENDED);
-    expect(await deliverNewRequests(records, outbox(null), settings, 'meeting', ENDED)).toMatchObject({ unreachable: 1 });
+    expect(await deliverNewRequests(ports(null), 'meeting', ENDED)).toMatchObject({ unreachable: 1 });
     const record = await records.get('sends', `feedback-request:${request.id}`);
     expect(record).toMatchObject({ status: 'failed', lastError: expect.stringContaining('unreachable') });
-    expect(await deliverNewRequests(records, outbox(null), settings, 'meeting', ENDED)).toMatchObject({ unreachable: 0 });
+    expect(await deliverNewRequests(ports(null), 'meeting', ENDED)).toMatchObject({ unreachable: 0 });
   });
 });
 
@@ -270,16 +280,18 @@ describe('reminders', () => {
     await seed([partner(1), partner(2)], [meeting('m')], [invitation('m', 'p-1', 'accepted'), invitation('m', 'p-2', 'accepted')]);
     const [answered, silent] = await createMeetingRequests(records, settings, ENDED);
     await submitAs(1, answered.id, {}, at(DAY));
-    const box = outbox(null);
+    const box = ports(null);
 
-    expect(await remindAndClose(records, box, settings, at(3 * DAY - 60_000))).toEqual({ closed: 0, reminded: 0 });
-    expect(await remindAndClose(records, box, settings, at(3 * DAY))).toEqual({ closed: 0, reminded: 1 });
-    expect(teamsSends.map((s) => s.message.text)).toEqual([`1 ${silent.id} Partner 2`]);
-    expect(await remindAndClose(records, box, settings, at(4 * DAY))).toEqual({ closed: 0, reminded: 0 });
-    expect(await remindAndClose(records, box, settings, at(6 * DAY))).toEqual({ closed: 0, reminded: 1 });
-    expect(await remindAndClose(records, box, settings, at(9 * DAY - 60_000))).toEqual({ closed: 0, reminded: 0 });
+    expect(await remindAndClose(box, at(3 * DAY - 60_000))).toEqual({ closed: 0, reminded: 0 });
+    expect(await remindAndClose(box, at(3 * DAY))).toEqual({ closed: 0, reminded: 1 });
+    expect(teamsSends.map((s) => sentForm(s.message).requestId)).toEqual([silent.id]);
+    expect(sentForm(teamsSends[0].message).text).toContain(reminderBanner(silent));
+    expect(sentForm(teamsSends[0].message).text).toContain(fi('feedback.intro.meeting', { name: 'Partner 2' }));
+    expect(await remindAndClose(box, at(4 * DAY))).toEqual({ closed: 0, reminded: 0 });
+    expect(await remindAndClose(box, at(6 * DAY))).toEqual({ closed: 0, reminded: 1 });
+    expect(await remindAndClose(box, at(9 * DAY - 60_000))).toEqual({ closed: 0, reminded: 0 });
     expect(teamsSends).toHaveLength(2);
-    expect(await remindAndClose(records, box, settings, at(9 * DAY))).toEqual({ closed: 1, reminded: 0 });
+    expect(await remindAndClose(box, at(9 * DAY))).toEqual({ closed: 1, reminded: 0 });
 
     const requests = (await year()).feedbackRequests;
     expect(requests.find((r) => r.id === silent.id)).toMatchObject({ status: 'closed', remindersSent: 2, lastReminderAt: at(6 * DAY).toISOString() });

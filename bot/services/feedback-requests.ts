@@ -1,16 +1,10 @@
-// Feedback requests: who is asked after a meeting, how the card reaches them
-// (their Teams chat, or an e-mail with a link to the form on the web), reminders to those
-// who have not answered, and closing. A request lives in the year file of its
-// sentAt, together with its feedback.
+// Feedback requests: who is asked after a meeting, when a request closes, and
+// what it is about. A request lives in the year file of its sentAt, together
+// with its feedback. Sending requests and reminders is feedback-delivery.ts.
 import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config.js';
-import type { EmailDelivery } from '../delivery/email-delivery.js';
-import type { EmailMessage } from '../delivery/email.js';
-import type { OutgoingMessage } from '../delivery/outgoing.js';
-import type { SendResult, TeamsDelivery } from '../delivery/teams-delivery.js';
 import type { FeedbackKind, FeedbackRequest, Instant, Invitation, Meeting, Partner, Survey, SurveyRound } from '../domain/types.js';
 import type { RecordReader, RecordStore } from '../store/records.js';
-import { personalChatOf } from './conversations.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
 export type FeedbackSettings = AppConfig['feedback'];
@@ -65,12 +59,6 @@ export function attendeeIds(invitations: readonly Invitation[]): string[] {
   const recorded = invitations.some((i) => i.attended !== undefined);
   const attended = invitations.filter((i) => (recorded ? i.attended === true : i.rsvp === 'accepted' || i.rsvp === 'tentative'));
   return [...new Set(attended.map((i) => i.partnerId))];
-}
-
-/** Whether a request sent at `sentAt` is filed in a year that can still hold open requests at `now` (as the year files were read before). */
-function inOpenYears(sentAt: Instant, settings: FeedbackSettings, now: Date): boolean {
-  const window = Date.parse(closesAt(now.toISOString(), settings)) - now.getTime();
-  return yearOf(sentAt) >= yearOf(new Date(now.getTime() - window - DAY_MS));
 }
 
 export interface StoredRequest {
@@ -148,117 +136,4 @@ function requestAttendees(records: RecordStore, meetingId: string, settings: Fee
     }
     return fresh;
   });
-}
-
-/** How requests reach partners; the messages themselves are made by the Teams layer. */
-export interface FeedbackOutbox {
-  teams: TeamsDelivery;
-  email: EmailDelivery | null;
-  log: (line: string) => void;
-  /** The card for a request; `reminder` 0 is the first send, n the n-th reminder. */
-  teamsMessage(request: FeedbackRequest, partner: Partner, reminder: number): Promise<OutgoingMessage>;
-  /** An e-mail for a partner without a Teams chat, with the personal link to the form on the web. */
-  emailMessage(request: FeedbackRequest, partner: Partner, reminder: number, now: Date): Promise<Omit<EmailMessage, 'to' | 'idempotencyKey'>>;
-}
-
-export type DeliveryResult = SendResult | 'unreachable';
-
-export const requestKey = (requestId: string) => `feedback-request:${requestId}`;
-export const reminderKey = (requestId: string, n: number) => `feedback-reminder:${requestId}:${n}`;
-
-/** Sends the request (reminder 0) or its n-th reminder: in Teams when the partner has a chat with the bot, else by e-mail. */
-async function deliver(
-  records: RecordStore,
-  outbox: FeedbackOutbox,
-  request: FeedbackRequest,
-  partner: Partner,
-  reminder: number,
-  now: Date,
-): Promise<DeliveryResult> {
-  const key = reminder === 0 ? requestKey(request.id) : reminderKey(request.id, reminder);
-  const what = reminder === 0 ? `feedback request ${request.id}` : `feedback reminder ${reminder} for ${request.id}`;
-  const conversation = await personalChatOf(records, partner.aadObjectId);
-  if (conversation) return outbox.teams.send(key, conversation.id, await outbox.teamsMessage(request, partner, reminder), what);
-  if (outbox.email) return outbox.email.send(key, partner.id, { to: partner.email, ...(await outbox.emailMessage(request, partner, reminder, now)) }, what);
-  // Recorded once for the first send, so it is not tried again every run; reminders will try again.
-  if (reminder === 0) {
-    const lastError = 'unreachable: no Teams chat with the partner and no SMTP configured';
-    await records.transaction(async (tx) => {
-      if (await tx.get('sends', key)) return;
-      await tx.put('sends', { id: key, channel: 'teams', target: partner.id, what, status: 'failed', attempts: 0, lastError, at: now.toISOString() });
-    });
-  }
-  return 'unreachable';
-}
-
-/** The open requests in the years that can still hold open ones (of `kind`, when given). */
-async function openRequests(reader: RecordReader, settings: FeedbackSettings, now: Date, kind?: FeedbackKind): Promise<FeedbackRequest[]> {
-  return (await reader.findBy('feedbackRequests', 'status', 'open')).filter((r) => (!kind || r.kind === kind) && inOpenYears(r.sentAt, settings, now));
-}
-
-/** Sends the card of every open request of `kind` that has not been sent yet (one attempt each). */
-export async function deliverNewRequests(
-  records: RecordStore,
-  outbox: FeedbackOutbox,
-  settings: FeedbackSettings,
-  kind: FeedbackKind,
-  now: Date,
-): Promise<Record<DeliveryResult, number>> {
-  const open = await openRequests(records, settings, now, kind);
-  const unsent = await Promise.all(open.map(async (r) => ((await records.get('sends', requestKey(r.id))) ? undefined : r)));
-  const counts: Record<DeliveryResult, number> = { sent: 0, 'already-sent': 0, failed: 0, unreachable: 0 };
-  // All sends are handed to the paced send queue at once; it decides how many run together.
-  await Promise.all(
-    unsent.map(async (request) => {
-      const partner = request && (await records.get('partners', request.partnerId));
-      if (request && partner) counts[await deliver(records, outbox, request, partner, 0, now)]++;
-    }),
-  );
-  return counts;
-}
-
-/**
- * Closes unanswered requests whose window has passed, then reminds those who
- * have not answered `reminderAfterDays` after the last send, at most
- * `maxReminders` times. An answered request is never reminded.
- */
-export async function remindAndClose(
-  records: RecordStore,
-  outbox: FeedbackOutbox,
-  settings: FeedbackSettings,
-  now: Date,
-): Promise<{ closed: number; reminded: number }> {
-  const expired = (await openRequests(records, settings, now)).filter((r) => !isEditable(r, settings, now));
-  const closed = expired.length === 0 ? 0 : await records.transaction(async (tx) => {
-    let count = 0;
-    for (const { id } of expired) {
-      const request = await tx.get('feedbackRequests', id);
-      const year = await tx.yearOf('feedbackRequests', id);
-      if (!request || year === undefined || request.status !== 'open' || isEditable(request, settings, now)) continue;
-      await tx.putInYear('feedbackRequests', year, { ...request, status: 'closed' });
-      count++;
-    }
-    return count;
-  });
-
-  const interval = settings.reminderAfterDays * DAY_MS;
-  const due = (await openRequests(records, settings, now))
-    .filter((r) => r.remindersSent < settings.maxReminders)
-    .filter((r) => now.getTime() - Date.parse(r.lastReminderAt ?? r.sentAt) >= interval);
-  let reminded = 0;
-  for (const request of due) {
-    const partner = await records.get('partners', request.partnerId);
-    if (!partner) continue;
-    const n = request.remindersSent + 1;
-    const result = await deliver(records, outbox, request, partner, n, now);
-    if (result !== 'sent' && result !== 'already-sent') continue;
-    reminded += await records.transaction(async (tx) => {
-      const stored = await tx.get('feedbackRequests', request.id);
-      const year = await tx.yearOf('feedbackRequests', request.id);
-      if (!stored || year === undefined || stored.remindersSent !== n - 1) return 0;
-      await tx.putInYear('feedbackRequests', year, { ...stored, remindersSent: n, lastReminderAt: now.toISOString() });
-      return 1;
-    });
-  }
-  return { closed, reminded };
 }

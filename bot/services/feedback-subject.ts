@@ -1,11 +1,9 @@
 // What a feedback request (or its feedback) is about, as one line in the reader's language.
-import type { AppConfig } from '../config.js';
 import { formatMeetingTime } from '../domain/format.js';
-import type { Locale } from '../domain/types.js';
-import type { Translate } from '../i18n.js';
 import type { RequestSubject } from './feedback-requests.js';
+import type { Presenter } from './presenter.js';
 
-export function subjectText(p: { t: Translate; locale: Locale; config: AppConfig }, subject: RequestSubject): string {
+export function subjectText(p: Presenter, subject: RequestSubject): string {
   if (subject.meeting) {
     const office = p.config.offices.find((o) => o.id === subject.meeting!.officeId) ?? p.config.offices[0];
     const date = formatMeetingTime(subject.meeting.startsAt, office.timeZone, p.locale);

@@ -7,10 +7,12 @@ import { officeName } from '../domain/office-name.js';
 import { paginate } from '../domain/paging.js';
 import { subjectText } from '../services/feedback-subject.js';
 import { feedbackForStaff, type StaffAnswer, type StaffGroup } from '../services/feedback-view.js';
+import type { Presenter } from '../services/presenter.js';
 import { withPager } from './pager.js';
-import { presenterOf, type Presenter } from './presenter.js';
+import { presenterOf } from './presenter.js';
 import type { Reply, Turn } from './router.js';
 
+/** Answers per page of the staff view; with their texts cut to MAX_SHOWN_TEXT a page stays within a card's size. */
 export const STAFF_ANSWERS_PER_PAGE = 8;
 const MAX_SHOWN_TEXT = 300;
 

@@ -9,8 +9,7 @@ import type { Survey } from '../domain/types.js';
 import { activeSurveys, createSurvey, createSurveyRounds, roundAnswers, stopSurvey } from '../services/surveys.js';
 import { errorLines } from '../field-error-lines.js';
 import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
-import { deliverNewRequests } from '../services/feedback-requests.js';
-import { feedbackOutbox } from './feedback.js';
+import { deliverNewRequests } from '../services/feedback-delivery.js';
 import { OFFICE_STAFF } from './roles.js';
 import { viewerOf } from './plan-access.js';
 import { cardData, cardId, formText } from './card-data.js';
@@ -110,7 +109,7 @@ export const surveysFeature: Feature = {
       runAtStart: true,
       run: async (now) => {
         await createSurveyRounds(deps.records, deps.config, now);
-        await deliverNewRequests(deps.records, feedbackOutbox(deps), deps.config.feedback, 'survey', now);
+        await deliverNewRequests(deps, 'survey', now);
       },
     },
   ],
