@@ -11,3 +11,8 @@ export function officeName(office: Pick<Office, 'name' | 'locale'>, locale: Loca
   const { name } = office;
   return typeof name === 'string' ? name : (name[locale] ?? name[office.locale] ?? '');
 }
+
+/** The office with this id; the first configured office when the id is not (or no longer) configured. */
+export function officeOrFirst(offices: readonly Office[], officeId: string): Office {
+  return offices.find((o) => o.id === officeId) ?? offices[0];
+}

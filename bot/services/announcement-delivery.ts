@@ -18,6 +18,7 @@ import { channelFor, channelsFor, findAnnouncement, type AnnounceChannel, type A
 import { segmentContactsOf } from './contacts.js';
 import { isRunning, oneAtATime } from './invites.js';
 import { languageOf } from './people.js';
+import { officeOrFirst } from '../domain/office-name.js';
 
 /** Deliveries running at the same time in one run; the send queue paces the sends themselves. */
 const WORKERS = 32;
@@ -63,10 +64,6 @@ async function owedReplacement(reader: RecordReader, a: Announcement, sentKey: s
   return key && !(await isSent(reader, key)) ? key : null;
 }
 
-function officeOf(config: AppConfig, a: Announcement): Office {
-  return config.offices.find((o) => o.id === a.officeId) ?? config.offices[0];
-}
-
 export interface DeliverySummary {
   sent: number;
   failed: number;
@@ -85,7 +82,7 @@ async function deliverNow(ports: AnnouncePorts, id: string): Promise<DeliverySum
   const summary: DeliverySummary = { sent: 0, failed: 0 };
   const a = await findAnnouncement(ports.records, id);
   if (!a) return summary;
-  const office = officeOf(ports.config, a);
+  const office = officeOrFirst(ports.config.offices, a.officeId);
   const count = (result: SendResult | null) => {
     if (result === 'sent') summary.sent += 1;
     else if (result === 'failed') summary.failed += 1;

@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { renderCard, renderSelfUpdatingCard, type Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
 import type { EmailMessage } from '../delivery/email.js';
-import { officeName, officeSender } from '../domain/office-name.js';
+import { officeName, officeOrFirst, officeSender } from '../domain/office-name.js';
 import type { Announcement, Contact, Locale, Office } from '../domain/types.js';
 import { renderHtml } from '../html-templates.js';
 import { translator } from '../i18n.js';
@@ -125,7 +125,7 @@ export function announcementStatusCard(
   const { locale } = viewer;
   const { counts, sending } = progress;
   const t = translator(locale);
-  const zone = (config.offices.find((o) => o.id === a.officeId) ?? config.offices[0]).timeZone;
+  const zone = (officeOrFirst(config.offices, a.officeId)).timeZone;
   const segments = a.segments.map((id) => config.segments.find((s) => s.id === id)?.name[locale] ?? id).join(', ');
   const line = (c: { sent: number; failed: number }) => t('announce.status.line', { sent: c.sent, failed: c.failed });
   return renderSelfUpdatingCard(viewer, 'announce-status', sending, {

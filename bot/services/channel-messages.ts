@@ -3,7 +3,7 @@
 // channel's language with times in the office's zone.
 import { renderCard, type Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
-import { officeName } from '../domain/office-name.js';
+import { officeName, officeOrFirst } from '../domain/office-name.js';
 import type { Locale, Meeting } from '../domain/types.js';
 import { translator } from '../i18n.js';
 import { meetingTime, RSVP_ANSWERS } from './invite-messages.js';
@@ -11,7 +11,7 @@ import { meetingTime, RSVP_ANSWERS } from './invite-messages.js';
 /** The card a meeting version gets in a subscribed channel. */
 export function channelMeetingCard(config: AppConfig, meeting: Meeting, theme: string, locale: Locale): Card {
   const t = translator(locale);
-  const office = config.offices.find((o) => o.id === meeting.officeId) ?? config.offices[0];
+  const office = officeOrFirst(config.offices, meeting.officeId);
   const cancelled = meeting.status === 'cancelled';
   const kind = cancelled ? 'cancel' : meeting.sequence > 0 ? 'update' : 'new';
   const segments = meeting.segments.map((id) => config.segments.find((s) => s.id === id)?.name[locale] ?? id).join(', ');

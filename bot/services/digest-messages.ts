@@ -13,13 +13,13 @@ import type { AppConfig } from '../config.js';
 import type { Digest, DigestMetric, DigestProposal, DigestRow, OfficeDigest, TrafficLight } from '../domain/digest.js';
 import { DIGEST_LABEL_KEYS, digestToCsv, digestToHtml } from '../domain/digest-render.js';
 import { clipText } from '../domain/format.js';
-import { officeName, officeSender } from '../domain/office-name.js';
+import { officeName, officeOrFirst, officeSender } from '../domain/office-name.js';
 import type { Locale } from '../domain/types.js';
 import { translator, type Translate } from '../i18n.js';
 import type { DigestLinks } from './digest.js';
 import type { FileDownload } from './downloads.js';
 
-const defaultOffice = (config: AppConfig) => config.offices.find((o) => o.id === config.defaultOffice) ?? config.offices[0];
+const defaultOffice = (config: AppConfig) => officeOrFirst(config.offices, config.defaultOffice);
 
 /** The language of digests that have no reader's language: e-mails and links without ?lang=. */
 export function defaultDigestLocale(config: AppConfig): Locale {

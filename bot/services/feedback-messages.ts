@@ -7,7 +7,7 @@ import type { EmailMessage } from '../delivery/email.js';
 import { emptyValues, type FeedbackFormValues } from '../domain/feedback-form.js';
 import { MIN_JUSTIFICATION, PROPOSAL_LEVELS, proposalFields } from '../domain/feedback-input.js';
 import { formatMeetingTime } from '../domain/format.js';
-import { officeSender } from '../domain/office-name.js';
+import { officeOrFirst, officeSender } from '../domain/office-name.js';
 import type { Contact, FeedbackKind, FeedbackRequest, Instant, Partner } from '../domain/types.js';
 import { renderHtml } from '../html-templates.js';
 import { translator } from '../i18n.js';
@@ -18,7 +18,6 @@ import { topicValue, type FeedbackTopic } from './feedback.js';
 import { languageOf } from './people.js';
 import type { Presenter } from './presenter.js';
 
-const officeOf = (config: AppConfig, officeId: string) => config.offices.find((o) => o.id === officeId) ?? config.offices[0];
 
 /** The request a form answers (possibly one not created yet, for feedback on a chosen topic). */
 export interface FormTarget {
@@ -62,7 +61,7 @@ export function topicTarget(p: Presenter, partner: Partner, topic: FeedbackTopic
 }
 
 /** When the form closes, as the reader reads it in the office's time zone. */
-const closingDate = (p: Presenter, target: FormTarget) => formatMeetingTime(target.closesAt, officeOf(p.config, target.officeId).timeZone, p.locale);
+const closingDate = (p: Presenter, target: FormTarget) => formatMeetingTime(target.closesAt, officeOrFirst(p.config.offices, target.officeId).timeZone, p.locale);
 
 export function formCard(p: Presenter, target: FormTarget, values: FeedbackFormValues, banners: Banner[], partnerName: string): Card {
   const { t } = p;
@@ -158,6 +157,6 @@ export function requestEmail(config: AppConfig, ctx: RequestContext, reminder: n
     subject,
     text,
     html: renderHtml('message', { lang: p.locale, title: subject, links }, { body }),
-    sender: officeSender(officeOf(config, ctx.request.officeId), p.locale),
+    sender: officeSender(officeOrFirst(config.offices, ctx.request.officeId), p.locale),
   };
 }

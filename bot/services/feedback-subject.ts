@@ -2,10 +2,11 @@
 import { formatMeetingTime } from '../domain/format.js';
 import type { RequestSubject } from './feedback-requests.js';
 import type { Presenter } from './presenter.js';
+import { officeOrFirst } from '../domain/office-name.js';
 
 export function subjectText(p: Presenter, subject: RequestSubject): string {
   if (subject.meeting) {
-    const office = p.config.offices.find((o) => o.id === subject.meeting!.officeId) ?? p.config.offices[0];
+    const office = officeOrFirst(p.config.offices, subject.meeting!.officeId);
     const date = formatMeetingTime(subject.meeting.startsAt, office.timeZone, p.locale);
     return p.t('feedback.subject.meeting', { subTheme: subject.meeting.subTheme, date });
   }

@@ -10,6 +10,7 @@ import { personalChatOf } from './conversations.js';
 import { issuePartnerLinks, type PartnerLinkRequest } from './partner-links.js';
 import { partnerEmail, type PartnerMessage } from './partner-messages.js';
 import { languageOf } from './people.js';
+import { officeOrFirst } from '../domain/office-name.js';
 
 export interface NotifyPorts {
   /** The offices (a partner's own office is the sender of their e-mails) and the settings of personal page links. */
@@ -40,7 +41,7 @@ export async function notifyPartner(
     if (sent !== 'failed') return 'teams';
   }
   if (!ports.email || !partner.email) return chat ? 'failed' : 'none';
-  const office = ports.config.offices.find((o) => o.id === partner.officeId) ?? ports.config.offices[0];
+  const office = officeOrFirst(ports.config.offices, partner.officeId);
   const pages: PartnerLinkRequest[] = [...(message.page ? [{ kind: message.page.kind, ref: message.page.ref }] : []), { kind: 'my-data', ref: partner.id }];
   const urls = await ports.records.transaction((tx) => issuePartnerLinks(tx, ports.config, pages.map((page) => ({ ...page, partnerId: partner.id })), now));
   const email = partnerEmail(message, partner.email, office, languageOf(partner), urls);

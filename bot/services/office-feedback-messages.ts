@@ -3,26 +3,22 @@
 import { renderCard, type Card } from '../cards.js';
 import type { AppConfig } from '../config.js';
 import { formatMeetingSpan } from '../domain/format.js';
-import { officeName } from '../domain/office-name.js';
+import { officeName, officeOrFirst } from '../domain/office-name.js';
 import type { Locale, Meeting, OfficeFeedback } from '../domain/types.js';
 import { translator } from '../i18n.js';
 import type { MeetingReview } from './office-feedback.js';
 import type { PartnerMessage } from './partner-messages.js';
 
-function officeOf(config: AppConfig, officeId: string) {
-  return config.offices.find((o) => o.id === officeId) ?? config.offices[0];
-}
-
 /** "Sub-theme, Tue 2 Mar 2027 13:00–15:00" in the office's time zone. */
 export function meetingLabel(config: AppConfig, meeting: Meeting, locale: Locale): string {
-  const office = officeOf(config, meeting.officeId);
+  const office = officeOrFirst(config.offices, meeting.officeId);
   return `${meeting.subTheme}, ${formatMeetingSpan(meeting.startsAt, meeting.endsAt, office.timeZone, locale)}`;
 }
 
 /** What the organisation's partners get: the office's feedback to them, as a card and as an e-mail. */
 export function officeFeedbackMessage(config: AppConfig, feedback: OfficeFeedback, meeting: Meeting, locale: Locale): PartnerMessage {
   const t = translator(locale);
-  const office = officeOf(config, feedback.officeId);
+  const office = officeOrFirst(config.offices, feedback.officeId);
   const data = {
     title: t('officeFeedback.notice.title', { office: officeName(office, locale) }),
     intro: t('officeFeedback.notice.intro', { organisation: feedback.organisation }),

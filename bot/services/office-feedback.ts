@@ -14,6 +14,7 @@ import { officeFeedbackMessage, promptCard } from './office-feedback-messages.js
 import { languageOf } from './people.js';
 import type { Viewer } from '../domain/proposal-rules.js';
 import type { Decider } from './proposals.js';
+import { officeOrFirst } from '../domain/office-name.js';
 
 export interface AttendingOrganisation {
   organisation: string;
@@ -150,10 +151,6 @@ export async function deliverOfficeFeedback(
   return counts;
 }
 
-function officeOf(config: AppConfig, officeId: string) {
-  return config.offices.find((o) => o.id === officeId) ?? config.offices[0];
-}
-
 /** The office feedback already given after this meeting, by organisation (the prompt card shows it). */
 export async function givenFeedback(reader: RecordReader, review: MeetingReview): Promise<Map<string, OfficeFeedback>> {
   const given = new Map<string, OfficeFeedback>();
@@ -190,7 +187,7 @@ export async function sendFeedbackPrompts(ports: NotifyPorts & { config: AppConf
   for (const { id: meetingId } of due) {
     const review = await organisationsToReview(records, meetingId);
     if (!review || review.organisations.length === 0) continue;
-    const locale = officeOf(config, review.meeting.officeId).locale;
+    const locale = officeOrFirst(config.offices, review.meeting.officeId).locale;
     for (const [aadObjectId, chatId] of await reachableCoordinators(records, config, review.meeting.officeId)) {
       const key = `office-feedback-prompt:${meetingId}:${aadObjectId}`;
       if ((await records.get('sends', key))?.status === 'sent') continue;

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config.js';
 import type { Locale, Partner, Role } from '../domain/types.js';
 import type { RecordReader } from '../store/records.js';
 import type { RoleAssignment } from '../store/store.js';
+import { officeOrFirst } from '../domain/office-name.js';
 
 export interface Identity {
   aadObjectId?: string;
@@ -63,7 +64,7 @@ export async function userOf(config: AppConfig, reader: RecordReader, identity: 
   const partner = staff ? undefined : await partnerOf(reader, identity);
   const role: Role = staff?.role ?? 'partner';
   const officeId = staff?.office ?? partner?.officeId ?? config.defaultOffice;
-  const office = config.offices.find((o) => o.id === officeId) ?? config.offices[0];
+  const office = officeOrFirst(config.offices, officeId);
   return { identity, role, officeId: office.id, partner, locale: languageOf(partner, teamsLocale, office.locale) };
 }
 

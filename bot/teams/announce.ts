@@ -33,6 +33,7 @@ import { cardViewOf } from './card-view.js';
 import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
 import { OFFICE_STAFF } from './roles.js';
 import { cardData, cardId, formText, page } from './card-data.js';
+import { officeOrFirst } from '../domain/office-name.js';
 
 const LIST_PAGE_SIZE = 10;
 
@@ -149,7 +150,7 @@ async function startDelivery(turn: Turn, announcement: Announcement): Promise<vo
 }
 
 function when(turn: Turn, announcement: Announcement, iso: string): string {
-  const zone = (turn.deps.config.offices.find((o) => o.id === announcement.officeId) ?? turn.deps.config.offices[0]).timeZone;
+  const zone = (officeOrFirst(turn.deps.config.offices, announcement.officeId)).timeZone;
   return announcementTime(iso, zone, turn.user.locale);
 }
 
@@ -223,7 +224,7 @@ async function acknowledgeAction(turn: Turn, data: { announcementId: string }): 
   const result = await acknowledge(turn.deps.records, data.announcementId, partner.id, turn.deps.clock());
   if (!result.ok) return turn.t(ERRORS[result.code]);
   if (turn.conversation.kind !== 'personal') return turn.t('announce.acknowledged');
-  const office = turn.deps.config.offices.find((o) => o.id === result.announcement.officeId) ?? turn.deps.config.offices[0];
+  const office = officeOrFirst(turn.deps.config.offices, result.announcement.officeId);
   const view = { announcement: result.announcement, office, locale: turn.user.locale, contacts: await segmentContactsOf(turn.deps.records, office.id, partner.segment) };
   return announcementCard(view, { acknowledged: true, inChannel: false });
 }

@@ -23,6 +23,7 @@ import { deliverRoleNotice } from './staff.js';
 import type { BotDeps } from '../deps.js';
 import type { Reply, Routes, Turn } from './router.js';
 import { seenConversation, senderIdentity } from './turn.js';
+import { officeOrFirst } from '../domain/office-name.js';
 
 /** TeamsAdapter with its authenticate-and-run step public, for bot/server.ts. */
 export class SidosAdapter extends TeamsAdapter {
@@ -192,7 +193,7 @@ export function createTeamsApp(adapter: TeamsAdapter, botAppId: string, deps: Bo
 async function answerStorageFailure(context: TurnContext, deps: BotDeps, err: StorageUnavailableError): Promise<void> {
   logStorageFailure(deps, context, err);
   const { config } = deps;
-  const office = config.offices.find((o) => o.id === config.defaultOffice) ?? config.offices[0];
+  const office = officeOrFirst(config.offices, config.defaultOffice);
   const text = translator(localeFrom(context.activity.locale) ?? office.locale)('error.storage');
   if (context.activity.type !== ActivityTypes.Invoke) {
     await context.sendActivity(text);

@@ -7,6 +7,7 @@ import { AUDIT_LINK_HOURS, auditCsvLink, auditSince, recordAudit, type AuditActi
 import type { AuditEntry, AuditPerson } from '../store/store.js';
 import type { Feature, Turn } from './router.js';
 import { ADMINS } from './roles.js';
+import { officeOrFirst } from '../domain/office-name.js';
 
 const DEFAULT_AUDIT_DAYS = 30;
 const MAX_AUDIT_DAYS = 3650;
@@ -41,7 +42,7 @@ export async function auditCard(turn: Turn, days: number): Promise<Card> {
   const { t, deps, user } = turn;
   const now = deps.clock();
   const entries = await auditSince(deps.records, days, now);
-  const zone = (deps.config.offices.find((o) => o.id === user.officeId) ?? deps.config.offices[0]).timeZone;
+  const zone = (officeOrFirst(deps.config.offices, user.officeId)).timeZone;
   const shown = entries.slice(0, AUDIT_CARD_ENTRIES);
   return renderCard('audit-list', {
     title: t('audit.title', { days }),

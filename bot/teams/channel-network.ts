@@ -16,6 +16,7 @@ import { officeName } from './partners-common.js';
 import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js';
 import { OFFICE_STAFF } from './roles.js';
 import { cardData, cardId } from './card-data.js';
+import { officeOrFirst } from '../domain/office-name.js';
 
 /** Why a partner's answer from a channel card was not recorded, by the invitation service's code. */
 const RSVP_REFUSALS: Record<InviteErrorCode, string> = {
@@ -36,7 +37,7 @@ async function channelRsvp(turn: Turn, data: { meetingId: string; response: Rsvp
   // The channel's card is seen by staff too: they are told whom it is for rather than "not allowed".
   if (user.role !== 'partner') return t('channel.rsvp.staff');
   const partner = user.partner;
-  const office = deps.config.offices.find((o) => o.id === meeting.officeId) ?? deps.config.offices[0];
+  const office = officeOrFirst(deps.config.offices, meeting.officeId);
   if (!partner) return t('channel.rsvp.notRegistered', { office: officeName(turn, office.id), email: office.email });
   const now = deps.clock();
   // The service invites only the meeting office's partners in its segments, and only while the meeting is ahead.

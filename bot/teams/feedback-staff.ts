@@ -3,7 +3,7 @@
 import { DateTime } from 'luxon';
 import { renderCard, type Card } from '../cards.js';
 import { clipText } from '../domain/format.js';
-import { officeName } from '../domain/office-name.js';
+import { officeName, officeOrFirst } from '../domain/office-name.js';
 import { paginate } from '../domain/paging.js';
 import { subjectText } from '../services/feedback-subject.js';
 import { feedbackForStaff, type StaffAnswer, type StaffGroup } from '../services/feedback-view.js';
@@ -59,7 +59,7 @@ function staffRows(groups: StaffGroup[]): { group: StaffGroup; answer: StaffAnsw
   );
 }
 
-const staffOffice = (turn: Turn) => turn.deps.config.offices.find((o) => o.id === turn.user.officeId) ?? turn.deps.config.offices[0];
+const staffOffice = (turn: Turn) => officeOrFirst(turn.deps.config.offices, turn.user.officeId);
 
 export async function staffCard(turn: Turn, year: number, requestedPage: unknown): Promise<Card> {
   const { records, config } = turn.deps;

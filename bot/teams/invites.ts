@@ -30,6 +30,7 @@ import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js
 import { OFFICE_STAFF } from './roles.js';
 import { sendReminders } from '../services/invite-reminders.js';
 import { cardData, cardId, page } from './card-data.js';
+import { officeOrFirst } from '../domain/office-name.js';
 
 const INVITE_ERRORS: Record<InviteErrorCode, string> = {
   'not-found': 'invites.error.notFound',
@@ -227,7 +228,7 @@ export async function manageCard(
   const { t, deps } = view;
   const now = deps.clock();
   const selection = options.selection ?? {};
-  const office = deps.config.offices.find((o) => o.id === meeting.officeId) ?? deps.config.offices[0];
+  const office = officeOrFirst(deps.config.offices, meeting.officeId);
   const invitees = await meetingInvitees(deps.records, meeting.id);
   const invited = new Set(invitees.map((i) => i.invitation.partnerId));
   const open = meeting.status === 'scheduled' && Date.parse(meeting.startsAt) > now.getTime();

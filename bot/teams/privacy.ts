@@ -14,6 +14,7 @@ import { applyRetention } from '../services/privacy-retention.js';
 import { ADMINS, EVERYONE } from './roles.js';
 import { z } from 'zod';
 import { cardData } from './card-data.js';
+import { officeOrFirst } from '../domain/office-name.js';
 
 /** Lines shown per section; the download has all of them. */
 const MAX_LINES = 10;
@@ -28,7 +29,7 @@ const clip = (text: string) => clipText(text, 120);
 
 function sections(turn: Turn, data: PersonalData): Section[] {
   const { t, deps, user } = turn;
-  const zone = (deps.config.offices.find((o) => o.id === user.officeId) ?? deps.config.offices[0]).timeZone;
+  const zone = (officeOrFirst(deps.config.offices, user.officeId)).timeZone;
   const when = (at: string) => formatMeetingTime(at, zone, user.locale);
   const meetingLine = (meeting: PersonalData['invitations'][number]['meeting']) =>
     meeting ? `${meeting.subTheme}, ${when(meeting.startsAt)}` : t('privacy.unknownMeeting');

@@ -20,6 +20,7 @@ import { officeName, segmentName } from './partners-common.js';
 import { cardAction, type Feature, type Turn } from './router.js';
 import { z } from 'zod';
 import { cardData, cardId, formText, page } from './card-data.js';
+import { officeOrFirst } from '../domain/office-name.js';
 
 /** Who decides on proposals (which ones: canHandle, applied by the service). */
 const DECIDERS: readonly Role[] = ['coordinator', 'national', 'admin'];
@@ -49,7 +50,7 @@ function authorText(turn: Turn, view: ProposalView): string {
 function facts(turn: Turn, view: ProposalView) {
   const { t, user } = turn;
   const { proposal } = view;
-  const timeZone = turn.deps.config.offices.find((o) => o.id === proposal.officeId)?.timeZone ?? turn.deps.config.offices[0].timeZone;
+  const timeZone = officeOrFirst(turn.deps.config.offices, proposal.officeId).timeZone;
   const latest = proposal.history[proposal.history.length - 1];
   return [
     { title: t('proposals.fact.level'), value: t(`proposals.level.${proposal.level}`) },

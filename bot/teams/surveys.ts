@@ -13,6 +13,7 @@ import { deliverNewRequests } from '../services/feedback-delivery.js';
 import { OFFICE_STAFF } from './roles.js';
 import { viewerOf } from './plan-access.js';
 import { cardData, cardId, formText } from './card-data.js';
+import { officeOrFirst } from '../domain/office-name.js';
 
 /** Rounds listed per survey, newest first; a card has a size limit in Teams. */
 const ROUNDS_SHOWN = 4;
@@ -25,7 +26,7 @@ interface SurveyFormValues {
 
 /** When the survey's first round goes out, as the user reads it. */
 function firstRound(turn: Turn, survey: Survey): string {
-  const zone = turn.deps.config.offices.find((o) => o.id === survey.officeId)?.timeZone ?? turn.deps.config.offices[0].timeZone;
+  const zone = officeOrFirst(turn.deps.config.offices, survey.officeId).timeZone;
   return formatMeetingTime(firstRoundAt(survey.createdAt, zone).toUTC().toISO()!, zone, turn.user.locale);
 }
 

@@ -12,6 +12,7 @@ import type { RecordReader } from '../store/records.js';
 import { closingTime, isEditable, subjectOf } from '../services/feedback-requests.js';
 import { subjectText } from '../services/feedback-subject.js';
 import { errorLines } from '../field-error-lines.js';
+import { officeOrFirst } from '../domain/office-name.js';
 
 export interface FeedbackPageInput {
   records: RecordReader;
@@ -38,7 +39,7 @@ export async function feedbackPageData(input: FeedbackPageInput) {
     const describedBy = [error && `${id}-error`, hint && `${id}-hint`].filter(Boolean).join(' ');
     return { id, label, value, hint, error, describedBy, max: MAX_FEEDBACK_TEXT };
   };
-  const office = config.offices.find((o) => o.id === request.officeId) ?? config.offices[0];
+  const office = officeOrFirst(config.offices, request.officeId);
   return {
     notice: input.notice,
     errorTitle: t('feedback.fixErrors'),

@@ -4,7 +4,7 @@
 // the partner's own (the caller shows the error page).
 import type { AppConfig } from '../config.js';
 import { formatMeetingTime } from '../domain/format.js';
-import { officeName } from '../domain/office-name.js';
+import { officeName, officeOrFirst } from '../domain/office-name.js';
 import type { Locale, Partner } from '../domain/types.js';
 import { renderPage, type PageFrame } from '../html-templates.js';
 import type { Translate } from '../i18n.js';
@@ -36,7 +36,7 @@ export async function officeFeedbackPage({ records, config }: ReadDeps, page: Re
   // The office's feedback is to the partner's own organisation (matched as the register does, ignoring case).
   const sameOrganisation = found && found.organisation.trim().toLowerCase() === page.partner.organisation.trim().toLowerCase();
   if (!found || !meeting || !sameOrganisation) return null;
-  const office = config.offices.find((o) => o.id === found.officeId) ?? config.offices[0];
+  const office = officeOrFirst(config.offices, found.officeId);
   const title = t('officeFeedback.notice.title', { office: officeName(office, locale) });
   return renderPage('notice', page.frame(title), {
     intro: t('officeFeedback.notice.intro', { organisation: found.organisation }),
@@ -56,7 +56,7 @@ export async function proposalPage({ records, config }: ReadDeps, page: ReadOnly
   const found = await findProposal(records, page.link.ref);
   if (!found || found.proposal.authorPartnerId !== page.partner.id) return null;
   const { proposal } = found;
-  const office = config.offices.find((o) => o.id === proposal.officeId) ?? config.offices[0];
+  const office = officeOrFirst(config.offices, proposal.officeId);
   const status = t(`proposals.status.${proposal.status}`);
   return renderPage('notice', page.frame(t('proposals.notice.title', { status })), {
     intro: t('web.proposal.intro'),
@@ -77,7 +77,7 @@ export async function myDataPage({ records, config }: ReadDeps, page: ReadOnlyPa
   const { t, locale, partner } = page;
   if (page.link.ref !== partner.id) return null;
   const data = await personalData(records, config, { partnerId: partner.id });
-  const office = config.offices.find((o) => o.id === partner.officeId) ?? config.offices[0];
+  const office = officeOrFirst(config.offices, partner.officeId);
   const when = (instant: string) => formatMeetingTime(instant, office.timeZone, locale);
   const meetingText = (m: { subTheme: string; startsAt: string } | null) =>
     m ? `${m.subTheme}, ${when(m.startsAt)}` : t('feedback.subject.general');
