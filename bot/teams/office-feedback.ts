@@ -21,6 +21,7 @@ import { cardAction, officeTimeZone, type Feature, type Turn } from './router.js
 import { OFFICE_STAFF } from './roles.js';
 import { cardData, cardId, formText } from './card-data.js';
 import { z } from 'zod';
+import { deciderOf } from './plan-access.js';
 
 
 /** The prompt card with the feedback given so far, in the user's language; `notice` on top, if given. */
@@ -106,9 +107,9 @@ export const officeFeedbackFeature: Feature = {
         const values = { rating: data.rating, works: data.works, couldDoDifferently: data.couldDoDifferently };
         return formCard(turn, review, target, values, errorLines(turn.t, 'officeFeedback.form', parsed.errors));
       }
-      const { deps, user, t } = turn;
+      const { deps, t } = turn;
       const now = deps.clock();
-      const by = { role: user.role, officeId: user.officeId, id: user.identity.aadObjectId ?? user.identity.email ?? 'unknown' };
+      const by = deciderOf(turn);
       const result = await giveOfficeFeedback(deps.records, parsed.value, by, now);
       if (!result.ok) return refusal(turn, result.code, target.organisation);
       // Always delivered: an unchanged resubmission has the same keys, so only earlier failures go out again.

@@ -5,11 +5,18 @@ import { defaultPlanYear } from '../domain/plan-input.js';
 import type { Office } from '../domain/types.js';
 import type { Viewer } from '../domain/proposal-rules.js';
 import type { PlanErrorCode } from '../services/plans.js';
+import type { Decider } from '../services/proposals.js';
 import type { Turn } from './router.js';
 
 /** Who is asking, for the services' office rule (domain/office-access.ts). */
 export function viewerOf(turn: Turn): Viewer {
   return { role: turn.user.role, officeId: turn.user.officeId };
+}
+
+/** The viewer as the one who decides, named by their Teams id (else e-mail) in what the service records. */
+export function deciderOf(turn: Turn): Decider {
+  const { identity } = turn.user;
+  return { ...viewerOf(turn), id: identity.aadObjectId ?? identity.email ?? 'unknown' };
 }
 
 export function officeById(turn: Turn, officeId: string): Office {

@@ -21,6 +21,7 @@ import { cardAction, type Feature, type Turn } from './router.js';
 import { z } from 'zod';
 import { cardData, cardId, formText, page } from './card-data.js';
 import { officeOrFirst } from '../domain/office-name.js';
+import { deciderOf } from './plan-access.js';
 
 /** Who decides on proposals (which ones: canHandle, applied by the service). */
 const DECIDERS: readonly Role[] = ['coordinator', 'national', 'admin'];
@@ -165,7 +166,7 @@ export const proposalsFeature: Feature = {
       }
       const { deps, user } = turn;
       const now = deps.clock();
-      const by = { role: user.role, officeId: user.officeId, id: user.identity.aadObjectId ?? user.identity.email ?? 'unknown' };
+      const by = deciderOf(turn);
       const actor = { ...user.identity, role: user.role };
       const result = await changeStatus(deps.records, target.proposal.id, parsed.value, by, actor, now);
       if (!result.ok) return refusalText(turn, result.code, target.proposal, target.status);
